@@ -1,0 +1,5 @@
+export * from "./catalogue";
+export * from "./envelope";
+export * from "./errors";
+export * from "./json-schema";
+export * from "./publisher";

@@ -1,0 +1,46 @@
+import type { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { describe, expect, it } from "vitest";
+import { PublishError, buildEvent, publishEvents } from "../src/index";
+
+// A scripted client: moto never fails single entries, so partial failure is exercised here.
+function scriptedClient(failFirstAttemptOf: Set<string>, alwaysFail = new Set<string>()) {
+  const calls: string[][] = [];
+  const seen = new Set<string>();
+  const client = {
+    send: async (command: PutEventsCommand) => {
+      const entries = command.input.Entries ?? [];
+      const ids = entries.map((e) => JSON.parse(e.Detail!).connectionId as string);
+      calls.push(ids);
+      const results = ids.map((id) => {
+        const fail = alwaysFail.has(id) || (failFirstAttemptOf.has(id) && !seen.has(id));
+        seen.add(id);
+        return fail ? { ErrorCode: "InternalFailure", ErrorMessage: "try again" } : { EventId: `eb-${id}` };
+      });
+      return { FailedEntryCount: results.filter((r) => "ErrorCode" in r).length, Entries: results };
+    },
+  } as unknown as EventBridgeClient;
+  return { client, calls };
+}
+
+const events = Array.from({ length: 23 }, (_, i) =>
+  buildEvent("ConnectionSyncFailed", { userId: "u", connectionId: `c${i}`, errorCode: "x", retryable: true, attempts: 1 }),
+);
+const noSleep = async () => {};
+
+describe("publishEvents", () => {
+  it("sends at most 10 entries per call and retries only the failed ones", async () => {
+    const { client, calls } = scriptedClient(new Set(["c3", "c15"]));
+    await publishEvents(client, events, { busName: "bus", sleep: noSleep });
+    expect(calls.map((c) => c.length)).toEqual([10, 1, 10, 1, 3]);
+    expect(calls[1]).toEqual(["c3"]);
+    expect(calls[3]).toEqual(["c15"]);
+  });
+
+  it("gives up after maxAttempts and names the events that failed", async () => {
+    const { client, calls } = scriptedClient(new Set(), new Set(["c2"]));
+    const attempt = publishEvents(client, events.slice(0, 5), { busName: "bus", sleep: noSleep, maxAttempts: 3 });
+    await expect(attempt).rejects.toBeInstanceOf(PublishError);
+    await attempt.catch((err: PublishError) => expect(err.failed.map((f) => f.eventId)).toEqual([events[2]!.detail.eventId]));
+    expect(calls.length).toBe(3 + 3);
+  });
+});

@@ -1,0 +1,3 @@
+export * from "./provision";
+export * from "./resources";
+export * from "./stack";

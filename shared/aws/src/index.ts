@@ -1,0 +1,56 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+
+export interface AwsTarget {
+  region: string;
+  /** Set for moto/LocalStack; unset on real AWS. */
+  endpoint?: string | undefined;
+}
+
+export interface AwsClients {
+  dynamo: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  sqs: SQSClient;
+  events: EventBridgeClient;
+  kms: KMSClient;
+  target: AwsTarget;
+}
+
+/** Emulators accept any credentials; real AWS uses the default provider chain. */
+const EMULATOR_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
+
+/**
+ * One set of SDK v3 clients for a target: the same code talks to moto, LocalStack or AWS.
+ *
+ * @example const aws = createAwsClients({ region: "eu-west-2", endpoint: process.env.AWS_ENDPOINT_URL });
+ */
+export function createAwsClients(target: AwsTarget): AwsClients {
+  const common = {
+    region: target.region,
+    ...(target.endpoint ? { endpoint: target.endpoint, credentials: EMULATOR_CREDENTIALS } : {}),
+    maxAttempts: 4,
+  };
+  const dynamo = new DynamoDBClient(common);
+  const doc = DynamoDBDocumentClient.from(dynamo, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    unmarshallOptions: { wrapNumbers: false },
+  });
+  return {
+    dynamo,
+    doc,
+    sqs: new SQSClient(common),
+    events: new EventBridgeClient(common),
+    kms: new KMSClient(common),
+    target,
+  };
+}
+
+export function destroyAwsClients(clients: AwsClients): void {
+  clients.dynamo.destroy();
+  clients.sqs.destroy();
+  clients.events.destroy();
+  clients.kms.destroy();
+}

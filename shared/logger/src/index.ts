@@ -1,0 +1,60 @@
+import { type Logger, type LoggerOptions, pino } from "pino";
+
+export type { Logger } from "pino";
+
+/** Keys whose values never reach a log line, at any depth (case-insensitive). */
+const SECRET_KEY =
+  /token|secret|password|authorization|cookie|api[-_]?key|client[-_]?secret|account[-_]?number|sort[-_]?code|^iban$|^number$|ciphertext|datakey/i;
+/** Bearer tokens and JWTs that slip into free text (error messages, URLs). */
+const SECRET_TEXT = /(Bearer\s+)[A-Za-z0-9._~+/=-]+|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+export const REDACTED = "[REDACTED]";
+
+/** Deep copy of `value` with secret fields and token-looking text replaced. */
+export function scrub(value: unknown, depth = 0): unknown {
+  if (depth > 8) return "[DEPTH]";
+  if (typeof value === "string") return value.replace(SECRET_TEXT, (_m, bearer?: string) => `${bearer ?? ""}${REDACTED}`);
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  if (value instanceof Error) {
+    const out: Record<string, unknown> = { type: value.name, message: scrub(value.message) };
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? REDACTED : scrub(v, depth + 1);
+    if (value.stack) out.stack = scrub(value.stack);
+    return out;
+  }
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined && typeof v !== "object" ? REDACTED : scrub(v, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * The project's logger: JSON lines with `service` on each, secrets scrubbed from fields at any
+ * depth and from messages. `destination` is for tests that read what was written.
+ *
+ * @example
+ * const log = createLogger("sync-worker");
+ * log.info({ connectionId, accessToken }, "refreshed"); // accessToken → "[REDACTED]"
+ */
+export function createLogger(
+  service: string,
+  options: { level?: string; destination?: { write(line: string): void } } = {},
+): Logger {
+  const opts: LoggerOptions = {
+    level: options.level ?? process.env.LOG_LEVEL ?? "info",
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { log: (obj) => scrub(obj) as Record<string, unknown> },
+    serializers: { err: (e: unknown) => scrub(e) },
+    hooks: {
+      logMethod(args, method) {
+        // Messages are free text: scrub token-shaped substrings there too.
+        const scrubbed = args.map((a) => (typeof a === "string" ? (scrub(a) as string) : a));
+        return method.apply(this, scrubbed as Parameters<typeof method>);
+      },
+    },
+  };
+  return options.destination ? pino(opts, options.destination) : pino(opts);
+}

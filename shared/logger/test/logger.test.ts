@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { REDACTED, createLogger } from "../src/index";
+
+function capture() {
+  const lines: string[] = [];
+  const log = createLogger("test", { level: "debug", destination: { write: (l) => lines.push(l) } });
+  return { log, lines, text: () => lines.join("") };
+}
+
+describe("createLogger", () => {
+  it("redacts tokens, account numbers, sort codes and IBANs at any depth", () => {
+    const { log, text, lines } = capture();
+    log.info(
+      {
+        accessToken: "at-123",
+        connection: { refresh_token: "rt-456", account: { account_number: { number: "12345678", sort_code: "01-02-03", iban: "GB33BUKB20201555555555" } } },
+        sortCode: "40-11-22",
+      },
+      "synced",
+    );
+    for (const secret of ["at-123", "rt-456", "12345678", "01-02-03", "GB33BUKB20201555555555", "40-11-22"]) {
+      expect(text()).not.toContain(secret);
+    }
+    const entry = JSON.parse(lines[0]!);
+    expect(entry.accessToken).toBe(REDACTED);
+    expect(entry.connection.account.account_number.sort_code).toBe(REDACTED);
+    expect(entry.service).toBe("test");
+    expect(entry.msg).toBe("synced");
+  });
+
+  it("scrubs bearer tokens and JWTs from messages and errors", () => {
+    const { log, text } = capture();
+    const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl";
+    log.warn("request failed: Authorization: Bearer abc.def-ghi");
+    log.error({ err: new Error(`upstream said ${jwt}`) }, "boom");
+    expect(text()).not.toContain("abc.def-ghi");
+    expect(text()).not.toContain(jwt);
+    expect(text()).toContain("upstream said");
+  });
+
+  it("keeps ordinary fields", () => {
+    const { log, lines } = capture();
+    log.info({ connectionId: "c1", count: 3, tokenExpiresAt: null }, "ok");
+    expect(JSON.parse(lines[0]!)).toMatchObject({ connectionId: "c1", count: 3 });
+  });
+});

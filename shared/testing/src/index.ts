@@ -1,0 +1,21 @@
+import { resetEmulator } from "@expenzez/local-aws";
+import { inject } from "vitest";
+
+export const TEST_REGION = "eu-west-2";
+
+/**
+ * The emulator endpoint of an integration test file. Fails loudly, naming what is missing,
+ * when the file runs without the package's global setup.
+ */
+export function emulatorEndpoint(): string {
+  const endpoint = inject("awsEndpoint");
+  if (!endpoint) {
+    throw new Error("integration test needs the local AWS emulator: run it through `pnpm test` (global setup starts moto)");
+  }
+  return endpoint;
+}
+
+/** Wipes the emulator so this test file starts from nothing. */
+export async function resetForFile(endpoint = emulatorEndpoint()): Promise<void> {
+  await resetEmulator(endpoint);
+}
