@@ -1,0 +1,53 @@
+/** Base of every error this package throws; `code` is stable and safe to log (never holds plaintext). */
+export class CryptoError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "CryptoError";
+    this.code = code;
+  }
+}
+
+/** The value is not something `encrypt` produced (wrong prefix, part count or encoding). */
+export class MalformedSealedValueError extends CryptoError {
+  constructor(reason: string) {
+    super("crypto.malformed_sealed_value", `not a sealed value: ${reason}`);
+    this.name = "MalformedSealedValueError";
+  }
+}
+
+/** Authentication failed: wrong context (other user or field), tampered bytes, or a key KMS refuses. */
+export class DecryptFailedError extends CryptoError {
+  constructor(
+    message: string,
+    readonly context: Readonly<Record<string, string>>,
+    options?: { cause?: unknown },
+  ) {
+    super("crypto.decrypt_failed", message, options);
+    this.name = "DecryptFailedError";
+  }
+}
+
+/** KMS could not produce a data key for encryption. */
+export class EncryptFailedError extends CryptoError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("crypto.encrypt_failed", message, options);
+    this.name = "EncryptFailedError";
+  }
+}
+
+/** KMS was unreachable or throttled: worth retrying, unlike a decrypt failure. */
+export class KmsUnavailableError extends CryptoError {
+  constructor(operation: string, options?: { cause?: unknown }) {
+    super("crypto.kms_unavailable", `KMS ${operation} failed; retry later`, options);
+    this.name = "KmsUnavailableError";
+  }
+}
+
+/** An encryption context must name at least one non-empty pair, e.g. `{ purpose, userId }`. */
+export class InvalidContextError extends CryptoError {
+  constructor(message: string) {
+    super("crypto.invalid_context", message);
+    this.name = "InvalidContextError";
+  }
+}

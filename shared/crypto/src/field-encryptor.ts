@@ -1,0 +1,130 @@
+import { DecryptCommand, type DecryptCommandOutput, GenerateDataKeyCommand, type GenerateDataKeyCommandOutput, type KMSClient } from "@aws-sdk/client-kms";
+import { type EncryptionContext, canonicalContext } from "./context";
+import { DecryptFailedError, EncryptFailedError, KmsUnavailableError } from "./errors";
+import { DataKeyCache } from "./key-cache";
+import { isSealedValue, openWithDataKey, parseSealed, sealWithDataKey } from "./sealed-format";
+
+export interface FieldEncryptorOptions {
+  kms: Pick<KMSClient, "send">;
+  /** KMS key id, ARN or alias used for new data keys. Decrypt reads the key id from the sealed value. */
+  keyId: string;
+  /** How long a plaintext data key may be reused. Default 5 minutes. */
+  cacheTtlMs?: number;
+  /** Encryptions per data key before a new one is generated. Default 1000. */
+  maxUses?: number;
+  /** Distinct contexts (encrypt) and encrypted keys (decrypt) kept. Default 500 each. */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+export interface FieldEncryptor {
+  /** Seals `plaintext` into one self-describing string bound to `context`. */
+  encrypt(plaintext: string, context: EncryptionContext): Promise<string>;
+  /** Opens a sealed string; throws `DecryptFailedError` when the context or any byte differs. */
+  decrypt(sealed: string, context: EncryptionContext): Promise<string>;
+  /** Shape check only (no KMS): tells sealed values from plaintext. */
+  isSealed(value: unknown): value is string;
+  /** Drops and zeroes every cached plaintext data key. */
+  clearCache(): void;
+}
+
+interface DataKeyHeader {
+  keyId: string;
+  encryptedDataKey: Buffer;
+}
+
+/** KMS errors that mean "this ciphertext or context is wrong", as opposed to "try again later". */
+const REJECTIONS = new Set(["InvalidCiphertextException", "IncorrectKeyException", "NotFoundException", "DisabledException", "AccessDeniedException", "KMSInvalidStateException"]);
+
+/**
+ * Field-level envelope encryption: one KMS data key (AES-256) per context, reused within
+ * bounded time and uses, then AES-256-GCM with a random IV and the context as additional data.
+ *
+ * @example
+ * const fields = createFieldEncryptor({ kms: aws.kms, keyId: handles.keyId });
+ * const sealed = await fields.encrypt(token, { purpose: "accessToken", userId });
+ * const token2 = await fields.decrypt(sealed, { purpose: "accessToken", userId });
+ */
+export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncryptor {
+  const now = options.now ?? Date.now;
+  const ttlMs = options.cacheTtlMs ?? 5 * 60_000;
+  const maxEntries = options.maxEntries ?? 500;
+  const encryptKeys = new DataKeyCache<DataKeyHeader>({ ttlMs, maxUses: options.maxUses ?? 1000, maxEntries }, now);
+  const decryptKeys = new DataKeyCache<null>({ ttlMs, maxUses: Number.POSITIVE_INFINITY, maxEntries }, now);
+  // Concurrent encrypts for one context share one GenerateDataKey call.
+  const pending = new Map<string, Promise<void>>();
+
+  async function generate(slot: string, context: EncryptionContext): Promise<void> {
+    let out: GenerateDataKeyCommandOutput;
+    try {
+      out = await options.kms.send(new GenerateDataKeyCommand({ KeyId: options.keyId, KeySpec: "AES_256", EncryptionContext: { ...context } }));
+    } catch (err) {
+      if (REJECTIONS.has((err as Error).name)) throw new EncryptFailedError(`KMS refused a data key for ${options.keyId}`, { cause: err });
+      throw new KmsUnavailableError("GenerateDataKey", { cause: err });
+    }
+    if (!out.Plaintext || !out.CiphertextBlob || !out.KeyId) throw new EncryptFailedError("GenerateDataKey returned no key material");
+    const header = { keyId: out.KeyId, encryptedDataKey: Buffer.from(out.CiphertextBlob) };
+    encryptKeys.put(slot, header, Buffer.from(out.Plaintext), 0);
+    // The same key opens what it sealed without another KMS round trip.
+    decryptKeys.put(decryptSlot(header.encryptedDataKey, slot), null, Buffer.from(out.Plaintext), 0);
+    out.Plaintext.fill(0);
+  }
+
+  async function encrypt(plaintext: string, context: EncryptionContext): Promise<string> {
+    const slot = canonicalContext(context);
+    for (;;) {
+      const cached = encryptKeys.take(slot, true);
+      if (cached) return sealWithDataKey(plaintext, cached.plaintextKey, cached.value, context);
+      let inFlight = pending.get(slot);
+      if (!inFlight) {
+        inFlight = generate(slot, context).finally(() => pending.delete(slot));
+        pending.set(slot, inFlight);
+      }
+      await inFlight;
+    }
+  }
+
+  async function dataKeyFor(parts: ReturnType<typeof parseSealed>, context: EncryptionContext, slot: string): Promise<Buffer> {
+    const cacheKey = decryptSlot(parts.encryptedDataKey, slot);
+    const cached = decryptKeys.take(cacheKey, false);
+    if (cached) return cached.plaintextKey;
+    let out: DecryptCommandOutput;
+    try {
+      out = await options.kms.send(new DecryptCommand({ KeyId: parts.keyId, CiphertextBlob: parts.encryptedDataKey, EncryptionContext: { ...context } }));
+    } catch (err) {
+      if (REJECTIONS.has((err as Error).name)) throw new DecryptFailedError("KMS refused the data key for this context", context, { cause: err });
+      throw new KmsUnavailableError("Decrypt", { cause: err });
+    }
+    if (!out.Plaintext) throw new DecryptFailedError("KMS returned no plaintext data key", context);
+    const key = Buffer.from(out.Plaintext);
+    out.Plaintext.fill(0);
+    decryptKeys.put(cacheKey, null, key, 0);
+    return key;
+  }
+
+  async function decrypt(sealed: string, context: EncryptionContext): Promise<string> {
+    const slot = canonicalContext(context);
+    const parts = parseSealed(sealed);
+    const key = await dataKeyFor(parts, context, slot);
+    try {
+      return openWithDataKey(parts, key, context);
+    } catch (err) {
+      throw new DecryptFailedError("ciphertext failed authentication (tampered, or sealed for another context)", context, { cause: err });
+    }
+  }
+
+  return {
+    encrypt,
+    decrypt,
+    isSealed: isSealedValue,
+    clearCache() {
+      encryptKeys.clear();
+      decryptKeys.clear();
+    },
+  };
+}
+
+/** Decrypt cache slot: encrypted key bytes plus context, so a wrong context never hits the cache. */
+function decryptSlot(encryptedDataKey: Buffer, contextSlot: string): string {
+  return `${encryptedDataKey.toString("base64")}|${contextSlot}`;
+}

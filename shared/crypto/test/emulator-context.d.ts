@@ -1,0 +1,2 @@
+// Brings @expenzez/testing's `inject("awsEndpoint")` typing into this package's program.
+import type {} from "@expenzez/testing/global-setup";

@@ -1,0 +1,107 @@
+import type { KMSClient } from "@aws-sdk/client-kms";
+import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
+import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DecryptFailedError, MalformedSealedValueError, createFieldEncryptor } from "../src";
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  await resetForFile();
+  stack = await provisionLocalStack(emulatorEndpoint());
+});
+
+/** Counts KMS commands by name while still sending every one to moto. */
+function countingKms(kms: KMSClient) {
+  const calls: string[] = [];
+  return {
+    calls,
+    client: {
+      send: ((command: { constructor: { name: string } }) => {
+        calls.push(command.constructor.name);
+        return (kms.send as (c: unknown) => Promise<unknown>)(command);
+      }) as unknown as KMSClient["send"],
+    },
+  };
+}
+
+describe("field encryptor on moto KMS", () => {
+  it("round-trips a token; the sealed string holds no plaintext", async () => {
+    // Prepare
+    const fields = createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId });
+    const ctx = { purpose: "refreshToken", userId: "user-1" };
+    // Act
+    const sealed = await fields.encrypt("rt_super_secret_value", ctx);
+    fields.clearCache();
+    const opened = await fields.decrypt(sealed, ctx);
+    // Assess
+    expect(fields.isSealed(sealed)).toBe(true);
+    expect(sealed).not.toContain("rt_super_secret_value");
+    expect(opened).toBe("rt_super_secret_value");
+  });
+
+  it("decrypts with a fresh encryptor (new process): the sealed value is self-describing", async () => {
+    const ctx = { purpose: "iban", userId: "user-1" };
+    const sealed = await createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }).encrypt("GB29NWBK60161331926819", ctx);
+    const other = createFieldEncryptor({ kms: stack.aws.kms, keyId: "alias/does-not-matter-for-decrypt" });
+    expect(await other.decrypt(sealed, ctx)).toBe("GB29NWBK60161331926819");
+  });
+
+  it("rejects a value moved to another user or field with DecryptFailedError (KMS checks the context)", async () => {
+    // Prepare
+    const fields = createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId });
+    const sealed = await fields.encrypt("12345678", { purpose: "accountNumber", userId: "user-1" });
+    fields.clearCache();
+    // Act
+    const otherUser = await fields.decrypt(sealed, { purpose: "accountNumber", userId: "user-2" }).catch((e: unknown) => e);
+    const otherField = await fields.decrypt(sealed, { purpose: "sortCode", userId: "user-1" }).catch((e: unknown) => e);
+    // Assess
+    expect(otherUser).toBeInstanceOf(DecryptFailedError);
+    expect(otherField).toMatchObject({ code: "crypto.decrypt_failed" });
+    expect((otherField as Error).cause).toMatchObject({ name: "InvalidCiphertextException" });
+  });
+
+  it("rejects a tampered ciphertext with DecryptFailedError, also when the data key is cached", async () => {
+    const fields = createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId });
+    const ctx = { purpose: "accessToken", userId: "user-3" };
+    const sealed = await fields.encrypt("at_value", ctx);
+    const parts = sealed.split(".");
+    const ct = Buffer.from(parts[4]!, "base64url");
+    ct[0] = (ct[0] ?? 0) ^ 0xff;
+    parts[4] = ct.toString("base64url");
+    const tampered = parts.join(".");
+    await expect(fields.decrypt(tampered, ctx)).rejects.toBeInstanceOf(DecryptFailedError);
+    fields.clearCache();
+    await expect(fields.decrypt(tampered, ctx)).rejects.toBeInstanceOf(DecryptFailedError);
+    await expect(fields.decrypt("not-sealed", ctx)).rejects.toBeInstanceOf(MalformedSealedValueError);
+  });
+
+  it("reuses a data key per context within maxUses and ttl, then asks KMS again", async () => {
+    // Prepare
+    let now = 0;
+    const kms = countingKms(stack.aws.kms);
+    const fields = createFieldEncryptor({ kms: kms.client, keyId: stack.handles.keyId, maxUses: 3, cacheTtlMs: 1_000, now: () => now });
+    const ctx = { purpose: "accessToken", userId: "user-4" };
+    // Act: 3 uses of one key, the 4th needs a new key; a second context needs its own.
+    const sealed = await Promise.all([1, 2, 3].map((i) => fields.encrypt(`t${i}`, ctx)));
+    const afterThree = kms.calls.filter((c) => c === "GenerateDataKeyCommand").length;
+    // Opening what we sealed needs no KMS call while the key is cached.
+    const plain = await Promise.all(sealed.map((s) => fields.decrypt(s, ctx)));
+    const decryptsWarm = kms.calls.filter((c) => c === "DecryptCommand").length;
+    await fields.encrypt("t4", ctx);
+    await fields.encrypt("other", { purpose: "accessToken", userId: "user-5" });
+    now += 1_001;
+    await fields.encrypt("t5", { purpose: "accessToken", userId: "user-5" });
+    const generated = kms.calls.filter((c) => c === "GenerateDataKeyCommand").length;
+    // A cleared cache needs exactly one KMS Decrypt per data key, then caches it.
+    fields.clearCache();
+    for (const s of sealed) await fields.decrypt(s, ctx);
+    const decryptsCold = kms.calls.filter((c) => c === "DecryptCommand").length;
+    // Assess
+    expect(afterThree).toBe(1);
+    expect(generated).toBe(4);
+    expect(plain).toEqual(["t1", "t2", "t3"]);
+    expect(decryptsWarm).toBe(0);
+    expect(decryptsCold).toBe(1);
+  });
+});
