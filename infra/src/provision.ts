@@ -20,7 +20,7 @@ import {
   PutTargetsCommand,
   ResourceNotFoundException as EventsNotFound,
 } from "@aws-sdk/client-eventbridge";
-import { CreateAliasCommand, CreateKeyCommand, ListAliasesCommand } from "@aws-sdk/client-kms";
+import { CreateAliasCommand, CreateKeyCommand, EnableKeyRotationCommand, ListAliasesCommand } from "@aws-sdk/client-kms";
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -55,8 +55,9 @@ export interface StackHandles {
  */
 export async function provision(aws: AwsClients, def: StackDefinition): Promise<{ changes: Change[]; handles: StackHandles }> {
   const changes: Change[] = [];
-  changes.push(...(await ensureTable(aws, def)));
+  // The key first: the table is encrypted with it, as in the CDK stack.
   const key = await ensureKey(aws, def, changes);
+  changes.push(...(await ensureTable(aws, def, key.keyArn)));
   const bus = await ensureBus(aws, def, changes);
   const queues = {} as StackHandles["queues"];
   for (const q of Object.values(def.queues)) queues[q.id] = await ensureQueuePair(aws, q, changes);
@@ -87,7 +88,7 @@ function indexSpec(index: (typeof INDEXES)[keyof typeof INDEXES]): GlobalSeconda
   };
 }
 
-async function ensureTable(aws: AwsClients, def: StackDefinition): Promise<Change[]> {
+async function ensureTable(aws: AwsClients, def: StackDefinition, keyArn: string): Promise<Change[]> {
   const changes: Change[] = [];
   const TableName = def.table.name;
   const existing = await describeTable(aws, TableName);
@@ -102,7 +103,7 @@ async function ensureTable(aws: AwsClients, def: StackDefinition): Promise<Chang
           { AttributeName: def.table.keys.sortKey, KeyType: "RANGE" },
         ],
         GlobalSecondaryIndexes: Object.values(def.table.indexes).map(indexSpec),
-        SSESpecification: { Enabled: true, SSEType: "KMS" },
+        SSESpecification: { Enabled: true, SSEType: "KMS", KMSMasterKeyId: keyArn },
       }),
     );
     await waitUntilTableExists({ client: aws.dynamo, maxWaitTime: 60, minDelay: 1 }, { TableName });
@@ -176,6 +177,7 @@ async function ensureKey(aws: AwsClients, def: StackDefinition, changes: Change[
     new CreateKeyCommand({ Description: def.key.description, KeyUsage: "ENCRYPT_DECRYPT", KeySpec: "SYMMETRIC_DEFAULT" }),
   );
   const keyId = created.KeyMetadata!.KeyId!;
+  await aws.kms.send(new EnableKeyRotationCommand({ KeyId: keyId }));
   await aws.kms.send(new CreateAliasCommand({ AliasName: def.key.alias, TargetKeyId: keyId }));
   changes.push({ resource: "kms:key", name: def.key.alias, action: "created" });
   return { keyId, keyArn: created.KeyMetadata!.Arn! };
@@ -295,16 +297,20 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(String(value));
 }
 
+/** Encryption at rest with SQS-owned keys, as the CDK stack sets it. */
+const SQS_MANAGED_SSE = { SqsManagedSseEnabled: "true" };
+
 async function ensureQueuePair(aws: AwsClients, q: QueueDefinition, changes: Change[]) {
-  const dlq = await ensureQueue(aws, q.dlqName, { MessageRetentionPeriod: String(q.dlqRetentionSeconds) }, changes);
+  const dlq = await ensureQueue(aws, q.dlqName, { MessageRetentionPeriod: String(q.dlqRetentionSeconds), ...SQS_MANAGED_SSE }, changes);
   const main = await ensureQueue(
     aws,
     q.name,
     {
       VisibilityTimeout: String(q.visibilityTimeoutSeconds),
       MessageRetentionPeriod: String(q.retentionSeconds),
-      ReceiveMessageWaitTimeSeconds: "20",
+      ReceiveMessageWaitTimeSeconds: String(q.receiveWaitTimeSeconds),
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: q.maxReceiveCount }),
+      ...SQS_MANAGED_SSE,
     },
     changes,
   );

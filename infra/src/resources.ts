@@ -35,6 +35,8 @@ export interface QueueDefinition {
   maxReceiveCount: number;
   retentionSeconds: number;
   dlqRetentionSeconds: number;
+  /** Long polling: a ReceiveMessage waits up to this long for a message. */
+  receiveWaitTimeSeconds: number;
 }
 
 export interface RuleDefinition {
@@ -70,6 +72,7 @@ function queue(stage: string, id: QueueId, slug: string, visibilityTimeoutSecond
     maxReceiveCount,
     retentionSeconds: 4 * DAY,
     dlqRetentionSeconds: 14 * DAY,
+    receiveWaitTimeSeconds: 20,
   };
 }
 

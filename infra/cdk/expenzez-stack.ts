@@ -1,0 +1,114 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as events from "aws-cdk-lib/aws-events";
+import * as targets from "aws-cdk-lib/aws-events-targets";
+import * as kms from "aws-cdk-lib/aws-kms";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import type { Construct } from "constructs";
+import type { QueueId, StackDefinition } from "../src/resources";
+
+export interface ExpenzezStackProps extends StackProps {
+  /** The one resource definition (infra/src/resources.ts) for the stage being deployed. */
+  def: StackDefinition;
+}
+
+/**
+ * The pipeline's AWS resources, built from the same `stackDefinition(stage)` that the local
+ * provisioner deploys to moto/LocalStack. No names or settings are written here.
+ */
+export class ExpenzezStack extends Stack {
+  readonly def: StackDefinition;
+  readonly key: kms.Key;
+  readonly table: dynamodb.Table;
+  readonly bus: events.EventBus;
+  readonly queues: Record<QueueId, { queue: sqs.Queue; dlq: sqs.Queue }>;
+  readonly rules: events.Rule[];
+
+  constructor(scope: Construct, id: string, props: ExpenzezStackProps) {
+    super(scope, id, props);
+    const { def } = props;
+    this.def = def;
+
+    // Keys and the table outlive a stack deletion: losing them loses every user's data.
+    this.key = new kms.Key(this, "DataKey", {
+      alias: def.key.alias,
+      description: def.key.description,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.table = new dynamodb.Table(this, "Table", {
+      tableName: def.table.name,
+      partitionKey: { name: def.table.keys.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: def.table.keys.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: def.table.pointInTimeRecovery },
+      timeToLiveAttribute: def.table.ttlAttribute,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of Object.values(def.table.indexes)) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+
+    const queues = {} as ExpenzezStack["queues"];
+    for (const q of Object.values(def.queues)) {
+      const dlq = new sqs.Queue(this, `${q.id}Dlq`, {
+        queueName: q.dlqName,
+        retentionPeriod: Duration.seconds(q.dlqRetentionSeconds),
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+      });
+      const queue = new sqs.Queue(this, `${q.id}Queue`, {
+        queueName: q.name,
+        visibilityTimeout: Duration.seconds(q.visibilityTimeoutSeconds),
+        retentionPeriod: Duration.seconds(q.retentionSeconds),
+        receiveMessageWaitTime: Duration.seconds(q.receiveWaitTimeSeconds),
+        deadLetterQueue: { queue: dlq, maxReceiveCount: q.maxReceiveCount },
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+      });
+      queues[q.id] = { queue, dlq };
+    }
+    this.queues = queues;
+
+    this.bus = new events.EventBus(this, "Bus", { eventBusName: def.bus.name });
+
+    // SqsQueue adds the queue policy that lets events.amazonaws.com send from this rule only.
+    this.rules = def.rules.map(
+      (rule) =>
+        new events.Rule(this, `Rule-${rule.target}`, {
+          ruleName: rule.name,
+          description: rule.description,
+          eventBus: this.bus,
+          eventPattern: { source: rule.eventPattern.source, detailType: rule.eventPattern["detail-type"] },
+          targets: [new targets.SqsQueue(queues[rule.target].queue)],
+        }),
+    );
+  }
+
+  /**
+   * The seam for the services' Lambda runtimes (`services/<name>/src/lambda.ts`): consumes
+   * the queue with partial-batch responses and grants what every handler needs (table, key,
+   * bus). The function reads resource names from `stackDefinition(STAGE)`, so only STAGE is set.
+   *
+   * @example stack.addQueueConsumer("budgetRecalc", new NodejsFunction(stack, "BudgetRecalc", { entry }))
+   */
+  addQueueConsumer(queueId: QueueId, fn: lambda.Function, options: { batchSize?: number } = {}): void {
+    fn.addEnvironment("STAGE", this.def.stage);
+    fn.addEventSource(
+      new SqsEventSource(this.queues[queueId].queue, { batchSize: options.batchSize ?? 10, reportBatchItemFailures: true }),
+    );
+    this.table.grantReadWriteData(fn);
+    this.key.grantEncryptDecrypt(fn);
+    this.bus.grantPutEventsTo(fn);
+  }
+}

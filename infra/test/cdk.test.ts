@@ -1,0 +1,213 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { App, Token } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ExpenzezStack } from "../cdk/expenzez-stack";
+import { stackDefinition } from "../src/resources";
+
+// Every expectation comes from the definition, so CDK and the local provisioner cannot drift.
+const def = stackDefinition("dev");
+const queues = Object.values(def.queues);
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+/** The logical id of the one resource of `type` whose properties include `properties`. */
+function logicalId(template: Template, type: string, properties: Record<string, unknown>): string {
+  const found = Object.keys(template.findResources(type, { Properties: Match.objectLike(properties) }));
+  expect(found, `${type} ${JSON.stringify(properties)}`).toHaveLength(1);
+  return found[0]!;
+}
+
+describe("CDK stack built from stackDefinition()", () => {
+  let stack: ExpenzezStack;
+  let template: Template;
+  beforeAll(() => {
+    stack = new ExpenzezStack(new App(), "expenzez-dev", { def });
+    template = Template.fromStack(stack);
+  });
+
+  it("is environment-agnostic, so synth needs no account or credentials", () => {
+    expect(Token.isUnresolved(stack.account)).toBe(true);
+    expect(Token.isUnresolved(stack.region)).toBe(true);
+  });
+
+  it("has the KMS key with rotation and its alias, both kept on stack deletion", () => {
+    template.resourceCountIs("AWS::KMS::Key", 1);
+    template.hasResource("AWS::KMS::Key", {
+      Properties: Match.objectLike({ EnableKeyRotation: true, Description: def.key.description }),
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+    });
+    const keyId = logicalId(template, "AWS::KMS::Key", { EnableKeyRotation: true });
+    template.hasResourceProperties("AWS::KMS::Alias", {
+      AliasName: def.key.alias,
+      TargetKeyId: { "Fn::GetAtt": [keyId, "Arn"] },
+    });
+  });
+
+  it("has the table with keys, four ALL-projection GSIs, TTL, PITR and SSE with the stack's key", () => {
+    const keyId = logicalId(template, "AWS::KMS::Key", {});
+    const indexes = Object.values(def.table.indexes);
+    expect(indexes).toHaveLength(4);
+    template.resourceCountIs("AWS::DynamoDB::Table", 1);
+    template.hasResource("AWS::DynamoDB::Table", {
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+      Properties: Match.objectLike({
+        TableName: def.table.name,
+        BillingMode: "PAY_PER_REQUEST",
+        KeySchema: [
+          { AttributeName: def.table.keys.partitionKey, KeyType: "HASH" },
+          { AttributeName: def.table.keys.sortKey, KeyType: "RANGE" },
+        ],
+        GlobalSecondaryIndexes: indexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: "HASH" },
+            { AttributeName: index.sortKey, KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        })),
+        TimeToLiveSpecification: { AttributeName: def.table.ttlAttribute, Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: def.table.pointInTimeRecovery },
+        SSESpecification: { SSEEnabled: true, SSEType: "KMS", KMSMasterKeyId: { "Fn::GetAtt": [keyId, "Arn"] } },
+      }),
+    });
+  });
+
+  it("has every queue with SQS-managed encryption and a redrive policy to its own DLQ", () => {
+    template.resourceCountIs("AWS::SQS::Queue", queues.length * 2);
+    for (const q of queues) {
+      const dlqId = logicalId(template, "AWS::SQS::Queue", { QueueName: q.dlqName });
+      template.hasResourceProperties("AWS::SQS::Queue", {
+        QueueName: q.dlqName,
+        MessageRetentionPeriod: q.dlqRetentionSeconds,
+        SqsManagedSseEnabled: true,
+      });
+      template.hasResourceProperties("AWS::SQS::Queue", {
+        QueueName: q.name,
+        VisibilityTimeout: q.visibilityTimeoutSeconds,
+        MessageRetentionPeriod: q.retentionSeconds,
+        ReceiveMessageWaitTimeSeconds: q.receiveWaitTimeSeconds,
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: { deadLetterTargetArn: { "Fn::GetAtt": [dlqId, "Arn"] }, maxReceiveCount: q.maxReceiveCount },
+      });
+    }
+  });
+
+  it("has the bus and every rule with exactly the definition's pattern and its queue as the one target", () => {
+    template.resourceCountIs("AWS::Events::EventBus", 1);
+    const busId = logicalId(template, "AWS::Events::EventBus", { Name: def.bus.name });
+    template.resourceCountIs("AWS::Events::Rule", def.rules.length);
+    for (const rule of def.rules) {
+      const queueId = logicalId(template, "AWS::SQS::Queue", { QueueName: def.queues[rule.target].name });
+      template.hasResourceProperties("AWS::Events::Rule", {
+        Name: rule.name,
+        EventBusName: { Ref: busId },
+        State: "ENABLED",
+        EventPattern: Match.objectEquals(rule.eventPattern),
+        Targets: [{ Arn: { "Fn::GetAtt": [queueId, "Arn"] }, Id: Match.anyValue() }],
+      });
+    }
+  });
+
+  it("lets events.amazonaws.com send to a queue only from the rules that target it", () => {
+    const policies = template.findResources("AWS::SQS::QueuePolicy") as Resources;
+    const eventsStatementsFor = (queueId: string) =>
+      Object.values(policies)
+        .filter((p) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: queueId }]))
+        .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement)
+        .filter((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: "events.amazonaws.com" }));
+
+    for (const q of queues) {
+      const queueId = logicalId(template, "AWS::SQS::Queue", { QueueName: q.name });
+      const ruleIds = def.rules
+        .filter((r) => r.target === q.id)
+        .map((r) => logicalId(template, "AWS::Events::Rule", { Name: r.name }));
+      const statements = eventsStatementsFor(queueId);
+      expect(statements, q.name).toHaveLength(ruleIds.length);
+      for (const [i, ruleId] of ruleIds.entries()) {
+        expect(statements[i]).toMatchObject({
+          Effect: "Allow",
+          Action: expect.arrayContaining(["sqs:SendMessage"]),
+          Resource: { "Fn::GetAtt": [queueId, "Arn"] },
+          Condition: { ArnEquals: { "aws:SourceArn": { "Fn::GetAtt": [ruleId, "Arn"] } } },
+        });
+      }
+    }
+  });
+
+  it("attaches a consumer Lambda to a queue with partial-batch responses and the grants it needs", () => {
+    // Prepare: a fresh stack, so the shared template above keeps no Lambda. (IAM has no
+    // TransactWriteItems action: transactions need Put/Update/Delete/ConditionCheckItem.)
+    const withConsumer = new ExpenzezStack(new App(), "expenzez-dev", { def });
+    const fn = new lambda.Function(withConsumer, "BudgetRecalc", {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: "index.handler",
+      code: lambda.Code.fromInline("exports.handler = async () => ({ batchItemFailures: [] });"),
+    });
+    // Act
+    withConsumer.addQueueConsumer("budgetRecalc", fn);
+    // Assess
+    const t = Template.fromStack(withConsumer);
+    const queueId = logicalId(t, "AWS::SQS::Queue", { QueueName: def.queues.budgetRecalc.name });
+    t.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      EventSourceArn: { "Fn::GetAtt": [queueId, "Arn"] },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      BatchSize: 10,
+    });
+    t.hasResourceProperties("AWS::Lambda::Function", { Environment: { Variables: { STAGE: def.stage } } });
+    const policy = JSON.stringify(t.findResources("AWS::IAM::Policy"));
+    for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "kms:Decrypt", "events:PutEvents"]) {
+      expect(policy).toContain(action);
+    }
+  });
+});
+
+describe("cdk synth (the real CLI)", () => {
+  it("runs offline with the stage from context and writes the stage's template", async () => {
+    // Prepare
+    const infraDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+    const out = mkdtempSync(join(tmpdir(), "expenzez-cdk-"));
+    const cdk = join(infraDir, "node_modules", ".bin", "cdk");
+    try {
+      // Act: no credentials and IMDS off, so any attempt to reach AWS would fail the run.
+      const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+        const child = spawn(cdk, ["synth", "--no-notices", "--quiet", "-c", "stage=ci", "-o", out], {
+          cwd: infraDir,
+          env: {
+            PATH: process.env.PATH,
+            HOME: process.env.HOME,
+            AWS_EC2_METADATA_DISABLED: "true",
+            CDK_DISABLE_CLI_TELEMETRY: "true",
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+          },
+          stdio: ["ignore", "ignore", "pipe"],
+        });
+        let err = "";
+        child.stderr.on("data", (d: Buffer) => {
+          err += d.toString();
+        });
+        child.once("error", reject);
+        child.once("exit", (c) => resolve({ code: c, stderr: err }));
+      });
+      // Assess
+      expect(code, stderr).toBe(0);
+      const file = join(out, "expenzez-ci.template.json");
+      expect(existsSync(file)).toBe(true);
+      const resources = Object.values(JSON.parse(readFileSync(file, "utf8")).Resources as Resources);
+      const ciDef = stackDefinition("ci");
+      expect(resources.find((r) => r.Type === "AWS::DynamoDB::Table")?.Properties.TableName).toBe(ciDef.table.name);
+      expect(resources.filter((r) => r.Type === "AWS::Events::Rule").map((r) => r.Properties.Name)).toEqual(
+        ciDef.rules.map((r) => r.name),
+      );
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
