@@ -12,6 +12,8 @@ export class EventsError extends Error {
 
 /** An event (outgoing or incoming) that does not match its schema. Never retryable. */
 export class EventValidationError extends EventsError {
+  /** Queue runtimes dead-letter such a message at once instead of retrying it. */
+  readonly permanent = true;
   constructor(
     message: string,
     readonly issues: string[],

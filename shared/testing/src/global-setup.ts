@@ -1,11 +1,6 @@
 import { useEmulator } from "@expenzez/local-aws";
 import type { TestProject } from "vitest/node";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    awsEndpoint: string;
-  }
-}
+import "./provided-context";
 
 /** Starts (or finds) the emulator once per package run and hands its endpoint to the tests. */
 export default async function setup(project: TestProject) {

@@ -1,5 +1,6 @@
 import { resetEmulator } from "@expenzez/local-aws";
 import { inject } from "vitest";
+import "./provided-context";
 
 export const TEST_REGION = "eu-west-2";
 

@@ -1,0 +1,24 @@
+import type { Logger } from "@expenzez/logger";
+
+/** A queue message as both runtimes (long-polling worker, Lambda) hand it to a handler. */
+export interface QueueMessage {
+  messageId: string;
+  body: string;
+  /** 1 on the first delivery. */
+  receiveCount: number;
+  receiptHandle: string;
+  /** String message attributes (e.g. a correlation id). */
+  attributes: Record<string, string>;
+}
+
+export interface HandlerContext {
+  log: Logger;
+  /** Aborted when the runtime shuts down; long work should stop at a safe point. */
+  signal: AbortSignal;
+}
+
+/**
+ * A pure service handler: succeeds (message deleted), throws PermanentFailure (or an error with
+ * `permanent: true`) to dead-letter with a reason, or throws anything else to be retried.
+ */
+export type MessageHandler = (message: QueueMessage, context: HandlerContext) => Promise<void>;

@@ -1,0 +1,159 @@
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import { type Logger, createLogger } from "@expenzez/logger";
+import pLimit from "p-limit";
+import { sendToDeadLetter } from "./dead-letter";
+import { WorkerOptionsError } from "./errors";
+import type { MessageHandler, QueueMessage } from "./message";
+import { processMessage } from "./process-message";
+
+export interface WorkerOptions {
+  sqs: SQSClient;
+  queueUrl: string;
+  dlqUrl: string;
+  handler: MessageHandler;
+  /** Must match the queue's visibility timeout: the heartbeat extends it to this again. */
+  visibilityTimeoutSeconds: number;
+  /** How often a running handler's message is kept invisible; shorter than the visibility timeout. */
+  heartbeatSeconds?: number;
+  /** Messages handled at once. */
+  concurrency?: number;
+  /** Long-poll wait, 0..20. */
+  waitTimeSeconds?: number;
+  log?: Logger;
+  random?: () => number;
+}
+
+export interface Worker {
+  /** Resolves when the loop has stopped and in-flight messages are settled. */
+  readonly done: Promise<void>;
+  /** Stops receiving (after the current long poll), lets in-flight handlers finish. */
+  stop(): Promise<void>;
+  /** Messages settled so far, by outcome: for progress output and tests. */
+  readonly stats: { done: number; retried: number; deadLettered: number };
+}
+
+function validate(options: WorkerOptions): Required<Pick<WorkerOptions, "heartbeatSeconds" | "concurrency" | "waitTimeSeconds">> {
+  const heartbeatSeconds = options.heartbeatSeconds ?? Math.max(1, Math.floor(options.visibilityTimeoutSeconds / 3));
+  const concurrency = options.concurrency ?? 10;
+  const waitTimeSeconds = options.waitTimeSeconds ?? 20;
+  // A heartbeat at or past the timeout would let a second worker take the message meanwhile.
+  if (heartbeatSeconds >= options.visibilityTimeoutSeconds) {
+    throw new WorkerOptionsError(`heartbeatSeconds (${heartbeatSeconds}) must be shorter than visibilityTimeoutSeconds (${options.visibilityTimeoutSeconds})`);
+  }
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new WorkerOptionsError(`concurrency must be a positive integer, got ${concurrency}`);
+  if (waitTimeSeconds < 0 || waitTimeSeconds > 20) throw new WorkerOptionsError(`waitTimeSeconds must be 0..20, got ${waitTimeSeconds}`);
+  return { heartbeatSeconds, concurrency, waitTimeSeconds };
+}
+
+export function toQueueMessage(m: Message): QueueMessage {
+  const attributes: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.MessageAttributes ?? {})) if (v.StringValue !== undefined) attributes[k] = v.StringValue;
+  return {
+    messageId: m.MessageId!,
+    body: m.Body ?? "",
+    receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 1),
+    receiptHandle: m.ReceiptHandle!,
+    attributes,
+  };
+}
+
+/**
+ * The long-polling runtime for local and ECS use: receives up to 10 messages, runs the handler
+ * with bounded concurrency, keeps each message invisible while its handler runs (heartbeat),
+ * deletes successes in batches, delays retries with ChangeMessageVisibility, and dead-letters
+ * permanent failures with their reason.
+ *
+ * @example
+ * const worker = startWorker({ sqs, queueUrl, dlqUrl, handler, visibilityTimeoutSeconds: 60 });
+ * process.once("SIGTERM", () => worker.stop());
+ */
+export function startWorker(options: WorkerOptions): Worker {
+  const { heartbeatSeconds, concurrency, waitTimeSeconds } = validate(options);
+  const log = options.log ?? createLogger("sqs-worker");
+  const { sqs, queueUrl, dlqUrl } = options;
+  const stop = new AbortController();
+  const limit = pLimit(concurrency);
+  const stats = { done: 0, retried: 0, deadLettered: 0 };
+
+  async function handleOne(message: QueueMessage): Promise<string | undefined> {
+    const heartbeat = setInterval(() => {
+      sqs
+        .send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: options.visibilityTimeoutSeconds }))
+        .catch((err) => log.warn({ err, messageId: message.messageId }, "heartbeat failed"));
+    }, heartbeatSeconds * 1000);
+    try {
+      const disposition = await processMessage(options.handler, message, { log, signal: stop.signal, ...(options.random ? { random: options.random } : {}) });
+      if (disposition.kind === "done") {
+        stats.done++;
+        return message.receiptHandle;
+      }
+      if (disposition.kind === "dead") {
+        await sendToDeadLetter(sqs, { dlqUrl, sourceQueueUrl: queueUrl, message, code: disposition.code, reason: disposition.reason });
+        stats.deadLettered++;
+        return message.receiptHandle;
+      }
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: disposition.delaySeconds }));
+      stats.retried++;
+      return undefined;
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async function deleteBatch(receiptHandles: string[]): Promise<void> {
+    if (receiptHandles.length === 0) return;
+    const result = await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: receiptHandles.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle })) }),
+    );
+    // A failed delete means a redelivery; handlers are idempotent, so log and move on.
+    for (const failed of result.Failed ?? []) log.warn({ code: failed.Code, reason: failed.Message }, "delete failed: message will be redelivered");
+  }
+
+  async function loop(): Promise<void> {
+    while (!stop.signal.aborted) {
+      let received: Message[];
+      try {
+        const result = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: Math.min(10, concurrency),
+            WaitTimeSeconds: waitTimeSeconds,
+            VisibilityTimeout: options.visibilityTimeoutSeconds,
+            MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+            MessageAttributeNames: ["All"],
+          }),
+          // Not aborted on stop: a long poll cut short client-side can still take messages
+          // server-side, hiding them for a whole visibility timeout. We finish the poll instead.
+        );
+        received = result.Messages ?? [];
+      } catch (err) {
+        if (stop.signal.aborted) break;
+        log.error({ err }, "receive failed; backing off");
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      const settled = await Promise.all(received.map((m) => limit(() => handleOne(toQueueMessage(m)).catch((err) => {
+        // The message stays on the queue and comes back after its visibility timeout.
+        log.error({ err }, "settling a message failed");
+        return undefined;
+      }))));
+      await deleteBatch(settled.filter((h): h is string => h !== undefined)).catch((err) => log.error({ err }, "batch delete failed"));
+    }
+  }
+
+  const done = loop();
+  return {
+    done,
+    stats,
+    async stop() {
+      stop.abort();
+      await done;
+    },
+  };
+}

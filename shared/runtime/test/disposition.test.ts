@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { PermanentFailure, RetryLater, classifyFailure } from "../src/index";
+
+describe("classifyFailure", () => {
+  it("dead-letters permanent failures with their code and reason", () => {
+    expect(classifyFailure(new PermanentFailure("sync.unknown_connection", "no connection c1"), 1)).toEqual({
+      kind: "dead",
+      code: "sync.unknown_connection",
+      reason: "no connection c1",
+    });
+  });
+
+  it("dead-letters validation errors from zod and errors that declare themselves permanent", () => {
+    const zodError = z.object({ a: z.string() }).safeParse({}).error;
+    expect(classifyFailure(zodError, 1).kind).toBe("dead");
+    const declared = Object.assign(new Error("bad event"), { code: "events.invalid_event", permanent: true });
+    expect(classifyFailure(declared, 1)).toMatchObject({ kind: "dead", code: "events.invalid_event" });
+  });
+
+  it("retries anything else with full-jitter backoff that grows with the receive count", () => {
+    const max = () => 0.999999;
+    const delays = [1, 2, 3, 4, 5, 12].map((n) => classifyFailure(new Error("timeout"), n, max));
+    expect(delays.map((d) => (d.kind === "retry" ? d.delaySeconds : -1))).toEqual([1, 3, 7, 15, 31, 899]);
+    const min = classifyFailure(new Error("timeout"), 5, () => 0);
+    expect(min).toMatchObject({ kind: "retry", delaySeconds: 0, code: "Error" });
+  });
+
+  it("honours an explicit delay such as Retry-After, capped at 15 minutes", () => {
+    expect(classifyFailure(new RetryLater("truelayer.rate_limited", "429", 42.2), 1)).toMatchObject({ kind: "retry", delaySeconds: 43 });
+    expect(classifyFailure(new RetryLater("x", "y", 86_400), 1)).toMatchObject({ delaySeconds: 900 });
+  });
+
+  it("keeps reasons short", () => {
+    const d = classifyFailure(new PermanentFailure("x", "y".repeat(5000)), 1);
+    expect(d.kind === "dead" && d.reason.length).toBe(1001);
+  });
+});

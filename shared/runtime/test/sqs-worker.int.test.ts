@@ -1,0 +1,150 @@
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
+import { createLogger } from "@expenzez/logger";
+import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DLQ_ATTRIBUTES, type MessageHandler, PermanentFailure, RetryLater, type Worker, WorkerOptionsError, startWorker, toSqsLambdaHandler } from "../src/index";
+
+let stack: LocalStack;
+let sqs: SQSClient;
+let queueUrl: string;
+let dlqUrl: string;
+const log = createLogger("test", { level: "silent" });
+let worker: Worker | undefined;
+
+beforeAll(async () => {
+  await resetForFile();
+  stack = await provisionLocalStack(emulatorEndpoint());
+  sqs = stack.aws.sqs;
+  ({ url: queueUrl, dlqUrl } = stack.handles.queues.budgetRecalc);
+});
+
+afterEach(async () => {
+  await worker?.stop();
+  worker = undefined;
+  // Drain both queues so tests stay independent.
+  for (const url of [queueUrl, dlqUrl]) {
+    for (;;) {
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 0 }));
+      if (!got.Messages?.length) break;
+      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: got.Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    }
+  }
+});
+
+async function count(url: string): Promise<number> {
+  const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
+  return Number(a.Attributes?.ApproximateNumberOfMessages) + Number(a.Attributes?.ApproximateNumberOfMessagesNotVisible);
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not reached in time");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const send = (body: string) => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, MessageAttributes: { correlation_id: { DataType: "String", StringValue: "corr-1" } } }));
+
+describe("startWorker on moto", () => {
+  it("handles messages and deletes them", async () => {
+    const seen: string[] = [];
+    await Promise.all(["a", "b", "c"].map(send));
+    worker = startWorker({ sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 10, waitTimeSeconds: 1, log, handler: async (m) => void seen.push(m.body) });
+    await until(() => seen.length === 3);
+    await worker.stop();
+    expect(seen.sort()).toEqual(["a", "b", "c"]);
+    expect(worker.stats.done).toBe(3);
+    expect(await count(queueUrl)).toBe(0);
+  });
+
+  it("dead-letters a permanent failure at once, with its reason and the original attributes", async () => {
+    await send("not-a-sync-job");
+    const attempts: number[] = [];
+    worker = startWorker({
+      sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 10, waitTimeSeconds: 1, log,
+      handler: async (m) => {
+        attempts.push(m.receiveCount);
+        throw new PermanentFailure("sync.invalid_job", "body is not a SyncJob");
+      },
+    });
+    await until(() => worker!.stats.deadLettered === 1);
+    await worker.stop();
+    expect(attempts).toEqual([1]);
+    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MessageAttributeNames: ["All"], WaitTimeSeconds: 1 }));
+    const message = dead.Messages![0]!;
+    expect(message.Body).toBe("not-a-sync-job");
+    expect(message.MessageAttributes?.[DLQ_ATTRIBUTES.code]?.StringValue).toBe("sync.invalid_job");
+    expect(message.MessageAttributes?.[DLQ_ATTRIBUTES.reason]?.StringValue).toBe("body is not a SyncJob");
+    expect(message.MessageAttributes?.correlation_id?.StringValue).toBe("corr-1");
+    expect(await count(queueUrl)).toBe(0);
+  });
+
+  it("retries a transient failure after the delay it asked for, then succeeds", async () => {
+    await send("flaky");
+    const attempts: { n: number; at: number }[] = [];
+    worker = startWorker({
+      sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 10, waitTimeSeconds: 1, log,
+      handler: async (m) => {
+        attempts.push({ n: m.receiveCount, at: Date.now() });
+        if (m.receiveCount === 1) throw new RetryLater("truelayer.provider_error", "503", 2);
+      },
+    });
+    await until(() => worker!.stats.done === 1);
+    await worker.stop();
+    expect(attempts.map((a) => a.n)).toEqual([1, 2]);
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(1900);
+    expect(worker.stats.retried).toBe(1);
+    expect(await count(queueUrl)).toBe(0);
+  });
+
+  it("keeps a slow message invisible with a heartbeat, so no second worker takes it", async () => {
+    await send("slow");
+    const runs: string[] = [];
+    const slow: MessageHandler = async (m) => {
+      runs.push(m.messageId);
+      await new Promise((r) => setTimeout(r, 4500));
+    };
+    worker = startWorker({ sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 2, heartbeatSeconds: 1, waitTimeSeconds: 1, log, handler: slow });
+    const second = startWorker({ sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 2, heartbeatSeconds: 1, waitTimeSeconds: 1, log, handler: slow });
+    await until(() => worker!.stats.done + second.stats.done === 1, 20_000);
+    await second.stop();
+    expect(runs).toHaveLength(1);
+  });
+
+  it("refuses a heartbeat that is not shorter than the visibility timeout", () => {
+    expect(() => startWorker({ sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 5, heartbeatSeconds: 5, log, handler: async () => {} })).toThrow(WorkerOptionsError);
+  });
+});
+
+describe("toSqsLambdaHandler on moto", () => {
+  it("reports only retryable failures, dead-letters permanent ones and passes successes", async () => {
+    await Promise.all(["ok", "bad", "later"].map(send));
+    const received = [];
+    while (received.length < 3) {
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+      received.push(...(got.Messages ?? []));
+    }
+    const records = received.map((m) => ({
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body!,
+      attributes: { ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? "1" },
+      eventSourceARN: stack.handles.queues.budgetRecalc.arn,
+    }));
+    expect(records).toHaveLength(3);
+    const lambda = toSqsLambdaHandler(
+      async (m) => {
+        if (m.body === "bad") throw new PermanentFailure("x.invalid", "never");
+        if (m.body === "later") throw new Error("transient");
+      },
+      { sqs, queueUrl, dlqUrl, log },
+    );
+    const response = await lambda({ Records: records });
+    const later = records.find((r) => r.body === "later")!;
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: later.messageId }]);
+    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, WaitTimeSeconds: 1 }));
+    expect(dead.Messages?.map((m) => m.Body)).toEqual(["bad"]);
+  });
+});
