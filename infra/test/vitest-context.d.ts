@@ -1,2 +1,0 @@
-// Brings in the `awsEndpoint` ProvidedContext typing that @expenzez/testing's global setup declares.
-import type {} from "@expenzez/testing/global-setup";
