@@ -1,0 +1,35 @@
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { createLogger } from "@expenzez/logger";
+import { InvalidSandboxInputError } from "./errors";
+import { startSandbox } from "./server";
+import { sandboxConfigSchema } from "./state";
+
+/** `pnpm --filter @expenzez/truelayer-sandbox start -- --port 4010 [--seed demo] [--config sandbox.json]` */
+const log = createLogger("truelayer-sandbox");
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: process.env.TRUELAYER_SANDBOX_PORT ?? "4010" },
+    host: { type: "string", default: "127.0.0.1" },
+    seed: { type: "string", default: process.env.TRUELAYER_SANDBOX_SEED ?? "expenzez" },
+    config: { type: "string" },
+  },
+  allowPositionals: true,
+});
+
+function readConfig(path: string | undefined) {
+  if (!path) return {};
+  try {
+    return sandboxConfigSchema.parse(JSON.parse(readFileSync(path, "utf8")));
+  } catch (err) {
+    throw new InvalidSandboxInputError(`config file ${path} is not a valid simulator config`, { cause: err });
+  }
+}
+
+const sandbox = await startSandbox({ port: Number(values.port), host: values.host, seed: values.seed, config: readConfig(values.config) });
+log.info({ url: sandbox.url, authUrl: sandbox.authUrl, dataUrl: sandbox.dataUrl, seed: values.seed }, "TrueLayer simulator listening");
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void sandbox.stop().then(() => process.exit(0));
+  });
+}

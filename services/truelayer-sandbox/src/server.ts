@@ -1,0 +1,127 @@
+import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type RequestRecord, handleAdmin } from "./admin-api";
+import { type SandboxAdmin, createSandboxAdmin } from "./admin-client";
+import { handleToken } from "./auth-api";
+import { handleData } from "./data-api";
+import { sendError, sendJson } from "./http";
+import { type SandboxConfigInput, SandboxState, sandboxConfigSchema } from "./state";
+import { type WebhookDelivery, type WebhookSigner, createAsyncCalls, createWebhookSigner } from "./webhooks";
+
+export interface SandboxOptions {
+  /** 0 or absent: a free port. */
+  port?: number;
+  host?: string;
+  /** Same seed, same data. */
+  seed?: string;
+  config?: SandboxConfigInput;
+  /** The simulator's base clock (admin calls move it on from here). Default: real time. */
+  now?: Date | (() => number);
+}
+
+export interface RunningSandbox {
+  /** Base URL, e.g. http://127.0.0.1:4010 */
+  url: string;
+  /** TrueLayer auth base: POST `${authUrl}/connect/token`. */
+  authUrl: string;
+  /** Data API base: `${dataUrl}/accounts`. */
+  dataUrl: string;
+  admin: SandboxAdmin;
+  state: SandboxState;
+  /** Public keys of the webhook signer (also at `${url}/.well-known/jwks`), when signing is on. */
+  jwks?: WebhookSigner["jwks"];
+  /** Resolves when every scheduled webhook has been attempted. */
+  webhooksSettled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the TrueLayer simulator on loopback.
+ *
+ * @example
+ * const sandbox = await startSandbox({ seed: "demo" });
+ * const { tokens } = await sandbox.admin.createUser({ history_days: 365 });
+ * await fetch(`${sandbox.dataUrl}/accounts`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+ * await sandbox.stop();
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const config = sandboxConfigSchema.parse(options.config ?? {});
+  const fixed = options.now;
+  const baseNow = fixed === undefined ? Date.now : typeof fixed === "function" ? fixed : (() => {
+    const start = fixed.getTime();
+    const startedAt = Date.now();
+    // A fixed start that still moves forward in real time, so token expiry works as usual.
+    return () => start + (Date.now() - startedAt);
+  })();
+  const state = new SandboxState(config, options.seed ?? "expenzez", baseNow);
+  const requests: RequestRecord[] = [];
+  let base = "";
+  let signer: WebhookSigner | undefined;
+  const calls = createAsyncCalls({ resultsBase: () => `${base}/data/v1`, delayMs: config.async_delay_ms, signer: () => signer, now: () => state.now() });
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendError(res, 500, "internal_server_error", err instanceof Error ? err.message : "Internal server error.");
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", base);
+    const path = url.pathname;
+    if (path.startsWith("/data/v1/") || path.startsWith("/connect/")) record(req, res, path);
+    if (path === "/connect/token") return handleToken(state, req, res);
+    if (path.startsWith("/data/v1/")) return handleData(state, calls, req, res, url, path.slice("/data/v1".length));
+    if (path.startsWith("/admin/")) return handleAdmin(state, req, res, path, { requests, deliveries: calls.deliveries });
+    if (path === "/.well-known/jwks") return signer ? sendJson(res, 200, signer.jwks) : sendError(res, 404, "not_found", "Webhook signing is off.");
+    return sendError(res, 404, "not_found", `No route for ${path}.`);
+  }
+
+  function record(req: IncomingMessage, res: ServerResponse, path: string): void {
+    res.on("finish", () => {
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+      const checked = token ? state.checkAccessToken(token) : undefined;
+      requests.push({
+        at: new Date(state.now()).toISOString(),
+        method: req.method ?? "GET",
+        path,
+        status: res.statusCode,
+        user_id: checked && "user" in checked ? checked.user.spec.userId : undefined,
+        correlation_id: header(req, "x-client-correlation-id"),
+        psu_ip: header(req, "x-psu-ip"),
+      });
+      // A ring: memory stays flat however long the simulator runs.
+      if (requests.length > 2000) requests.shift();
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  base = `http://${options.host ?? "127.0.0.1"}:${address.port}`;
+  if (config.sign_webhooks) signer = await createWebhookSigner(`${base}/.well-known/jwks`);
+
+  return {
+    url: base,
+    authUrl: base,
+    dataUrl: `${base}/data/v1`,
+    admin: createSandboxAdmin(base),
+    state,
+    jwks: signer?.jwks,
+    webhooksSettled: () => calls.settled(),
+    async stop() {
+      await calls.settled();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export type { WebhookDelivery };
