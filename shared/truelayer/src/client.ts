@@ -1,0 +1,320 @@
+import { randomUUID } from "node:crypto";
+import { type Logger, createLogger } from "@expenzez/logger";
+import axios, { type AxiosResponse, isAxiosError } from "axios";
+import pLimit, { type LimitFunction } from "p-limit";
+import type { z } from "zod";
+import { type UnattendedBudget, utcDay } from "./budget";
+import {
+  type ErrorContext,
+  NetworkError,
+  RequestTimeoutError,
+  UnattendedBudgetExhaustedError,
+  UnauthorizedError,
+  UnexpectedResponseError,
+  errorFromResponse,
+  isRetryable,
+} from "./errors";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffDelayMs, parseRetryAfter } from "./retry";
+import {
+  type Account,
+  type Balance,
+  type Card,
+  type CardBalance,
+  type DirectDebit,
+  type Me,
+  type StandingOrder,
+  type Transaction,
+  accountSchema,
+  balanceSchema,
+  cardBalanceSchema,
+  cardSchema,
+  directDebitSchema,
+  errorBodySchema,
+  meSchema,
+  resultsOf,
+  standingOrderSchema,
+  tokenResponseSchema,
+  transactionSchema,
+} from "./schemas";
+
+export interface TrueLayerClientOptions {
+  /** e.g. https://auth.truelayer.com, or the simulator's `authUrl`. */
+  authBaseUrl: string;
+  /** e.g. https://api.truelayer.com/data/v1, or the simulator's `dataUrl`. */
+  dataBaseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  logger?: Logger;
+  /** Per request, in ms. Default 30 000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt for retryable errors. Default 3. */
+  maxRetries?: number;
+  retry?: Partial<Omit<RetryPolicy, "maxRetries">>;
+  /** Requests in flight per provider (banks throttle per provider). Default 4. */
+  concurrencyPerProvider?: number;
+  /** Consulted for calls without `psuIp`; absent: no budget is enforced by the client. */
+  unattendedBudget?: UnattendedBudget;
+  /** Injectable for tests: waiting and jitter. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => Date;
+}
+
+/** Per call: whose data, and who is asking. */
+export interface CallContext {
+  accessToken: string;
+  connectionId: string;
+  /** Concurrency is limited per provider; default "unknown". */
+  providerId?: string;
+  /** The user's IP when they are present: sent as X-PSU-IP, lifts the 4-a-day limit. */
+  psuIp?: string;
+  /** Sent as X-Client-Correlation-Id (one per sync session); also the unattended-budget session. */
+  correlationId?: string;
+  /** Called once on a 401 to get a fresh access token; the call is then retried with it. */
+  refreshAccessToken?: () => Promise<string>;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  /** The newest refresh token: the returned one, or the one sent when none came back. */
+  refreshToken: string;
+  /** True when TrueLayer returned a new refresh token (store it before using the pair). */
+  refreshTokenRotated: boolean;
+  expiresAt: Date;
+  expiresIn: number;
+  scope?: string;
+  tokenType: string;
+}
+
+export interface DateRange {
+  /** "YYYY-MM-DD" or ISO date-time. */
+  from: string;
+  to: string;
+}
+
+export interface TrueLayerClient {
+  refreshToken(refreshToken: string, context?: { connectionId?: string; correlationId?: string }): Promise<TokenSet>;
+  getMe(ctx: CallContext): Promise<Me>;
+  getAccounts(ctx: CallContext): Promise<Account[]>;
+  getBalance(ctx: CallContext, accountId: string): Promise<Balance>;
+  getTransactions(ctx: CallContext, accountId: string, range: DateRange): Promise<Transaction[]>;
+  getPendingTransactions(ctx: CallContext, accountId: string): Promise<Transaction[]>;
+  getStandingOrders(ctx: CallContext, accountId: string): Promise<StandingOrder[]>;
+  getDirectDebits(ctx: CallContext, accountId: string): Promise<DirectDebit[]>;
+  getCards(ctx: CallContext): Promise<Card[]>;
+  getCardBalance(ctx: CallContext, cardId: string): Promise<CardBalance>;
+  getCardTransactions(ctx: CallContext, cardId: string, range: DateRange): Promise<Transaction[]>;
+  getCardPendingTransactions(ctx: CallContext, cardId: string): Promise<Transaction[]>;
+  /** Unattended syncs left today for the connection (Infinity without a budget). */
+  unattendedRemaining(connectionId: string): Promise<number>;
+}
+
+interface Request {
+  method: "GET" | "POST";
+  baseUrl: string;
+  path: string;
+  params?: Record<string, string>;
+  headers: Record<string, string>;
+  data?: string;
+  connectionId?: string;
+  correlationId: string;
+  providerId: string;
+}
+
+/**
+ * The TrueLayer Data API v1 client: typed errors, retries with full-jitter backoff honouring
+ * `Retry-After`, per-request timeouts, per-provider concurrency, correlation ids on every call,
+ * and the PSD2 unattended budget. Logs never carry a token.
+ *
+ * @example
+ * const tl = createTrueLayerClient({ authBaseUrl, dataBaseUrl, clientId, clientSecret });
+ * const tokens = await tl.refreshToken(stored.refreshToken, { connectionId });
+ * const ctx = { accessToken: tokens.accessToken, connectionId, correlationId: jobId };
+ * for (const account of await tl.getAccounts(ctx)) await tl.getTransactions(ctx, account.account_id, { from, to });
+ */
+export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLayerClient {
+  const log = options.logger ?? createLogger("truelayer-client");
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry, maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries };
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const random = options.random ?? Math.random;
+  const now = options.now ?? (() => new Date());
+  const limiters = new Map<string, LimitFunction>();
+  const http = axios.create({ timeout: timeoutMs, validateStatus: () => true, transitional: { clarifyTimeoutError: true } });
+  const dataBase = options.dataBaseUrl.replace(/\/$/, "");
+  const authBase = options.authBaseUrl.replace(/\/$/, "");
+
+  function limiter(providerId: string): LimitFunction {
+    let limit = limiters.get(providerId);
+    if (!limit) {
+      limit = pLimit(options.concurrencyPerProvider ?? 4);
+      limiters.set(providerId, limit);
+    }
+    return limit;
+  }
+
+  async function once(req: Request): Promise<AxiosResponse> {
+    const started = Date.now();
+    const context: ErrorContext = { method: req.method, path: req.path, connectionId: req.connectionId, correlationId: req.correlationId };
+    let res: AxiosResponse;
+    try {
+      res = await limiter(req.providerId)(() =>
+        http.request({ method: req.method, url: `${req.baseUrl}${req.path}`, params: req.params, headers: req.headers, data: req.data }),
+      );
+    } catch (err) {
+      if (isAxiosError(err) && (err.code === "ETIMEDOUT" || err.code === "ECONNABORTED")) {
+        throw new RequestTimeoutError(`TrueLayer ${req.method} ${req.path} timed out after ${timeoutMs} ms`, context, { cause: err });
+      }
+      throw new NetworkError(`TrueLayer ${req.method} ${req.path} failed: ${isAxiosError(err) ? err.code : "network error"}`, context, { cause: err });
+    }
+    const tlCorrelationId = header(res, "x-tl-correlation-id");
+    log.debug(
+      { path: req.path, status: res.status, ms: Date.now() - started, connectionId: req.connectionId, correlationId: req.correlationId, tlCorrelationId },
+      "truelayer response",
+    );
+    if (res.status >= 200 && res.status < 300) return res;
+    const body = errorBodySchema.safeParse(res.data);
+    throw errorFromResponse({
+      ...context,
+      status: res.status,
+      error: body.success ? body.data.error : undefined,
+      description: body.success ? body.data.error_description : undefined,
+      tlCorrelationId,
+      retryAfterMs: parseRetryAfter(header(res, "retry-after"), now()),
+    });
+  }
+
+  /** One logical call: retries retryable failures with backoff, honouring Retry-After. */
+  async function withRetries(req: Request): Promise<AxiosResponse> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await once(req);
+      } catch (err) {
+        if (!isRetryable(err) || attempt >= policy.maxRetries) throw err;
+        if (err.retryAfterMs !== undefined && err.retryAfterMs > policy.maxRetryAfterMs) throw err;
+        const delay = err.retryAfterMs ?? backoffDelayMs(attempt, policy, random);
+        log.warn({ code: err.code, attempt: attempt + 1, delayMs: delay, path: req.path, connectionId: req.connectionId, correlationId: req.correlationId }, "truelayer retry");
+        await sleep(delay);
+      }
+    }
+  }
+
+  function parse<S extends z.ZodType>(schema: S, res: AxiosResponse, req: Request): z.output<S> {
+    const parsed = schema.safeParse(res.data);
+    if (parsed.success) return parsed.data;
+    // Issue paths and messages only: the payload holds account numbers.
+    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new UnexpectedResponseError(`TrueLayer ${req.path} sent an unexpected body (${issues.join("; ")})`, {
+      status: res.status,
+      path: req.path,
+      connectionId: req.connectionId,
+      correlationId: req.correlationId,
+      tlCorrelationId: header(res, "x-tl-correlation-id"),
+    });
+  }
+
+  async function checkBudget(ctx: CallContext, correlationId: string): Promise<void> {
+    if (ctx.psuIp || !options.unattendedBudget) return;
+    if (await options.unattendedBudget.consume(ctx.connectionId, utcDay(now()), correlationId)) return;
+    throw new UnattendedBudgetExhaustedError(`unattended budget for today is spent for connection ${ctx.connectionId}`, {
+      connectionId: ctx.connectionId,
+      correlationId,
+    });
+  }
+
+  async function data<S extends z.ZodType>(ctx: CallContext, path: string, schema: S, params?: Record<string, string>): Promise<z.output<S>> {
+    const correlationId = ctx.correlationId ?? randomUUID();
+    await checkBudget(ctx, correlationId);
+    const build = (accessToken: string): Request => ({
+      method: "GET",
+      baseUrl: dataBase,
+      path,
+      params,
+      headers: {
+        Authorization: `Bearer ${accessToken}`,
+        Accept: "application/json",
+        "X-Client-Correlation-Id": correlationId,
+        ...(ctx.psuIp ? { "X-PSU-IP": ctx.psuIp } : {}),
+      },
+      connectionId: ctx.connectionId,
+      correlationId,
+      providerId: ctx.providerId ?? "unknown",
+    });
+    let req = build(ctx.accessToken);
+    let res: AxiosResponse;
+    try {
+      res = await withRetries(req);
+    } catch (err) {
+      // 401: refresh once and try again; a second 401 is final.
+      if (!(err instanceof UnauthorizedError) || !ctx.refreshAccessToken) throw err;
+      log.info({ connectionId: ctx.connectionId, correlationId, path }, "truelayer 401: refreshing the access token once");
+      req = build(await ctx.refreshAccessToken());
+      res = await withRetries(req);
+    }
+    return parse(schema, res, req);
+  }
+
+  const list = <S extends z.ZodType>(item: S) => resultsOf(item);
+  const one = async <S extends z.ZodType>(ctx: CallContext, path: string, item: S): Promise<z.output<S>> => {
+    const { results } = (await data(ctx, path, list(item))) as { results: z.output<S>[] };
+    if (results.length === 0) throw new UnexpectedResponseError(`TrueLayer ${path} returned no result`, { path, connectionId: ctx.connectionId });
+    return results[0]!;
+  };
+  const many = async <S extends z.ZodType>(ctx: CallContext, path: string, item: S, params?: Record<string, string>): Promise<z.output<S>[]> =>
+    ((await data(ctx, path, list(item), params)) as { results: z.output<S>[] }).results;
+  const enc = encodeURIComponent;
+
+  return {
+    async refreshToken(refreshToken, context = {}) {
+      const correlationId = context.correlationId ?? randomUUID();
+      const req: Request = {
+        method: "POST",
+        baseUrl: authBase,
+        path: "/connect/token",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json", "X-Client-Correlation-Id": correlationId },
+        data: new URLSearchParams({
+          grant_type: "refresh_token",
+          client_id: options.clientId,
+          client_secret: options.clientSecret,
+          refresh_token: refreshToken,
+        }).toString(),
+        connectionId: context.connectionId,
+        correlationId,
+        providerId: "truelayer-auth",
+      };
+      const issuedAt = now();
+      const res = await withRetries(req);
+      const body = parse(tokenResponseSchema, res, req);
+      log.info({ connectionId: context.connectionId, correlationId, expiresIn: body.expires_in, rotated: Boolean(body.refresh_token) }, "truelayer token refreshed");
+      return {
+        accessToken: body.access_token,
+        refreshToken: body.refresh_token ?? refreshToken,
+        refreshTokenRotated: body.refresh_token !== undefined && body.refresh_token !== refreshToken,
+        expiresAt: new Date(issuedAt.getTime() + body.expires_in * 1000),
+        expiresIn: body.expires_in,
+        scope: body.scope,
+        tokenType: body.token_type,
+      };
+    },
+    getMe: (ctx) => one(ctx, "/me", meSchema),
+    getAccounts: (ctx) => many(ctx, "/accounts", accountSchema),
+    getBalance: (ctx, id) => one(ctx, `/accounts/${enc(id)}/balance`, balanceSchema),
+    getTransactions: (ctx, id, range) => many(ctx, `/accounts/${enc(id)}/transactions`, transactionSchema, { from: range.from, to: range.to }),
+    getPendingTransactions: (ctx, id) => many(ctx, `/accounts/${enc(id)}/transactions/pending`, transactionSchema),
+    getStandingOrders: (ctx, id) => many(ctx, `/accounts/${enc(id)}/standing_orders`, standingOrderSchema),
+    getDirectDebits: (ctx, id) => many(ctx, `/accounts/${enc(id)}/direct_debits`, directDebitSchema),
+    getCards: (ctx) => many(ctx, "/cards", cardSchema),
+    getCardBalance: (ctx, id) => one(ctx, `/cards/${enc(id)}/balance`, cardBalanceSchema),
+    getCardTransactions: (ctx, id, range) => many(ctx, `/cards/${enc(id)}/transactions`, transactionSchema, { from: range.from, to: range.to }),
+    getCardPendingTransactions: (ctx, id) => many(ctx, `/cards/${enc(id)}/transactions/pending`, transactionSchema),
+    async unattendedRemaining(connectionId) {
+      return options.unattendedBudget ? options.unattendedBudget.remaining(connectionId, utcDay(now())) : Number.POSITIVE_INFINITY;
+    },
+  };
+}
+
+function header(res: AxiosResponse, name: string): string | undefined {
+  const value: unknown = res.headers[name];
+  return typeof value === "string" ? value : undefined;
+}
+

@@ -1,0 +1,33 @@
+/** Backoff settings; defaults suit a queue worker that can also requeue the message later. */
+export interface RetryPolicy {
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A `Retry-After` longer than this is not waited for: the caller requeues instead. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 60_000 };
+
+/**
+ * Exponential backoff with full jitter (a random delay up to the exponential cap), so retries
+ * from many workers spread out instead of arriving together.
+ *
+ * @example backoffDelayMs(2, DEFAULT_RETRY_POLICY, () => 0.5) // 1000: half of 500·2²
+ */
+export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () => number): number {
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return Math.floor(random() * cap);
+}
+
+/**
+ * `Retry-After` in ms: delta-seconds or an HTTP date. Undefined when absent or unreadable;
+ * never negative.
+ */
+export function parseRetryAfter(value: string | undefined | null, now: Date): number | undefined {
+  if (value === undefined || value === null || value.trim() === "") return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
+}

@@ -1,0 +1,220 @@
+import { toMinor } from "@expenzez/money";
+import { z } from "zod";
+
+/**
+ * Zod schemas for TrueLayer's Data API v1 and token responses. Tolerant of the documented quirks
+ * (numbers sent as strings, missing `status`, empty or absent classification, card debits with
+ * positive amounts, unknown extra fields), strict about what the sync relies on: ids, amounts,
+ * currency and transaction timestamps. Field names stay TrueLayer's; derived fields end in
+ * `_minor` (exact pence via @expenzez/money) or `_utc`.
+ */
+
+/** A decimal sent as a JSON number or as a numeric string. */
+const decimal = z.union([z.number().refine(Number.isFinite, "not a finite number"), z.string().trim().regex(/^[+-]?\d+(\.\d+)?$/, "not a decimal")]);
+const currency = z.string().regex(/^[A-Z]{3}$/, "not an ISO 4217 currency code");
+const id = z.string().min(1);
+
+/** ISO date or date-time; one without an offset is taken as UTC (TrueLayer sends both forms). */
+export function toUtcIso(value: string): string | undefined {
+  const trimmed = value.trim();
+  if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed)) return undefined;
+  const withZone = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(trimmed) ? `${trimmed}Z` : trimmed;
+  const ms = Date.parse(withZone);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+const timestamp = z.string().refine((v) => toUtcIso(v) !== undefined, "not an ISO timestamp");
+/** Informational timestamps: kept as sent, even when malformed (TrueLayer's own card example is). */
+const looseTimestamp = z.string().optional();
+const optionalDecimal = decimal.nullish().transform((v) => v ?? undefined);
+
+const minorOf = (value: number | string | undefined, ccy: string) => (value === undefined ? undefined : toMinor(value, ccy));
+const num = (value: number | string | undefined) => (value === undefined ? undefined : Number(value));
+
+const transactionBase = z.looseObject({
+  transaction_id: id,
+  normalised_provider_transaction_id: id.optional(),
+  provider_transaction_id: id.optional(),
+  timestamp,
+  description: z.string().default(""),
+  amount: decimal,
+  currency,
+  transaction_type: z.enum(["DEBIT", "CREDIT"]),
+  transaction_category: z.string().default("UNKNOWN"),
+  transaction_classification: z
+    .array(z.string())
+    .nullish()
+    .transform((v) => v ?? []),
+  merchant_name: z.string().optional(),
+  running_balance: z.looseObject({ amount: decimal, currency: currency.optional() }).optional(),
+  meta: z.record(z.string(), z.unknown()).optional(),
+});
+
+/**
+ * A booked or pending transaction (account or card). `signed_amount_minor` is negative for money
+ * out and positive for money in, taken from `transaction_type`: card purchases arrive positive.
+ */
+export const transactionSchema = transactionBase.transform((t) => {
+  const amountMinor = toMinor(t.amount, t.currency);
+  return {
+    ...t,
+    amount: Number(t.amount),
+    amount_minor: amountMinor,
+    signed_amount_minor: (t.transaction_type === "DEBIT" ? -1 : 1) * Math.abs(amountMinor),
+    timestamp_utc: toUtcIso(t.timestamp)!,
+    running_balance: t.running_balance && {
+      ...t.running_balance,
+      amount: Number(t.running_balance.amount),
+      amount_minor: toMinor(t.running_balance.amount, t.running_balance.currency ?? t.currency),
+    },
+  };
+});
+export type Transaction = z.output<typeof transactionSchema>;
+
+export const accountSchema = z.looseObject({
+  account_id: id,
+  account_type: z.string().optional(),
+  display_name: z.string().default(""),
+  currency,
+  account_number: z.looseObject({}).optional(),
+  provider: z.looseObject({ provider_id: z.string().optional() }).optional(),
+  update_timestamp: looseTimestamp,
+});
+export type Account = z.output<typeof accountSchema>;
+
+export const cardSchema = z.looseObject({
+  account_id: id,
+  card_network: z.string().optional(),
+  card_type: z.string().optional(),
+  currency,
+  display_name: z.string().default(""),
+  partial_card_number: z.string().optional(),
+  name_on_card: z.string().optional(),
+  valid_from: z.string().optional(),
+  valid_to: z.string().optional(),
+  update_timestamp: looseTimestamp,
+  provider: z.looseObject({ provider_id: z.string().optional() }).optional(),
+});
+export type Card = z.output<typeof cardSchema>;
+
+export const balanceSchema = z
+  .looseObject({
+    currency,
+    current: decimal,
+    available: optionalDecimal,
+    overdraft: optionalDecimal,
+    update_timestamp: looseTimestamp,
+  })
+  .transform((b) => ({
+    ...b,
+    current: Number(b.current),
+    available: num(b.available),
+    overdraft: num(b.overdraft),
+    current_minor: toMinor(b.current, b.currency),
+    available_minor: minorOf(b.available, b.currency),
+    overdraft_minor: minorOf(b.overdraft, b.currency),
+  }));
+export type Balance = z.output<typeof balanceSchema>;
+
+/** Card balance: `available` is a string in the spec and a number in its example; both work. */
+export const cardBalanceSchema = z
+  .looseObject({
+    currency,
+    current: decimal,
+    available: optionalDecimal,
+    credit_limit: optionalDecimal,
+    last_statement_balance: optionalDecimal,
+    last_statement_date: z.string().optional(),
+    payment_due: optionalDecimal,
+    payment_due_date: z.string().optional(),
+    update_timestamp: looseTimestamp,
+  })
+  .transform((b) => ({
+    ...b,
+    current: Number(b.current),
+    available: num(b.available),
+    credit_limit: num(b.credit_limit),
+    last_statement_balance: num(b.last_statement_balance),
+    payment_due: num(b.payment_due),
+    current_minor: toMinor(b.current, b.currency),
+    available_minor: minorOf(b.available, b.currency),
+    credit_limit_minor: minorOf(b.credit_limit, b.currency),
+    last_statement_balance_minor: minorOf(b.last_statement_balance, b.currency),
+    payment_due_minor: minorOf(b.payment_due, b.currency),
+  }));
+export type CardBalance = z.output<typeof cardBalanceSchema>;
+
+export const meSchema = z.looseObject({
+  client_id: z.string().optional(),
+  credentials_id: z.string().optional(),
+  consent_status: z.string().optional(),
+  consent_status_updated_at: z.string().optional(),
+  consent_created_at: z.string().optional(),
+  consent_expires_at: z.string().optional(),
+  provider: z.looseObject({ provider_id: z.string().optional(), display_name: z.string().optional() }).optional(),
+  scopes: z.array(z.string()).optional(),
+});
+export type Me = z.output<typeof meSchema>;
+
+export const standingOrderSchema = z
+  .looseObject({
+    frequency: z.string(),
+    status: z.string().optional(),
+    timestamp: z.string(),
+    currency: currency.optional(),
+    next_payment_date: z.string().optional(),
+    next_payment_amount: optionalDecimal,
+    first_payment_date: z.string().optional(),
+    first_payment_amount: optionalDecimal,
+    final_payment_date: z.string().optional(),
+    final_payment_amount: optionalDecimal,
+    payee: z.string().optional(),
+    reference: z.string().optional(),
+    meta: z.record(z.string(), z.unknown()).optional(),
+  })
+  .transform((s) => ({
+    ...s,
+    next_payment_amount: num(s.next_payment_amount),
+    first_payment_amount: num(s.first_payment_amount),
+    final_payment_amount: num(s.final_payment_amount),
+    next_payment_amount_minor: minorOf(s.next_payment_amount, s.currency ?? "GBP"),
+  }));
+export type StandingOrder = z.output<typeof standingOrderSchema>;
+
+export const directDebitSchema = z
+  .looseObject({
+    direct_debit_id: id,
+    timestamp: z.string(),
+    name: z.string(),
+    status: z.string().optional(),
+    previous_payment_timestamp: z.string().optional(),
+    previous_payment_amount: optionalDecimal,
+    currency: currency.optional(),
+    meta: z.record(z.string(), z.unknown()).optional(),
+  })
+  .transform((d) => ({
+    ...d,
+    previous_payment_amount: num(d.previous_payment_amount),
+    previous_payment_amount_minor: minorOf(d.previous_payment_amount, d.currency ?? "GBP"),
+  }));
+export type DirectDebit = z.output<typeof directDebitSchema>;
+
+/** `{ results: [...], status? }`: `status` is often missing on synchronous calls. */
+export function resultsOf<T extends z.ZodType>(item: T) {
+  return z.looseObject({ results: z.array(item), status: z.string().optional() });
+}
+
+export const tokenResponseSchema = z.looseObject({
+  access_token: z.string().min(1),
+  expires_in: z.union([z.number(), z.string().regex(/^\d+$/)]).transform(Number),
+  token_type: z.string().default("Bearer"),
+  refresh_token: z.string().min(1).optional(),
+  scope: z.string().optional(),
+});
+
+/** TrueLayer's error body; everything optional because gateways answer with anything. */
+export const errorBodySchema = z.looseObject({
+  error: z.string().optional(),
+  error_description: z.string().optional(),
+  error_details: z.unknown().optional(),
+});
