@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { defineEntity } from "../entity";
+import { gsi4SyncDue, keys } from "../keys";
+import { id, isoDate, isoDateTime, sealed, timestamps, version } from "./common";
+
+export const CONNECTION_STATUSES = ["active", "reconnect_required", "expired", "revoked"] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+/** Fields encrypted at rest; each sealed with context `{ purpose: <field>, userId, connectionId }`. */
+export const CONNECTION_SEALED_FIELDS = ["accessToken", "refreshToken"] as const;
+
+const connectionFields = {
+  userId: id,
+  connectionId: id,
+  providerId: z.string().min(1),
+  providerName: z.string().min(1).optional(),
+  status: z.enum(CONNECTION_STATUSES),
+  tokenExpiresAt: isoDateTime,
+  consentExpiresAt: isoDateTime,
+  scopes: z.array(z.string().min(1)).optional(),
+  version: version.default(1),
+  /** Worker that holds the sync lease, until `leaseUntil`. */
+  leaseOwner: z.string().min(1).optional(),
+  leaseUntil: isoDateTime.optional(),
+  lastSyncAt: isoDateTime.optional(),
+  nextSyncAt: isoDateTime.optional(),
+  /** PSD2: at most 4 unattended refreshes per day; `day` is the UTC date they count for. */
+  unattendedRefreshes: z.object({ day: isoDate, count: z.int().nonnegative() }).optional(),
+  syncStats: z
+    .object({
+      lastDurationMs: z.int().nonnegative().optional(),
+      lastNew: z.int().nonnegative().optional(),
+      lastChanged: z.int().nonnegative().optional(),
+      lastRemoved: z.int().nonnegative().optional(),
+      totalSyncs: z.int().nonnegative().default(0),
+      consecutiveFailures: z.int().nonnegative().default(0),
+      lastErrorCode: z.string().optional(),
+    })
+    .optional(),
+  ...timestamps,
+};
+
+/** A connection as callers hold it in memory: tokens in plaintext. Never written as is. */
+export const bankConnectionSchema = z.object({
+  ...connectionFields,
+  accessToken: z.string().min(1),
+  refreshToken: z.string().min(1),
+});
+export type BankConnection = z.output<typeof bankConnectionSchema>;
+export type BankConnectionInput = z.input<typeof bankConnectionSchema>;
+
+/** A connection as stored: tokens sealed. Writing a plaintext token fails validation. */
+export const storedBankConnectionSchema = z.object({
+  ...connectionFields,
+  accessToken: sealed,
+  refreshToken: sealed,
+});
+export type StoredBankConnection = z.output<typeof storedBankConnectionSchema>;
+
+/** `USER#<id>` / `BANK#<connectionId>`; in GSI4 (sync due) only while active and scheduled. */
+export const bankConnectionEntity = defineEntity("BankConnection", storedBankConnectionSchema, (c) => ({
+  ...keys.connection(c.userId, c.connectionId),
+  ...(c.status === "active" && c.nextSyncAt ? gsi4SyncDue(c.connectionId, c.nextSyncAt) : {}),
+}));

@@ -1,0 +1,33 @@
+import { isSealedValue } from "@expenzez/crypto";
+import { z } from "zod";
+
+/** An id that is safe as a key segment. */
+export const id = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((v) => !v.includes("#"), { message: 'must not contain "#"' });
+
+/** ISO 8601 with an explicit offset; keys normalise it to UTC. */
+export const isoDateTime = z.iso.datetime({ offset: true });
+export const isoDate = z.iso.date();
+
+/** Integer minor units (pence): every sum and counter. */
+export const minor = z.int();
+export const nonNegativeMinor = z.int().nonnegative();
+
+export const currency = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code");
+
+/** Optimistic-lock counter: starts at 1, only grows. */
+export const version = z.int().positive();
+
+/** Epoch seconds, as DynamoDB TTL wants. */
+export const epochSeconds = z.int().positive();
+
+/** A value sealed by @expenzez/crypto; rejects plaintext so it can never be stored by mistake. */
+export const sealed = z.string().refine(isSealedValue, { message: "must be a sealed (encrypted) value, never plaintext" });
+
+export const timestamps = {
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+};

@@ -1,0 +1,72 @@
+import { toMinor } from "@expenzez/money";
+import { z } from "zod";
+import { defineEntity } from "../entity";
+import { gsi2Time, gsi3Category, keys } from "../keys";
+import { currency, id, isoDateTime, minor, timestamps, version } from "./common";
+
+export const RECURRING_FREQUENCIES = ["weekly", "fortnightly", "monthly", "quarterly", "yearly"] as const;
+export type RecurringFrequency = (typeof RECURRING_FREQUENCIES)[number];
+
+export const transactionCategorySchema = z.object({
+  primary: id,
+  secondary: z.string().min(1).optional(),
+  confidence: z.number().min(0).max(1),
+  /** Why: "user", "rule:<ruleId>", "merchant", "provider-category", ... */
+  reason: z.string().min(1),
+  /** The user chose it: no categoriser may change it again. */
+  userModified: z.boolean().default(false),
+});
+export type TransactionCategory = z.output<typeof transactionCategorySchema>;
+
+export const transactionSchema = z
+  .object({
+    userId: id,
+    transactionId: id,
+    accountId: id,
+    connectionId: id,
+    providerTransactionId: z.string().min(1).optional(),
+    normalisedProviderTransactionId: z.string().min(1).optional(),
+    timestamp: isoDateTime,
+    description: z.string(),
+    /** Decimal for the app; `amountMinor` is the truth (negative for debits, as TrueLayer sends). */
+    amount: z.number(),
+    amountMinor: minor,
+    currency,
+    direction: z.enum(["debit", "credit"]),
+    status: z.enum(["booked", "pending"]),
+    category: transactionCategorySchema,
+    merchant: z.object({ name: z.string().min(1), normalisedName: z.string().min(1).optional() }).optional(),
+    /** TrueLayer's own `transaction_category` and `transaction_classification`, kept raw. */
+    providerCategory: z.string().optional(),
+    providerClassification: z.array(z.string()).optional(),
+    runningBalanceMinor: minor.optional(),
+    aiInsights: z
+      .object({
+        recurringStreamId: id.optional(),
+        recurringFrequency: z.enum(RECURRING_FREQUENCIES).optional(),
+        priceChanged: z.boolean().optional(),
+        note: z.string().optional(),
+      })
+      .optional(),
+    version: version.default(1),
+    ...timestamps,
+  })
+  .superRefine((t, ctx) => {
+    // The decimal and the minor units must agree exactly, or sums would drift from what the app shows.
+    let expected: number | undefined;
+    try {
+      expected = toMinor(t.amount, t.currency);
+    } catch {
+      expected = undefined;
+    }
+    if (expected !== t.amountMinor) ctx.addIssue({ code: "custom", path: ["amountMinor"], message: `must equal amount in minor units (${expected})` });
+  });
+export type Transaction = z.output<typeof transactionSchema>;
+export type TransactionInput = z.input<typeof transactionSchema>;
+
+/** `USER#<id>` / `TRANSACTION#<transactionId>`; GSI2 by time; GSI3 by category and time. */
+export const transactionEntity = defineEntity("Transaction", transactionSchema, (t) => ({
+  ...keys.transaction(t.userId, t.transactionId),
+  ...gsi2Time(t.userId, t.timestamp, t.transactionId),
+  ...gsi3Category(t.userId, t.category.primary, t.timestamp),
+}));

@@ -1,0 +1,85 @@
+import { INDEXES, TTL_ATTRIBUTE } from "@expenzez/infra";
+import type { z } from "zod";
+import { ValidationError, type ValidationIssue } from "./errors";
+import { PK, SK, type TableKey } from "./keys";
+
+/** Attribute that names an item's type; lets generic readers (outbox relay, exports) dispatch. */
+export const ENTITY_TYPE = "entityType";
+
+/** Attributes that belong to the table layout, not to the entity: added by `toItem`, stripped by `fromItem`. */
+export const LAYOUT_ATTRIBUTES: ReadonlySet<string> = new Set([
+  PK,
+  SK,
+  ...Object.values(INDEXES).flatMap((i) => [i.partitionKey, i.sortKey]),
+  TTL_ATTRIBUTE,
+  ENTITY_TYPE,
+]);
+
+/** Layout attributes of one item: its primary key, the GSI keys it takes part in, TTL. */
+export type ItemLayout = TableKey & Partial<Record<string, string | number | undefined>>;
+
+export type Item = Record<string, unknown>;
+
+/** One item type of the single table: schema, key layout and the item mapping. */
+export interface Entity<S extends z.ZodType> {
+  readonly entityType: string;
+  readonly schema: S;
+  /** Validates (applying schema defaults) and throws `ValidationError` naming the first bad field. */
+  parse(value: z.input<S>): z.output<S>;
+  /** Primary key of a (valid) entity. */
+  key(value: z.output<S>): TableKey;
+  /** Validated entity → table item with keys, GSI keys, TTL and `entityType`. */
+  toItem(value: z.input<S>): Item;
+  /** Table item → validated entity, without layout attributes. */
+  fromItem(item: Item): z.output<S>;
+}
+
+/**
+ * Declares an entity once; every read and write goes through its schema.
+ *
+ * @example
+ * export const ruleEntity = defineEntity("CategoryRule", categoryRuleSchema, (r) => keys.rule(r.userId, r.ruleId));
+ */
+export function defineEntity<S extends z.ZodType>(entityType: string, schema: S, layout: (value: z.output<S>) => ItemLayout): Entity<S> {
+  const parse = (value: unknown): z.output<S> => validate(entityType, schema, value);
+  return {
+    entityType,
+    schema,
+    parse,
+    key(value) {
+      const { PK: pk, SK: sk } = layout(value);
+      return { PK: pk, SK: sk };
+    },
+    toItem(value) {
+      const entity = parse(value);
+      return withoutUndefined({ ...(entity as Item), ...layout(entity), [ENTITY_TYPE]: entityType }) as Item;
+    },
+    fromItem(item) {
+      const data: Item = {};
+      for (const [k, v] of Object.entries(item)) if (!LAYOUT_ATTRIBUTES.has(k)) data[k] = v;
+      return parse(data);
+    },
+  };
+}
+
+/** Runs a zod schema and turns its issues into a `ValidationError` with field paths. */
+export function validate<S extends z.ZodType>(entityType: string, schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues: ValidationIssue[] = result.error.issues.map((i) => ({
+    field: i.path.length ? i.path.map(String).join(".") : "(root)",
+    message: i.message,
+  }));
+  throw new ValidationError(entityType, issues, { cause: result.error });
+}
+
+/** DynamoDB rejects `undefined`; optional fields that are absent are simply not written. */
+function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUndefined);
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Item = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = withoutUndefined(v);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,15 @@
+export * from "./aws-errors";
+export * from "./batch";
+export { decodeCursor, encodeCursor } from "./cursor";
+export * from "./entities";
+export { ENTITY_TYPE, LAYOUT_ATTRIBUTES, type Entity, type Item, defineEntity, validate } from "./entity";
+export * from "./errors";
+export * from "./items";
+export * from "./keys";
+export * from "./repositories";
+export { type BackoffOptions, backoffDelay, chunk } from "./retry";
+export * from "./sealing";
+export * from "./table";
+export * from "./transact";
+export * from "./transact-actions";
+export * from "./transaction-id";

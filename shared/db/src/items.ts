@@ -1,0 +1,141 @@
+import { DeleteCommand, GetCommand, type GetCommandOutput, PutCommand, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
+import type { z } from "zod";
+import { isConditionalCheckFailed, rethrowAws } from "./aws-errors";
+import { decodeCursor, encodeCursor, pageLimit } from "./cursor";
+import type { Entity, Item } from "./entity";
+import { ConditionalCheckFailedError, VersionConflictError } from "./errors";
+import type { TableKey } from "./keys";
+import type { Db, Page, PageOptions } from "./table";
+
+type Versioned = { version: number };
+
+/**
+ * Reads one item by key and validates it; `undefined` when absent. Strongly consistent by
+ * default because callers read-modify-write with a version condition.
+ */
+export async function getEntity<S extends z.ZodType>(db: Db, entity: Entity<S>, key: TableKey, options: { consistent?: boolean } = {}) {
+  let out: GetCommandOutput;
+  try {
+    out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: options.consistent ?? true }));
+  } catch (err) {
+    rethrowAws(err, "GetItem");
+  }
+  return out.Item ? entity.fromItem(out.Item) : undefined;
+}
+
+/**
+ * Writes a new item; fails with `ConditionalCheckFailedError` when one with the same key exists.
+ *
+ * @example await putNew(db, userBudgetEntity, budget)
+ */
+export async function putNew<S extends z.ZodType>(db: Db, entity: Entity<S>, value: z.input<S>): Promise<z.output<S>> {
+  const item = entity.toItem(value);
+  const key = { PK: item.PK as string, SK: item.SK as string };
+  try {
+    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: item, ConditionExpression: "attribute_not_exists(PK)" }));
+  } catch (err) {
+    if (isConditionalCheckFailed(err)) throw new ConditionalCheckFailedError(key, `${entity.entityType} ${key.PK} / ${key.SK} already exists`, { cause: err });
+    rethrowAws(err, "PutItem");
+  }
+  return entity.fromItem(item);
+}
+
+/**
+ * Replaces an item only if its stored `version` is `expectedVersion`, writing `expectedVersion + 1`.
+ * Throws `VersionConflictError` (with the version found) otherwise; never overwrites silently.
+ *
+ * @example const saved = await updateVersioned(db, userBudgetEntity, { ...budget, spentMinor }, budget.version)
+ */
+export async function updateVersioned<S extends z.ZodType<Versioned>>(
+  db: Db,
+  entity: Entity<S>,
+  value: z.input<S>,
+  expectedVersion: number,
+): Promise<z.output<S>> {
+  const item = entity.toItem({ ...(value as object), version: expectedVersion + 1 } as z.input<S>);
+  const key = { PK: item.PK as string, SK: item.SK as string };
+  try {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: item,
+        ConditionExpression: "#version = :expected",
+        ExpressionAttributeNames: { "#version": "version" },
+        ExpressionAttributeValues: { ":expected": expectedVersion },
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      }),
+    );
+  } catch (err) {
+    if (isConditionalCheckFailed(err)) throw new VersionConflictError(key, expectedVersion, versionOf((err as { Item?: unknown }).Item), { cause: err });
+    rethrowAws(err, "PutItem");
+  }
+  return entity.fromItem(item);
+}
+
+/** Deletes an item; with `expectedVersion` only if the version still matches. */
+export async function deleteItem(db: Db, key: TableKey, expectedVersion?: number): Promise<void> {
+  try {
+    await db.doc.send(
+      new DeleteCommand({
+        TableName: db.tableName,
+        Key: key,
+        ...(expectedVersion === undefined
+          ? {}
+          : {
+              ConditionExpression: "#version = :expected",
+              ExpressionAttributeNames: { "#version": "version" },
+              ExpressionAttributeValues: { ":expected": expectedVersion },
+            }),
+      }),
+    );
+  } catch (err) {
+    if (isConditionalCheckFailed(err) && expectedVersion !== undefined) throw new VersionConflictError(key, expectedVersion, undefined, { cause: err });
+    rethrowAws(err, "DeleteItem");
+  }
+}
+
+/** The condition of a key query: everything of QueryCommandInput except paging. */
+export type KeyQuery = Omit<QueryCommandInput, "TableName" | "Limit" | "ExclusiveStartKey">;
+
+/**
+ * One page of a key query, validated through the entity; the cursor is scoped to `scope`.
+ *
+ * @example await queryPage(db, transactionEntity, "tx-by-time:u1", { IndexName: "GSI2", ... }, { limit: 100 })
+ */
+export async function queryPage<S extends z.ZodType>(
+  db: Db,
+  entity: Entity<S>,
+  scope: string,
+  query: KeyQuery,
+  options: PageOptions = {},
+): Promise<Page<z.output<S>>> {
+  const input = { ...query, TableName: db.tableName, Limit: pageLimit(options.limit), ExclusiveStartKey: decodeCursor(scope, options.cursor) };
+  let out: QueryCommandOutput;
+  try {
+    out = await db.doc.send(new QueryCommand(input));
+  } catch (err) {
+    rethrowAws(err, "Query");
+  }
+  return { items: (out.Items ?? []).map((i: Item) => entity.fromItem(i)), cursor: encodeCursor(scope, out.LastEvaluatedKey) };
+}
+
+/** Every item of a key query, page by page. For bounded sets (one budget period, one user's rules). */
+export async function queryAll<S extends z.ZodType>(db: Db, entity: Entity<S>, scope: string, query: KeyQuery, pageSize = 500): Promise<z.output<S>[]> {
+  const all: z.output<S>[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await queryPage(db, entity, scope, query, { limit: pageSize, cursor });
+    all.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return all;
+}
+
+function versionOf(item: unknown): number | undefined {
+  if (!item || typeof item !== "object") return undefined;
+  const v = (item as Record<string, unknown>).version;
+  // The SDK does not unmarshall items attached to errors: accept both shapes.
+  if (typeof v === "number") return v;
+  if (v && typeof v === "object" && "N" in v) return Number((v as { N: string }).N);
+  return undefined;
+}

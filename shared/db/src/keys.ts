@@ -1,0 +1,164 @@
+import { createHash } from "node:crypto";
+import { INDEXES, TABLE_KEYS } from "@expenzez/infra";
+
+/**
+ * Every key of the single table is built here and nowhere else (DESIGN section 2). Other
+ * packages import these builders rather than concatenating `USER#...` themselves.
+ */
+
+export const PK = TABLE_KEYS.partitionKey;
+export const SK = TABLE_KEYS.sortKey;
+
+/** Number of scheduling shards in GSI4 (`SYNCDUE#0..15`). */
+export const SYNC_SHARDS = 16;
+/** Number of outbox partitions (`OUTBOX#0..7`); spreads relay reads and writes. */
+export const OUTBOX_SHARDS = 8;
+
+/** Sort-key prefixes of the items that live under a user's partition. */
+export const SK_PREFIX = {
+  connection: "BANK#",
+  account: "ACCOUNT#",
+  transaction: "TRANSACTION#",
+  budget: "BUDGET#",
+  budgetAlert: "ALERT#",
+  notificationToken: "NOTIFTOKEN#",
+  notificationHistory: "NOTIFICATION#",
+  recurring: "RECURRING#",
+  rule: "RULE#",
+} as const;
+
+export const PROFILE_SK = "PROFILE";
+export const NOTIFICATION_PREFERENCES_SK = "NOTIFPREFS";
+export const IDEMPOTENCY_SK = "IDEMP";
+export const EMAIL_GSI1SK = "USER";
+
+export type TableKey = { PK: string; SK: string };
+
+/** Ids become key segments: a `#` inside one would make keys ambiguous. */
+function segment(name: string, value: string): string {
+  if (typeof value !== "string" || value.length === 0) throw new TypeError(`${name} must be a non-empty string`);
+  if (value.includes("#")) throw new TypeError(`${name} must not contain "#": ${value}`);
+  return value;
+}
+
+/** A user's partition key. @example userPk("u1") // "USER#u1" */
+export function userPk(userId: string): string {
+  return `USER#${segment("userId", userId)}`;
+}
+
+/** The user id from a `USER#<id>` partition key. */
+export function userIdFromPk(pk: string): string {
+  if (!pk.startsWith("USER#")) throw new TypeError(`not a user partition key: ${pk}`);
+  return pk.slice("USER#".length);
+}
+
+const userItem =
+  (prefix: string, idName: string) =>
+  (userId: string, id: string): TableKey => ({ PK: userPk(userId), SK: `${prefix}${segment(idName, id)}` });
+
+/**
+ * Primary keys of every item type.
+ *
+ * @example keys.transaction("u1", "txn_ab12") // { PK: "USER#u1", SK: "TRANSACTION#txn_ab12" }
+ */
+export const keys = {
+  profile: (userId: string): TableKey => ({ PK: userPk(userId), SK: PROFILE_SK }),
+  connection: userItem(SK_PREFIX.connection, "connectionId"),
+  account: userItem(SK_PREFIX.account, "accountId"),
+  transaction: userItem(SK_PREFIX.transaction, "transactionId"),
+  budget: userItem(SK_PREFIX.budget, "budgetId"),
+  budgetAlert: userItem(SK_PREFIX.budgetAlert, "alertId"),
+  notificationToken: userItem(SK_PREFIX.notificationToken, "tokenId"),
+  notificationPreferences: (userId: string): TableKey => ({ PK: userPk(userId), SK: NOTIFICATION_PREFERENCES_SK }),
+  notificationHistory: userItem(SK_PREFIX.notificationHistory, "notificationId"),
+  recurring: userItem(SK_PREFIX.recurring, "streamId"),
+  rule: userItem(SK_PREFIX.rule, "ruleId"),
+  outbox: (shard: number, createdAt: string, eventId: string): TableKey => ({
+    PK: outboxPk(shard),
+    SK: `${isoUtc(createdAt)}#${segment("eventId", eventId)}`,
+  }),
+  idempotency: (consumer: string, key: string): TableKey => ({
+    PK: `IDEMP#${segment("consumer", consumer)}#${segment("idempotency key", key)}`,
+    SK: IDEMPOTENCY_SK,
+  }),
+} as const;
+
+export function outboxPk(shard: number): string {
+  assertShard(shard, OUTBOX_SHARDS);
+  return `OUTBOX#${shard}`;
+}
+
+/** GSI1: email → user. Emails are trimmed and lower-cased so look-ups are case-insensitive. */
+export function gsi1Email(email: string): { GSI1PK: string; GSI1SK: string } {
+  return { [INDEXES.byEmail.partitionKey]: normaliseEmail(email), [INDEXES.byEmail.sortKey]: EMAIL_GSI1SK };
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** GSI2: a user's transactions by time. */
+export function gsi2Time(userId: string, timestamp: string, transactionId: string): { GSI2PK: string; GSI2SK: string } {
+  return { [INDEXES.byTime.partitionKey]: userPk(userId), [INDEXES.byTime.sortKey]: `${isoUtc(timestamp)}#${segment("transactionId", transactionId)}` };
+}
+
+/** GSI3: a user's transactions of one primary category by time. */
+export function gsi3Category(userId: string, primary: string, timestamp: string): { GSI3PK: string; GSI3SK: string } {
+  return { [INDEXES.byCategory.partitionKey]: userPk(userId), [INDEXES.byCategory.sortKey]: `${categoryPrefix(primary)}${isoUtc(timestamp)}` };
+}
+
+/** `CATEGORY#<primary>#`: the GSI3 sort-key prefix of one category. */
+export function categoryPrefix(primary: string): string {
+  return `CATEGORY#${segment("category", primary)}#`;
+}
+
+/** GSI4 (sparse): due time of an active connection in its stable shard. */
+export function gsi4SyncDue(connectionId: string, nextSyncAt: string): { GSI4PK: string; GSI4SK: string } {
+  return { [INDEXES.syncDue.partitionKey]: syncDuePk(syncShard(connectionId)), [INDEXES.syncDue.sortKey]: isoUtc(nextSyncAt) };
+}
+
+export function syncDuePk(shard: number): string {
+  assertShard(shard, SYNC_SHARDS);
+  return `SYNCDUE#${shard}`;
+}
+
+/**
+ * Stable shard of a connection in 0..SYNC_SHARDS-1 (sha-256, so it is the same in every
+ * process and release).
+ *
+ * @example syncShard("conn-1") // always the same number in 0..15
+ */
+export function syncShard(connectionId: string): number {
+  return stableShard(connectionId, SYNC_SHARDS);
+}
+
+/** Stable outbox shard of an event id in 0..OUTBOX_SHARDS-1. */
+export function outboxShard(eventId: string): number {
+  return stableShard(eventId, OUTBOX_SHARDS);
+}
+
+function stableShard(value: string, shards: number): number {
+  return createHash("sha256").update(value, "utf8").digest().readUInt32BE(0) % shards;
+}
+
+function assertShard(shard: number, shards: number): void {
+  if (!Number.isInteger(shard) || shard < 0 || shard >= shards) throw new RangeError(`shard must be an integer in 0..${shards - 1}, got ${shard}`);
+}
+
+/**
+ * Any ISO timestamp with an offset as UTC with milliseconds (`2024-01-31T23:00:00.000Z`), so
+ * sort keys compare in time order whatever offset the bank used.
+ */
+export function isoUtc(timestamp: string): string {
+  const ms = Date.parse(timestamp);
+  if (Number.isNaN(ms)) throw new TypeError(`not an ISO timestamp: ${timestamp}`);
+  return new Date(ms).toISOString();
+}
+
+/**
+ * Id of the alert for one threshold of one budget period: writing it with `attribute_not_exists`
+ * makes "once per (budget, period, threshold)" a database guarantee.
+ */
+export function budgetAlertId(budgetId: string, periodStart: string, threshold: number): string {
+  return `${segment("budgetId", budgetId)}@${isoUtc(periodStart)}@${threshold}`;
+}

@@ -1,0 +1,149 @@
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { FieldEncryptor } from "@expenzez/crypto";
+import { INDEXES } from "@expenzez/infra";
+import { isConditionalCheckFailed, rethrowAws } from "../aws-errors";
+import {
+  type BankConnection,
+  type BankConnectionInput,
+  CONNECTION_SEALED_FIELDS,
+  type StoredBankConnection,
+  bankConnectionEntity,
+  bankConnectionSchema,
+} from "../entities/bank-connection";
+import { validate } from "../entity";
+import { ConditionalCheckFailedError } from "../errors";
+import { getEntity, putNew, queryPage, updateVersioned } from "../items";
+import { SK_PREFIX, SYNC_SHARDS, isoUtc, keys, syncDuePk } from "../keys";
+import { openFields, sealFields } from "../sealing";
+import type { Db, Page, PageOptions } from "../table";
+import { listUserItems } from "./user-items";
+
+/** What the scheduler needs from GSI4: which connection is due, no secrets. */
+export interface DueConnection {
+  userId: string;
+  connectionId: string;
+  nextSyncAt: string;
+  shard: number;
+}
+
+/**
+ * Bank connections. Tokens are sealed on the way in and opened on the way out: callers
+ * see plaintext, the table never does.
+ */
+export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
+  const contextOf = (c: { userId: string; connectionId: string }) => ({ userId: c.userId, connectionId: c.connectionId });
+
+  /** Plaintext connection → stored shape (for `txPutVersioned` in a sync transaction). */
+  async function seal(connection: BankConnectionInput): Promise<StoredBankConnection> {
+    const plain = validate("BankConnection", bankConnectionSchema, connection);
+    return bankConnectionEntity.parse(await sealFields(encryptor, plain, CONNECTION_SEALED_FIELDS, contextOf(plain)));
+  }
+
+  async function open(stored: StoredBankConnection): Promise<BankConnection> {
+    return openFields(encryptor, stored, CONNECTION_SEALED_FIELDS, contextOf(stored)) as Promise<BankConnection>;
+  }
+
+  /** One page of one GSI4 shard: active connections with `nextSyncAt <= now`, oldest first. */
+  async function listDue(shard: number, now: string, options: PageOptions = {}): Promise<Page<DueConnection>> {
+    const page = await queryPage(
+      db,
+      bankConnectionEntity,
+      `gsi4:${shard}`,
+      {
+        IndexName: INDEXES.syncDue.name,
+        KeyConditionExpression: "#pk = :shard AND #sk <= :now",
+        ExpressionAttributeNames: { "#pk": INDEXES.syncDue.partitionKey, "#sk": INDEXES.syncDue.sortKey },
+        ExpressionAttributeValues: { ":shard": syncDuePk(shard), ":now": isoUtc(now) },
+      },
+      options,
+    );
+    return {
+      items: page.items.map((c) => ({ userId: c.userId, connectionId: c.connectionId, nextSyncAt: c.nextSyncAt ?? now, shard })),
+      cursor: page.cursor,
+    };
+  }
+
+  return {
+    seal,
+    open,
+    async get(userId: string, connectionId: string): Promise<BankConnection | undefined> {
+      const stored = await getEntity(db, bankConnectionEntity, keys.connection(userId, connectionId));
+      return stored && open(stored);
+    },
+    async putNew(connection: BankConnectionInput): Promise<BankConnection> {
+      return open(await putNew(db, bankConnectionEntity, await seal(connection)));
+    },
+    /** Writes `expectedVersion + 1` if the stored version is `expectedVersion` (e.g. rotated tokens). */
+    async updateVersioned(connection: BankConnectionInput, expectedVersion: number): Promise<BankConnection> {
+      return open(await updateVersioned(db, bankConnectionEntity, await seal(connection), expectedVersion));
+    },
+    async listByUser(userId: string, options: PageOptions = {}): Promise<Page<BankConnection>> {
+      const page = await listUserItems(db, bankConnectionEntity, userId, SK_PREFIX.connection, options);
+      return { items: await Promise.all(page.items.map(open)), cursor: page.cursor };
+    },
+
+    listDue,
+
+    /** Due connections across all 16 shards (each shard read to the end, up to `limitPerShard`). */
+    async listAllDue(now: string, options: { limitPerShard?: number } = {}): Promise<DueConnection[]> {
+      const cap = options.limitPerShard ?? 1000;
+      const perShard = await Promise.all(
+        Array.from({ length: SYNC_SHARDS }, async (_, shard) => {
+          const due: DueConnection[] = [];
+          let cursor: string | undefined;
+          do {
+            const page = await listDue(shard, now, { limit: Math.min(cap - due.length, 1000), cursor });
+            due.push(...page.items);
+            cursor = page.cursor;
+          } while (cursor && due.length < cap);
+          return due;
+        }),
+      );
+      return perShard.flat();
+    },
+
+    /**
+     * Takes the sync lease if it is free, expired or already ours; throws
+     * `ConditionalCheckFailedError` when another worker holds it. Leaves `version` alone: the
+     * lease guards the run, the version guards the data.
+     */
+    async acquireLease(userId: string, connectionId: string, owner: string, until: string, now: string): Promise<void> {
+      const key = keys.connection(userId, connectionId);
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: key,
+            UpdateExpression: "SET leaseOwner = :owner, leaseUntil = :until",
+            ConditionExpression: "attribute_exists(PK) AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now OR leaseOwner = :owner)",
+            ExpressionAttributeValues: { ":owner": owner, ":until": isoUtc(until), ":now": isoUtc(now) },
+          }),
+        );
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) throw new ConditionalCheckFailedError(key, `sync lease on ${connectionId} is held by another worker (or the connection is gone)`, { cause: err });
+        rethrowAws(err, "UpdateItem");
+      }
+    },
+
+    /** Releases our lease; a lease already taken over by another worker is left alone. */
+    async releaseLease(userId: string, connectionId: string, owner: string): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.connection(userId, connectionId),
+            UpdateExpression: "REMOVE leaseOwner, leaseUntil",
+            ConditionExpression: "leaseOwner = :owner",
+            ExpressionAttributeValues: { ":owner": owner },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        rethrowAws(err, "UpdateItem");
+      }
+    },
+  };
+}
+
+export type ConnectionRepository = ReturnType<typeof connectionRepository>;

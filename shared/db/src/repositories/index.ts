@@ -1,0 +1,36 @@
+import type { FieldEncryptor } from "@expenzez/crypto";
+import type { Db } from "../table";
+import { accountRepository } from "./accounts";
+import { budgetRepository } from "./budgets";
+import { connectionRepository } from "./connections";
+import { profileRepository } from "./profiles";
+import { ruleRepository } from "./rules";
+import { transactionRepository } from "./transactions";
+
+export * from "./accounts";
+export * from "./budgets";
+export * from "./connections";
+export * from "./profiles";
+export * from "./rules";
+export * from "./transactions";
+export * from "./user-items";
+
+/**
+ * Every repository over one table, with the field encryptor wired into the ones that hold secrets.
+ *
+ * @example
+ * const repos = createRepositories({ doc: aws.doc, tableName: handles.tableName }, createFieldEncryptor({ kms: aws.kms, keyId: handles.keyId }));
+ * const due = await repos.connections.listAllDue(new Date().toISOString());
+ */
+export function createRepositories(db: Db, encryptor: FieldEncryptor) {
+  return {
+    profiles: profileRepository(db),
+    connections: connectionRepository(db, encryptor),
+    accounts: accountRepository(db, encryptor),
+    transactions: transactionRepository(db),
+    budgets: budgetRepository(db),
+    rules: ruleRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;

@@ -1,0 +1,99 @@
+import { INDEXES } from "@expenzez/infra";
+import { sumMinor } from "@expenzez/money";
+import { type Transaction, type TransactionInput, transactionEntity } from "../entities/transaction";
+import { batchGet } from "../batch";
+import { getEntity, putNew, queryAll, queryPage, updateVersioned } from "../items";
+import { categoryPrefix, isoUtc, keys, userPk } from "../keys";
+import type { Db, Page, PageOptions } from "../table";
+
+/** Inclusive time range of ISO timestamps. */
+export interface TimeRange {
+  from: string;
+  to: string;
+}
+
+/** Half-open budget period `[start, end)`. */
+export interface Period {
+  start: string;
+  end: string;
+}
+
+// Above any character of a transaction id, so `<to>#<id>` sorts below it: the upper bound is inclusive.
+const HIGH = "\uffff";
+
+/**
+ * Exact spend of debits in minor units (positive), e.g. what a budget has used.
+ *
+ * @example sumDebitsMinor([{ direction: "debit", amountMinor: -1250 }, { direction: "credit", amountMinor: 500 }]) // 1250
+ */
+export function sumDebitsMinor(transactions: readonly Pick<Transaction, "direction" | "amountMinor">[]): number {
+  return sumMinor(transactions.filter((t) => t.direction === "debit").map((t) => Math.abs(t.amountMinor)));
+}
+
+/** The last millisecond inside a half-open period, so GSI `between` (inclusive) matches `[start, end)`. */
+function inclusiveEnd(end: string): string {
+  return new Date(Date.parse(isoUtc(end)) - 1).toISOString();
+}
+
+/** Transactions: by id, by date range (GSI2), by category and period (GSI3). */
+export function transactionRepository(db: Db) {
+  function byCategoryQuery(userId: string, primary: string, range: TimeRange) {
+    return {
+      IndexName: INDEXES.byCategory.name,
+      KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :from AND :to",
+      ExpressionAttributeNames: { "#pk": INDEXES.byCategory.partitionKey, "#sk": INDEXES.byCategory.sortKey },
+      ExpressionAttributeValues: {
+        ":pk": userPk(userId),
+        ":from": `${categoryPrefix(primary)}${isoUtc(range.from)}`,
+        ":to": `${categoryPrefix(primary)}${isoUtc(range.to)}`,
+      },
+    };
+  }
+
+  return {
+    get: (userId: string, transactionId: string): Promise<Transaction | undefined> => getEntity(db, transactionEntity, keys.transaction(userId, transactionId)),
+    putNew: (transaction: TransactionInput) => putNew(db, transactionEntity, transaction),
+    updateVersioned: (transaction: TransactionInput, expectedVersion: number) => updateVersioned(db, transactionEntity, transaction, expectedVersion),
+
+    /** Many by id (batches of 100); ids not found are simply absent. */
+    async getMany(userId: string, transactionIds: readonly string[]): Promise<Transaction[]> {
+      const { items } = await batchGet(db.doc, db.tableName, transactionIds.map((id) => keys.transaction(userId, id)), { consistent: true });
+      return items.map((i) => transactionEntity.fromItem(i));
+    },
+
+    /** A user's transactions with `from <= timestamp <= to` (GSI2), newest first unless `order: "asc"`. */
+    listByDateRange(userId: string, range: TimeRange, options: PageOptions & { order?: "asc" | "desc" } = {}): Promise<Page<Transaction>> {
+      const order = options.order ?? "desc";
+      return queryPage(
+        db,
+        transactionEntity,
+        `gsi2:${userId}:${range.from}:${range.to}:${order}`,
+        {
+          IndexName: INDEXES.byTime.name,
+          KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :from AND :to",
+          ExpressionAttributeNames: { "#pk": INDEXES.byTime.partitionKey, "#sk": INDEXES.byTime.sortKey },
+          ExpressionAttributeValues: { ":pk": userPk(userId), ":from": isoUtc(range.from), ":to": `${isoUtc(range.to)}#${HIGH}` },
+          ScanIndexForward: order === "asc",
+        },
+        options,
+      );
+    },
+
+    /** A user's transactions of one primary category with `from <= timestamp <= to` (GSI3), oldest first. */
+    listByCategory(userId: string, primary: string, range: TimeRange, options: PageOptions = {}): Promise<Page<Transaction>> {
+      return queryPage(db, transactionEntity, `gsi3:${userId}:${primary}:${range.from}:${range.to}`, byCategoryQuery(userId, primary, range), options);
+    },
+
+    /**
+     * Everything one budget needs in one Query (paged to the end): the category's transactions in
+     * the half-open period and the exact sum of their debits in minor units.
+     */
+    async spendingByCategory(userId: string, primary: string, period: Period): Promise<{ transactions: Transaction[]; spentMinor: number }> {
+      const range = { from: period.start, to: inclusiveEnd(period.end) };
+      const transactions = await queryAll(db, transactionEntity, `gsi3:${userId}:${primary}:${range.from}:${range.to}`, byCategoryQuery(userId, primary, range));
+      return { transactions, spentMinor: sumDebitsMinor(transactions) };
+    },
+  };
+}
+
+export type TransactionRepository = ReturnType<typeof transactionRepository>;

@@ -1,0 +1,104 @@
+import type { z } from "zod";
+import type { Entity } from "./entity";
+import type { TableKey } from "./keys";
+import type { Db } from "./table";
+import type { TransactAction } from "./transact";
+
+const VERSION_NAMES = { "#version": "version" };
+
+/** Put of a new item: fails the transaction if the key exists. */
+export function txPutNew<S extends z.ZodType>(db: Db, entity: Entity<S>, value: z.input<S>): TransactAction {
+  return { Put: { TableName: db.tableName, Item: entity.toItem(value), ConditionExpression: "attribute_not_exists(PK)" } };
+}
+
+/** Replacement of an item whose stored version must be `expectedVersion`; writes `expectedVersion + 1`. */
+export function txPutVersioned<S extends z.ZodType<{ version: number }>>(db: Db, entity: Entity<S>, value: z.input<S>, expectedVersion: number): TransactAction {
+  return {
+    Put: {
+      TableName: db.tableName,
+      Item: entity.toItem({ ...(value as object), version: expectedVersion + 1 } as z.input<S>),
+      ConditionExpression: "#version = :expected",
+      ExpressionAttributeNames: VERSION_NAMES,
+      ExpressionAttributeValues: { ":expected": expectedVersion },
+    },
+  };
+}
+
+/** Delete, optionally only while the version matches. */
+export function txDelete(db: Db, key: TableKey, expectedVersion?: number): TransactAction {
+  return {
+    Delete: {
+      TableName: db.tableName,
+      Key: { PK: key.PK, SK: key.SK },
+      ...(expectedVersion === undefined
+        ? {}
+        : { ConditionExpression: "#version = :expected", ExpressionAttributeNames: VERSION_NAMES, ExpressionAttributeValues: { ":expected": expectedVersion } }),
+    },
+  };
+}
+
+/** Asserts an item's version without writing it. */
+export function txCheckVersion(db: Db, key: TableKey, expectedVersion: number): TransactAction {
+  return {
+    ConditionCheck: {
+      TableName: db.tableName,
+      Key: { PK: key.PK, SK: key.SK },
+      ConditionExpression: "#version = :expected",
+      ExpressionAttributeNames: VERSION_NAMES,
+      ExpressionAttributeValues: { ":expected": expectedVersion },
+    },
+  };
+}
+
+/**
+ * Versioned partial update: `SET` attributes and `ADD` integer deltas (minor units, counters)
+ * at dotted paths, bumping `version` to `expectedVersion + 1`. The caller validates values;
+ * `ADD` keeps concurrent-safe exact sums.
+ *
+ * @example txUpdateVersioned(db, keys.account(u, a), { add: { "transactionSummary.totalTransactions": 3 }, set: { balance } }, 7)
+ */
+export function txUpdateVersioned(
+  db: Db,
+  key: TableKey,
+  changes: { set?: Record<string, unknown>; add?: Record<string, number> },
+  expectedVersion: number,
+): TransactAction {
+  return { Update: { TableName: db.tableName, Key: { PK: key.PK, SK: key.SK }, ...versionedUpdateExpression(changes, expectedVersion) } };
+}
+
+/** The expression parts of a versioned SET/ADD update (shared with single-item updates). */
+export function versionedUpdateExpression(changes: { set?: Record<string, unknown>; add?: Record<string, number> }, expectedVersion: number) {
+  const names: Record<string, string> = { ...VERSION_NAMES };
+  const values: Record<string, unknown> = { ":expected": expectedVersion, ":next": expectedVersion + 1 };
+  const nameOf = (path: string) =>
+    path
+      .split(".")
+      .map((segment) => {
+        const placeholder = `#n${Object.keys(names).length}`;
+        names[placeholder] = segment;
+        return placeholder;
+      })
+      .join(".");
+  const sets = ["#version = :next"];
+  Object.entries(changes.set ?? {}).forEach(([path, value], i) => {
+    values[`:s${i}`] = value;
+    sets.push(`${nameOf(path)} = :s${i}`);
+  });
+  const adds: string[] = [];
+  Object.entries(changes.add ?? {}).forEach(([path, delta], i) => {
+    if (!Number.isSafeInteger(delta)) throw new TypeError(`ADD ${path}: delta must be a safe integer (minor units), got ${delta}`);
+    values[`:a${i}`] = delta;
+    const name = nameOf(path);
+    // DynamoDB's ADD works on top-level attributes only; nested counters use the equivalent atomic SET.
+    if (path.includes(".")) {
+      values[":zero"] = 0;
+      sets.push(`${name} = if_not_exists(${name}, :zero) + :a${i}`);
+    } else adds.push(`${name} :a${i}`);
+  });
+  return {
+    UpdateExpression: `SET ${sets.join(", ")}${adds.length ? ` ADD ${adds.join(", ")}` : ""}`,
+    ConditionExpression: "#version = :expected",
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}

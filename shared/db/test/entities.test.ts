@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import {
+  ValidationError,
+  bankConnectionEntity,
+  categoryRuleEntity,
+  idempotencyRecordEntity,
+  newOutboxRecord,
+  notificationHistoryEntity,
+  notificationHistoryExpiry,
+  notificationPreferencesEntity,
+  outboxRecordEntity,
+  transactionEntity,
+  userBudgetEntity,
+  userProfileEntity,
+} from "../src";
+import { NOW, aBudget, aConnection, aRule, aTransaction } from "./fixtures";
+
+const SEALED = `ezk1.${["a2V5", "ZWRr", "AAAAAAAAAAAAAAAA", "Y3Q", "AAAAAAAAAAAAAAAAAAAAAA"].join(".")}`;
+
+function validationErrorOf(fn: () => unknown): ValidationError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ValidationError) return err;
+    throw err;
+  }
+  throw new Error("expected a ValidationError");
+}
+
+describe("entities", () => {
+  it("maps a transaction to an item with keys, GSI2, GSI3 and entityType, and back", () => {
+    // Prepare
+    const tx = aTransaction({ transactionId: "txn_1", timestamp: "2024-03-10T09:00:00+01:00" });
+    // Act
+    const item = transactionEntity.toItem(tx);
+    const back = transactionEntity.fromItem(item);
+    // Assess
+    expect(item).toMatchObject({
+      PK: "USER#user-1",
+      SK: "TRANSACTION#txn_1",
+      GSI2PK: "USER#user-1",
+      GSI2SK: "2024-03-10T08:00:00.000Z#txn_1",
+      GSI3PK: "USER#user-1",
+      GSI3SK: "CATEGORY#groceries#2024-03-10T08:00:00.000Z",
+      entityType: "Transaction",
+      amountMinor: -1250,
+      version: 1,
+    });
+    expect(back).not.toHaveProperty("PK");
+    expect(back).not.toHaveProperty("entityType");
+    expect(back).toEqual({ ...tx, category: { ...tx.category, userModified: false }, version: 1 });
+  });
+
+  it("names the failing field when a write is invalid", () => {
+    const err = validationErrorOf(() => transactionEntity.toItem({ ...aTransaction(), currency: "pounds" }));
+    expect(err.code).toBe("db.validation_failed");
+    expect(err.field).toBe("currency");
+    expect(err.message).toContain("Transaction.currency");
+  });
+
+  it("rejects an amountMinor that does not equal the decimal amount exactly", () => {
+    const err = validationErrorOf(() => transactionEntity.toItem({ ...aTransaction({ pence: -1250 }), amountMinor: -1249 }));
+    expect(err.field).toBe("amountMinor");
+    expect(() => transactionEntity.toItem({ ...aTransaction(), amountMinor: -12.5 })).toThrow(ValidationError);
+  });
+
+  it("refuses to store a plaintext token: only sealed values pass the stored schema", () => {
+    const err = validationErrorOf(() => bankConnectionEntity.toItem(aConnection()));
+    expect(err.field).toBe("accessToken");
+    expect(err.issues.map((i) => i.field)).toContain("refreshToken");
+    const item = bankConnectionEntity.toItem(aConnection({ accessToken: SEALED, refreshToken: SEALED }));
+    expect(item.accessToken).toBe(SEALED);
+  });
+
+  it("puts only active, scheduled connections into the sparse GSI4", () => {
+    const sealedTokens = { accessToken: SEALED, refreshToken: SEALED };
+    const active = bankConnectionEntity.toItem(aConnection(sealedTokens));
+    const reconnect = bankConnectionEntity.toItem(aConnection({ ...sealedTokens, status: "reconnect_required" }));
+    expect(active.GSI4PK).toMatch(/^SYNCDUE#\d+$/);
+    expect(active.GSI4SK).toBe("2024-03-15T11:00:00.000Z");
+    expect(reconnect).not.toHaveProperty("GSI4PK");
+    expect(reconnect).not.toHaveProperty("GSI4SK");
+  });
+
+  it("fills budget defaults and checks the period", () => {
+    const budget = userBudgetEntity.parse(aBudget());
+    expect(budget.thresholds).toEqual([50, 80, 100]);
+    expect(budget.spentMinor).toBe(0);
+    const err = validationErrorOf(() => userBudgetEntity.parse(aBudget({ currentPeriod: { start: "2024-04-01T00:00:00Z", end: "2024-03-01T00:00:00Z" } })));
+    expect(err.field).toBe("currentPeriod.end");
+    expect(() => userBudgetEntity.parse(aBudget({ limitMinor: 100.5 }))).toThrow(ValidationError);
+  });
+
+  it("validates category rule conditions", () => {
+    expect(categoryRuleEntity.toItem(aRule()).SK).toBe("RULE#rule-1");
+    expect(validationErrorOf(() => categoryRuleEntity.parse(aRule({ match: {} }))).field).toBe("match");
+    expect(validationErrorOf(() => categoryRuleEntity.parse(aRule({ match: { amountMinMinor: 500, amountMaxMinor: 100 } }))).field).toBe("match.amountMaxMinor");
+  });
+
+  it("copies expiry into the TTL attribute for history and idempotency records", () => {
+    const expiresAt = notificationHistoryExpiry(NOW);
+    const history = notificationHistoryEntity.toItem({
+      userId: "user-1",
+      notificationId: "n1",
+      detailType: "BudgetThresholdCrossed",
+      title: "80% of groceries",
+      body: "£240 of £300",
+      status: "delivered",
+      createdAt: NOW,
+      expiresAt,
+    });
+    const idem = idempotencyRecordEntity.toItem({ consumer: "budget-recalc", key: "evt-1", status: "in_progress", expiresAt, createdAt: NOW, updatedAt: NOW });
+    expect(expiresAt - Date.parse(NOW) / 1000).toBe(90 * 86_400);
+    expect(history.TTL).toBe(expiresAt);
+    expect(idem).toMatchObject({ PK: "IDEMP#budget-recalc#evt-1", SK: "IDEMP", TTL: expiresAt });
+    expect(idempotencyRecordEntity.fromItem(idem)).not.toHaveProperty("TTL");
+  });
+
+  it("checks IANA time zones in quiet hours", () => {
+    const base = { userId: "user-1", updatedAt: NOW };
+    expect(notificationPreferencesEntity.parse({ ...base, quietHours: { start: "22:00", end: "07:00", timeZone: "Europe/London" } }).enabled).toBe(true);
+    expect(validationErrorOf(() => notificationPreferencesEntity.parse({ ...base, quietHours: { start: "22:00", end: "07:00", timeZone: "Mars/Olympus" } })).field).toBe(
+      "quietHours.timeZone",
+    );
+  });
+
+  it("builds outbox records sharded by event id with JSON detail", () => {
+    const record = newOutboxRecord({ eventId: "evt-1", detailType: "TransactionsSynced", source: "expenzez.sync", detail: { version: 1, n: 3 }, createdAt: NOW });
+    const item = outboxRecordEntity.toItem(record);
+    expect(item.PK).toBe(`OUTBOX#${record.shard}`);
+    expect(item.SK).toBe(`${NOW}#evt-1`);
+    expect(JSON.parse(record.detail)).toEqual({ version: 1, n: 3 });
+  });
+
+  it("rejects a corrupt stored item on read with the entity and field", () => {
+    const item = userProfileEntity.toItem({ userId: "u1", email: "a@example.com", createdAt: NOW, updatedAt: NOW });
+    const err = validationErrorOf(() => userProfileEntity.fromItem({ ...item, email: "not-an-email" }));
+    expect(err.entityType).toBe("UserProfile");
+    expect(err.field).toBe("email");
+  });
+});
