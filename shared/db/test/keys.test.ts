@@ -71,7 +71,7 @@ describe("key builders", () => {
         if (["node_modules", ".git", ".venv", ".tools", "cdk.out", ".turbo", "test", "dist"].includes(entry.name)) continue;
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
-        else if (path.endsWith(".ts") && !path.endsWith(join("shared", "db", "src", "keys.ts")) && /["'`]USER#/.test(readFileSync(path, "utf8"))) offenders.push(path);
+        else if (path.endsWith(".ts") && !path.endsWith(join("shared", "db", "src", "keys.ts")) && /["']USER#|`USER#\$\{/.test(readFileSync(path, "utf8"))) offenders.push(path);
       }
     };
     // Act
