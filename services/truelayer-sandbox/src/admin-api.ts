@@ -96,7 +96,7 @@ function dispatch(
   if (path === "/admin/webhooks") return { body: { deliveries: seen.deliveries } };
   if (path === "/admin/users" && method === "POST") {
     const user = state.createUser(newUserSchema.parse(body));
-    return { status: 201, body: { ...describeUser(state, user), tokens: state.authorise(user.spec.userId) } };
+    return { status: 201, body: { ...describeUser(state, user), tokens: state.authorise(user.spec.userId, { reconsent: false }) } };
   }
   const match = /^\/admin\/users\/([^/]+)(\/scenario|\/authorise|\/transactions)?$/.exec(path);
   if (!match) throw new SandboxError("sandbox.not_found", `no admin route ${method} ${path}`, 404);

@@ -141,11 +141,16 @@ export class SandboxState {
     return user.scenario;
   }
 
-  /** The user (re)authorises: consent and SCA windows restart, and a fresh token pair is issued. */
-  authorise(userId: string): TokenPair {
+  /**
+   * The user (re)authorises: consent and SCA windows restart, a revoked consent is granted again,
+   * and a fresh token pair is issued. `reconsent: false` only issues tokens (a new user's first).
+   */
+  authorise(userId: string, options: { reconsent?: boolean } = {}): TokenPair {
     const user = this.userOrBuiltIn(userId);
-    user.consentAt = this.now();
-    if (user.scenario.consent === "revoked") user.scenario = { ...user.scenario, consent: "authorised" };
+    if (options.reconsent !== false) {
+      user.consentAt = this.now();
+      if (user.scenario.consent === "revoked") user.scenario = { ...user.scenario, consent: "authorised" };
+    }
     return this.issue(user, true);
   }
 
