@@ -1,0 +1,100 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { describe, expect, it } from "vitest";
+import {
+  type DocClient,
+  MAX_TRANSACT_ACTIONS,
+  type TransactAction,
+  ThrottledError,
+  TransactionCanceledError,
+  TransactionConditionalCheckFailedError,
+  TransactionConflictError,
+  TransactionTooLargeError,
+  chunkTransactions,
+  transactWrite,
+  transactionError,
+  txCheckVersion,
+  txDelete,
+  txUpdateVersioned,
+  versionedUpdateExpression,
+} from "../src";
+
+const db = { doc: {} as DocClient, tableName: "t" };
+const actions: TransactAction[] = [
+  { Put: { TableName: "t", Item: { PK: "USER#u1", SK: "TRANSACTION#a" } } },
+  txUpdateVersioned(db, { PK: "USER#u1", SK: "ACCOUNT#a1" }, { add: { "transactionSummary.totalTransactions": 1 } }, 3),
+  txDelete(db, { PK: "USER#u1", SK: "TRANSACTION#b" }),
+];
+
+function cancelled(codes: string[]): TransactionCanceledException {
+  return new TransactionCanceledException({
+    $metadata: {},
+    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(", ")}]`,
+    CancellationReasons: codes.map((Code) => ({ Code, ...(Code === "None" ? {} : { Message: `${Code} happened` }) })),
+  });
+}
+
+describe("transaction error mapping", () => {
+  it("maps ConditionalCheckFailed to a typed error naming the failed action and key", () => {
+    const err = transactionError(cancelled(["None", "ConditionalCheckFailed", "None"]), actions);
+    expect(err).toBeInstanceOf(TransactionConditionalCheckFailedError);
+    const typed = err as TransactionConditionalCheckFailedError;
+    expect(typed.code).toBe("db.transaction_condition_failed");
+    expect(typed.failedIndexes).toEqual([1]);
+    expect(typed.failed).toEqual([{ index: 1, code: "ConditionalCheckFailed", key: { PK: "USER#u1", SK: "ACCOUNT#a1" }, message: "ConditionalCheckFailed happened" }]);
+    expect(typed.message).toContain("#1 USER#u1 / ACCOUNT#a1");
+  });
+
+  it("maps TransactionConflict, throttling reasons and anything else", () => {
+    expect(transactionError(cancelled(["TransactionConflict", "None", "None"]), actions)).toBeInstanceOf(TransactionConflictError);
+    for (const code of ["ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"]) {
+      expect(transactionError(cancelled(["None", code, "None"]), actions)).toBeInstanceOf(ThrottledError);
+    }
+    const other = transactionError(cancelled(["ValidationError", "None", "None"]), actions);
+    expect(other).toBeInstanceOf(TransactionCanceledError);
+    expect(other).toMatchObject({ code: "db.transaction_canceled" });
+  });
+
+  it("reads the codes from the message when an emulator sends no CancellationReasons", () => {
+    const bare = Object.assign(new Error("Transaction cancelled, please refer cancellation reasons for specific reasons [None, None, ConditionalCheckFailed]"), {
+      name: "TransactionCanceledException",
+    });
+    expect((transactionError(bare, actions) as TransactionConditionalCheckFailedError).failedIndexes).toEqual([2]);
+  });
+
+  it("passes unrelated errors through and maps request-level throttling", () => {
+    const boom = new Error("network");
+    expect(transactionError(boom, actions)).toBe(boom);
+    expect(transactionError(Object.assign(new Error("x"), { name: "ThrottlingException" }), actions)).toBeInstanceOf(ThrottledError);
+  });
+});
+
+describe("transactWrite limits", () => {
+  it("refuses more than 100 actions without calling DynamoDB", async () => {
+    let calls = 0;
+    const doc = { send: async () => void calls++ } as unknown as DocClient;
+    const many = Array.from({ length: 101 }, (_, i) => txCheckVersion(db, { PK: `P#${i}`, SK: "S" }, 1));
+    await expect(transactWrite(doc, many)).rejects.toBeInstanceOf(TransactionTooLargeError);
+    expect(calls).toBe(0);
+    expect(chunkTransactions(many).map((c) => c.length)).toEqual([100, 1]);
+    expect(() => chunkTransactions(many, 101)).toThrow(TransactionTooLargeError);
+    expect(MAX_TRANSACT_ACTIONS).toBe(100);
+  });
+
+  it("passes the client request token for idempotent retries", async () => {
+    const inputs: unknown[] = [];
+    const doc = { send: async (c: { input: unknown }) => void inputs.push(c.input) } as unknown as DocClient;
+    await transactWrite(doc, actions.slice(0, 1), { clientRequestToken: "sync-run-42" });
+    expect(inputs[0]).toMatchObject({ ClientRequestToken: "sync-run-42", TransactItems: [actions[0]] });
+  });
+});
+
+describe("versionedUpdateExpression", () => {
+  it("bumps the version, SETs values and ADDs integer deltas (nested ones atomically via SET)", () => {
+    const expr = versionedUpdateExpression({ set: { "balance.currentMinor": 500 }, add: { spentMinor: 250, "transactionSummary.totalTransactions": 2 } }, 7);
+    expect(expr.ConditionExpression).toBe("#version = :expected");
+    expect(expr.ExpressionAttributeValues).toMatchObject({ ":expected": 7, ":next": 8, ":s0": 500, ":a0": 250, ":a1": 2 });
+    expect(expr.UpdateExpression).toBe("SET #version = :next, #n1.#n2 = :s0, #n4.#n5 = if_not_exists(#n4.#n5, :zero) + :a1 ADD #n3 :a0");
+    expect(expr.ExpressionAttributeNames).toMatchObject({ "#n1": "balance", "#n2": "currentMinor", "#n3": "spentMinor", "#n4": "transactionSummary", "#n5": "totalTransactions" });
+    expect(() => versionedUpdateExpression({ add: { spentMinor: 0.5 } }, 1)).toThrow(/safe integer/);
+  });
+});
