@@ -5,3 +5,5 @@ export * from "./lambda-adapter";
 export * from "./message";
 export * from "./process-message";
 export * from "./sqs-worker";
+export * from "./idempotency";
+export * from "./outbox";

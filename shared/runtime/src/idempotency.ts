@@ -1,0 +1,95 @@
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type Db, idempotencyRecordEntity, isConditionalCheckFailed, keys } from "@expenzez/db";
+import { RetryLater } from "./errors";
+
+export interface IdempotencyOptions {
+  /** The consumer's name: keys are per consumer, so two consumers may handle the same event. */
+  consumer: string;
+  /** What makes a delivery the same: an event's `detail.eventId`, a job's id. */
+  key: string;
+  /** How long a completed record is kept (DynamoDB TTL). Default 7 days, past SQS's 4-day retention. */
+  ttlSeconds?: number;
+  /** How long a claim protects a running handler; after it, a crashed run's claim lapses. */
+  leaseSeconds?: number;
+  now?: () => Date;
+}
+
+export interface OnceResult<T> {
+  result: T;
+  /** True when an earlier delivery already did the work and this one only replayed its result. */
+  replayed: boolean;
+}
+
+/**
+ * Runs `fn` at most once to completion per (consumer, key), across processes and machines:
+ * a conditional put claims the key, a completed record replays the stored result, a claim
+ * held by a live run makes this delivery retry later (RetryLater), a failed run releases it.
+ * `fn`'s result must be JSON-serialisable.
+ *
+ * @example
+ * await runOnce(db, { consumer: "budget-recalc", key: event.detail.eventId }, () => recalc(event));
+ */
+export async function runOnce<T>(db: Db, options: IdempotencyOptions, fn: () => Promise<T>): Promise<OnceResult<T>> {
+  const now = options.now?.() ?? new Date();
+  const leaseSeconds = options.leaseSeconds ?? 300;
+  const key = keys.idempotency(options.consumer, options.key);
+  const claim = idempotencyRecordEntity.toItem({
+    consumer: options.consumer,
+    key: options.key,
+    status: "in_progress",
+    inProgressUntil: new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+    expiresAt: Math.floor(now.getTime() / 1000) + (options.ttlSeconds ?? 7 * 86_400),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  });
+  try {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: claim,
+        // New key, or a claim whose run died (its lease ran out).
+        ConditionExpression: "attribute_not_exists(PK) OR (#status = :inProgress AND #until < :now)",
+        ExpressionAttributeNames: { "#status": "status", "#until": "inProgressUntil" },
+        ExpressionAttributeValues: { ":inProgress": "in_progress", ":now": now.toISOString() },
+      }),
+    );
+  } catch (err) {
+    if (!isConditionalCheckFailed(err)) throw err;
+    const found = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: true }));
+    const record = found.Item ? idempotencyRecordEntity.fromItem(found.Item) : undefined;
+    if (record?.status === "completed") {
+      return { result: (record.result === undefined ? undefined : JSON.parse(record.result)) as T, replayed: true };
+    }
+    const waitSeconds = record?.inProgressUntil ? Math.max(1, Math.ceil((Date.parse(record.inProgressUntil) - now.getTime()) / 1000)) : 1;
+    throw new RetryLater("runtime.idempotency_in_progress", `${options.consumer}/${options.key} is being handled by another delivery`, waitSeconds);
+  }
+
+  let result: T;
+  try {
+    result = await fn();
+  } catch (err) {
+    // Release the claim so the retry can run at once rather than wait for the lease.
+    await db.doc
+      .send(
+        new DeleteCommand({
+          TableName: db.tableName,
+          Key: key,
+          ConditionExpression: "#status = :inProgress",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":inProgress": "in_progress" },
+        }),
+      )
+      .catch(() => {});
+    throw err;
+  }
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.tableName,
+      Key: key,
+      UpdateExpression: "SET #status = :completed, #result = :result, updatedAt = :now REMOVE #until",
+      ExpressionAttributeNames: { "#status": "status", "#result": "result", "#until": "inProgressUntil" },
+      ExpressionAttributeValues: { ":completed": "completed", ":result": JSON.stringify(result ?? null), ":now": new Date().toISOString() },
+    }),
+  );
+  return { result, replayed: false };
+}

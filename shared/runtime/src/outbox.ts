@@ -1,0 +1,94 @@
+import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type Db, OUTBOX_SHARDS, type OutboxRecord, batchWrite, newOutboxRecord, outboxPk, outboxRecordEntity } from "@expenzez/db";
+import { CATALOGUE, type DetailType, type DomainEvent, EventValidationError, publishEvents } from "@expenzez/events";
+import type { Logger } from "@expenzez/logger";
+
+/**
+ * The transactional outbox (DESIGN section 4): an event is written as an Outbox item in the
+ * same DynamoDB transaction as the data it announces; the relay publishes it and deletes it;
+ * the sweep re-publishes anything a crashed writer left behind. Publishing is at-least-once,
+ * so consumers deduplicate on `detail.eventId`.
+ */
+
+/** The table item to put in the same TransactWriteItems as the data. */
+export function outboxItem(event: DomainEvent): { record: OutboxRecord; item: Record<string, unknown> } {
+  const record = newOutboxRecord({
+    eventId: event.detail.eventId,
+    detailType: event.detailType,
+    source: event.source,
+    detail: event.detail,
+    createdAt: event.detail.occurredAt,
+  });
+  return { record, item: outboxRecordEntity.toItem(record) };
+}
+
+export interface RelayDeps {
+  db: Db;
+  events: EventBridgeClient;
+  busName: string;
+  log: Logger;
+}
+
+function toDomainEvent(record: OutboxRecord): DomainEvent {
+  const entry = CATALOGUE[record.detailType as DetailType];
+  if (!entry) throw new EventValidationError(`outbox holds unknown detail-type ${record.detailType}`, ["detailType: unknown"]);
+  return { source: entry.source, detailType: record.detailType as DetailType, detail: entry.schema.parse(JSON.parse(record.detail)) };
+}
+
+/**
+ * Publishes outbox records and deletes them once EventBridge has them. Called by a writer right
+ * after its commit with the records it wrote, and by the sweep for stragglers. A record whose
+ * publish fails stays for the next sweep.
+ */
+export async function relayOutboxRecords(deps: RelayDeps, records: OutboxRecord[]): Promise<{ published: number }> {
+  if (records.length === 0) return { published: 0 };
+  const valid: { record: OutboxRecord; event: DomainEvent }[] = [];
+  for (const record of records) {
+    try {
+      valid.push({ record, event: toDomainEvent(record) });
+    } catch (err) {
+      // Kept in place for a human: deleting would lose it, retrying cannot fix it.
+      deps.log.error({ err, eventId: record.eventId, detailType: record.detailType }, "outbox record is invalid; left for inspection");
+    }
+  }
+  await publishEvents(
+    deps.events,
+    valid.map((v) => v.event),
+    { busName: deps.busName },
+  );
+  await batchWrite(
+    deps.db.doc,
+    deps.db.tableName,
+    valid.map(({ record }) => ({ DeleteRequest: { Key: outboxRecordEntity.key(record) } })),
+  );
+  return { published: valid.length };
+}
+
+/**
+ * Re-publishes outbox records older than `olderThanMs` (default one minute: a writer that is
+ * still alive relays its own sooner) from every shard, oldest first.
+ */
+export async function sweepOutbox(deps: RelayDeps, options: { olderThanMs?: number; now?: Date; pageSize?: number } = {}): Promise<{ published: number }> {
+  const cutoff = new Date((options.now ?? new Date()).getTime() - (options.olderThanMs ?? 60_000)).toISOString();
+  let published = 0;
+  for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await deps.db.doc.send(
+        new QueryCommand({
+          TableName: deps.db.tableName,
+          KeyConditionExpression: "PK = :pk AND SK < :cutoff",
+          ExpressionAttributeValues: { ":pk": outboxPk(shard), ":cutoff": cutoff },
+          Limit: options.pageSize ?? 100,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const records = (page.Items ?? []).map((i) => outboxRecordEntity.fromItem(i));
+      published += (await relayOutboxRecords(deps, records)).published;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+  if (published) deps.log.info({ published }, "outbox sweep re-published events");
+  return { published };
+}

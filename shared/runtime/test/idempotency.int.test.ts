@@ -1,0 +1,68 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { type Db, keys } from "@expenzez/db";
+import { TTL_ATTRIBUTE, provisionLocalStack } from "@expenzez/infra";
+import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import { beforeAll, describe, expect, it } from "vitest";
+import { RetryLater, runOnce } from "../src/index";
+
+let db: Db;
+
+beforeAll(async () => {
+  await resetForFile();
+  const stack = await provisionLocalStack(emulatorEndpoint());
+  db = { doc: stack.aws.doc, tableName: stack.handles.tableName };
+});
+
+describe("runOnce on moto", () => {
+  it("runs the work once and replays its result to a duplicate delivery", async () => {
+    let runs = 0;
+    const work = async () => {
+      runs++;
+      return { recalculated: 3 };
+    };
+    const first = await runOnce(db, { consumer: "budget-recalc", key: "evt-1" }, work);
+    const second = await runOnce(db, { consumer: "budget-recalc", key: "evt-1" }, work);
+    expect(first).toEqual({ result: { recalculated: 3 }, replayed: false });
+    expect(second).toEqual({ result: { recalculated: 3 }, replayed: true });
+    expect(runs).toBe(1);
+  });
+
+  it("keys per consumer: another consumer handles the same event", async () => {
+    let runs = 0;
+    await runOnce(db, { consumer: "a", key: "evt-2" }, async () => runs++);
+    await runOnce(db, { consumer: "b", key: "evt-2" }, async () => runs++);
+    expect(runs).toBe(2);
+  });
+
+  it("makes a concurrent delivery retry later while a live run holds the claim", async () => {
+    let release!: () => void;
+    const running = runOnce(db, { consumer: "c", key: "evt-3", leaseSeconds: 60 }, () => new Promise<string>((r) => (release = () => r("done"))));
+    await new Promise((r) => setTimeout(r, 200));
+    const duplicate = runOnce(db, { consumer: "c", key: "evt-3" }, async () => "twice");
+    await expect(duplicate).rejects.toBeInstanceOf(RetryLater);
+    await duplicate.catch((err: RetryLater) => expect(err.delaySeconds).toBeGreaterThan(50));
+    release();
+    expect((await running).result).toBe("done");
+  });
+
+  it("takes over a claim whose run died (lease lapsed)", async () => {
+    const crashed = runOnce(db, { consumer: "d", key: "evt-4", leaseSeconds: 1, now: () => new Date(Date.now() - 10_000) }, () => new Promise<never>(() => {}));
+    void crashed;
+    await new Promise((r) => setTimeout(r, 200));
+    const retry = await runOnce(db, { consumer: "d", key: "evt-4" }, async () => "recovered");
+    expect(retry).toEqual({ result: "recovered", replayed: false });
+  });
+
+  it("releases the claim when the work fails, so the retry runs at once", async () => {
+    await expect(runOnce(db, { consumer: "e", key: "evt-5" }, async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    expect(await runOnce(db, { consumer: "e", key: "evt-5" }, async () => 42)).toEqual({ result: 42, replayed: false });
+  });
+
+  it("sets the TTL attribute so records expire (moto never expires them)", async () => {
+    const now = new Date("2026-11-25T10:00:00Z");
+    await runOnce(db, { consumer: "f", key: "evt-6", ttlSeconds: 3600, now: () => now }, async () => null);
+    const item = (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.idempotency("f", "evt-6") }))).Item!;
+    expect(item[TTL_ATTRIBUTE]).toBe(Math.floor(now.getTime() / 1000) + 3600);
+    expect(item.status).toBe("completed");
+  });
+});

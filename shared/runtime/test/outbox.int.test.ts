@@ -1,0 +1,90 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type Db, OUTBOX_SHARDS, outboxPk, transactWrite } from "@expenzez/db";
+import { buildEvent, parseDeliveredEvent } from "@expenzez/events";
+import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
+import { createLogger } from "@expenzez/logger";
+import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { outboxItem, relayOutboxRecords, sweepOutbox } from "../src/index";
+
+let stack: LocalStack;
+let db: Db;
+let sqs: SQSClient;
+const log = createLogger("test", { level: "silent" });
+
+beforeAll(async () => {
+  await resetForFile();
+  stack = await provisionLocalStack(emulatorEndpoint());
+  db = { doc: stack.aws.doc, tableName: stack.handles.tableName };
+  sqs = stack.aws.sqs;
+});
+
+async function drain(url: string): Promise<string[]> {
+  const bodies: string[] = [];
+  for (;;) {
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    if (!got.Messages?.length) return bodies;
+    bodies.push(...got.Messages.map((m) => m.Body!));
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: got.Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+  }
+}
+
+async function outboxCount(): Promise<number> {
+  let n = 0;
+  for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
+    const page = await db.doc.send(new QueryCommand({ TableName: db.tableName, KeyConditionExpression: "PK = :pk", ExpressionAttributeValues: { ":pk": outboxPk(shard) } }));
+    n += page.Count ?? 0;
+  }
+  return n;
+}
+
+const synced = (occurredAt?: string) =>
+  buildEvent("TransactionsSynced", {
+    userId: "u1",
+    connectionId: "c1",
+    syncId: "s1",
+    accountIds: ["a1"],
+    counts: { added: 2, modified: 0, removed: 0 },
+    categories: ["groceries"],
+    merchants: ["Tesco"],
+    range: { from: "2026-11-01", to: "2026-11-24" },
+    ...(occurredAt ? { occurredAt } : {}),
+  });
+
+beforeEach(async () => {
+  await drain(stack.handles.queues.budgetRecalc.url);
+  await drain(stack.handles.queues.recurring.url);
+});
+
+describe("transactional outbox on moto", () => {
+  it("commits the event with the data, relays it to the routed queues and deletes it", async () => {
+    const event = synced();
+    const { record, item } = outboxItem(event);
+    await transactWrite(db.doc, [
+      { Put: { TableName: db.tableName, Item: { PK: "USER#u1", SK: "MARKER#1", note: "data written with the event" } } },
+      { Put: { TableName: db.tableName, Item: item, ConditionExpression: "attribute_not_exists(PK)" } },
+    ]);
+    expect(await outboxCount()).toBe(1);
+
+    await relayOutboxRecords({ db, events: stack.aws.events, busName: stack.handles.busName, log }, [record]);
+
+    const delivered = (await drain(stack.handles.queues.budgetRecalc.url)).map(parseDeliveredEvent);
+    expect(delivered.map((d) => d.detail.eventId)).toEqual([event.detail.eventId]);
+    expect(await drain(stack.handles.queues.recurring.url)).toHaveLength(1);
+    expect(await outboxCount()).toBe(0);
+  });
+
+  it("sweeps what a crashed writer left behind, but not events younger than the cutoff", async () => {
+    const old = outboxItem(synced(new Date(Date.now() - 5 * 60_000).toISOString()));
+    const fresh = outboxItem(synced(new Date().toISOString()));
+    for (const { item } of [old, fresh]) await db.doc.send(new PutCommand({ TableName: db.tableName, Item: item }));
+
+    const result = await sweepOutbox({ db, events: stack.aws.events, busName: stack.handles.busName, log });
+
+    expect(result.published).toBe(1);
+    const delivered = (await drain(stack.handles.queues.budgetRecalc.url)).map(parseDeliveredEvent);
+    expect(delivered.map((d) => d.detail.eventId)).toEqual([old.record.eventId]);
+    expect(await outboxCount()).toBe(1);
+  });
+});
