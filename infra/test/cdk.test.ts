@@ -14,6 +14,8 @@ import { stackDefinition } from "../src/resources";
 const def = stackDefinition("dev");
 const queues = Object.values(def.queues);
 
+const SYNTH_TIMEOUT_MS = 120_000;
+
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
 /** The logical id of the one resource of `type` whose properties include `properties`. */
@@ -26,10 +28,11 @@ function logicalId(template: Template, type: string, properties: Record<string, 
 describe("CDK stack built from stackDefinition()", () => {
   let stack: ExpenzezStack;
   let template: Template;
+  // Synthesis takes seconds, more on a busy machine: generous limits, not flaky ones.
   beforeAll(() => {
     stack = new ExpenzezStack(new App(), "expenzez-dev", { def });
     template = Template.fromStack(stack);
-  });
+  }, SYNTH_TIMEOUT_MS);
 
   it("is environment-agnostic, so synth needs no account or credentials", () => {
     expect(Token.isUnresolved(stack.account)).toBe(true);
@@ -166,7 +169,7 @@ describe("CDK stack built from stackDefinition()", () => {
     for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "kms:Decrypt", "events:PutEvents"]) {
       expect(policy).toContain(action);
     }
-  });
+  }, SYNTH_TIMEOUT_MS);
 });
 
 describe("cdk synth (the real CLI)", () => {
@@ -209,5 +212,5 @@ describe("cdk synth (the real CLI)", () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, SYNTH_TIMEOUT_MS);
 });
