@@ -1,2 +1,0 @@
-// Brings @expenzez/testing's `inject("awsEndpoint")` typing into this package's program.
-import type {} from "@expenzez/testing/global-setup";
