@@ -21,6 +21,7 @@ import {
   type Card,
   type CardBalance,
   type DirectDebit,
+  type Info,
   type Me,
   type StandingOrder,
   type Transaction,
@@ -30,6 +31,7 @@ import {
   cardSchema,
   directDebitSchema,
   errorBodySchema,
+  infoSchema,
   meSchema,
   resultsOf,
   standingOrderSchema,
@@ -95,6 +97,7 @@ export interface DateRange {
 export interface TrueLayerClient {
   refreshToken(refreshToken: string, context?: { connectionId?: string; correlationId?: string }): Promise<TokenSet>;
   getMe(ctx: CallContext): Promise<Me>;
+  getInfo(ctx: CallContext): Promise<Info>;
   getAccounts(ctx: CallContext): Promise<Account[]>;
   getBalance(ctx: CallContext, accountId: string): Promise<Balance>;
   getTransactions(ctx: CallContext, accountId: string, range: DateRange): Promise<Transaction[]>;
@@ -297,6 +300,7 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
       };
     },
     getMe: (ctx) => one(ctx, "/me", meSchema),
+    getInfo: (ctx) => one(ctx, "/info", infoSchema),
     getAccounts: (ctx) => many(ctx, "/accounts", accountSchema),
     getBalance: (ctx, id) => one(ctx, `/accounts/${enc(id)}/balance`, balanceSchema),
     getTransactions: (ctx, id, range) => many(ctx, `/accounts/${enc(id)}/transactions`, transactionSchema, { from: range.from, to: range.to }),

@@ -4,6 +4,11 @@ export { InProcessUnattendedBudget, PSD2_UNATTENDED_LIMIT, type UnattendedBudget
 export { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffDelayMs, parseRetryAfter } from "./retry";
 export {
   accountSchema,
+  asyncResponseSchema,
+  batchResultsSchema,
+  errorBodySchema,
+  extendConnectionResponseSchema,
+  infoSchema,
   balanceSchema,
   cardBalanceSchema,
   cardSchema,
@@ -19,6 +24,7 @@ export {
   type Card,
   type CardBalance,
   type DirectDebit,
+  type Info,
   type Me,
   type StandingOrder,
   type Transaction,

@@ -218,3 +218,51 @@ export const errorBodySchema = z.looseObject({
   error_description: z.string().optional(),
   error_details: z.unknown().optional(),
 });
+
+export const infoSchema = z.looseObject({
+  full_name: z.string().optional(),
+  update_timestamp: looseTimestamp,
+});
+export type Info = z.output<typeof infoSchema>;
+
+/** The 202 of an `?async=true` call. */
+export const asyncResponseSchema = z.looseObject({
+  results_uri: z.string().min(1),
+  status: z.string(),
+  task_id: id,
+});
+
+/** `GET /batch/results`: transactions, pending and balances per account and card. */
+export const batchResultsSchema = z.looseObject({
+  status: z.string(),
+  task_id: id,
+  results: z.looseObject({
+    accounts: z
+      .array(
+        z.looseObject({
+          account_id: id,
+          transactions: z.array(transactionSchema).optional(),
+          pending_transactions: z.array(transactionSchema).optional(),
+          balance: balanceSchema.optional(),
+        }),
+      )
+      .optional(),
+    cards: z
+      .array(
+        z.looseObject({
+          account_id: id,
+          transactions: z.array(transactionSchema).optional(),
+          pending_transactions: z.array(transactionSchema).optional(),
+          balance: cardBalanceSchema.optional(),
+        }),
+      )
+      .optional(),
+  }),
+});
+
+/** `POST /connections/extend`: new tokens, or a link the user must follow. */
+export const extendConnectionResponseSchema = z.discriminatedUnion("action_needed", [
+  z.looseObject({ action_needed: z.literal("no_action_needed"), access_token: z.string(), expires_in: z.number(), refresh_token: z.string(), token_type: z.string() }),
+  z.looseObject({ action_needed: z.literal("authentication_needed"), user_input_link: z.string() }),
+  z.looseObject({ action_needed: z.literal("reconfirmation_of_consent_needed"), user_input_link: z.string() }),
+]);

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { InProcessUnattendedBudget, PSD2_UNATTENDED_LIMIT } from "../src/budget";
+import { DEFAULT_RETRY_POLICY, backoffDelayMs, parseRetryAfter } from "../src/retry";
+
+describe("backoff", () => {
+  it("uses full jitter under an exponential cap", () => {
+    const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000 };
+    expect(backoffDelayMs(0, policy, () => 0.999)).toBe(99);
+    expect(backoffDelayMs(3, policy, () => 0.5)).toBe(400);
+    expect(backoffDelayMs(10, policy, () => 0.5)).toBe(500);
+    expect(backoffDelayMs(10, policy, () => 0)).toBe(0);
+  });
+
+  it("reads Retry-After as seconds or as an HTTP date", () => {
+    const now = new Date("2025-06-01T12:00:00Z");
+    expect(parseRetryAfter("7", now)).toBe(7000);
+    expect(parseRetryAfter("Sun, 01 Jun 2025 12:00:30 GMT", now)).toBe(30_000);
+    expect(parseRetryAfter("Sun, 01 Jun 2025 11:00:00 GMT", now)).toBe(0);
+    expect(parseRetryAfter("soon", now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+});
+
+describe("unattended budget", () => {
+  it("allows four sessions a day per connection, once per session", async () => {
+    // Prepare
+    const budget = new InProcessUnattendedBudget();
+    // Act
+    const granted = [];
+    for (const session of ["s1", "s1", "s2", "s3", "s4", "s5"]) granted.push(await budget.consume("c1", "2025-06-01", session));
+    // Assess
+    expect(PSD2_UNATTENDED_LIMIT).toBe(4);
+    expect(granted).toEqual([true, true, true, true, true, false]);
+    expect(await budget.remaining("c1", "2025-06-01")).toBe(0);
+    expect(await budget.remaining("c2", "2025-06-01")).toBe(4);
+    expect(await budget.consume("c1", "2025-06-02", "s6")).toBe(true);
+    expect(await budget.remaining("c1", "2025-06-02")).toBe(3);
+  });
+});
