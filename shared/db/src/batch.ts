@@ -25,24 +25,17 @@ export interface BatchResult {
  * @example await batchWrite(aws.doc, tableName, items.map((Item) => ({ PutRequest: { Item } })))
  */
 export async function batchWrite(doc: DocClient, tableName: string, requests: readonly WriteRequest[], options: BackoffOptions = {}): Promise<BatchResult> {
-  const maxAttempts = options.maxAttempts ?? 8;
-  const sleep = options.sleep ?? defaultSleep;
   let calls = 0;
   for (const part of chunk(requests, BATCH_WRITE_LIMIT)) {
-    let pending: WriteRequest[] = part;
-    for (let attempt = 1; ; attempt++) {
+    calls += await untilProcessed("BatchWriteItem", part, writeKey, options, async (pending) => {
       let out: BatchWriteCommandOutput;
       try {
         out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
       } catch (err) {
         rethrowAws(err, "BatchWriteItem");
       }
-      calls++;
-      pending = (out.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
-      if (pending.length === 0) break;
-      if (attempt >= maxAttempts) throw new UnprocessedItemsError("BatchWriteItem", pending.map(writeKey), attempt);
-      await sleep(backoffDelay(attempt, options));
-    }
+      return (out.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
+    });
   }
   return { calls };
 }
@@ -51,7 +44,7 @@ export async function batchWrite(doc: DocClient, tableName: string, requests: re
  * Reads any number of keys in chunks of 100 (duplicates removed), retrying `UnprocessedKeys`
  * with backoff; returns the items found, in no particular order.
  *
- * @example const items = await batchGet(aws.doc, tableName, ids.map((id) => keys.account(userId, id)))
+ * @example const { items } = await batchGet(aws.doc, tableName, ids.map((id) => keys.account(userId, id)))
  */
 export async function batchGet(
   doc: DocClient,
@@ -59,29 +52,41 @@ export async function batchGet(
   keyList: readonly TableKey[],
   options: BackoffOptions & { consistent?: boolean } = {},
 ): Promise<{ items: Item[] } & BatchResult> {
-  const maxAttempts = options.maxAttempts ?? 8;
-  const sleep = options.sleep ?? defaultSleep;
   const unique = [...new Map(keyList.map((k) => [`${k.PK}\u0000${k.SK}`, { PK: k.PK, SK: k.SK }])).values()];
-  const found: Item[] = [];
+  const items: Item[] = [];
   let calls = 0;
   for (const part of chunk(unique, BATCH_GET_LIMIT)) {
-    let pending: TableKey[] = part;
-    for (let attempt = 1; ; attempt++) {
+    calls += await untilProcessed("BatchGetItem", part, (k) => k, options, async (pending) => {
       let out: BatchGetCommandOutput;
       try {
         out = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistent ?? false } } }));
       } catch (err) {
         rethrowAws(err, "BatchGetItem");
       }
-      calls++;
-      found.push(...(out.Responses?.[tableName] ?? []));
-      pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as TableKey[];
-      if (pending.length === 0) break;
-      if (attempt >= maxAttempts) throw new UnprocessedItemsError("BatchGetItem", pending, attempt);
-      await sleep(backoffDelay(attempt, options));
-    }
+      items.push(...(out.Responses?.[tableName] ?? []));
+      return (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as TableKey[];
+    });
   }
-  return { items: found, calls };
+  return { items, calls };
+}
+
+/** Calls `attempt` with what is still pending until nothing is, backing off between calls; returns the number of calls. */
+async function untilProcessed<T>(
+  operation: "BatchWriteItem" | "BatchGetItem",
+  first: T[],
+  keyOf: (request: T) => TableKey,
+  options: BackoffOptions,
+  attempt: (pending: T[]) => Promise<T[]>,
+): Promise<number> {
+  const maxAttempts = options.maxAttempts ?? 8;
+  const sleep = options.sleep ?? defaultSleep;
+  let pending = first;
+  for (let n = 1; ; n++) {
+    pending = await attempt(pending);
+    if (pending.length === 0) return n;
+    if (n >= maxAttempts) throw new UnprocessedItemsError(operation, pending.map(keyOf), n);
+    await sleep(backoffDelay(n, options));
+  }
 }
 
 function writeKey(request: WriteRequest): TableKey {

@@ -6,6 +6,7 @@ import type { Entity, Item } from "./entity";
 import { ConditionalCheckFailedError, VersionConflictError } from "./errors";
 import type { TableKey } from "./keys";
 import type { Db, Page, PageOptions } from "./table";
+import { versionCondition } from "./version-condition";
 
 type Versioned = { version: number };
 
@@ -59,9 +60,7 @@ export async function updateVersioned<S extends z.ZodType<Versioned>>(
       new PutCommand({
         TableName: db.tableName,
         Item: item,
-        ConditionExpression: "#version = :expected",
-        ExpressionAttributeNames: { "#version": "version" },
-        ExpressionAttributeValues: { ":expected": expectedVersion },
+        ...versionCondition(expectedVersion),
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       }),
     );
@@ -79,13 +78,7 @@ export async function deleteItem(db: Db, key: TableKey, expectedVersion?: number
       new DeleteCommand({
         TableName: db.tableName,
         Key: key,
-        ...(expectedVersion === undefined
-          ? {}
-          : {
-              ConditionExpression: "#version = :expected",
-              ExpressionAttributeNames: { "#version": "version" },
-              ExpressionAttributeValues: { ":expected": expectedVersion },
-            }),
+        ...(expectedVersion === undefined ? {} : versionCondition(expectedVersion)),
       }),
     );
   } catch (err) {

@@ -3,8 +3,8 @@ import type { Entity } from "./entity";
 import type { TableKey } from "./keys";
 import type { Db } from "./table";
 import type { TransactAction } from "./transact";
+import { versionCondition } from "./version-condition";
 
-const VERSION_NAMES = { "#version": "version" };
 
 /** Put of a new item: fails the transaction if the key exists. */
 export function txPutNew<S extends z.ZodType>(db: Db, entity: Entity<S>, value: z.input<S>): TransactAction {
@@ -17,9 +17,7 @@ export function txPutVersioned<S extends z.ZodType<{ version: number }>>(db: Db,
     Put: {
       TableName: db.tableName,
       Item: entity.toItem({ ...(value as object), version: expectedVersion + 1 } as z.input<S>),
-      ConditionExpression: "#version = :expected",
-      ExpressionAttributeNames: VERSION_NAMES,
-      ExpressionAttributeValues: { ":expected": expectedVersion },
+      ...versionCondition(expectedVersion),
     },
   };
 }
@@ -30,9 +28,7 @@ export function txDelete(db: Db, key: TableKey, expectedVersion?: number): Trans
     Delete: {
       TableName: db.tableName,
       Key: { PK: key.PK, SK: key.SK },
-      ...(expectedVersion === undefined
-        ? {}
-        : { ConditionExpression: "#version = :expected", ExpressionAttributeNames: VERSION_NAMES, ExpressionAttributeValues: { ":expected": expectedVersion } }),
+      ...(expectedVersion === undefined ? {} : versionCondition(expectedVersion)),
     },
   };
 }
@@ -43,9 +39,7 @@ export function txCheckVersion(db: Db, key: TableKey, expectedVersion: number): 
     ConditionCheck: {
       TableName: db.tableName,
       Key: { PK: key.PK, SK: key.SK },
-      ConditionExpression: "#version = :expected",
-      ExpressionAttributeNames: VERSION_NAMES,
-      ExpressionAttributeValues: { ":expected": expectedVersion },
+      ...versionCondition(expectedVersion),
     },
   };
 }
@@ -68,8 +62,10 @@ export function txUpdateVersioned(
 
 /** The expression parts of a versioned SET/ADD update (shared with single-item updates). */
 export function versionedUpdateExpression(changes: { set?: Record<string, unknown>; add?: Record<string, number> }, expectedVersion: number) {
-  const names: Record<string, string> = { ...VERSION_NAMES };
-  const values: Record<string, unknown> = { ":expected": expectedVersion, ":next": expectedVersion + 1 };
+  const condition = versionCondition(expectedVersion);
+  const names = condition.ExpressionAttributeNames;
+  const values = condition.ExpressionAttributeValues;
+  values[":next"] = expectedVersion + 1;
   const nameOf = (path: string) =>
     path
       .split(".")
@@ -97,8 +93,6 @@ export function versionedUpdateExpression(changes: { set?: Record<string, unknow
   });
   return {
     UpdateExpression: `SET ${sets.join(", ")}${adds.length ? ` ADD ${adds.join(", ")}` : ""}`,
-    ConditionExpression: "#version = :expected",
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
+    ...condition,
   };
 }

@@ -1,15 +1,14 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
-import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import type { LocalStack } from "@expenzez/infra";
 import { beforeAll, describe, expect, it } from "vitest";
 import { batchGet, batchWrite, categoryRuleEntity, keys } from "../src";
 import { aRule } from "./fixtures";
+import { freshTable } from "./local-table";
 
 let stack: LocalStack;
 
 beforeAll(async () => {
-  await resetForFile();
-  stack = await provisionLocalStack(emulatorEndpoint());
+  ({ stack } = await freshTable());
 });
 
 async function countItems(): Promise<number> {

@@ -1,19 +1,17 @@
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { DecryptFailedError, createFieldEncryptor } from "@expenzez/crypto";
-import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
-import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import type { LocalStack } from "@expenzez/infra";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Db, ValidationError, accountRepository, bankConnectionEntity, connectionRepository, keys, putNew } from "../src";
 import { aConnection, anAccount } from "./fixtures";
+import { freshTable } from "./local-table";
 
 let stack: LocalStack;
 let db: Db;
 
 beforeAll(async () => {
-  await resetForFile();
-  stack = await provisionLocalStack(emulatorEndpoint());
-  db = { doc: stack.aws.doc, tableName: stack.handles.tableName };
+  ({ stack, db } = await freshTable());
 });
 
 const fields = () => createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId });

@@ -1,6 +1,5 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
-import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import type { LocalStack } from "@expenzez/infra";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   ConditionalCheckFailedError,
@@ -16,14 +15,13 @@ import {
   userBudgetEntity,
 } from "../src";
 import { aBudget } from "./fixtures";
+import { freshTable } from "./local-table";
 
 let stack: LocalStack;
 let db: Db;
 
 beforeAll(async () => {
-  await resetForFile();
-  stack = await provisionLocalStack(emulatorEndpoint());
-  db = { doc: stack.aws.doc, tableName: stack.handles.tableName };
+  ({ stack, db } = await freshTable());
 });
 
 async function rawItem(key: { PK: string; SK: string }) {

@@ -1,6 +1,5 @@
 import { createFieldEncryptor } from "@expenzez/crypto";
-import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
-import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import type { LocalStack } from "@expenzez/infra";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   ConditionalCheckFailedError,
@@ -14,15 +13,14 @@ import {
   transactionEntity,
 } from "../src";
 import { NOW, aBudget, aConnection, aRule, aTransaction, anAccount } from "./fixtures";
+import { freshTable } from "./local-table";
 
 let stack: LocalStack;
 let db: Db;
 let repos: Repositories;
 
 beforeAll(async () => {
-  await resetForFile();
-  stack = await provisionLocalStack(emulatorEndpoint());
-  db = { doc: stack.aws.doc, tableName: stack.handles.tableName };
+  ({ stack, db } = await freshTable());
   repos = createRepositories(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }));
 });
 

@@ -1,7 +1,6 @@
 import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createFieldEncryptor } from "@expenzez/crypto";
-import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
-import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import type { LocalStack } from "@expenzez/infra";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Db,
@@ -20,14 +19,13 @@ import {
   txUpdateVersioned,
 } from "../src";
 import { NOW, aTransaction, anAccount } from "./fixtures";
+import { freshTable } from "./local-table";
 
 let stack: LocalStack;
 let db: Db;
 
 beforeAll(async () => {
-  await resetForFile();
-  stack = await provisionLocalStack(emulatorEndpoint());
-  db = { doc: stack.aws.doc, tableName: stack.handles.tableName };
+  ({ stack, db } = await freshTable());
 });
 
 async function allKeys(): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineEntity } from "../entity";
 import { gsi4SyncDue, keys } from "../keys";
-import { id, isoDate, isoDateTime, sealed, timestamps, version } from "./common";
+import { id, isoDate, isoDateTime, sealed, timestamps, utcDateTime, version } from "./common";
 
 export const CONNECTION_STATUSES = ["active", "reconnect_required", "expired", "revoked"] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
@@ -21,7 +21,7 @@ const connectionFields = {
   version: version.default(1),
   /** Worker that holds the sync lease, until `leaseUntil`. */
   leaseOwner: z.string().min(1).optional(),
-  leaseUntil: isoDateTime.optional(),
+  leaseUntil: utcDateTime.optional(),
   lastSyncAt: isoDateTime.optional(),
   nextSyncAt: isoDateTime.optional(),
   /** PSD2: at most 4 unattended refreshes per day; `day` is the UTC date they count for. */

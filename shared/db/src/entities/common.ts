@@ -12,6 +12,9 @@ export const id = z
 export const isoDateTime = z.iso.datetime({ offset: true });
 export const isoDate = z.iso.date();
 
+/** An ISO timestamp stored as UTC, for attributes that condition expressions compare as strings. */
+export const utcDateTime = isoDateTime.transform((t) => new Date(Date.parse(t)).toISOString());
+
 /** Integer minor units (pence): every sum and counter. */
 export const minor = z.int();
 export const nonNegativeMinor = z.int().nonnegative();

@@ -2,21 +2,12 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { FieldEncryptor } from "@expenzez/crypto";
 import { INDEXES } from "@expenzez/infra";
 import { isConditionalCheckFailed, rethrowAws } from "../aws-errors";
-import {
-  type BankConnection,
-  type BankConnectionInput,
-  CONNECTION_SEALED_FIELDS,
-  type StoredBankConnection,
-  bankConnectionEntity,
-  bankConnectionSchema,
-} from "../entities/bank-connection";
-import { validate } from "../entity";
+import { type BankConnection, CONNECTION_SEALED_FIELDS, bankConnectionEntity, bankConnectionSchema } from "../entities/bank-connection";
 import { ConditionalCheckFailedError } from "../errors";
-import { getEntity, putNew, queryPage, updateVersioned } from "../items";
+import { queryPage } from "../items";
 import { SK_PREFIX, SYNC_SHARDS, isoUtc, keys, syncDuePk } from "../keys";
-import { openFields, sealFields } from "../sealing";
 import type { Db, Page, PageOptions } from "../table";
-import { listUserItems } from "./user-items";
+import { sealedRepository } from "./sealed-repository";
 
 /** What the scheduler needs from GSI4: which connection is due, no secrets. */
 export interface DueConnection {
@@ -31,17 +22,13 @@ export interface DueConnection {
  * see plaintext, the table never does.
  */
 export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
-  const contextOf = (c: { userId: string; connectionId: string }) => ({ userId: c.userId, connectionId: c.connectionId });
-
-  /** Plaintext connection → stored shape (for `txPutVersioned` in a sync transaction). */
-  async function seal(connection: BankConnectionInput): Promise<StoredBankConnection> {
-    const plain = validate("BankConnection", bankConnectionSchema, connection);
-    return bankConnectionEntity.parse(await sealFields(encryptor, plain, CONNECTION_SEALED_FIELDS, contextOf(plain)));
-  }
-
-  async function open(stored: StoredBankConnection): Promise<BankConnection> {
-    return openFields(encryptor, stored, CONNECTION_SEALED_FIELDS, contextOf(stored)) as Promise<BankConnection>;
-  }
+  const base = sealedRepository(db, encryptor, {
+    plainSchema: bankConnectionSchema,
+    entity: bankConnectionEntity,
+    fields: CONNECTION_SEALED_FIELDS,
+    contextOf: (c) => ({ userId: c.userId, connectionId: c.connectionId }),
+    skPrefix: SK_PREFIX.connection,
+  });
 
   /** One page of one GSI4 shard: active connections with `nextSyncAt <= now`, oldest first. */
   async function listDue(shard: number, now: string, options: PageOptions = {}): Promise<Page<DueConnection>> {
@@ -64,24 +51,8 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
   }
 
   return {
-    seal,
-    open,
-    async get(userId: string, connectionId: string): Promise<BankConnection | undefined> {
-      const stored = await getEntity(db, bankConnectionEntity, keys.connection(userId, connectionId));
-      return stored && open(stored);
-    },
-    async putNew(connection: BankConnectionInput): Promise<BankConnection> {
-      return open(await putNew(db, bankConnectionEntity, await seal(connection)));
-    },
-    /** Writes `expectedVersion + 1` if the stored version is `expectedVersion` (e.g. rotated tokens). */
-    async updateVersioned(connection: BankConnectionInput, expectedVersion: number): Promise<BankConnection> {
-      return open(await updateVersioned(db, bankConnectionEntity, await seal(connection), expectedVersion));
-    },
-    async listByUser(userId: string, options: PageOptions = {}): Promise<Page<BankConnection>> {
-      const page = await listUserItems(db, bankConnectionEntity, userId, SK_PREFIX.connection, options);
-      return { items: await Promise.all(page.items.map(open)), cursor: page.cursor };
-    },
-
+    ...base,
+    get: (userId: string, connectionId: string): Promise<BankConnection | undefined> => base.getByKey(keys.connection(userId, connectionId)),
     listDue,
 
     /** Due connections across all 16 shards (each shard read to the end, up to `limitPerShard`). */

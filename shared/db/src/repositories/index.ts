@@ -34,3 +34,4 @@ export function createRepositories(db: Db, encryptor: FieldEncryptor) {
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;
+export * from "./sealed-repository";
