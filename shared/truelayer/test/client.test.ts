@@ -1,0 +1,333 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createLogger } from "@expenzez/logger";
+import { type ScenarioInput, startSandbox } from "@expenzez/truelayer-sandbox";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { InProcessUnattendedBudget } from "../src/budget";
+import { type CallContext, type TrueLayerClientOptions, createTrueLayerClient } from "../src/client";
+import {
+  AccessDeniedError,
+  AccountNotFoundError,
+  EndpointNotSupportedError,
+  InvalidGrantError,
+  NetworkError,
+  ProviderRequestLimitExceededError,
+  ProviderTooManyRequestsError,
+  ProviderUnavailableError,
+  RequestTimeoutError,
+  ScaExceededError,
+  UnattendedBudgetExhaustedError,
+  UnauthorizedError,
+  UnexpectedResponseError,
+} from "../src/errors";
+
+/** Client error handling over loopback HTTP against the simulator's failure scenarios. */
+const sandbox = await startSandbox({ seed: "client-tests", now: new Date("2025-06-15T12:00:00Z") });
+afterAll(() => sandbox.stop());
+const logLines: string[] = [];
+const secrets: string[] = [];
+let sleeps: number[] = [];
+beforeEach(() => {
+  sleeps = [];
+});
+
+function client(extra: Partial<TrueLayerClientOptions> = {}) {
+  return createTrueLayerClient({
+    authBaseUrl: sandbox.authUrl,
+    dataBaseUrl: sandbox.dataUrl,
+    clientId: "sandbox-client",
+    clientSecret: "sandbox-secret",
+    logger: createLogger("truelayer-test", { level: "debug", destination: { write: (l) => logLines.push(l) } }),
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    random: () => 0.5,
+    timeoutMs: 2000,
+    ...extra,
+  });
+}
+
+/** A fresh simulated user and a call context for it; no 4-a-day limit unless asked. */
+async function user(scenario: ScenarioInput = {}) {
+  const created = await sandbox.admin.createUser({ scenario: { unattended_limit: null, ...scenario } });
+  secrets.push(created.tokens.access_token, created.tokens.refresh_token!);
+  const ctx: CallContext = { accessToken: created.tokens.access_token, connectionId: `conn-${created.user_id}`, providerId: "mock", correlationId: `sync-${created.user_id}` };
+  return { created, ctx, bank: created.accounts[0]!.account_id, card: created.accounts.find((a) => a.kind === "card")!.account_id };
+}
+
+describe("happy path", () => {
+  it("reads every endpoint the sync needs, with exact pence and direction", async () => {
+    // Prepare
+    const { ctx, bank, card } = await user();
+    const tl = client();
+    // Act
+    const [me, info, accounts, balance, booked, pending, orders, debits, cards, cardBalance, cardBooked, cardPending] = await Promise.all([
+      tl.getMe(ctx),
+      tl.getInfo(ctx),
+      tl.getAccounts(ctx),
+      tl.getBalance(ctx, bank),
+      tl.getTransactions(ctx, bank, { from: "2025-05-01", to: "2025-06-15" }),
+      tl.getPendingTransactions(ctx, bank),
+      tl.getStandingOrders(ctx, bank),
+      tl.getDirectDebits(ctx, bank),
+      tl.getCards(ctx),
+      tl.getCardBalance(ctx, card),
+      tl.getCardTransactions(ctx, card, { from: "2025-05-01", to: "2025-06-15" }),
+      tl.getCardPendingTransactions(ctx, card),
+    ]);
+    // Assess
+    expect(me.consent_status).toBe("Authorised");
+    expect(info.full_name).toBeTruthy();
+    expect(accounts.map((a) => a.account_id)).toContain(bank);
+    expect(Number.isSafeInteger(balance.current_minor)).toBe(true);
+    expect(booked.length).toBeGreaterThan(30);
+    for (const t of [...booked, ...pending]) expect(t.signed_amount_minor).toBe(Math.round(t.amount * 100));
+    expect(orders[0]!.next_payment_amount_minor).toBeGreaterThan(0);
+    expect(debits.length).toBeGreaterThan(0);
+    expect(cards[0]!.account_id).toBe(card);
+    expect(cardBalance.credit_limit_minor).toBeGreaterThan(0);
+    // Card purchases arrive positive but are money out.
+    const purchase = cardBooked.find((t) => t.transaction_type === "DEBIT")!;
+    expect(purchase.amount).toBeGreaterThan(0);
+    expect(purchase.signed_amount_minor).toBe(-purchase.amount_minor);
+    expect(Array.isArray(cardPending)).toBe(true);
+  });
+
+  it("sends X-Client-Correlation-Id on every call and X-PSU-IP only when the user is present", async () => {
+    const { ctx } = await user();
+    const tl = client();
+    await tl.getAccounts({ ...ctx, correlationId: "corr-absent" });
+    await tl.getAccounts({ ...ctx, correlationId: "corr-present", psuIp: "203.0.113.5" });
+    await tl.getCards({ ...ctx, correlationId: undefined });
+    const seen = await sandbox.admin.requests();
+    const absent = seen.find((r) => r.correlation_id === "corr-absent");
+    expect(absent?.status).toBe(200);
+    expect(absent?.psu_ip).toBeUndefined();
+    expect(seen.find((r) => r.correlation_id === "corr-present")).toMatchObject({ psu_ip: "203.0.113.5" });
+    expect(seen.filter((r) => r.path === "/data/v1/cards").every((r) => typeof r.correlation_id === "string" && r.correlation_id.length > 0)).toBe(true);
+  });
+});
+
+describe("tokens", () => {
+  it("refreshes with rotation: returns the new refresh token and an expiry", async () => {
+    const { created } = await user();
+    const before = Date.now();
+    const tokens = await client().refreshToken(created.tokens.refresh_token!, { connectionId: "c1" });
+    secrets.push(tokens.accessToken, tokens.refreshToken);
+    expect(tokens.refreshTokenRotated).toBe(true);
+    expect(tokens.refreshToken).not.toBe(created.tokens.refresh_token);
+    expect(tokens.expiresIn).toBe(3600);
+    expect(tokens.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 3_590_000);
+  });
+
+  it("keeps the old refresh token when none comes back", async () => {
+    const { created } = await user({ rotate_refresh_token: false });
+    const tokens = await client().refreshToken(created.tokens.refresh_token!);
+    expect(tokens).toMatchObject({ refreshToken: created.tokens.refresh_token, refreshTokenRotated: false });
+  });
+
+  it("invalid_grant when the consent is revoked: needs_reconnect, not retried", async () => {
+    const { created } = await user({ consent: "revoked" });
+    const err = await client().refreshToken(created.tokens.refresh_token!).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidGrantError);
+    expect(err).toMatchObject({ kind: "needs_reconnect", code: "truelayer.invalid_grant", status: 400 });
+    expect(sleeps).toEqual([]);
+  });
+
+  it("on 401 refreshes the access token once and retries; a second 401 is final", async () => {
+    // Prepare
+    const { created, ctx } = await user({ access_token_ttl_seconds: 30 });
+    await sandbox.admin.advanceClock({ seconds: 31 });
+    const tl = client();
+    let refreshes = 0;
+    const refreshAccessToken = async () => {
+      refreshes++;
+      const fresh = await tl.refreshToken(created.tokens.refresh_token!);
+      secrets.push(fresh.accessToken, fresh.refreshToken);
+      return fresh.accessToken;
+    };
+    // Act
+    const accounts = await tl.getAccounts({ ...ctx, refreshAccessToken });
+    const stillBad = await tl.getAccounts({ ...ctx, refreshAccessToken: async () => "not-a-token" }).catch((e: unknown) => e);
+    const noRefresh = await tl.getAccounts(ctx).catch((e: unknown) => e);
+    // Assess
+    expect(accounts.length).toBeGreaterThan(0);
+    expect(refreshes).toBe(1);
+    expect(stillBad).toBeInstanceOf(UnauthorizedError);
+    expect(noRefresh).toMatchObject({ kind: "unauthorized", status: 401, error: "invalid_token" });
+  });
+});
+
+describe("retries", () => {
+  it("honours Retry-After in seconds during a 429 storm, then succeeds", async () => {
+    const { ctx } = await user({ errors: [{ status: 429, error: "provider_too_many_requests", times: 2, retry_after: 2 }] });
+    const accounts = await client().getAccounts(ctx);
+    expect(accounts.length).toBeGreaterThan(0);
+    expect(sleeps).toEqual([2000, 2000]);
+  });
+
+  it("honours Retry-After as an HTTP date", async () => {
+    const at = new Date(Date.now() + 10_000).toUTCString();
+    const { ctx } = await user({ errors: [{ status: 429, error: "provider_too_many_requests", times: 1, retry_after: at }] });
+    await client().getAccounts(ctx);
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThan(7000);
+    expect(sleeps[0]).toBeLessThanOrEqual(10_000);
+  });
+
+  it("backs off exponentially with full jitter when there is no Retry-After", async () => {
+    const { ctx } = await user({ errors: [{ status: 503, error: "provider_error", times: 3 }] });
+    await client().getAccounts(ctx);
+    // random() = 0.5 of 500·2^attempt
+    expect(sleeps).toEqual([250, 500, 1000]);
+  });
+
+  it("gives up after maxRetries with the typed error", async () => {
+    const { ctx } = await user({ errors: [{ status: 504, error: "connector_timeout" }] });
+    const err = await client({ maxRetries: 2 }).getAccounts(ctx).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "truelayer.connector_timeout", kind: "retryable", status: 504 });
+    expect(sleeps).toHaveLength(2);
+    expect((await sandbox.admin.requests()).filter((r) => r.correlation_id === ctx.correlationId)).toHaveLength(3);
+  });
+
+  it("does not wait for a Retry-After longer than the policy allows: the queue requeues instead", async () => {
+    const { ctx } = await user({ errors: [{ status: 429, error: "provider_too_many_requests", retry_after: 3600 }] });
+    const err = await client().getAccounts(ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderTooManyRequestsError);
+    expect(err).toMatchObject({ retryAfterMs: 3_600_000 });
+    expect(sleeps).toEqual([]);
+  });
+
+  it("retries a request that times out, and reports a timeout when retries run out", async () => {
+    const { ctx } = await user({ timeouts: [{ hang_ms: 2000, times: 1 }] });
+    const accounts = await client({ timeoutMs: 150 }).getAccounts(ctx);
+    expect(accounts.length).toBeGreaterThan(0);
+    expect(sleeps).toHaveLength(1);
+    const { ctx: stuck } = await user({ timeouts: [{ hang_ms: 2000 }] });
+    const err = await client({ timeoutMs: 150, maxRetries: 0 }).getAccounts(stuck).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RequestTimeoutError);
+    expect(err).toMatchObject({ kind: "retryable", code: "truelayer.timeout" });
+  });
+
+  it("retries on 5xx with a given probability until it gets through", async () => {
+    const { ctx } = await user({ errors: [{ status: 500, error: "internal_server_error", probability: 0.5 }] });
+    const tl = client({ maxRetries: 10 });
+    for (let i = 0; i < 5; i++) expect((await tl.getAccounts(ctx)).length).toBeGreaterThan(0);
+  });
+
+  it("reports a refused connection as a retryable network error", async () => {
+    const err = await client({ dataBaseUrl: "http://127.0.0.1:1/data/v1", maxRetries: 1 })
+      .getAccounts({ accessToken: "x", connectionId: "c" })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(sleeps).toHaveLength(1);
+  });
+});
+
+describe("failures that are not retried", () => {
+  it.each([
+    ["access_denied (consent revoked)", { consent: "revoked" as const }, AccessDeniedError, "needs_reconnect"],
+    ["provider_request_limit_exceeded", { errors: [{ status: 429, error: "provider_request_limit_exceeded" }] }, ProviderRequestLimitExceededError, "provider_limit"],
+    ["endpoint_not_supported", { errors: [{ status: 501, error: "endpoint_not_supported" }] }, EndpointNotSupportedError, "permanent"],
+  ])("%s", async (_, scenario, Class, kind) => {
+    const { ctx } = await user(scenario);
+    const err = await client().getAccounts(ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Class);
+    expect(err).toMatchObject({ kind, correlationId: ctx.correlationId });
+    expect(sleeps).toEqual([]);
+  });
+
+  it("the simulator's own 4-a-day limit surfaces as provider_limit", async () => {
+    const { ctx, bank } = await user({ unattended_limit: 4 });
+    const tl = client();
+    for (let i = 0; i < 4; i++) await tl.getBalance(ctx, bank);
+    await expect(tl.getBalance(ctx, bank)).rejects.toBeInstanceOf(ProviderRequestLimitExceededError);
+    expect((await tl.getBalance({ ...ctx, psuIp: "203.0.113.5" }, bank)).currency).toBe("GBP");
+  });
+
+  it("sca_exceeded for old history without the user, and account_not_found for a closed account", async () => {
+    const { ctx, bank } = await user({ sca_window_minutes: 0 });
+    const tl = client();
+    await expect(tl.getTransactions(ctx, bank, { from: "2024-01-01", to: "2025-06-15" })).rejects.toBeInstanceOf(ScaExceededError);
+    expect((await tl.getTransactions({ ...ctx, psuIp: "203.0.113.5" }, bank, { from: "2024-01-01", to: "2025-06-15" })).length).toBeGreaterThan(100);
+    await expect(tl.getBalance(ctx, "closed-account")).rejects.toBeInstanceOf(AccountNotFoundError);
+  });
+
+  it.each(["provider_error", "connector_overload", "temporarily_unavailable"])("error.%s user: retried, then ProviderUnavailableError", async (code) => {
+    const tokens = await sandbox.admin.authorise(`error.${code}`);
+    secrets.push(tokens.access_token, tokens.refresh_token!);
+    const err = await client({ maxRetries: 1 }).getAccounts({ accessToken: tokens.access_token, connectionId: code }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderUnavailableError);
+    expect(err).toMatchObject({ code: `truelayer.${code}`, status: 503 });
+  });
+});
+
+describe("unattended budget", () => {
+  it("counts sessions, refuses a fifth without calling the bank, and lets the user-present call through", async () => {
+    // Prepare
+    const { ctx } = await user();
+    const budget = new InProcessUnattendedBudget(2);
+    const tl = client({ unattendedBudget: budget });
+    // Act
+    await tl.getAccounts({ ...ctx, correlationId: "session-1" });
+    await tl.getCards({ ...ctx, correlationId: "session-1" });
+    await tl.getAccounts({ ...ctx, correlationId: "session-2" });
+    const before = (await sandbox.admin.requests()).length;
+    const refused = await tl.getAccounts({ ...ctx, correlationId: "session-3" }).catch((e: unknown) => e);
+    const after = (await sandbox.admin.requests()).length;
+    // Assess
+    expect(refused).toBeInstanceOf(UnattendedBudgetExhaustedError);
+    expect(refused).toMatchObject({ kind: "provider_limit", connectionId: ctx.connectionId });
+    expect(after).toBe(before);
+    expect(await tl.unattendedRemaining(ctx.connectionId)).toBe(0);
+    expect((await tl.getAccounts({ ...ctx, correlationId: "session-3", psuIp: "203.0.113.5" })).length).toBeGreaterThan(0);
+    expect(await client().unattendedRemaining("any")).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe("against a loopback server of our own", () => {
+  async function serve(handler: (path: string) => { status: number; body: unknown; delayMs?: number }) {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const server = createServer((req, res) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      const reply = handler(req.url ?? "");
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(reply.status, { "Content-Type": "application/json" }).end(JSON.stringify(reply.body));
+      }, reply.delayMs ?? 0);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, maxInFlight: () => maxInFlight };
+  }
+  const account = { account_id: "a1", currency: "GBP", display_name: "A", account_number: {}, provider: { provider_id: "p" } };
+
+  it("limits concurrency per provider, not across providers", async () => {
+    const fake = await serve(() => ({ status: 200, body: { results: [account] }, delayMs: 40 }));
+    const tl = client({ dataBaseUrl: fake.url, concurrencyPerProvider: 2 });
+    const ctx = { accessToken: "t", connectionId: "c", providerId: "bank-a" };
+    await Promise.all(Array.from({ length: 6 }, () => tl.getAccounts(ctx)));
+    expect(fake.maxInFlight()).toBe(2);
+    await Promise.all([...Array.from({ length: 2 }, () => tl.getAccounts(ctx)), ...Array.from({ length: 2 }, () => tl.getAccounts({ ...ctx, providerId: "bank-b" }))]);
+    expect(fake.maxInFlight()).toBe(4);
+  });
+
+  it("rejects a body that breaks what the sync relies on, naming the field", async () => {
+    const fake = await serve(() => ({ status: 200, body: { results: [{ ...account, account_id: "" }] } }));
+    const err = await client({ dataBaseUrl: fake.url }).getAccounts({ accessToken: "t", connectionId: "c" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnexpectedResponseError);
+    expect((err as Error).message).toContain("results.0.account_id");
+  });
+});
+
+describe("logs", () => {
+  it("carry correlation ids and never a token", () => {
+    const text = logLines.join("");
+    expect(secrets.length).toBeGreaterThan(10);
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    expect(text).toContain("correlationId");
+    expect(text).toContain("truelayer retry");
+  });
+});
