@@ -53,6 +53,7 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
   const decryptKeys = new DataKeyCache<null>({ ttlMs, maxUses: Number.POSITIVE_INFINITY, maxEntries }, now);
   // Concurrent encrypts for one context share one GenerateDataKey call.
   const pending = new Map<string, Promise<void>>();
+  const pendingDecrypts = new Map<string, Promise<Buffer>>();
 
   async function generate(slot: string, context: EncryptionContext): Promise<void> {
     let out: GenerateDataKeyCommandOutput;
@@ -86,8 +87,19 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
 
   async function dataKeyFor(parts: ReturnType<typeof parseSealed>, context: EncryptionContext, slot: string): Promise<Buffer> {
     const cacheKey = decryptSlot(parts.encryptedDataKey, slot);
+    // Callers get their own copy: a concurrent eviction zeroes the cached buffer.
     const cached = decryptKeys.take(cacheKey, false);
-    if (cached) return cached.plaintextKey;
+    if (cached) return Buffer.from(cached.plaintextKey);
+    // Opening many values sealed under one data key at once costs one KMS call, not one each.
+    let inFlight = pendingDecrypts.get(cacheKey);
+    if (!inFlight) {
+      inFlight = unwrap(parts, context, cacheKey).finally(() => pendingDecrypts.delete(cacheKey));
+      pendingDecrypts.set(cacheKey, inFlight);
+    }
+    return Buffer.from(await inFlight);
+  }
+
+  async function unwrap(parts: ReturnType<typeof parseSealed>, context: EncryptionContext, cacheKey: string): Promise<Buffer> {
     let out: DecryptCommandOutput;
     try {
       out = await options.kms.send(new DecryptCommand({ KeyId: parts.keyId, CiphertextBlob: parts.encryptedDataKey, EncryptionContext: { ...context } }));
@@ -98,7 +110,7 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
     if (!out.Plaintext) throw new DecryptFailedError("KMS returned no plaintext data key", context);
     const key = Buffer.from(out.Plaintext);
     out.Plaintext.fill(0);
-    decryptKeys.put(cacheKey, null, key, 0);
+    decryptKeys.put(cacheKey, null, Buffer.from(key), 0);
     return key;
   }
 
@@ -110,6 +122,8 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
       return openWithDataKey(parts, key, context);
     } catch (err) {
       throw new DecryptFailedError("ciphertext failed authentication (tampered, or sealed for another context)", context, { cause: err });
+    } finally {
+      key.fill(0);
     }
   }
 

@@ -93,9 +93,9 @@ describe("field encryptor on moto KMS", () => {
     now += 1_001;
     await fields.encrypt("t5", { purpose: "accessToken", userId: "user-5" });
     const generated = kms.calls.filter((c) => c === "GenerateDataKeyCommand").length;
-    // A cleared cache needs exactly one KMS Decrypt per data key, then caches it.
+    // A cleared cache needs exactly one KMS Decrypt per data key, also for concurrent opens.
     fields.clearCache();
-    for (const s of sealed) await fields.decrypt(s, ctx);
+    const reopened = await Promise.all(sealed.map((s) => fields.decrypt(s, ctx)));
     const decryptsCold = kms.calls.filter((c) => c === "DecryptCommand").length;
     // Assess
     expect(afterThree).toBe(1);
@@ -103,5 +103,17 @@ describe("field encryptor on moto KMS", () => {
     expect(plain).toEqual(["t1", "t2", "t3"]);
     expect(decryptsWarm).toBe(0);
     expect(decryptsCold).toBe(1);
+    expect(reopened).toEqual(["t1", "t2", "t3"]);
+  });
+
+  it("opens many values at once even when the cache is smaller than the set (evicted keys are zeroed, copies are not)", async () => {
+    // Prepare
+    const fields = createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId, maxEntries: 1 });
+    const contexts = Array.from({ length: 6 }, (_, i) => ({ purpose: "sortCode", userId: `user-${i}` }));
+    const sealed = await Promise.all(contexts.map((ctx, i) => fields.encrypt(`60-00-0${i}`, ctx)));
+    // Act
+    const opened = await Promise.all(sealed.map((s, i) => fields.decrypt(s, contexts[i]!)));
+    // Assess
+    expect(opened).toEqual(contexts.map((_, i) => `60-00-0${i}`));
   });
 });
