@@ -52,10 +52,10 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
   const encryptKeys = new DataKeyCache<DataKeyHeader>({ ttlMs, maxUses: options.maxUses ?? 1000, maxEntries }, now);
   const decryptKeys = new DataKeyCache<null>({ ttlMs, maxUses: Number.POSITIVE_INFINITY, maxEntries }, now);
   // Concurrent encrypts for one context share one GenerateDataKey call.
-  const pending = new Map<string, Promise<void>>();
+  const pending = new Map<string, Promise<{ header: DataKeyHeader; key: Buffer }>>();
   const pendingDecrypts = new Map<string, Promise<Buffer>>();
 
-  async function generate(slot: string, context: EncryptionContext): Promise<void> {
+  async function generate(slot: string, context: EncryptionContext): Promise<{ header: DataKeyHeader; key: Buffer }> {
     let out: GenerateDataKeyCommandOutput;
     try {
       out = await options.kms.send(new GenerateDataKeyCommand({ KeyId: options.keyId, KeySpec: "AES_256", EncryptionContext: { ...context } }));
@@ -65,24 +65,27 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
     }
     if (!out.Plaintext || !out.CiphertextBlob || !out.KeyId) throw new EncryptFailedError("GenerateDataKey returned no key material");
     const header = { keyId: out.KeyId, encryptedDataKey: Buffer.from(out.CiphertextBlob) };
-    encryptKeys.put(slot, header, Buffer.from(out.Plaintext), 0);
-    // The same key opens what it sealed without another KMS round trip.
-    decryptKeys.put(decryptSlot(header.encryptedDataKey, slot), null, Buffer.from(out.Plaintext), 0);
+    const key = Buffer.from(out.Plaintext);
     out.Plaintext.fill(0);
+    encryptKeys.put(slot, header, Buffer.from(key), 0);
+    // The same key opens what it sealed without another KMS round trip.
+    decryptKeys.put(decryptSlot(header.encryptedDataKey, slot), null, Buffer.from(key), 0);
+    return { header, key };
   }
 
   async function encrypt(plaintext: string, context: EncryptionContext): Promise<string> {
     const slot = canonicalContext(context);
-    for (;;) {
-      const cached = encryptKeys.take(slot, true);
-      if (cached) return sealWithDataKey(plaintext, cached.plaintextKey, cached.value, context);
-      let inFlight = pending.get(slot);
-      if (!inFlight) {
-        inFlight = generate(slot, context).finally(() => pending.delete(slot));
-        pending.set(slot, inFlight);
-      }
-      await inFlight;
+    const cached = encryptKeys.take(slot, true);
+    if (cached) return sealWithDataKey(plaintext, cached.plaintextKey, cached.value, context);
+    let inFlight = pending.get(slot);
+    if (!inFlight) {
+      inFlight = generate(slot, context).finally(() => pending.delete(slot));
+      pending.set(slot, inFlight);
     }
+    const fresh = await inFlight;
+    // Count the use against the cached key; if it was evicted meanwhile, seal with the fresh one.
+    const again = encryptKeys.take(slot, true);
+    return again ? sealWithDataKey(plaintext, again.plaintextKey, again.value, context) : sealWithDataKey(plaintext, fresh.key, fresh.header, context);
   }
 
   async function dataKeyFor(parts: ReturnType<typeof parseSealed>, context: EncryptionContext, slot: string): Promise<Buffer> {
