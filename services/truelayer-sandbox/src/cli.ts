@@ -7,7 +7,10 @@ import { sandboxConfigSchema } from "./state";
 
 /** `pnpm --filter @expenzez/truelayer-sandbox start -- --port 4010 [--seed demo] [--config sandbox.json]` */
 const log = createLogger("truelayer-sandbox");
+// `pnpm start -- --port 4010` passes the "--" through: drop it so the flags are read.
+const argv = process.argv.slice(2);
 const { values } = parseArgs({
+  args: argv[0] === "--" ? argv.slice(1) : argv,
   options: {
     port: { type: "string", default: process.env.TRUELAYER_SANDBOX_PORT ?? "4010" },
     host: { type: "string", default: "127.0.0.1" },

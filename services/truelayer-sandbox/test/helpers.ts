@@ -1,10 +1,16 @@
 import { afterAll } from "vitest";
 import { type RunningSandbox, type SandboxOptions, startSandbox } from "../src/index";
 
+const running: RunningSandbox[] = [];
+// Registered once per test file, so simulators started inside tests are stopped too.
+afterAll(async () => {
+  await Promise.all(running.splice(0).map((s) => s.stop()));
+});
+
 /** A simulator for one test file, stopped when the file ends. */
 export async function sandboxForFile(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const sandbox = await startSandbox({ seed: "tests", now: new Date("2025-06-15T12:00:00Z"), ...options });
-  afterAll(() => sandbox.stop());
+  running.push(sandbox);
   return sandbox;
 }
 

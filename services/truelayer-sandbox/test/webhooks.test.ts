@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type HttpMethod, extractJku, verify } from "truelayer-signing";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { createContractValidator } from "../src/contract";
 import { getData, results, sandboxForFile } from "./helpers";
 
@@ -25,7 +25,7 @@ async function receiver() {
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
 }
 

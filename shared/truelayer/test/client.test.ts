@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createLogger } from "@expenzez/logger";
 import { type ScenarioInput, startSandbox } from "@expenzez/truelayer-sandbox";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { InProcessUnattendedBudget } from "../src/budget";
 import { type CallContext, type TrueLayerClientOptions, createTrueLayerClient } from "../src/client";
 import {
@@ -299,7 +299,7 @@ describe("against a loopback server of our own", () => {
       }, reply.delayMs ?? 0);
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+    onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
     return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, maxInFlight: () => maxInFlight };
   }
   const account = { account_id: "a1", currency: "GBP", display_name: "A", account_number: {}, provider: { provider_id: "p" } };
