@@ -41,6 +41,17 @@ export async function putNew<S extends z.ZodType>(db: Db, entity: Entity<S>, val
   return entity.fromItem(item);
 }
 
+/** Writes an item whatever is stored (upserts of items without a version, e.g. push tokens). */
+export async function putItem<S extends z.ZodType>(db: Db, entity: Entity<S>, value: z.input<S>): Promise<z.output<S>> {
+  const item = entity.toItem(value);
+  try {
+    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: item }));
+  } catch (err) {
+    rethrowAws(err, "PutItem");
+  }
+  return entity.fromItem(item);
+}
+
 /**
  * Replaces an item only if its stored `version` is `expectedVersion`, writing `expectedVersion + 1`.
  * Throws `VersionConflictError` (with the version found) otherwise; never overwrites silently.

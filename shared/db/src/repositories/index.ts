@@ -1,16 +1,22 @@
 import type { FieldEncryptor } from "@expenzez/crypto";
 import type { Db } from "../table";
 import { accountRepository } from "./accounts";
+import { budgetAlertRepository } from "./alerts";
 import { budgetRepository } from "./budgets";
 import { connectionRepository } from "./connections";
+import { notificationRepository } from "./notifications";
 import { profileRepository } from "./profiles";
+import { recurringRepository } from "./recurring";
 import { ruleRepository } from "./rules";
 import { transactionRepository } from "./transactions";
 
 export * from "./accounts";
+export * from "./alerts";
 export * from "./budgets";
 export * from "./connections";
+export * from "./notifications";
 export * from "./profiles";
+export * from "./recurring";
 export * from "./rules";
 export * from "./transactions";
 export * from "./user-items";
@@ -30,6 +36,9 @@ export function createRepositories(db: Db, encryptor: FieldEncryptor) {
     transactions: transactionRepository(db),
     budgets: budgetRepository(db),
     rules: ruleRepository(db),
+    recurring: recurringRepository(db),
+    budgetAlerts: budgetAlertRepository(db),
+    notifications: notificationRepository(db),
   };
 }
 
