@@ -1,10 +1,12 @@
+import { createFieldEncryptor } from "@expenzez/crypto";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
-import type { Db } from "../src";
+import { type Db, type Repositories, createRepositories } from "../src";
 
 /** Wipes the emulator and provisions the stack: the `beforeAll` of every integration file here. */
-export async function freshTable(): Promise<{ stack: LocalStack; db: Db }> {
+export async function freshTable(): Promise<{ stack: LocalStack; db: Db; repos: Repositories }> {
   await resetForFile();
   const stack = await provisionLocalStack(emulatorEndpoint());
-  return { stack, db: { doc: stack.aws.doc, tableName: stack.handles.tableName } };
+  const db = { doc: stack.aws.doc, tableName: stack.handles.tableName };
+  return { stack, db, repos: createRepositories(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId })) };
 }

@@ -1,18 +1,14 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { createFieldEncryptor } from "@expenzez/crypto";
-import type { LocalStack } from "@expenzez/infra";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConditionalCheckFailedError, type Db, type Repositories, VersionConflictError, budgetAlertId, createRepositories, keys, notificationHistoryExpiry } from "../src";
+import { ConditionalCheckFailedError, type Db, type Repositories, VersionConflictError, budgetAlertId, keys, notificationHistoryExpiry } from "../src";
 import { NOW } from "./fixtures";
 import { freshTable } from "./local-table";
 
-let stack: LocalStack;
 let db: Db;
 let repos: Repositories;
 
 beforeAll(async () => {
-  ({ stack, db } = await freshTable());
-  repos = createRepositories(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }));
+  ({ db, repos } = await freshTable());
 });
 
 describe("budget alerts, notifications and recurring streams on moto", () => {

@@ -1,5 +1,3 @@
-import { createFieldEncryptor } from "@expenzez/crypto";
-import type { LocalStack } from "@expenzez/infra";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   ConditionalCheckFailedError,
@@ -8,20 +6,18 @@ import {
   type Repositories,
   type Transaction,
   batchWrite,
-  createRepositories,
+ 
   syncShard,
   transactionEntity,
 } from "../src";
 import { NOW, aBudget, aConnection, aRule, aTransaction, anAccount } from "./fixtures";
 import { freshTable } from "./local-table";
 
-let stack: LocalStack;
 let db: Db;
 let repos: Repositories;
 
 beforeAll(async () => {
-  ({ stack, db } = await freshTable());
-  repos = createRepositories(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }));
+  ({ db, repos } = await freshTable());
 });
 
 async function writeTransactions(transactions: ReturnType<typeof aTransaction>[]) {
