@@ -126,24 +126,26 @@ export class EndpointNotSupportedError extends TrueLayerError {
   readonly kind = "permanent";
 }
 
-/** 503 provider_error, connector_overload, temporarily_unavailable. `code` names which. */
-export class ProviderUnavailableError extends TrueLayerError {
+/** A retryable provider failure whose `code` names TrueLayer's own error value. */
+abstract class RetryableProviderError extends TrueLayerError {
+  static readonly fallback: string;
   readonly code: string;
   readonly kind = "retryable";
   constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
     super(message, context, options);
-    this.code = `truelayer.${context.error ?? "provider_error"}`;
+    // An own field (not a getter), so logged errors show it.
+    this.code = `truelayer.${context.error ?? (new.target as typeof RetryableProviderError).fallback}`;
   }
 }
 
+/** 503 provider_error, connector_overload, temporarily_unavailable. `code` names which. */
+export class ProviderUnavailableError extends RetryableProviderError {
+  static override readonly fallback = "provider_error";
+}
+
 /** 504 connector_timeout, provider_timeout. `code` names which. */
-export class ProviderTimeoutError extends TrueLayerError {
-  readonly code: string;
-  readonly kind = "retryable";
-  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
-    super(message, context, options);
-    this.code = `truelayer.${context.error ?? "provider_timeout"}`;
-  }
+export class ProviderTimeoutError extends RetryableProviderError {
+  static override readonly fallback = "provider_timeout";
 }
 
 /** Our own per-request timeout fired. */

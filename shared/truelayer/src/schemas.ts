@@ -232,31 +232,21 @@ export const asyncResponseSchema = z.looseObject({
   task_id: id,
 });
 
+const batchItem = <B extends z.ZodType>(balance: B) =>
+  z.looseObject({
+    account_id: id,
+    transactions: z.array(transactionSchema).optional(),
+    pending_transactions: z.array(transactionSchema).optional(),
+    balance: balance.optional(),
+  });
+
 /** `GET /batch/results`: transactions, pending and balances per account and card. */
 export const batchResultsSchema = z.looseObject({
   status: z.string(),
   task_id: id,
   results: z.looseObject({
-    accounts: z
-      .array(
-        z.looseObject({
-          account_id: id,
-          transactions: z.array(transactionSchema).optional(),
-          pending_transactions: z.array(transactionSchema).optional(),
-          balance: balanceSchema.optional(),
-        }),
-      )
-      .optional(),
-    cards: z
-      .array(
-        z.looseObject({
-          account_id: id,
-          transactions: z.array(transactionSchema).optional(),
-          pending_transactions: z.array(transactionSchema).optional(),
-          balance: cardBalanceSchema.optional(),
-        }),
-      )
-      .optional(),
+    accounts: z.array(batchItem(balanceSchema)).optional(),
+    cards: z.array(batchItem(cardBalanceSchema)).optional(),
   }),
 });
 

@@ -48,7 +48,8 @@ describe("the error table", () => {
   });
 
   it("classifies unknown codes by status: 5xx and 429 retry, others are permanent", () => {
-    expect(errorFromResponse({ status: 502 }).kind).toBe("retryable");
+    expect(errorFromResponse({ status: 502 })).toMatchObject({ kind: "retryable", code: "truelayer.provider_error" });
+    expect(errorFromResponse({ status: 504 })).toMatchObject({ kind: "retryable", code: "truelayer.provider_timeout" });
     const odd = errorFromResponse({ status: 418, error: "teapot" });
     expect(odd).toBeInstanceOf(UnknownTrueLayerError);
     expect(odd.kind).toBe("permanent");
