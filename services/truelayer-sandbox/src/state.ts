@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { DAY_IN_MS, isoDay } from "./calendar";
-import { UnknownUserError } from "./errors";
+import { SandboxError, UnknownUserError } from "./errors";
 import { type SimAccount, type SimTransaction, type UserSpec, accountsOf } from "./generator";
 import { hexId } from "./random";
 import { type Scenario, type ScenarioInput, mergeScenario, scenarioForUserName, scenarioSchema } from "./scenarios";
@@ -97,6 +97,7 @@ export class SandboxState {
   createUser(input: NewUser): SimUser {
     const parsed = newUserSchema.parse(input);
     const userId = parsed.user_id ?? `user-${randomUUID().slice(0, 8)}`;
+    if (this.users.has(userId)) throw new SandboxError("sandbox.user_exists", `user "${userId}" already exists`, 409);
     const now = this.now();
     const spec: UserSpec = {
       userId,

@@ -224,6 +224,7 @@ describe("admin and configuration", () => {
   it("rejects bad admin input with a 400 naming the problem", async () => {
     await expect(admin.createUser({ accounts: 0 })).rejects.toMatchObject({ status: 400 });
     await expect(admin.getUser("nobody")).rejects.toMatchObject({ status: 404 });
+    await expect(admin.createUser({ user_id: "john" })).rejects.toMatchObject({ status: 409 });
   });
 
   it("applies config defaults and start-up users; the same seed serves the same data", async () => {

@@ -108,6 +108,37 @@ describe("happy path", () => {
   });
 });
 
+describe("a month of syncs", () => {
+  it("pending settles under a new id, and balances move by exactly the newly booked pence", async () => {
+    // Prepare
+    const { created, ctx, bank } = await user();
+    const tl = client();
+    const start = (await sandbox.admin.now()).toISOString().slice(0, 10);
+    const from = new Date(Date.parse(start) - 5 * 86_400_000).toISOString().slice(0, 10);
+    const readAt = async (accessToken: string) => {
+      const c = { ...ctx, accessToken };
+      const today = (await sandbox.admin.now()).toISOString().slice(0, 10);
+      return {
+        balance: await tl.getBalance(c, bank),
+        booked: await tl.getTransactions(c, bank, { from, to: today }),
+        pending: await tl.getPendingTransactions(c, bank),
+      };
+    };
+    // Act
+    const before = await readAt(created.tokens.access_token);
+    await sandbox.admin.advanceClock({ days: 30 });
+    const after = await readAt((await sandbox.admin.authorise(created.user_id)).access_token);
+    // Assess
+    const seen = new Set(before.booked.map((t) => t.normalised_provider_transaction_id));
+    const newlyBooked = after.booked.filter((t) => !seen.has(t.normalised_provider_transaction_id));
+    const delta = newlyBooked.reduce((sum, t) => sum + t.signed_amount_minor, 0);
+    expect(after.balance.current_minor - before.balance.current_minor).toBe(delta);
+    const pendingIds = new Set(after.pending.map((t) => t.normalised_provider_transaction_id));
+    expect(before.pending.some((t) => pendingIds.has(t.normalised_provider_transaction_id))).toBe(false);
+    expect(after.booked.every((t) => t.normalised_provider_transaction_id?.startsWith("txn-"))).toBe(true);
+  });
+});
+
 describe("tokens", () => {
   it("refreshes with rotation: returns the new refresh token and an expiry", async () => {
     const { created } = await user();
