@@ -77,7 +77,12 @@ describe("batchWrite", () => {
 
   it("sends BatchWriteCommand", async () => {
     const calls: unknown[] = [];
-    const doc = { send: async (c: unknown) => (calls.push(c), {}) } as unknown as DocClient;
+    const doc = {
+      send: async (c: unknown) => {
+        calls.push(c);
+        return {};
+      },
+    } as unknown as DocClient;
     await batchWrite(doc, "t", puts(1));
     expect(calls[0]).toBeInstanceOf(BatchWriteCommand);
   });
