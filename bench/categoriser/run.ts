@@ -1,0 +1,88 @@
+/**
+ * Categoriser benchmark: accuracy on the held-out evaluation set (with and without TrueLayer's
+ * transaction_classification), per-category precision/recall, the reliability table of
+ * `confidence`, model load time, and warm batch throughput on one core.
+ *
+ *   pnpm --filter @expenzez/bench run bench           (add -- --errors to list the misses)
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { type TransactionInput, categoriseBatch, loadModel } from "@expenzez/categoriser";
+import { type Labelled, pct, score } from "./metrics";
+
+const pkgDir = dirname(createRequire(import.meta.url).resolve("@expenzez/categoriser/model.json"));
+const evalRows = readFileSync(join(pkgDir, "eval.jsonl"), "utf8")
+  .split("\n")
+  .filter((l) => l.trim() !== "")
+  .map((l) => JSON.parse(l) as TransactionInput & { label: Labelled });
+const OWN_ACCOUNTS = ["acc-current", "acc-savings", "acc-monzo"];
+
+// 1. Model load: read + parse + build, as a cold process does it.
+const loads: number[] = [];
+for (let i = 0; i < 7; i++) {
+  const t0 = performance.now();
+  loadModel(JSON.parse(readFileSync(join(pkgDir, "model.json"), "utf8")));
+  loads.push(performance.now() - t0);
+}
+const model = loadModel(JSON.parse(readFileSync(join(pkgDir, "model.json"), "utf8")));
+
+// 2. Accuracy and calibration.
+const labels = evalRows.map((r) => r.label);
+const descriptions = evalRows.map((r) => String(r.description));
+const inputs = evalRows.map(({ label: _label, ...tx }) => tx);
+const withoutClassification = inputs.map(({ transaction_classification: _c, ...tx }) => tx);
+const withClass = score(categoriseBatch(inputs, { ownAccounts: OWN_ACCOUNTS, model }), labels, descriptions);
+const without = score(categoriseBatch(withoutClassification, { ownAccounts: OWN_ACCOUNTS, model }), labels, descriptions);
+const classified = inputs.filter((t) => t.transaction_classification).length;
+
+console.log(`\n## Categoriser benchmark — ${evalRows.length} held-out transactions (${classified} carry transaction_classification)\n`);
+console.log("| run | primary correct | primary accuracy | secondary accuracy |");
+console.log("|---|---|---|---|");
+for (const [name, r] of [["without transaction_classification", without], ["with transaction_classification", withClass]] as const) {
+  console.log(`| ${name} | ${r.primaryCorrect}/${r.total} | ${pct(r.primaryCorrect, r.total)} | ${pct(r.secondaryCorrect, r.total)} |`);
+}
+
+console.log("\n### Per primary category (without classification)\n");
+console.log("| category | support | predicted | correct | precision | recall |");
+console.log("|---|---|---|---|---|---|");
+for (const c of without.perCategory) {
+  console.log(`| ${c.category} | ${c.support} | ${c.predicted} | ${c.correct} | ${pct(c.correct, c.predicted)} | ${pct(c.correct, c.support)} |`);
+}
+
+for (const [name, r] of [["without classification", without], ["with classification", withClass]] as const) {
+  console.log(`\n### Reliability of confidence (${name})\n`);
+  console.log("| confidence | n | mean confidence | correct | accuracy |");
+  console.log("|---|---|---|---|---|");
+  for (const b of r.reliability) {
+    console.log(`| ${b.from.toFixed(2)}–${b.to.toFixed(2)} | ${b.n} | ${b.n ? b.meanConfidence.toFixed(3) : "-"} | ${b.correct} | ${pct(b.correct, b.n)} |`);
+  }
+  console.log("\n| step (reason) | n | correct | precision |");
+  console.log("|---|---|---|---|");
+  for (const s of r.perReason) console.log(`| ${s.reason} | ${s.n} | ${s.correct} | ${pct(s.correct, s.n)} |`);
+}
+
+if (process.argv.includes("--errors")) {
+  console.log("\n### Misses (without classification)\n");
+  for (const e of without.errors) console.log(`- ${e.description} → ${e.got} (${e.reason}, ${e.confidence}); expected ${e.expected}`);
+}
+
+// 3. Throughput: the evaluation set repeated to 100,000 transactions, warm, one thread.
+const BATCH = 100_000;
+const big: TransactionInput[] = Array.from({ length: BATCH }, (_, i) => ({ ...withoutClassification[i % withoutClassification.length]!, transactionId: `t${i}` }));
+const context = { ownAccounts: OWN_ACCOUNTS, model };
+for (let i = 0; i < 3; i++) categoriseBatch(big, context); // warm-up: JIT and caches
+const runs: number[] = [];
+for (let i = 0; i < 5; i++) {
+  const t0 = performance.now();
+  categoriseBatch(big, context);
+  runs.push(performance.now() - t0);
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = median(runs);
+console.log("\n### Speed\n");
+console.log(`| measure | value |`);
+console.log("|---|---|");
+console.log(`| model load (read + parse + build), first / median of ${loads.length} | ${loads[0]!.toFixed(1)} ms / ${median(loads).toFixed(1)} ms |`);
+console.log(`| categoriseBatch, ${BATCH.toLocaleString("en-GB")} transactions, median of ${runs.length} warm runs | ${ms.toFixed(1)} ms |`);
+console.log(`| throughput (one core) | ${Math.round((BATCH / ms) * 1000).toLocaleString("en-GB")} tx/s (${(ms * 1000 / BATCH).toFixed(2)} µs per transaction) |`);

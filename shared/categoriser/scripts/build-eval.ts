@@ -1,0 +1,122 @@
+/**
+ * Builds data/eval.jsonl from the hand-written data/eval-source.txt: adds amounts, accounts,
+ * dates, the bank's transaction_category, and for part of it the TrueLayer classification and
+ * an MCC a bank would send; adds pairs of transfers between the user's own accounts.
+ *
+ *   pnpm --filter @expenzez/categoriser run eval:build
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { type Primary, type Secondary, isSecondary, primaryOf } from "../src/taxonomy";
+import type { TransactionInput } from "../src/types";
+import { chance, int, pick, prng } from "./prng";
+import { classificationFor, mccFor } from "./signals-for";
+
+const SEED = 9001;
+const rand = prng(SEED);
+export const OWN_ACCOUNTS = ["acc-current", "acc-savings", "acc-monzo"];
+
+const AMOUNTS: Partial<Record<Primary, [number, number]>> = {
+  income: [20, 3500],
+  housing: [90, 1800],
+  bills_and_utilities: [5, 140],
+  groceries: [2, 130],
+  food_and_drink: [3, 90],
+  transport: [2, 90],
+  travel: [40, 900],
+  savings_and_investments: [20, 800],
+  taxes: [150, 4000],
+  transfers: [10, 500],
+  cash: [10, 200],
+  fees_and_charges: [1, 30],
+};
+const BILL_LIKE: Primary[] = ["bills_and_utilities", "insurance", "housing", "savings_and_investments", "gifts_and_donations"];
+
+interface EvalRow extends TransactionInput {
+  transactionId: string;
+  accountId: string;
+  timestamp: string;
+  label: { primary: Primary; secondary: Secondary };
+}
+
+let n = 0;
+const rows: EvalRow[] = [];
+const time = () => new Date(Date.UTC(2026, int(rand, 0, 9), int(rand, 1, 28), int(rand, 6, 22), int(rand, 0, 59))).toISOString();
+const money = (p: Primary) => {
+  const [lo, hi] = AMOUNTS[p] ?? [3, 120];
+  return Math.round((lo + rand() * (hi - lo)) * 100) / 100;
+};
+
+function bankCategory(description: string, label: Secondary, credit: boolean): string {
+  const d = description.toUpperCase();
+  if (/^(DD |DIRECT DEBIT)/.test(d)) return "DIRECT_DEBIT";
+  if (/^(SO |STANDING ORDER)/.test(d)) return "STANDING_ORDER";
+  if (/^(FPO |FASTER PAYMENT|TFR |BP |MOBILE PAYMENT)/.test(d)) return "TRANSFER";
+  if (credit) return label === "income/interest" && chance(rand, 0.6) ? "INTEREST" : "CREDIT";
+  if (label === "cash/atm" && chance(rand, 0.6)) return "ATM";
+  if (label.startsWith("fees_and_charges/") && chance(rand, 0.6)) return "FEE_CHARGE";
+  if (BILL_LIKE.includes(primaryOf(label)) && chance(rand, 0.8)) return "DIRECT_DEBIT";
+  return "PURCHASE";
+}
+
+let label: Secondary | undefined;
+for (const raw of readFileSync(new URL("../data/eval-source.txt", import.meta.url), "utf8").split("\n")) {
+  const line = raw.trim();
+  if (line === "" || line.startsWith("#")) continue;
+  if (line.startsWith("@")) {
+    const s = line.slice(1);
+    if (!isSecondary(s)) throw new Error(`unknown category ${s}`);
+    label = s;
+    continue;
+  }
+  if (!label) throw new Error("line before any @category");
+  const credit = line.startsWith("+");
+  const [description, merchantName] = (credit ? line.slice(1) : line).split("||").map((s) => s.trim());
+  const primary = primaryOf(label);
+  const category = bankCategory(description!, label, credit);
+  const amount = money(primary);
+  // A fifth of purchases are on a credit card, where TrueLayer sends debits as positive amounts.
+  const onCard = !credit && category === "PURCHASE" && chance(rand, 0.2);
+  const tx: EvalRow = {
+    transactionId: `eval-${String(++n).padStart(4, "0")}`,
+    accountId: onCard ? "card-amex" : "acc-current",
+    timestamp: time(),
+    description: description!,
+    amount: credit || onCard ? amount : -amount,
+    currency: "GBP",
+    transaction_type: credit ? "CREDIT" : "DEBIT",
+    transaction_category: category,
+    label: { primary, secondary: label },
+  };
+  if (merchantName) tx.merchant_name = merchantName;
+  if (chance(rand, 0.8)) {
+    const c = classificationFor(rand, label, 0.03);
+    if (c) tx.transaction_classification = c;
+  }
+  if (category === "PURCHASE" && chance(rand, 0.15)) {
+    const mcc = mccFor(rand, label, 0.05);
+    if (mcc !== undefined) tx.meta = { mcc: String(mcc).padStart(4, "0") };
+  }
+  rows.push(tx);
+}
+
+// Moves between the user's own accounts: generic wording, only the pairing tells them apart.
+const OUT = ["TFR TO A/C 41234567", "ONLINE TRANSFER REF 88123", "TO SAVINGS 20-11-22", "MOBILE BANKING TRANSFER", "TRANSFER 5512 0091"];
+const IN = ["TFR FROM A/C 11223344", "ONLINE TRANSFER REF 88123", "FROM CURRENT ACCOUNT", "TRANSFER IN", "INTERNAL TRANSFER"];
+for (let i = 0; i < 24; i++) {
+  const amount = money("transfers");
+  const [from, to] = chance(rand, 0.5) ? [OWN_ACCOUNTS[0]!, pick(rand, OWN_ACCOUNTS.slice(1))] : [pick(rand, OWN_ACCOUNTS.slice(1)), OWN_ACCOUNTS[0]!];
+  const at = Date.parse(time());
+  const lag = int(rand, 0, 20) * 60 * 60 * 1000;
+  const label = { primary: "transfers" as const, secondary: "transfers/own_accounts" as const };
+  const base = { currency: "GBP", transaction_category: "TRANSFER", label };
+  rows.push({ ...base, transactionId: `eval-${String(++n).padStart(4, "0")}`, accountId: from, timestamp: new Date(at).toISOString(), description: pick(rand, OUT), amount: -amount, transaction_type: "DEBIT" });
+  rows.push({ ...base, transactionId: `eval-${String(++n).padStart(4, "0")}`, accountId: to, timestamp: new Date(at + lag).toISOString(), description: pick(rand, IN), amount, transaction_type: "CREDIT" });
+}
+
+// Deterministic shuffle so categories are not in blocks.
+for (let i = rows.length - 1; i > 0; i--) {
+  const j = Math.floor(rand() * (i + 1));
+  [rows[i], rows[j]] = [rows[j]!, rows[i]!];
+}
+writeFileSync(new URL("../data/eval.jsonl", import.meta.url), rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+console.log(`wrote ${rows.length} evaluation transactions (seed ${SEED})`);

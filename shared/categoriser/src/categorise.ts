@@ -1,0 +1,139 @@
+import { mapClassification } from "./classification";
+import { type Direction, amountMinorOf, directionOf } from "./direction";
+import { modelFeatures } from "./features";
+import { mapMcc, mccOf } from "./mcc";
+import type { MerchantEntry } from "./merchants";
+import { type Model, modelConfidence, predict, shippedModel } from "./model";
+import { parseDescription } from "./normalise";
+import { type CategoryRule, type CompiledRule, compileRules, matchRule, ruleSubject } from "./rules";
+import { bankSignal } from "./signals";
+import { type Secondary, isSecondary, primaryOf } from "./taxonomy";
+import { findOwnTransfers } from "./transfers";
+import type { Categorisation, Reason, TransactionInput } from "./types";
+
+/** What the categoriser knows about the user. Rules are per user: pass only this user's. */
+export interface CategoriseContext {
+  /** The user's CategoryRules; they win over everything else. */
+  rules?: readonly CategoryRule[];
+  /** The user's own account ids, so moves between them are transfers (batch only). */
+  ownAccounts?: readonly string[];
+  /** A model other than the shipped one (tests, experiments). */
+  model?: Model;
+}
+
+/** User rules are the user's own words: as sure as anything can be, but not certainty. */
+const USER_RULE_CONFIDENCE = 0.99;
+/** Confidence when the measured table lacks a step (an older model file). */
+const DEFAULT_STEP_CONFIDENCE = 0.5;
+const FALLBACK: Secondary = "other/uncategorised";
+
+/** A categoriser bound to one user's context; reuse it across batches to compile rules once. */
+export interface Categoriser {
+  categorise(tx: TransactionInput): Categorisation;
+  categoriseBatch(txs: readonly TransactionInput[]): Categorisation[];
+}
+
+/**
+ * Binds the pipeline to a user's rules, accounts and a model.
+ *
+ * @example
+ * const c = createCategoriser({ rules, ownAccounts: ["acc-1", "acc-2"] });
+ * const results = c.categoriseBatch(transactions);
+ */
+export function createCategoriser(context: CategoriseContext = {}): Categoriser {
+  const rules = compileRules(context.rules ?? []);
+  const model = context.model ?? shippedModel();
+  const own = new Set(context.ownAccounts ?? []);
+  return {
+    categorise: (tx) => categoriseOne(tx, rules, model, false),
+    categoriseBatch: (txs) => {
+      const transfers = findOwnTransfers(txs, own);
+      return txs.map((tx, i) => categoriseOne(tx, rules, model, transfers.has(i)));
+    },
+  };
+}
+
+/**
+ * Categorises one TrueLayer-shaped transaction. Never throws: odd input gets `other`.
+ *
+ * @example
+ * categorise({ description: "CARD PAYMENT TO TESCO STORES 3297 ON 12 MAR", amount: -12.5, currency: "GBP",
+ *   transaction_type: "DEBIT", transaction_category: "PURCHASE" })
+ * // { category: { primary: "groceries", secondary: "groceries/supermarkets", confidence: 0.98, reason: "merchant" },
+ * //   merchant: { name: "Tesco" } }
+ */
+export function categorise(tx: TransactionInput, context: CategoriseContext = {}): Categorisation {
+  return createCategoriser(context).categorise(tx);
+}
+
+/**
+ * Categorises a batch; with `ownAccounts` it also pairs transfers between the user's accounts
+ * (same amount in minor units, opposite directions, different accounts, within a day).
+ *
+ * @example categoriseBatch(txs, { ownAccounts: ["acc-current", "acc-savings"], rules })
+ */
+export function categoriseBatch(txs: readonly TransactionInput[], context: CategoriseContext = {}): Categorisation[] {
+  return createCategoriser(context).categoriseBatch(txs);
+}
+
+function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Model, ownTransfer: boolean): Categorisation {
+  // Anything that is not an object (null, a string) is treated as an empty transaction.
+  const tx: TransactionInput = input !== null && typeof input === "object" ? input : {};
+  const parsed = parseDescription(tx.description, tx.merchant_name, tx.transaction_category);
+  const merchant = { name: parsed.name };
+  const kept = keptUserCategory(tx);
+  if (kept) return { category: { primary: primaryOf(kept), secondary: kept, confidence: 1, reason: "user_modified" }, merchant };
+
+  const direction = directionOf(tx);
+  const steps = model.steps;
+  const result = (secondary: Secondary, reason: Reason, confidence: number) => outcome(secondary, reason, confidence, merchant);
+
+  if (rules.length > 0) {
+    const hit = matchRule(rules, ruleSubject(tx, parsed.name));
+    if (hit) {
+      const r = result(hit.rule.category.secondary, "user_rule", USER_RULE_CONFIDENCE);
+      r.category.ruleId = hit.rule.ruleId;
+      return r;
+    }
+  }
+
+  const signal = bankSignal(tx.transaction_category, direction);
+  if (signal) return result(signal, "bank_signal", steps["bank_signal"] ?? DEFAULT_STEP_CONFIDENCE);
+  if (ownTransfer) return result("transfers/own_accounts", "own_transfer", steps["own_transfer"] ?? DEFAULT_STEP_CONFIDENCE);
+
+  if (parsed.entry) return result(merchantCategory(parsed.entry, direction), "merchant", steps["merchant"] ?? DEFAULT_STEP_CONFIDENCE);
+
+  const classified = mapClassification(tx.transaction_classification);
+  if (classified) {
+    return result(classified.secondary, "classification", steps[`classification_${classified.level}`] ?? DEFAULT_STEP_CONFIDENCE);
+  }
+
+  const mcc = mccOf(tx.meta);
+  const fromMcc = mcc === undefined ? undefined : mapMcc(mcc);
+  if (fromMcc) return result(fromMcc, "mcc", steps["mcc"] ?? DEFAULT_STEP_CONFIDENCE);
+
+  const prediction = predict(model, modelFeatures(parsed.tokens, direction, tx.transaction_category, amountMinorOf(tx)));
+  if (prediction) return result(prediction.secondary, "model", modelConfidence(model, prediction.score));
+
+  return result(FALLBACK, "fallback", steps["fallback"] ?? 0.1);
+}
+
+function outcome(secondary: Secondary, reason: Reason, confidence: number, merchant: { name: string }): Categorisation {
+  return { category: { primary: primaryOf(secondary), secondary, confidence, reason }, merchant };
+}
+
+/** Money in from a shop is a refund: budgets count debits only, so it must not sit in a spending category. */
+const NOT_REFUNDED: ReadonlySet<string> = new Set(["income", "transfers", "savings_and_investments", "cash"]);
+
+function merchantCategory(entry: MerchantEntry, direction: Direction): Secondary {
+  if (direction === "DEBIT") return entry.secondary;
+  if (entry.creditSecondary) return entry.creditSecondary;
+  return NOT_REFUNDED.has(primaryOf(entry.secondary)) ? entry.secondary : "income/refunds";
+}
+
+/** A category the user set by hand survives every re-categorisation. */
+function keptUserCategory(tx: TransactionInput): Secondary | undefined {
+  if (tx.userModified !== true) return undefined;
+  const secondary = tx.category?.secondary;
+  return isSecondary(secondary) ? secondary : undefined;
+}

@@ -1,0 +1,27 @@
+import { toMinor } from "@expenzez/money";
+import type { TransactionInput } from "./types";
+
+export type Direction = "DEBIT" | "CREDIT";
+
+/** Amount in minor units, or undefined when it is missing or not a decimal (never throws). */
+export function amountMinorOf(tx: TransactionInput): number | undefined {
+  const { amount } = tx;
+  if (typeof amount !== "number" && typeof amount !== "string") return undefined;
+  try {
+    return toMinor(amount, typeof tx.currency === "string" && /^[A-Za-z]{3}$/.test(tx.currency) ? tx.currency : "GBP");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * DEBIT or CREDIT from `transaction_type`; the sign only when the type is missing, because card
+ * purchases arrive positive (see truelayer.md).
+ */
+export function directionOf(tx: TransactionInput, amountMinor?: number): Direction {
+  const type = typeof tx.transaction_type === "string" ? tx.transaction_type.toUpperCase() : "";
+  if (type === "DEBIT" || type === "CREDIT") return type;
+  // Parsing the amount is the costly part: only when the type does not say.
+  const minor = amountMinor ?? amountMinorOf(tx);
+  return minor !== undefined && minor > 0 ? "CREDIT" : "DEBIT";
+}

@@ -1,0 +1,41 @@
+import type { Direction } from "./direction";
+import { isNumericNoise } from "./tokens";
+
+/** Enough words for any real description; the rest is reference noise. */
+const MAX_WORDS = 10;
+
+/** BUTCHERS → BUTCHER, TAXIS → TAXI: plurals carry no extra meaning here. */
+function stem(token: string): string {
+  return token.length > 4 && token.charCodeAt(token.length - 1) === 83 && token.charCodeAt(token.length - 2) !== 83
+    ? token.slice(0, -1)
+    : token;
+}
+
+/**
+ * What the statistical model sees: the description's words (not the numbers) and adjacent word
+ * pairs (`CAR PARK` is not `CAR` + `PARK`), the direction, the bank's transaction category and
+ * the order of magnitude of the amount (rent is not a coffee).
+ */
+export function modelFeatures(
+  tokens: readonly string[],
+  direction: Direction,
+  bankCategory: unknown,
+  amountMinor: number | undefined,
+): string[] {
+  const out: string[] = [];
+  let previous = "";
+  let words = 0;
+  for (const t of tokens) {
+    if (words >= MAX_WORDS) break;
+    if (isNumericNoise(t)) continue;
+    const word = stem(t);
+    out.push(word);
+    if (previous !== "") out.push(`${previous}_${word}`);
+    previous = word;
+    words++;
+  }
+  out.push(direction === "DEBIT" ? "~D" : "~C");
+  if (typeof bankCategory === "string" && bankCategory.length < 20) out.push(`#${bankCategory}`);
+  if (amountMinor !== undefined) out.push(`$${Math.min(5, Math.floor(Math.log10(Math.abs(amountMinor) + 1)))}`);
+  return out;
+}

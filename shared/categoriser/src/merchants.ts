@@ -1,0 +1,67 @@
+import { MERCHANT_LIST } from "./merchant-list";
+import { type Secondary, isSecondary } from "./taxonomy";
+
+/** A known merchant: display name, category, and the category when money comes back (refund, benefit). */
+export interface MerchantEntry {
+  name: string;
+  secondary: Secondary;
+  creditSecondary: Secondary | undefined;
+}
+
+interface Alias {
+  tokens: string[];
+  entry: MerchantEntry;
+}
+
+/** Alias lists keyed by their first token, longest first, so one Map lookup per position. */
+const byFirstToken = new Map<string, Alias[]>();
+/** Every known merchant, for tests and docs. */
+export const MERCHANTS: MerchantEntry[] = [];
+
+for (const line of MERCHANT_LIST.split("\n")) {
+  if (line.trim() === "") continue;
+  const [name, secondary, aliases, creditSecondary] = line.split("|");
+  if (!name || !isSecondary(secondary) || !aliases) throw new Error(`bad merchant line: ${line}`);
+  if (creditSecondary !== undefined && !isSecondary(creditSecondary)) throw new Error(`bad merchant line: ${line}`);
+  const entry: MerchantEntry = { name, secondary, creditSecondary };
+  MERCHANTS.push(entry);
+  for (const alias of aliases.split(",")) {
+    const tokens = alias.trim().split(" ");
+    const list = byFirstToken.get(tokens[0]!) ?? [];
+    list.push({ tokens, entry });
+    list.sort((a, b) => b.tokens.length - a.tokens.length);
+    byFirstToken.set(tokens[0]!, list);
+  }
+}
+
+/** How far into the merchant part a brand may start (`THE`, a franchisee's name). */
+const MAX_START = 3;
+
+/**
+ * The known merchant in a token list: the longest alias starting in the first few tokens, the
+ * earliest on a tie (`CITY COUNCIL PARKING` beats `CITY COUNCIL`).
+ *
+ * @example findMerchant(["TESCO", "PFS"])?.name // "Tesco Petrol"
+ */
+export function findMerchant(tokens: readonly string[]): MerchantEntry | undefined {
+  const last = Math.min(tokens.length, MAX_START);
+  let best: Alias | undefined;
+  for (let i = 0; i < last; i++) {
+    const candidates = byFirstToken.get(tokens[i]!);
+    if (!candidates) continue;
+    for (const alias of candidates) {
+      // Candidates are longest first: the first that fits is this position's best.
+      if (matchesAt(tokens, i, alias.tokens)) {
+        if (!best || alias.tokens.length > best.tokens.length) best = alias;
+        break;
+      }
+    }
+  }
+  return best?.entry;
+}
+
+function matchesAt(tokens: readonly string[], start: number, alias: readonly string[]): boolean {
+  if (start + alias.length > tokens.length) return false;
+  for (let j = 1; j < alias.length; j++) if (tokens[start + j] !== alias[j]) return false;
+  return true;
+}

@@ -1,0 +1,217 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ModelFormatError } from "./errors";
+import { PRIMARIES, type Primary, SECONDARIES, type Secondary, primaryOf } from "./taxonomy";
+
+/** Score buckets of the model's probability for its primary, with the precision measured in each. */
+const BucketSchema = z.object({ upTo: z.number(), confidence: z.number().min(0).max(1), n: z.number().int() });
+
+/** The JSON file `pnpm run train` writes: naive Bayes counts plus the calibration table. */
+export const ModelFileSchema = z.object({
+  format: z.literal("expenzez-nb/1"),
+  alpha: z.number().positive(),
+  classes: z.array(z.enum(SECONDARIES as [Secondary, ...Secondary[]])),
+  /** Training documents per class. */
+  docs: z.array(z.number().int().nonnegative()),
+  /** Token occurrences per class. */
+  totals: z.array(z.number().int().nonnegative()),
+  /** token → [classIndex, count, classIndex, count, …]; checked while loading, zod would take 50 ms here. */
+  vocab: z.custom<Record<string, number[]>>((v) => typeof v === "object" && v !== null && !Array.isArray(v)),
+  calibration: z.object({
+    steps: z.record(z.string(), z.number().min(0).max(1)),
+    model: z.array(BucketSchema),
+  }),
+  trainedOn: z.object({ examples: z.number().int(), seed: z.number().int() }),
+});
+export type ModelFile = z.infer<typeof ModelFileSchema>;
+
+/**
+ * A loaded model, ready to score. Naive Bayes in sparse form: a word adds log((n + α) / α) only to
+ * the classes it was seen with, and every known word adds each class's base log(α / (N + αV)).
+ */
+export interface Model {
+  classes: Secondary[];
+  /** Index of each class's primary in PRIMARIES. */
+  primaryOfClass: Int32Array;
+  logPrior: Float64Array;
+  base: Float64Array;
+  /** token → its slice [offsets[i], offsets[i + 1]) of `classOf` / `delta`. */
+  tokenIndex: Map<string, number>;
+  offsets: Int32Array;
+  classOf: Int32Array;
+  delta: Float64Array;
+  steps: Record<string, number>;
+  buckets: { upTo: number; confidence: number }[];
+  /** Prior plus the meta features' evidence, per meta combination (direction, bank category, amount size). */
+  metaCache: Map<string, { scores: Float64Array; known: number }>;
+}
+
+export interface Prediction {
+  primary: Primary;
+  secondary: Secondary;
+  /** The model's own probability for the primary (not calibrated). */
+  score: number;
+}
+
+/**
+ * Builds a model from the parsed JSON file.
+ *
+ * @example const model = loadModel(JSON.parse(readFileSync("model.json", "utf8")));
+ */
+export function loadModel(raw: unknown): Model {
+  const parsed = ModelFileSchema.safeParse(raw);
+  if (!parsed.success) throw new ModelFormatError(`model file is not expenzez-nb/1: ${parsed.error.message}`);
+  const file = parsed.data;
+  const c = file.classes.length;
+  if (file.docs.length !== c || file.totals.length !== c) throw new ModelFormatError("model docs/totals do not match its classes");
+  const tokens = Object.keys(file.vocab);
+  const v = tokens.length;
+  const totalDocs = file.docs.reduce((a, b) => a + b, 0);
+  const logPrior = new Float64Array(c);
+  const base = new Float64Array(c);
+  for (let i = 0; i < c; i++) {
+    logPrior[i] = Math.log((file.docs[i]! + 1) / (totalDocs + c));
+    base[i] = Math.log(file.alpha / (file.totals[i]! + file.alpha * v));
+  }
+  let pairs = 0;
+  for (const t of tokens) {
+    const entry = file.vocab[t];
+    if (!Array.isArray(entry) || entry.length % 2 !== 0) throw new ModelFormatError(`model vocabulary entry ${t} is not [class, count, …]`);
+    pairs += entry.length / 2;
+  }
+  const tokenIndex = new Map<string, number>();
+  const offsets = new Int32Array(v + 1);
+  const classOf = new Int32Array(pairs);
+  const delta = new Float64Array(pairs);
+  let at = 0;
+  tokens.forEach((t, i) => {
+    tokenIndex.set(t, i);
+    offsets[i] = at;
+    const entry = file.vocab[t]!;
+    for (let j = 0; j < entry.length; j += 2) {
+      const k = entry[j];
+      const count = entry[j + 1];
+      if (!Number.isInteger(k) || k! < 0 || k! >= c || !Number.isInteger(count) || count! < 0) {
+        throw new ModelFormatError(`model vocabulary entry ${t} has a bad class or count`);
+      }
+      classOf[at] = k!;
+      delta[at] = Math.log((count! + file.alpha) / file.alpha);
+      at++;
+    }
+  });
+  offsets[v] = at;
+  const primaryOfClass = Int32Array.from(file.classes, (s) => PRIMARIES.indexOf(primaryOf(s)));
+  return {
+    classes: file.classes,
+    primaryOfClass,
+    logPrior,
+    base,
+    tokenIndex,
+    offsets,
+    classOf,
+    delta,
+    steps: file.calibration.steps,
+    buckets: file.calibration.model,
+    metaCache: new Map(),
+  };
+}
+
+let shipped: Model | undefined;
+
+/** The model shipped in `data/model.json`, loaded once on first use. */
+export function shippedModel(): Model {
+  shipped ??= loadModel(JSON.parse(readFileSync(new URL("../data/model.json", import.meta.url), "utf8")));
+  return shipped;
+}
+
+/**
+ * The most likely category for the features, or undefined when no feature word is known (the
+ * direction and amount alone say nothing worth a guess).
+ */
+const primaryScratch = new Float64Array(PRIMARIES.length);
+const scratchByModel = new WeakMap<Model, Float64Array>();
+/** Odd bank categories could make endless combinations: past this, compute without caching. */
+const META_CACHE_LIMIT = 2000;
+
+function isMeta(feature: string): boolean {
+  const c0 = feature.charCodeAt(0);
+  return c0 === 126 || c0 === 35 || c0 === 36; // ~ # $
+}
+
+function addEvidence(model: Model, scores: Float64Array, i: number): void {
+  for (let j = model.offsets[i]!, end = model.offsets[i + 1]!; j < end; j++) scores[model.classOf[j]!]! += model.delta[j]!;
+}
+
+/** The prior plus the meta features' evidence: they touch every class, so it is worth computing once. */
+function metaScores(model: Model, meta: readonly string[]): { scores: Float64Array; known: number } {
+  const key = meta.join(" ");
+  const cached = model.metaCache.get(key);
+  if (cached) return cached;
+  const scores = model.logPrior.slice();
+  let known = 0;
+  for (const f of meta) {
+    const i = model.tokenIndex.get(f);
+    if (i === undefined) continue;
+    known++;
+    addEvidence(model, scores, i);
+  }
+  const entry = { scores, known };
+  if (model.metaCache.size < META_CACHE_LIMIT) model.metaCache.set(key, entry);
+  return entry;
+}
+
+/**
+ * The most likely category for the features, or undefined when no feature word is known (the
+ * direction and amount alone say nothing worth a guess).
+ */
+export function predict(model: Model, features: readonly string[]): Prediction | undefined {
+  let scores = scratchByModel.get(model);
+  if (!scores) {
+    // Reused across calls: allocating typed arrays per call costs more than the maths.
+    scores = new Float64Array(model.classes.length);
+    scratchByModel.set(model, scores);
+  }
+  const meta: string[] = [];
+  for (const f of features) if (isMeta(f)) meta.push(f);
+  const start = metaScores(model, meta);
+  scores.set(start.scores);
+  let known = start.known;
+  let words = 0;
+  for (const f of features) {
+    if (isMeta(f)) continue;
+    const i = model.tokenIndex.get(f);
+    if (i === undefined) continue;
+    known++;
+    words++;
+    addEvidence(model, scores, i);
+  }
+  if (words === 0) return undefined;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < scores.length; i++) {
+    scores[i]! += known * model.base[i]!;
+    if (scores[i]! > max) max = scores[i]!;
+  }
+  const byPrimary = primaryScratch.fill(0);
+  let sum = 0;
+  for (let i = 0; i < scores.length; i++) {
+    // Classes e^20 behind add nothing measurable; skipping exp also avoids slow subnormals.
+    const d = scores[i]! - max;
+    if (d < -20) continue;
+    const p = Math.exp(d);
+    sum += p;
+    byPrimary[model.primaryOfClass[i]!]! += p;
+  }
+  let bestPrimary = 0;
+  for (let i = 1; i < byPrimary.length; i++) if (byPrimary[i]! > byPrimary[bestPrimary]!) bestPrimary = i;
+  let bestClass = -1;
+  for (let i = 0; i < scores.length; i++) {
+    if (model.primaryOfClass[i] === bestPrimary && (bestClass < 0 || scores[i]! > scores[bestClass]!)) bestClass = i;
+  }
+  return { primary: PRIMARIES[bestPrimary]!, secondary: model.classes[bestClass]!, score: byPrimary[bestPrimary]! / sum };
+}
+
+/** Calibrated confidence for a model score: the precision measured in its bucket on held-out data. */
+export function modelConfidence(model: Model, score: number): number {
+  for (const b of model.buckets) if (score <= b.upTo) return b.confidence;
+  return model.buckets.at(-1)?.confidence ?? 0.5;
+}

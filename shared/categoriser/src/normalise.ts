@@ -1,0 +1,120 @@
+import { findMerchant, type MerchantEntry } from "./merchants";
+import { isNumericNoise, tokenise } from "./tokens";
+
+/** Bank prefixes that say how a payment was made, never who was paid (leading only). */
+const BANK_PREFIX = new Set(
+  "CARD PAYMENT PAYMENTS PURCHASE PURCHASES CONTACTLESS DEBIT CREDIT POS VIS VISA MASTERCARD DD SO STO FPO FPI FP BGC TFR DEB CPT LNK CNC BCC CHG DIRECT STANDING ORDER FASTER BANK GIRO TO FROM INTL INT NON STERLING TRANSACTION TXN APPLE PAY GOOGLE RECEIVED SENT MOBILE ONLINE OB BILL".split(
+    " ",
+  ),
+);
+/** Prefix words that are also merchant words: a prefix only when another prefix word follows (`APPLE PAY`). */
+const PREFIX_NEEDS_FOLLOWER = new Set(["APPLE", "GOOGLE", "MOBILE", "ONLINE", "BANK", "CREDIT", "BILL"]);
+/** Payment processors and wallets whose name precedes the real merchant (`SQ *JOES CAFE`). */
+const PROCESSOR_PREFIX = new Set(
+  "PAYPAL PP SQ SUMUP SMP IZ IZETTLE ZETTLE ZTL CRV CURVE SP TST WWW STRIPE CKO PAYPOINT".split(" "),
+);
+/** Where the merchant part ends: reference, exchange-rate and date trailers. */
+const STOP = new Set(["REF", "REFERENCE", "RATE", "FX", "VIA", "CD", "XXXX", "EXCH", "FEE", "COMMISSION"]);
+const COUNTRY = new Set(["GB", "GBR", "UK", "IE", "IRL", "FR", "FRA", "DE", "DEU", "ES", "ESP", "NL", "NLD", "LU", "LUX", "US", "USA", "COM", "CO", "NET", "ORG", "EUR", "GBP", "USD"]);
+const MONTHS = new Set(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "SEPT", "OCT", "NOV", "DEC"]);
+const LEGAL = new Set(["LTD", "LIMITED", "PLC", "LLP", "INC", "GMBH", "SARL", "SA", "BV", "SRL"]);
+/** Towns that card terminals append after the merchant; dropped only after the first token. */
+const TOWNS = new Set(
+  "LONDON MANCHESTER BIRMINGHAM LEEDS LIVERPOOL GLASGOW EDINBURGH BRISTOL CARDIFF BELFAST SHEFFIELD NOTTINGHAM LEICESTER NEWCASTLE BRIGHTON SOUTHAMPTON PORTSMOUTH PLYMOUTH READING OXFORD CAMBRIDGE YORK BATH EXETER NORWICH IPSWICH COVENTRY DERBY STOKE WOLVERHAMPTON SWANSEA ABERDEEN DUNDEE INVERNESS CHESTER LANCASTER PRESTON BOLTON WIGAN BLACKPOOL HULL BRADFORD HUDDERSFIELD HALIFAX WAKEFIELD DONCASTER ROTHERHAM BARNSLEY SUNDERLAND DURHAM MIDDLESBROUGH CARLISLE LINCOLN PETERBOROUGH LUTON WATFORD SLOUGH CROYDON ROMFORD ILFORD KINGSTON RICHMOND HARROW BROMLEY ENFIELD STRATFORD CAMDEN ISLINGTON HACKNEY BRIXTON WIMBLEDON GUILDFORD WOKING CRAWLEY HORSHAM MAIDSTONE CANTERBURY DOVER ASHFORD CHELMSFORD COLCHESTER BASILDON SOUTHEND SWINDON GLOUCESTER CHELTENHAM WORCESTER HEREFORD SHREWSBURY TELFORD NORTHAMPTON BEDFORD MILTON KEYNES AYLESBURY HIGH WYCOMBE BASINGSTOKE WINCHESTER BOURNEMOUTH POOLE SALISBURY TRURO TORQUAY TAUNTON YEOVIL STIRLING PERTH PAISLEY NEWPORT WREXHAM BANGOR DERRY DUBLIN CORK PARIS BERLIN MADRID BARCELONA AMSTERDAM ROME LISBON MUNICH DUESSELDORF LUXEMBOURG CITY TOWN CENTRE CTR ST STREET RD ROAD HIGH".split(
+    " ",
+  ),
+);
+
+/** A description split into what the categoriser uses. */
+export interface ParsedDescription {
+  /** Every token of the description (merchant name and bank noise), for the model. */
+  tokens: string[];
+  /** The merchant part: prefixes, processors and trailers removed. */
+  merchantTokens: string[];
+  /** The dictionary entry when a known merchant was found. */
+  entry: MerchantEntry | undefined;
+  /** Display name: the dictionary's, else the cleaned description in title case. */
+  name: string;
+}
+
+/**
+ * Splits a description into model tokens, merchant tokens, a dictionary match and a display name.
+ * The bank's transaction category, when known, settles `BP` (bill payment or the fuel brand).
+ */
+export function parseDescription(description: unknown, merchantName?: unknown, bankCategory?: unknown): ParsedDescription {
+  const tokens = tokenise(description);
+  const merchantTokens = merchantPart(tokens, bankCategory);
+  let entry = findMerchant(merchantTokens);
+  let nameTokens = merchantTokens;
+  // TrueLayer's merchant_name, when present, is already clean: trust it for the name and lookup.
+  const given = tokenise(merchantName);
+  if (given.length > 0) {
+    const givenPart = merchantPart(given);
+    entry = findMerchant(givenPart) ?? entry;
+    nameTokens = givenPart.length > 0 ? givenPart : nameTokens;
+  }
+  const name = entry ? entry.name : displayName(nameTokens);
+  return { tokens, merchantTokens, entry, name };
+}
+
+/**
+ * The merchant's display name for a description, with card-terminal noise, processor
+ * prefixes and bank codes removed and known aliases mapped to one name.
+ *
+ * @example normaliseMerchant("CARD PAYMENT TO AMZNMKTPLACE*2K4L55 ON 12 MAR") // "Amazon"
+ * @example normaliseMerchant("SQ *JOES CAFE 0412 BRIGHTON GB") // "Joes Cafe"
+ */
+export function normaliseMerchant(description: unknown, merchantName?: unknown): string {
+  return parseDescription(description, merchantName).name;
+}
+
+/**
+ * A stable key for grouping one merchant's transactions (rules, learning, recurring detection).
+ *
+ * @example merchantKey("Joe's Café") // "joes cafe"
+ */
+export function merchantKey(name: unknown): string {
+  return tokenise(name).join(" ").toLowerCase();
+}
+
+function isDateStart(token: string | undefined): boolean {
+  return token !== undefined && (isNumericNoise(token) || MONTHS.has(token) || /^\d/.test(token));
+}
+
+/** Barclays prints bill payments as `BP <payee>`; BP the fuel brand is a card purchase or says so. */
+const BP_BRAND_NEXT = new Set(["CONNECT", "EXPRESS", "PETROL", "OIL", "SERVICE", "STATION", "GARAGE"]);
+
+function isPrefix(tokens: string[], i: number, bankCategory: unknown): boolean {
+  const t = tokens[i]!;
+  if (t === "BP") return bankCategory !== "PURCHASE" && !BP_BRAND_NEXT.has(tokens[i + 1]!);
+  if (!(BANK_PREFIX.has(t) || PROCESSOR_PREFIX.has(t) || isNumericNoise(t))) return false;
+  return !PREFIX_NEEDS_FOLLOWER.has(t) || BANK_PREFIX.has(tokens[i + 1]!);
+}
+
+function merchantPart(tokens: string[], bankCategory?: unknown): string[] {
+  let i = 0;
+  // Leading bank codes and processor prefixes, in any order (`CARD PAYMENT TO PAYPAL *NETFLIX`).
+  while (i < tokens.length - 1 && isPrefix(tokens, i, bankCategory)) i++;
+  const out: string[] = [];
+  for (; i < tokens.length && out.length < 6; i++) {
+    const t = tokens[i]!;
+    if (STOP.has(t)) break;
+    // "ON 12 MAR", "ON 12-03-2024": a date trailer (but E ON, ON THE BEACH are names).
+    if (t === "ON" && out.length > 0 && isDateStart(tokens[i + 1])) break;
+    if (isNumericNoise(t)) continue;
+    if (out.length > 0 && (COUNTRY.has(t) || LEGAL.has(t) || TOWNS.has(t) || MONTHS.has(t))) continue;
+    out.push(t);
+  }
+  return out;
+}
+
+/** Short words that read as words, not initials, in a display name. */
+const SMALL_WORDS = new Set(["BY", "OF", "AT", "TO", "IN", "ON", "MY", "UP", "GO", "DO", "NO", "SO"]);
+
+function displayName(tokens: string[]): string {
+  if (tokens.length === 0) return "Unknown";
+  return tokens
+    .slice(0, 4)
+    .map((t) => (t.length <= 2 && !SMALL_WORDS.has(t) ? t : t.charAt(0) + t.slice(1).toLowerCase()))
+    .join(" ");
+}

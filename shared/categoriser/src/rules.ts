@@ -1,0 +1,115 @@
+import { z } from "zod";
+import { amountMinorOf, directionOf } from "./direction";
+import { merchantKey } from "./normalise";
+import { PRIMARIES, SECONDARIES, type Primary, type Secondary, primaryOf } from "./taxonomy";
+import type { TransactionInput } from "./types";
+
+const minor = z.number().int().describe("integer minor units (pence) of the absolute amount");
+
+/**
+ * A user's own categorisation rule (DynamoDB item `USER#<userId>` / `RULE#<ruleId>`). Every
+ * condition given must hold; an absent condition matches anything. Amounts compare the absolute
+ * value in minor units, so one rule covers card debits (positive) and account debits (negative).
+ */
+export const CategoryRuleSchema = z
+  .object({
+    ruleId: z.string().min(1).max(256),
+    userId: z.string().min(1).max(256),
+    match: z.object({
+      /** Normalised merchant name, compared case- and punctuation-insensitively. */
+      merchant: z.string().min(1).max(256).optional(),
+      /** Text the description must contain, case-insensitive. */
+      contains: z.string().min(1).max(256).optional(),
+      amountMinor: z
+        .object({ min: minor.nonnegative().optional(), max: minor.nonnegative().optional() })
+        .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, "min must not exceed max")
+        .optional(),
+      accountId: z.string().min(1).max(256).optional(),
+      direction: z.enum(["DEBIT", "CREDIT"]).optional(),
+    }),
+    category: z
+      .object({ primary: z.enum(PRIMARIES as [Primary, ...Primary[]]), secondary: z.enum(SECONDARIES as [Secondary, ...Secondary[]]) })
+      .refine((c) => primaryOf(c.secondary) === c.primary, "secondary must belong to primary"),
+    /** `explicit`: "always categorise this merchant as…"; `learned`: from repeated edits. */
+    source: z.enum(["explicit", "learned"]),
+    createdAt: z.iso.datetime({ offset: true }),
+    updatedAt: z.iso.datetime({ offset: true }),
+    version: z.number().int().positive(),
+  })
+  .refine(
+    (r) => r.match.merchant || r.match.contains || r.match.amountMinor || r.match.accountId,
+    "a rule needs at least one of merchant, contains, amountMinor, accountId",
+  );
+
+export type CategoryRule = z.infer<typeof CategoryRuleSchema>;
+
+/** A rule prepared for fast matching: lower-cased texts, a specificity for ordering. */
+export interface CompiledRule {
+  rule: CategoryRule;
+  merchant: string | undefined;
+  contains: string | undefined;
+  specificity: number;
+}
+
+/** What a rule is matched against, computed once per transaction. */
+export interface RuleSubject {
+  merchantKey: string;
+  description: string;
+  absMinor: number | undefined;
+  accountId: string | undefined;
+  direction: "DEBIT" | "CREDIT";
+}
+
+/**
+ * Orders rules so the most specific (most conditions) wins, then the most recently updated,
+ * then explicit over learned.
+ */
+export function compileRules(rules: readonly CategoryRule[]): CompiledRule[] {
+  return rules
+    .map((rule) => {
+      const m = rule.match;
+      const specificity = [m.merchant, m.contains, m.amountMinor, m.accountId, m.direction].filter((c) => c !== undefined).length;
+      return {
+        rule,
+        merchant: m.merchant === undefined ? undefined : merchantKey(m.merchant),
+        contains: m.contains?.toLowerCase(),
+        specificity,
+      };
+    })
+    .sort(
+      (a, b) =>
+        b.specificity - a.specificity ||
+        b.rule.updatedAt.localeCompare(a.rule.updatedAt) ||
+        (a.rule.source === "explicit" ? -1 : 0) - (b.rule.source === "explicit" ? -1 : 0),
+    );
+}
+
+/** The first compiled rule whose every condition holds for the subject. */
+export function matchRule(rules: readonly CompiledRule[], s: RuleSubject): CompiledRule | undefined {
+  for (const r of rules) {
+    const m = r.rule.match;
+    if (r.merchant !== undefined && r.merchant !== s.merchantKey) continue;
+    if (r.contains !== undefined && !s.description.includes(r.contains)) continue;
+    if (m.accountId !== undefined && m.accountId !== s.accountId) continue;
+    if (m.direction !== undefined && m.direction !== s.direction) continue;
+    if (m.amountMinor !== undefined) {
+      if (s.absMinor === undefined) continue;
+      if (m.amountMinor.min !== undefined && s.absMinor < m.amountMinor.min) continue;
+      if (m.amountMinor.max !== undefined && s.absMinor > m.amountMinor.max) continue;
+    }
+    return r;
+  }
+  return undefined;
+}
+
+/** The rule subject of a transaction whose merchant name is already known. */
+export function ruleSubject(tx: TransactionInput, merchantName: string): RuleSubject {
+  const amountMinor = amountMinorOf(tx);
+  return {
+    merchantKey: merchantKey(merchantName),
+    description: typeof tx.description === "string" ? tx.description.toLowerCase() : "",
+    absMinor: amountMinor === undefined ? undefined : Math.abs(amountMinor),
+    accountId: typeof tx.accountId === "string" ? tx.accountId : undefined,
+    direction: directionOf(tx, amountMinor),
+  };
+}

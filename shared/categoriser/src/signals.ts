@@ -1,0 +1,25 @@
+import type { Direction } from "./direction";
+import type { Secondary } from "./taxonomy";
+
+/**
+ * The bank's own `transaction_category` where it alone decides the category: cash machines,
+ * fees, interest (income when it is paid to the user, a charge when it is taken).
+ *
+ * @example bankSignal("INTEREST", "CREDIT") // "income/interest"
+ */
+export function bankSignal(category: unknown, direction: Direction): Secondary | undefined {
+  switch (category) {
+    case "ATM":
+      return "cash/atm";
+    case "CASHBACK":
+      return "cash/cashback";
+    case "FEE_CHARGE":
+      return "fees_and_charges/bank_fees";
+    case "INTEREST":
+      return direction === "CREDIT" ? "income/interest" : "fees_and_charges/interest_charges";
+    case "DIVIDEND":
+      return "income/other_income";
+    default:
+      return undefined;
+  }
+}

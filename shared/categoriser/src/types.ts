@@ -1,0 +1,40 @@
+import type { Primary, Secondary } from "./taxonomy";
+
+/**
+ * A TrueLayer-shaped transaction as the categoriser reads it. Every field is optional and
+ * loosely typed on purpose: the categoriser never throws on odd input, it falls back to `other`.
+ */
+export interface TransactionInput {
+  transactionId?: string;
+  accountId?: string;
+  timestamp?: string;
+  description?: string | null;
+  amount?: number | string | null;
+  currency?: string | null;
+  transaction_type?: string | null;
+  transaction_category?: string | null;
+  transaction_classification?: readonly string[] | null;
+  merchant_name?: string | null;
+  meta?: Record<string, unknown> | null;
+  /** Set when the user re-categorised it: the categoriser keeps `category` as it is. */
+  userModified?: boolean;
+  /** The stored category, read only when `userModified` is true. */
+  category?: { primary?: string; secondary?: string } | null;
+}
+
+/** Which pipeline step decided; recorded as `category.reason`. */
+export type Reason =
+  | "user_modified"
+  | "user_rule"
+  | "bank_signal"
+  | "own_transfer"
+  | "merchant"
+  | "classification"
+  | "mcc"
+  | "model"
+  | "fallback";
+
+export interface Categorisation {
+  category: { primary: Primary; secondary: Secondary; confidence: number; reason: Reason; ruleId?: string };
+  merchant: { name: string };
+}
