@@ -29,7 +29,7 @@ function readConfig(path: string | undefined) {
   }
 }
 
-const sandbox = await startSandbox({ port: Number(values.port), host: values.host, seed: values.seed, config: readConfig(values.config) });
+const sandbox = await startSandbox({ port: Number(values.port), host: values.host, seed: values.seed, config: readConfig(values.config), logger: log });
 log.info({ url: sandbox.url, authUrl: sandbox.authUrl, dataUrl: sandbox.dataUrl, seed: values.seed }, "TrueLayer simulator listening");
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

@@ -3,5 +3,5 @@ export { createSandboxAdmin, type SandboxAdmin, type SandboxUserInfo } from "./a
 export type { AddTransaction, RequestRecord } from "./admin-api";
 export { scenarioSchema, errorRuleSchema, timeoutRuleSchema, ERROR_STATUS, type Scenario, type ScenarioInput, type ErrorRule } from "./scenarios";
 export { sandboxConfigSchema, type SandboxConfig, type SandboxConfigInput, type NewUser, type TokenPair } from "./state";
-export type { WebhookDelivery } from "./webhooks";
+export { createWebhookSigner, type WebhookDelivery, type WebhookSigner } from "./webhooks";
 export { SandboxError, UnknownUserError, InvalidSandboxInputError, AdminCallError } from "./errors";

@@ -1,5 +1,6 @@
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Logger } from "@expenzez/logger";
 import { type RequestRecord, handleAdmin } from "./admin-api";
 import { type SandboxAdmin, createSandboxAdmin } from "./admin-client";
 import { handleToken } from "./auth-api";
@@ -17,6 +18,8 @@ export interface SandboxOptions {
   config?: SandboxConfigInput;
   /** The simulator's base clock (admin calls move it on from here). Default: real time. */
   now?: Date | (() => number);
+  /** Logs one debug line per auth/data request (never a token). */
+  logger?: Logger;
 }
 
 export interface RunningSandbox {
@@ -92,6 +95,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       });
       // A ring: memory stays flat however long the simulator runs.
       if (requests.length > 2000) requests.shift();
+      const { method, path: seenPath, status, user_id, correlation_id } = requests[requests.length - 1]!;
+      options.logger?.debug({ method, path: seenPath, status, userId: user_id, correlationId: correlation_id }, "request");
     });
   }
 

@@ -1,3 +1,4 @@
+import { createLogger } from "@expenzez/logger";
 import { describe, expect, it } from "vitest";
 import { type TlTransaction, getData, postToken, results, sandboxForFile } from "./helpers";
 
@@ -219,6 +220,15 @@ describe("admin and configuration", () => {
     await fetch(`${sandbox.dataUrl}/me`, { headers: { Authorization: `Bearer ${user.tokens.access_token}`, "X-Client-Correlation-Id": "corr-1", "X-PSU-IP": "203.0.113.7" } });
     const seen = (await admin.requests()).find((r) => r.correlation_id === "corr-1");
     expect(seen).toMatchObject({ path: "/data/v1/me", status: 200, psu_ip: "203.0.113.7", user_id: user.user_id });
+  });
+
+  it("logs one line per request, without the token", async () => {
+    const lines: string[] = [];
+    const logged = await sandboxForFile({ logger: createLogger("sandbox-test", { level: "debug", destination: { write: (l) => lines.push(l) } }) });
+    const user = await logged.admin.createUser({});
+    await fetch(`${logged.dataUrl}/accounts`, { headers: { Authorization: `Bearer ${user.tokens.access_token}`, "X-Client-Correlation-Id": "corr-log" } });
+    expect(lines.map((l) => JSON.parse(l))).toContainEqual(expect.objectContaining({ path: "/data/v1/accounts", status: 200, correlationId: "corr-log" }));
+    expect(lines.join("")).not.toContain(user.tokens.access_token);
   });
 
   it("rejects bad admin input with a 400 naming the problem", async () => {
