@@ -21,7 +21,12 @@ export function trueLayerSpecDir(): string {
 }
 
 export function loadSpec(api: ApiName): JsonObject {
-  return JSON.parse(readFileSync(join(trueLayerSpecDir(), FILES[api]), "utf8")) as JsonObject;
+  const file = join(trueLayerSpecDir(), FILES[api]);
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as JsonObject;
+  } catch (err) {
+    throw new Error(`TrueLayer's OpenAPI file is not readable at ${file}: the contract tests need ../shared/data/truelayer beside the repository`, { cause: err });
+  }
 }
 
 export interface SpecExample {

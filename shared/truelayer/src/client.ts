@@ -95,6 +95,8 @@ export interface DateRange {
 }
 
 export interface TrueLayerClient {
+  /** Exchanges the code from TrueLayer's auth dialog for the first token pair of a connection. */
+  exchangeCode(code: string, redirectUri: string, context?: { connectionId?: string; correlationId?: string }): Promise<TokenSet>;
   refreshToken(refreshToken: string, context?: { connectionId?: string; correlationId?: string }): Promise<TokenSet>;
   getMe(ctx: CallContext): Promise<Me>;
   getInfo(ctx: CallContext): Promise<Info>;
@@ -257,6 +259,35 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
     return parse(schema, res, req);
   }
 
+  /** `POST /connect/token`, form-encoded as TrueLayer's samples send it. */
+  async function token(grant: Record<string, string>, context: { connectionId?: string; correlationId?: string }): Promise<TokenSet> {
+    const correlationId = context.correlationId ?? randomUUID();
+    const req: Request = {
+      method: "POST",
+      baseUrl: authBase,
+      path: "/connect/token",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json", "X-Client-Correlation-Id": correlationId },
+      data: new URLSearchParams({ ...grant, client_id: options.clientId, client_secret: options.clientSecret }).toString(),
+      connectionId: context.connectionId,
+      correlationId,
+      providerId: "truelayer-auth",
+    };
+    const issuedAt = now();
+    const body = parse(tokenResponseSchema, await withRetries(req), req);
+    log.info({ connectionId: context.connectionId, correlationId, grant: grant.grant_type, expiresIn: body.expires_in, rotated: Boolean(body.refresh_token) }, "truelayer token issued");
+    const sent = grant.refresh_token ?? "";
+    return {
+      accessToken: body.access_token,
+      // Rotation is not documented: keep the one we sent when none comes back.
+      refreshToken: body.refresh_token ?? sent,
+      refreshTokenRotated: body.refresh_token !== undefined && body.refresh_token !== sent,
+      expiresAt: new Date(issuedAt.getTime() + body.expires_in * 1000),
+      expiresIn: body.expires_in,
+      scope: body.scope,
+      tokenType: body.token_type,
+    };
+  }
+
   const list = <S extends z.ZodType>(item: S) => resultsOf(item);
   const one = async <S extends z.ZodType>(ctx: CallContext, path: string, item: S): Promise<z.output<S>> => {
     const { results } = (await data(ctx, path, list(item))) as { results: z.output<S>[] };
@@ -268,37 +299,12 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
   const enc = encodeURIComponent;
 
   return {
-    async refreshToken(refreshToken, context = {}) {
-      const correlationId = context.correlationId ?? randomUUID();
-      const req: Request = {
-        method: "POST",
-        baseUrl: authBase,
-        path: "/connect/token",
-        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json", "X-Client-Correlation-Id": correlationId },
-        data: new URLSearchParams({
-          grant_type: "refresh_token",
-          client_id: options.clientId,
-          client_secret: options.clientSecret,
-          refresh_token: refreshToken,
-        }).toString(),
-        connectionId: context.connectionId,
-        correlationId,
-        providerId: "truelayer-auth",
-      };
-      const issuedAt = now();
-      const res = await withRetries(req);
-      const body = parse(tokenResponseSchema, res, req);
-      log.info({ connectionId: context.connectionId, correlationId, expiresIn: body.expires_in, rotated: Boolean(body.refresh_token) }, "truelayer token refreshed");
-      return {
-        accessToken: body.access_token,
-        refreshToken: body.refresh_token ?? refreshToken,
-        refreshTokenRotated: body.refresh_token !== undefined && body.refresh_token !== refreshToken,
-        expiresAt: new Date(issuedAt.getTime() + body.expires_in * 1000),
-        expiresIn: body.expires_in,
-        scope: body.scope,
-        tokenType: body.token_type,
-      };
+    async exchangeCode(code, redirectUri, context = {}) {
+      const tokens = await token({ grant_type: "authorization_code", code, redirect_uri: redirectUri }, context);
+      if (!tokens.refreshToken) throw new UnexpectedResponseError("TrueLayer issued no refresh token: was offline_access requested?", { path: "/connect/token" });
+      return tokens;
     },
+    refreshToken: (refreshToken, context = {}) => token({ grant_type: "refresh_token", refresh_token: refreshToken }, context),
     getMe: (ctx) => one(ctx, "/me", meSchema),
     getInfo: (ctx) => one(ctx, "/info", infoSchema),
     getAccounts: (ctx) => many(ctx, "/accounts", accountSchema),

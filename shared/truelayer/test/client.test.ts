@@ -151,6 +151,14 @@ describe("tokens", () => {
     expect(tokens.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 3_590_000);
   });
 
+  it("exchanges an authorization code for the first token pair", async () => {
+    const tokens = await client().exchangeCode("doe", "http://localhost/callback");
+    secrets.push(tokens.accessToken, tokens.refreshToken);
+    expect(tokens.refreshToken.length).toBeGreaterThan(20);
+    expect(tokens.scope).toContain("transactions");
+    expect((await client().getMe({ accessToken: tokens.accessToken, connectionId: "doe", psuIp: "203.0.113.5" })).consent_status).toBe("Authorised");
+  });
+
   it("keeps the old refresh token when none comes back", async () => {
     const { created } = await user({ rotate_refresh_token: false });
     const tokens = await client().refreshToken(created.tokens.refresh_token!);
