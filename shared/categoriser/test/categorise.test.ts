@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { type CategoryRule, PRIMARIES, type TransactionInput, categorise, categoriseBatch, createCategoriser } from "../src/index";
+import { purchase } from "./helpers";
+
+const rule = (over: Partial<CategoryRule> & { match: CategoryRule["match"] }): CategoryRule => ({
+  ruleId: "r1",
+  userId: "u1",
+  category: { primary: "entertainment", secondary: "entertainment/hobbies" },
+  source: "explicit",
+  createdAt: "2026-01-01T00:00:00Z",
+  updatedAt: "2026-01-01T00:00:00Z",
+  version: 1,
+  ...over,
+});
+
+describe("categorise: pipeline order, first match wins", () => {
+  it("applies the user's rule before anything else and names it", () => {
+    // Prepare
+    const rules = [rule({ match: { merchant: "Tesco" } })];
+    // Act
+    const result = categorise(purchase("TESCO STORES 3297"), { rules });
+    // Assess
+    expect(result.category).toEqual({ primary: "entertainment", secondary: "entertainment/hobbies", confidence: 0.99, reason: "user_rule", ruleId: "r1" });
+    expect(result.merchant.name).toBe("Tesco");
+  });
+
+  it("takes unambiguous bank signals: ATM, fees, interest by direction", () => {
+    expect(categorise({ ...purchase("LNK MAIN ST 12MAR"), transaction_category: "ATM" }).category.primary).toBe("cash");
+    expect(categorise({ ...purchase("TESCO"), transaction_category: "FEE_CHARGE" }).category).toMatchObject({ primary: "fees_and_charges", reason: "bank_signal" });
+    const paid = categorise({ description: "INTEREST", amount: 1.2, transaction_type: "CREDIT", transaction_category: "INTEREST" });
+    const charged = categorise({ description: "INTEREST", amount: -3.4, transaction_type: "DEBIT", transaction_category: "INTEREST" });
+    expect(paid.category.secondary).toBe("income/interest");
+    expect(charged.category.secondary).toBe("fees_and_charges/interest_charges");
+  });
+
+  it("uses the merchant dictionary, with credits from a shop as refunds", () => {
+    expect(categorise(purchase("CARD PAYMENT TO TESCO PFS 4431 ON 12 MAR")).category).toMatchObject({ secondary: "transport/fuel", reason: "merchant" });
+    const refund = categorise({ description: "ZARA UK REFUND", amount: 20, transaction_type: "CREDIT", transaction_category: "CREDIT" });
+    expect(refund.category.secondary).toBe("income/refunds");
+    const hmrc = categorise({ description: "HMRC", amount: 200, transaction_type: "CREDIT" });
+    expect(hmrc.category.secondary).toBe("income/refunds");
+  });
+
+  it("uses TrueLayer's classification, then the MCC, for unknown merchants", () => {
+    const classified = categorise(purchase("QWERTY 123", -5, { transaction_classification: ["Food & Dining", "Coffee shops"] }));
+    expect(classified.category).toMatchObject({ secondary: "food_and_drink/coffee_shops", reason: "classification" });
+    const mcc = categorise(purchase("QWERTY 123", -5, { meta: { mcc: "5541" } }));
+    expect(mcc.category).toMatchObject({ secondary: "transport/fuel", reason: "mcc" });
+  });
+
+  it("falls to the model for local businesses and to other when nothing is known", () => {
+    expect(categorise(purchase("SQ *PATELS BUTCHERS 0412 BRIGHTON GB")).category).toMatchObject({ primary: "groceries", reason: "model" });
+    expect(categorise(purchase("XQZV 99812")).category).toMatchObject({ primary: "other", secondary: "other/uncategorised", reason: "fallback" });
+  });
+
+  it("never overwrites a category the user set by hand", () => {
+    const tx = { ...purchase("TESCO STORES"), userModified: true, category: { primary: "gifts_and_donations", secondary: "gifts_and_donations/gifts" } };
+    expect(categorise(tx).category).toMatchObject({ secondary: "gifts_and_donations/gifts", reason: "user_modified", confidence: 1 });
+  });
+});
+
+describe("transfers between the user's own accounts", () => {
+  const leg = (accountId: string, amount: number, timestamp: string, description = "ONLINE TRANSFER"): TransactionInput => ({
+    accountId,
+    timestamp,
+    description,
+    amount,
+    currency: "GBP",
+    transaction_type: amount < 0 ? "DEBIT" : "CREDIT",
+    transaction_category: "TRANSFER",
+  });
+
+  it("pairs equal amounts in minor units, opposite directions, different accounts, within a day", () => {
+    const txs = [leg("a", -100.1, "2026-03-01T09:00:00Z"), leg("b", "100.10" as unknown as number, "2026-03-01T20:00:00Z"), leg("a", -5, "2026-03-01T09:00:00Z")];
+    const results = categoriseBatch(txs, { ownAccounts: ["a", "b"] });
+    expect(results.map((r) => r.category.reason)).toEqual(["own_transfer", "own_transfer", expect.not.stringMatching("own_transfer")]);
+    expect(results[0]!.category.secondary).toBe("transfers/own_accounts");
+  });
+
+  it("does not pair across more than a day, on the same account, for other users' accounts or different amounts", () => {
+    const own = { ownAccounts: ["a", "b"] };
+    const late = categoriseBatch([leg("a", -50, "2026-03-01T09:00:00Z"), leg("b", 50, "2026-03-02T09:00:01Z")], own);
+    const sameAccount = categoriseBatch([leg("a", -50, "2026-03-01T09:00:00Z"), leg("a", 50, "2026-03-01T10:00:00Z")], own);
+    const notOwn = categoriseBatch([leg("a", -50, "2026-03-01T09:00:00Z"), leg("z", 50, "2026-03-01T10:00:00Z")], own);
+    const penny = categoriseBatch([leg("a", -50, "2026-03-01T09:00:00Z"), leg("b", 50.01, "2026-03-01T10:00:00Z")], own);
+    for (const results of [late, sameAccount, notOwn, penny]) {
+      expect(results.some((r) => r.category.reason === "own_transfer")).toBe(false);
+    }
+  });
+
+  it("pairs each leg once", () => {
+    const results = categoriseBatch(
+      [leg("a", -20, "2026-03-01T09:00:00Z"), leg("b", 20, "2026-03-01T09:05:00Z"), leg("b", 20, "2026-03-01T09:10:00Z")],
+      { ownAccounts: ["a", "b"] },
+    );
+    expect(results.filter((r) => r.category.reason === "own_transfer")).toHaveLength(2);
+  });
+});
+
+describe("bad input never throws", () => {
+  const odd: unknown[] = [
+    null,
+    undefined,
+    "TESCO",
+    42,
+    [],
+    {},
+    { description: "" },
+    { description: "   " },
+    { description: null, amount: null },
+    { description: "čćžšđ 咖啡 🍕", amount: -0 },
+    { description: "X".repeat(2_000_000), amount: "12.5" },
+    { description: "TESCO", amount: "not money", currency: "???" },
+    { description: "TESCO", amount: Number.NaN, transaction_type: 7 },
+    { description: "TESCO", amount: Number.POSITIVE_INFINITY, transaction_classification: "Shopping" },
+    { description: "TESCO", meta: "x", accountId: 5, timestamp: "yesterday" },
+    { description: ["TESCO"], merchant_name: { name: "x" } },
+  ];
+
+  it.each(odd.map((tx, i) => [i, tx]))("case %i gets a category", (_i, tx) => {
+    const result = categorise(tx as TransactionInput);
+    expect(PRIMARIES).toContain(result.category.primary);
+    expect(result.category.confidence).toBeGreaterThanOrEqual(0);
+    expect(result.category.confidence).toBeLessThanOrEqual(1);
+    expect(typeof result.merchant.name).toBe("string");
+  });
+
+  it("gives other with low confidence when there is nothing to go on", () => {
+    for (const tx of [{}, { description: "" }, { description: "   ", amount: -0 }]) {
+      const { category } = categorise(tx);
+      expect(category.primary).toBe("other");
+      expect(category.confidence).toBeLessThan(0.2);
+    }
+  });
+
+  it("handles a whole batch of odd rows with own accounts set", () => {
+    const results = createCategoriser({ ownAccounts: ["a", "b"] }).categoriseBatch(odd as TransactionInput[]);
+    expect(results).toHaveLength(odd.length);
+  });
+});

@@ -1,0 +1,67 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { PassThrough, Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../src/cli";
+
+const LINES = [
+  JSON.stringify({ description: "CARD PAYMENT TO TESCO STORES 3297 ON 12 MAR", amount: -12.5, currency: "GBP", transaction_type: "DEBIT", transaction_category: "PURCHASE" }),
+  "{not json",
+  JSON.stringify({ description: 42 }),
+  "",
+  JSON.stringify({ description: "", amount: -0, extra: "kept" }),
+  JSON.stringify([1, 2]),
+];
+
+function collect(stream: PassThrough): () => string {
+  let text = "";
+  stream.on("data", (chunk) => {
+    text += chunk;
+  });
+  return () => text;
+}
+
+describe("runCli", () => {
+  it("adds category and merchant to each line, reports malformed ones by line number and carries on", async () => {
+    // Prepare
+    const out = new PassThrough();
+    const err = new PassThrough();
+    const stdout = collect(out);
+    const stderr = collect(err);
+    // Act
+    const code = await runCli(Readable.from([`${LINES.join("\n")}\n`]), out, err);
+    // Assess
+    const written = stdout().trim().split("\n").map((l) => JSON.parse(l));
+    expect(written).toHaveLength(2);
+    expect(written[0]).toMatchObject({ description: "CARD PAYMENT TO TESCO STORES 3297 ON 12 MAR", category: { primary: "groceries", reason: "merchant" }, merchant: { name: "Tesco" } });
+    expect(Object.keys(written[0].category).sort()).toEqual(["confidence", "primary", "reason", "secondary"]);
+    expect(written[1]).toMatchObject({ extra: "kept", category: { primary: "other" } });
+    expect(stderr()).toMatch(/line 2: not JSON/);
+    expect(stderr()).toMatch(/line 3: not a transaction \(description:/);
+    expect(stderr()).toMatch(/line 6: not a transaction/);
+    expect(code).toBe(2);
+  });
+});
+
+describe("the categorise bin", () => {
+  it("runs as a process: stdin JSON lines to stdout, errors to stderr", () => {
+    const bin = fileURLToPath(new URL("../bin/categorise.mjs", import.meta.url));
+    const input = [
+      JSON.stringify({ description: "TFR TO A/C 1", amount: -100, transaction_type: "DEBIT", transaction_category: "TRANSFER", account_id: "a", timestamp: "2026-01-01T10:00:00Z" }),
+      JSON.stringify({ description: "TFR FROM A/C 2", amount: 100, transaction_type: "CREDIT", transaction_category: "TRANSFER", account_id: "b", timestamp: "2026-01-01T11:00:00Z" }),
+      "oops",
+    ].join("\n");
+    const run = spawnSync(process.execPath, [bin, "--accounts", "a,b"], { input, encoding: "utf8", timeout: 30_000 });
+    const out = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(out.map((o) => o.category.reason)).toEqual(["own_transfer", "own_transfer"]);
+    expect(run.stderr).toMatch(/line 3: not JSON/);
+    expect(run.status).toBe(2);
+  });
+
+  it("exits 1 with a message on a bad argument", () => {
+    const bin = fileURLToPath(new URL("../bin/categorise.mjs", import.meta.url));
+    const run = spawnSync(process.execPath, [bin, "--nope"], { input: "", encoding: "utf8", timeout: 30_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/unknown argument --nope/);
+  });
+});
