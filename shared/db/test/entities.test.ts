@@ -93,8 +93,9 @@ describe("entities", () => {
 
   it("validates category rule conditions", () => {
     expect(categoryRuleEntity.toItem(aRule()).SK).toBe("RULE#rule-1");
-    expect(validationErrorOf(() => categoryRuleEntity.parse(aRule({ match: {} }))).field).toBe("match");
-    expect(validationErrorOf(() => categoryRuleEntity.parse(aRule({ match: { amountMinMinor: 500, amountMaxMinor: 100 } }))).field).toBe("match.amountMaxMinor");
+    expect(validationErrorOf(() => categoryRuleEntity.parse(aRule({ match: {} }))).message).toContain("at least one of");
+    expect(validationErrorOf(() => categoryRuleEntity.parse(aRule({ match: { amountMinor: { min: 500, max: 100 } } }))).field).toBe("match.amountMinor");
+    expect(validationErrorOf(() => categoryRuleEntity.parse(aRule({ category: { primary: "groceries", secondary: "food_and_drink/coffee_shops" } }))).field).toBe("category");
   });
 
   it("copies expiry into the TTL attribute for history and idempotency records", () => {

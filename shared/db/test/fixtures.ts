@@ -89,9 +89,10 @@ export function aRule(overrides: Partial<CategoryRuleInput> = {}): CategoryRuleI
   return {
     userId: "user-1",
     ruleId: "rule-1",
-    match: { merchantExact: "Pret A Manger" },
-    primary: "eating_out",
+    match: { merchant: "Pret A Manger" },
+    category: { primary: "food_and_drink", secondary: "food_and_drink/coffee_shops" },
     source: "learned",
+    version: 1,
     createdAt: NOW,
     updatedAt: NOW,
     ...overrides,

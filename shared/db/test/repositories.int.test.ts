@@ -164,8 +164,9 @@ describe("lists by user (begins_with on SK)", () => {
 
   it("gets, updates and deletes a rule", async () => {
     const rule = await repos.rules.putNew(aRule({ userId: "user-r", ruleId: "r-x" }));
-    const updated = await repos.rules.updateVersioned({ ...rule, hits: rule.hits + 1 }, rule.version);
-    expect((await repos.rules.get("user-r", "r-x"))?.hits).toBe(1);
+    const moved = { primary: "food_and_drink", secondary: "food_and_drink/restaurants" } as const;
+    const updated = await repos.rules.updateVersioned({ ...rule, category: moved }, rule.version);
+    expect(await repos.rules.get("user-r", "r-x")).toMatchObject({ category: moved, version: 2 });
     await repos.rules.delete("user-r", "r-x", updated.version);
     expect(await repos.rules.get("user-r", "r-x")).toBeUndefined();
   });
