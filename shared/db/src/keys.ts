@@ -25,6 +25,7 @@ export const SK_PREFIX = {
   notificationHistory: "NOTIFICATION#",
   recurring: "RECURRING#",
   rule: "RULE#",
+  categoryEdit: "EDIT#",
 } as const;
 
 export const PROFILE_SK = "PROFILE";
@@ -73,6 +74,11 @@ export const keys = {
   notificationHistory: userItem(SK_PREFIX.notificationHistory, "notificationId"),
   recurring: userItem(SK_PREFIX.recurring, "streamId"),
   rule: userItem(SK_PREFIX.rule, "ruleId"),
+  /** One re-categorisation by the user, newest last within a merchant: the learner reads the last five. */
+  categoryEdit: (userId: string, merchantKey: string, editedAt: string, transactionId: string): TableKey => ({
+    PK: userPk(userId),
+    SK: `${categoryEditPrefix(merchantKey)}${isoUtc(editedAt)}#${segment("transactionId", transactionId)}`,
+  }),
   outbox: (shard: number, createdAt: string, eventId: string): TableKey => ({
     PK: outboxPk(shard),
     SK: `${isoUtc(createdAt)}#${segment("eventId", eventId)}`,
@@ -82,6 +88,11 @@ export const keys = {
     SK: IDEMPOTENCY_SK,
   }),
 } as const;
+
+/** `EDIT#<merchant key>#`: the sort-key prefix of one merchant's category edits. */
+export function categoryEditPrefix(merchantKey: string): string {
+  return `${SK_PREFIX.categoryEdit}${segment("merchantKey", merchantKey)}#`;
+}
 
 export function outboxPk(shard: number): string {
   assertShard(shard, OUTBOX_SHARDS);

@@ -1,6 +1,7 @@
 export * from "./bank-account";
 export * from "./bank-connection";
 export * from "./budget-alert";
+export * from "./category-edit";
 export * from "./category-rule";
 export * from "./idempotency-record";
 export * from "./notification-history";

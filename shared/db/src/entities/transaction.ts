@@ -13,6 +13,10 @@ export const transactionCategorySchema = z.object({
   confidence: z.number().min(0).max(1),
   /** Why: "user", "rule:<ruleId>", "merchant", "provider-category", ... */
   reason: z.string().min(1),
+  /** The CategoryRule that decided, when a rule did. */
+  ruleId: id.optional(),
+  /** When the user set it (with `userModified`). */
+  modifiedAt: isoDateTime.optional(),
   /** The user chose it: no categoriser may change it again. */
   userModified: z.boolean().default(false),
 });

@@ -3,6 +3,7 @@ import type { Db } from "../table";
 import { accountRepository } from "./accounts";
 import { budgetAlertRepository } from "./alerts";
 import { budgetRepository } from "./budgets";
+import { categoryEditRepository } from "./category-edits";
 import { connectionRepository } from "./connections";
 import { notificationRepository } from "./notifications";
 import { profileRepository } from "./profiles";
@@ -13,6 +14,7 @@ import { transactionRepository } from "./transactions";
 export * from "./accounts";
 export * from "./alerts";
 export * from "./budgets";
+export * from "./category-edits";
 export * from "./connections";
 export * from "./notifications";
 export * from "./profiles";
@@ -36,6 +38,7 @@ export function createRepositories(db: Db, encryptor: FieldEncryptor) {
     transactions: transactionRepository(db),
     budgets: budgetRepository(db),
     rules: ruleRepository(db),
+    categoryEdits: categoryEditRepository(db),
     recurring: recurringRepository(db),
     budgetAlerts: budgetAlertRepository(db),
     notifications: notificationRepository(db),

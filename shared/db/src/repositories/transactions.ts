@@ -3,8 +3,9 @@ import { sumMinor } from "@expenzez/money";
 import { type Transaction, type TransactionInput, transactionEntity } from "../entities/transaction";
 import { batchGet } from "../batch";
 import { getEntity, putNew, queryAll, queryPage, updateVersioned } from "../items";
-import { categoryPrefix, isoUtc, keys, userPk } from "../keys";
+import { SK_PREFIX, categoryPrefix, isoUtc, keys, userPk } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
+import { listUserItems } from "./user-items";
 
 /** Inclusive time range of ISO timestamps. */
 export interface TimeRange {
@@ -54,6 +55,10 @@ export function transactionRepository(db: Db) {
     get: (userId: string, transactionId: string): Promise<Transaction | undefined> => getEntity(db, transactionEntity, keys.transaction(userId, transactionId)),
     putNew: (transaction: TransactionInput) => putNew(db, transactionEntity, transaction),
     updateVersioned: (transaction: TransactionInput, expectedVersion: number) => updateVersioned(db, transactionEntity, transaction, expectedVersion),
+
+    /** One page of all of a user's transactions, in transaction-id order (for whole-history passes). */
+    listByUser: (userId: string, options: PageOptions = {}): Promise<Page<Transaction>> =>
+      listUserItems(db, transactionEntity, userId, SK_PREFIX.transaction, options),
 
     /** Many by id (batches of 100); ids not found are simply absent. */
     async getMany(userId: string, transactionIds: readonly string[]): Promise<Transaction[]> {
