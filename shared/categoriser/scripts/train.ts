@@ -11,11 +11,12 @@
  */
 import { writeFileSync } from "node:fs";
 import { createCategoriser } from "../src/categorise";
-import { amountMinorOf, directionOf } from "../src/direction";
-import { modelFeatures } from "../src/features";
+import { directionOf } from "../src/direction";
+import { transactionFeatures } from "../src/features";
 import { type ModelFile, loadModel, predict } from "../src/model";
 import { parseDescription } from "../src/normalise";
 import { type Secondary, primaryOf } from "../src/taxonomy";
+import type { TransactionInput } from "../src/types";
 import { type Example, generateCorpus } from "./corpus";
 import { chance, prng } from "./prng";
 import { classificationFor, mccFor } from "./signals-for";
@@ -30,6 +31,9 @@ const EDGES = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.995, 1];
 
 const dataDir = new URL("../data/", import.meta.url);
 
+const featuresOf = (tx: TransactionInput) =>
+  transactionFeatures(tx, parseDescription(tx.description, tx.merchant_name, tx.transaction_category).tokens, directionOf(tx));
+
 function train(examples: Example[]): Omit<ModelFile, "calibration"> {
   const classes = [...new Set(examples.map((e) => e.label))].sort() as Secondary[];
   const index = new Map(classes.map((c, i) => [c, i]));
@@ -38,8 +42,7 @@ function train(examples: Example[]): Omit<ModelFile, "calibration"> {
   for (const { tx, label } of examples) {
     const k = index.get(label)!;
     docs[k]!++;
-    const minor = amountMinorOf(tx);
-    for (const f of modelFeatures(parseDescription(tx.description, tx.merchant_name, tx.transaction_category).tokens, directionOf(tx, minor), tx.transaction_category, minor)) {
+    for (const f of featuresOf(tx)) {
       const byClass = counts.get(f) ?? new Map<number, number>();
       byClass.set(k, (byClass.get(k) ?? 0) + 1);
       counts.set(f, byClass);
@@ -105,8 +108,7 @@ for (const { tx, label } of calibration) {
   const hit = category.primary === primaryOf(label) ? 1 : 0;
   if (category.reason === "model") {
     // Rebuild the raw score: calibration must bucket what the model said, not what we report.
-    const minor = amountMinorOf(tx);
-    const features = modelFeatures(parseDescription(tx.description, tx.merchant_name, tx.transaction_category).tokens, directionOf(tx, minor), tx.transaction_category, minor);
+    const features = featuresOf(tx);
     const score = predict(provisional, features)!.score;
     const bucket = modelTally.find((b) => score <= b.upTo) ?? modelTally.at(-1)!;
     bucket.hits += hit;

@@ -1,6 +1,6 @@
 import { mapClassification } from "./classification";
-import { type Direction, amountMinorOf, directionOf } from "./direction";
-import { modelFeatures } from "./features";
+import { type Direction, directionOf } from "./direction";
+import { transactionFeatures } from "./features";
 import { mapMcc, mccOf } from "./mcc";
 import type { MerchantEntry } from "./merchants";
 import { type Model, modelConfidence, predict, shippedModel } from "./model";
@@ -86,36 +86,35 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
 
   const direction = directionOf(tx);
   const steps = model.steps;
-  const result = (secondary: Secondary, reason: Reason, confidence: number) => outcome(secondary, reason, confidence, merchant);
 
   if (rules.length > 0) {
     const hit = matchRule(rules, ruleSubject(tx, parsed.name));
     if (hit) {
-      const r = result(hit.rule.category.secondary, "user_rule", USER_RULE_CONFIDENCE);
+      const r = outcome(hit.rule.category.secondary, "user_rule", USER_RULE_CONFIDENCE, merchant);
       r.category.ruleId = hit.rule.ruleId;
       return r;
     }
   }
 
   const signal = bankSignal(tx.transaction_category, direction);
-  if (signal) return result(signal, "bank_signal", steps["bank_signal"] ?? DEFAULT_STEP_CONFIDENCE);
-  if (ownTransfer) return result("transfers/own_accounts", "own_transfer", steps["own_transfer"] ?? DEFAULT_STEP_CONFIDENCE);
+  if (signal) return outcome(signal, "bank_signal", steps["bank_signal"] ?? DEFAULT_STEP_CONFIDENCE, merchant);
+  if (ownTransfer) return outcome("transfers/own_accounts", "own_transfer", steps["own_transfer"] ?? DEFAULT_STEP_CONFIDENCE, merchant);
 
-  if (parsed.entry) return result(merchantCategory(parsed.entry, direction), "merchant", steps["merchant"] ?? DEFAULT_STEP_CONFIDENCE);
+  if (parsed.entry) return outcome(merchantCategory(parsed.entry, direction), "merchant", steps["merchant"] ?? DEFAULT_STEP_CONFIDENCE, merchant);
 
   const classified = mapClassification(tx.transaction_classification);
   if (classified) {
-    return result(classified.secondary, "classification", steps[`classification_${classified.level}`] ?? DEFAULT_STEP_CONFIDENCE);
+    return outcome(classified.secondary, "classification", steps[`classification_${classified.level}`] ?? DEFAULT_STEP_CONFIDENCE, merchant);
   }
 
   const mcc = mccOf(tx.meta);
   const fromMcc = mcc === undefined ? undefined : mapMcc(mcc);
-  if (fromMcc) return result(fromMcc, "mcc", steps["mcc"] ?? DEFAULT_STEP_CONFIDENCE);
+  if (fromMcc) return outcome(fromMcc, "mcc", steps["mcc"] ?? DEFAULT_STEP_CONFIDENCE, merchant);
 
-  const prediction = predict(model, modelFeatures(parsed.tokens, direction, tx.transaction_category, amountMinorOf(tx)));
-  if (prediction) return result(prediction.secondary, "model", modelConfidence(model, prediction.score));
+  const prediction = predict(model, transactionFeatures(tx, parsed.tokens, direction));
+  if (prediction) return outcome(prediction.secondary, "model", modelConfidence(model, prediction.score), merchant);
 
-  return result(FALLBACK, "fallback", steps["fallback"] ?? 0.1);
+  return outcome(FALLBACK, "fallback", steps["fallback"] ?? 0.1, merchant);
 }
 
 function outcome(secondary: Secondary, reason: Reason, confidence: number, merchant: { name: string }): Categorisation {

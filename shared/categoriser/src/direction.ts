@@ -19,9 +19,20 @@ export function amountMinorOf(tx: TransactionInput): number | undefined {
  * purchases arrive positive (see truelayer.md).
  */
 export function directionOf(tx: TransactionInput, amountMinor?: number): Direction {
-  const type = typeof tx.transaction_type === "string" ? tx.transaction_type.toUpperCase() : "";
+  const raw = tx.transaction_type;
+  if (raw === "DEBIT" || raw === "CREDIT") return raw;
+  const type = typeof raw === "string" ? raw.toUpperCase() : "";
   if (type === "DEBIT" || type === "CREDIT") return type;
   // Parsing the amount is the costly part: only when the type does not say.
   const minor = amountMinor ?? amountMinorOf(tx);
   return minor !== undefined && minor > 0 ? "CREDIT" : "DEBIT";
+}
+
+/**
+ * Order of magnitude of the amount (0 for pennies, 5 for £1,000+), a model feature only: no sum
+ * or comparison of money is made from it, so a float parse is enough and cheaper than `toMinor`.
+ */
+export function magnitudeOf(tx: TransactionInput): number | undefined {
+  const n = typeof tx.amount === "number" ? tx.amount : typeof tx.amount === "string" ? Number(tx.amount) : Number.NaN;
+  return Number.isFinite(n) ? Math.min(5, Math.floor(Math.log10(Math.abs(n) * 100 + 1))) : undefined;
 }

@@ -1,5 +1,6 @@
-import type { Direction } from "./direction";
+import { type Direction, magnitudeOf } from "./direction";
 import { isNumericNoise } from "./tokens";
+import type { TransactionInput } from "./types";
 
 /** Enough words for any real description; the rest is reference noise. */
 const MAX_WORDS = 10;
@@ -20,7 +21,7 @@ export function modelFeatures(
   tokens: readonly string[],
   direction: Direction,
   bankCategory: unknown,
-  amountMinor: number | undefined,
+  magnitude: number | undefined,
 ): string[] {
   const out: string[] = [];
   let previous = "";
@@ -36,6 +37,11 @@ export function modelFeatures(
   }
   out.push(direction === "DEBIT" ? "~D" : "~C");
   if (typeof bankCategory === "string" && bankCategory.length < 20) out.push(`#${bankCategory}`);
-  if (amountMinor !== undefined) out.push(`$${Math.min(5, Math.floor(Math.log10(Math.abs(amountMinor) + 1)))}`);
+  if (magnitude !== undefined) out.push(`$${magnitude}`);
   return out;
+}
+
+/** The model's features for a transaction whose description is already tokenised (runtime and training share it). */
+export function transactionFeatures(tx: TransactionInput, tokens: readonly string[], direction: Direction): string[] {
+  return modelFeatures(tokens, direction, tx.transaction_category, magnitudeOf(tx));
 }

@@ -129,6 +129,7 @@ export function shippedModel(): Model {
  * direction and amount alone say nothing worth a guess).
  */
 const primaryScratch = new Float64Array(PRIMARIES.length);
+const bestClassScratch = new Int32Array(PRIMARIES.length);
 const scratchByModel = new WeakMap<Model, Float64Array>();
 /** Odd bank categories could make endless combinations: past this, compute without caching. */
 const META_CACHE_LIMIT = 2000;
@@ -192,6 +193,7 @@ export function predict(model: Model, features: readonly string[]): Prediction |
     if (scores[i]! > max) max = scores[i]!;
   }
   const byPrimary = primaryScratch.fill(0);
+  const bestOfPrimary = bestClassScratch.fill(-1);
   let sum = 0;
   for (let i = 0; i < scores.length; i++) {
     // Classes e^20 behind add nothing measurable; skipping exp also avoids slow subnormals.
@@ -199,14 +201,14 @@ export function predict(model: Model, features: readonly string[]): Prediction |
     if (d < -20) continue;
     const p = Math.exp(d);
     sum += p;
-    byPrimary[model.primaryOfClass[i]!]! += p;
+    const k = model.primaryOfClass[i]!;
+    byPrimary[k]! += p;
+    const best = bestOfPrimary[k]!;
+    if (best < 0 || scores[i]! > scores[best]!) bestOfPrimary[k] = i;
   }
   let bestPrimary = 0;
   for (let i = 1; i < byPrimary.length; i++) if (byPrimary[i]! > byPrimary[bestPrimary]!) bestPrimary = i;
-  let bestClass = -1;
-  for (let i = 0; i < scores.length; i++) {
-    if (model.primaryOfClass[i] === bestPrimary && (bestClass < 0 || scores[i]! > scores[bestClass]!)) bestClass = i;
-  }
+  const bestClass = bestOfPrimary[bestPrimary]!;
   return { primary: PRIMARIES[bestPrimary]!, secondary: model.classes[bestClass]!, score: byPrimary[bestPrimary]! / sum };
 }
 
