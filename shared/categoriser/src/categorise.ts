@@ -59,8 +59,8 @@ export function createCategoriser(context: CategoriseContext = {}): Categoriser 
  * @example
  * categorise({ description: "CARD PAYMENT TO TESCO STORES 3297 ON 12 MAR", amount: -12.5, currency: "GBP",
  *   transaction_type: "DEBIT", transaction_category: "PURCHASE" })
- * // { category: { primary: "groceries", secondary: "groceries/supermarkets", confidence: 0.98, reason: "merchant" },
- * //   merchant: { name: "Tesco" } }
+ * // { category: { primary: "groceries", secondary: "groceries/supermarkets", confidence: 0.99, reason: "merchant",
+ * //   userModified: false }, merchant: { name: "Tesco" } }
  */
 export function categorise(tx: TransactionInput, context: CategoriseContext = {}): Categorisation {
   return createCategoriser(context).categorise(tx);
@@ -82,7 +82,7 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
   const parsed = parseDescription(tx.description, tx.merchant_name, tx.transaction_category);
   const merchant = { name: parsed.name };
   const kept = keptUserCategory(tx);
-  if (kept) return { category: { primary: primaryOf(kept), secondary: kept, confidence: 1, reason: "user_modified" }, merchant };
+  if (kept) return { category: { primary: primaryOf(kept), secondary: kept, confidence: 1, reason: "user_modified", userModified: true }, merchant };
 
   const direction = directionOf(tx);
   const steps = model.steps;
@@ -118,7 +118,7 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
 }
 
 function outcome(secondary: Secondary, reason: Reason, confidence: number, merchant: { name: string }): Categorisation {
-  return { category: { primary: primaryOf(secondary), secondary, confidence, reason }, merchant };
+  return { category: { primary: primaryOf(secondary), secondary, confidence, reason, userModified: false }, merchant };
 }
 
 /** Money in from a shop is a refund: budgets count debits only, so it must not sit in a spending category. */

@@ -95,7 +95,9 @@ export async function runCli(input: Readable, output: Writable, errors: Writable
   const results = createCategoriser({ ownAccounts: options.ownAccounts, rules: options.rules }).categoriseBatch(txs);
   for (let i = 0; i < rows.length; i++) {
     const { category, merchant } = results[i]!;
-    if (!output.write(`${JSON.stringify({ ...rows[i], category, merchant })}\n`)) {
+    // The documented line shape: primary, secondary, confidence, reason.
+    const { primary, secondary, confidence, reason } = category;
+    if (!output.write(`${JSON.stringify({ ...rows[i], category: { primary, secondary, confidence, reason }, merchant })}\n`)) {
       await new Promise((resolve) => output.once("drain", resolve));
     }
   }

@@ -25,6 +25,9 @@ const TOWNS = new Set(
   ),
 );
 
+/** Everything skipped after the merchant's first word, in one lookup: it runs for every token. */
+const TRAILING_NOISE = new Set([...COUNTRY, ...LEGAL, ...TOWNS, ...MONTHS]);
+
 /** A description split into what the categoriser uses. */
 export interface ParsedDescription {
   /** Every token of the description (merchant name and bank noise), for the model. */
@@ -78,7 +81,9 @@ export function merchantKey(name: unknown): string {
 }
 
 function isDateStart(token: string | undefined): boolean {
-  return token !== undefined && (isNumericNoise(token) || MONTHS.has(token) || /^\d/.test(token));
+  if (token === undefined) return false;
+  const c = token.charCodeAt(0);
+  return (c >= 48 && c <= 57) || MONTHS.has(token);
 }
 
 /** Barclays prints bill payments as `BP <payee>`; BP the fuel brand is a card purchase or says so. */
@@ -102,7 +107,7 @@ function merchantPart(tokens: string[], bankCategory?: unknown): string[] {
     // "ON 12 MAR", "ON 12-03-2024": a date trailer (but E ON, ON THE BEACH are names).
     if (t === "ON" && out.length > 0 && isDateStart(tokens[i + 1])) break;
     if (isNumericNoise(t)) continue;
-    if (out.length > 0 && (COUNTRY.has(t) || LEGAL.has(t) || TOWNS.has(t) || MONTHS.has(t))) continue;
+    if (out.length > 0 && TRAILING_NOISE.has(t)) continue;
     out.push(t);
   }
   return out;

@@ -35,6 +35,15 @@ export type Reason =
   | "fallback";
 
 export interface Categorisation {
-  category: { primary: Primary; secondary: Secondary; confidence: number; reason: Reason; ruleId?: string };
+  category: {
+    primary: Primary;
+    secondary: Secondary;
+    /** Calibrated: of the transactions given 0.9, about 90% are right. */
+    confidence: number;
+    reason: Reason;
+    /** True only when the user's own category was kept; the data layer sets it on re-categorisation. */
+    userModified: boolean;
+    ruleId?: string;
+  };
   merchant: { name: string };
 }

@@ -20,7 +20,7 @@ describe("categorise: pipeline order, first match wins", () => {
     // Act
     const result = categorise(purchase("TESCO STORES 3297"), { rules });
     // Assess
-    expect(result.category).toEqual({ primary: "entertainment", secondary: "entertainment/hobbies", confidence: 0.99, reason: "user_rule", ruleId: "r1" });
+    expect(result.category).toEqual({ primary: "entertainment", secondary: "entertainment/hobbies", confidence: 0.99, reason: "user_rule", userModified: false, ruleId: "r1" });
     expect(result.merchant.name).toBe("Tesco");
   });
 
@@ -55,7 +55,7 @@ describe("categorise: pipeline order, first match wins", () => {
 
   it("never overwrites a category the user set by hand", () => {
     const tx = { ...purchase("TESCO STORES"), userModified: true, category: { primary: "gifts_and_donations", secondary: "gifts_and_donations/gifts" } };
-    expect(categorise(tx).category).toMatchObject({ secondary: "gifts_and_donations/gifts", reason: "user_modified", confidence: 1 });
+    expect(categorise(tx).category).toMatchObject({ secondary: "gifts_and_donations/gifts", reason: "user_modified", confidence: 1, userModified: true });
   });
 });
 
