@@ -13,6 +13,8 @@ import type { Categorisation, Reason, TransactionInput } from "./types";
 
 /** What the categoriser knows about the user. Rules are per user: pass only this user's. */
 export interface CategoriseContext {
+  /** When given, rules belonging to any other user are ignored: nothing leaks across users. */
+  userId?: string;
   /** The user's CategoryRules; they win over everything else. */
   rules?: readonly CategoryRule[];
   /** The user's own account ids, so moves between them are transfers (batch only). */
@@ -41,7 +43,8 @@ export interface Categoriser {
  * const results = c.categoriseBatch(transactions);
  */
 export function createCategoriser(context: CategoriseContext = {}): Categoriser {
-  const rules = compileRules(context.rules ?? []);
+  const userId = context.userId;
+  const rules = compileRules((context.rules ?? []).filter((r) => userId === undefined || r.userId === userId));
   const model = context.model ?? shippedModel();
   const own = new Set(context.ownAccounts ?? []);
   return {

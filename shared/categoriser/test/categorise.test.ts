@@ -24,6 +24,12 @@ describe("categorise: pipeline order, first match wins", () => {
     expect(result.merchant.name).toBe("Tesco");
   });
 
+  it("ignores another user's rules when the user is named", () => {
+    const rules = [rule({ match: { merchant: "Tesco" }, userId: "someone-else" })];
+    expect(categorise(purchase("TESCO STORES 3297"), { rules, userId: "u1" }).category.reason).toBe("merchant");
+    expect(categorise(purchase("TESCO STORES 3297"), { rules: [rule({ match: { merchant: "Tesco" } })], userId: "u1" }).category.reason).toBe("user_rule");
+  });
+
   it("takes unambiguous bank signals: ATM, fees, interest by direction", () => {
     expect(categorise({ ...purchase("LNK MAIN ST 12MAR"), transaction_category: "ATM" }).category.primary).toBe("cash");
     expect(categorise({ ...purchase("TESCO"), transaction_category: "FEE_CHARGE" }).category).toMatchObject({ primary: "fees_and_charges", reason: "bank_signal" });
