@@ -50,6 +50,7 @@ export function createCategoriser(context: CategoriseContext = {}): Categoriser 
   return {
     categorise: (tx) => categoriseOne(tx, rules, model, false),
     categoriseBatch: (txs) => {
+      if (!Array.isArray(txs)) return [];
       const transfers = findOwnTransfers(txs, own);
       return txs.map((tx, i) => categoriseOne(tx, rules, model, transfers.has(i)));
     },

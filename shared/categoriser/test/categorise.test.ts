@@ -142,5 +142,6 @@ describe("bad input never throws", () => {
   it("handles a whole batch of odd rows with own accounts set", () => {
     const results = createCategoriser({ ownAccounts: ["a", "b"] }).categoriseBatch(odd as TransactionInput[]);
     expect(results).toHaveLength(odd.length);
+    expect(categoriseBatch(null as unknown as TransactionInput[])).toEqual([]);
   });
 });
