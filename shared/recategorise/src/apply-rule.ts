@@ -1,0 +1,97 @@
+import { randomUUID } from "node:crypto";
+import { type RuleDecision, type Secondary, alwaysCategorise, isSecondary, planRecategorisation } from "@expenzez/categoriser";
+import { type Transaction, transactionEntity, txPutVersioned } from "@expenzez/db";
+import { buildEvent } from "@expenzez/events";
+import { commitWithEvent, retryOnConflict } from "./commit";
+import type { RecategoriseDeps } from "./deps";
+import { InvalidCategoryError } from "./errors";
+import { bookingDay, toCategoriserInput } from "./stored-transaction";
+
+/** Transactions re-categorised per DynamoDB transaction: 100 actions, one of them the outbox event. */
+const PAGE = 99;
+/** What a rule-assigned category says about itself (as the categoriser's own rule step does). */
+const RULE_CONFIDENCE = 0.99;
+
+type Rule = Extract<RuleDecision, { rule: unknown }>["rule"];
+
+/**
+ * Stores a rule decision and re-categorises the user's other transactions it matches, page by
+ * page, each page committed with its own TransactionsRecategorised event. `userModified`
+ * transactions are never touched. Returns the ids it changed.
+ */
+export async function applyRuleDecision(deps: RecategoriseDeps, decision: Exclude<RuleDecision, { action: "none" }>, correlationId?: string): Promise<string[]> {
+  const { rule } = decision;
+  if (decision.action === "create") await deps.repos.rules.putNew(rule);
+  else await deps.repos.rules.updateVersioned(rule, rule.version - 1);
+  deps.log.info({ userId: rule.userId, ruleId: rule.ruleId, action: decision.action, source: rule.source }, "category rule saved");
+
+  const changed: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.repos.transactions.listByUser(rule.userId, { limit: PAGE, cursor });
+    changed.push(...(await recategorisePage(deps, rule, page.items, correlationId)));
+    cursor = page.cursor;
+  } while (cursor);
+  return changed;
+}
+
+async function recategorisePage(deps: RecategoriseDeps, rule: Rule, page: Transaction[], correlationId?: string): Promise<string[]> {
+  let current = page;
+  return retryOnConflict(async () => {
+    const plan = planRecategorisation(rule, current.map(toCategoriserInput));
+    if (plan.changes.length === 0) return [];
+    const byId = new Map(current.map((t) => [t.transactionId, t]));
+    const now = (deps.now?.() ?? new Date()).toISOString();
+    const targets = plan.changes.map((c) => byId.get(c.transactionId)!);
+    const actions = targets.map((tx) =>
+      txPutVersioned(
+        deps.db,
+        transactionEntity,
+        {
+          ...tx,
+          category: { primary: rule.category.primary, secondary: rule.category.secondary, confidence: RULE_CONFIDENCE, reason: "user_rule", ruleId: rule.ruleId, userModified: false },
+          updatedAt: now,
+        },
+        tx.version,
+      ),
+    );
+    const days = targets.map(bookingDay).sort();
+    const event = buildEvent("TransactionsRecategorised", {
+      userId: rule.userId,
+      ruleId: rule.ruleId,
+      transactionIds: targets.map((t) => t.transactionId),
+      categories: plan.categories,
+      range: { from: days[0]!, to: days[days.length - 1]! },
+      ...(correlationId ? { correlationId } : {}),
+    });
+    try {
+      await commitWithEvent(deps, actions, event);
+    } catch (err) {
+      // Re-read this page so the next attempt decides on fresh versions and categories.
+      current = await deps.repos.transactions.getMany(rule.userId, page.map((t) => t.transactionId));
+      throw err;
+    }
+    return targets.map((t) => t.transactionId);
+  }, `rule ${rule.ruleId}`);
+}
+
+/**
+ * "Always categorise this merchant as…": creates or updates the user's merchant rule at once
+ * and applies it to their transactions of that merchant.
+ *
+ * @example await alwaysCategoriseMerchant(deps, { userId, merchant: "Joe's Cafe", secondary: "food_and_drink/coffee_shops" })
+ */
+export async function alwaysCategoriseMerchant(
+  deps: RecategoriseDeps,
+  input: { userId: string; merchant: string; secondary: string; correlationId?: string },
+): Promise<{ decision: RuleDecision; recategorised: string[] }> {
+  if (!isSecondary(input.secondary)) throw new InvalidCategoryError(input.secondary);
+  const now = (deps.now?.() ?? new Date()).toISOString();
+  const rules = await deps.repos.rules.listAllByUser(input.userId);
+  const decision = alwaysCategorise(input.userId, input.merchant, input.secondary as Secondary, rules, {
+    now: () => now,
+    newRuleId: deps.newId ?? (() => randomUUID()),
+  });
+  const recategorised = decision.action === "none" ? [] : await applyRuleDecision(deps, decision, input.correlationId);
+  return { decision, recategorised };
+}

@@ -1,0 +1,158 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { createFieldEncryptor } from "@expenzez/crypto";
+import { type Db, type Repositories, type TransactionInput, createRepositories, updateVersioned, transactionEntity } from "@expenzez/db";
+import { parseDeliveredEvent } from "@expenzez/events";
+import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
+import { createLogger } from "@expenzez/logger";
+import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { InvalidCategoryError, type RecategoriseDeps, TransactionNotFoundError, alwaysCategoriseMerchant, editTransactionCategory } from "../src/index";
+
+let stack: LocalStack;
+let db: Db;
+let repos: Repositories;
+let deps: RecategoriseDeps;
+const log = createLogger("test", { level: "silent" });
+
+beforeAll(async () => {
+  await resetForFile();
+  stack = await provisionLocalStack(emulatorEndpoint());
+  db = { doc: stack.aws.doc, tableName: stack.handles.tableName };
+  repos = createRepositories(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }));
+  deps = { db, repos, log, relay: { db, events: stack.aws.events, busName: stack.handles.busName, log } };
+});
+
+let seq = 0;
+function tx(userId: string, description: string, merchant: string, over: Partial<TransactionInput> = {}): TransactionInput {
+  seq++;
+  return {
+    userId,
+    transactionId: `txn_${seq}`,
+    accountId: "acc-1",
+    connectionId: "conn-1",
+    timestamp: `2026-11-${String(seq % 28 + 1).padStart(2, "0")}T12:00:00Z`,
+    description,
+    amount: -4.5,
+    amountMinor: -450,
+    currency: "GBP",
+    direction: "debit",
+    status: "booked",
+    category: { primary: "food_and_drink", secondary: "food_and_drink/restaurants", confidence: 0.6, reason: "model", userModified: false },
+    merchant: { name: merchant },
+    createdAt: "2026-11-25T09:00:00Z",
+    updatedAt: "2026-11-25T09:00:00Z",
+    ...over,
+  };
+}
+
+async function drainEvents() {
+  const url = stack.handles.queues.budgetRecalc.url;
+  const events = [];
+  for (;;) {
+    const got = await stack.aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    if (!got.Messages?.length) return events;
+    events.push(...got.Messages.map((m) => parseDeliveredEvent(m.Body!)));
+    await stack.aws.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: got.Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+  }
+}
+
+beforeEach(async () => {
+  await drainEvents();
+});
+
+describe("editTransactionCategory on moto", () => {
+  it("marks the transaction userModified and announces the change so budgets recompute", async () => {
+    // Prepare
+    const t = await repos.transactions.putNew(tx("u-edit", "CARD PAYMENT TO BEAN THERE LONDON", "Bean There"));
+    // Act
+    const result = await editTransactionCategory({ ...deps, now: () => new Date("2026-11-25T10:00:00Z") }, { userId: "u-edit", transactionId: t.transactionId, secondary: "food_and_drink/coffee_shops" });
+    // Assess
+    const stored = await repos.transactions.get("u-edit", t.transactionId);
+    expect(stored?.category).toEqual({
+      primary: "food_and_drink",
+      secondary: "food_and_drink/coffee_shops",
+      confidence: 1,
+      reason: "user_modified",
+      userModified: true,
+      modifiedAt: "2026-11-25T10:00:00.000Z",
+    });
+    expect(stored?.version).toBe(t.version + 1);
+    expect(result.decision.action).toBe("none");
+    const [event, ...more] = await drainEvents();
+    expect(more).toEqual([]);
+    expect(event?.detailType).toBe("TransactionsRecategorised");
+    expect(event?.detail).toMatchObject({ userId: "u-edit", ruleId: null, transactionIds: [t.transactionId], categories: ["food_and_drink"] });
+  });
+
+  it("learns a rule from 3 agreeing edits and applies it to the user's other transactions of that merchant only", async () => {
+    // Prepare
+    const cafe = [];
+    for (let i = 0; i < 5; i++) cafe.push(await repos.transactions.putNew(tx("u-learn", `JOES CAFE 00${i} LONDON GB`, "Joes Cafe")));
+    const elsewhere = await repos.transactions.putNew(tx("u-learn", "PRET A MANGER", "Pret A Manger"));
+    const otherUser = await repos.transactions.putNew(tx("u-other", "JOES CAFE LONDON", "Joes Cafe"));
+    const edit = (t: { transactionId: string }, minute: number) =>
+      editTransactionCategory({ ...deps, now: () => new Date(`2026-11-25T10:0${minute}:00Z`) }, { userId: "u-learn", transactionId: t.transactionId, secondary: "shopping/general" });
+    // Act
+    const first = await edit(cafe[0]!, 1);
+    const second = await edit(cafe[1]!, 2);
+    const third = await edit(cafe[2]!, 3);
+    // Assess
+    expect([first.decision.action, second.decision.action, third.decision.action]).toEqual(["none", "none", "create"]);
+    expect(third.recategorised.sort()).toEqual([cafe[3]!.transactionId, cafe[4]!.transactionId].sort());
+    const rules = await repos.rules.listAllByUser("u-learn");
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ source: "learned", category: { primary: "shopping", secondary: "shopping/general" } });
+    const after = await repos.transactions.get("u-learn", cafe[4]!.transactionId);
+    expect(after?.category).toMatchObject({ secondary: "shopping/general", reason: "user_rule", ruleId: rules[0]!.ruleId, userModified: false });
+    expect((await repos.transactions.get("u-learn", elsewhere.transactionId))?.category.secondary).toBe("food_and_drink/restaurants");
+    expect((await repos.transactions.get("u-other", otherUser.transactionId))?.category.secondary).toBe("food_and_drink/restaurants");
+    expect(await repos.rules.listAllByUser("u-other")).toEqual([]);
+    const events = await drainEvents();
+    const ruleEvent = events.find((e) => e.detailType === "TransactionsRecategorised" && e.detail.ruleId !== null);
+    expect(ruleEvent?.detail).toMatchObject({ ruleId: rules[0]!.ruleId, categories: ["food_and_drink", "shopping"] });
+  });
+
+  it("never overwrites a user's own choice when a later rule says otherwise", async () => {
+    // Prepare
+    const mine = await repos.transactions.putNew(tx("u-keep", "TESCO STORES 2231", "Tesco"));
+    const other = await repos.transactions.putNew(tx("u-keep", "TESCO STORES 1120", "Tesco"));
+    await editTransactionCategory(deps, { userId: "u-keep", transactionId: mine.transactionId, secondary: "shopping/general" });
+    // Act
+    const result = await alwaysCategoriseMerchant(deps, { userId: "u-keep", merchant: "Tesco", secondary: "groceries/supermarkets" });
+    // Assess
+    expect(result.decision.action).toBe("create");
+    expect(result.recategorised).toEqual([other.transactionId]);
+    expect((await repos.transactions.get("u-keep", mine.transactionId))?.category).toMatchObject({ secondary: "shopping/general", userModified: true });
+    expect((await repos.transactions.get("u-keep", other.transactionId))?.category).toMatchObject({ secondary: "groceries/supermarkets", reason: "user_rule" });
+  });
+
+  it("re-reads and re-applies when a concurrent writer (a sync) changed the transaction meanwhile", async () => {
+    // Prepare: the first read is followed by a real concurrent write to the same item
+    const t = await repos.transactions.putNew(tx("u-race", "BEAN THERE", "Bean There"));
+    let raced = false;
+    const racingRepos = {
+      ...repos,
+      transactions: {
+        ...repos.transactions,
+        get: async (userId: string, id: string) => {
+          const read = await repos.transactions.get(userId, id);
+          if (!raced && read) {
+            raced = true;
+            await updateVersioned(db, transactionEntity, { ...read, description: "BEAN THERE (settled)" }, read.version);
+          }
+          return read;
+        },
+      },
+    };
+    // Act
+    await editTransactionCategory({ ...deps, repos: racingRepos }, { userId: "u-race", transactionId: t.transactionId, secondary: "food_and_drink/coffee_shops" });
+    // Assess: both writes survive, in order
+    const stored = await repos.transactions.get("u-race", t.transactionId);
+    expect(stored).toMatchObject({ description: "BEAN THERE (settled)", version: 3, category: { secondary: "food_and_drink/coffee_shops", userModified: true } });
+  });
+
+  it("rejects a category outside the taxonomy and an unknown transaction with typed errors", async () => {
+    await expect(editTransactionCategory(deps, { userId: "u-x", transactionId: "txn_nope", secondary: "groceries/caviar" })).rejects.toBeInstanceOf(InvalidCategoryError);
+    await expect(editTransactionCategory(deps, { userId: "u-x", transactionId: "txn_nope", secondary: "groceries/supermarkets" })).rejects.toBeInstanceOf(TransactionNotFoundError);
+  });
+});
