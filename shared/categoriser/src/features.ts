@@ -2,6 +2,9 @@ import { type Direction, magnitudeOf } from "./direction";
 import { isNumericNoise } from "./tokens";
 import type { TransactionInput } from "./types";
 
+/** Words every kind of payment carries: no evidence, and they cost the most to score. */
+const NOISE_WORDS = new Set(["CARD", "PAYMENT", "TO", "ON", "GB", "GBR", "UK", "CD", "REF", "RATE", "GBP", "COM", "WWW", "CO", "VIS", "POS", "CONTACTLESS"]);
+
 /** Enough words for any real description; the rest is reference noise. */
 const MAX_WORDS = 10;
 
@@ -28,7 +31,7 @@ export function modelFeatures(
   let words = 0;
   for (const t of tokens) {
     if (words >= MAX_WORDS) break;
-    if (isNumericNoise(t)) continue;
+    if (isNumericNoise(t) || NOISE_WORDS.has(t)) continue;
     const word = stem(t);
     out.push(word);
     if (previous !== "") out.push(`${previous}_${word}`);

@@ -7,8 +7,13 @@ const NEVER_TRANSFER = new Set(["PURCHASE", "ATM", "FEE_CHARGE", "INTEREST", "DI
 
 interface Leg {
   index: number;
-  time: number;
   accountId: string;
+  credit: boolean;
+}
+
+interface TimedLeg extends Leg {
+  time: number;
+  minor: number;
 }
 
 /**
@@ -21,35 +26,53 @@ interface Leg {
 export function findOwnTransfers(txs: readonly TransactionInput[], ownAccounts: ReadonlySet<string>): Set<number> {
   const found = new Set<number>();
   if (ownAccounts.size < 2) return found;
-  const debits = new Map<string, Leg[]>();
-  const credits = new Map<string, Leg[]>();
+  // A cheap bucket first (currency and the amount as written); exact minor units decide below,
+  // so parsing money and dates is paid only where a debit and a credit could meet.
+  const buckets = new Map<string, Leg[]>();
   txs.forEach((tx, index) => {
     if (!tx || typeof tx !== "object" || typeof tx.accountId !== "string" || !ownAccounts.has(tx.accountId)) return;
     if (typeof tx.transaction_category === "string" && NEVER_TRANSFER.has(tx.transaction_category)) return;
-    const minor = amountMinorOf(tx);
-    const time = typeof tx.timestamp === "string" ? Date.parse(tx.timestamp) : Number.NaN;
-    if (minor === undefined || minor === 0 || Number.isNaN(time)) return;
-    const key = `${typeof tx.currency === "string" ? tx.currency.toUpperCase() : "GBP"}:${Math.abs(minor)}`;
-    const side = directionOf(tx, minor) === "DEBIT" ? debits : credits;
-    const legs = side.get(key) ?? [];
-    legs.push({ index, time, accountId: tx.accountId });
-    side.set(key, legs);
+    const size = Math.abs(Number(tx.amount));
+    if (!Number.isFinite(size) || size === 0) return;
+    const key = `${typeof tx.currency === "string" ? tx.currency.toUpperCase() : "GBP"}:${size}`;
+    const legs = buckets.get(key) ?? [];
+    legs.push({ index, accountId: tx.accountId, credit: directionOf(tx) === "CREDIT" });
+    buckets.set(key, legs);
   });
-  for (const [key, out] of debits) {
-    const ins = credits.get(key);
-    if (!ins) continue;
-    const used = new Set<number>();
-    for (const d of out) {
-      let best: Leg | undefined;
-      for (const c of ins) {
-        if (used.has(c.index) || c.accountId === d.accountId || Math.abs(c.time - d.time) > DAY_MS) continue;
-        if (!best || Math.abs(c.time - d.time) < Math.abs(best.time - d.time)) best = c;
-      }
-      if (best) {
-        used.add(best.index);
-        found.add(d.index).add(best.index);
-      }
-    }
+  for (const legs of buckets.values()) {
+    if (!legs.some((l) => l.credit) || legs.every((l) => l.credit)) continue;
+    pairLegs(txs, legs, found);
   }
   return found;
+}
+
+function pairLegs(txs: readonly TransactionInput[], legs: Leg[], found: Set<number>): void {
+  const debits: TimedLeg[] = [];
+  const credits: TimedLeg[] = [];
+  for (const leg of legs) {
+    const tx = txs[leg.index]!;
+    const minor = amountMinorOf(tx);
+    const time = typeof tx.timestamp === "string" ? Date.parse(tx.timestamp) : Number.NaN;
+    if (minor === undefined || Number.isNaN(time)) continue;
+    (leg.credit ? credits : debits).push({ ...leg, time, minor: Math.abs(minor) });
+  }
+  // Sorted by time, each debit looks only at credits within a day of it: no quadratic blow-up
+  // for a user with thousands of equal transfers.
+  debits.sort((a, b) => a.time - b.time);
+  credits.sort((a, b) => a.time - b.time);
+  const used = new Uint8Array(credits.length);
+  let from = 0;
+  for (const d of debits) {
+    while (from < credits.length && credits[from]!.time < d.time - DAY_MS) from++;
+    let best = -1;
+    for (let j = from; j < credits.length && credits[j]!.time <= d.time + DAY_MS; j++) {
+      const c = credits[j]!;
+      if (used[j] || c.accountId === d.accountId || c.minor !== d.minor) continue;
+      if (best < 0 || Math.abs(c.time - d.time) < Math.abs(credits[best]!.time - d.time)) best = j;
+    }
+    if (best >= 0) {
+      used[best] = 1;
+      found.add(d.index).add(credits[best]!.index);
+    }
+  }
 }
