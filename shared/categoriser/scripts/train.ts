@@ -31,6 +31,8 @@ const EDGES = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.995, 1];
 
 const dataDir = new URL("../data/", import.meta.url);
 
+const isMetaFeature = (token: string) => token.startsWith("~") || token.startsWith("#") || token.startsWith("$");
+
 const featuresOf = (tx: TransactionInput) =>
   transactionFeatures(tx, parseDescription(tx.description, tx.merchant_name, tx.transaction_category).tokens, directionOf(tx));
 
@@ -53,8 +55,10 @@ function train(examples: Example[]): Omit<ModelFile, "calibration"> {
   for (const [token, byClass] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
     let sum = 0;
     for (const n of byClass.values()) sum += n;
-    // Rare words and pairs are towns, surnames, references: noise, and they bloat the file.
+    // Rare words and pairs are surnames and references: noise, and they bloat the file.
     if (sum < (token.includes("_") ? 3 : 2)) continue;
+    // Words seen with most classes (towns, THE, GREEN) say nothing and cost the most to score.
+    if (!isMetaFeature(token) && byClass.size > classes.length / 2) continue;
     vocab[token] = [...byClass].sort(([a], [b]) => a - b).flat();
     for (const [k, n] of byClass) totals[k]! += n;
   }
