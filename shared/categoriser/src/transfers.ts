@@ -54,7 +54,7 @@ function pairLegs(txs: readonly TransactionInput[], legs: Leg[], found: Set<numb
     const minor = amountMinorOf(tx);
     const time = typeof tx.timestamp === "string" ? Date.parse(tx.timestamp) : Number.NaN;
     if (minor === undefined || Number.isNaN(time)) continue;
-    (leg.credit ? credits : debits).push({ ...leg, time, minor: Math.abs(minor) });
+    (leg.credit ? credits : debits).push({ index: leg.index, accountId: leg.accountId, credit: leg.credit, time, minor: Math.abs(minor) });
   }
   // Sorted by time, each debit looks only at credits within a day of it: no quadratic blow-up
   // for a user with thousands of equal transfers.
