@@ -214,9 +214,9 @@ function describe(rand: Rand, kind: Kind, name: string, pounds: string): { descr
   }
 }
 
-function personOrCompany(rand: Rand, t: Template): string {
+function personOrCompany(rand: Rand, t: Template, words: string[]): string {
   const label = t.label;
-  const word = pick(rand, t.words);
+  const word = pick(rand, words);
   if (label.startsWith("transfers/to_people") || label.startsWith("transfers/from_people")) {
     return `${pick(rand, FIRST).charAt(0)} ${pick(rand, SURNAMES)}${chance(rand, 0.6) ? ` ${word}` : ""}`;
   }
@@ -224,7 +224,7 @@ function personOrCompany(rand: Rand, t: Template): string {
     return `${pick(rand, COMPANY)}${chance(rand, 0.5) ? " LTD" : ""} ${word}`;
   }
   if (label === "housing/rent" && chance(rand, 0.4)) return `${pick(rand, FIRST).charAt(0)} ${pick(rand, SURNAMES)} ${word}`;
-  return businessName(rand, t.words);
+  return businessName(rand, words);
 }
 
 function amountIn(rand: Rand, [lo, hi]: [number, number]): number {
@@ -235,7 +235,12 @@ function amountIn(rand: Rand, [lo, hi]: [number, number]): number {
  * `count` labelled examples. About a third use a dictionary merchant's alias (so the model
  * knows brands too), the rest local businesses built from category words, a few are opaque.
  */
-export function generateCorpus(rand: Rand, count: number): Example[] {
+export function generateCorpus(rand: Rand, count: number, options: { withheld?: ReadonlySet<string> } = {}): Example[] {
+  // Withheld words never appear: a model trained without them shows how it does on words it never saw.
+  const wordsOf = (t: Template) => {
+    const kept = options.withheld ? t.words.filter((w) => !options.withheld!.has(w)) : t.words;
+    return kept.length > 0 ? kept : t.words;
+  };
   const out: Example[] = [];
   const brands = MERCHANTS;
   for (let i = 0; i < count; i++) {
@@ -255,7 +260,7 @@ export function generateCorpus(rand: Rand, count: number): Example[] {
     } else if (roll < 0.95) {
       const t = pick(rand, TEMPLATES);
       label = t.label;
-      name = personOrCompany(rand, t);
+      name = personOrCompany(rand, t, wordsOf(t));
       kind = pick(rand, t.kinds);
       amount = amountIn(rand, t.amount);
       credit = t.credit ?? false;
@@ -284,3 +289,10 @@ export function generateCorpus(rand: Rand, count: number): Example[] {
 /** Every label the corpus can produce, for checks. */
 export const CORPUS_LABELS = new Set<Secondary>([...TEMPLATES.map((t) => t.label), ...OPAQUE_LABELS]);
 export const primaryOfLabel = primaryOf;
+
+/** A seeded share of every category's words, to withhold from a model trained for calibration. */
+export function withheldWords(rand: Rand, share: number): Set<string> {
+  const out = new Set<string>();
+  for (const t of TEMPLATES) for (const w of t.words) if (rand() < share) out.add(w);
+  return out;
+}
