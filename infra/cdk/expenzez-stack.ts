@@ -107,6 +107,8 @@ export class ExpenzezStack extends Stack {
     fn.addEventSource(
       new SqsEventSource(this.queues[queueId].queue, { batchSize: options.batchSize ?? 10, reportBatchItemFailures: true }),
     );
+    // The runtime dead-letters a message that can never succeed itself, with the reason attached.
+    this.queues[queueId].dlq.grantSendMessages(fn);
     this.table.grantReadWriteData(fn);
     this.key.grantEncryptDecrypt(fn);
     this.bus.grantPutEventsTo(fn);

@@ -166,9 +166,15 @@ describe("CDK stack built from stackDefinition()", () => {
     });
     t.hasResourceProperties("AWS::Lambda::Function", { Environment: { Variables: { STAGE: def.stage } } });
     const policy = JSON.stringify(t.findResources("AWS::IAM::Policy"));
-    for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "kms:Decrypt", "events:PutEvents"]) {
+    for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:SendMessage", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "kms:Decrypt", "events:PutEvents"]) {
       expect(policy).toContain(action);
     }
+    // SendMessage is granted on the consumer's DLQ only (the runtime dead-letters with a reason).
+    const dlqId = logicalId(t, "AWS::SQS::Queue", { QueueName: def.queues.budgetRecalc.dlqName });
+    const sendStatements = Object.values(t.findResources("AWS::IAM::Policy")).flatMap(
+      (p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement,
+    ).filter((st) => [st.Action].flat().includes("sqs:SendMessage"));
+    expect(sendStatements.map((st) => st.Resource)).toEqual([{ "Fn::GetAtt": [dlqId, "Arn"] }]);
   }, SYNTH_TIMEOUT_MS);
 });
 
