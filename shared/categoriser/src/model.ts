@@ -124,10 +124,6 @@ export function shippedModel(): Model {
   return shipped;
 }
 
-/**
- * The most likely category for the features, or undefined when no feature word is known (the
- * direction and amount alone say nothing worth a guess).
- */
 const primaryScratch = new Float64Array(PRIMARIES.length);
 const bestClassScratch = new Int32Array(PRIMARIES.length);
 const scratchByModel = new WeakMap<Model, Float64Array>();
@@ -144,13 +140,15 @@ function addEvidence(model: Model, scores: Float64Array, i: number): void {
 }
 
 /** The prior plus the meta features' evidence: they touch every class, so it is worth computing once. */
-function metaScores(model: Model, meta: readonly string[]): { scores: Float64Array; known: number } {
-  const key = meta.join(" ");
+function metaScores(model: Model, features: readonly string[]): { scores: Float64Array; known: number } {
+  let key = "";
+  for (const f of features) if (isMeta(f)) key += f;
   const cached = model.metaCache.get(key);
   if (cached) return cached;
   const scores = model.logPrior.slice();
   let known = 0;
-  for (const f of meta) {
+  for (const f of features) {
+    if (!isMeta(f)) continue;
     const i = model.tokenIndex.get(f);
     if (i === undefined) continue;
     known++;
@@ -172,9 +170,7 @@ export function predict(model: Model, features: readonly string[]): Prediction |
     scores = new Float64Array(model.classes.length);
     scratchByModel.set(model, scores);
   }
-  const meta: string[] = [];
-  for (const f of features) if (isMeta(f)) meta.push(f);
-  const start = metaScores(model, meta);
+  const start = metaScores(model, features);
   scores.set(start.scores);
   let known = start.known;
   let words = 0;

@@ -50,7 +50,8 @@ export function parseDescription(description: unknown, merchantName?: unknown, b
   let entry = findMerchant(merchantTokens);
   let nameTokens = merchantTokens;
   // TrueLayer's merchant_name, when present, is already clean: trust it for the name and lookup.
-  const given = tokenise(merchantName);
+  // Most banks send no merchant_name: skip the work rather than tokenise nothing.
+  const given = typeof merchantName === "string" && merchantName !== "" ? tokenise(merchantName) : [];
   if (given.length > 0) {
     const givenPart = merchantPart(given);
     entry = findMerchant(givenPart) ?? entry;
