@@ -93,11 +93,7 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
 
   if (rules.length > 0) {
     const hit = matchRule(rules, ruleSubject(tx, parsed.name));
-    if (hit) {
-      const r = outcome(hit.rule.category.secondary, "user_rule", USER_RULE_CONFIDENCE, merchant);
-      r.category.ruleId = hit.rule.ruleId;
-      return r;
-    }
+    if (hit) return { category: ruleCategory(hit.rule), merchant };
   }
 
   const signal = bankSignal(tx.transaction_category, direction);
@@ -119,6 +115,16 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
   if (prediction) return outcome(prediction.secondary, "model", modelConfidence(model, prediction.score), merchant);
 
   return outcome(FALLBACK, "fallback", steps["fallback"] ?? 0.1, merchant);
+}
+
+/**
+ * The category a user's rule gives a transaction: the one shape for the pipeline's rule step
+ * and for re-categorising stored transactions when a rule is learned.
+ *
+ * @example ruleCategory(rule) // { primary, secondary, confidence: 0.99, reason: "user_rule", userModified: false, ruleId }
+ */
+export function ruleCategory(rule: Pick<CategoryRule, "ruleId" | "category">): Categorisation["category"] {
+  return { ...outcome(rule.category.secondary, "user_rule", USER_RULE_CONFIDENCE, { name: "" }).category, ruleId: rule.ruleId };
 }
 
 function outcome(secondary: Secondary, reason: Reason, confidence: number, merchant: { name: string }): Categorisation {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type RuleDecision, type Secondary, alwaysCategorise, isSecondary, planRecategorisation } from "@expenzez/categoriser";
+import { type RuleDecision, type Secondary, alwaysCategorise, isSecondary, planRecategorisation, ruleCategory } from "@expenzez/categoriser";
 import { type Transaction, transactionEntity, txPutVersioned } from "@expenzez/db";
 import { buildEvent } from "@expenzez/events";
 import { commitWithEvent, retryOnConflict } from "./commit";
@@ -9,8 +9,6 @@ import { bookingDay, toCategoriserInput } from "./stored-transaction";
 
 /** Transactions re-categorised per DynamoDB transaction: 100 actions, one of them the outbox event. */
 const PAGE = 99;
-/** What a rule-assigned category says about itself (as the categoriser's own rule step does). */
-const RULE_CONFIDENCE = 0.99;
 
 type Rule = Extract<RuleDecision, { rule: unknown }>["rule"];
 
@@ -49,7 +47,7 @@ async function recategorisePage(deps: RecategoriseDeps, rule: Rule, page: Transa
         transactionEntity,
         {
           ...tx,
-          category: { primary: rule.category.primary, secondary: rule.category.secondary, confidence: RULE_CONFIDENCE, reason: "user_rule", ruleId: rule.ruleId, userModified: false },
+          category: ruleCategory(rule),
           updatedAt: now,
         },
         tx.version,
