@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { type DetailInput, type DetailType, type DomainEvent, DETAIL_TYPES, buildEvent, parseDeliveredEvent, publishEvents } from "@expenzez/events";
-import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { QueueId } from "../src/resources";
 import { type LocalStack, provisionLocalStack } from "../src/stack";
-import { receiveAll } from "./sqs";
+
 
 const userId = "user-routing";
 const common = { connectionId: "conn-1", currency: "GBP", merchant: "Netflix", frequency: "monthly" } as const;

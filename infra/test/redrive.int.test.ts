@@ -1,9 +1,9 @@
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
-import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type QueueId, stackDefinition } from "../src/resources";
 import { type LocalStack, provisionLocalStack } from "../src/stack";
-import { receiveAll } from "./sqs";
+
 
 const queueIds = Object.keys(stackDefinition("local").queues) as QueueId[];
 

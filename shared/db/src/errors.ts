@@ -19,6 +19,8 @@ export interface ValidationIssue {
 /** An item failed its entity schema (on write: nothing was written; on read: a corrupt item). */
 export class ValidationError extends DbError {
   readonly field: string;
+  /** Retrying cannot fix it: queue runtimes dead-letter the message with this reason. */
+  readonly permanent = true;
   constructor(
     readonly entityType: string,
     readonly issues: ValidationIssue[],

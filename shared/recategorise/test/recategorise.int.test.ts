@@ -1,10 +1,9 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { createFieldEncryptor } from "@expenzez/crypto";
 import { type Db, type Repositories, type TransactionInput, createRepositories, updateVersioned, transactionEntity } from "@expenzez/db";
 import { parseDeliveredEvent } from "@expenzez/events";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
-import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { InvalidCategoryError, type RecategoriseDeps, TransactionNotFoundError, alwaysCategoriseMerchant, editTransactionCategory } from "../src/index";
 
@@ -46,14 +45,7 @@ function tx(userId: string, description: string, merchant: string, over: Partial
 }
 
 async function drainEvents() {
-  const url = stack.handles.queues.budgetRecalc.url;
-  const events = [];
-  for (;;) {
-    const got = await stack.aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-    if (!got.Messages?.length) return events;
-    events.push(...got.Messages.map((m) => parseDeliveredEvent(m.Body!)));
-    await stack.aws.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: got.Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
-  }
+  return (await receiveAll(stack.aws.sqs, stack.handles.queues.budgetRecalc.url, { remove: true })).map((m) => parseDeliveredEvent(m.Body!));
 }
 
 beforeEach(async () => {

@@ -1,10 +1,10 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { type Db, OUTBOX_SHARDS, outboxPk, transactWrite } from "@expenzez/db";
 import { buildEvent, parseDeliveredEvent } from "@expenzez/events";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
-import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { outboxItem, relayOutboxRecords, sweepOutbox } from "../src/index";
 
@@ -21,13 +21,7 @@ beforeAll(async () => {
 });
 
 async function drain(url: string): Promise<string[]> {
-  const bodies: string[] = [];
-  for (;;) {
-    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-    if (!got.Messages?.length) return bodies;
-    bodies.push(...got.Messages.map((m) => m.Body!));
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: got.Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
-  }
+  return (await receiveAll(sqs, url, { remove: true })).map((m) => m.Body!);
 }
 
 async function outboxCount(): Promise<number> {

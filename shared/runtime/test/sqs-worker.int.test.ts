@@ -1,7 +1,7 @@
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
-import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DLQ_ATTRIBUTES, type MessageHandler, PermanentFailure, RetryLater, type Worker, WorkerOptionsError, startWorker, toSqsLambdaHandler } from "../src/index";
 
@@ -23,13 +23,7 @@ afterEach(async () => {
   await worker?.stop();
   worker = undefined;
   // Drain both queues so tests stay independent.
-  for (const url of [queueUrl, dlqUrl]) {
-    for (;;) {
-      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 0 }));
-      if (!got.Messages?.length) break;
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: got.Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
-    }
-  }
+  for (const url of [queueUrl, dlqUrl]) await receiveAll(sqs, url, { remove: true });
 });
 
 async function count(url: string): Promise<number> {

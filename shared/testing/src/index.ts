@@ -20,3 +20,4 @@ export function emulatorEndpoint(): string {
 export async function resetForFile(endpoint = emulatorEndpoint()): Promise<void> {
   await resetEmulator(endpoint);
 }
+export { receiveAll } from "./queues";
