@@ -48,3 +48,28 @@ export function loadConfig<S extends z.ZodRawShape = Record<never, never>>(
   }
   return { ...(parsed.data as BaseConfig & z.infer<z.ZodObject<S>>), isCloud };
 }
+
+/**
+ * Stops emulator-only tools (the provisioner, the demo) from running for a cloud stage, where
+ * resources come from the CDK app and data is real.
+ */
+export function assertEmulatorStage(env: Record<string, string | undefined> = process.env): void {
+  const stage = env.STAGE || "local";
+  if ((CLOUD_STAGES as readonly string[]).includes(stage)) {
+    throw new ConfigError(`STAGE: "${stage}" runs on real AWS; deploy it with the CDK app (infra/cdk), not the emulator tools`, ["STAGE"]);
+  }
+}
+
+/**
+ * Runs a command's body; a ConfigError ends the process with its message (exit 2) instead of
+ * a stack trace, since the fix is in the environment, not the code.
+ */
+export async function runMain(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`configuration error: ${err.message}`);
+    process.exit(2);
+  }
+}

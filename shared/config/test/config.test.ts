@@ -29,3 +29,12 @@ describe("loadConfig", () => {
     expect(loadConfig({ STAGE: "", AWS_ENDPOINT_URL: "http://127.0.0.1:1" }).STAGE).toBe("local");
   });
 });
+
+describe("assertEmulatorStage", () => {
+  it("lets local stages through and stops cloud stages", async () => {
+    const { assertEmulatorStage } = await import("../src/index");
+    expect(() => assertEmulatorStage({})).not.toThrow();
+    expect(() => assertEmulatorStage({ STAGE: "ci" })).not.toThrow();
+    expect(() => assertEmulatorStage({ STAGE: "prod" })).toThrow(/CDK/);
+  });
+});
