@@ -1,9 +1,11 @@
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import type { DomainEvent } from "./envelope";
-import { PublishError } from "./errors";
+import { EventValidationError, PublishError } from "./errors";
 
 /** PutEvents accepts at most 10 entries per call. */
 export const PUT_EVENTS_BATCH = 10;
+/** EventBridge rejects an entry over 256 KB (source, detail-type and detail counted together). */
+export const MAX_ENTRY_BYTES = 256 * 1024;
 
 export interface PublishOptions {
   busName: string;
@@ -16,13 +18,15 @@ export interface PublishOptions {
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function toPutEventsEntry(event: DomainEvent, busName: string): PutEventsRequestEntry {
-  return {
-    EventBusName: busName,
-    Source: event.source,
-    DetailType: event.detailType,
-    Detail: JSON.stringify(event.detail),
-    Time: new Date(event.detail.occurredAt),
-  };
+  const Detail = JSON.stringify(event.detail);
+  const bytes = Buffer.byteLength(Detail) + Buffer.byteLength(event.source) + Buffer.byteLength(event.detailType);
+  // Retrying cannot shrink it: fail before sending, naming the event, so the producer splits it.
+  if (bytes > MAX_ENTRY_BYTES) {
+    throw new EventValidationError(`${event.detailType} ${event.detail.eventId} is ${bytes} bytes; EventBridge takes at most ${MAX_ENTRY_BYTES}`, [
+      `detail: ${bytes} bytes`,
+    ]);
+  }
+  return { EventBusName: busName, Source: event.source, DetailType: event.detailType, Detail, Time: new Date(event.detail.occurredAt) };
 }
 
 /**
@@ -34,29 +38,27 @@ export async function publishEvents(client: EventBridgeClient, events: DomainEve
   const maxAttempts = options.maxAttempts ?? 4;
   const baseDelayMs = options.baseDelayMs ?? 100;
   const sleep = options.sleep ?? defaultSleep;
-  for (let start = 0; start < events.length; start += PUT_EVENTS_BATCH) {
-    let pending = events.slice(start, start + PUT_EVENTS_BATCH);
-    let failures: PublishError["failed"] = [];
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const result = await client.send(
-        new PutEventsCommand({ Entries: pending.map((e) => toPutEventsEntry(e, options.busName)) }),
-      );
+  // Every entry is built (and size-checked) before the first call, so a bad one sends nothing.
+  const all = events.map((event) => ({ event, entry: toPutEventsEntry(event, options.busName) }));
+  for (let start = 0; start < all.length; start += PUT_EVENTS_BATCH) {
+    let pending = all.slice(start, start + PUT_EVENTS_BATCH);
+    for (let attempt = 1; ; attempt++) {
+      const result = await client.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
       if (!result.FailedEntryCount) break;
       // Entries come back in request order; an entry with an ErrorCode failed.
-      const retry: DomainEvent[] = [];
-      failures = [];
-      (result.Entries ?? []).forEach((entry, i) => {
-        const event = pending[i];
-        if (entry.ErrorCode && event) {
-          retry.push(event);
-          failures.push({ eventId: event.detail.eventId, errorCode: entry.ErrorCode, errorMessage: entry.ErrorMessage });
-        }
-      });
-      pending = retry;
-      if (pending.length === 0) break;
+      const results = result.Entries ?? [];
+      const failed = pending.filter((_, i) => results[i]?.ErrorCode);
+      if (failed.length === 0) break;
       if (attempt >= maxAttempts) {
-        throw new PublishError(`${pending.length} event(s) failed after ${attempt} attempts`, failures);
+        throw new PublishError(
+          `${failed.length} event(s) failed after ${attempt} attempts`,
+          failed.map((p) => {
+            const r = results[pending.indexOf(p)];
+            return { eventId: p.event.detail.eventId, errorCode: r?.ErrorCode, errorMessage: r?.ErrorMessage };
+          }),
+        );
       }
+      pending = failed;
       await sleep(Math.random() * baseDelayMs * 2 ** (attempt - 1));
     }
   }

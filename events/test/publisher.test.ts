@@ -1,6 +1,6 @@
 import type { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { describe, expect, it } from "vitest";
-import { PublishError, buildEvent, publishEvents } from "../src/index";
+import { EventValidationError, PublishError, buildEvent, publishEvents } from "../src/index";
 
 // A scripted client: moto never fails single entries, so partial failure is exercised here.
 function scriptedClient(failFirstAttemptOf: Set<string>, alwaysFail = new Set<string>()) {
@@ -42,5 +42,21 @@ describe("publishEvents", () => {
     await expect(attempt).rejects.toBeInstanceOf(PublishError);
     await attempt.catch((err: PublishError) => expect(err.failed.map((f) => f.eventId)).toEqual([events[2]!.detail.eventId]));
     expect(calls).toEqual([["c0", "c1", "c2", "c3", "c4"], ["c2"], ["c2"]]);
+  });
+
+  it("refuses an entry over EventBridge's 256 KB before sending anything", async () => {
+    const { client, calls } = scriptedClient(new Set());
+    const huge = buildEvent("TransactionsSynced", {
+      userId: "u",
+      connectionId: "c",
+      syncId: "s",
+      accountIds: ["a"],
+      counts: { added: 1, modified: 0, removed: 0 },
+      categories: [],
+      merchants: Array.from({ length: 30_000 }, (_, i) => `merchant number ${i}`),
+      range: null,
+    });
+    await expect(publishEvents(client, [huge], { busName: "bus", sleep: noSleep })).rejects.toBeInstanceOf(EventValidationError);
+    expect(calls).toEqual([]);
   });
 });

@@ -2,9 +2,13 @@ import { type Logger, type LoggerOptions, pino } from "pino";
 
 export type { Logger } from "pino";
 
-/** Keys whose values never reach a log line, at any depth (case-insensitive). */
+/**
+ * Keys whose values never reach a log line, at any depth (case-insensitive): names that END in a
+ * secret word (`accessToken`, `refresh_token`, `client_secret`), so `tokenExpiresAt` still logs.
+ * `number` is the account number inside TrueLayer's `account_number` object.
+ */
 const SECRET_KEY =
-  /token|secret|password|authorization|cookie|api[-_]?key|client[-_]?secret|account[-_]?number|sort[-_]?code|^iban$|^number$|ciphertext|datakey/i;
+  /(token|secret|password|authorization|cookie|api[-_]?key|account[-_]?number|sort[-_]?code|iban|ciphertext|plaintext|data[-_]?key)$|^number$/i;
 /** Bearer tokens and JWTs that slip into free text (error messages, URLs). */
 const SECRET_TEXT = /(Bearer\s+)[A-Za-z0-9._~+/=-]+|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 export const REDACTED = "[REDACTED]";

@@ -13,12 +13,14 @@ describe("createLogger", () => {
     log.info(
       {
         accessToken: "at-123",
+        client_secret: "cs-789",
+        headers: { Authorization: "Basic abc" },
         connection: { refresh_token: "rt-456", account: { account_number: { number: "12345678", sort_code: "01-02-03", iban: "GB33BUKB20201555555555" } } },
         sortCode: "40-11-22",
       },
       "synced",
     );
-    for (const secret of ["at-123", "rt-456", "12345678", "01-02-03", "GB33BUKB20201555555555", "40-11-22"]) {
+    for (const secret of ["at-123", "cs-789", "Basic abc", "rt-456", "12345678", "01-02-03", "GB33BUKB20201555555555", "40-11-22"]) {
       expect(text()).not.toContain(secret);
     }
     const entry = JSON.parse(lines[0]!);
@@ -40,7 +42,7 @@ describe("createLogger", () => {
 
   it("keeps ordinary fields", () => {
     const { log, lines } = capture();
-    log.info({ connectionId: "c1", count: 3, tokenExpiresAt: null }, "ok");
-    expect(JSON.parse(lines[0]!)).toMatchObject({ connectionId: "c1", count: 3 });
+    log.info({ connectionId: "c1", count: 3, tokenExpiresAt: "2026-11-25T10:00:00Z", sortCodeMasked: false }, "ok");
+    expect(JSON.parse(lines[0]!)).toMatchObject({ connectionId: "c1", count: 3, tokenExpiresAt: "2026-11-25T10:00:00Z" });
   });
 });
