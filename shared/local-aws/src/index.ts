@@ -69,9 +69,11 @@ export async function resetEmulator(endpoint: string): Promise<void> {
 
 /**
  * Starts moto server from the project's venv on loopback. It stops when `stop()` is called
- * and, through a stdin watchdog, whenever this process ends, however it ends.
+ * and, through a stdin watchdog, whenever this process ends, however it ends. TransactWriteItems
+ * rolls back through an undo log of the touched items rather than moto's whole-table copies
+ * (see moto_server.py), unless `fastTransactions: false`.
  */
-export async function startMoto(options: { port?: number; quiet?: boolean } = {}): Promise<Emulator> {
+export async function startMoto(options: { port?: number; quiet?: boolean; fastTransactions?: boolean } = {}): Promise<Emulator> {
   const root = repoRoot();
   const python = join(root, ".venv", "bin", "python");
   if (!existsSync(python)) {
@@ -81,7 +83,13 @@ export async function startMoto(options: { port?: number; quiet?: boolean } = {}
   const endpoint = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(python, [join(here, "moto_server.py"), "-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["pipe", "ignore", options.quiet === false ? "inherit" : "ignore"],
-    env: { ...process.env, MOTO_PORT: String(port), PYTHONUNBUFFERED: "1" },
+    env: {
+      ...process.env,
+      MOTO_PORT: String(port),
+      PYTHONUNBUFFERED: "1",
+      // moto_server.py's undo-log rollback for TransactWriteItems; off only to compare with stock moto.
+      EXPENZEZ_MOTO_FAST_TRANSACTIONS: options.fastTransactions === false ? "0" : "1",
+    },
   });
   let exited = false;
   const exitedPromise = new Promise<void>((resolve) =>
