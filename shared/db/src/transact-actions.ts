@@ -1,10 +1,9 @@
 import type { z } from "zod";
-import type { Entity } from "./entity";
-import type { TableKey } from "./keys";
+import { type Entity, LAYOUT_ATTRIBUTES } from "./entity";
+import { INDEX_KEY_SOURCES, type TableKey } from "./keys";
 import type { Db } from "./table";
 import type { TransactAction } from "./transact";
 import { versionCondition } from "./version-condition";
-
 
 /** Put of a new item: fails the transaction if the key exists. */
 export function txPutNew<S extends z.ZodType>(db: Db, entity: Entity<S>, value: z.input<S>): TransactAction {
@@ -47,7 +46,9 @@ export function txCheckVersion(db: Db, key: TableKey, expectedVersion: number): 
 /**
  * Versioned partial update: `SET` attributes and `ADD` integer deltas (minor units, counters)
  * at dotted paths, bumping `version` to `expectedVersion + 1`. The caller validates values;
- * `ADD` keeps concurrent-safe exact sums.
+ * `ADD` keeps concurrent-safe exact sums. Attributes that index keys derive from (a
+ * transaction's `category` or `timestamp`, a connection's `status` or `nextSyncAt`, an email)
+ * are refused: this update cannot rebuild the GSI keys; use `txPutVersioned`.
  *
  * @example txUpdateVersioned(db, keys.account(u, a), { add: { "transactionSummary.totalTransactions": 3 }, set: { balance } }, 7)
  */
@@ -57,11 +58,19 @@ export function txUpdateVersioned(
   changes: { set?: Record<string, unknown>; add?: Record<string, number> },
   expectedVersion: number,
 ): TransactAction {
-  return { Update: { TableName: db.tableName, Key: { PK: key.PK, SK: key.SK }, ...versionedUpdateExpression(changes, expectedVersion) } };
+  const indexSources = INDEX_KEY_SOURCES.find((s) => s.sk(key.SK))?.attributes ?? [];
+  return { Update: { TableName: db.tableName, Key: { PK: key.PK, SK: key.SK }, ...versionedUpdateExpression(changes, expectedVersion, indexSources) } };
 }
 
-/** The expression parts of a versioned SET/ADD update (shared with single-item updates). */
-export function versionedUpdateExpression(changes: { set?: Record<string, unknown>; add?: Record<string, number> }, expectedVersion: number) {
+/**
+ * The expression parts of a versioned SET/ADD update (shared with single-item updates). Refuses
+ * layout attributes, `version` and `indexSources` (attributes the item's GSI keys derive from).
+ */
+export function versionedUpdateExpression(
+  changes: { set?: Record<string, unknown>; add?: Record<string, number> },
+  expectedVersion: number,
+  indexSources: readonly string[] = [],
+) {
   const condition = versionCondition(expectedVersion);
   const names = condition.ExpressionAttributeNames;
   const values = condition.ExpressionAttributeValues;
@@ -75,6 +84,12 @@ export function versionedUpdateExpression(changes: { set?: Record<string, unknow
         return placeholder;
       })
       .join(".");
+  for (const path of [...Object.keys(changes.set ?? {}), ...Object.keys(changes.add ?? {})]) {
+    const top = path.split(".")[0] as string;
+    // Keys, GSI keys and TTL come from the entity's layout; the version only from the condition below.
+    if (LAYOUT_ATTRIBUTES.has(top) || top === "version") throw new TypeError(`"${path}" is not changed by a partial update`);
+    if (indexSources.includes(top)) throw new TypeError(`"${path}" feeds an index key that a partial update cannot rebuild; use a versioned put`);
+  }
   const sets = ["#version = :next"];
   Object.entries(changes.set ?? {}).forEach(([path, value], i) => {
     values[`:s${i}`] = value;

@@ -16,7 +16,12 @@ import {
   txDelete,
   txUpdateVersioned,
   versionedUpdateExpression,
+  INDEX_KEY_SOURCES,
+  bankConnectionEntity,
+  keys,
+  transactionEntity,
 } from "../src";
+import { aTransaction } from "./fixtures";
 
 const db = { doc: {} as DocClient, tableName: "t" };
 const actions: TransactAction[] = [
@@ -96,5 +101,39 @@ describe("versionedUpdateExpression", () => {
     expect(expr.UpdateExpression).toBe("SET #version = :next, #n1.#n2 = :s0, #n4.#n5 = if_not_exists(#n4.#n5, :zero) + :a1 ADD #n3 :a0");
     expect(expr.ExpressionAttributeNames).toMatchObject({ "#n1": "balance", "#n2": "currentMinor", "#n3": "spentMinor", "#n4": "transactionSummary", "#n5": "totalTransactions" });
     expect(() => versionedUpdateExpression({ add: { spentMinor: 0.5 } }, 1)).toThrow(/safe integer/);
+  });
+});
+
+describe("txUpdateVersioned and index keys", () => {
+  it("refuses a partial update of what GSI keys derive from, which would leave the old GSI3/GSI4 keys in place", () => {
+    const tx = keys.transaction("u1", "txn_1");
+    const conn = keys.connection("u1", "c1");
+    expect(() => txUpdateVersioned(db, tx, { set: { category: { primary: "transport" } } }, 1)).toThrow(/index key/);
+    expect(() => txUpdateVersioned(db, tx, { set: { "category.primary": "transport" } }, 1)).toThrow(/index key/);
+    expect(() => txUpdateVersioned(db, tx, { set: { timestamp: "2024-03-02T00:00:00Z" } }, 1)).toThrow(/index key/);
+    expect(() => txUpdateVersioned(db, conn, { set: { status: "reconnect_required" } }, 1)).toThrow(/index key/);
+    expect(() => txUpdateVersioned(db, conn, { set: { nextSyncAt: "2024-03-02T00:00:00Z" } }, 1)).toThrow(/index key/);
+    expect(() => txUpdateVersioned(db, keys.profile("u1"), { set: { email: "b@example.com" } }, 1)).toThrow(/index key/);
+    // Layout attributes and the version itself are never set by hand.
+    expect(() => txUpdateVersioned(db, tx, { set: { GSI3SK: "CATEGORY#x#y" } }, 1)).toThrow(/partial update/);
+    expect(() => txUpdateVersioned(db, tx, { add: { version: 1 } }, 1)).toThrow(/partial update/);
+    // What does not feed a key stays allowed.
+    expect(txUpdateVersioned(db, tx, { set: { description: "x" } }, 1).Update?.UpdateExpression).toContain("SET");
+    expect(txUpdateVersioned(db, conn, { set: { syncStats: { totalSyncs: 1 } } }, 1).Update).toBeDefined();
+  });
+
+  it("lists attributes that really do move the entities' index keys", () => {
+    // Guards the list against drift from the entity layouts.
+    const t = transactionEntity.parse(aTransaction());
+    const moved = transactionEntity.toItem({ ...t, category: { ...t.category, primary: "transport" }, timestamp: "2024-03-11T09:00:00Z" });
+    expect(moved.GSI3SK).not.toBe(transactionEntity.toItem(t).GSI3SK);
+    expect(moved.GSI2SK).not.toBe(transactionEntity.toItem(t).GSI2SK);
+    const sealedLike = "ezk1.a2V5.ZWRr.AAAAAAAAAAAAAAAA.Y3Q.AAAAAAAAAAAAAAAAAAAAAA";
+    const c = { userId: "u1", connectionId: "c1", providerId: "p", status: "active" as const, tokenExpiresAt: "2024-03-15T13:00:00Z", consentExpiresAt: "2024-06-13T12:00:00Z", nextSyncAt: "2024-03-15T11:00:00Z", accessToken: sealedLike, refreshToken: sealedLike, createdAt: "2024-03-15T12:00:00Z", updatedAt: "2024-03-15T12:00:00Z" };
+    expect(bankConnectionEntity.toItem(c).GSI4SK).toBeDefined();
+    expect(bankConnectionEntity.toItem({ ...c, status: "reconnect_required" }).GSI4SK).toBeUndefined();
+    expect(bankConnectionEntity.toItem({ ...c, nextSyncAt: "2024-03-16T11:00:00Z" }).GSI4SK).not.toBe(bankConnectionEntity.toItem(c).GSI4SK);
+    expect(INDEX_KEY_SOURCES.find((s) => s.sk(keys.transaction("u", "t").SK))?.attributes).toEqual(["timestamp", "category"]);
+    expect(INDEX_KEY_SOURCES.find((s) => s.sk(keys.connection("u", "c").SK))?.attributes).toEqual(["status", "nextSyncAt"]);
   });
 });
