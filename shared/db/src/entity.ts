@@ -24,6 +24,8 @@ export type Item = Record<string, unknown>;
 export interface Entity<S extends z.ZodType> {
   readonly entityType: string;
   readonly schema: S;
+  /** Attributes written outside the version (the sync lease): a versioned put must find them as it read them. */
+  readonly unversioned: readonly string[];
   /** Validates (applying schema defaults) and throws `ValidationError` naming the first bad field. */
   parse(value: z.input<S>): z.output<S>;
   /** Primary key of a (valid) entity. */
@@ -40,11 +42,17 @@ export interface Entity<S extends z.ZodType> {
  * @example
  * export const ruleEntity = defineEntity("CategoryRule", categoryRuleSchema, (r) => keys.rule(r.userId, r.ruleId));
  */
-export function defineEntity<S extends z.ZodType>(entityType: string, schema: S, layout: (value: z.output<S>) => ItemLayout): Entity<S> {
+export function defineEntity<S extends z.ZodType>(
+  entityType: string,
+  schema: S,
+  layout: (value: z.output<S>) => ItemLayout,
+  options: { unversioned?: readonly string[] } = {},
+): Entity<S> {
   const parse = (value: unknown): z.output<S> => validate(entityType, schema, value);
   return {
     entityType,
     schema,
+    unversioned: options.unversioned ?? [],
     parse,
     key(value) {
       const { PK: pk, SK: sk } = layout(value);
@@ -60,6 +68,11 @@ export function defineEntity<S extends z.ZodType>(entityType: string, schema: S,
       return parse(data);
     },
   };
+}
+
+/** The `unversioned` attributes of an item as it will be written, for `versionCondition`. */
+export function unversionedValues(entity: Pick<Entity<z.ZodType>, "unversioned">, item: Item): Record<string, unknown> {
+  return Object.fromEntries(entity.unversioned.map((a) => [a, item[a]]));
 }
 
 /** Runs a zod schema and turns its issues into a `ValidationError` with field paths. */

@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, type GetCommandOutput, PutCommand, QueryComm
 import type { z } from "zod";
 import { isConditionalCheckFailed, rethrowAws } from "./aws-errors";
 import { decodeCursor, encodeCursor, pageLimit } from "./cursor";
-import type { Entity, Item } from "./entity";
+import { type Entity, type Item, unversionedValues } from "./entity";
 import { ConditionalCheckFailedError, VersionConflictError } from "./errors";
 import type { TableKey } from "./keys";
 import type { Db, Page, PageOptions } from "./table";
@@ -71,7 +71,7 @@ export async function updateVersioned<S extends z.ZodType<Versioned>>(
       new PutCommand({
         TableName: db.tableName,
         Item: item,
-        ...versionCondition(expectedVersion),
+        ...versionCondition(expectedVersion, unversionedValues(entity, item)),
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       }),
     );

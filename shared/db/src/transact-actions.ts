@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { type Entity, LAYOUT_ATTRIBUTES } from "./entity";
+import { type Entity, LAYOUT_ATTRIBUTES, unversionedValues } from "./entity";
 import { INDEX_KEY_SOURCES, type TableKey } from "./keys";
 import type { Db } from "./table";
 import type { TransactAction } from "./transact";
@@ -12,13 +12,8 @@ export function txPutNew<S extends z.ZodType>(db: Db, entity: Entity<S>, value: 
 
 /** Replacement of an item whose stored version must be `expectedVersion`; writes `expectedVersion + 1`. */
 export function txPutVersioned<S extends z.ZodType<{ version: number }>>(db: Db, entity: Entity<S>, value: z.input<S>, expectedVersion: number): TransactAction {
-  return {
-    Put: {
-      TableName: db.tableName,
-      Item: entity.toItem({ ...(value as object), version: expectedVersion + 1 } as z.input<S>),
-      ...versionCondition(expectedVersion),
-    },
-  };
+  const item = entity.toItem({ ...(value as object), version: expectedVersion + 1 } as z.input<S>);
+  return { Put: { TableName: db.tableName, Item: item, ...versionCondition(expectedVersion, unversionedValues(entity, item)) } };
 }
 
 /** Delete, optionally only while the version matches. */

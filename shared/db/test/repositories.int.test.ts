@@ -5,9 +5,13 @@ import {
   InvalidCursorError,
   type Repositories,
   type Transaction,
+  TransactionConditionalCheckFailedError,
+  VersionConflictError,
+  bankConnectionEntity,
   batchWrite,
- 
   syncShard,
+  transactWrite,
+  txPutVersioned,
   transactionEntity,
 } from "../src";
 import { NOW, aBudget, aConnection, aRule, aTransaction, anAccount } from "./fixtures";
@@ -140,6 +144,34 @@ describe("connections due for sync (GSI4)", () => {
     expect(after?.leaseOwner).toBeUndefined();
     expect(after?.version).toBe(1);
     await expect(repos.connections.acquireLease("user-l", "c-gone", "worker-a", NOW, NOW)).rejects.toBeInstanceOf(ConditionalCheckFailedError);
+  });
+});
+
+describe("versioned writes and the sync lease", () => {
+  it("refuses a versioned put from a copy read before a lease changed hands, so it can neither free nor revive a lease", async () => {
+    // Prepare: a copy read before worker-a took the lease (the lease does not bump the version).
+    const stale = await repos.connections.putNew(aConnection({ userId: "user-v", connectionId: "c-v" }));
+    await repos.connections.acquireLease("user-v", "c-v", "worker-a", "2024-03-15T12:05:00Z", NOW);
+    // Act
+    const single = await repos.connections.updateVersioned({ ...stale, status: "revoked" }, stale.version).catch((e: unknown) => e);
+    const inTx = await transactWrite(db.doc, [txPutVersioned(db, bankConnectionEntity, await repos.connections.seal({ ...stale, status: "revoked" }), stale.version)]).catch(
+      (e: unknown) => e,
+    );
+    // Assess: nothing written, worker-a still holds the lease, and so worker-b cannot sync in parallel.
+    expect(single).toBeInstanceOf(VersionConflictError);
+    expect(inTx).toBeInstanceOf(TransactionConditionalCheckFailedError);
+    expect(await repos.connections.get("user-v", "c-v")).toMatchObject({ status: "active", leaseOwner: "worker-a", version: 1 });
+    await expect(repos.connections.acquireLease("user-v", "c-v", "worker-b", "2024-03-15T12:05:00Z", NOW)).rejects.toBeInstanceOf(ConditionalCheckFailedError);
+  });
+
+  it("accepts a versioned put from a copy read under the current lease, and keeps the lease", async () => {
+    await repos.connections.putNew(aConnection({ userId: "user-v", connectionId: "c-w" }));
+    await repos.connections.acquireLease("user-v", "c-w", "worker-a", "2024-03-15T12:05:00+00:00", NOW);
+    const current = await repos.connections.get("user-v", "c-w");
+    if (!current) throw new Error("connection missing");
+    const saved = await repos.connections.updateVersioned({ ...current, accessToken: "at_ROTATED" }, current.version);
+    expect(saved).toMatchObject({ version: 2, leaseOwner: "worker-a", accessToken: "at_ROTATED" });
+    expect(await repos.connections.releaseLease("user-v", "c-w", "worker-a")).toBe(true);
   });
 });
 

@@ -57,8 +57,16 @@ export const storedBankConnectionSchema = z.object({
 });
 export type StoredBankConnection = z.output<typeof storedBankConnectionSchema>;
 
-/** `USER#<id>` / `BANK#<connectionId>`; in GSI4 (sync due) only while active and scheduled. */
-export const bankConnectionEntity = defineEntity("BankConnection", storedBankConnectionSchema, (c) => ({
-  ...keys.connection(c.userId, c.connectionId),
-  ...(c.status === "active" && c.nextSyncAt ? gsi4SyncDue(c.connectionId, c.nextSyncAt) : {}),
-}));
+/**
+ * `USER#<id>` / `BANK#<connectionId>`; in GSI4 (sync due) only while active and scheduled. The
+ * lease is taken and released without a version bump, so versioned puts are also conditional on it.
+ */
+export const bankConnectionEntity = defineEntity(
+  "BankConnection",
+  storedBankConnectionSchema,
+  (c) => ({
+    ...keys.connection(c.userId, c.connectionId),
+    ...(c.status === "active" && c.nextSyncAt ? gsi4SyncDue(c.connectionId, c.nextSyncAt) : {}),
+  }),
+  { unversioned: ["leaseOwner", "leaseUntil"] },
+);
