@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { type Db, idempotencyRecordEntity, isConditionalCheckFailed, keys } from "@expenzez/db";
 import { RetryLater } from "./errors";
 
@@ -33,15 +33,15 @@ export async function runOnce<T>(db: Db, options: IdempotencyOptions, fn: () => 
   const now = options.now?.() ?? new Date();
   const leaseSeconds = options.leaseSeconds ?? 300;
   const key = keys.idempotency(options.consumer, options.key);
-  const claim = idempotencyRecordEntity.toItem({
+  // A takeover's lease ends after the lapsed one's, so `inProgressUntil` tells this claim from any other.
+  const claimedUntil = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
+  const record = {
     consumer: options.consumer,
     key: options.key,
-    status: "in_progress",
-    inProgressUntil: new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + (options.ttlSeconds ?? 7 * 86_400),
     createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-  });
+  };
+  const claim = idempotencyRecordEntity.toItem({ ...record, status: "in_progress", inProgressUntil: claimedUntil, updatedAt: now.toISOString() });
   try {
     await db.doc.send(
       new PutCommand({
@@ -56,11 +56,11 @@ export async function runOnce<T>(db: Db, options: IdempotencyOptions, fn: () => 
   } catch (err) {
     if (!isConditionalCheckFailed(err)) throw err;
     const found = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: true }));
-    const record = found.Item ? idempotencyRecordEntity.fromItem(found.Item) : undefined;
-    if (record?.status === "completed") {
-      return { result: (record.result === undefined ? undefined : JSON.parse(record.result)) as T, replayed: true };
+    const existing = found.Item ? idempotencyRecordEntity.fromItem(found.Item) : undefined;
+    if (existing?.status === "completed") {
+      return { result: (existing.result === undefined ? undefined : JSON.parse(existing.result)) as T, replayed: true };
     }
-    const waitSeconds = record?.inProgressUntil ? Math.max(1, Math.ceil((Date.parse(record.inProgressUntil) - now.getTime()) / 1000)) : 1;
+    const waitSeconds = existing?.inProgressUntil ? Math.max(1, Math.ceil((Date.parse(existing.inProgressUntil) - now.getTime()) / 1000)) : 1;
     throw new RetryLater("runtime.idempotency_in_progress", `${options.consumer}/${options.key} is being handled by another delivery`, waitSeconds);
   }
 
@@ -68,27 +68,28 @@ export async function runOnce<T>(db: Db, options: IdempotencyOptions, fn: () => 
   try {
     result = await fn();
   } catch (err) {
-    // Release the claim so the retry can run at once rather than wait for the lease.
+    // Release our claim so the retry can run at once; a claim another delivery took over after
+    // our lease lapsed is theirs, and stays.
     await db.doc
       .send(
         new DeleteCommand({
           TableName: db.tableName,
           Key: key,
-          ConditionExpression: "#status = :inProgress",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ":inProgress": "in_progress" },
+          ConditionExpression: "#status = :inProgress AND #until = :claimedUntil",
+          ExpressionAttributeNames: { "#status": "status", "#until": "inProgressUntil" },
+          ExpressionAttributeValues: { ":inProgress": "in_progress", ":claimedUntil": claimedUntil },
         }),
       )
       .catch(() => {});
     throw err;
   }
+  // The whole record, not an update of the claim: the work is done whatever became of the claim
+  // meanwhile (taken over, released by a failed takeover), and a partial item would fail validation.
+  const completedAt = (options.now?.() ?? new Date()).toISOString();
   await db.doc.send(
-    new UpdateCommand({
+    new PutCommand({
       TableName: db.tableName,
-      Key: key,
-      UpdateExpression: "SET #status = :completed, #result = :result, updatedAt = :now REMOVE #until",
-      ExpressionAttributeNames: { "#status": "status", "#result": "result", "#until": "inProgressUntil" },
-      ExpressionAttributeValues: { ":completed": "completed", ":result": JSON.stringify(result ?? null), ":now": new Date().toISOString() },
+      Item: idempotencyRecordEntity.toItem({ ...record, status: "completed", result: JSON.stringify(result ?? null), updatedAt: completedAt }),
     }),
   );
   return { result, replayed: false };

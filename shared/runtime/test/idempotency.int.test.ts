@@ -58,6 +58,41 @@ describe("runOnce on moto", () => {
     expect(await runOnce(db, { consumer: "e", key: "evt-5" }, async () => 42)).toEqual({ result: 42, replayed: false });
   });
 
+  it("a run whose lease lapsed and then fails leaves the claim of the delivery that took over", async () => {
+    // Prepare: a slow run whose lease has already lapsed, and a live takeover.
+    let failSlow!: () => void;
+    const slow = runOnce(db, { consumer: "g", key: "evt-7", leaseSeconds: 1, now: () => new Date(Date.now() - 10_000) }, () => new Promise<never>((_, reject) => (failSlow = () => reject(new Error("slow failed")))));
+    await new Promise((r) => setTimeout(r, 200));
+    let finishTakeover!: () => void;
+    const takeover = runOnce(db, { consumer: "g", key: "evt-7", leaseSeconds: 60 }, () => new Promise<string>((r) => (finishTakeover = () => r("taken over"))));
+    await new Promise((r) => setTimeout(r, 200));
+    // Act
+    failSlow();
+    await expect(slow).rejects.toThrow("slow failed");
+    const third = runOnce(db, { consumer: "g", key: "evt-7" }, async () => "ran twice");
+    // Assess: the takeover still holds its claim, so a third delivery does not run the work in parallel.
+    await expect(third).rejects.toBeInstanceOf(RetryLater);
+    finishTakeover();
+    expect(await takeover).toEqual({ result: "taken over", replayed: false });
+  });
+
+  it("a run that completes after its claim was taken over and released still leaves a valid completed record", async () => {
+    // Prepare: a slow run whose lease lapsed; a takeover that fails and releases its own claim.
+    let finishSlow!: () => void;
+    const slow = runOnce(db, { consumer: "h", key: "evt-8", leaseSeconds: 1, now: () => new Date(Date.now() - 10_000) }, () => new Promise<string>((r) => (finishSlow = () => r("slow done"))));
+    await new Promise((r) => setTimeout(r, 200));
+    await expect(runOnce(db, { consumer: "h", key: "evt-8" }, async () => Promise.reject(new Error("takeover failed")))).rejects.toThrow("takeover failed");
+    // Act
+    finishSlow();
+    await slow;
+    const duplicate = await runOnce(db, { consumer: "h", key: "evt-8" }, async () => "ran twice");
+    // Assess: the duplicate replays the slow run's result (no half-written record that fails to parse).
+    expect(duplicate).toEqual({ result: "slow done", replayed: true });
+    const item = (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.idempotency("h", "evt-8") }))).Item!;
+    expect(item).toMatchObject({ consumer: "h", key: "evt-8", status: "completed" });
+    expect(item[TTL_ATTRIBUTE]).toBeTypeOf("number");
+  });
+
   it("sets the TTL attribute so records expire (moto never expires them)", async () => {
     const now = new Date("2026-11-25T10:00:00Z");
     await runOnce(db, { consumer: "f", key: "evt-6", ttlSeconds: 3600, now: () => now }, async () => null);
