@@ -1,7 +1,7 @@
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { type Db, OUTBOX_SHARDS, type OutboxRecord, batchWrite, newOutboxRecord, outboxPk, outboxRecordEntity } from "@expenzez/db";
-import { CATALOGUE, type DetailType, type DomainEvent, EventValidationError, publishEvents } from "@expenzez/events";
+import { CATALOGUE, type DetailType, type DomainEvent, EventValidationError, publishEvents, toPutEventsEntry } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
 
 /**
@@ -11,14 +11,18 @@ import type { Logger } from "@expenzez/logger";
  * so consumers deduplicate on `detail.eventId`.
  */
 
-/** The table item to put in the same TransactWriteItems as the data. */
-export function outboxItem(event: DomainEvent): { record: OutboxRecord; item: Record<string, unknown> } {
+/**
+ * The table item to put in the same TransactWriteItems as the data. Keyed by when it is written,
+ * not the event's `occurredAt` (which may be a period end, or old on a redrive): the sweep's
+ * cutoff is about how long a record has waited for its writer's relay.
+ */
+export function outboxItem(event: DomainEvent, writtenAt: string = new Date().toISOString()): { record: OutboxRecord; item: Record<string, unknown> } {
   const record = newOutboxRecord({
     eventId: event.detail.eventId,
     detailType: event.detailType,
     source: event.source,
     detail: event.detail,
-    createdAt: event.detail.occurredAt,
+    createdAt: writtenAt,
   });
   return { record, item: outboxRecordEntity.toItem(record) };
 }
@@ -46,7 +50,10 @@ export async function relayOutboxRecords(deps: RelayDeps, records: OutboxRecord[
   const valid: { record: OutboxRecord; event: DomainEvent }[] = [];
   for (const record of records) {
     try {
-      valid.push({ record, event: toDomainEvent(record) });
+      const event = toDomainEvent(record);
+      // Size-checked here: publishEvents refuses a whole batch with one event too big to send.
+      toPutEventsEntry(event, deps.busName);
+      valid.push({ record, event });
     } catch (err) {
       // Kept in place for a human: deleting would lose it, retrying cannot fix it.
       deps.log.error({ err, eventId: record.eventId, detailType: record.detailType }, "outbox record is invalid; left for inspection");
@@ -84,7 +91,15 @@ export async function sweepOutbox(deps: RelayDeps, options: { olderThanMs?: numb
           ExclusiveStartKey: startKey,
         }),
       );
-      const records = (page.Items ?? []).map((i) => outboxRecordEntity.fromItem(i));
+      const records: OutboxRecord[] = [];
+      for (const item of page.Items ?? []) {
+        try {
+          records.push(outboxRecordEntity.fromItem(item));
+        } catch (err) {
+          // One corrupt item must not stop the sweep of everything after it.
+          deps.log.error({ err, PK: item.PK, SK: item.SK }, "outbox item does not parse; left for inspection");
+        }
+      }
       published += (await relayOutboxRecords(deps, records)).published;
       startKey = page.LastEvaluatedKey;
     } while (startKey);

@@ -1,6 +1,6 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { type Db, OUTBOX_SHARDS, outboxPk, transactWrite } from "@expenzez/db";
+import { type Db, OUTBOX_SHARDS, outboxPk, outboxShard, transactWrite } from "@expenzez/db";
 import { buildEvent, parseDeliveredEvent } from "@expenzez/events";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
@@ -70,8 +70,8 @@ describe("transactional outbox on moto", () => {
   });
 
   it("sweeps what a crashed writer left behind, but not events younger than the cutoff", async () => {
-    const old = outboxItem(synced(new Date(Date.now() - 5 * 60_000).toISOString()));
-    const fresh = outboxItem(synced(new Date().toISOString()));
+    const old = outboxItem(synced(), new Date(Date.now() - 5 * 60_000).toISOString());
+    const fresh = outboxItem(synced(), new Date().toISOString());
     for (const { item } of [old, fresh]) await db.doc.send(new PutCommand({ TableName: db.tableName, Item: item }));
 
     const result = await sweepOutbox({ db, events: stack.aws.events, busName: stack.handles.busName, log });
@@ -80,5 +80,42 @@ describe("transactional outbox on moto", () => {
     const delivered = (await drain(stack.handles.queues.budgetRecalc.url)).map(parseDeliveredEvent);
     expect(delivered.map((d) => d.detail.eventId)).toEqual([old.record.eventId]);
     expect(await outboxCount()).toBe(1);
+  });
+
+  it("ages a record from when it was written, not from the event's occurredAt", async () => {
+    // Prepare: an event about something long ago (a closed period, a redrive), written just now.
+    const before = await outboxCount();
+    const written = outboxItem(synced(new Date(Date.now() - 24 * 3_600_000).toISOString()));
+    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: written.item }));
+    // Act
+    const result = await sweepOutbox({ db, events: stack.aws.events, busName: stack.handles.busName, log });
+    // Assess: left to its writer's own relay, not published twice at once.
+    expect(result.published).toBe(0);
+    expect(await outboxCount()).toBe(before + 1);
+  });
+
+  it("sweeps past a record that can never be published (corrupt, or too big for EventBridge) and leaves it in place", async () => {
+    // Prepare: in shard 0, a corrupt item and an event over 256 KB; a good event in a later shard.
+    const inShard = (want: (shard: number) => boolean) => {
+      for (;;) {
+        const event = synced();
+        if (want(outboxShard(event.detail.eventId))) return event;
+      }
+    };
+    const longAgo = new Date(Date.now() - 10 * 60_000).toISOString();
+    const huge = inShard((s) => s === 0);
+    huge.detail.merchants = Array.from({ length: 3000 }, (_, i) => `merchant-${i}-${"x".repeat(90)}`);
+    const good = inShard((s) => s > 0);
+    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...outboxItem(huge, longAgo).item } }));
+    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...outboxItem(good, longAgo).item } }));
+    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { PK: outboxPk(0), SK: `${longAgo}#corrupt`, entityType: "Outbox", detail: "not json" } }));
+    const before = await outboxCount();
+    // Act
+    const result = await sweepOutbox({ db, events: stack.aws.events, busName: stack.handles.busName, log });
+    // Assess
+    expect(result.published).toBe(1);
+    const delivered = (await drain(stack.handles.queues.budgetRecalc.url)).map(parseDeliveredEvent);
+    expect(delivered.map((d) => d.detail.eventId)).toEqual([good.detail.eventId]);
+    expect(await outboxCount()).toBe(before - 1);
   });
 });
