@@ -33,8 +33,10 @@ export function classifyFailure(error: unknown, receiveCount: number, random: ()
 function isPermanent(error: unknown): boolean {
   if (error instanceof PermanentFailure) return true;
   if (!error || typeof error !== "object") return false;
-  // zod's error and any error that declares itself permanent (events.invalid_event, ...).
-  return (error as { permanent?: unknown }).permanent === true || (error as Error).name === "ZodError";
+  // zod's error (classic "ZodError", zod/mini and core "$ZodError") and any error that declares
+  // itself permanent (events.invalid_event, db.validation_failed, ...).
+  const name = (error as Error).name;
+  return (error as { permanent?: unknown }).permanent === true || name === "ZodError" || name === "$ZodError";
 }
 
 function errorCode(error: unknown): string {

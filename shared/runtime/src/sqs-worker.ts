@@ -81,35 +81,57 @@ export function startWorker(options: WorkerOptions): Worker {
   const limit = pLimit(concurrency);
   const stats = { done: 0, retried: 0, deadLettered: 0 };
 
-  async function handleOne(message: QueueMessage): Promise<string | undefined> {
-    const heartbeat = setInterval(() => {
-      sqs
+  /** Keeps a message invisible until `stop()`, which also waits for a beat still in flight. */
+  function startHeartbeat(message: QueueMessage): { stop(): Promise<void> } {
+    let inFlight: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(() => {
+      inFlight = sqs
         .send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: options.visibilityTimeoutSeconds }))
         .catch((err) => log.warn({ err, messageId: message.messageId }, "heartbeat failed"));
     }, heartbeatSeconds * 1000);
+    return {
+      async stop() {
+        clearInterval(timer);
+        await inFlight;
+      },
+    };
+  }
+
+  /**
+   * A settled message to delete, still kept invisible by its heartbeat: it waits for the slowest
+   * message of its poll, and must not reappear to another worker meanwhile.
+   */
+  type ToDelete = { receiptHandle: string; heartbeat: { stop(): Promise<void> } };
+
+  async function handleOne(message: QueueMessage): Promise<ToDelete | undefined> {
+    const heartbeat = startHeartbeat(message);
     try {
       const disposition = await processMessage(options.handler, message, { log, signal: stop.signal, ...(options.random ? { random: options.random } : {}) });
       if (disposition.kind === "done") {
         stats.done++;
-        return message.receiptHandle;
+        return { receiptHandle: message.receiptHandle, heartbeat };
       }
       if (disposition.kind === "dead") {
         await sendToDeadLetter(sqs, { dlqUrl, sourceQueueUrl: queueUrl, message, code: disposition.code, reason: disposition.reason });
         stats.deadLettered++;
-        return message.receiptHandle;
+        return { receiptHandle: message.receiptHandle, heartbeat };
       }
+      // A beat landing after this would undo the backoff: wait for it first.
+      await heartbeat.stop();
       await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: disposition.delaySeconds }));
       stats.retried++;
       return undefined;
-    } finally {
-      clearInterval(heartbeat);
+    } catch (err) {
+      await heartbeat.stop();
+      throw err;
     }
   }
 
-  async function deleteBatch(receiptHandles: string[]): Promise<void> {
-    if (receiptHandles.length === 0) return;
+  async function deleteBatch(settled: ToDelete[]): Promise<void> {
+    await Promise.all(settled.map((s) => s.heartbeat.stop()));
+    if (settled.length === 0) return;
     const result = await sqs.send(
-      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: receiptHandles.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle })) }),
+      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: settled.map(({ receiptHandle: ReceiptHandle }, i) => ({ Id: String(i), ReceiptHandle })) }),
     );
     // A failed delete means a redelivery; handlers are idempotent, so log and move on.
     for (const failed of result.Failed ?? []) log.warn({ code: failed.Code, reason: failed.Message }, "delete failed: message will be redelivered");
@@ -143,7 +165,7 @@ export function startWorker(options: WorkerOptions): Worker {
         log.error({ err }, "settling a message failed");
         return undefined;
       }))));
-      await deleteBatch(settled.filter((h): h is string => h !== undefined)).catch((err) => log.error({ err }, "batch delete failed"));
+      await deleteBatch(settled.filter((h): h is ToDelete => h !== undefined)).catch((err) => log.error({ err }, "batch delete failed"));
     }
   }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { transactionEntity } from "@expenzez/db";
 import { z } from "zod";
+import * as zm from "zod/mini";
 import { PermanentFailure, RetryLater, classifyFailure } from "../src/index";
 
 describe("classifyFailure", () => {
@@ -14,6 +16,22 @@ describe("classifyFailure", () => {
   it("dead-letters validation errors from zod and errors that declare themselves permanent", () => {
     const zodError = z.object({ a: z.string() }).safeParse({}).error;
     expect(classifyFailure(zodError, 1).kind).toBe("dead");
+    const thrown = (() => {
+      try {
+        zm.parse(zm.object({ a: zm.string() }), {});
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(classifyFailure(thrown, 1).kind).toBe("dead");
+    const dbInvalid = (() => {
+      try {
+        transactionEntity.toItem({} as never);
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(classifyFailure(dbInvalid, 1)).toMatchObject({ kind: "dead", code: "db.validation_failed" });
     const declared = Object.assign(new Error("bad event"), { code: "events.invalid_event", permanent: true });
     expect(classifyFailure(declared, 1)).toMatchObject({ kind: "dead", code: "events.invalid_event" });
   });

@@ -107,6 +107,26 @@ describe("startWorker on moto", () => {
     expect(runs).toHaveLength(1);
   });
 
+  it("keeps a finished message invisible until its poll's batch delete, however slow its batch-mates", async () => {
+    // Prepare: one poll takes a fast and a slow message; another worker polls meanwhile.
+    await Promise.all(["fast", "slow"].map(send));
+    const runs: string[] = [];
+    const handler: MessageHandler = async (m) => {
+      runs.push(m.body);
+      if (m.body === "slow") await new Promise((r) => setTimeout(r, 4500));
+    };
+    const options = { sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 2, heartbeatSeconds: 1, waitTimeSeconds: 1, log, handler };
+    worker = startWorker(options);
+    await until(() => runs.length === 2);
+    const second = startWorker(options);
+    // Act
+    await until(() => worker!.stats.done === 2, 20_000);
+    await second.stop();
+    // Assess: "fast" was not handed to the second worker while it waited for "slow".
+    expect(runs.sort()).toEqual(["fast", "slow"]);
+    expect(await count(queueUrl)).toBe(0);
+  });
+
   it("refuses a heartbeat that is not shorter than the visibility timeout", () => {
     expect(() => startWorker({ sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 5, heartbeatSeconds: 5, log, handler: async () => {} })).toThrow(WorkerOptionsError);
   });
