@@ -167,11 +167,16 @@ function assertShard(shard: number, shards: number): void {
   if (!Number.isInteger(shard) || shard < 0 || shard >= shards) throw new RangeError(`shard must be an integer in 0..${shards - 1}, got ${shard}`);
 }
 
+// A date, or a date-time with `Z` or an offset. Date.parse reads a date-time without one (as
+// TrueLayer's `timestamp` comes) in the process's local zone, so keys would depend on the host.
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/i;
+
 /**
  * Any ISO timestamp with an offset as UTC with milliseconds (`2024-01-31T23:00:00.000Z`), so
  * sort keys compare in time order whatever offset the bank used.
  */
 export function isoUtc(timestamp: string): string {
+  if (typeof timestamp !== "string" || !ISO_WITH_ZONE.test(timestamp)) throw new TypeError(`not an ISO timestamp with Z or an offset: ${timestamp}`);
   const ms = Date.parse(timestamp);
   if (Number.isNaN(ms)) throw new TypeError(`not an ISO timestamp: ${timestamp}`);
   return new Date(ms).toISOString();

@@ -47,6 +47,11 @@ describe("key builders", () => {
     expect(due.GSI4PK).toBe(`SYNCDUE#${syncShard("conn-1")}`);
     expect(due.GSI4SK).toBe("2024-03-01T06:00:00.000Z");
     expect(() => isoUtc("yesterday")).toThrow(TypeError);
+    // Without a zone Date.parse uses the host's local time: the same data would key differently per host.
+    expect(() => isoUtc("2024-03-01T09:00:00")).toThrow(/offset/);
+    expect(() => isoUtc("March 1, 2024 09:00")).toThrow(TypeError);
+    expect(isoUtc("2024-03-01")).toBe("2024-03-01T00:00:00.000Z");
+    expect(isoUtc("2024-03-01T09:00:00.123456+01:00")).toBe("2024-03-01T08:00:00.123Z");
   });
 
   it("shards stably and uses all 16 sync shards", () => {
