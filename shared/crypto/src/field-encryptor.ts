@@ -49,13 +49,17 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
   const now = options.now ?? Date.now;
   const ttlMs = options.cacheTtlMs ?? 5 * 60_000;
   const maxEntries = options.maxEntries ?? 500;
-  const encryptKeys = new DataKeyCache<DataKeyHeader>({ ttlMs, maxUses: options.maxUses ?? 1000, maxEntries }, now);
+  const maxUses = options.maxUses ?? 1000;
+  // Below 1, nothing could ever be taken from the cache that encrypt and decrypt wait on.
+  if (!(maxEntries >= 1 && maxUses >= 1)) throw new RangeError(`maxEntries and maxUses must be at least 1, got ${maxEntries} and ${maxUses}`);
+  const encryptKeys = new DataKeyCache<DataKeyHeader>({ ttlMs, maxUses, maxEntries }, now);
   const decryptKeys = new DataKeyCache<null>({ ttlMs, maxUses: Number.POSITIVE_INFINITY, maxEntries }, now);
   // Concurrent encrypts for one context share one GenerateDataKey call.
-  const pending = new Map<string, Promise<{ header: DataKeyHeader; key: Buffer }>>();
-  const pendingDecrypts = new Map<string, Promise<Buffer>>();
+  const pending = new Map<string, Promise<void>>();
+  const pendingDecrypts = new Map<string, Promise<void>>();
 
-  async function generate(slot: string, context: EncryptionContext): Promise<{ header: DataKeyHeader; key: Buffer }> {
+  /** Puts a new data key for `slot` in both caches; the only plaintext copies are the cached ones. */
+  async function generate(slot: string, context: EncryptionContext): Promise<void> {
     let out: GenerateDataKeyCommandOutput;
     try {
       out = await options.kms.send(new GenerateDataKeyCommand({ KeyId: options.keyId, KeySpec: "AES_256", EncryptionContext: { ...context } }));
@@ -70,39 +74,42 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
     encryptKeys.put(slot, header, Buffer.from(key), 0);
     // The same key opens what it sealed without another KMS round trip.
     decryptKeys.put(decryptSlot(header.encryptedDataKey, slot), null, Buffer.from(key), 0);
-    return { header, key };
+    key.fill(0);
   }
 
   async function encrypt(plaintext: string, context: EncryptionContext): Promise<string> {
     const slot = canonicalContext(context);
-    const cached = encryptKeys.take(slot, true);
-    if (cached) return sealWithDataKey(plaintext, cached.plaintextKey, cached.value, context);
-    let inFlight = pending.get(slot);
-    if (!inFlight) {
-      inFlight = generate(slot, context).finally(() => pending.delete(slot));
-      pending.set(slot, inFlight);
+    // Every use is counted against the cached key, also by callers that waited for it: past
+    // maxUses, they wait for the next key (waiters resume before any other KMS reply can evict it).
+    for (;;) {
+      const cached = encryptKeys.take(slot, true);
+      if (cached) return sealWithDataKey(plaintext, cached.plaintextKey, cached.value, context);
+      let inFlight = pending.get(slot);
+      if (!inFlight) {
+        inFlight = generate(slot, context).finally(() => pending.delete(slot));
+        pending.set(slot, inFlight);
+      }
+      await inFlight;
     }
-    const fresh = await inFlight;
-    // Count the use against the cached key; if it was evicted meanwhile, seal with the fresh one.
-    const again = encryptKeys.take(slot, true);
-    return again ? sealWithDataKey(plaintext, again.plaintextKey, again.value, context) : sealWithDataKey(plaintext, fresh.key, fresh.header, context);
   }
 
   async function dataKeyFor(parts: ReturnType<typeof parseSealed>, context: EncryptionContext, slot: string): Promise<Buffer> {
     const cacheKey = decryptSlot(parts.encryptedDataKey, slot);
-    // Callers get their own copy: a concurrent eviction zeroes the cached buffer.
-    const cached = decryptKeys.take(cacheKey, false);
-    if (cached) return Buffer.from(cached.plaintextKey);
-    // Opening many values sealed under one data key at once costs one KMS call, not one each.
-    let inFlight = pendingDecrypts.get(cacheKey);
-    if (!inFlight) {
-      inFlight = unwrap(parts, context, cacheKey).finally(() => pendingDecrypts.delete(cacheKey));
-      pendingDecrypts.set(cacheKey, inFlight);
+    for (;;) {
+      // Callers get their own copy: a concurrent eviction zeroes the cached buffer.
+      const cached = decryptKeys.take(cacheKey, false);
+      if (cached) return Buffer.from(cached.plaintextKey);
+      // Opening many values sealed under one data key at once costs one KMS call, not one each.
+      let inFlight = pendingDecrypts.get(cacheKey);
+      if (!inFlight) {
+        inFlight = unwrap(parts, context, cacheKey).finally(() => pendingDecrypts.delete(cacheKey));
+        pendingDecrypts.set(cacheKey, inFlight);
+      }
+      await inFlight;
     }
-    return Buffer.from(await inFlight);
   }
 
-  async function unwrap(parts: ReturnType<typeof parseSealed>, context: EncryptionContext, cacheKey: string): Promise<Buffer> {
+  async function unwrap(parts: ReturnType<typeof parseSealed>, context: EncryptionContext, cacheKey: string): Promise<void> {
     let out: DecryptCommandOutput;
     try {
       out = await options.kms.send(new DecryptCommand({ KeyId: parts.keyId, CiphertextBlob: parts.encryptedDataKey, EncryptionContext: { ...context } }));
@@ -114,7 +121,7 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
     const key = Buffer.from(out.Plaintext);
     out.Plaintext.fill(0);
     decryptKeys.put(cacheKey, null, Buffer.from(key), 0);
-    return key;
+    key.fill(0);
   }
 
   async function decrypt(sealed: string, context: EncryptionContext): Promise<string> {

@@ -106,6 +106,22 @@ describe("field encryptor on moto KMS", () => {
     expect(reopened).toEqual(["t1", "t2", "t3"]);
   });
 
+  it("counts concurrent encryptions that waited for one data key against its maxUses", async () => {
+    // Prepare
+    const fields = createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId, maxUses: 2 });
+    const ctx = { purpose: "accessToken", userId: "user-6" };
+    // Act: five at once on a cold cache.
+    const sealed = await Promise.all([1, 2, 3, 4, 5].map((i) => fields.encrypt(`t${i}`, ctx)));
+    // Assess: no data key sealed more than two values; all open.
+    const perKey = new Map<string, number>();
+    for (const s of sealed) perKey.set(s.split(".")[2]!, (perKey.get(s.split(".")[2]!) ?? 0) + 1);
+    expect(Math.max(...perKey.values())).toBeLessThanOrEqual(2);
+    expect(perKey.size).toBe(3);
+    fields.clearCache();
+    expect(await Promise.all(sealed.map((s) => fields.decrypt(s, ctx)))).toEqual(["t1", "t2", "t3", "t4", "t5"]);
+    expect(() => createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId, maxEntries: 0 })).toThrow(RangeError);
+  });
+
   it("opens many values at once even when the cache is smaller than the set (evicted keys are zeroed, copies are not)", async () => {
     // Prepare
     const fields = createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId, maxEntries: 1 });
