@@ -24,7 +24,8 @@ export function classifyFailure(error: unknown, receiveCount: number, random: ()
   const code = errorCode(error);
   const reason = errorMessage(error);
   if (isPermanent(error)) return { kind: "dead", code, reason };
-  const explicit = error instanceof RetryLater ? error.delaySeconds : undefined;
+  // A Retry-After in the past, or unparsable, must not make ChangeMessageVisibility fail.
+  const explicit = error instanceof RetryLater && Number.isFinite(error.delaySeconds) ? Math.max(0, error.delaySeconds as number) : undefined;
   const ceiling = Math.min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2 ** Math.max(0, receiveCount - 1));
   const delaySeconds = explicit !== undefined ? Math.min(MAX_BACKOFF_SECONDS, Math.ceil(explicit)) : Math.floor(random() * ceiling);
   return { kind: "retry", delaySeconds, code, reason };

@@ -47,6 +47,9 @@ describe("classifyFailure", () => {
   it("honours an explicit delay such as Retry-After, capped at 15 minutes", () => {
     expect(classifyFailure(new RetryLater("truelayer.rate_limited", "429", 42.2), 1)).toMatchObject({ kind: "retry", delaySeconds: 43 });
     expect(classifyFailure(new RetryLater("x", "y", 86_400), 1)).toMatchObject({ delaySeconds: 900 });
+    // SQS rejects a negative visibility timeout: a Retry-After date already past means "now".
+    expect(classifyFailure(new RetryLater("x", "y", -30), 1)).toMatchObject({ kind: "retry", delaySeconds: 0 });
+    expect(classifyFailure(new RetryLater("x", "y", Number.NaN), 3, () => 0.5)).toMatchObject({ kind: "retry", delaySeconds: 4 });
   });
 
   it("keeps reasons short", () => {
