@@ -62,6 +62,8 @@ describe("entities", () => {
     const err = validationErrorOf(() => transactionEntity.toItem({ ...aTransaction({ pence: -1250 }), amountMinor: -1249 }));
     expect(err.field).toBe("amountMinor");
     expect(() => transactionEntity.toItem({ ...aTransaction(), amountMinor: -12.5 })).toThrow(ValidationError);
+    // A sub-penny decimal would round to the minor units but show the app another amount.
+    expect(validationErrorOf(() => transactionEntity.toItem({ ...aTransaction({ pence: -1235 }), amount: -12.345 })).field).toBe("amountMinor");
   });
 
   it("refuses to store a plaintext token: only sealed values pass the stored schema", () => {

@@ -1,4 +1,4 @@
-import { toMinor } from "@expenzez/money";
+import { fromMinor, toMinor } from "@expenzez/money";
 import { z } from "zod";
 import { defineEntity } from "../entity";
 import { gsi2Time, gsi3Category, keys } from "../keys";
@@ -56,14 +56,17 @@ export const transactionSchema = z
     ...timestamps,
   })
   .superRefine((t, ctx) => {
-    // The decimal and the minor units must agree exactly, or sums would drift from what the app shows.
+    // The decimal and the minor units must agree exactly, or sums would drift from what the app
+    // shows: both ways, since toMinor rounds (12.345 would pass as 1235 one way only).
     let expected: number | undefined;
+    let exact = false;
     try {
       expected = toMinor(t.amount, t.currency);
+      exact = expected === t.amountMinor && fromMinor(t.amountMinor, t.currency) === t.amount;
     } catch {
-      expected = undefined;
+      exact = false;
     }
-    if (expected !== t.amountMinor) ctx.addIssue({ code: "custom", path: ["amountMinor"], message: `must equal amount in minor units (${expected})` });
+    if (!exact) ctx.addIssue({ code: "custom", path: ["amountMinor"], message: `must equal amount in minor units (${expected})` });
   });
 export type Transaction = z.output<typeof transactionSchema>;
 export type TransactionInput = z.input<typeof transactionSchema>;
