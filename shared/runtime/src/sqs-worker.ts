@@ -1,4 +1,5 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   type Message,
@@ -137,6 +138,18 @@ export function startWorker(options: WorkerOptions): Worker {
     for (const failed of result.Failed ?? []) log.warn({ code: failed.Code, reason: failed.Message }, "delete failed: message will be redelivered");
   }
 
+  async function release(messages: Message[]): Promise<void> {
+    if (messages.length === 0) return;
+    await sqs
+      .send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })),
+        }),
+      )
+      .catch((err) => log.warn({ err }, "could not release messages on stop: they return after their visibility timeout"));
+  }
+
   async function loop(): Promise<void> {
     while (!stop.signal.aborted) {
       let received: Message[];
@@ -159,6 +172,13 @@ export function startWorker(options: WorkerOptions): Worker {
         log.error({ err }, "receive failed; backing off");
         await new Promise((r) => setTimeout(r, 1000));
         continue;
+      }
+      if (stop.signal.aborted) {
+        // Taken by the poll that stop() let finish: handing them to handlers whose signal is
+        // already aborted would waste a delivery (or drop the work, if one returns early). Give
+        // them back to other workers at once.
+        await release(received);
+        break;
       }
       const settled = await Promise.all(received.map((m) => limit(() => handleOne(toQueueMessage(m)).catch((err) => {
         // The message stays on the queue and comes back after its visibility timeout.

@@ -127,6 +127,21 @@ describe("startWorker on moto", () => {
     expect(await count(queueUrl)).toBe(0);
   });
 
+  it("on stop, gives back what the last long poll took instead of running it with an aborted signal", async () => {
+    // Prepare: a worker waiting in a long poll.
+    const runs: string[] = [];
+    worker = startWorker({ sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 30, waitTimeSeconds: 3, log, handler: async (m) => void runs.push(m.body) });
+    await new Promise((r) => setTimeout(r, 300));
+    // Act: stop, and a message arrives while that poll is still open.
+    const stopped = worker.stop();
+    await send("late");
+    await stopped;
+    // Assess: not handled, and visible to the next worker at once (not hidden for 30 s).
+    expect(runs).toEqual([]);
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1 }));
+    expect(again.Messages?.map((m) => m.Body)).toEqual(["late"]);
+  });
+
   it("refuses a heartbeat that is not shorter than the visibility timeout", () => {
     expect(() => startWorker({ sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 5, heartbeatSeconds: 5, log, handler: async () => {} })).toThrow(WorkerOptionsError);
   });
