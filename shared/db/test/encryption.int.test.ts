@@ -75,4 +75,17 @@ describe("secrets at rest", () => {
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).field).toBe("accessToken");
   });
+
+  it("refuses to seal a value that is sealed already (it would open to ciphertext, not the token)", async () => {
+    // Prepare: the stored shape, read past the repository.
+    const connections = connectionRepository(db, fields());
+    const plain = await connections.putNew(aConnection({ userId: "user-i", connectionId: "conn-i" }));
+    const stored = await connections.seal(plain);
+    // Act
+    const err = await connections.updateVersioned({ ...plain, refreshToken: stored.refreshToken }, plain.version).catch((e: unknown) => e);
+    // Assess: nothing written; the token still opens to itself.
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).field).toBe("refreshToken");
+    expect(await connections.get("user-i", "conn-i")).toMatchObject({ refreshToken: plain.refreshToken, version: 1 });
+  });
 });

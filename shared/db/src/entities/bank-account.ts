@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineEntity } from "../entity";
 import { keys } from "../keys";
-import { currency, id, isoDateTime, minor, sealed, timestamps, version } from "./common";
+import { currency, id, isoDateTime, minor, plaintextSecret, sealed, timestamps, version } from "./common";
 
 /** Fields encrypted at rest; each sealed with context `{ purpose: <field>, userId, accountId }`. */
 export const ACCOUNT_SEALED_FIELDS = ["accountNumber", "sortCode", "iban"] as const;
@@ -44,9 +44,9 @@ const accountFields = {
 /** An account as callers hold it in memory: account number, sort code and IBAN in plaintext. */
 export const bankAccountSchema = z.object({
   ...accountFields,
-  accountNumber: z.string().min(1).optional(),
-  sortCode: z.string().min(1).optional(),
-  iban: z.string().min(1).optional(),
+  accountNumber: plaintextSecret.optional(),
+  sortCode: plaintextSecret.optional(),
+  iban: plaintextSecret.optional(),
 });
 export type BankAccount = z.output<typeof bankAccountSchema>;
 export type BankAccountInput = z.input<typeof bankAccountSchema>;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineEntity } from "../entity";
 import { gsi4SyncDue, keys } from "../keys";
-import { id, isoDate, isoDateTime, sealed, timestamps, utcDateTime, version } from "./common";
+import { id, isoDate, isoDateTime, plaintextSecret, sealed, timestamps, utcDateTime, version } from "./common";
 
 export const CONNECTION_STATUSES = ["active", "reconnect_required", "expired", "revoked"] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
@@ -43,8 +43,8 @@ const connectionFields = {
 /** A connection as callers hold it in memory: tokens in plaintext. Never written as is. */
 export const bankConnectionSchema = z.object({
   ...connectionFields,
-  accessToken: z.string().min(1),
-  refreshToken: z.string().min(1),
+  accessToken: plaintextSecret,
+  refreshToken: plaintextSecret,
 });
 export type BankConnection = z.output<typeof bankConnectionSchema>;
 export type BankConnectionInput = z.input<typeof bankConnectionSchema>;

@@ -30,6 +30,12 @@ export const epochSeconds = z.int().positive();
 /** A value sealed by @expenzez/crypto; rejects plaintext so it can never be stored by mistake. */
 export const sealed = z.string().refine(isSealedValue, { message: "must be a sealed (encrypted) value, never plaintext" });
 
+/** A secret in plaintext, about to be sealed: a value sealed already would be sealed twice and open to ciphertext. */
+export const plaintextSecret = z
+  .string()
+  .min(1)
+  .refine((v) => !isSealedValue(v), { message: "is sealed already; pass the plaintext" });
+
 export const timestamps = {
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
