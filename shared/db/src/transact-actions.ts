@@ -81,7 +81,7 @@ export function versionedUpdateExpression(
       .join(".");
   for (const path of [...Object.keys(changes.set ?? {}), ...Object.keys(changes.add ?? {})]) {
     const top = path.split(".")[0] as string;
-    // Keys, GSI keys and TTL come from the entity's layout; the version only from the condition below.
+    // Keys, GSI keys and TTL come from the entity's layout; the version only from this update's own bump.
     if (LAYOUT_ATTRIBUTES.has(top) || top === "version") throw new TypeError(`"${path}" is not changed by a partial update`);
     if (indexSources.includes(top)) throw new TypeError(`"${path}" feeds an index key that a partial update cannot rebuild; use a versioned put`);
   }
