@@ -55,7 +55,9 @@ export class VersionConflictError extends DbError {
   ) {
     super(
       "db.version_conflict",
-      `version conflict on ${key.PK} / ${key.SK}: expected ${expectedVersion}, found ${actualVersion ?? "no item"}`,
+      `version conflict on ${key.PK} / ${key.SK}: expected ${expectedVersion}, found ${actualVersion ?? "no item"}${
+        actualVersion === expectedVersion ? " (the sync lease changed since the item was read)" : ""
+      }`,
       options,
     );
     this.name = "VersionConflictError";

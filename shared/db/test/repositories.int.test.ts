@@ -159,6 +159,7 @@ describe("versioned writes and the sync lease", () => {
     );
     // Assess: nothing written, worker-a still holds the lease, and so worker-b cannot sync in parallel.
     expect(single).toBeInstanceOf(VersionConflictError);
+    expect((single as VersionConflictError).message).toContain("lease changed");
     expect(inTx).toBeInstanceOf(TransactionConditionalCheckFailedError);
     expect(await repos.connections.get("user-v", "c-v")).toMatchObject({ status: "active", leaseOwner: "worker-a", version: 1 });
     await expect(repos.connections.acquireLease("user-v", "c-v", "worker-b", "2024-03-15T12:05:00Z", NOW)).rejects.toBeInstanceOf(ConditionalCheckFailedError);
