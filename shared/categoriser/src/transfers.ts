@@ -32,7 +32,8 @@ export function findOwnTransfers(txs: readonly TransactionInput[], ownAccounts: 
   txs.forEach((tx, index) => {
     if (!tx || typeof tx !== "object" || typeof tx.accountId !== "string" || !ownAccounts.has(tx.accountId)) return;
     if (typeof tx.transaction_category === "string" && NEVER_TRANSFER.has(tx.transaction_category)) return;
-    const size = Math.abs(Number(tx.amount));
+    // Only numbers and strings can be money; Number() would throw on a Symbol.
+    const size = typeof tx.amount === "number" || typeof tx.amount === "string" ? Math.abs(Number(tx.amount)) : Number.NaN;
     if (!Number.isFinite(size) || size === 0) return;
     const key = `${typeof tx.currency === "string" ? tx.currency.toUpperCase() : "GBP"}:${size}`;
     const legs = buckets.get(key) ?? [];
