@@ -28,7 +28,7 @@ async function measure(emulator: Emulator, size: number): Promise<number> {
   );
   for (let i = 0; i < size; i += 25) {
     const batch = Array.from({ length: Math.min(25, size - i) }, (_, j) => ({
-      PutRequest: { Item: { PK: { S: `USER#${(i + j) % 50}` }, SK: { S: `TRANSACTION#${i + j}` }, description: { S: "TESCO STORES 2231" }, amountMinor: { N: "-1250" } } },
+      PutRequest: { Item: { PK: { S: `p${(i + j) % 50}` }, SK: { S: `s${i + j}` }, description: { S: "TESCO STORES 2231" }, amountMinor: { N: "-1250" } } },
     }));
     await db.send(new BatchWriteItemCommand({ RequestItems: { [TableName]: batch } }));
   }
@@ -37,7 +37,7 @@ async function measure(emulator: Emulator, size: number): Promise<number> {
     await db.send(
       new TransactWriteItemsCommand({
         TransactItems: Array.from({ length: ACTIONS }, (_, a) => ({
-          Put: { TableName, Item: { PK: { S: "USER#bench" }, SK: { S: `TRANSACTION#t${t}-${a}` }, amountMinor: { N: "-100" } }, ConditionExpression: "attribute_not_exists(PK)" },
+          Put: { TableName, Item: { PK: { S: "bench" }, SK: { S: `t${t}-${a}` }, amountMinor: { N: "-100" } }, ConditionExpression: "attribute_not_exists(PK)" },
         })),
       }),
     );
