@@ -6,7 +6,7 @@ import type { MerchantEntry } from "./merchants";
 import { type Model, modelConfidence, predict, shippedModel } from "./model";
 import { parseDescription } from "./normalise";
 import { type CategoryRule, type CompiledRule, compileRules, matchRule, ruleSubject } from "./rules";
-import { bankSignal } from "./signals";
+import { bankSignal, cashMachineSignal } from "./signals";
 import { type Secondary, isSecondary, primaryOf } from "./taxonomy";
 import { findOwnTransfers } from "./transfers";
 import type { Categorisation, Reason, TransactionInput } from "./types";
@@ -96,7 +96,7 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
     if (hit) return { category: ruleCategory(hit.rule), merchant };
   }
 
-  const signal = bankSignal(tx.transaction_category, direction);
+  const signal = bankSignal(tx.transaction_category, direction) ?? cashMachineSignal(parsed.tokens, direction);
   if (signal) return outcome(signal, "bank_signal", steps["bank_signal"] ?? DEFAULT_STEP_CONFIDENCE, merchant);
   if (ownTransfer) return outcome("transfers/own_accounts", "own_transfer", steps["own_transfer"] ?? DEFAULT_STEP_CONFIDENCE, merchant);
 

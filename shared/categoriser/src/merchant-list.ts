@@ -190,6 +190,7 @@ Steam|entertainment/games|STEAM,STEAMGAMES,STEAM GAMES,VALVE
 Epic Games|entertainment/games|EPIC GAMES
 GAME|entertainment/games|GAME RETAIL,GAME DIGITAL
 CEX|shopping/electronics|CEX,CEX LTD
+Cash Converters|shopping/general|CASH CONVERTERS|income/other_income
 Samsung|shopping/electronics|SAMSUNG,SAMSUNG ELECTRONICS
 Very|shopping/general|VERY,VERY CO UK
 John Lewis|shopping/general|JOHN LEWIS,JOHN LEWIS PARTNERS,JOHNLEWIS

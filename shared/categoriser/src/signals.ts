@@ -23,3 +23,16 @@ export function bankSignal(category: unknown, direction: Direction): Secondary |
       return undefined;
   }
 }
+
+/** Codes banks print first for a cash-machine withdrawal: Link network, Lloyds/Halifax cashpoint. */
+const CASH_MACHINE_CODES = new Set(["LNK", "CPT", "ATM"]);
+
+/**
+ * A withdrawal the bank marked as such in the description itself, when its `transaction_category`
+ * does not say ATM: `LNK TESCO EXTRA` is cash from the machine in a Tesco, not groceries.
+ *
+ * @example cashMachineSignal(["LNK", "TESCO", "EXTRA"], "DEBIT") // "cash/atm"
+ */
+export function cashMachineSignal(tokens: readonly string[], direction: Direction): Secondary | undefined {
+  return direction === "DEBIT" && tokens.length > 0 && CASH_MACHINE_CODES.has(tokens[0]!) ? "cash/atm" : undefined;
+}

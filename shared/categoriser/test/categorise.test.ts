@@ -39,6 +39,15 @@ describe("categorise: pipeline order, first match wins", () => {
     expect(charged.category.secondary).toBe("fees_and_charges/interest_charges");
   });
 
+  it("reads the bank's cash-machine codes (Link, Lloyds CPT) before the shop an ATM stands in", () => {
+    for (const description of ["LNK TESCO EXTRA CD 4471 12MAR", "CPT SAINSBURYS BLACKPOOL", "ATM ASDA STORES 4152"]) {
+      const { category } = categorise({ description, amount: -20, currency: "GBP", transaction_type: "DEBIT", transaction_category: "DEBIT" });
+      expect(category).toMatchObject({ secondary: "cash/atm", reason: "bank_signal" });
+    }
+    // A shop whose name starts with a cash word is still a shop.
+    expect(categorise(purchase("CASH CONVERTERS 0412 LEEDS")).category.primary).not.toBe("cash");
+  });
+
   it("uses the merchant dictionary, with credits from a shop as refunds", () => {
     expect(categorise(purchase("CARD PAYMENT TO TESCO PFS 4431 ON 12 MAR")).category).toMatchObject({ secondary: "transport/fuel", reason: "merchant" });
     const refund = categorise({ description: "ZARA UK REFUND", amount: 20, transaction_type: "CREDIT", transaction_category: "CREDIT" });
