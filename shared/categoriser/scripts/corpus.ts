@@ -85,9 +85,10 @@ const TEMPLATES: Template[] = [
   T("income/salary", "SALARY,WAGES,PAYROLL,PAY,MONTHLY PAY,NET PAY,WAGE", ["bgc"], [900, 4500], true),
   T("income/benefits", "BENEFIT,UC,ALLOWANCE,TAX CREDITS,CARERS", ["bgc"], [50, 900], true),
   T("income/pension", "PENSION,ANNUITY,PENSIONS,RETIREMENT", ["bgc"], [200, 2000], true),
+  T("income/interest", "INTEREST,CREDIT INTEREST,INTEREST EARNED,NET INTEREST,SAVINGS INTEREST,BONUS INTEREST,MONTHLY INTEREST", ["bgc"], [0.01, 60], true),
   T("income/refunds", "REFUND,RETURN,REVERSAL,REBATE,REFUNDED,CASHBACK REWARD", ["fpi", "card"], [3, 200], true),
   T("income/other_income", "DIVIDEND,PAYOUT,INVOICE,FREELANCE,COMMISSION,EXPENSES,SALES PROCEEDS", ["fpi", "bgc"], [20, 1500], true),
-  T("transfers/to_people", "DINNER,THANKS,BILLS,SPLIT,BIRTHDAY,LOAN,FOR TICKETS,PETROL MONEY,HOUSE SHARE,DRINKS,PRESENT,TAXI SHARE", ["fpo"], [5, 300]),
+  T("transfers/to_people", "DINNER,THANKS,BILLS,SPLIT,BIRTHDAY,LOAN,FOR TICKETS,PETROL MONEY,HOUSE SHARE,DRINKS,PRESENT,TAXI SHARE,POCKET MONEY", ["fpo", "so"], [5, 300]),
   T("transfers/from_people", "DINNER,THANKS,BILLS,SPLIT,LOAN REPAY,FOR TICKETS,PAYBACK,SHARE,DRINKS,HOLIDAY", ["fpi"], [5, 300], true),
   T("transfers/own_accounts", "TRANSFER,OWN ACCOUNT,TO CURRENT,FROM CURRENT,INTERNAL TRANSFER,TOP UP,MOVE MONEY,ACCOUNT TRANSFER", ["fpo"], [20, 1000]),
   T("transfers/credit_card_payment", "CREDIT CARD,CARD PAYMENT THANK YOU,CC PAYMENT,CARD ACCOUNT,CREDIT CARD REPAYMENT,CARD SERVICES", ["dd", "fpo"], [50, 1500]),
@@ -223,6 +224,8 @@ function personOrCompany(rand: Rand, t: Template, words: string[]): string {
   if (label === "income/salary" || label === "income/pension" || label === "income/other_income") {
     return `${pick(rand, COMPANY)}${chance(rand, 0.5) ? " LTD" : ""} ${word}`;
   }
+  // Banks print interest as the bare words, sometimes after their own name.
+  if (label === "income/interest") return chance(rand, 0.6) ? word : `${pick(rand, COMPANY)} ${word}`;
   if (label === "housing/rent" && chance(rand, 0.4)) return `${pick(rand, FIRST).charAt(0)} ${pick(rand, SURNAMES)} ${word}`;
   return businessName(rand, words);
 }

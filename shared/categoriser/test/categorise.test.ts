@@ -68,6 +68,15 @@ describe("categorise: pipeline order, first match wins", () => {
     expect(categorise(purchase("XQZV 99812")).category).toMatchObject({ primary: "other", secondary: "other/uncategorised", reason: "fallback" });
   });
 
+  it("knows a standing order to a person is a transfer and interest paid in is interest, without the bank's category", () => {
+    for (const description of ["STANDING ORDER TO K OKAFOR", "SO R PATEL POCKET MONEY"]) {
+      expect(categorise({ description, amount: -25, currency: "GBP", transaction_type: "DEBIT", transaction_category: "STANDING_ORDER" }).category.primary).toBe("transfers");
+    }
+    for (const description of ["CREDIT INTEREST", "INTEREST EARNED"]) {
+      expect(categorise({ description, amount: 0.42, currency: "GBP", transaction_type: "CREDIT", transaction_category: "CREDIT" }).category.secondary).toBe("income/interest");
+    }
+  });
+
   it("never overwrites a category the user set by hand", () => {
     const tx = { ...purchase("TESCO STORES"), userModified: true, category: { primary: "gifts_and_donations", secondary: "gifts_and_donations/gifts" } };
     expect(categorise(tx).category).toMatchObject({ secondary: "gifts_and_donations/gifts", reason: "user_modified", confidence: 1, userModified: true });
