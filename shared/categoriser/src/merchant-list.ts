@@ -1,7 +1,8 @@
 /**
  * Common UK and EU merchants: `Name|primary/secondary|ALIAS,ALIAS|secondary when it is a credit`.
  * Aliases are token sequences as `tokenise` produces them (upper case, no punctuation); the
- * longest alias wins, so `TESCO PFS` (fuel) beats `TESCO` (groceries).
+ * longest alias wins, so `TESCO PFS` (fuel) beats `TESCO` (groceries). `=WORD`: an everyday word
+ * that is the brand only when nothing but terminal noise follows (`CHIP`, not `CHIP SHOP`).
  */
 export const MERCHANT_LIST = `
 Tesco|groceries/supermarkets|TESCO,TESCO STORES,TESCO STORE,TESCO EXTRA,TESCO METRO,TESCO SUPERSTORE,TESCO GROCERIES,TESCOCOM
@@ -20,8 +21,8 @@ Morrisons Petrol|transport/fuel|MORRISONS PETROL,MORRISONS PFS,MORRISONS FUEL
 Aldi|groceries/supermarkets|ALDI,ALDI STORES
 Lidl|groceries/supermarkets|LIDL,LIDL GB,LIDL UK
 Waitrose|groceries/supermarkets|WAITROSE,WAITROSE PARTNERS,WAITROSE AND PARTNERS
-Marks & Spencer|groceries/supermarkets|M&S SIMPLY FOOD,MARKS SPENCER FOOD,M&S FOOD,MS SIMPLY FOOD,MARKS SPENCER SIMPLY FOOD
-Marks & Spencer|shopping/clothing|M&S,MARKS SPENCER,MARKS AND SPENCER,MARKS SPENCER PLC
+Marks & Spencer|groceries/supermarkets|M&S SIMPLY FOOD,M S SIMPLY FOOD,M S FOOD,MARKS&SPENCER SIMPLY FOOD,MARKS SPENCER FOOD,M&S FOOD,MS SIMPLY FOOD,MARKS SPENCER SIMPLY FOOD
+Marks & Spencer|shopping/clothing|M&S,MARKS SPENCER,MARKS&SPENCER,MARKS AND SPENCER,MARKS SPENCER PLC
 Co-op|groceries/convenience|COOP,CO OP,COOP FOOD,CO OP FOOD,COOP GROUP,COOPERATIVE FOOD,THE COOPERATIVE,CO OPERATIVE
 Iceland|groceries/supermarkets|ICELAND,ICELAND FOODS,ICELAND STORES
 Ocado|groceries/supermarkets|OCADO,OCADO RETAIL
@@ -132,7 +133,7 @@ National Express|transport/public_transport|NATIONAL EXPRESS,NATEXPRESS
 Megabus|transport/public_transport|MEGABUS
 Go-Ahead|transport/public_transport|GO AHEAD
 Metrolink|transport/public_transport|METROLINK,TFGM
-Lime|transport/public_transport|LIME,LIME RIDE
+Lime|transport/public_transport|=LIME,LIME RIDE
 Santander Cycles|transport/public_transport|SANTANDER CYCLES
 Uber|transport/taxis_and_rideshare|UBER,UBER TRIP,UBER BV,UBR
 Bolt|transport/taxis_and_rideshare|BOLT,BOLT EU
@@ -212,7 +213,7 @@ Bupa|insurance/health|BUPA
 Vitality|insurance/health|VITALITY,VITALITY HEALTH,VITALITYLIFE
 AXA Health|insurance/health|AXA HEALTH,AXA PPP
 Primark|shopping/clothing|PRIMARK
-Next|shopping/clothing|NEXT,NEXT RETAIL,NEXT DIRECTORY,NEXT PLC
+Next|shopping/clothing|=NEXT,NEXT RETAIL,NEXT DIRECTORY,NEXT PLC
 H&M|shopping/clothing|H&M,HM,H M,HENNES
 Zara|shopping/clothing|ZARA
 Uniqlo|shopping/clothing|UNIQLO
@@ -341,7 +342,7 @@ Bristol Water|bills_and_utilities/water|BRISTOL WATER
 EE|bills_and_utilities/mobile|EE,EE LIMITED,EE MOBILE
 O2|bills_and_utilities/mobile|O2,TELEFONICA,O2 UK,TELEFONICA UK
 Vodafone|bills_and_utilities/mobile|VODAFONE,VODAFONE UK,VODAFONE LTD
-Three|bills_and_utilities/mobile|THREE,3UK,H3G,HUTCHISON 3G,THREE UK
+Three|bills_and_utilities/mobile|=THREE,3UK,H3G,HUTCHISON 3G,THREE UK
 giffgaff|bills_and_utilities/mobile|GIFFGAFF
 Lebara|bills_and_utilities/mobile|LEBARA
 Lyca Mobile|bills_and_utilities/mobile|LYCAMOBILE,LYCA MOBILE
@@ -491,8 +492,8 @@ Trading 212|savings_and_investments/investments|TRADING 212,TRADING212
 Freetrade|savings_and_investments/investments|FREETRADE
 Nutmeg|savings_and_investments/investments|NUTMEG
 Moneybox|savings_and_investments/savings|MONEYBOX
-Plum|savings_and_investments/savings|PLUM
-Chip|savings_and_investments/savings|CHIP
+Plum|savings_and_investments/savings|=PLUM
+Chip|savings_and_investments/savings|=CHIP
 Interactive Investor|savings_and_investments/investments|INTERACTIVE INVESTOR
 Fidelity|savings_and_investments/investments|FIDELITY
 eToro|savings_and_investments/investments|ETORO
@@ -501,7 +502,7 @@ Binance|savings_and_investments/crypto|BINANCE
 Kraken|savings_and_investments/crypto|KRAKEN
 Crypto.com|savings_and_investments/crypto|CRYPTO COM,CRYPTOCOM
 PensionBee|savings_and_investments/pension_contributions|PENSIONBEE,PENSION BEE
-Nest Pensions|savings_and_investments/pension_contributions|NEST PENSIONS,NEST
+Nest Pensions|savings_and_investments/pension_contributions|NEST PENSIONS,=NEST
 HMRC|taxes/income_tax|HMRC,HM REVENUE,HMRC GOV UK,HMRC SELF ASSESSMENT,HMRC SA,HMRC PAYE|income/refunds
 HMRC VAT|taxes/vat|HMRC VAT,VAT PAYMENT
 HMRC Child Benefit|income/benefits|HMRC CHILD BENEFIT,CHILD BENEFIT,HMRC CHB
@@ -592,7 +593,7 @@ Financial Times|entertainment/hobbies|FINANCIAL TIMES,FT COM
 Monzo|transfers/own_accounts|MONZO,MONZO BANK
 Starling|transfers/own_accounts|STARLING,STARLING BANK
 Revolut|transfers/own_accounts|REVOLUT,REVOLUT LTD
-Wise|transfers/own_accounts|WISE,TRANSFERWISE
+Wise|transfers/own_accounts|=WISE,TRANSFERWISE
 Chase|transfers/own_accounts|CHASE,JPMORGAN CHASE
 Savings|savings_and_investments/savings|POT TRANSFER,SAVINGS POT,SAVINGS ACCOUNT,ISA TRANSFER,SAVER,TO SAVINGS,SAVINGS
 `;

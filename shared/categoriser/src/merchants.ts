@@ -11,6 +11,8 @@ export interface MerchantEntry {
 interface Alias {
   tokens: string[];
   entry: MerchantEntry;
+  /** `=CHIP`: an everyday word, the brand only when it is the whole merchant part (not `CHIP SHOP`). */
+  whole: boolean;
 }
 
 /** Alias lists keyed by their first token, longest first, so one Map lookup per position. */
@@ -26,9 +28,10 @@ for (const line of MERCHANT_LIST.split("\n")) {
   const entry: MerchantEntry = { name, secondary, creditSecondary };
   MERCHANTS.push(entry);
   for (const alias of aliases.split(",")) {
-    const tokens = alias.trim().split(" ");
+    const whole = alias.startsWith("=");
+    const tokens = (whole ? alias.slice(1) : alias).trim().split(" ");
     const list = byFirstToken.get(tokens[0]!) ?? [];
-    list.push({ tokens, entry });
+    list.push({ tokens, entry, whole });
     list.sort((a, b) => b.tokens.length - a.tokens.length);
     byFirstToken.set(tokens[0]!, list);
   }
@@ -51,7 +54,7 @@ export function findMerchant(tokens: readonly string[]): MerchantEntry | undefin
     if (!candidates) continue;
     for (const alias of candidates) {
       // Candidates are longest first: the first that fits is this position's best.
-      if (matchesAt(tokens, i, alias.tokens)) {
+      if (matchesAt(tokens, i, alias.tokens) && (!alias.whole || (i === 0 && tokens.length === alias.tokens.length))) {
         if (!best || alias.tokens.length > best.tokens.length) best = alias;
         break;
       }

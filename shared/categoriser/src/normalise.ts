@@ -25,8 +25,11 @@ const TOWNS = new Set(
   ),
 );
 
+/** Payment-type codes some banks print after the payee (`JOES GYM DDR`, `J SMITH FP 1234`). */
+const TRAILING_CODES = ["DD", "DDR", "STO", "FP", "FPO", "FPI", "BGC", "TFR"];
+
 /** Everything skipped after the merchant's first word, in one lookup: it runs for every token. */
-const TRAILING_NOISE = new Set([...COUNTRY, ...LEGAL, ...TOWNS, ...MONTHS]);
+const TRAILING_NOISE = new Set([...COUNTRY, ...LEGAL, ...TOWNS, ...MONTHS, ...TRAILING_CODES]);
 
 /** A description split into what the categoriser uses. */
 export interface ParsedDescription {
