@@ -66,8 +66,10 @@ export async function runCli(input: Readable, output: Writable, errors: Writable
   const rows: Record<string, unknown>[] = [];
   let malformed = 0;
   let lineNo = 0;
-  for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+  for await (const raw of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
     lineNo++;
+    // Editors on Windows start a UTF-8 file with a byte-order mark; it is not part of the JSON.
+    const line = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     if (line.trim() === "") continue;
     let json: unknown;
     try {

@@ -41,6 +41,17 @@ describe("runCli", () => {
     expect(stderr()).toMatch(/line 6: not a transaction/);
     expect(code).toBe(2);
   });
+
+  it("reads a file saved with a byte-order mark (Excel, Notepad) from its first line", async () => {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    const stdout = collect(out);
+    const stderr = collect(err);
+    const code = await runCli(Readable.from([`\uFEFF${LINES[0]}\n`]), out, err);
+    expect(stderr()).toBe("");
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout())).toMatchObject({ category: { primary: "groceries" } });
+  });
 });
 
 describe("the categorise bin", () => {
