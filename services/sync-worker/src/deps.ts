@@ -1,0 +1,22 @@
+import type { Db, Repositories } from "@expenzez/db";
+import type { Logger } from "@expenzez/logger";
+import type { RelayDeps } from "@expenzez/runtime";
+import type { TrueLayerClient } from "@expenzez/truelayer";
+
+/** Everything the sync handler touches, injected so tests and both runtimes share one handler. */
+export interface SyncDeps {
+  db: Db;
+  repos: Pick<Repositories, "connections" | "accounts" | "transactions" | "rules">;
+  truelayer: TrueLayerClient;
+  /** Publishes outbox records right after commit; the sweep catches any it misses. */
+  relay: RelayDeps;
+  log: Logger;
+  /** Names this worker in the lease. */
+  workerId: string;
+  /** How long a lease lasts; longer than a sync takes, shorter than the queue's visibility timeout. */
+  leaseSeconds?: number;
+  /** Accounts fetched at once per connection. */
+  accountConcurrency?: number;
+  now?: () => Date;
+  random?: () => number;
+}

@@ -1,0 +1,42 @@
+import { PermanentFailure, RetryLater } from "@expenzez/runtime";
+
+/**
+ * The sync worker's errors, each with a stable code. Whether a message is retried or
+ * dead-lettered follows from the base class (PermanentFailure / RetryLater), decided by the
+ * runtime's `classifyFailure` in one place.
+ */
+
+/** The message body is not a SyncJob: it can never succeed. */
+export class InvalidJobError extends PermanentFailure {
+  constructor(reason: string) {
+    super("sync.invalid_job", `invalid sync job: ${reason}`);
+  }
+}
+
+/** The job names a connection that does not exist. */
+export class UnknownConnectionError extends PermanentFailure {
+  constructor(userId: string, connectionId: string) {
+    super("sync.unknown_connection", `no connection ${connectionId} for user ${userId}`);
+  }
+}
+
+/** Another delivery is syncing this connection; try again once its lease may have ended. */
+export class LeaseHeldError extends RetryLater {
+  constructor(connectionId: string, delaySeconds: number, options?: { cause?: unknown }) {
+    super("sync.lease_held", `sync lease on ${connectionId} is held by another worker`, delaySeconds, options);
+  }
+}
+
+/** TrueLayer kept failing with a retryable error after the client's own retries. */
+export class ProviderUnavailableError extends RetryLater {
+  constructor(connectionId: string, delaySeconds: number | undefined, options?: { cause?: unknown }) {
+    super("sync.provider_unavailable", `TrueLayer unavailable for ${connectionId}; the queue redelivers later`, delaySeconds, options);
+  }
+}
+
+/** Concurrent writers kept changing an account while we re-read and re-diffed it. */
+export class WriteConflictError extends RetryLater {
+  constructor(accountId: string, attempts: number, options?: { cause?: unknown }) {
+    super("sync.write_conflict", `account ${accountId} changed under ${attempts} write attempts`, undefined, options);
+  }
+}

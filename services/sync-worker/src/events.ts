@@ -1,0 +1,50 @@
+import { type Db, type OutboxRecord, type TransactAction, type Transaction, type TransactionInput, outboxRecordEntity, txPutNew } from "@expenzez/db";
+import { type DetailInput, type DetailType, buildEvent } from "@expenzez/events";
+import { outboxItem } from "@expenzez/runtime";
+import type { WriteChunk } from "./plan";
+
+/**
+ * A debit at or above this (in pence) is announced as LargeTransactionDetected. Fixed here on
+ * purpose: whether a user wants to hear about it is alert-dispatch's decision (preferences).
+ */
+export const LARGE_TRANSACTION_MINOR = 50_000;
+
+/** An event as a Put of its outbox record, plus the record to relay after the commit. */
+export function outboxAction<T extends DetailType>(db: Db, detailType: T, input: DetailInput<T>, now: Date): { action: TransactAction; record: OutboxRecord } {
+  const { record } = outboxItem(buildEvent(detailType, input), now.toISOString());
+  return { action: txPutNew(db, outboxRecordEntity, record), record };
+}
+
+/** True for a newly booked debit big enough to tell the user about. */
+export function isLargeDebit(t: TransactionInput): boolean {
+  return t.status === "booked" && t.direction === "debit" && Math.abs(t.amountMinor) >= LARGE_TRANSACTION_MINOR;
+}
+
+/** What a TransactionsSynced event says about one chunk: categories, merchants, dates, counts. */
+export function syncedDetail(chunk: WriteChunk) {
+  const touched: (TransactionInput | Transaction)[] = [];
+  let added = 0;
+  let modified = 0;
+  let removed = 0;
+  for (const unit of chunk) {
+    if (unit.added) {
+      added++;
+      touched.push(unit.added);
+    }
+    if (unit.changed) {
+      modified++;
+      touched.push(unit.changed.next, unit.changed.before);
+    }
+    if (unit.removed) {
+      removed++;
+      touched.push(unit.removed);
+    }
+  }
+  const days = touched.map((t) => new Date(Date.parse(t.timestamp)).toISOString().slice(0, 10)).sort();
+  return {
+    counts: { added, modified, removed },
+    categories: [...new Set(touched.map((t) => t.category.primary))].sort(),
+    merchants: [...new Set(touched.flatMap((t) => (t.merchant?.name ? [t.merchant.name] : [])))].sort(),
+    range: days.length ? { from: days[0] as string, to: days[days.length - 1] as string } : null,
+  };
+}

@@ -1,0 +1,45 @@
+import { z } from "zod";
+
+/** Why a sync was asked for. Only `scheduled` runs count against the PSD2 unattended limit. */
+export const SYNC_REASONS = ["scheduled", "refresh_now", "webhook"] as const;
+export type SyncReason = (typeof SYNC_REASONS)[number];
+
+const id = z.string().min(1).max(256);
+
+/**
+ * The message on the sync-jobs queue. The scheduler, the webhook receiver and the app's
+ * "refresh now" all send this shape; the sync worker parses it.
+ */
+export const syncJobSchema = z.object({
+  jobId: id,
+  userId: id,
+  connectionId: id,
+  reason: z.enum(SYNC_REASONS),
+  requestedAt: z.iso.datetime({ offset: true }),
+  /** The user's IP when they are present (`refresh_now`): sent as X-PSU-IP, lifts the daily limit. */
+  psuIp: z.union([z.ipv4(), z.ipv6()]).optional(),
+});
+export type SyncJob = z.output<typeof syncJobSchema>;
+export type SyncJobInput = z.input<typeof syncJobSchema>;
+
+/**
+ * Parses a queue message body into a job, or says why it cannot be one.
+ *
+ * @example parseSyncJob('{"jobId":"j1","userId":"u1","connectionId":"c1","reason":"scheduled","requestedAt":"2026-11-25T10:00:00Z"}')
+ */
+export function parseSyncJob(body: string): { ok: true; job: SyncJob } | { ok: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, reason: "body is not JSON" };
+  }
+  const parsed = syncJobSchema.safeParse(json);
+  if (parsed.success) return { ok: true, job: parsed.data };
+  return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ") };
+}
+
+/** A job is attended when the user is there to pass strong customer authentication's checks. */
+export function isAttended(job: SyncJob): boolean {
+  return job.reason === "refresh_now" && job.psuIp !== undefined;
+}
