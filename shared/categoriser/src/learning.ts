@@ -46,7 +46,8 @@ export function learnFromEdits(
   if (key === "") return { action: "none" };
   const recent = edits
     .filter((e) => e.userId === userId && merchantKey(e.merchant) === key)
-    .sort((a, b) => b.editedAt.localeCompare(a.editedAt))
+    // By instant, not by text: "12:00+02:00" is earlier than "10:30Z".
+    .sort((a, b) => editTime(b) - editTime(a))
     .slice(0, LEARNING_WINDOW);
   const votes = new Map<Secondary, number>();
   for (const e of recent) votes.set(e.secondary, (votes.get(e.secondary) ?? 0) + 1);
@@ -54,6 +55,12 @@ export function learnFromEdits(
     if (count >= LEARNING_AGREEMENT) return upsertMerchantRule(userId, merchant, secondary, "learned", rules, deps);
   }
   return { action: "none" };
+}
+
+/** An edit's instant in ms; an unreadable timestamp sorts as the oldest. */
+function editTime(e: CategoryEdit): number {
+  const t = typeof e.editedAt === "string" ? Date.parse(e.editedAt) : Number.NaN;
+  return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
 }
 
 /**
@@ -88,7 +95,7 @@ function upsertMerchantRule(
       r.userId === userId &&
       r.match.merchant !== undefined &&
       merchantKey(r.match.merchant) === key &&
-      Object.keys(r.match).length === 1,
+      Object.values(r.match).filter((v) => v !== undefined).length === 1,
   );
   const now = deps.now();
   if (!existing) {

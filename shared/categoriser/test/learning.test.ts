@@ -49,6 +49,22 @@ describe("learnFromEdits", () => {
     // Another user's rule for the same merchant is not this user's rule.
     expect(learnFromEdits("u2", "Joes Cafe", [1, 2, 3].map((m) => edit(COFFEE, m, { userId: "u2" })), [existing], deps).action).toBe("create");
   });
+
+  it("finds the user's merchant rule when absent conditions are stored as undefined keys, rather than adding a second one", () => {
+    // A rule read back through a mapper or a spread keeps `contains: undefined`: still a plain merchant rule.
+    const existing: CategoryRule = {
+      ruleId: "r9", userId: "u1", match: { merchant: "Joes Cafe", contains: undefined, accountId: undefined }, category: { primary: "food_and_drink", secondary: PUB },
+      source: "learned", createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z", version: 3,
+    };
+    expect(learnFromEdits("u1", "Joes Cafe", [edit(COFFEE, 1), edit(COFFEE, 2), edit(COFFEE, 3)], [existing], deps)).toMatchObject({ action: "update", rule: { ruleId: "r9" } });
+  });
+
+  it("orders edits by time, whatever offset the timestamps were written in", () => {
+    // 12:00+02:00 is 10:00Z: the oldest edit, so it falls out of the window of 5.
+    const early = edit(COFFEE, 0, { editedAt: "2026-05-01T12:00:00+02:00" });
+    const edits = [early, edit(PUB, 31), edit(COFFEE, 32), edit(COFFEE, 33), edit(PUB, 34), edit("shopping/general", 35)];
+    expect(learnFromEdits("u1", "Joes Cafe", edits, [], deps).action).toBe("none");
+  });
 });
 
 describe("alwaysCategorise", () => {
