@@ -162,15 +162,20 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
     const started = Date.now();
     const context: ErrorContext = { method: req.method, path: req.path, connectionId: req.connectionId, correlationId: req.correlationId };
     let res: AxiosResponse;
+    let signal: AbortSignal | undefined;
     try {
-      res = await limiter(req.providerId)(() =>
-        http.request({ method: req.method, url: `${req.baseUrl}${req.path}`, params: req.params, headers: req.headers, data: req.data }),
-      );
+      res = await limiter(req.providerId)(() => {
+        // axios's own timeout only fires on an idle socket; this bounds the whole request, body included.
+        signal = AbortSignal.timeout(timeoutMs);
+        return http.request({ method: req.method, url: `${req.baseUrl}${req.path}`, params: req.params, headers: req.headers, data: req.data, signal });
+      });
     } catch (err) {
-      if (isAxiosError(err) && (err.code === "ETIMEDOUT" || err.code === "ECONNABORTED")) {
-        throw new RequestTimeoutError(`TrueLayer ${req.method} ${req.path} timed out after ${timeoutMs} ms`, context, { cause: err });
+      // The axios error holds the request config (Authorization header, form body): keep only its code and message.
+      const cause = new Error(isAxiosError(err) ? `${err.code ?? "error"}: ${err.message}` : String(err));
+      if (signal?.aborted || (isAxiosError(err) && (err.code === "ETIMEDOUT" || err.code === "ECONNABORTED"))) {
+        throw new RequestTimeoutError(`TrueLayer ${req.method} ${req.path} timed out after ${timeoutMs} ms`, context, { cause });
       }
-      throw new NetworkError(`TrueLayer ${req.method} ${req.path} failed: ${isAxiosError(err) ? err.code : "network error"}`, context, { cause: err });
+      throw new NetworkError(`TrueLayer ${req.method} ${req.path} failed: ${isAxiosError(err) ? err.code : "network error"}`, context, { cause });
     }
     const tlCorrelationId = header(res, "x-tl-correlation-id");
     log.debug(
@@ -197,7 +202,8 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
       } catch (err) {
         if (!isRetryable(err) || attempt >= policy.maxRetries) throw err;
         if (err.retryAfterMs !== undefined && err.retryAfterMs > policy.maxRetryAfterMs) throw err;
-        const delay = err.retryAfterMs ?? backoffDelayMs(attempt, policy, random);
+        // A Retry-After of 0 (or a date already past) would retry at once: back off as without one.
+        const delay = err.retryAfterMs || backoffDelayMs(attempt, policy, random);
         log.warn({ code: err.code, attempt: attempt + 1, delayMs: delay, path: req.path, connectionId: req.connectionId, correlationId: req.correlationId }, "truelayer retry");
         await sleep(delay);
       }

@@ -20,14 +20,17 @@ export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () 
   return Math.floor(random() * cap);
 }
 
+/** RFC 9110's three HTTP-date forms all open with a day name; Date.parse alone would read "1.5" as 2001. */
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i;
+
 /**
  * `Retry-After` in ms: delta-seconds or an HTTP date. Undefined when absent or unreadable;
- * never negative.
+ * never negative (a date in the past gives 0).
  */
 export function parseRetryAfter(value: string | undefined | null, now: Date): number | undefined {
   if (value === undefined || value === null || value.trim() === "") return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
+  const at = HTTP_DATE.test(text) ? Date.parse(text) : Number.NaN;
   return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }

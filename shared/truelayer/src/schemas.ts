@@ -9,8 +9,17 @@ import { z } from "zod";
  * `_minor` (exact pence via @expenzez/money) or `_utc`.
  */
 
-/** A decimal sent as a JSON number or as a numeric string. */
-const decimal = z.union([z.number().refine(Number.isFinite, "not a finite number"), z.string().trim().regex(/^[+-]?\d+(\.\d+)?$/, "not a decimal")]);
+/**
+ * A decimal sent as a JSON number or as a numeric string. Below 10^12 major units, so its minor
+ * units (up to 3 decimals) stay exact in a JS number and toMinor never throws out of a parse.
+ */
+const decimal = z.union([
+  z.number().refine((n) => Number.isFinite(n) && Math.abs(n) < 1e12, "not a finite amount below 10^12"),
+  z
+    .string()
+    .trim()
+    .regex(/^[+-]?0*\d{1,12}(\.\d+)?$/, "not a decimal below 10^12"),
+]);
 const currency = z.string().regex(/^[A-Z]{3}$/, "not an ISO 4217 currency code");
 const id = z.string().min(1);
 

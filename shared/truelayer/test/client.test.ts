@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { inspect } from "node:util";
 import { createLogger } from "@expenzez/logger";
 import { type ScenarioInput, startSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
@@ -221,6 +222,13 @@ describe("retries", () => {
     expect(sleeps).toEqual([250, 500, 1000]);
   });
 
+  it("a Retry-After date in the past does not mean hammering: it backs off as if there were none", async () => {
+    const past = new Date(Date.now() - 60_000).toUTCString();
+    const { ctx } = await user({ errors: [{ status: 429, error: "provider_too_many_requests", times: 2, retry_after: past }] });
+    await client().getAccounts(ctx);
+    expect(sleeps).toEqual([250, 500]);
+  });
+
   it("gives up after maxRetries with the typed error", async () => {
     const { ctx } = await user({ errors: [{ status: 504, error: "connector_timeout" }] });
     const err = await client({ maxRetries: 2 }).getAccounts(ctx).catch((e: unknown) => e);
@@ -353,11 +361,43 @@ describe("against a loopback server of our own", () => {
     expect(fake.maxInFlight()).toBe(4);
   });
 
+  it("times out a response that keeps trickling: the timeout covers the whole request, not socket idleness", async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      // JSON whitespace every 20 ms: the socket is never idle, the body never ends.
+      const drip = setInterval(() => res.write(" "), 20);
+      res.on("close", () => clearInterval(drip));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const err = await client({ dataBaseUrl: url, timeoutMs: 150, maxRetries: 0 })
+      .getAccounts({ accessToken: "t", connectionId: "c" })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RequestTimeoutError);
+  });
+
   it("rejects a body that breaks what the sync relies on, naming the field", async () => {
     const fake = await serve(() => ({ status: 200, body: { results: [{ ...account, account_id: "" }] } }));
     const err = await client({ dataBaseUrl: fake.url }).getAccounts({ accessToken: "t", connectionId: "c" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnexpectedResponseError);
     expect((err as Error).message).toContain("results.0.account_id");
+  });
+});
+
+describe("errors", () => {
+  it("carry no token or client secret, not even in their cause (uncaught errors are printed whole)", async () => {
+    // Prepare: no server on port 1, so the failures come from axios with its request config.
+    const dead = client({ authBaseUrl: "http://127.0.0.1:1", dataBaseUrl: "http://127.0.0.1:1/data/v1", maxRetries: 0, clientSecret: "secret-xyz-123" });
+    // Act
+    const dataErr = await dead.getAccounts({ accessToken: "access-abc-123", connectionId: "c" }).catch((e: unknown) => e);
+    const tokenErr = await dead.refreshToken("refresh-def-456").catch((e: unknown) => e);
+    // Assess
+    expect(dataErr).toBeInstanceOf(NetworkError);
+    expect(tokenErr).toBeInstanceOf(NetworkError);
+    const printed = [inspect(dataErr, { depth: 10 }), inspect(tokenErr, { depth: 10 })].join("\n");
+    for (const secret of ["access-abc-123", "refresh-def-456", "secret-xyz-123"]) expect(printed).not.toContain(secret);
+    expect(printed).toContain("ECONNREFUSED");
   });
 });
 

@@ -19,6 +19,15 @@ describe("backoff", () => {
     expect(parseRetryAfter("soon", now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
+
+  it("ignores values that are neither delta-seconds nor an HTTP date (Date.parse reads \"1.5\" as 2001)", () => {
+    const now = new Date("2025-06-01T12:00:00Z");
+    for (const odd of ["1.5", "-1", "0.5", "2x", "2025-06-01"]) expect(parseRetryAfter(odd, now), odd).toBeUndefined();
+    expect(parseRetryAfter("2", now)).toBe(2000);
+    // RFC 9110's obsolete forms are still HTTP dates.
+    expect(parseRetryAfter("Sunday, 01-Jun-25 12:00:10 GMT", now)).toBe(10_000);
+    expect(parseRetryAfter("Sun Jun  1 12:00:20 2025", now)).toBe(20_000);
+  });
 });
 
 describe("unattended budget", () => {

@@ -61,6 +61,9 @@ describe("strict about what the sync relies on", () => {
     ["a lower-case currency", { currency: "gbp" }],
     ["an unparseable timestamp", { timestamp: "yesterday" }],
     ["an unknown transaction_type", { transaction_type: "REFUND" }],
+    // Beyond exact pence in a JS number: a schema issue, not a MoneyError thrown out of parsing.
+    ["an amount too large for exact pence (string)", { amount: "99999999999999999999" }],
+    ["an amount too large for exact pence (number)", { amount: 1e300 }],
   ])("rejects %s", (_, patch) => {
     expect(transactionSchema.safeParse({ ...base, ...patch }).success).toBe(false);
   });
