@@ -4,7 +4,7 @@ import { type TransactionInput, categoriseBatch } from "../src/index";
 
 /** Floors a little below what the benchmark reports, so a regression fails here first. */
 const FLOOR_WITHOUT_CLASSIFICATION = 0.95;
-const FLOOR_WITH_CLASSIFICATION = 0.96;
+const FLOOR_WITH_CLASSIFICATION = 0.97; // the issue's own target; the benchmark reports 98.1%
 
 const rows = readFileSync(new URL("../data/eval.jsonl", import.meta.url), "utf8")
   .split("\n")
