@@ -70,7 +70,10 @@ export interface CallContext {
   providerId?: string;
   /** The user's IP when they are present: sent as X-PSU-IP, lifts the 4-a-day limit. */
   psuIp?: string;
-  /** Sent as X-Client-Correlation-Id (one per sync session); also the unattended-budget session. */
+  /**
+   * Sent as X-Client-Correlation-Id (one per sync session); also the unattended-budget session, so
+   * required for calls without `psuIp` when the client has a budget. Absent otherwise: a fresh UUID.
+   */
   correlationId?: string;
   /** Called once on a 401 to get a fresh access token; the call is then retried with it. */
   refreshAccessToken?: () => Promise<string>;
@@ -226,6 +229,8 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
 
   async function checkBudget(ctx: CallContext, correlationId: string): Promise<void> {
     if (ctx.psuIp || !options.unattendedBudget) return;
+    // A fresh UUID per call would make every request its own session and spend a unit each.
+    if (!ctx.correlationId) throw new TypeError("unattended calls need ctx.correlationId: it names the sync session the PSD2 budget counts");
     if (await options.unattendedBudget.consume(ctx.connectionId, utcDay(now()), correlationId)) return;
     throw new UnattendedBudgetExhaustedError(`unattended budget for today is spent for connection ${ctx.connectionId}`, {
       connectionId: ctx.connectionId,

@@ -330,6 +330,17 @@ describe("unattended budget", () => {
     expect((await tl.getAccounts({ ...ctx, correlationId: "session-3", psuIp: "203.0.113.5" })).length).toBeGreaterThan(0);
     expect(await client().unattendedRemaining("any")).toBe(Number.POSITIVE_INFINITY);
   });
+
+  it("refuses an unattended call without a correlation id rather than spend a unit per request", async () => {
+    const { ctx } = await user();
+    const budget = new InProcessUnattendedBudget();
+    const tl = client({ unattendedBudget: budget });
+    const refused = await tl.getAccounts({ ...ctx, correlationId: undefined }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TypeError);
+    expect(await tl.unattendedRemaining(ctx.connectionId)).toBe(4);
+    // With the user present no budget is consulted, so no session id is needed.
+    expect((await tl.getAccounts({ ...ctx, correlationId: undefined, psuIp: "203.0.113.5" })).length).toBeGreaterThan(0);
+  });
 });
 
 describe("against a loopback server of our own", () => {
