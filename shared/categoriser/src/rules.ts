@@ -48,6 +48,8 @@ export interface CompiledRule {
   rule: CategoryRule;
   merchant: string | undefined;
   contains: string | undefined;
+  /** The contains-text as `merchantKey` words, so `Joe's  Cafe` finds `JOES CAFE`; undefined when it has no words. */
+  containsKey: string | undefined;
   specificity: number;
 }
 
@@ -55,6 +57,8 @@ export interface CompiledRule {
 export interface RuleSubject {
   merchantKey: string;
   description: string;
+  /** The description as `merchantKey` words (apostrophes, punctuation and spacing folded). */
+  descriptionKey: string;
   absMinor: number | undefined;
   accountId: string | undefined;
   direction: "DEBIT" | "CREDIT";
@@ -73,6 +77,7 @@ export function compileRules(rules: readonly CategoryRule[]): CompiledRule[] {
         rule,
         merchant: m.merchant === undefined ? undefined : merchantKey(m.merchant),
         contains: m.contains?.toLowerCase(),
+        containsKey: m.contains === undefined ? undefined : merchantKey(m.contains) || undefined,
         specificity,
       };
     })
@@ -89,7 +94,7 @@ export function matchRule(rules: readonly CompiledRule[], s: RuleSubject): Compi
   for (const r of rules) {
     const m = r.rule.match;
     if (r.merchant !== undefined && r.merchant !== s.merchantKey) continue;
-    if (r.contains !== undefined && !s.description.includes(r.contains)) continue;
+    if (r.contains !== undefined && !s.description.includes(r.contains) && !(r.containsKey !== undefined && s.descriptionKey.includes(r.containsKey))) continue;
     if (m.accountId !== undefined && m.accountId !== s.accountId) continue;
     if (m.direction !== undefined && m.direction !== s.direction) continue;
     if (m.amountMinor !== undefined) {
@@ -108,6 +113,7 @@ export function ruleSubject(tx: TransactionInput, merchantName: string): RuleSub
   return {
     merchantKey: merchantKey(merchantName),
     description: typeof tx.description === "string" ? tx.description.toLowerCase() : "",
+    descriptionKey: merchantKey(tx.description),
     absMinor: amountMinor === undefined ? undefined : Math.abs(amountMinor),
     accountId: typeof tx.accountId === "string" ? tx.accountId : undefined,
     direction: directionOf(tx, amountMinor),

@@ -36,6 +36,18 @@ describe("rule matching", () => {
     expect(at(-20.01)).not.toBe("user_rule");
   });
 
+  it("matches contains-text whatever the apostrophes and spacing, and punctuation-only text only literally", () => {
+    // Banks drop apostrophes (SAINSBURYS) and pad with spaces; users type "Joe's Cafe".
+    const rules = [make("r-txt", { contains: "Joe's  Cafe" }, "food_and_drink/coffee_shops"), make("r-stars", { contains: "***" }, "other/business_services")];
+    const reason = (description: string) => categorise(purchase(description), { rules }).category.ruleId;
+    expect(reason("CARD PAYMENT TO JOES CAFE ON 12 MAR")).toBe("r-txt");
+    expect(reason("JOE\u2019S   CAFE 0412")).toBe("r-txt");
+    expect(reason("JOES CAFETERIA")).toBe("r-txt"); // contains, not whole words: as before
+    expect(reason("JOE BLOGGS CAFE")).toBeUndefined();
+    expect(reason("TESCO STORES")).toBeUndefined();
+    expect(reason("REF ***123")).toBe("r-stars");
+  });
+
   it("matches contains-text case-insensitively and account ids exactly", () => {
     const rules = [make("r-acc", { contains: "gym", accountId: "joint" }, "health_and_fitness/gym_and_sport")];
     expect(categorise(purchase("DD LOCAL GYM LTD", -30, { accountId: "joint" }), { rules }).category.reason).toBe("user_rule");
