@@ -10,6 +10,8 @@ import {
   AccessDeniedError,
   AccountNotFoundError,
   EndpointNotSupportedError,
+  InvalidClientError,
+  InvalidDateRangeError,
   InvalidGrantError,
   NetworkError,
   ProviderRequestLimitExceededError,
@@ -298,6 +300,18 @@ describe("failures that are not retried", () => {
     await expect(tl.getTransactions(ctx, bank, { from: "2024-01-01", to: "2025-06-15" })).rejects.toBeInstanceOf(ScaExceededError);
     expect((await tl.getTransactions({ ...ctx, psuIp: "203.0.113.5" }, bank, { from: "2024-01-01", to: "2025-06-15" })).length).toBeGreaterThan(100);
     await expect(tl.getBalance(ctx, "closed-account")).rejects.toBeInstanceOf(AccountNotFoundError);
+  });
+
+  it("invalid_date_range and wrong client credentials are permanent, and a slow provider is a timeout", async () => {
+    const { created, ctx, bank } = await user({ latency_ms: 400 });
+    const reversed = await client().getTransactions(ctx, bank, { from: "2025-06-10", to: "2025-06-01" }).catch((e: unknown) => e);
+    expect(reversed).toBeInstanceOf(InvalidDateRangeError);
+    const badClient = await client({ clientSecret: "wrong" }).refreshToken(created.tokens.refresh_token!).catch((e: unknown) => e);
+    expect(badClient).toBeInstanceOf(InvalidClientError);
+    expect(badClient).toMatchObject({ kind: "permanent", status: 400 });
+    const slow = await client({ timeoutMs: 100, maxRetries: 0 }).getAccounts(ctx).catch((e: unknown) => e);
+    expect(slow).toBeInstanceOf(RequestTimeoutError);
+    expect(sleeps).toEqual([]);
   });
 
   it.each(["provider_error", "connector_overload", "temporarily_unavailable"])("error.%s user: retried, then ProviderUnavailableError", async (code) => {
