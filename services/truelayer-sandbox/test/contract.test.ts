@@ -113,6 +113,27 @@ describe("contract: failure scenarios", () => {
   });
 });
 
+describe("contract: scenario error rules", () => {
+  it.each([
+    [401, "unauthorized", "/accounts", "/accounts"],
+    [403, "access_denied", "/cards", "/cards"],
+    [404, "account_not_found", `/accounts/${bank[0]}/balance`, "/accounts/{account_id}/balance"],
+    [429, "provider_too_many_requests", `/cards/${cards[0]}/transactions/pending`, "/cards/{account_id}/transactions/pending"],
+    [503, "provider_error", `/accounts/${bank[0]}/direct_debits`, "/accounts/{account_id}/direct_debits"],
+  ])("%i %s on demand", async (status, error, path, template) => {
+    const user = await sandbox.admin.createUser({ scenario: { unattended_limit: null, errors: [{ status, error, retry_after: 1 }] } });
+    const served = await expectConforms(path, template, status, user.tokens.access_token);
+    expect(served.body).toMatchObject({ error });
+    expect(served.headers.get("retry-after")).toBe("1");
+  });
+
+  it("async 202 on card transactions, and the results conform", async () => {
+    const served = await expectConforms(`/cards/${cards[0]}/transactions?async=true`, "/cards/{account_id}/transactions", 202);
+    const res = await fetch((served.body as { results_uri: string }).results_uri, { headers: { Authorization: `Bearer ${token}` } });
+    expect(contract.check("data-api-v1", "get", "/cards/{account_id}/transactions", 200, await res.json())).toBeUndefined();
+  });
+});
+
 describe("contract: token endpoint (auth API)", () => {
   it("200 for a refresh and an authorization code, 400 invalid_grant for a used refresh token", async () => {
     const user = await sandbox.admin.createUser({});
@@ -125,6 +146,16 @@ describe("contract: token endpoint (auth API)", () => {
     expect(contract.check("auth-api", "post", "/connect/token", 400, reused.body)).toBeUndefined();
     const code = await postToken(sandbox, { grant_type: "authorization_code", code: "john", redirect_uri: "http://localhost/cb" });
     expect(contract.check("auth-api", "post", "/connect/token", 200, code.body)).toBeUndefined();
+  });
+
+  it.each([
+    ["unauthorized_client", { grant_type: "refresh_token", refresh_token: "x", client_secret: "wrong" }],
+    ["invalid_request", { grant_type: "password" }],
+    ["invalid_request", { grant_type: "refresh_token" }],
+  ])("400 %s conforms", async (error, form) => {
+    const served = await postToken(sandbox, form);
+    expect(served).toMatchObject({ status: 400, body: { error } });
+    expect(contract.check("auth-api", "post", "/connect/token", 400, served.body)).toBeUndefined();
   });
 
   it("the validator itself rejects a body that breaks the schema", () => {
