@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { formatMinorPlain, fromMinor } from "@expenzez/money";
 import { DAY_IN_MS, addDays, earlierDay, isMonthlyPaymentDay, isoDay, parseDay } from "./calendar";
-import { type SimAccount, profileOf } from "./generator";
+import { type SimAccount, cardStatementMinor, profileOf } from "./generator";
 import { sendError, sendJson, sleep } from "./http";
 import { balanceAt, bookedBetween, pendingAt, toTrueLayerTransaction } from "./ledger";
 import { priceOn } from "./merchants";
@@ -258,7 +258,7 @@ function balanceJson(state: SandboxState, user: SimUser, acct: SimAccount, stamp
     };
   }
   const today = stamp.slice(0, 10);
-  const statementMinor = lastStatementMinor(user, acct, today);
+  const statementMinor = cardStatementMinor(user.spec, acct, today);
   return {
     // The spec types a card's `available` as a string (its example sends a number).
     available: formatMinorPlain(acct.creditLimitMinor - currentMinor - pendingMinor),
@@ -271,17 +271,6 @@ function balanceJson(state: SandboxState, user: SimUser, acct: SimAccount, stamp
     payment_due_date: `${today.slice(0, 7)}-20`,
     update_timestamp: stamp,
   };
-}
-
-/** Last month's card debits: what the statement of the 1st asks to be paid on the 20th. */
-function lastStatementMinor(user: SimUser, acct: SimAccount, today: string): number {
-  const monthStart = `${today.slice(0, 7)}-01`;
-  const lastMonthStart = `${addDays(monthStart, -1).slice(0, 7)}-01`;
-  let total = 0;
-  for (const t of bookedBetween(user, acct, lastMonthStart, addDays(monthStart, -1), Date.parse(`${monthStart}T00:00:00Z`) + 5 * DAY_IN_MS)) {
-    if (t.type === "DEBIT") total += t.amountMinor + (t.tipMinor ?? 0);
-  }
-  return total;
 }
 
 function standingOrders(user: SimUser, acct: SimAccount, now: number) {

@@ -145,7 +145,7 @@ function mainAccountDay(spec: UserSpec, p: Profile, r: Rng, day: string, savings
   if (savings && isMonthlyPaymentDay(day, 26)) {
     out.push(booked(day, "TRANSFER TO EASY SAVER", savingsTransferMinor(spec, day), "DEBIT", "TRANSFER", [], "TFR"));
   }
-  const statement = card && isMonthlyPaymentDay(day, 20) ? cardStatementMinor(spec, day) : 0;
+  const statement = card && isMonthlyPaymentDay(day, 20) ? cardStatementMinor(spec, account(spec, "card", 0), day) : 0;
   if (statement > 0) {
     out.push(booked(day, "LLOYDS CREDIT CARD PAYMENT", statement, "DEBIT", "BILL_PAYMENT", ["Bills and Utilities", "Credit card"], "DD"));
   }
@@ -181,7 +181,7 @@ function savingsDay(spec: UserSpec, r: Rng, day: string, out: Draft[]): void {
 }
 
 function cardDay(spec: UserSpec, acct: SimAccount, r: Rng, day: string, out: Draft[], withPayment: boolean): void {
-  const statement = withPayment && acct.index === 0 && isMonthlyPaymentDay(day, 20) ? cardStatementMinor(spec, day) : 0;
+  const statement = withPayment && acct.index === 0 && isMonthlyPaymentDay(day, 20) ? cardStatementMinor(spec, acct, day) : 0;
   if (statement > 0) out.push(booked(day, "PAYMENT RECEIVED - THANK YOU", statement, "CREDIT", "CREDIT", [], "PAYMENT"));
   for (const sub of SUBSCRIPTIONS) {
     if (isMonthlyPaymentDay(day, sub.dueDay)) {
@@ -237,11 +237,12 @@ function savingsTransferMinor(spec: UserSpec, day: string): number {
 }
 
 /**
- * The credit card statement paid on the 20th: last month's card debits, so the card balance
- * stays bounded over years of history. Computed without payments, so there is no recursion.
+ * The credit card statement for the month before `day`'s: last month's generated card debits
+ * (tips in, vanished holds out). The first card's is paid on the 20th, so its balance stays
+ * bounded over years of history; the balance endpoint reports the same figure as `payment_due`.
+ * Computed without payments, so there is no recursion; admin-added transactions are not on it.
  */
-function cardStatementMinor(spec: UserSpec, day: string): number {
-  const card = account(spec, "card", 0);
+export function cardStatementMinor(spec: UserSpec, card: SimAccount, day: string): number {
   const monthStart = `${addDays(`${day.slice(0, 7)}-01`, -1).slice(0, 7)}-01`;
   const monthEnd = addDays(`${day.slice(0, 7)}-01`, -1);
   let total = 0;

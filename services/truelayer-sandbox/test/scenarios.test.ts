@@ -214,6 +214,25 @@ describe("churn", () => {
   });
 });
 
+describe("card statements", () => {
+  it("payment_due is exactly what the current account pays on the 20th, even with admin-added card spend", async () => {
+    // Prepare: a simulator of its own, so the clock is where this test puts it.
+    const own = await sandboxForFile({ now: new Date("2025-06-10T12:00:00Z") });
+    const user = await own.admin.createUser({ history_days: 120, scenario: { unattended_limit: null } });
+    const card = user.accounts.find((a) => a.kind === "card")!.account_id;
+    await own.admin.addTransaction(user.user_id, { account_id: card, description: "JOHN LEWIS 123", amount: "50.00", timestamp: "2025-05-15T12:00:00Z" });
+    // Act: the day after Friday 2025-06-20's payment.
+    await own.admin.setClock(new Date("2025-06-21T12:00:00Z"));
+    const tokens = await own.admin.authorise(user.user_id);
+    const [balance] = results<{ payment_due: number; last_statement_balance: number }>(await getData(own, `/cards/${card}/balance`, tokens.access_token));
+    const booked = results(await getData(own, `/cards/${card}/transactions?from=2025-06-20&to=2025-06-20`, tokens.access_token));
+    // Assess
+    const payment = booked.find((t) => t.description.startsWith("PAYMENT RECEIVED"))!;
+    expect(Math.round(-payment.amount * 100)).toBe(Math.round(balance!.payment_due * 100));
+    expect(balance!.last_statement_balance).toBe(balance!.payment_due);
+  });
+});
+
 describe("admin and configuration", () => {
   it("records each request's correlation id and PSU IP", async () => {
     const user = await admin.createUser({});
