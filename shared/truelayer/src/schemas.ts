@@ -25,7 +25,8 @@ const id = z.string().min(1);
 
 /** ISO date or date-time; one without an offset is taken as UTC (TrueLayer sends both forms). */
 export function toUtcIso(value: string): string | undefined {
-  const trimmed = value.trim();
+  // "YYYY-MM-DD hh:mm" too: Date.parse would read it in the machine's zone.
+  const trimmed = value.trim().replace(/^(\d{4}-\d{2}-\d{2}) (?=\d{2}:)/, "$1T");
   if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed)) return undefined;
   const withZone = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(trimmed) ? `${trimmed}Z` : trimmed;
   const ms = Date.parse(withZone);

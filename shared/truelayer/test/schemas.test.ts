@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { balanceSchema, cardBalanceSchema, resultsOf, toUtcIso, tokenResponseSchema, transactionSchema } from "../src/schemas";
 
 const base = {
@@ -40,6 +40,17 @@ describe("tolerant parsing of TrueLayer's quirks", () => {
     expect(toUtcIso("2018-03-06T00:00:00")).toBe("2018-03-06T00:00:00.000Z");
     expect(toUtcIso("2025-03-01T10:00:00+01:00")).toBe("2025-03-01T09:00:00.000Z");
     expect(toUtcIso("2017-02-247T17:29:24Z")).toBeUndefined();
+  });
+
+  it("reads a space-separated date-time without an offset as UTC too, whatever the machine's zone", () => {
+    const zone = process.env.TZ;
+    process.env.TZ = "Europe/London";
+    onTestFinished(() => {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    });
+    expect(toUtcIso("2025-06-01 10:00:00")).toBe("2025-06-01T10:00:00.000Z");
+    expect(toUtcIso("2025-06-01T10:00:00")).toBe("2025-06-01T10:00:00.000Z");
   });
 
   it("reads balances given as numbers or strings, in exact pence", () => {
