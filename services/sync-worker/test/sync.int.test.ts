@@ -1,0 +1,356 @@
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { createFieldEncryptor } from "@expenzez/crypto";
+import { type BankConnection, type Db, type Repositories, type Transaction, createRepositories, keys } from "@expenzez/db";
+import { type ReceivedEvent, parseDeliveredEvent } from "@expenzez/events";
+import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
+import { createLogger } from "@expenzez/logger";
+import { startWorker } from "@expenzez/runtime";
+import { ourTransactionId } from "@expenzez/sync";
+import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
+import { type TrueLayerClient, createTrueLayerClient } from "@expenzez/truelayer";
+import { type RunningSandbox, startSandbox } from "@expenzez/truelayer-sandbox";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { LeaseHeldError, type SyncDeps, handleSyncJob } from "../src/index";
+
+// Needs the local AWS emulator (started by the vitest global setup) and runs the TrueLayer simulator in-process.
+
+let stack: LocalStack;
+let db: Db;
+let repos: Repositories;
+let sandbox: RunningSandbox;
+let truelayer: TrueLayerClient;
+const log = createLogger("test", { level: "silent" });
+const PSU_IP = "203.0.113.7";
+
+beforeAll(async () => {
+  await resetForFile();
+  stack = await provisionLocalStack(emulatorEndpoint());
+  db = { doc: stack.aws.doc, tableName: stack.handles.tableName };
+  repos = createRepositories(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }));
+  sandbox = await startSandbox({ seed: "sync-worker-tests", now: new Date("2026-11-20T12:00:00Z") });
+  truelayer = createTrueLayerClient({
+    authBaseUrl: sandbox.authUrl,
+    dataBaseUrl: sandbox.dataUrl,
+    clientId: "sandbox-client",
+    clientSecret: "sandbox-secret",
+    maxRetries: 1,
+    logger: log,
+    sleep: async () => {},
+  });
+});
+
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+const queues = () => stack.handles.queues;
+async function drain(queue: "budgetRecalc" | "recurring" | "alertDispatch"): Promise<ReceivedEvent[]> {
+  return (await receiveAll(stack.aws.sqs, queues()[queue].url, { remove: true })).map((m) => parseDeliveredEvent(m.Body as string));
+}
+
+beforeEach(async () => {
+  await Promise.all([drain("budgetRecalc"), drain("recurring"), drain("alertDispatch")]);
+});
+
+function deps(now: Date, over: Partial<SyncDeps> = {}): SyncDeps {
+  return { db, repos, truelayer, relay: { db, events: stack.aws.events, busName: stack.handles.busName, log }, log, workerId: "test", now: () => now, random: () => 0.5, ...over };
+}
+
+let jobs = 0;
+function body(c: { userId: string; connectionId: string }, over: Record<string, unknown> = {}): string {
+  jobs++;
+  return JSON.stringify({ jobId: `job-${jobs}`, userId: c.userId, connectionId: c.connectionId, reason: "scheduled", requestedAt: new Date().toISOString(), ...over });
+}
+
+/** Runs one job on the simulator's clock. */
+async function sync(c: { userId: string; connectionId: string }, over: Record<string, unknown> = {}, extra: Partial<SyncDeps> = {}): Promise<void> {
+  await handleSyncJob({ body: body(c, over) }, deps(await sandbox.admin.now(), extra));
+}
+
+/** A simulator user with a short history and their connection stored with its tokens. */
+async function connect(options: { accounts?: number; cards?: number; history_days?: number; tokenTtlMs?: number } = {}) {
+  const user = await sandbox.admin.createUser({ accounts: options.accounts ?? 1, cards: options.cards ?? 1, history_days: options.history_days ?? 30, scenario: { unattended_limit: null } });
+  const now = await sandbox.admin.now();
+  const connection = await repos.connections.putNew({
+    userId: `u-${user.user_id}`,
+    connectionId: `conn-${user.user_id}`,
+    providerId: "mock",
+    status: "active",
+    accessToken: user.tokens.access_token,
+    refreshToken: user.tokens.refresh_token as string,
+    tokenExpiresAt: new Date(now.getTime() + (options.tokenTtlMs ?? user.tokens.expires_in * 1000)).toISOString(),
+    consentExpiresAt: user.consent_expires_at,
+    nextSyncAt: now.toISOString(),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  });
+  return { sim: user, connection, userId: connection.userId, connectionId: connection.connectionId };
+}
+
+async function storedTransactions(userId: string): Promise<Transaction[]> {
+  const all: Transaction[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await repos.transactions.listByUser(userId, { cursor, limit: 500 });
+    all.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return all;
+}
+
+/** Invariant 1: each account's counters equal what is stored for it. */
+async function expectExactCounts(userId: string) {
+  const txs = await storedTransactions(userId);
+  const accounts = (await repos.accounts.listByUser(userId)).items;
+  for (const a of accounts) {
+    const mine = txs.filter((t) => t.accountId === a.accountId);
+    expect(a.transactionSummary.totalTransactions, a.accountId).toBe(mine.length);
+    expect(a.transactionSummary.pendingTransactions, a.accountId).toBe(mine.filter((t) => t.status === "pending").length);
+  }
+  return { txs, accounts };
+}
+
+/** What the bank serves now for every account and card (attended, so no limits apply). */
+async function bankView(c: { userId: string; connectionId: string }, from: string) {
+  const conn = (await repos.connections.get(c.userId, c.connectionId)) as BankConnection;
+  const ctx = { accessToken: conn.accessToken, connectionId: c.connectionId, psuIp: PSU_IP };
+  const to = (await sandbox.admin.now()).toISOString();
+  const booked = new Set<string>();
+  const pending = new Set<string>();
+  const balances = new Map<string, number>();
+  for (const a of await truelayer.getAccounts(ctx)) {
+    for (const t of await truelayer.getTransactions(ctx, a.account_id, { from, to })) booked.add(ourTransactionId(a.account_id, t));
+    for (const t of await truelayer.getPendingTransactions(ctx, a.account_id)) pending.add(ourTransactionId(a.account_id, t));
+    balances.set(a.account_id, (await truelayer.getBalance(ctx, a.account_id)).current_minor);
+  }
+  for (const card of await truelayer.getCards(ctx)) {
+    for (const t of await truelayer.getCardTransactions(ctx, card.account_id, { from, to })) booked.add(ourTransactionId(card.account_id, t));
+    for (const t of await truelayer.getCardPendingTransactions(ctx, card.account_id)) pending.add(ourTransactionId(card.account_id, t));
+    balances.set(card.account_id, (await truelayer.getCardBalance(ctx, card.account_id)).current_minor);
+  }
+  return { booked, pending, balances };
+}
+
+describe("sync worker against moto and the TrueLayer simulator", () => {
+  it("a first sync stores every booked transaction exactly once, counts equal the stored items, and announces itself", async () => {
+    // Prepare
+    const c = await connect({ history_days: 40 });
+    // Act
+    await sync(c);
+    // Assess
+    const { txs, accounts } = await expectExactCounts(c.userId);
+    const bank = await bankView(c, c.sim.history_start);
+    const storedBooked = txs.filter((t) => t.status === "booked").map((t) => t.transactionId);
+    expect(new Set(storedBooked).size).toBe(storedBooked.length);
+    expect(new Set(storedBooked)).toEqual(bank.booked);
+    expect(new Set(txs.filter((t) => t.status === "pending").map((t) => t.transactionId))).toEqual(bank.pending);
+    expect(accounts).toHaveLength(2);
+    for (const a of accounts) expect(a.balance?.currentMinor).toBe(bank.balances.get(a.accountId));
+    const conn = (await repos.connections.get(c.userId, c.connectionId)) as BankConnection;
+    expect(conn.lastSyncAt).toBeDefined();
+    expect(conn.unattendedRefreshes?.count).toBe(1);
+    expect(conn.syncStats?.lastNew).toBe(txs.length);
+    expect(conn.leaseOwner).toBeUndefined();
+    // Invariant 7: every committed sync announces itself to budgets and recurring detection.
+    for (const queue of ["budgetRecalc", "recurring"] as const) {
+      const synced = (await drain(queue)).filter((e) => e.detailType === "TransactionsSynced");
+      expect(synced.length).toBeGreaterThan(0);
+      const added = synced.reduce((n, e) => n + (e.detailType === "TransactionsSynced" ? e.detail.counts.added : 0), 0);
+      expect(added).toBe(txs.length);
+    }
+  });
+
+  it("a duplicate delivery writes no duplicates, keeps counts exact and versions, and still announces itself", async () => {
+    // Prepare
+    const c = await connect();
+    const job = body(c);
+    await handleSyncJob({ body: job }, deps(await sandbox.admin.now()));
+    const before = await expectExactCounts(c.userId);
+    await Promise.all([drain("budgetRecalc"), drain("recurring")]);
+    // Act
+    await handleSyncJob({ body: job }, deps(await sandbox.admin.now()));
+    // Assess
+    const after = await expectExactCounts(c.userId);
+    expect(after.txs.map((t) => [t.transactionId, t.version]).sort()).toEqual(before.txs.map((t) => [t.transactionId, t.version]).sort());
+    const synced = (await drain("recurring")).filter((e) => e.detailType === "TransactionsSynced");
+    expect(synced.length).toBeGreaterThan(0);
+    expect(synced.every((e) => e.detailType === "TransactionsSynced" && e.detail.counts.added === 0)).toBe(true);
+  });
+
+  it("a delivery that finds the lease held gets RetryLater (sync.lease_held) and changes nothing", async () => {
+    // Prepare
+    const c = await connect();
+    const now = await sandbox.admin.now();
+    await repos.connections.acquireLease(c.userId, c.connectionId, "other-worker", new Date(now.getTime() + 60_000).toISOString(), now.toISOString());
+    // Act
+    const attempt = handleSyncJob({ body: body(c) }, deps(now));
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(LeaseHeldError);
+    await expect(attempt).rejects.toMatchObject({ code: "sync.lease_held" });
+    expect(await storedTransactions(c.userId)).toEqual([]);
+    expect((await repos.connections.get(c.userId, c.connectionId))?.leaseOwner).toBe("other-worker");
+  });
+
+  it("two deliveries at once: one syncs, the other backs off on the lease; counts stay exact", async () => {
+    // Prepare
+    const c = await connect();
+    // Act
+    const results = await Promise.allSettled([sync(c), sync(c)]);
+    // Assess
+    const rejected = results.filter((r) => r.status === "rejected");
+    expect(results.some((r) => r.status === "fulfilled")).toBe(true);
+    for (const r of rejected) expect(r.reason).toBeInstanceOf(LeaseHeldError);
+    expect(rejected).toHaveLength(1);
+    await expectExactCounts(c.userId);
+  });
+
+  it("settles pending transactions as the clock moves: pending removed, booked added, balance latest, versions only grow", async () => {
+    // Prepare
+    const c = await connect({ cards: 0 });
+    const account = c.sim.accounts[0]?.account_id as string;
+    await sandbox.admin.addTransaction(c.sim.user_id, { account_id: account, description: "SQ *DISHOOM TESTVILLE", amount: "40.00", pending_hours: 24, tip: "5.00" });
+    await sandbox.admin.addTransaction(c.sim.user_id, { account_id: account, description: "SHELL TESTVILLE HOLD", amount: 99, pending_hours: 24, vanishes: true });
+    await sync(c);
+    const first = await expectExactCounts(c.userId);
+    const pendingBefore = first.txs.filter((t) => t.status === "pending");
+    expect(pendingBefore.filter((t) => /TESTVILLE/.test(t.description))).toHaveLength(2);
+    const accountVersion = first.accounts[0]?.version as number;
+    // Act: two days on, the access token has expired too (refreshed on the way)
+    await sandbox.admin.advanceClock({ days: 2 });
+    await sync(c);
+    // Assess
+    const second = await expectExactCounts(c.userId);
+    const ids = new Set(second.txs.map((t) => t.transactionId));
+    for (const p of pendingBefore.filter((t) => /TESTVILLE/.test(t.description))) expect(ids.has(p.transactionId)).toBe(false);
+    expect(second.txs.some((t) => t.description.includes("DISHOOM TESTVILLE") && t.status === "booked" && t.amountMinor === -4500)).toBe(true);
+    expect(second.txs.some((t) => t.description.includes("SHELL TESTVILLE"))).toBe(false);
+    const bank = await bankView(c, c.sim.history_start);
+    expect(new Set(second.txs.filter((t) => t.status === "booked").map((t) => t.transactionId))).toEqual(bank.booked);
+    // Pending ones the bank still holds stay; every other one settled or vanished.
+    expect(new Set(second.txs.filter((t) => t.status === "pending").map((t) => t.transactionId))).toEqual(bank.pending);
+    expect(second.accounts[0]?.balance?.currentMinor).toBe(bank.balances.get(account));
+    expect(second.accounts[0]?.version).toBeGreaterThan(accountVersion);
+    for (const t of second.txs) {
+      const old = first.txs.find((o) => o.transactionId === t.transactionId);
+      if (old) expect(t.version).toBeGreaterThanOrEqual(old.version);
+    }
+  });
+
+  it("keeps a user's category edit through a re-sync", async () => {
+    // Prepare
+    const c = await connect({ cards: 0 });
+    await sync(c);
+    const [target] = (await storedTransactions(c.userId)).filter((t) => t.status === "booked");
+    if (!target) throw new Error("no booked transaction to edit");
+    const edited = { ...target, category: { primary: "shopping", secondary: "shopping/general", confidence: 1, reason: "user_modified" as const, userModified: true } };
+    await repos.transactions.updateVersioned(edited, target.version);
+    // Act
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
+    // Assess
+    const after = await repos.transactions.get(c.userId, target.transactionId);
+    expect(after?.category).toMatchObject({ primary: "shopping", secondary: "shopping/general", userModified: true });
+    await expectExactCounts(c.userId);
+  });
+
+  it("refreshes an access token that expires within 5 minutes and stores the rotated pair sealed", async () => {
+    // Prepare
+    const c = await connect({ cards: 0, tokenTtlMs: 60_000 });
+    // Act
+    await sync(c);
+    // Assess
+    const conn = (await repos.connections.get(c.userId, c.connectionId)) as BankConnection;
+    expect(conn.refreshToken).not.toBe(c.connection.refreshToken);
+    expect(conn.accessToken).not.toBe(c.connection.accessToken);
+    expect(Date.parse(conn.tokenExpiresAt)).toBeGreaterThan(Date.parse(c.connection.tokenExpiresAt));
+    const raw = JSON.stringify((await stack.aws.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.connection(c.userId, c.connectionId) }))).Item);
+    for (const secret of [conn.accessToken, conn.refreshToken, c.connection.accessToken, c.connection.refreshToken]) expect(raw).not.toContain(secret);
+    await expectExactCounts(c.userId);
+  });
+
+  it("revoked consent (invalid_grant on refresh): reconnect_required, out of the schedule, ConnectionReconnectRequired to alert-dispatch", async () => {
+    // Prepare
+    const c = await connect({ cards: 0, tokenTtlMs: 60_000 });
+    await sandbox.admin.setScenario(c.sim.user_id, { consent: "revoked" });
+    // Act
+    await sync(c);
+    // Assess
+    const conn = (await repos.connections.get(c.userId, c.connectionId)) as BankConnection;
+    expect(conn.status).toBe("reconnect_required");
+    const raw = (await stack.aws.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.connection(c.userId, c.connectionId) }))).Item ?? {};
+    expect(raw.GSI4PK).toBeUndefined();
+    const events = await drain("alertDispatch");
+    expect(events.map((e) => e.detailType)).toEqual(["ConnectionReconnectRequired"]);
+    expect(events[0]?.detail).toMatchObject({ userId: c.userId, connectionId: c.connectionId, reason: "invalid_grant" });
+    // A job for a connection that needs the user is done without touching the bank.
+    await sync(c);
+    expect(await storedTransactions(c.userId)).toEqual([]);
+  });
+
+  it("revoked consent seen on a data call (access_denied) also asks the user to reconnect", async () => {
+    // Prepare
+    const c = await connect({ cards: 0 });
+    await sandbox.admin.setScenario(c.sim.user_id, { consent: "revoked" });
+    // Act
+    await sync(c);
+    // Assess
+    expect((await repos.connections.get(c.userId, c.connectionId))?.status).toBe("reconnect_required");
+    const events = await drain("alertDispatch");
+    expect(events[0]?.detail).toMatchObject({ connectionId: c.connectionId, reason: "access_denied" });
+  });
+
+  it("a scheduled job over the PSD2 limit of 4 a day is rescheduled for tomorrow without calling the bank", async () => {
+    // Prepare
+    const c = await connect({ cards: 0 });
+    const now = await sandbox.admin.now();
+    const day = now.toISOString().slice(0, 10);
+    const conn = (await repos.connections.get(c.userId, c.connectionId)) as BankConnection;
+    await repos.connections.updateVersioned({ ...conn, unattendedRefreshes: { day, count: 4 } }, conn.version);
+    // Act
+    await handleSyncJob({ body: body(c) }, deps(now));
+    // Assess
+    const after = (await repos.connections.get(c.userId, c.connectionId)) as BankConnection;
+    expect((after.nextSyncAt as string).slice(0, 10) > day).toBe(true);
+    expect(await storedTransactions(c.userId)).toEqual([]);
+  });
+
+  it("an account the bank no longer knows (account_not_found) is marked closed with its history kept", async () => {
+    // Prepare
+    const c = await connect({ accounts: 2, cards: 0 });
+    await sync(c);
+    const gone = c.sim.accounts[1]?.account_id as string;
+    const before = (await storedTransactions(c.userId)).filter((t) => t.accountId === gone && t.status === "booked").length;
+    await sandbox.admin.setScenario(c.sim.user_id, { errors: [{ status: 404, error: "account_not_found", path: `/accounts/${gone}/` }] });
+    // Act
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
+    // Assess
+    const { accounts, txs } = await expectExactCounts(c.userId);
+    expect(accounts.find((a) => a.accountId === gone)?.closed).toBe(true);
+    expect(txs.filter((t) => t.accountId === gone && t.status === "booked").length).toBe(before);
+    expect(accounts.find((a) => a.accountId !== gone)?.closed).toBe(false);
+  });
+
+  it("an invalid job body run by the long-polling worker lands in the DLQ with its reason", async () => {
+    // Prepare
+    const q = queues().syncJobs;
+    await receiveAll(stack.aws.sqs, q.dlqUrl, { remove: true });
+    await stack.aws.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: JSON.stringify({ jobId: "j-bad", reason: "whenever" }) }));
+    const worker = startWorker({
+      sqs: stack.aws.sqs,
+      queueUrl: q.url,
+      dlqUrl: q.dlqUrl,
+      visibilityTimeoutSeconds: 30,
+      waitTimeSeconds: 1,
+      log,
+      handler: (message, context) => handleSyncJob(message, deps(new Date(), { log: context.log })),
+    });
+    // Act
+    while (worker.stats.deadLettered === 0) await new Promise((r) => setTimeout(r, 50));
+    await worker.stop();
+    // Assess
+    const [dead, ...more] = await receiveAll(stack.aws.sqs, q.dlqUrl, { remove: true });
+    expect(more).toEqual([]);
+    expect(dead?.MessageAttributes?.failure_code?.StringValue).toBe("sync.invalid_job");
+    expect(dead?.MessageAttributes?.failure_reason?.StringValue).toContain("reason");
+  });
+});

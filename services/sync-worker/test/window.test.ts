@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { syncWindow } from "../src/window";
+
+const now = new Date("2026-11-25T10:00:00Z");
+
+describe("syncWindow", () => {
+  it("re-reads 3 days before the last sync", () => {
+    expect(syncWindow({ now, lastSyncAt: "2026-11-24T10:00:00Z", attended: false })).toEqual({ from: "2026-11-21T10:00:00.000Z", to: "2026-11-25T10:00:00.000Z" });
+  });
+
+  it("asks for 90 days (just inside the limit) on a first sync", () => {
+    const { from } = syncWindow({ now, attended: false });
+    const days = (now.getTime() - Date.parse(from)) / 86_400_000;
+    expect(days).toBeLessThan(90);
+    expect(days).toBeGreaterThan(89.9);
+  });
+
+  it("never goes past 90 days unattended, even after a long gap (sca_exceeded)", () => {
+    const { from } = syncWindow({ now, lastSyncAt: "2026-01-01T00:00:00Z", attended: false });
+    expect(now.getTime() - Date.parse(from)).toBeLessThan(90 * 86_400_000);
+  });
+
+  it("with the user present, catches up a long gap", () => {
+    expect(syncWindow({ now, lastSyncAt: "2026-01-04T00:00:00Z", attended: true }).from).toBe("2026-01-01T00:00:00.000Z");
+  });
+});
