@@ -22,11 +22,14 @@ export interface RequestRecord {
   psu_ip?: string;
 }
 
+/** A decimal amount that converts to exact pence (toMinor would throw a 500 on anything else). */
+const amountSchema = z.union([z.number().refine((n) => Math.abs(n) < 1e12, "below 10^12"), z.string().trim().regex(/^[+-]?\d{1,12}(\.\d+)?$/, "a decimal amount")]);
+
 export const addTransactionSchema = z.object({
   account_id: z.string(),
   description: z.string().min(1),
   /** Decimal amount; its sign is ignored: the direction comes from `transaction_type`. */
-  amount: z.union([z.number(), z.string()]),
+  amount: amountSchema,
   transaction_type: z.enum(["DEBIT", "CREDIT"]).default("DEBIT"),
   /** When it was authorised; default: the simulator's now. */
   timestamp: z.iso.datetime({ offset: true }).optional(),
@@ -36,7 +39,7 @@ export const addTransactionSchema = z.object({
   /** Hours it stays pending before it books (0: booked at once). */
   pending_hours: z.number().nonnegative().default(0),
   /** Added to the amount when it books, like a tip. */
-  tip: z.union([z.number(), z.string()]).optional(),
+  tip: amountSchema.optional(),
   /** A hold: pending for `pending_hours`, then gone without booking. */
   vanishes: z.boolean().default(false),
 });

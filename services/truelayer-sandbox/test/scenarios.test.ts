@@ -254,6 +254,11 @@ describe("admin and configuration", () => {
     await expect(admin.createUser({ accounts: 0 })).rejects.toMatchObject({ status: 400 });
     await expect(admin.getUser("nobody")).rejects.toMatchObject({ status: 404 });
     await expect(admin.createUser({ user_id: "john" })).rejects.toMatchObject({ status: 409 });
+    const { accounts } = await admin.getUser("john");
+    for (const amount of ["abc", "1e400", Number.NaN]) {
+      await expect(admin.addTransaction("john", { account_id: accounts[0]!.account_id, description: "X", amount }), String(amount)).rejects.toMatchObject({ status: 400 });
+    }
+    await expect(admin.addTransaction("john", { account_id: accounts[0]!.account_id, description: "X", amount: 1, tip: "lots" })).rejects.toMatchObject({ status: 400 });
   });
 
   it("applies config defaults and start-up users; the same seed serves the same data", async () => {
