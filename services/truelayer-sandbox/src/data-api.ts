@@ -63,7 +63,7 @@ export async function handleData(
   const timeout = firstMatching(user, "timeouts", user.scenario.timeouts, path, roll.next());
   if (timeout) return hang(res, timeout);
   if (!state.consentValid(user)) {
-    return sendError(res, 403, "access_denied", "Access to a specific resource has been denied.", headers);
+    return sendError(res, 403, "access_denied", describe("access_denied"), headers);
   }
   const fault = firstMatching(user, "errors", user.scenario.errors, path, roll.next());
   if (fault) {
@@ -72,7 +72,7 @@ export async function handleData(
   }
   const psuIp = req.headers["x-psu-ip"];
   if (!psuIp && path !== "/me" && !state.takeUnattended(user, path)) {
-    return sendError(res, 429, "provider_request_limit_exceeded", "Maximum number of requests per user allowed by provider exceeded.", headers);
+    return sendError(res, 429, "provider_request_limit_exceeded", describe("provider_request_limit_exceeded"), headers);
   }
 
   const reply = route(state, user, path, url.searchParams, Boolean(psuIp));
