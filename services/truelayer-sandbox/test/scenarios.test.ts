@@ -128,6 +128,17 @@ describe("faults", () => {
   });
 });
 
+describe("sca boundary", () => {
+  it("90 days of history are free; the 91st day back needs the user", async () => {
+    const user = await admin.createUser({ scenario: { unattended_limit: null, sca_window_minutes: 0 } });
+    const now = await admin.now();
+    const daysBack = (n: number) => new Date(now.getTime() - n * 86_400_000).toISOString().slice(0, 10);
+    const path = (from: string) => `/accounts/${user.accounts[0]!.account_id}/transactions?from=${from}`;
+    expect((await getData(sandbox, path(daysBack(90)), user.tokens.access_token)).status).toBe(200);
+    expect((await getData(sandbox, path(daysBack(91)), user.tokens.access_token)).body).toMatchObject({ error: "sca_exceeded" });
+  });
+});
+
 describe("churn", () => {
   const pendingPath = (id: string) => `/accounts/${id}/transactions/pending`;
 
