@@ -1,4 +1,4 @@
-import { MAX_TRANSACT_ACTIONS, type TransactAction, type Transaction, type TransactionInput } from "@expenzez/db";
+import { MAX_TRANSACT_ACTIONS, type OutboxRecord, type TransactAction, type Transaction, type TransactionInput } from "@expenzez/db";
 import type { Reconciliation } from "@expenzez/sync";
 
 /** Changes to an account's counters from one set of transaction writes; exact, never recounted. */
@@ -28,6 +28,8 @@ export function summaryDelta(changes: { added: readonly TransactionInput[]; chan
 /** One transaction's write and whatever must commit with it (e.g. its large-transaction event). */
 export interface WriteUnit {
   actions: TransactAction[];
+  /** Outbox records among `actions`, relayed after the commit. */
+  records?: OutboxRecord[];
   added?: TransactionInput;
   changed?: { before: Transaction; next: TransactionInput };
   removed?: Transaction;

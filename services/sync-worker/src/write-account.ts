@@ -91,7 +91,7 @@ async function writeOnce(deps: SyncDeps, input: AccountWrite, result: AccountSyn
 
   const units: WriteUnit[] = [
     ...diff.added.map((t): WriteUnit => {
-      const actions = [txPutNew(db, transactionEntity, t)];
+      const unit: WriteUnit = { actions: [txPutNew(db, transactionEntity, t)], added: t };
       if (isLargeDebit(t)) {
         const large = outboxAction(
           db,
@@ -108,10 +108,10 @@ async function writeOnce(deps: SyncDeps, input: AccountWrite, result: AccountSyn
           },
           now,
         );
-        actions.push(large.action);
-        pendingRecords.set(large.action, large.record);
+        unit.actions.push(large.action);
+        unit.records = [large.record];
       }
-      return { actions, added: t };
+      return unit;
     }),
     ...diff.changed.map((c): WriteUnit => ({ actions: [txPutVersioned(db, transactionEntity, c.next, c.before.version)], changed: c })),
     ...diff.removed.map((t): WriteUnit => ({ actions: [txDelete(db, keys.transaction(userId, t.transactionId), t.version)], removed: t })),
@@ -137,14 +137,11 @@ async function writeOnce(deps: SyncDeps, input: AccountWrite, result: AccountSyn
     result.added += chunk.filter((u) => u.added).length;
     result.changed += chunk.filter((u) => u.changed).length;
     result.removed += chunk.filter((u) => u.removed).length;
-    result.records.push(...chunk.flatMap((u) => u.actions.flatMap((a) => (pendingRecords.has(a) ? [pendingRecords.get(a) as OutboxRecord] : []))), synced.record);
+    result.records.push(...chunk.flatMap((u) => u.records ?? []), synced.record);
     // The next chunk is conditional on the version this one wrote.
     current = current ? { ...current, version: current.version + 1 } : ({ version: 1 } as BankAccount);
   }
 }
-
-// Outbox records of large-transaction events, by the action that writes them (relayed after commit).
-const pendingRecords = new WeakMap<object, OutboxRecord>();
 
 function balanceOf(fetched: FetchedAccount, now: Date) {
   const b = fetched.data?.balance;

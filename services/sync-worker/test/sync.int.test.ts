@@ -1,4 +1,5 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { createFieldEncryptor } from "@expenzez/crypto";
 import { type BankConnection, type Db, type Repositories, type Transaction, createRepositories, keys } from "@expenzez/db";
@@ -11,7 +12,7 @@ import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { type TrueLayerClient, createTrueLayerClient } from "@expenzez/truelayer";
 import { type RunningSandbox, startSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LeaseHeldError, type SyncDeps, handleSyncJob } from "../src/index";
+import { LARGE_TRANSACTION_MINOR, LeaseHeldError, ProviderUnavailableError, type SyncDeps, handleSyncJob } from "../src/index";
 
 // Needs the local AWS emulator (started by the vitest global setup) and runs the TrueLayer simulator in-process.
 
@@ -328,6 +329,76 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
     expect(accounts.find((a) => a.accountId === gone)?.closed).toBe(true);
     expect(txs.filter((t) => t.accountId === gone && t.status === "booked").length).toBe(before);
     expect(accounts.find((a) => a.accountId !== gone)?.closed).toBe(false);
+  });
+
+  it("TrueLayer still rate-limiting after the client's retries: RetryLater honouring Retry-After, nothing written", async () => {
+    // Prepare
+    const c = await connect({ cards: 0 });
+    await sandbox.admin.setScenario(c.sim.user_id, { errors: [{ status: 429, error: "provider_too_many_requests", times: 10, retry_after: 7, path: "/accounts" }] });
+    // Act
+    const attempt = sync(c);
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ProviderUnavailableError);
+    await expect(attempt).rejects.toMatchObject({ code: "sync.provider_unavailable", delaySeconds: 7 });
+    expect(await storedTransactions(c.userId)).toEqual([]);
+    expect((await repos.connections.get(c.userId, c.connectionId))?.leaseOwner).toBeUndefined();
+  });
+
+  it("a permanent TrueLayer error records the failure and schedules the next try; the message is done", async () => {
+    // Prepare
+    const c = await connect({ cards: 0 });
+    await sandbox.admin.setScenario(c.sim.user_id, { errors: [{ status: 403, error: "sca_exceeded", path: "/transactions" }] });
+    // Act
+    await sync(c);
+    // Assess
+    const conn = (await repos.connections.get(c.userId, c.connectionId)) as BankConnection;
+    expect(conn.status).toBe("active");
+    expect(conn.syncStats).toMatchObject({ consecutiveFailures: 1, lastErrorCode: "truelayer.sca_exceeded" });
+    expect(Date.parse(conn.nextSyncAt as string)).toBeGreaterThan(Date.parse(c.connection.nextSyncAt as string));
+  });
+
+  it("a concurrent writer that cancels our transaction makes the sync re-read and re-diff, counts stay exact", async () => {
+    // Prepare
+    const c = await connect({ cards: 0 });
+    await sync(c);
+    const account = c.sim.accounts[0]?.account_id as string;
+    await sandbox.admin.addTransaction(c.sim.user_id, { account_id: account, description: "CONCURRENT TESTVILLE", amount: "3.20" });
+    const before = (await repos.accounts.get(c.userId, account))?.version as number;
+    let interfered = false;
+    const doc = {
+      send: async (command: Parameters<typeof db.doc.send>[0]) => {
+        if (command instanceof TransactWriteCommand && !interfered) {
+          interfered = true;
+          // Another writer bumps the account between our read and our write.
+          const current = await repos.accounts.get(c.userId, account);
+          if (current) await repos.accounts.updateVersioned({ ...current, displayName: "Renamed meanwhile" }, current.version);
+        }
+        return db.doc.send(command as never);
+      },
+    } as Db["doc"];
+    // Act
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP }, { db: { ...db, doc } });
+    // Assess
+    expect(interfered).toBe(true);
+    const { txs, accounts } = await expectExactCounts(c.userId);
+    expect(txs.filter((t) => t.description.includes("CONCURRENT TESTVILLE"))).toHaveLength(1);
+    expect(accounts[0]?.displayName).toBe("Renamed meanwhile");
+    expect(accounts[0]?.version).toBeGreaterThanOrEqual(before + 2);
+  });
+
+  it("a new booked debit of £500 or more is announced as LargeTransactionDetected to alert-dispatch", async () => {
+    // Prepare
+    const c = await connect({ cards: 0 });
+    await sync(c);
+    await drain("alertDispatch");
+    const account = c.sim.accounts[0]?.account_id as string;
+    await sandbox.admin.addTransaction(c.sim.user_id, { account_id: account, description: "JOHN LEWIS TESTVILLE", amount: "650.00" });
+    // Act
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
+    // Assess
+    const large = (await drain("alertDispatch")).filter((e) => e.detailType === "LargeTransactionDetected");
+    expect(large).toHaveLength(1);
+    expect(large[0]?.detail).toMatchObject({ userId: c.userId, accountId: account, amountMinor: -65_000, thresholdMinor: LARGE_TRANSACTION_MINOR });
   });
 
   it("an invalid job body run by the long-polling worker lands in the DLQ with its reason", async () => {
