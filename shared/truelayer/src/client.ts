@@ -14,7 +14,7 @@ import {
   errorFromResponse,
   isRetryable,
 } from "./errors";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffDelayMs, parseRetryAfter } from "./retry";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffDelayMs, parseHttpDate, parseRetryAfter } from "./retry";
 import {
   type Account,
   type Balance,
@@ -193,7 +193,7 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
       error: body.success ? body.data.error : undefined,
       description: body.success ? body.data.error_description : undefined,
       tlCorrelationId,
-      retryAfterMs: parseRetryAfter(header(res, "retry-after"), now()),
+      retryAfterMs: parseRetryAfter(header(res, "retry-after"), new Date(parseHttpDate(header(res, "date")) ?? now().getTime())),
     });
   }
 

@@ -23,14 +23,22 @@ export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () 
 /** RFC 9110's three HTTP-date forms all open with a day name; Date.parse alone would read "1.5" as 2001. */
 const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i;
 
+/** An HTTP date (a `Date` or `Retry-After` header) as epoch ms; undefined when it is not one. */
+export function parseHttpDate(value: string | undefined | null): number | undefined {
+  const text = value?.trim() ?? "";
+  const at = HTTP_DATE.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(at) ? undefined : at;
+}
+
 /**
  * `Retry-After` in ms: delta-seconds or an HTTP date. Undefined when absent or unreadable;
- * never negative (a date in the past gives 0).
+ * never negative (a date in the past gives 0). Pass the response's `Date` as `now` when it has
+ * one: both dates then come from the server's clock, and ours may be skewed.
  */
 export function parseRetryAfter(value: string | undefined | null, now: Date): number | undefined {
   if (value === undefined || value === null || value.trim() === "") return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = HTTP_DATE.test(text) ? Date.parse(text) : Number.NaN;
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
+  const at = parseHttpDate(text);
+  return at === undefined ? undefined : Math.max(0, at - now.getTime());
 }

@@ -402,6 +402,22 @@ describe("against a loopback server of our own", () => {
     expect(err).toBeInstanceOf(RequestTimeoutError);
   });
 
+  it("reads a Retry-After date against the response's own Date header, so clock skew does not matter", async () => {
+    let calls = 0;
+    const server = createServer((_req, res) => {
+      calls++;
+      if (calls === 1) {
+        res.writeHead(429, { "Content-Type": "application/json", Date: "Sun, 01 Jun 2025 12:00:00 GMT", "Retry-After": "Sun, 01 Jun 2025 12:00:07 GMT" });
+        res.end(JSON.stringify({ error: "provider_too_many_requests" }));
+      } else res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ results: [account] }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await client({ dataBaseUrl: url }).getAccounts({ accessToken: "t", connectionId: "c" });
+    expect(sleeps).toEqual([7000]);
+  });
+
   it("rejects a body that breaks what the sync relies on, naming the field", async () => {
     const fake = await serve(() => ({ status: 200, body: { results: [{ ...account, account_id: "" }] } }));
     const err = await client({ dataBaseUrl: fake.url }).getAccounts({ accessToken: "t", connectionId: "c" }).catch((e: unknown) => e);
