@@ -79,6 +79,12 @@ async function syncLeased(deps: SyncDeps, job: SyncJob, start: BankConnection, n
     return [];
   }
 
+  // Consent past its 90 days: the bank would refuse every call; ask the user now.
+  if (Date.parse(connection.consentExpiresAt) <= now.getTime()) {
+    log.warn("consent expired: the user must reconnect");
+    return [await markReconnectRequired(deps, connection, "consent_expired", now)];
+  }
+
   const startedAt = Date.now();
   let fetched: FetchedAccount[];
   const window = syncWindow({ now, lastSyncAt: connection.lastSyncAt, attended });

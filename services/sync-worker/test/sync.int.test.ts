@@ -12,6 +12,7 @@ import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { type TrueLayerClient, createTrueLayerClient } from "@expenzez/truelayer";
 import { type RunningSandbox, startSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createSyncRuntime } from "../src/setup";
 import { LARGE_TRANSACTION_MINOR, LeaseHeldError, ProviderUnavailableError, type SyncDeps, handleSyncJob } from "../src/index";
 
 // Needs the local AWS emulator (started by the vitest global setup) and runs the TrueLayer simulator in-process.
@@ -302,6 +303,21 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
     expect(events[0]?.detail).toMatchObject({ connectionId: c.connectionId, reason: "access_denied" });
   });
 
+  it("consent past its expiry: reconnect_required without calling the bank", async () => {
+    // Prepare
+    const c = await connect({ cards: 0 });
+    const now = await sandbox.admin.now();
+    const conn = (await repos.connections.get(c.userId, c.connectionId)) as BankConnection;
+    await repos.connections.updateVersioned({ ...conn, consentExpiresAt: new Date(now.getTime() - 60_000).toISOString() }, conn.version);
+    // Act
+    await handleSyncJob({ body: body(c) }, deps(now));
+    // Assess
+    expect((await repos.connections.get(c.userId, c.connectionId))?.status).toBe("reconnect_required");
+    const events = await drain("alertDispatch");
+    expect(events[0]?.detail).toMatchObject({ connectionId: c.connectionId, reason: "consent_expired" });
+    expect(await storedTransactions(c.userId)).toEqual([]);
+  });
+
   it("a scheduled job over the PSD2 limit of 4 a day is rescheduled for tomorrow without calling the bank", async () => {
     // Prepare
     const c = await connect({ cards: 0 });
@@ -401,6 +417,30 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
     const large = (await drain("alertDispatch")).filter((e) => e.detailType === "LargeTransactionDetected");
     expect(large).toHaveLength(1);
     expect(large[0]?.detail).toMatchObject({ userId: c.userId, accountId: account, amountMinor: -65_000, thresholdMinor: LARGE_TRANSACTION_MINOR });
+  });
+
+  it("the runtimes' set-up from the environment finds the queues and syncs with its own clients", async () => {
+    // Prepare
+    const c = await connect({ cards: 0, tokenTtlMs: 60_000 });
+    const runtime = await createSyncRuntime({
+      STAGE: "local",
+      AWS_ENDPOINT_URL: emulatorEndpoint(),
+      LOG_LEVEL: "silent",
+      TRUELAYER_AUTH_URL: sandbox.authUrl,
+      TRUELAYER_DATA_URL: sandbox.dataUrl,
+      TRUELAYER_CLIENT_ID: "sandbox-client",
+      TRUELAYER_CLIENT_SECRET: "sandbox-secret",
+    });
+    expect(runtime.queueUrl).toBe(queues().syncJobs.url);
+    expect(runtime.dlqUrl).toBe(queues().syncJobs.dlqUrl);
+    const now = await sandbox.admin.now();
+    // Act
+    await handleSyncJob({ body: body(c) }, { ...runtime.deps, now: () => now });
+    // Assess
+    const conn = (await repos.connections.get(c.userId, c.connectionId)) as BankConnection;
+    expect(conn.refreshToken).not.toBe(c.connection.refreshToken);
+    await expectExactCounts(c.userId);
+    expect((await drain("budgetRecalc")).some((e) => e.detailType === "TransactionsSynced")).toBe(true);
   });
 
   it("an invalid job body run by the long-polling worker lands in the DLQ with its reason", async () => {
