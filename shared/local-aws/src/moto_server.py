@@ -4,7 +4,8 @@ The Node launcher keeps our stdin open; when that process ends for any reason (e
 SIGKILL) the pipe closes and this watchdog stops the server, so no emulator is left orphaned.
 
 It also replaces moto's rollback for TransactWriteItems (see _fast_transactions), unless
-EXPENZEZ_MOTO_FAST_TRANSACTIONS=0.
+EXPENZEZ_MOTO_FAST_TRANSACTIONS=0, and makes DynamoDB's conditional writes atomic
+(see _atomic_writes).
 """
 import copy
 import os
@@ -79,10 +80,31 @@ def _fast_transactions() -> None:
     DynamoDBBackend.transact_write_items = transact_write_items
 
 
+def _atomic_writes() -> None:
+    """moto serves requests on threads but does not lock DynamoDB writes, so two conditional
+    updates of one item can both pass their condition (seen: two workers both took one sync
+    lease in 7 of 30 tries). DynamoDB serialises writes to an item; one lock over moto's write
+    paths gives the same guarantee here, so lease and version tests mean what they say."""
+    import functools
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        method = getattr(DynamoDBBackend, name)
+
+        def locked(self, *args, __method=method, **kwargs):
+            with lock:
+                return __method(self, *args, **kwargs)
+
+        setattr(DynamoDBBackend, name, functools.wraps(method)(locked))
+
+
 if __name__ == "__main__":
     threading.Thread(target=_exit_when_parent_is_gone, daemon=True).start()
     if os.environ.get("EXPENZEZ_MOTO_FAST_TRANSACTIONS", "1") != "0":
         _fast_transactions()
+    _atomic_writes()
     from moto.server import main
 
     main(sys.argv[1:])

@@ -76,3 +76,40 @@ describe("TransactWriteItems on the project's moto", () => {
     expect(mine.afterCommit).toEqual(theirs.afterCommit);
   });
 });
+
+describe("conditional writes on the project's moto", () => {
+  it("are atomic: of many concurrent conditional claims of one item, exactly one wins", async () => {
+    const { DynamoDBClient: Client, UpdateItemCommand } = await import("@aws-sdk/client-dynamodb");
+    const db = new Client({ endpoint: fast.endpoint, region: "eu-west-2", credentials: { accessKeyId: "t", secretAccessKey: "t" }, maxAttempts: 1 });
+    await db.send(
+      new CreateTableCommand({
+        TableName: "leases",
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [{ AttributeName: "PK", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "PK", KeyType: "HASH" }],
+      }),
+    );
+    let winners = 0;
+    for (let round = 0; round < 30; round++) {
+      const claims = Array.from({ length: 8 }, (_, i) =>
+        db
+          .send(
+            new UpdateItemCommand({
+              TableName: "leases",
+              Key: { PK: s(`conn-${round}`) },
+              UpdateExpression: "SET leaseOwner = :me",
+              ConditionExpression: "attribute_not_exists(leaseOwner)",
+              ExpressionAttributeValues: { ":me": s(`worker-${i}`) },
+            }),
+          )
+          .then(
+            () => 1,
+            () => 0,
+          ),
+      );
+      winners += (await Promise.all(claims)).reduce((a: number, b: number) => a + b, 0);
+    }
+    db.destroy();
+    expect(winners).toBe(30);
+  });
+});
