@@ -30,51 +30,52 @@ export async function fetchConnection(client: TrueLayerClient, ctx: CallContext,
   const [accounts, cards] = await Promise.all([client.getAccounts(ctx), client.getCards(ctx)]);
   const limit = pLimit(concurrency);
   const jobs = [
-    ...accounts.map((a) =>
-      limit(async (): Promise<FetchedAccount> => {
-        const number = (a.account_number ?? {}) as Record<string, unknown>;
-        const base: FetchedAccount = {
-          accountId: a.account_id,
-          kind: "account",
-          type: a.account_type ?? "TRANSACTION",
-          displayName: a.display_name || a.account_id,
-          currency: a.currency,
-          accountNumber: str(number.number),
-          sortCode: str(number.sort_code),
-          iban: str(number.iban),
-        };
-        return withData(base, async () => {
-          const [b, booked, pending] = await Promise.all([
-            client.getBalance(ctx, a.account_id),
-            client.getTransactions(ctx, a.account_id, range),
-            client.getPendingTransactions(ctx, a.account_id),
-          ]);
-          const balance = { currentMinor: b.current_minor, availableMinor: b.available_minor, current: b.current, available: b.available, updatedAt: range.to };
-          return { balance, booked, pending };
-        });
-      }),
-    ),
-    ...cards.map((c) =>
-      limit(async (): Promise<FetchedAccount> => {
-        const base: FetchedAccount = { accountId: c.account_id, kind: "card", type: c.card_type ?? "CREDIT", displayName: c.display_name || c.account_id, currency: c.currency };
-        return withData(base, async () => {
-          const [b, booked, pending] = await Promise.all([
-            client.getCardBalance(ctx, c.account_id),
-            client.getCardTransactions(ctx, c.account_id, range),
-            client.getCardPendingTransactions(ctx, c.account_id),
-          ]);
-          const balance = { currentMinor: b.current_minor, availableMinor: b.available_minor, current: b.current, available: b.available, updatedAt: range.to };
-          return { balance, booked, pending };
-        });
-      }),
-    ),
+    ...accounts.map((a) => {
+      const number = (a.account_number ?? {}) as Record<string, unknown>;
+      const base: FetchedAccount = {
+        accountId: a.account_id,
+        kind: "account",
+        type: a.account_type ?? "TRANSACTION",
+        displayName: a.display_name || a.account_id,
+        currency: a.currency,
+        accountNumber: str(number.number),
+        sortCode: str(number.sort_code),
+        iban: str(number.iban),
+      };
+      return limit(() =>
+        withData(base, range.to, [
+          client.getBalance(ctx, a.account_id),
+          client.getTransactions(ctx, a.account_id, range),
+          client.getPendingTransactions(ctx, a.account_id),
+        ]),
+      );
+    }),
+    ...cards.map((c) => {
+      const base: FetchedAccount = { accountId: c.account_id, kind: "card", type: c.card_type ?? "CREDIT", displayName: c.display_name || c.account_id, currency: c.currency };
+      return limit(() =>
+        withData(base, range.to, [
+          client.getCardBalance(ctx, c.account_id),
+          client.getCardTransactions(ctx, c.account_id, range),
+          client.getCardPendingTransactions(ctx, c.account_id),
+        ]),
+      );
+    }),
   ];
   return Promise.all(jobs);
 }
 
-async function withData(base: FetchedAccount, load: () => Promise<NonNullable<FetchedAccount["data"]>>): Promise<FetchedAccount> {
+type BalanceReply = Awaited<ReturnType<TrueLayerClient["getBalance"]>> | Awaited<ReturnType<TrueLayerClient["getCardBalance"]>>;
+
+/** One account's balance, booked and pending transactions, the same way for accounts and cards. */
+async function withData(
+  base: FetchedAccount,
+  updatedAt: string,
+  calls: [Promise<BalanceReply>, Promise<TrueLayerTransaction[]>, Promise<TrueLayerTransaction[]>],
+): Promise<FetchedAccount> {
   try {
-    return { ...base, data: await load() };
+    const [b, booked, pending] = await Promise.all(calls);
+    const balance = { currentMinor: b.current_minor, availableMinor: b.available_minor, current: b.current, available: b.available, updatedAt };
+    return { ...base, data: { balance, booked, pending } };
   } catch (err) {
     // The bank closed the account: keep its history, mark it closed, sync the others.
     if (err instanceof AccountNotFoundError) return base;
