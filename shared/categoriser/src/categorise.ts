@@ -86,7 +86,7 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
   const parsed = parseDescription(tx.description, tx.merchant_name, tx.transaction_category);
   const merchant = { name: parsed.name };
   const kept = keptUserCategory(tx);
-  if (kept) return { category: { primary: primaryOf(kept), secondary: kept, confidence: 1, reason: "user_modified", userModified: true }, merchant };
+  if (kept) return { category: userCategory(kept), merchant };
 
   const direction = directionOf(tx);
   const steps = model.steps;
@@ -115,6 +115,16 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
   if (prediction) return outcome(prediction.secondary, "model", modelConfidence(model, prediction.score), merchant);
 
   return outcome(FALLBACK, "fallback", steps["fallback"] ?? 0.1, merchant);
+}
+
+/**
+ * The category the user chose for a transaction: certain, and never changed by the pipeline.
+ * The one shape for the categoriser keeping it and for recording a user's edit.
+ *
+ * @example userCategory("food_and_drink/coffee_shops") // { primary: "food_and_drink", ..., confidence: 1, reason: "user_modified", userModified: true }
+ */
+export function userCategory(secondary: Secondary): Categorisation["category"] {
+  return { primary: primaryOf(secondary), secondary, confidence: 1, reason: "user_modified", userModified: true };
 }
 
 /**

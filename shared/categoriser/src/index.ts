@@ -1,4 +1,4 @@
-export { categorise, categoriseBatch, createCategoriser, ruleCategory, type Categoriser, type CategoriseContext } from "./categorise";
+export { categorise, categoriseBatch, createCategoriser, ruleCategory, userCategory, type Categoriser, type CategoriseContext } from "./categorise";
 export { mapClassification } from "./classification";
 export { CategoriserError, InvalidInputError, ModelFormatError } from "./errors";
 export {

@@ -8,6 +8,7 @@ import {
   merchantKey,
   normaliseMerchant,
   primaryOf,
+  userCategory,
 } from "@expenzez/categoriser";
 import { type Transaction, categoryEditEntity, transactionEntity, txPutNew, txPutVersioned } from "@expenzez/db";
 import { buildEvent } from "@expenzez/events";
@@ -51,7 +52,7 @@ export async function editTransactionCategory(
     const merchant = tx.merchant?.name ?? normaliseMerchant(tx.description);
     const updated = {
       ...tx,
-      category: { primary, secondary, confidence: 1, reason: "user_modified", userModified: true, modifiedAt: now },
+      category: { ...userCategory(secondary), modifiedAt: now },
       updatedAt: now,
     };
     const key = merchantKey(merchant);
