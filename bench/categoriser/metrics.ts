@@ -41,7 +41,14 @@ export function score(results: Categorisation[], labels: Labelled[], description
     const reason = perReason.get(r.category.reason) ?? perReason.set(r.category.reason, { n: 0, correct: 0 }).get(r.category.reason)!;
     reason.n++;
     if (ok) reason.correct++;
-    else errors.push({ description: descriptions[i]!, expected: truth.secondary, got: r.category.secondary, reason: r.category.reason, confidence: r.category.confidence });
+    else
+      errors.push({
+        description: descriptions[i]!,
+        expected: truth.secondary,
+        got: r.category.secondary,
+        reason: r.category.reason,
+        confidence: r.category.confidence,
+      });
   });
   return {
     total: results.length,

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
-import { type TransactionInput, categoriseBatch, loadModel } from "@expenzez/categoriser";
+import { categoriseBatch, loadModel, type TransactionInput } from "@expenzez/categoriser";
 import { type Labelled, pct, score } from "./metrics";
 
 const pkgDir = dirname(createRequire(import.meta.url).resolve("@expenzez/categoriser/model.json"));
@@ -40,7 +40,10 @@ const classified = inputs.filter((t) => t.transaction_classification).length;
 console.log(`\n## Categoriser benchmark — ${evalRows.length} held-out transactions (${classified} carry transaction_classification)\n`);
 console.log("| run | primary correct | primary accuracy | secondary accuracy |");
 console.log("|---|---|---|---|");
-for (const [name, r] of [["without transaction_classification", without], ["with transaction_classification", withClass]] as const) {
+for (const [name, r] of [
+  ["without transaction_classification", without],
+  ["with transaction_classification", withClass],
+] as const) {
   console.log(`| ${name} | ${r.primaryCorrect}/${r.total} | ${pct(r.primaryCorrect, r.total)} | ${pct(r.secondaryCorrect, r.total)} |`);
 }
 
@@ -51,7 +54,10 @@ for (const c of without.perCategory) {
   console.log(`| ${c.category} | ${c.support} | ${c.predicted} | ${c.correct} | ${pct(c.correct, c.predicted)} | ${pct(c.correct, c.support)} |`);
 }
 
-for (const [name, r] of [["without classification", without], ["with classification", withClass]] as const) {
+for (const [name, r] of [
+  ["without classification", without],
+  ["with classification", withClass],
+] as const) {
   console.log(`\n### Reliability of confidence (${name})\n`);
   console.log("| confidence | n | mean confidence | correct | accuracy |");
   console.log("|---|---|---|---|---|");
@@ -94,14 +100,21 @@ for (let i = 0; i < 7; i++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = median(runs);
-const rate = (millis: number) => `${Math.round((BATCH / millis) * 1000).toLocaleString("en-GB")} tx/s (${((millis * 1000) / BATCH).toFixed(2)} µs per transaction)`;
+const rate = (millis: number) =>
+  `${Math.round((BATCH / millis) * 1000).toLocaleString("en-GB")} tx/s (${((millis * 1000) / BATCH).toFixed(2)} µs per transaction)`;
 console.log("\n### Speed\n");
 console.log(`| measure | value |`);
 console.log("|---|---|");
 console.log(`| model load (read + parse + build), first / median of ${loads.length} | ${loads[0]!.toFixed(1)} ms / ${median(loads).toFixed(1)} ms |`);
-console.log(`| categoriseBatch, ${BATCH.toLocaleString("en-GB")} transactions, median / best of ${runs.length} warm runs (wall) | ${ms.toFixed(1)} ms / ${Math.min(...runs).toFixed(1)} ms |`);
+console.log(
+  `| categoriseBatch, ${BATCH.toLocaleString("en-GB")} transactions, median / best of ${runs.length} warm runs (wall) | ${ms.toFixed(1)} ms / ${Math.min(...runs).toFixed(1)} ms |`,
+);
 console.log(`| throughput, one thread, wall clock (median) | ${rate(ms)} |`);
 console.log(`| throughput, one thread, wall clock (best run) | ${rate(Math.min(...runs))} |`);
 // CPU time is what the work costs; wall time also counts waiting for a busy machine's cores.
 console.log(`| throughput, process CPU time (median, includes GC threads) | ${rate(median(cpuRuns))} |`);
-console.log(`| machine | ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(" / ")} (1/5/15 min) |`);
+console.log(
+  `| machine | ${cpus().length} cores, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ")} (1/5/15 min) |`,
+);

@@ -37,7 +37,11 @@ async function measure(emulator: Emulator, size: number): Promise<number> {
     await db.send(
       new TransactWriteItemsCommand({
         TransactItems: Array.from({ length: ACTIONS }, (_, a) => ({
-          Put: { TableName, Item: { PK: { S: "bench" }, SK: { S: `t${t}-${a}` }, amountMinor: { N: "-100" } }, ConditionExpression: "attribute_not_exists(PK)" },
+          Put: {
+            TableName,
+            Item: { PK: { S: "bench" }, SK: { S: `t${t}-${a}` }, amountMinor: { N: "-100" } },
+            ConditionExpression: "attribute_not_exists(PK)",
+          },
         })),
       }),
     );

@@ -175,8 +175,7 @@ export type DetailType = keyof typeof CATALOGUE;
 export const DETAIL_TYPES = Object.keys(CATALOGUE) as DetailType[];
 export type Detail<T extends DetailType> = z.infer<(typeof CATALOGUE)[T]["schema"]>;
 /** The detail without the fields the envelope builder fills in. */
-export type DetailInput<T extends DetailType> = Omit<Detail<T>, "version" | "eventId" | "occurredAt"> &
-  Partial<Pick<Detail<T>, "eventId" | "occurredAt">>;
+export type DetailInput<T extends DetailType> = Omit<Detail<T>, "version" | "eventId" | "occurredAt"> & Partial<Pick<Detail<T>, "eventId" | "occurredAt">>;
 
 export function detailTypesOf(source: EventSource): DetailType[] {
   return DETAIL_TYPES.filter((t) => CATALOGUE[t].source === source);

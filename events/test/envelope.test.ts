@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EventValidationError, SOURCES, buildEvent, parseDeliveredEvent } from "../src/index";
+import { buildEvent, EventValidationError, parseDeliveredEvent, SOURCES } from "../src/index";
 
 const userId = "user-1";
 

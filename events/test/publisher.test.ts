@@ -1,6 +1,6 @@
 import type { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { describe, expect, it } from "vitest";
-import { EventValidationError, PublishError, buildEvent, publishEvents } from "../src/index";
+import { buildEvent, EventValidationError, PublishError, publishEvents } from "../src/index";
 
 // A scripted client: moto never fails single entries, so partial failure is exercised here.
 function scriptedClient(failFirstAttemptOf: Set<string>, alwaysFail = new Set<string>()) {

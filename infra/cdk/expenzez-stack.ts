@@ -104,9 +104,7 @@ export class ExpenzezStack extends Stack {
    */
   addQueueConsumer(queueId: QueueId, fn: lambda.Function, options: { batchSize?: number } = {}): void {
     fn.addEnvironment("STAGE", this.def.stage);
-    fn.addEventSource(
-      new SqsEventSource(this.queues[queueId].queue, { batchSize: options.batchSize ?? 10, reportBatchItemFailures: true }),
-    );
+    fn.addEventSource(new SqsEventSource(this.queues[queueId].queue, { batchSize: options.batchSize ?? 10, reportBatchItemFailures: true }));
     // The runtime dead-letters a message that can never succeed itself, with the reason attached.
     this.queues[queueId].dlq.grantSendMessages(fn);
     this.table.grantReadWriteData(fn);

@@ -15,7 +15,11 @@ await runMain(async () => {
     const { changes } = await provision(createAwsClients({ region: config.AWS_REGION, endpoint: emulator.endpoint }), def);
     for (const c of changes) console.log(`${c.action.padEnd(9)} ${c.resource.padEnd(15)} ${c.name}${c.detail ? `  (${c.detail})` : ""}`);
     const changed = changes.filter((c) => c.action !== "unchanged").length;
-    console.log(changed ? `\n${changed} of ${changes.length} resources created or updated at ${emulator.endpoint}` : `\nnothing to change: all ${changes.length} resources are up to date`);
+    console.log(
+      changed
+        ? `\n${changed} of ${changes.length} resources created or updated at ${emulator.endpoint}`
+        : `\nnothing to change: all ${changes.length} resources are up to date`,
+    );
     if (emulator.owned) console.log("(this moto server stops now; set AWS_ENDPOINT_URL to provision a long-running emulator)");
   } finally {
     await emulator.stop();

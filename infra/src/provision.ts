@@ -15,21 +15,15 @@ import {
   CreateEventBusCommand,
   DescribeEventBusCommand,
   DescribeRuleCommand,
+  ResourceNotFoundException as EventsNotFound,
   ListTargetsByRuleCommand,
   PutRuleCommand,
   PutTargetsCommand,
-  ResourceNotFoundException as EventsNotFound,
 } from "@aws-sdk/client-eventbridge";
 import { CreateAliasCommand, CreateKeyCommand, EnableKeyRotationCommand, ListAliasesCommand } from "@aws-sdk/client-kms";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  QueueDoesNotExist,
-  SetQueueAttributesCommand,
-} from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, QueueDoesNotExist, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import type { AwsClients } from "@expenzez/aws";
-import { type QueueDefinition, type QueueId, type StackDefinition, INDEXES } from "./resources";
+import { INDEXES, type QueueDefinition, type QueueId, type StackDefinition } from "./resources";
 
 export type ChangeAction = "created" | "updated" | "unchanged";
 export interface Change {
@@ -132,18 +126,14 @@ async function ensureTable(aws: AwsClients, def: StackDefinition, keyArn: string
   const ttl = await aws.dynamo.send(new DescribeTimeToLiveCommand({ TableName }));
   const ttlOn = ttl.TimeToLiveDescription?.TimeToLiveStatus === "ENABLED" && ttl.TimeToLiveDescription.AttributeName === def.table.ttlAttribute;
   if (!ttlOn) {
-    await aws.dynamo.send(
-      new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: def.table.ttlAttribute, Enabled: true } }),
-    );
+    await aws.dynamo.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: def.table.ttlAttribute, Enabled: true } }));
   }
   changes.push({ resource: "dynamodb:ttl", name: `${TableName}.${def.table.ttlAttribute}`, action: ttlOn ? "unchanged" : "updated" });
 
   const backups = await aws.dynamo.send(new DescribeContinuousBackupsCommand({ TableName }));
   const pitrOn = backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === "ENABLED";
   if (def.table.pointInTimeRecovery && !pitrOn) {
-    await aws.dynamo.send(
-      new UpdateContinuousBackupsCommand({ TableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
-    );
+    await aws.dynamo.send(new UpdateContinuousBackupsCommand({ TableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
   }
   changes.push({ resource: "dynamodb:pitr", name: TableName, action: pitrOn || !def.table.pointInTimeRecovery ? "unchanged" : "updated" });
   return changes;
@@ -173,9 +163,7 @@ async function ensureKey(aws: AwsClients, def: StackDefinition, changes: Change[
     }
     marker = page.Truncated ? page.NextMarker : undefined;
   } while (marker);
-  const created = await aws.kms.send(
-    new CreateKeyCommand({ Description: def.key.description, KeyUsage: "ENCRYPT_DECRYPT", KeySpec: "SYMMETRIC_DEFAULT" }),
-  );
+  const created = await aws.kms.send(new CreateKeyCommand({ Description: def.key.description, KeyUsage: "ENCRYPT_DECRYPT", KeySpec: "SYMMETRIC_DEFAULT" }));
   const keyId = created.KeyMetadata!.KeyId!;
   await aws.kms.send(new EnableKeyRotationCommand({ KeyId: keyId }));
   await aws.kms.send(new CreateAliasCommand({ AliasName: def.key.alias, TargetKeyId: keyId }));
@@ -198,13 +186,7 @@ async function ensureBus(aws: AwsClients, def: StackDefinition, changes: Change[
   return { arn: created.EventBusArn! };
 }
 
-async function ensureRule(
-  aws: AwsClients,
-  def: StackDefinition,
-  rule: StackDefinition["rules"][number],
-  targetArn: string,
-  changes: Change[],
-): Promise<void> {
+async function ensureRule(aws: AwsClients, def: StackDefinition, rule: StackDefinition["rules"][number], targetArn: string, changes: Change[]): Promise<void> {
   const wanted = JSON.stringify(rule.eventPattern);
   let current: string | undefined;
   try {
@@ -230,9 +212,7 @@ async function ensureRule(
   const targets = await aws.events.send(new ListTargetsByRuleCommand({ Rule: rule.name, EventBusName: def.bus.name }));
   const hasTarget = (targets.Targets ?? []).some((t) => t.Arn === targetArn);
   if (!hasTarget) {
-    await aws.events.send(
-      new PutTargetsCommand({ Rule: rule.name, EventBusName: def.bus.name, Targets: [{ Id: rule.target, Arn: targetArn }] }),
-    );
+    await aws.events.send(new PutTargetsCommand({ Rule: rule.name, EventBusName: def.bus.name, Targets: [{ Id: rule.target, Arn: targetArn }] }));
   }
   changes.push({ resource: "events:target", name: `${rule.name} → ${rule.target}`, action: hasTarget ? "unchanged" : "created" });
 }
@@ -243,12 +223,7 @@ function samePattern(a: string, b: string): boolean {
 
 // ── SQS ─────────────────────────────────────────────────────────────────────
 
-async function ensureQueue(
-  aws: AwsClients,
-  name: string,
-  attributes: Record<string, string>,
-  changes: Change[],
-): Promise<{ url: string; arn: string }> {
+async function ensureQueue(aws: AwsClients, name: string, attributes: Record<string, string>, changes: Change[]): Promise<{ url: string; arn: string }> {
   let url: string | undefined;
   try {
     url = (await aws.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;

@@ -1,4 +1,4 @@
-import { type DetailType, SOURCES, detailTypesOf } from "@expenzez/events";
+import { type DetailType, detailTypesOf, SOURCES } from "@expenzez/events";
 
 /**
  * The one definition of every AWS resource the pipeline needs. Both deployers read it:
@@ -94,12 +94,7 @@ const ROUTES: { target: QueueId; slug: string; description: string; detailTypes:
     target: "alertDispatch",
     slug: "alert-dispatch",
     description: "anything a user may be told about → alert dispatch",
-    detailTypes: [
-      "BudgetThresholdCrossed",
-      "LargeTransactionDetected",
-      "ConnectionReconnectRequired",
-      ...detailTypesOf(SOURCES.recurring),
-    ],
+    detailTypes: ["BudgetThresholdCrossed", "LargeTransactionDetected", "ConnectionReconnectRequired", ...detailTypesOf(SOURCES.recurring)],
   },
 ];
 

@@ -1,5 +1,5 @@
 import { type AwsClients, createAwsClients } from "@expenzez/aws";
-import { type StackHandles, provision } from "./provision";
+import { provision, type StackHandles } from "./provision";
 import { type StackDefinition, stackDefinition } from "./resources";
 
 export interface LocalStack {

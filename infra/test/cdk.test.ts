@@ -129,9 +129,7 @@ describe("CDK stack built from stackDefinition()", () => {
 
     for (const q of queues) {
       const queueId = logicalId(template, "AWS::SQS::Queue", { QueueName: q.name });
-      const ruleIds = def.rules
-        .filter((r) => r.target === q.id)
-        .map((r) => logicalId(template, "AWS::Events::Rule", { Name: r.name }));
+      const ruleIds = def.rules.filter((r) => r.target === q.id).map((r) => logicalId(template, "AWS::Events::Rule", { Name: r.name }));
       const statements = eventsStatementsFor(queueId);
       expect(statements, q.name).toHaveLength(ruleIds.length);
       for (const [i, ruleId] of ruleIds.entries()) {
@@ -145,78 +143,96 @@ describe("CDK stack built from stackDefinition()", () => {
     }
   });
 
-  it("attaches a consumer Lambda to a queue with partial-batch responses and the grants it needs", () => {
-    // Prepare: a fresh stack, so the shared template above keeps no Lambda. (IAM has no
-    // TransactWriteItems action: transactions need Put/Update/Delete/ConditionCheckItem.)
-    const withConsumer = new ExpenzezStack(new App(), "expenzez-dev", { def });
-    const fn = new lambda.Function(withConsumer, "BudgetRecalc", {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: "index.handler",
-      code: lambda.Code.fromInline("exports.handler = async () => ({ batchItemFailures: [] });"),
-    });
-    // Act
-    withConsumer.addQueueConsumer("budgetRecalc", fn);
-    // Assess
-    const t = Template.fromStack(withConsumer);
-    const queueId = logicalId(t, "AWS::SQS::Queue", { QueueName: def.queues.budgetRecalc.name });
-    t.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
-      EventSourceArn: { "Fn::GetAtt": [queueId, "Arn"] },
-      FunctionResponseTypes: ["ReportBatchItemFailures"],
-      BatchSize: 10,
-    });
-    t.hasResourceProperties("AWS::Lambda::Function", { Environment: { Variables: { STAGE: def.stage } } });
-    const policy = JSON.stringify(t.findResources("AWS::IAM::Policy"));
-    for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:SendMessage", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "kms:Decrypt", "events:PutEvents"]) {
-      expect(policy).toContain(action);
-    }
-    // SendMessage is granted on the consumer's DLQ only (the runtime dead-letters with a reason).
-    const dlqId = logicalId(t, "AWS::SQS::Queue", { QueueName: def.queues.budgetRecalc.dlqName });
-    const sendStatements = Object.values(t.findResources("AWS::IAM::Policy")).flatMap(
-      (p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement,
-    ).filter((st) => [st.Action].flat().includes("sqs:SendMessage"));
-    expect(sendStatements.map((st) => st.Resource)).toEqual([{ "Fn::GetAtt": [dlqId, "Arn"] }]);
-  }, SYNTH_TIMEOUT_MS);
+  it(
+    "attaches a consumer Lambda to a queue with partial-batch responses and the grants it needs",
+    () => {
+      // Prepare: a fresh stack, so the shared template above keeps no Lambda. (IAM has no
+      // TransactWriteItems action: transactions need Put/Update/Delete/ConditionCheckItem.)
+      const withConsumer = new ExpenzezStack(new App(), "expenzez-dev", { def });
+      const fn = new lambda.Function(withConsumer, "BudgetRecalc", {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: "index.handler",
+        code: lambda.Code.fromInline("exports.handler = async () => ({ batchItemFailures: [] });"),
+      });
+      // Act
+      withConsumer.addQueueConsumer("budgetRecalc", fn);
+      // Assess
+      const t = Template.fromStack(withConsumer);
+      const queueId = logicalId(t, "AWS::SQS::Queue", { QueueName: def.queues.budgetRecalc.name });
+      t.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+        EventSourceArn: { "Fn::GetAtt": [queueId, "Arn"] },
+        FunctionResponseTypes: ["ReportBatchItemFailures"],
+        BatchSize: 10,
+      });
+      t.hasResourceProperties("AWS::Lambda::Function", { Environment: { Variables: { STAGE: def.stage } } });
+      const policy = JSON.stringify(t.findResources("AWS::IAM::Policy"));
+      for (const action of [
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:ChangeMessageVisibility",
+        "sqs:SendMessage",
+        "dynamodb:UpdateItem",
+        "dynamodb:ConditionCheckItem",
+        "kms:Decrypt",
+        "events:PutEvents",
+      ]) {
+        expect(policy).toContain(action);
+      }
+      // SendMessage is granted on the consumer's DLQ only (the runtime dead-letters with a reason).
+      const dlqId = logicalId(t, "AWS::SQS::Queue", { QueueName: def.queues.budgetRecalc.dlqName });
+      const sendStatements = Object.values(t.findResources("AWS::IAM::Policy"))
+        .flatMap(
+          (p) =>
+            (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement,
+        )
+        .filter((st) => [st.Action].flat().includes("sqs:SendMessage"));
+      expect(sendStatements.map((st) => st.Resource)).toEqual([{ "Fn::GetAtt": [dlqId, "Arn"] }]);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });
 
 describe("cdk synth (the real CLI)", () => {
-  it("runs offline with the stage from context and writes the stage's template", async () => {
-    // Prepare
-    const infraDir = join(dirname(fileURLToPath(import.meta.url)), "..");
-    const out = mkdtempSync(join(tmpdir(), "expenzez-cdk-"));
-    const cdk = join(infraDir, "node_modules", ".bin", "cdk");
-    try {
-      // Act: no credentials and IMDS off, so any attempt to reach AWS would fail the run.
-      const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-        const child = spawn(cdk, ["synth", "--no-notices", "--quiet", "-c", "stage=ci", "-o", out], {
-          cwd: infraDir,
-          env: {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME,
-            AWS_EC2_METADATA_DISABLED: "true",
-            CDK_DISABLE_CLI_TELEMETRY: "true",
-            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-          },
-          stdio: ["ignore", "ignore", "pipe"],
+  it(
+    "runs offline with the stage from context and writes the stage's template",
+    async () => {
+      // Prepare
+      const infraDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+      const out = mkdtempSync(join(tmpdir(), "expenzez-cdk-"));
+      const cdk = join(infraDir, "node_modules", ".bin", "cdk");
+      try {
+        // Act: no credentials and IMDS off, so any attempt to reach AWS would fail the run.
+        const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+          const child = spawn(cdk, ["synth", "--no-notices", "--quiet", "-c", "stage=ci", "-o", out], {
+            cwd: infraDir,
+            env: {
+              PATH: process.env.PATH,
+              HOME: process.env.HOME,
+              AWS_EC2_METADATA_DISABLED: "true",
+              CDK_DISABLE_CLI_TELEMETRY: "true",
+              AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+            },
+            stdio: ["ignore", "ignore", "pipe"],
+          });
+          let err = "";
+          child.stderr.on("data", (d: Buffer) => {
+            err += d.toString();
+          });
+          child.once("error", reject);
+          child.once("exit", (c) => resolve({ code: c, stderr: err }));
         });
-        let err = "";
-        child.stderr.on("data", (d: Buffer) => {
-          err += d.toString();
-        });
-        child.once("error", reject);
-        child.once("exit", (c) => resolve({ code: c, stderr: err }));
-      });
-      // Assess
-      expect(code, stderr).toBe(0);
-      const file = join(out, "expenzez-ci.template.json");
-      expect(existsSync(file)).toBe(true);
-      const resources = Object.values(JSON.parse(readFileSync(file, "utf8")).Resources as Resources);
-      const ciDef = stackDefinition("ci");
-      expect(resources.find((r) => r.Type === "AWS::DynamoDB::Table")?.Properties.TableName).toBe(ciDef.table.name);
-      expect(resources.filter((r) => r.Type === "AWS::Events::Rule").map((r) => r.Properties.Name)).toEqual(
-        ciDef.rules.map((r) => r.name),
-      );
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  }, SYNTH_TIMEOUT_MS);
+        // Assess
+        expect(code, stderr).toBe(0);
+        const file = join(out, "expenzez-ci.template.json");
+        expect(existsSync(file)).toBe(true);
+        const resources = Object.values(JSON.parse(readFileSync(file, "utf8")).Resources as Resources);
+        const ciDef = stackDefinition("ci");
+        expect(resources.find((r) => r.Type === "AWS::DynamoDB::Table")?.Properties.TableName).toBe(ciDef.table.name);
+        expect(resources.filter((r) => r.Type === "AWS::Events::Rule").map((r) => r.Properties.Name)).toEqual(ciDef.rules.map((r) => r.name));
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DETAIL_TYPES } from "@expenzez/events";
 import { describe, expect, it } from "vitest";
-import { type StackDefinition, routedDetailTypes, stackDefinition } from "../src/resources";
+import { routedDetailTypes, type StackDefinition, stackDefinition } from "../src/resources";
 
 // docs/infrastructure.md carries tables generated from the definition; this keeps them true.
 // Regenerate with: UPDATE_DOCS=1 pnpm --filter @expenzez/infra exec vitest run --configLoader runner test/docs.test.ts

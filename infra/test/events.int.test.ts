@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { type DetailInput, type DetailType, type DomainEvent, DETAIL_TYPES, buildEvent, parseDeliveredEvent, publishEvents } from "@expenzez/events";
+import { buildEvent, DETAIL_TYPES, type DetailInput, type DetailType, type DomainEvent, parseDeliveredEvent, publishEvents } from "@expenzez/events";
 import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { QueueId } from "../src/resources";
 import { type LocalStack, provisionLocalStack } from "../src/stack";
-
 
 const userId = "user-routing";
 const common = { connectionId: "conn-1", currency: "GBP", merchant: "Netflix", frequency: "monthly" } as const;
@@ -110,7 +109,10 @@ describe("event round trip: publishEvents → bus → rules → SQS", () => {
     // Act: one publish of every detail-type (two PutEvents calls of at most 10), then read every queue.
     await publishEvents(stack.aws.events, events, { busName: stack.handles.busName });
     for (const q of Object.values(stack.def.queues)) {
-      received.set(q.id, (await receiveAll(stack.aws.sqs, stack.handles.queues[q.id].url)).map((m) => m.Body!));
+      received.set(
+        q.id,
+        (await receiveAll(stack.aws.sqs, stack.handles.queues[q.id].url)).map((m) => m.Body!),
+      );
     }
   });
 

@@ -3,9 +3,9 @@ import { DescribeEventBusCommand, DescribeRuleCommand, ListTargetsByRuleCommand,
 import { GetKeyRotationStatusCommand, ListAliasesCommand } from "@aws-sdk/client-kms";
 import { GetQueueAttributesCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { type AwsClients, createAwsClients, destroyAwsClients } from "@expenzez/aws";
-import { TEST_REGION, emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import { emulatorEndpoint, resetForFile, TEST_REGION } from "@expenzez/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Change, type StackHandles, provision } from "../src/provision";
+import { type Change, provision, type StackHandles } from "../src/provision";
 import { stackDefinition } from "../src/resources";
 
 const def = stackDefinition("provtest");
@@ -46,7 +46,11 @@ describe("provision() against moto", () => {
     ]);
     expect(table.BillingModeSummary?.BillingMode).toBe("PAY_PER_REQUEST");
     const gsis = table.GlobalSecondaryIndexes ?? [];
-    expect(gsis.map((g) => g.IndexName).sort()).toEqual(Object.values(def.table.indexes).map((i) => i.name).sort());
+    expect(gsis.map((g) => g.IndexName).sort()).toEqual(
+      Object.values(def.table.indexes)
+        .map((i) => i.name)
+        .sort(),
+    );
     for (const index of Object.values(def.table.indexes)) {
       const gsi = gsis.find((g) => g.IndexName === index.name)!;
       expect(gsi.KeySchema).toEqual([
@@ -140,9 +144,7 @@ describe("provision() against moto", () => {
     // Prepare: a shortened visibility timeout, a rule with a foreign pattern, a rule without its target.
     const drifted = def.queues.budgetRecalc;
     const [patternRule, targetRule] = [def.rules[0]!, def.rules[1]!];
-    await aws.sqs.send(
-      new SetQueueAttributesCommand({ QueueUrl: first.handles.queues[drifted.id].url, Attributes: { VisibilityTimeout: "1" } }),
-    );
+    await aws.sqs.send(new SetQueueAttributesCommand({ QueueUrl: first.handles.queues[drifted.id].url, Attributes: { VisibilityTimeout: "1" } }));
     await aws.events.send(
       new PutRuleCommand({
         Name: patternRule.name,

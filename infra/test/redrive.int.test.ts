@@ -4,7 +4,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type QueueId, stackDefinition } from "../src/resources";
 import { type LocalStack, provisionLocalStack } from "../src/stack";
 
-
 const queueIds = Object.keys(stackDefinition("local").queues) as QueueId[];
 
 describe("redrive: a message that keeps failing ends in the DLQ", () => {

@@ -3,15 +3,15 @@
 // hand-driven steps 4-6 with the real pipeline; until then this shows the parts work together.
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { createAwsClients } from "@expenzez/aws";
-import { assertEmulatorStage, runMain } from "@expenzez/config";
 import { type Categorisation, categoriseBatch } from "@expenzez/categoriser";
+import { assertEmulatorStage, runMain } from "@expenzez/config";
 import { createFieldEncryptor } from "@expenzez/crypto";
 import { createRepositories, keys } from "@expenzez/db";
 import { provision, stackDefinition } from "@expenzez/infra";
 import { withEmulator } from "@expenzez/local-aws";
 import { createLogger } from "@expenzez/logger";
 import { formatMoney } from "@expenzez/money";
-import { type Transaction, createTrueLayerClient } from "@expenzez/truelayer";
+import { createTrueLayerClient, type Transaction } from "@expenzez/truelayer";
 import { startSandbox } from "@expenzez/truelayer-sandbox";
 
 const stage = process.env.STAGE ?? "local";
@@ -33,7 +33,9 @@ await runMain(async () => {
     const { changes, handles } = await provision(aws, def);
     const created = changes.filter((c) => c.action !== "unchanged").length;
     console.log(`    ${changes.length} resources (${created} created or updated): table ${handles.tableName} with GSI1-GSI4,`);
-    console.log(`    ${Object.keys(handles.queues).length} queues each with a DLQ, bus ${handles.busName} with ${def.rules.length} rules, KMS key ${def.key.alias}`);
+    console.log(
+      `    ${Object.keys(handles.queues).length} queues each with a DLQ, bus ${handles.busName} with ${def.rules.length} rules, KMS key ${def.key.alias}`,
+    );
 
     step(3, "TrueLayer simulator on loopback");
     const sandbox = await startSandbox({ seed: "demo", logger: log });
@@ -79,17 +81,31 @@ await runMain(async () => {
       const [accounts, cards] = await Promise.all([truelayer.getAccounts(ctx), truelayer.getCards(ctx)]);
       const fetched: (Transaction & { accountId: string })[] = [];
       for (const a of accounts) {
-        const [balance, booked, pending] = await Promise.all([truelayer.getBalance(ctx, a.account_id), truelayer.getTransactions(ctx, a.account_id, range), truelayer.getPendingTransactions(ctx, a.account_id)]);
-        console.log(`    ${a.display_name.padEnd(24)} ${formatMoney(balance.current_minor, balance.currency).padStart(12)}   ${booked.length} booked, ${pending.length} pending`);
+        const [balance, booked, pending] = await Promise.all([
+          truelayer.getBalance(ctx, a.account_id),
+          truelayer.getTransactions(ctx, a.account_id, range),
+          truelayer.getPendingTransactions(ctx, a.account_id),
+        ]);
+        console.log(
+          `    ${a.display_name.padEnd(24)} ${formatMoney(balance.current_minor, balance.currency).padStart(12)}   ${booked.length} booked, ${pending.length} pending`,
+        );
         fetched.push(...booked.map((t) => ({ ...t, accountId: a.account_id })));
       }
       for (const c of cards) {
-        const [balance, booked, pending] = await Promise.all([truelayer.getCardBalance(ctx, c.account_id), truelayer.getCardTransactions(ctx, c.account_id, range), truelayer.getCardPendingTransactions(ctx, c.account_id)]);
-        console.log(`    ${c.display_name.padEnd(24)} ${formatMoney(balance.current_minor, balance.currency).padStart(12)}   ${booked.length} booked, ${pending.length} pending`);
+        const [balance, booked, pending] = await Promise.all([
+          truelayer.getCardBalance(ctx, c.account_id),
+          truelayer.getCardTransactions(ctx, c.account_id, range),
+          truelayer.getCardPendingTransactions(ctx, c.account_id),
+        ]);
+        console.log(
+          `    ${c.display_name.padEnd(24)} ${formatMoney(balance.current_minor, balance.currency).padStart(12)}   ${booked.length} booked, ${pending.length} pending`,
+        );
         fetched.push(...booked.map((t) => ({ ...t, accountId: c.account_id })));
       }
       const requests = (await sandbox.admin.requests()).length;
-      console.log(`    ${fetched.length} booked transactions in ${requests} HTTP requests (${(requests / Math.max(1, fetched.length)).toFixed(3)} requests per transaction)`);
+      console.log(
+        `    ${fetched.length} booked transactions in ${requests} HTTP requests (${(requests / Math.max(1, fetched.length)).toFixed(3)} requests per transaction)`,
+      );
 
       step(6, "categorising (user rules → bank signals → merchants → classification/MCC → model → other)");
       const results: Categorisation[] = categoriseBatch(fetched, { ownAccounts: [...accounts, ...cards].map((a) => a.account_id) });

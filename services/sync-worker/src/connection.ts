@@ -1,6 +1,6 @@
-import { type BankConnection, bankConnectionEntity, transactWrite, txPutVersioned } from "@expenzez/db";
 import type { OutboxRecord } from "@expenzez/db";
-import { type TrueLayerError, InvalidGrantError } from "@expenzez/truelayer";
+import { type BankConnection, bankConnectionEntity, transactWrite, txPutVersioned } from "@expenzez/db";
+import { InvalidGrantError, type TrueLayerError } from "@expenzez/truelayer";
 import type { SyncDeps } from "./deps";
 import { outboxAction } from "./events";
 

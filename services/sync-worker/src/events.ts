@@ -1,5 +1,5 @@
-import { type Db, type OutboxRecord, type TransactAction, type Transaction, type TransactionInput, outboxRecordEntity, txPutNew } from "@expenzez/db";
-import { type DetailInput, type DetailType, buildEvent } from "@expenzez/events";
+import { type Db, type OutboxRecord, outboxRecordEntity, type TransactAction, type Transaction, type TransactionInput, txPutNew } from "@expenzez/db";
+import { buildEvent, type DetailInput, type DetailType } from "@expenzez/events";
 import { outboxItem } from "@expenzez/runtime";
 import type { WriteChunk } from "./plan";
 

@@ -26,7 +26,12 @@ const str = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : undefin
  * and pending ones. `account_not_found` for one account leaves it without data; any other
  * error ends the fetch (the caller decides retry, reconnect or failure by the error's kind).
  */
-export async function fetchConnection(client: TrueLayerClient, ctx: CallContext, range: { from: string; to: string }, concurrency: number): Promise<FetchedAccount[]> {
+export async function fetchConnection(
+  client: TrueLayerClient,
+  ctx: CallContext,
+  range: { from: string; to: string },
+  concurrency: number,
+): Promise<FetchedAccount[]> {
   const [accounts, cards] = await Promise.all([client.getAccounts(ctx), client.getCards(ctx)]);
   const limit = pLimit(concurrency);
   const jobs = [
@@ -51,7 +56,13 @@ export async function fetchConnection(client: TrueLayerClient, ctx: CallContext,
       );
     }),
     ...cards.map((c) => {
-      const base: FetchedAccount = { accountId: c.account_id, kind: "card", type: c.card_type ?? "CREDIT", displayName: c.display_name || c.account_id, currency: c.currency };
+      const base: FetchedAccount = {
+        accountId: c.account_id,
+        kind: "card",
+        type: c.card_type ?? "CREDIT",
+        displayName: c.display_name || c.account_id,
+        currency: c.currency,
+      };
       return limit(() =>
         withData(base, range.to, [
           client.getCardBalance(ctx, c.account_id),

@@ -3,7 +3,7 @@ import { createCategoriser } from "@expenzez/categoriser";
 import { type BankConnection, ConditionalCheckFailedError, type OutboxRecord, type TransactionInput } from "@expenzez/db";
 import type { Logger } from "@expenzez/logger";
 import { type QueueMessage, relayOutboxRecords } from "@expenzez/runtime";
-import { type SyncJob, isAttended, nextSyncAt, parseSyncJob, toStoredTransaction } from "@expenzez/sync";
+import { isAttended, nextSyncAt, parseSyncJob, type SyncJob, toStoredTransaction } from "@expenzez/sync";
 import { type CallContext, TrueLayerError, utcDay } from "@expenzez/truelayer";
 import { markReconnectRequired, markSyncFailed, reconnectReason, withFreshToken } from "./connection";
 import type { SyncDeps } from "./deps";
@@ -40,7 +40,13 @@ export async function handleSyncJob(message: Pick<QueueMessage, "body">, deps: S
   // One owner per delivery, so a redelivery of the same job to this worker also waits its turn.
   const owner = `${deps.workerId}:${randomUUID()}`;
   try {
-    await deps.repos.connections.acquireLease(job.userId, job.connectionId, owner, new Date(now.getTime() + leaseSeconds * 1000).toISOString(), now.toISOString());
+    await deps.repos.connections.acquireLease(
+      job.userId,
+      job.connectionId,
+      owner,
+      new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+      now.toISOString(),
+    );
   } catch (err) {
     if (!(err instanceof ConditionalCheckFailedError)) throw err;
     const remaining = found.leaseUntil ? Math.ceil((Date.parse(found.leaseUntil) - now.getTime()) / 1000) : leaseSeconds;
@@ -54,7 +60,9 @@ export async function handleSyncJob(message: Pick<QueueMessage, "body">, deps: S
     if (!leased) throw new UnknownConnectionError(job.userId, job.connectionId);
     records.push(...(await syncLeased(deps, job, leased, now, log)));
   } finally {
-    await deps.repos.connections.releaseLease(job.userId, job.connectionId, owner).catch((err: unknown) => log.warn({ err }, "lease release failed; it expires on its own"));
+    await deps.repos.connections
+      .releaseLease(job.userId, job.connectionId, owner)
+      .catch((err: unknown) => log.warn({ err }, "lease release failed; it expires on its own"));
   }
   await relay(deps, records, log);
 }
@@ -74,7 +82,10 @@ async function syncLeased(deps: SyncDeps, job: SyncJob, start: BankConnection, n
   const random = deps.random ?? Math.random;
   const spent = unattendedToday(connection, now);
   if (!attended && job.reason === "scheduled" && spent >= PSD2_UNATTENDED_PER_DAY) {
-    await deps.repos.connections.updateVersioned({ ...connection, nextSyncAt: nextSyncAt({ now, unattendedToday: spent, random }).toISOString(), updatedAt: now.toISOString() }, connection.version);
+    await deps.repos.connections.updateVersioned(
+      { ...connection, nextSyncAt: nextSyncAt({ now, unattendedToday: spent, random }).toISOString(), updatedAt: now.toISOString() },
+      connection.version,
+    );
     log.info({ spent }, "PSD2 unattended limit reached today: rescheduled for tomorrow");
     return [];
   }
@@ -122,7 +133,13 @@ async function syncLeased(deps: SyncDeps, job: SyncJob, start: BankConnection, n
   const categorisations = categoriser.categoriseBatch(raw.map(({ tl, accountId }) => ({ ...tl, accountId })));
   const byAccount = new Map<string, TransactionInput[]>();
   raw.forEach(({ tl, accountId, status }, i) => {
-    const stored = toStoredTransaction(tl, categorisations[i] as (typeof categorisations)[number], { userId: job.userId, connectionId: connection.connectionId, accountId, status, now: now.toISOString() });
+    const stored = toStoredTransaction(tl, categorisations[i] as (typeof categorisations)[number], {
+      userId: job.userId,
+      connectionId: connection.connectionId,
+      accountId,
+      status,
+      now: now.toISOString(),
+    });
     byAccount.set(accountId, [...(byAccount.get(accountId) ?? []), stored]);
   });
 
@@ -174,7 +191,9 @@ async function syncLeased(deps: SyncDeps, job: SyncJob, start: BankConnection, n
 async function onProviderError(deps: SyncDeps, connection: BankConnection, err: TrueLayerError, now: Date, log: Logger): Promise<OutboxRecord> {
   switch (err.kind) {
     case "retryable":
-      throw new ProviderUnavailableError(connection.connectionId, err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000), { cause: err });
+      throw new ProviderUnavailableError(connection.connectionId, err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000), {
+        cause: err,
+      });
     case "needs_reconnect": {
       const reason = reconnectReason(err, connection, now);
       log.warn({ code: err.code, reason }, "connection needs the user to reconnect");

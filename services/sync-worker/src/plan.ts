@@ -10,7 +10,11 @@ export interface SummaryDelta {
 const isPending = (t: { status?: string }) => (t.status === "pending" ? 1 : 0);
 
 /** The counter deltas that writing these changes causes. */
-export function summaryDelta(changes: { added: readonly TransactionInput[]; changed: readonly { before: Transaction; next: TransactionInput }[]; removed: readonly Transaction[] }): SummaryDelta {
+export function summaryDelta(changes: {
+  added: readonly TransactionInput[];
+  changed: readonly { before: Transaction; next: TransactionInput }[];
+  removed: readonly Transaction[];
+}): SummaryDelta {
   let total = 0;
   let pending = 0;
   for (const t of changes.added) {

@@ -1,12 +1,12 @@
 import {
   type BankAccount,
-  type OutboxRecord,
-  type Transaction,
-  type TransactionInput,
-  TransactionConditionalCheckFailedError,
-  TransactionConflictError,
   bankAccountEntity,
   keys,
+  type OutboxRecord,
+  type Transaction,
+  TransactionConditionalCheckFailedError,
+  TransactionConflictError,
+  type TransactionInput,
   transactionEntity,
   transactWrite,
   txDelete,
@@ -19,7 +19,7 @@ import type { SyncDeps } from "./deps";
 import { WriteConflictError } from "./errors";
 import { isLargeDebit, LARGE_TRANSACTION_MINOR, outboxAction, syncedDetail } from "./events";
 import type { FetchedAccount } from "./fetch";
-import { type WriteUnit, chunkChanges, chunkUnits, summaryDelta } from "./plan";
+import { chunkChanges, chunkUnits, summaryDelta, type WriteUnit } from "./plan";
 
 /** Re-read and re-diff this often when a concurrent writer cancels our transaction. */
 const MAX_WRITE_ATTEMPTS = 4;
@@ -73,7 +73,11 @@ async function readStored(deps: SyncDeps, input: AccountWrite): Promise<Transact
   let cursor: string | undefined;
   do {
     // GSI2 may lag; it only finds pending candidates, whose fresh copy comes from the consistent read below.
-    const page = await deps.repos.transactions.listByDateRange(userId, { from, to: new Date(input.now.getTime() + 86_400_000).toISOString() }, { cursor, limit: 500 });
+    const page = await deps.repos.transactions.listByDateRange(
+      userId,
+      { from, to: new Date(input.now.getTime() + 86_400_000).toISOString() },
+      { cursor, limit: 500 },
+    );
     for (const t of page.items) if (t.accountId === accountId && t.status === "pending") pendingIds.push(t.transactionId);
     cursor = page.cursor;
   } while (cursor);
@@ -120,7 +124,12 @@ async function writeOnce(deps: SyncDeps, input: AccountWrite, result: AccountSyn
   let current = account;
   for (const chunk of chunkUnits(units)) {
     const delta = summaryDelta(chunkChanges(chunk));
-    const synced = outboxAction(db, "TransactionsSynced", { userId, connectionId: input.connectionId, syncId: input.syncId, correlationId: input.syncId, accountIds: [fetched.accountId], ...syncedDetail(chunk) }, now);
+    const synced = outboxAction(
+      db,
+      "TransactionsSynced",
+      { userId, connectionId: input.connectionId, syncId: input.syncId, correlationId: input.syncId, accountIds: [fetched.accountId], ...syncedDetail(chunk) },
+      now,
+    );
     const accountAction = current
       ? txUpdateVersioned(
           db,

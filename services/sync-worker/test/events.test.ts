@@ -1,16 +1,26 @@
 import type { Transaction, TransactionInput } from "@expenzez/db";
 import { describe, expect, it } from "vitest";
-import { LARGE_TRANSACTION_MINOR, isLargeDebit, syncedDetail } from "../src/events";
+import { isLargeDebit, LARGE_TRANSACTION_MINOR, syncedDetail } from "../src/events";
 import { unattendedToday } from "../src/psd2";
 
 const t = (over: Partial<TransactionInput>) =>
-  ({ timestamp: "2026-11-20T10:00:00Z", status: "booked", direction: "debit", amountMinor: -100, category: { primary: "groceries" }, ...over }) as TransactionInput;
+  ({
+    timestamp: "2026-11-20T10:00:00Z",
+    status: "booked",
+    direction: "debit",
+    amountMinor: -100,
+    category: { primary: "groceries" },
+    ...over,
+  }) as TransactionInput;
 
 describe("syncedDetail", () => {
   it("names the categories, merchants and booking days a chunk touched, with its counts", () => {
     const detail = syncedDetail([
       { actions: [], added: t({ merchant: { name: "Tesco" } }) },
-      { actions: [], changed: { before: t({ category: { primary: "shopping" } as never }) as Transaction, next: t({ timestamp: "2026-11-22T09:00:00+01:00" }) } },
+      {
+        actions: [],
+        changed: { before: t({ category: { primary: "shopping" } as never }) as Transaction, next: t({ timestamp: "2026-11-22T09:00:00+01:00" }) },
+      },
       { actions: [], removed: t({ timestamp: "2026-11-18T23:30:00-02:00", status: "pending" }) as Transaction },
     ]);
     expect(detail).toEqual({

@@ -1,6 +1,6 @@
 import type { TransactAction, Transaction, TransactionInput } from "@expenzez/db";
 import { describe, expect, it } from "vitest";
-import { RESERVED_PER_CHUNK, type WriteUnit, chunkChanges, chunkUnits, summaryDelta } from "../src/plan";
+import { chunkChanges, chunkUnits, RESERVED_PER_CHUNK, summaryDelta, type WriteUnit } from "../src/plan";
 
 const action = (i: number): TransactAction => ({ Delete: { TableName: "t", Key: { PK: "U", SK: String(i) } } });
 const tx = (status: "booked" | "pending") => ({ status }) as TransactionInput;
@@ -34,10 +34,7 @@ describe("chunkUnits", () => {
   });
 
   it("keeps a transaction and its large-transaction event in the same chunk", () => {
-    const units: WriteUnit[] = [
-      ...Array.from({ length: 97 }, (_, i) => ({ actions: [action(i)] })),
-      { actions: [action(97), action(98)] },
-    ];
+    const units: WriteUnit[] = [...Array.from({ length: 97 }, (_, i) => ({ actions: [action(i)] })), { actions: [action(97), action(98)] }];
     const chunks = chunkUnits(units);
     expect(chunks).toHaveLength(2);
     expect(chunks[1]?.[0]?.actions).toHaveLength(2);
@@ -50,6 +47,13 @@ describe("chunkUnits", () => {
   it("splits a chunk's changes back out for its counter deltas", () => {
     const a = tx("pending");
     const r = stored("pending");
-    expect(summaryDelta(chunkChanges([{ actions: [], added: a }, { actions: [], removed: r }]))).toEqual({ total: 0, pending: 0 });
+    expect(
+      summaryDelta(
+        chunkChanges([
+          { actions: [], added: a },
+          { actions: [], removed: r },
+        ]),
+      ),
+    ).toEqual({ total: 0, pending: 0 });
   });
 });

@@ -1,19 +1,18 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { createFieldEncryptor } from "@expenzez/crypto";
-import { type BankConnection, type Db, type Repositories, type Transaction, createRepositories, keys } from "@expenzez/db";
-import { type ReceivedEvent, parseDeliveredEvent } from "@expenzez/events";
+import { type BankConnection, createRepositories, type Db, keys, type Repositories, type Transaction } from "@expenzez/db";
+import { parseDeliveredEvent, type ReceivedEvent } from "@expenzez/events";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
 import { startWorker } from "@expenzez/runtime";
 import { ourTransactionId } from "@expenzez/sync";
 import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
-import { type TrueLayerClient, createTrueLayerClient } from "@expenzez/truelayer";
+import { createTrueLayerClient, type TrueLayerClient } from "@expenzez/truelayer";
 import { type RunningSandbox, startSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { handleSyncJob, LARGE_TRANSACTION_MINOR, LeaseHeldError, ProviderUnavailableError, type SyncDeps } from "../src/index";
 import { createSyncRuntime } from "../src/setup";
-import { LARGE_TRANSACTION_MINOR, LeaseHeldError, ProviderUnavailableError, type SyncDeps, handleSyncJob } from "../src/index";
 
 // Needs the local AWS emulator (started by the vitest global setup) and runs the TrueLayer simulator in-process.
 
@@ -56,13 +55,30 @@ beforeEach(async () => {
 });
 
 function deps(now: Date, over: Partial<SyncDeps> = {}): SyncDeps {
-  return { db, repos, truelayer, relay: { db, events: stack.aws.events, busName: stack.handles.busName, log }, log, workerId: "test", now: () => now, random: () => 0.5, ...over };
+  return {
+    db,
+    repos,
+    truelayer,
+    relay: { db, events: stack.aws.events, busName: stack.handles.busName, log },
+    log,
+    workerId: "test",
+    now: () => now,
+    random: () => 0.5,
+    ...over,
+  };
 }
 
 let jobs = 0;
 function body(c: { userId: string; connectionId: string }, over: Record<string, unknown> = {}): string {
   jobs++;
-  return JSON.stringify({ jobId: `job-${jobs}`, userId: c.userId, connectionId: c.connectionId, reason: "scheduled", requestedAt: new Date().toISOString(), ...over });
+  return JSON.stringify({
+    jobId: `job-${jobs}`,
+    userId: c.userId,
+    connectionId: c.connectionId,
+    reason: "scheduled",
+    requestedAt: new Date().toISOString(),
+    ...over,
+  });
 }
 
 /** Runs one job on the simulator's clock. */
@@ -72,7 +88,12 @@ async function sync(c: { userId: string; connectionId: string }, over: Record<st
 
 /** A simulator user with a short history and their connection stored with its tokens. */
 async function connect(options: { accounts?: number; cards?: number; history_days?: number; tokenTtlMs?: number } = {}) {
-  const user = await sandbox.admin.createUser({ accounts: options.accounts ?? 1, cards: options.cards ?? 1, history_days: options.history_days ?? 30, scenario: { unattended_limit: null } });
+  const user = await sandbox.admin.createUser({
+    accounts: options.accounts ?? 1,
+    cards: options.cards ?? 1,
+    history_days: options.history_days ?? 30,
+    scenario: { unattended_limit: null },
+  });
   const now = await sandbox.admin.now();
   const connection = await repos.connections.putNew({
     userId: `u-${user.user_id}`,
@@ -213,8 +234,20 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
     // Prepare
     const c = await connect({ cards: 0 });
     const account = c.sim.accounts[0]?.account_id as string;
-    await sandbox.admin.addTransaction(c.sim.user_id, { account_id: account, description: "SQ *DISHOOM TESTVILLE", amount: "40.00", pending_hours: 24, tip: "5.00" });
-    await sandbox.admin.addTransaction(c.sim.user_id, { account_id: account, description: "SHELL TESTVILLE HOLD", amount: 99, pending_hours: 24, vanishes: true });
+    await sandbox.admin.addTransaction(c.sim.user_id, {
+      account_id: account,
+      description: "SQ *DISHOOM TESTVILLE",
+      amount: "40.00",
+      pending_hours: 24,
+      tip: "5.00",
+    });
+    await sandbox.admin.addTransaction(c.sim.user_id, {
+      account_id: account,
+      description: "SHELL TESTVILLE HOLD",
+      amount: 99,
+      pending_hours: 24,
+      vanishes: true,
+    });
     await sync(c);
     const first = await expectExactCounts(c.userId);
     const pendingBefore = first.txs.filter((t) => t.status === "pending");
@@ -247,7 +280,10 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
     await sync(c);
     const [target] = (await storedTransactions(c.userId)).filter((t) => t.status === "booked");
     if (!target) throw new Error("no booked transaction to edit");
-    const edited = { ...target, category: { primary: "shopping", secondary: "shopping/general", confidence: 1, reason: "user_modified" as const, userModified: true } };
+    const edited = {
+      ...target,
+      category: { primary: "shopping", secondary: "shopping/general", confidence: 1, reason: "user_modified" as const, userModified: true },
+    };
     await repos.transactions.updateVersioned(edited, target.version);
     // Act
     await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
@@ -352,7 +388,9 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
   it("TrueLayer still rate-limiting after the client's retries: RetryLater honouring Retry-After, nothing written", async () => {
     // Prepare
     const c = await connect({ cards: 0 });
-    await sandbox.admin.setScenario(c.sim.user_id, { errors: [{ status: 429, error: "provider_too_many_requests", times: 10, retry_after: 7, path: "/accounts" }] });
+    await sandbox.admin.setScenario(c.sim.user_id, {
+      errors: [{ status: 429, error: "provider_too_many_requests", times: 10, retry_after: 7, path: "/accounts" }],
+    });
     // Act
     const attempt = sync(c);
     // Assess

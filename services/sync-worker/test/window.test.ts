@@ -5,7 +5,10 @@ const now = new Date("2026-11-25T10:00:00Z");
 
 describe("syncWindow", () => {
   it("re-reads 3 days before the last sync", () => {
-    expect(syncWindow({ now, lastSyncAt: "2026-11-24T10:00:00Z", attended: false })).toEqual({ from: "2026-11-21T10:00:00.000Z", to: "2026-11-25T10:00:00.000Z" });
+    expect(syncWindow({ now, lastSyncAt: "2026-11-24T10:00:00Z", attended: false })).toEqual({
+      from: "2026-11-21T10:00:00.000Z",
+      to: "2026-11-25T10:00:00.000Z",
+    });
   });
 
   it("asks for 90 days (just inside the limit) on a first sync", () => {

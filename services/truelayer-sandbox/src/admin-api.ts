@@ -8,7 +8,7 @@ import type { SimTransaction } from "./generator";
 import { readBody, sendJson } from "./http";
 import { hexId } from "./random";
 import { scenarioSchema } from "./scenarios";
-import { type SandboxState, type SimUser, newUserSchema } from "./state";
+import { newUserSchema, type SandboxState, type SimUser } from "./state";
 import type { WebhookDelivery } from "./webhooks";
 
 /** One data or auth request as the simulator saw it (for tests that check headers). */
@@ -23,7 +23,13 @@ export interface RequestRecord {
 }
 
 /** A decimal amount that converts to exact pence (toMinor would throw a 500 on anything else). */
-const amountSchema = z.union([z.number().refine((n) => Math.abs(n) < 1e12, "below 10^12"), z.string().trim().regex(/^[+-]?\d{1,12}(\.\d+)?$/, "a decimal amount")]);
+const amountSchema = z.union([
+  z.number().refine((n) => Math.abs(n) < 1e12, "below 10^12"),
+  z
+    .string()
+    .trim()
+    .regex(/^[+-]?\d{1,12}(\.\d+)?$/, "a decimal amount"),
+]);
 
 export const addTransactionSchema = z.object({
   account_id: z.string(),

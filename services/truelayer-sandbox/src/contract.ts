@@ -25,7 +25,9 @@ export function loadSpec(api: ApiName): JsonObject {
   try {
     return JSON.parse(readFileSync(file, "utf8")) as JsonObject;
   } catch (err) {
-    throw new Error(`TrueLayer's OpenAPI file is not readable at ${file}: the contract tests need ../shared/data/truelayer beside the repository`, { cause: err });
+    throw new Error(`TrueLayer's OpenAPI file is not readable at ${file}: the contract tests need ../shared/data/truelayer beside the repository`, {
+      cause: err,
+    });
   }
 }
 
@@ -57,7 +59,10 @@ export function createContractValidator(): ContractValidator {
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   // TrueLayer writes "datetime" (not JSON Schema's "date-time") and accepts dates or date-times.
-  ajv.addFormat("datetime", (v: string) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v.slice(0, 10))));
+  ajv.addFormat(
+    "datetime",
+    (v: string) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v.slice(0, 10))),
+  );
   ajv.addFormat("phone_number", /^\+?[0-9 ()-]{6,}$/);
   const specs = { "data-api-v1": loadSpec("data-api-v1"), "auth-api": loadSpec("auth-api") };
   for (const [api, spec] of Object.entries(specs)) ajv.addSchema(toJsonSchema({ components: spec.components ?? {} }, api) as object, api);

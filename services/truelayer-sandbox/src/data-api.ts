@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { formatMinorPlain, fromMinor } from "@expenzez/money";
-import { DAY_IN_MS, addDays, earlierDay, isMonthlyPaymentDay, isoDay, parseDay } from "./calendar";
-import { type SimAccount, cardStatementMinor, profileOf } from "./generator";
+import { addDays, DAY_IN_MS, earlierDay, isMonthlyPaymentDay, isoDay, parseDay } from "./calendar";
+import { cardStatementMinor, profileOf, type SimAccount } from "./generator";
 import { sendError, sendJson, sleep } from "./http";
 import { balanceAt, bookedBetween, pendingAt, toTrueLayerTransaction } from "./ledger";
 import { priceOn } from "./merchants";
@@ -29,14 +29,7 @@ interface Reply {
 const PROVIDER = { display_name: "Mock Bank", logo_uri: "https://truelayer-provider-assets.s3.amazonaws.com/global/logos/mock.svg", provider_id: "mock" };
 
 /** Serves `/data/v1/...`: authentication, the scenario's faults, then the endpoint itself. */
-export async function handleData(
-  state: SandboxState,
-  calls: AsyncCalls,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  path: string,
-): Promise<void> {
+export async function handleData(state: SandboxState, calls: AsyncCalls, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
   if (req.method !== "GET") return sendError(res, 405, "method_not_allowed", `${req.method} is not supported on ${path}`);
   const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? "");
   if (!auth) return sendError(res, 401, "unauthorized", "Missing or malformed access token.");
@@ -84,13 +77,7 @@ export async function handleData(
   return sendJson(res, reply.status, reply.body, { ...headers, ...reply.headers });
 }
 
-function firstMatching<R extends ErrorRule | TimeoutRule>(
-  user: SimUser,
-  kind: string,
-  rules: readonly R[],
-  path: string,
-  roll: number,
-): R | undefined {
+function firstMatching<R extends ErrorRule | TimeoutRule>(user: SimUser, kind: string, rules: readonly R[], path: string, roll: number): R | undefined {
   for (const [i, rule] of rules.entries()) {
     if (rule.path && !path.includes(rule.path)) continue;
     const key = `${kind}:${i}`;

@@ -1,5 +1,5 @@
 import { addDays, eachDay, isMonthlyPaymentDay, laterDay } from "./calendar";
-import { BILLS, EMPLOYERS, LANDLORDS, MERCHANTS, type Merchant, SUBSCRIPTIONS, pickMerchant, priceOn } from "./merchants";
+import { BILLS, EMPLOYERS, LANDLORDS, MERCHANTS, type Merchant, pickMerchant, priceOn, SUBSCRIPTIONS } from "./merchants";
 import { hexId, type Rng, rng } from "./random";
 
 /** What a user's bank looks like; everything else is derived from it and the seed. */
@@ -153,13 +153,33 @@ function mainAccountDay(spec: UserSpec, p: Profile, r: Rng, day: string, savings
   for (let i = r.int(0, 3); i > 0; i--) out.push(...purchase(r, day, pickMerchant(r, MERCHANTS)));
   if (r.chance(0.05)) {
     out.push({
-      ...booked(day, `CASH LNK ${r.pick(["BARCLAYS", "NATWEST", "SAINSBURYS BANK"])} ${day.slice(8, 10)}${MONTHS[Number(day.slice(5, 7)) - 1]}`, r.pick([1000, 2000, 5000, 10000]), "DEBIT", "ATM", ["Personal Services", "ATM"], "CPT"),
+      ...booked(
+        day,
+        `CASH LNK ${r.pick(["BARCLAYS", "NATWEST", "SAINSBURYS BANK"])} ${day.slice(8, 10)}${MONTHS[Number(day.slice(5, 7)) - 1]}`,
+        r.pick([1000, 2000, 5000, 10000]),
+        "DEBIT",
+        "ATM",
+        ["Personal Services", "ATM"],
+        "CPT",
+      ),
       at: timeOfDay(r, day),
     });
   }
   if (r.chance(0.015)) {
     const merchant = pickMerchant(r, MERCHANTS);
-    out.push({ ...booked(day, `REFUND ${merchant.name.toUpperCase()}`, r.int(merchant.minMinor, merchant.maxMinor), "CREDIT", "CREDIT", [...merchant.classification], "DEB", merchant.name), at: timeOfDay(r, day) });
+    out.push({
+      ...booked(
+        day,
+        `REFUND ${merchant.name.toUpperCase()}`,
+        r.int(merchant.minMinor, merchant.maxMinor),
+        "CREDIT",
+        "CREDIT",
+        [...merchant.classification],
+        "DEB",
+        merchant.name,
+      ),
+      at: timeOfDay(r, day),
+    });
   }
   if (r.chance(0.01)) {
     const amount = r.int(1000, 8000);
@@ -185,7 +205,10 @@ function cardDay(spec: UserSpec, acct: SimAccount, r: Rng, day: string, out: Dra
   if (statement > 0) out.push(booked(day, "PAYMENT RECEIVED - THANK YOU", statement, "CREDIT", "CREDIT", [], "PAYMENT"));
   for (const sub of SUBSCRIPTIONS) {
     if (isMonthlyPaymentDay(day, sub.dueDay)) {
-      out.push({ ...booked(day, sub.description, priceOn(sub, day), "DEBIT", sub.category, [...sub.classification], "PURCHASE", sub.name), settleAfterHours: 24 });
+      out.push({
+        ...booked(day, sub.description, priceOn(sub, day), "DEBIT", sub.category, [...sub.classification], "PURCHASE", sub.name),
+        settleAfterHours: 24,
+      });
     }
   }
   for (let i = r.chance(0.5) ? r.int(1, 2) : 0; i > 0; i--) {

@@ -27,13 +27,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** TrueLayer's error envelope. */
-export function sendError(
-  res: ServerResponse,
-  status: number,
-  error: string,
-  description: string,
-  headers: Record<string, string> = {},
-): void {
+export function sendError(res: ServerResponse, status: number, error: string, description: string, headers: Record<string, string> = {}): void {
   sendJson(res, status, { error, error_description: description, error_details: {} }, headers);
 }
 

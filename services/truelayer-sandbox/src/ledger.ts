@@ -1,6 +1,6 @@
 import { fromMinor } from "@expenzez/money";
 import { addDays, eachDay, isoDay, laterDay } from "./calendar";
-import { type SimAccount, type SimTransaction, type UserSpec, generateDay } from "./generator";
+import { generateDay, type SimAccount, type SimTransaction, type UserSpec } from "./generator";
 import { hexId } from "./random";
 
 /** What the bank shows of a transaction at a given moment. */
@@ -40,9 +40,7 @@ export function pendingAt(user: LedgerUser, acct: SimAccount, nowMs: number): Si
   const today = isoDay(new Date(nowMs));
   const out: SimTransaction[] = [];
   const start = addDays(today, -MAX_PENDING_DAYS);
-  const recent = [...eachDay(laterDay(start, user.spec.historyStart), today)].flatMap((day) =>
-    generateDay(user.spec, user.accounts, acct, day),
-  );
+  const recent = [...eachDay(laterDay(start, user.spec.historyStart), today)].flatMap((day) => generateDay(user.spec, user.accounts, acct, day));
   // Added transactions may stay pending for as long as the test wants.
   for (const txn of [...recent, ...(user.added.get(acct.id) ?? [])]) if (visibilityAt(txn, nowMs) === "pending") out.push(txn);
   return out.sort(newestFirst);

@@ -41,7 +41,10 @@ export const MERCHANTS: readonly Merchant[] = [
   m("Greggs", ["Food & Dining", "Fast food"], 5, 150, 900, (r) => `GREGGS PLC ${store(r)} ${town(r)}`),
   m("Deliveroo", ["Food & Dining", "Food delivery"], 4, 1200, 4500, () => "DELIVEROO.CO.UK LONDON", { card: true }),
   m("Dishoom", ["Food & Dining", "Restaurants"], 2, 2500, 9000, (r) => `SQ *DISHOOM ${town(r)}`, { settlement: { kind: "tip", maxPercent: 15 } }),
-  m("Uber", ["Auto & Transport", "Taxi"], 3, 600, 3500, (r) => `UBER *TRIP ${code(r, 6)} HELP.UBER.COM`, { settlement: { kind: "tip", maxPercent: 10 }, card: true }),
+  m("Uber", ["Auto & Transport", "Taxi"], 3, 600, 3500, (r) => `UBER *TRIP ${code(r, 6)} HELP.UBER.COM`, {
+    settlement: { kind: "tip", maxPercent: 10 },
+    card: true,
+  }),
   m("Transport for London", ["Auto & Transport", "Public transport"], 10, 175, 1600, () => "TFL TRAVEL CH TFL.GOV.UK/CP"),
   m("Trainline", ["Travel", "Trains"], 2, 900, 12000, (r) => `TRAINLINE.COM ${code(r, 8)}`, { card: true }),
   m("Shell", ["Auto & Transport", "Fuel"], 3, 2500, 8000, (r) => `SHELL ${r.pick(["KINGSTON", "HENDON", "A40"])} ${store(r, 4)}`, {

@@ -1,13 +1,13 @@
-import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "@expenzez/logger";
-import { type RequestRecord, handleAdmin } from "./admin-api";
-import { type SandboxAdmin, createSandboxAdmin } from "./admin-client";
+import { handleAdmin, type RequestRecord } from "./admin-api";
+import { createSandboxAdmin, type SandboxAdmin } from "./admin-client";
 import { handleToken } from "./auth-api";
 import { handleData } from "./data-api";
 import { sendError, sendJson } from "./http";
 import { type SandboxConfigInput, SandboxState, sandboxConfigSchema } from "./state";
-import { type WebhookDelivery, type WebhookSigner, createAsyncCalls, createWebhookSigner } from "./webhooks";
+import { createAsyncCalls, createWebhookSigner, type WebhookDelivery, type WebhookSigner } from "./webhooks";
 
 export interface SandboxOptions {
   /** 0 or absent: a free port. */
@@ -50,12 +50,17 @@ export interface RunningSandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const config = sandboxConfigSchema.parse(options.config ?? {});
   const fixed = options.now;
-  const baseNow = fixed === undefined ? Date.now : typeof fixed === "function" ? fixed : (() => {
-    const start = fixed.getTime();
-    const startedAt = Date.now();
-    // A fixed start that still moves forward in real time, so token expiry works as usual.
-    return () => start + (Date.now() - startedAt);
-  })();
+  const baseNow =
+    fixed === undefined
+      ? Date.now
+      : typeof fixed === "function"
+        ? fixed
+        : (() => {
+            const start = fixed.getTime();
+            const startedAt = Date.now();
+            // A fixed start that still moves forward in real time, so token expiry works as usual.
+            return () => start + (Date.now() - startedAt);
+          })();
   const state = new SandboxState(config, options.seed ?? "expenzez", baseNow);
   const requests: RequestRecord[] = [];
   let base = "";

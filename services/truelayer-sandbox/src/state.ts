@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { DAY_IN_MS, isoDay } from "./calendar";
 import { SandboxError, UnknownUserError } from "./errors";
-import { type SimAccount, type SimTransaction, type UserSpec, accountsOf } from "./generator";
+import { accountsOf, type SimAccount, type SimTransaction, type UserSpec } from "./generator";
 import { hexId } from "./random";
-import { type Scenario, type ScenarioInput, mergeScenario, scenarioForUserName, scenarioSchema } from "./scenarios";
+import { mergeScenario, type Scenario, type ScenarioInput, scenarioForUserName, scenarioSchema } from "./scenarios";
 
 export const newUserSchema = z.object({
   user_id: z

@@ -44,7 +44,10 @@ describe("contract: successful responses", () => {
   });
 
   it("pending lists with items conform (generated ones may happen to be empty at this hour)", async () => {
-    for (const [id, family] of [[bank[0]!, "accounts"], [cards[0]!, "cards"]] as const) {
+    for (const [id, family] of [
+      [bank[0]!, "accounts"],
+      [cards[0]!, "cards"],
+    ] as const) {
       await sandbox.admin.addTransaction("contract", { account_id: id, description: "SQ *DISHOOM LONDON", amount: "40.00", tip: "4.00", pending_hours: 48 });
       const served = await expectConforms(`/${family}/${id}/transactions/pending`, `/${family}/{account_id}/transactions/pending`, 200);
       expect(results(served).some((t) => t.description === "SQ *DISHOOM LONDON")).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { eachDay, isMonthlyPaymentDay, parseDay } from "../src/calendar";
-import { type UserSpec, accountsOf, generateDay } from "../src/generator";
+import { accountsOf, generateDay, type UserSpec } from "../src/generator";
 import { bookedBetween } from "../src/ledger";
 
 const spec = (seed: string, overrides: Partial<UserSpec> = {}): UserSpec => ({

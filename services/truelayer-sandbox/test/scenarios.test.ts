@@ -1,6 +1,6 @@
 import { createLogger } from "@expenzez/logger";
 import { describe, expect, it } from "vitest";
-import { type TlTransaction, getData, postToken, results, sandboxForFile } from "./helpers";
+import { getData, postToken, results, sandboxForFile, type TlTransaction } from "./helpers";
 
 const sandbox = await sandboxForFile();
 const { admin } = sandbox;
@@ -81,7 +81,10 @@ describe("faults", () => {
   });
 
   it("fails about the given share of requests, deterministically for a seed", async () => {
-    const user = await admin.createUser({ user_id: "flaky", scenario: { unattended_limit: null, errors: [{ status: 500, error: "internal_server_error", probability: 0.3 }] } });
+    const user = await admin.createUser({
+      user_id: "flaky",
+      scenario: { unattended_limit: null, errors: [{ status: 500, error: "internal_server_error", probability: 0.3 }] },
+    });
     let failed = 0;
     for (let i = 0; i < 100; i++) if ((await getData(sandbox, "/accounts", user.tokens.access_token)).status === 500) failed++;
     expect(failed).toBeGreaterThan(15);
@@ -162,8 +165,22 @@ describe("churn", () => {
     const user = await admin.createUser({ scenario: { unattended_limit: null } });
     const id = user.accounts[0]!.account_id;
     const at = (await admin.now()).toISOString();
-    await admin.addTransaction(user.user_id, { account_id: id, description: "SQ *DISHOOM LONDON", amount: "40.00", pending_hours: 48, tip: "5.00", timestamp: at });
-    await admin.addTransaction(user.user_id, { account_id: id, description: "SHELL KINGSTON 1234", amount: "99.00", pending_hours: 24, vanishes: true, timestamp: at });
+    await admin.addTransaction(user.user_id, {
+      account_id: id,
+      description: "SQ *DISHOOM LONDON",
+      amount: "40.00",
+      pending_hours: 48,
+      tip: "5.00",
+      timestamp: at,
+    });
+    await admin.addTransaction(user.user_id, {
+      account_id: id,
+      description: "SHELL KINGSTON 1234",
+      amount: "99.00",
+      pending_hours: 24,
+      vanishes: true,
+      timestamp: at,
+    });
     const find = (list: TlTransaction[], text: string) => list.find((t) => t.description.startsWith(text));
     // Act
     const before = results(await getData(sandbox, pendingPath(id), user.tokens.access_token));
@@ -217,7 +234,13 @@ describe("churn", () => {
     const user = await admin.createUser({ scenario: { unattended_limit: null } });
     const id = user.accounts[0]!.account_id;
     const before = results<{ current: number }>(await getData(sandbox, `/accounts/${id}/balance`, user.tokens.access_token))[0]!.current;
-    const added = await admin.addTransaction(user.user_id, { account_id: id, description: "BONUS", amount: 123.45, transaction_type: "CREDIT", transaction_category: "CREDIT" });
+    const added = await admin.addTransaction(user.user_id, {
+      account_id: id,
+      description: "BONUS",
+      amount: 123.45,
+      transaction_type: "CREDIT",
+      transaction_category: "CREDIT",
+    });
     const after = results<{ current: number }>(await getData(sandbox, `/accounts/${id}/balance`, user.tokens.access_token))[0]!.current;
     const booked = results(await getData(sandbox, `/accounts/${id}/transactions?from=${added.day}`, user.tokens.access_token));
     expect(Math.round((after - before) * 100)).toBe(12345);
@@ -247,7 +270,9 @@ describe("card statements", () => {
 describe("admin and configuration", () => {
   it("records each request's correlation id and PSU IP", async () => {
     const user = await admin.createUser({});
-    await fetch(`${sandbox.dataUrl}/me`, { headers: { Authorization: `Bearer ${user.tokens.access_token}`, "X-Client-Correlation-Id": "corr-1", "X-PSU-IP": "203.0.113.7" } });
+    await fetch(`${sandbox.dataUrl}/me`, {
+      headers: { Authorization: `Bearer ${user.tokens.access_token}`, "X-Client-Correlation-Id": "corr-1", "X-PSU-IP": "203.0.113.7" },
+    });
     const seen = (await admin.requests()).find((r) => r.correlation_id === "corr-1");
     expect(seen).toMatchObject({ path: "/data/v1/me", status: 200, psu_ip: "203.0.113.7", user_id: user.user_id });
   });
@@ -267,9 +292,13 @@ describe("admin and configuration", () => {
     await expect(admin.createUser({ user_id: "john" })).rejects.toMatchObject({ status: 409 });
     const { accounts } = await admin.getUser("john");
     for (const amount of ["abc", "1e400", Number.NaN]) {
-      await expect(admin.addTransaction("john", { account_id: accounts[0]!.account_id, description: "X", amount }), String(amount)).rejects.toMatchObject({ status: 400 });
+      await expect(admin.addTransaction("john", { account_id: accounts[0]!.account_id, description: "X", amount }), String(amount)).rejects.toMatchObject({
+        status: 400,
+      });
     }
-    await expect(admin.addTransaction("john", { account_id: accounts[0]!.account_id, description: "X", amount: 1, tip: "lots" })).rejects.toMatchObject({ status: 400 });
+    await expect(admin.addTransaction("john", { account_id: accounts[0]!.account_id, description: "X", amount: 1, tip: "lots" })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   it("applies config defaults and start-up users; the same seed serves the same data", async () => {
@@ -284,6 +313,8 @@ describe("admin and configuration", () => {
     // Assess
     expect(t1.expires_in).toBe(120);
     expect(info.accounts).toHaveLength(3);
-    expect(a.map((t) => [t.normalised_provider_transaction_id, t.description, t.amount])).toEqual(b.map((t) => [t.normalised_provider_transaction_id, t.description, t.amount]));
+    expect(a.map((t) => [t.normalised_provider_transaction_id, t.description, t.amount])).toEqual(
+      b.map((t) => [t.normalised_provider_transaction_id, t.description, t.amount]),
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type HttpMethod, extractJku, verify } from "truelayer-signing";
+import { extractJku, type HttpMethod, verify } from "truelayer-signing";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createContractValidator } from "../src/contract";
 import { getData, results, sandboxForFile } from "./helpers";
@@ -37,7 +37,11 @@ describe("async calls and webhooks", () => {
     const user = await sandbox.admin.createUser({ scenario: { unattended_limit: null } });
     const id = user.accounts[0]!.account_id;
     // Act
-    const queued = await getData(sandbox, `/accounts/${id}/transactions?from=2025-06-01&async=true&webhook_uri=${encodeURIComponent(`${hook.url}/hooks/tl?secret=s3`)}`, user.tokens.access_token);
+    const queued = await getData(
+      sandbox,
+      `/accounts/${id}/transactions?from=2025-06-01&async=true&webhook_uri=${encodeURIComponent(`${hook.url}/hooks/tl?secret=s3`)}`,
+      user.tokens.access_token,
+    );
     await sandbox.webhooksSettled();
     // Assess
     expect(queued.status).toBe(202);

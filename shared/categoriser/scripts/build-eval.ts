@@ -6,7 +6,7 @@
  *   pnpm --filter @expenzez/categoriser run eval:build
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { type Primary, type Secondary, isSecondary, primaryOf } from "../src/taxonomy";
+import { isSecondary, type Primary, primaryOf, type Secondary } from "../src/taxonomy";
 import type { TransactionInput } from "../src/types";
 import { chance, int, pick, prng } from "./prng";
 import { classificationFor, mccFor } from "./signals-for";
@@ -109,8 +109,24 @@ for (let i = 0; i < 24; i++) {
   const lag = int(rand, 0, 20) * 60 * 60 * 1000;
   const label = { primary: "transfers" as const, secondary: "transfers/own_accounts" as const };
   const base = { currency: "GBP", transaction_category: "TRANSFER", label };
-  rows.push({ ...base, transactionId: `eval-${String(++n).padStart(4, "0")}`, accountId: from, timestamp: new Date(at).toISOString(), description: pick(rand, OUT), amount: -amount, transaction_type: "DEBIT" });
-  rows.push({ ...base, transactionId: `eval-${String(++n).padStart(4, "0")}`, accountId: to, timestamp: new Date(at + lag).toISOString(), description: pick(rand, IN), amount, transaction_type: "CREDIT" });
+  rows.push({
+    ...base,
+    transactionId: `eval-${String(++n).padStart(4, "0")}`,
+    accountId: from,
+    timestamp: new Date(at).toISOString(),
+    description: pick(rand, OUT),
+    amount: -amount,
+    transaction_type: "DEBIT",
+  });
+  rows.push({
+    ...base,
+    transactionId: `eval-${String(++n).padStart(4, "0")}`,
+    accountId: to,
+    timestamp: new Date(at + lag).toISOString(),
+    description: pick(rand, IN),
+    amount,
+    transaction_type: "CREDIT",
+  });
 }
 
 // Deterministic shuffle so categories are not in blocks.

@@ -5,8 +5,8 @@
  */
 import { CLASSIFICATION_SUBCLASSES } from "../src/classification";
 import { mapMcc } from "../src/mcc";
-import { type Primary, type Secondary, primaryOf } from "../src/taxonomy";
-import { type Rand, chance, pick } from "./prng";
+import { type Primary, primaryOf, type Secondary } from "../src/taxonomy";
+import { chance, pick, type Rand } from "./prng";
 
 const TOP_NAME: Partial<Record<Primary, string>> = {
   transport: "Auto & Transport",
@@ -62,4 +62,3 @@ export function mccFor(rand: Rand, label: Secondary, noise: number): number | un
   if (chance(rand, noise)) return pick(rand, [5999, 7399, 5812, 5411, 4121, 8999, 5311]);
   return pick(rand, codes.slice(0, 3));
 }
-

@@ -14,9 +14,9 @@ import { writeFileSync } from "node:fs";
 import { createCategoriser } from "../src/categorise";
 import { directionOf } from "../src/direction";
 import { transactionFeatures } from "../src/features";
-import { type ModelFile, loadModel, predict } from "../src/model";
+import { loadModel, type ModelFile, predict } from "../src/model";
 import { parseDescription } from "../src/normalise";
-import { type Secondary, primaryOf } from "../src/taxonomy";
+import { primaryOf, type Secondary } from "../src/taxonomy";
 import type { TransactionInput } from "../src/types";
 import { type Example, generateCorpus, withheldWords } from "./corpus";
 import { chance, prng } from "./prng";
@@ -127,7 +127,8 @@ for (const { tx, label } of calibration) {
     bucket.n++;
     continue;
   }
-  const key = category.reason === "classification" ? (tx.transaction_classification?.length === 2 ? "classification_sub" : "classification_top") : category.reason;
+  const key =
+    category.reason === "classification" ? (tx.transaction_classification?.length === 2 ? "classification_sub" : "classification_top") : category.reason;
   const t = stepTally.get(key) ?? { hits: 0, n: 0 };
   t.hits += hit;
   t.n++;

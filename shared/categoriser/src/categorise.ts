@@ -7,7 +7,7 @@ import { type Model, modelConfidence, predict, shippedModel } from "./model";
 import { parseDescription } from "./normalise";
 import { type CategoryRule, type CompiledRule, compileRules, matchRule, ruleSubject } from "./rules";
 import { bankSignal, cashMachineSignal } from "./signals";
-import { type Secondary, isSecondary, primaryOf } from "./taxonomy";
+import { isSecondary, primaryOf, type Secondary } from "./taxonomy";
 import { findOwnTransfers } from "./transfers";
 import type { Categorisation, Reason, TransactionInput } from "./types";
 

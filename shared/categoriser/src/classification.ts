@@ -56,7 +56,7 @@ export const CLASSIFICATION_SUBCLASSES: Record<string, Secondary> = {
   pension: "savings_and_investments/pension_contributions",
   "real-estate": "housing/mortgage",
   "real estate": "housing/mortgage",
-  "hair": "personal_care/hair_and_beauty",
+  hair: "personal_care/hair_and_beauty",
   "hair and beauty": "personal_care/hair_and_beauty",
   "spa and massage": "personal_care/wellbeing",
   laundry: "personal_care/wellbeing",
@@ -79,7 +79,7 @@ export const CLASSIFICATION_SUBCLASSES: Record<string, Secondary> = {
   hotel: "travel/hotels",
   "rental car and taxi": "travel/car_hire",
   vacation: "travel/holidays",
-  "tuition": "education/tuition",
+  tuition: "education/tuition",
   "student loan": "education/tuition",
   "books and supplies": "education/books_and_supplies",
   childcare: "education/childcare",
@@ -108,7 +108,12 @@ export const CLASSIFICATION_CLASSES: Record<string, Secondary> = {
 };
 
 function key(text: unknown): string {
-  return typeof text === "string" ? text.trim().toLowerCase().replace(/\s*&\s*/g, " and ") : "";
+  return typeof text === "string"
+    ? text
+        .trim()
+        .toLowerCase()
+        .replace(/\s*&\s*/g, " and ")
+    : "";
 }
 
 /**
@@ -118,9 +123,7 @@ function key(text: unknown): string {
  *
  * @example mapClassification(["Shopping", "Groceries"]) // { secondary: "groceries/supermarkets", level: "sub" }
  */
-export function mapClassification(
-  classification: unknown,
-): { secondary: Secondary; level: "sub" | "top" } | undefined {
+export function mapClassification(classification: unknown): { secondary: Secondary; level: "sub" | "top" } | undefined {
   if (!Array.isArray(classification) || classification.length === 0) return undefined;
   const top = key(classification[0]);
   const sub = key(classification[1]);

@@ -1,5 +1,5 @@
-import { InvalidInputError } from "./errors";
 import { parseArgs, runCli } from "./cli";
+import { InvalidInputError } from "./errors";
 
 try {
   process.exitCode = await runCli(process.stdin, process.stdout, process.stderr, parseArgs(process.argv.slice(2)));

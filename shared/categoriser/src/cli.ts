@@ -43,7 +43,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       i++;
     } else if (flag === "--rules" && value) {
       const parsed = z.array(CategoryRuleSchema).safeParse(JSON.parse(readFileSync(value, "utf8")));
-      if (!parsed.success) throw new InvalidInputError(`bad rules file ${value}`, parsed.error.issues.map((x) => x.message));
+      if (!parsed.success)
+        throw new InvalidInputError(
+          `bad rules file ${value}`,
+          parsed.error.issues.map((x) => x.message),
+        );
       options.rules = parsed.data;
       i++;
     } else if (flag === "--help" || flag === "-h") {

@@ -10,9 +10,7 @@ const MAX_WORDS = 10;
 
 /** BUTCHERS → BUTCHER, TAXIS → TAXI: plurals carry no extra meaning here. */
 function stem(token: string): string {
-  return token.length > 4 && token.charCodeAt(token.length - 1) === 83 && token.charCodeAt(token.length - 2) !== 83
-    ? token.slice(0, -1)
-    : token;
+  return token.length > 4 && token.charCodeAt(token.length - 1) === 83 && token.charCodeAt(token.length - 2) !== 83 ? token.slice(0, -1) : token;
 }
 
 /**
@@ -20,12 +18,7 @@ function stem(token: string): string {
  * pairs (`CAR PARK` is not `CAR` + `PARK`), the direction, the bank's transaction category and
  * the order of magnitude of the amount (rent is not a coffee).
  */
-export function modelFeatures(
-  tokens: readonly string[],
-  direction: Direction,
-  bankCategory: unknown,
-  magnitude: number | undefined,
-): string[] {
+export function modelFeatures(tokens: readonly string[], direction: Direction, bankCategory: unknown, magnitude: number | undefined): string[] {
   const out: string[] = [];
   let previous = "";
   let words = 0;

@@ -1,23 +1,23 @@
-export { categorise, categoriseBatch, createCategoriser, ruleCategory, userCategory, type Categoriser, type CategoriseContext } from "./categorise";
+export { type CategoriseContext, type Categoriser, categorise, categoriseBatch, createCategoriser, ruleCategory, userCategory } from "./categorise";
 export { mapClassification } from "./classification";
 export { CategoriserError, InvalidInputError, ModelFormatError } from "./errors";
 export {
+  alwaysCategorise,
+  type CategoryEdit,
   LEARNING_AGREEMENT,
   LEARNING_WINDOW,
-  alwaysCategorise,
+  type LearningDeps,
   learnFromEdits,
   planRecategorisation,
-  type CategoryEdit,
-  type LearningDeps,
   type RecategorisationPlan,
   type RuleDecision,
   type StoredTransaction,
 } from "./learning";
 export { mapMcc, mccOf } from "./mcc";
 export { MERCHANTS, type MerchantEntry } from "./merchants";
-export { loadModel, shippedModel, type Model, type ModelFile } from "./model";
+export { loadModel, type Model, type ModelFile, shippedModel } from "./model";
 export { merchantKey, normaliseMerchant } from "./normalise";
-export { CategoryRuleSchema, type CategoryRule } from "./rules";
-export { PRIMARIES, SECONDARIES, TAXONOMY, isPrimary, isSecondary, primaryOf, type Primary, type Secondary } from "./taxonomy";
+export { type CategoryRule, CategoryRuleSchema } from "./rules";
+export { isPrimary, isSecondary, PRIMARIES, type Primary, primaryOf, SECONDARIES, type Secondary, TAXONOMY } from "./taxonomy";
 export { findOwnTransfers } from "./transfers";
 export type { Categorisation, Reason, TransactionInput } from "./types";

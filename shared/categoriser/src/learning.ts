@@ -1,6 +1,6 @@
-import { normaliseMerchant, merchantKey } from "./normalise";
+import { merchantKey, normaliseMerchant } from "./normalise";
 import { type CategoryRule, compileRules, matchRule, ruleSubject } from "./rules";
-import { type Primary, type Secondary, primaryOf } from "./taxonomy";
+import { type Primary, primaryOf, type Secondary } from "./taxonomy";
 import type { TransactionInput } from "./types";
 
 /** How many of the user's latest edits for a merchant are looked at, and how many must agree. */
@@ -68,13 +68,7 @@ function editTime(e: CategoryEdit): number {
  *
  * @example alwaysCategorise("u1", "Joes Cafe", "food_and_drink/coffee_shops", rules, deps)
  */
-export function alwaysCategorise(
-  userId: string,
-  merchant: string,
-  secondary: Secondary,
-  rules: readonly CategoryRule[],
-  deps: LearningDeps,
-): RuleDecision {
+export function alwaysCategorise(userId: string, merchant: string, secondary: Secondary, rules: readonly CategoryRule[], deps: LearningDeps): RuleDecision {
   if (merchantKey(merchant) === "") return { action: "none" };
   return upsertMerchantRule(userId, merchant, secondary, "explicit", rules, deps);
 }

@@ -1,5 +1,5 @@
 import { MERCHANT_LIST } from "./merchant-list";
-import { type Secondary, isSecondary } from "./taxonomy";
+import { isSecondary, type Secondary } from "./taxonomy";
 
 /** A known merchant: display name, category, and the category when money comes back (refund, benefit). */
 export interface MerchantEntry {

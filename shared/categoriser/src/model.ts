@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ModelFormatError } from "./errors";
-import { PRIMARIES, type Primary, SECONDARIES, type Secondary, primaryOf } from "./taxonomy";
+import { PRIMARIES, type Primary, primaryOf, SECONDARIES, type Secondary } from "./taxonomy";
 
 /** Score buckets of the model's probability for its primary, with the precision measured in each. */
 const BucketSchema = z.object({ upTo: z.number(), confidence: z.number().min(0).max(1), n: z.number().int() });

@@ -10,12 +10,35 @@ const BANK_PREFIX = new Set(
 /** Prefix words that are also merchant words: a prefix only when another prefix word follows (`APPLE PAY`). */
 const PREFIX_NEEDS_FOLLOWER = new Set(["APPLE", "GOOGLE", "MOBILE", "ONLINE", "BANK", "CREDIT", "BILL"]);
 /** Payment processors and wallets whose name precedes the real merchant (`SQ *JOES CAFE`). */
-const PROCESSOR_PREFIX = new Set(
-  "PAYPAL PP SQ SUMUP SMP IZ IZETTLE ZETTLE ZTL CRV CURVE SP TST WWW STRIPE CKO PAYPOINT".split(" "),
-);
+const PROCESSOR_PREFIX = new Set("PAYPAL PP SQ SUMUP SMP IZ IZETTLE ZETTLE ZTL CRV CURVE SP TST WWW STRIPE CKO PAYPOINT".split(" "));
 /** Where the merchant part ends: reference, exchange-rate and date trailers. */
 const STOP = new Set(["REF", "REFERENCE", "RATE", "FX", "VIA", "CD", "XXXX", "EXCH", "FEE", "COMMISSION"]);
-const COUNTRY = new Set(["GB", "GBR", "UK", "IE", "IRL", "FR", "FRA", "DE", "DEU", "ES", "ESP", "NL", "NLD", "LU", "LUX", "US", "USA", "COM", "CO", "NET", "ORG", "EUR", "GBP", "USD"]);
+const COUNTRY = new Set([
+  "GB",
+  "GBR",
+  "UK",
+  "IE",
+  "IRL",
+  "FR",
+  "FRA",
+  "DE",
+  "DEU",
+  "ES",
+  "ESP",
+  "NL",
+  "NLD",
+  "LU",
+  "LUX",
+  "US",
+  "USA",
+  "COM",
+  "CO",
+  "NET",
+  "ORG",
+  "EUR",
+  "GBP",
+  "USD",
+]);
 const MONTHS = new Set(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "SEPT", "OCT", "NOV", "DEC"]);
 const LEGAL = new Set(["LTD", "LIMITED", "PLC", "LLP", "INC", "GMBH", "SARL", "SA", "BV", "SRL"]);
 /** Towns that card terminals append after the merchant; dropped only after the first token. */

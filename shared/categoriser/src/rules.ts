@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { amountMinorOf, directionOf } from "./direction";
 import { merchantKey } from "./normalise";
-import { PRIMARIES, SECONDARIES, type Primary, type Secondary, primaryOf } from "./taxonomy";
+import { PRIMARIES, type Primary, primaryOf, SECONDARIES, type Secondary } from "./taxonomy";
 import type { TransactionInput } from "./types";
 
 const minor = z.number().int().describe("integer minor units (pence) of the absolute amount");

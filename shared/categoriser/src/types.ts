@@ -23,16 +23,7 @@ export interface TransactionInput {
 }
 
 /** Which pipeline step decided; recorded as `category.reason`. */
-export type Reason =
-  | "user_modified"
-  | "user_rule"
-  | "bank_signal"
-  | "own_transfer"
-  | "merchant"
-  | "classification"
-  | "mcc"
-  | "model"
-  | "fallback";
+export type Reason = "user_modified" | "user_rule" | "bank_signal" | "own_transfer" | "merchant" | "classification" | "mcc" | "model" | "fallback";
 
 export interface Categorisation {
   category: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type CategoryRule, PRIMARIES, type TransactionInput, categorise, categoriseBatch, createCategoriser } from "../src/index";
+import { type CategoryRule, categorise, categoriseBatch, createCategoriser, PRIMARIES, type TransactionInput } from "../src/index";
 import { purchase } from "./helpers";
 
 const rule = (over: Partial<CategoryRule> & { match: CategoryRule["match"] }): CategoryRule => ({
@@ -20,7 +20,14 @@ describe("categorise: pipeline order, first match wins", () => {
     // Act
     const result = categorise(purchase("TESCO STORES 3297"), { rules });
     // Assess
-    expect(result.category).toEqual({ primary: "entertainment", secondary: "entertainment/hobbies", confidence: 0.99, reason: "user_rule", userModified: false, ruleId: "r1" });
+    expect(result.category).toEqual({
+      primary: "entertainment",
+      secondary: "entertainment/hobbies",
+      confidence: 0.99,
+      reason: "user_rule",
+      userModified: false,
+      ruleId: "r1",
+    });
     expect(result.merchant.name).toBe("Tesco");
   });
 
@@ -32,7 +39,10 @@ describe("categorise: pipeline order, first match wins", () => {
 
   it("takes unambiguous bank signals: ATM, fees, interest by direction", () => {
     expect(categorise({ ...purchase("LNK MAIN ST 12MAR"), transaction_category: "ATM" }).category.primary).toBe("cash");
-    expect(categorise({ ...purchase("TESCO"), transaction_category: "FEE_CHARGE" }).category).toMatchObject({ primary: "fees_and_charges", reason: "bank_signal" });
+    expect(categorise({ ...purchase("TESCO"), transaction_category: "FEE_CHARGE" }).category).toMatchObject({
+      primary: "fees_and_charges",
+      reason: "bank_signal",
+    });
     const paid = categorise({ description: "INTEREST", amount: 1.2, transaction_type: "CREDIT", transaction_category: "INTEREST" });
     const charged = categorise({ description: "INTEREST", amount: -3.4, transaction_type: "DEBIT", transaction_category: "INTEREST" });
     expect(paid.category.secondary).toBe("income/interest");
@@ -70,10 +80,14 @@ describe("categorise: pipeline order, first match wins", () => {
 
   it("knows a standing order to a person is a transfer and interest paid in is interest, without the bank's category", () => {
     for (const description of ["STANDING ORDER TO K OKAFOR", "SO R PATEL POCKET MONEY"]) {
-      expect(categorise({ description, amount: -25, currency: "GBP", transaction_type: "DEBIT", transaction_category: "STANDING_ORDER" }).category.primary).toBe("transfers");
+      expect(
+        categorise({ description, amount: -25, currency: "GBP", transaction_type: "DEBIT", transaction_category: "STANDING_ORDER" }).category.primary,
+      ).toBe("transfers");
     }
     for (const description of ["CREDIT INTEREST", "INTEREST EARNED"]) {
-      expect(categorise({ description, amount: 0.42, currency: "GBP", transaction_type: "CREDIT", transaction_category: "CREDIT" }).category.secondary).toBe("income/interest");
+      expect(categorise({ description, amount: 0.42, currency: "GBP", transaction_type: "CREDIT", transaction_category: "CREDIT" }).category.secondary).toBe(
+        "income/interest",
+      );
     }
   });
 
@@ -95,7 +109,11 @@ describe("transfers between the user's own accounts", () => {
   });
 
   it("pairs equal amounts in minor units, opposite directions, different accounts, within a day", () => {
-    const txs = [leg("a", -100.1, "2026-03-01T09:00:00Z"), leg("b", "100.10" as unknown as number, "2026-03-01T20:00:00Z"), leg("a", -5, "2026-03-01T09:00:00Z")];
+    const txs = [
+      leg("a", -100.1, "2026-03-01T09:00:00Z"),
+      leg("b", "100.10" as unknown as number, "2026-03-01T20:00:00Z"),
+      leg("a", -5, "2026-03-01T09:00:00Z"),
+    ];
     const results = categoriseBatch(txs, { ownAccounts: ["a", "b"] });
     expect(results.map((r) => r.category.reason)).toEqual(["own_transfer", "own_transfer", expect.not.stringMatching("own_transfer")]);
     expect(results[0]!.category.secondary).toBe("transfers/own_accounts");
@@ -113,10 +131,9 @@ describe("transfers between the user's own accounts", () => {
   });
 
   it("pairs each leg once", () => {
-    const results = categoriseBatch(
-      [leg("a", -20, "2026-03-01T09:00:00Z"), leg("b", 20, "2026-03-01T09:05:00Z"), leg("b", 20, "2026-03-01T09:10:00Z")],
-      { ownAccounts: ["a", "b"] },
-    );
+    const results = categoriseBatch([leg("a", -20, "2026-03-01T09:00:00Z"), leg("b", 20, "2026-03-01T09:05:00Z"), leg("b", 20, "2026-03-01T09:10:00Z")], {
+      ownAccounts: ["a", "b"],
+    });
     expect(results.filter((r) => r.category.reason === "own_transfer")).toHaveLength(2);
   });
 });

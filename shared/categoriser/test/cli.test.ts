@@ -1,11 +1,17 @@
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { PassThrough, Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../src/cli";
 
 const LINES = [
-  JSON.stringify({ description: "CARD PAYMENT TO TESCO STORES 3297 ON 12 MAR", amount: -12.5, currency: "GBP", transaction_type: "DEBIT", transaction_category: "PURCHASE" }),
+  JSON.stringify({
+    description: "CARD PAYMENT TO TESCO STORES 3297 ON 12 MAR",
+    amount: -12.5,
+    currency: "GBP",
+    transaction_type: "DEBIT",
+    transaction_category: "PURCHASE",
+  }),
   "{not json",
   JSON.stringify({ description: 42 }),
   "",
@@ -31,9 +37,16 @@ describe("runCli", () => {
     // Act
     const code = await runCli(Readable.from([`${LINES.join("\n")}\n`]), out, err);
     // Assess
-    const written = stdout().trim().split("\n").map((l) => JSON.parse(l));
+    const written = stdout()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(written).toHaveLength(2);
-    expect(written[0]).toMatchObject({ description: "CARD PAYMENT TO TESCO STORES 3297 ON 12 MAR", category: { primary: "groceries", reason: "merchant" }, merchant: { name: "Tesco" } });
+    expect(written[0]).toMatchObject({
+      description: "CARD PAYMENT TO TESCO STORES 3297 ON 12 MAR",
+      category: { primary: "groceries", reason: "merchant" },
+      merchant: { name: "Tesco" },
+    });
     expect(Object.keys(written[0].category).sort()).toEqual(["confidence", "primary", "reason", "secondary"]);
     expect(written[1]).toMatchObject({ extra: "kept", category: { primary: "other" } });
     expect(stderr()).toMatch(/line 2: not JSON/);
@@ -58,12 +71,29 @@ describe("the categorise bin", () => {
   it("runs as a process: stdin JSON lines to stdout, errors to stderr", () => {
     const bin = fileURLToPath(new URL("../bin/categorise.mjs", import.meta.url));
     const input = [
-      JSON.stringify({ description: "TFR TO A/C 1", amount: -100, transaction_type: "DEBIT", transaction_category: "TRANSFER", account_id: "a", timestamp: "2026-01-01T10:00:00Z" }),
-      JSON.stringify({ description: "TFR FROM A/C 2", amount: 100, transaction_type: "CREDIT", transaction_category: "TRANSFER", account_id: "b", timestamp: "2026-01-01T11:00:00Z" }),
+      JSON.stringify({
+        description: "TFR TO A/C 1",
+        amount: -100,
+        transaction_type: "DEBIT",
+        transaction_category: "TRANSFER",
+        account_id: "a",
+        timestamp: "2026-01-01T10:00:00Z",
+      }),
+      JSON.stringify({
+        description: "TFR FROM A/C 2",
+        amount: 100,
+        transaction_type: "CREDIT",
+        transaction_category: "TRANSFER",
+        account_id: "b",
+        timestamp: "2026-01-01T11:00:00Z",
+      }),
       "oops",
     ].join("\n");
     const run = spawnSync(process.execPath, [bin, "--accounts", "a,b"], { input, encoding: "utf8", timeout: 30_000 });
-    const out = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const out = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(out.map((o) => o.category.reason)).toEqual(["own_transfer", "own_transfer"]);
     expect(run.stderr).toMatch(/line 3: not JSON/);
     expect(run.status).toBe(2);

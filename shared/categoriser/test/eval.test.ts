@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type TransactionInput, categoriseBatch } from "../src/index";
+import { categoriseBatch, type TransactionInput } from "../src/index";
 
 /** Floors a little below what the benchmark reports, so a regression fails here first. */
 const FLOOR_WITHOUT_CLASSIFICATION = 0.95;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Rand, int, pick, prng } from "../scripts/prng";
-import { type CategoryRule, PRIMARIES, type TransactionInput, createCategoriser, normaliseMerchant } from "../src/index";
+import { int, pick, prng, type Rand } from "../scripts/prng";
+import { type CategoryRule, createCategoriser, normaliseMerchant, PRIMARIES, type TransactionInput } from "../src/index";
 
 /** Values a careless producer could put in any field: JSON junk plus what only JavaScript callers can pass. */
 function junk(rand: Rand, depth = 0): unknown {
@@ -44,7 +44,20 @@ function junk(rand: Rand, depth = 0): unknown {
   }
 }
 
-const FIELDS = ["description", "amount", "currency", "transaction_type", "transaction_category", "transaction_classification", "merchant_name", "meta", "accountId", "timestamp", "userModified", "category"];
+const FIELDS = [
+  "description",
+  "amount",
+  "currency",
+  "transaction_type",
+  "transaction_category",
+  "transaction_classification",
+  "merchant_name",
+  "meta",
+  "accountId",
+  "timestamp",
+  "userModified",
+  "category",
+];
 
 function junkTransaction(rand: Rand): unknown {
   if (int(rand, 0, 9) === 0) return junk(rand);
@@ -88,7 +101,12 @@ describe("fuzz: odd input never throws (seeded, so a failure replays)", () => {
 
   it("pairs no transfer from amounts that are not money, even on the user's own accounts", () => {
     // A Symbol or BigInt amount reaches the transfer bucket before any money parsing.
-    const legs = [Symbol("odd"), 10n, { amount: 10 }].map((amount) => ({ accountId: "acc-a", amount, transaction_type: "DEBIT", timestamp: "2026-03-01T09:00:00Z" }));
+    const legs = [Symbol("odd"), 10n, { amount: 10 }].map((amount) => ({
+      accountId: "acc-a",
+      amount,
+      transaction_type: "DEBIT",
+      timestamp: "2026-03-01T09:00:00Z",
+    }));
     const credit = { accountId: "acc-b", amount: 10, transaction_type: "CREDIT", timestamp: "2026-03-01T10:00:00Z" };
     const results = createCategoriser({ ownAccounts: ["acc-a", "acc-b"] }).categoriseBatch([...legs, credit] as unknown as TransactionInput[]);
     expect(results.map((r) => r.category.reason)).not.toContain("own_transfer");

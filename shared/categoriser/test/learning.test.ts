@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { type CategoryEdit, type CategoryRule, type Secondary, type StoredTransaction, alwaysCategorise, learnFromEdits, planRecategorisation } from "../src/index";
+import {
+  alwaysCategorise,
+  type CategoryEdit,
+  type CategoryRule,
+  learnFromEdits,
+  planRecategorisation,
+  type Secondary,
+  type StoredTransaction,
+} from "../src/index";
 
 let ids = 0;
 const deps = { now: () => "2026-06-01T12:00:00Z", newRuleId: () => `rule-${++ids}` };
@@ -23,13 +31,28 @@ describe("learnFromEdits", () => {
     // Assess
     expect(decision.action).toBe("create");
     if (decision.action === "none") return;
-    expect(decision.rule).toMatchObject({ userId: "u1", match: { merchant: "JOES CAFE" }, category: { primary: "food_and_drink", secondary: COFFEE }, source: "learned", version: 1 });
+    expect(decision.rule).toMatchObject({
+      userId: "u1",
+      match: { merchant: "JOES CAFE" },
+      category: { primary: "food_and_drink", secondary: COFFEE },
+      source: "learned",
+      version: 1,
+    });
   });
 
   it("does nothing on 2 agreeing edits, and looks only at the last 5", () => {
     expect(learnFromEdits("u1", "Joes Cafe", [edit(COFFEE, 1), edit(COFFEE, 2), edit(PUB, 3)], [], deps).action).toBe("none");
     // Three old coffee edits fall out of the window behind five newer mixed ones.
-    const edits = [edit(COFFEE, 1), edit(COFFEE, 2), edit(COFFEE, 3), edit(PUB, 4), edit(PUB, 5), edit("shopping/general", 6), edit("shopping/general", 7), edit(COFFEE, 8)];
+    const edits = [
+      edit(COFFEE, 1),
+      edit(COFFEE, 2),
+      edit(COFFEE, 3),
+      edit(PUB, 4),
+      edit(PUB, 5),
+      edit("shopping/general", 6),
+      edit("shopping/general", 7),
+      edit(COFFEE, 8),
+    ];
     expect(learnFromEdits("u1", "Joes Cafe", edits, [], deps).action).toBe("none");
   });
 
@@ -40,23 +63,46 @@ describe("learnFromEdits", () => {
 
   it("updates the existing rule when the agreed category changes, and leaves it when it agrees", () => {
     const existing: CategoryRule = {
-      ruleId: "r9", userId: "u1", match: { merchant: "Joes Cafe" }, category: { primary: "food_and_drink", secondary: PUB },
-      source: "learned", createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z", version: 3,
+      ruleId: "r9",
+      userId: "u1",
+      match: { merchant: "Joes Cafe" },
+      category: { primary: "food_and_drink", secondary: PUB },
+      source: "learned",
+      createdAt: "2026-01-01T00:00:00Z",
+      updatedAt: "2026-01-01T00:00:00Z",
+      version: 3,
     };
     const coffee = learnFromEdits("u1", "Joes Cafe", [edit(COFFEE, 1), edit(COFFEE, 2), edit(COFFEE, 3)], [existing], deps);
     expect(coffee).toMatchObject({ action: "update", rule: { ruleId: "r9", version: 4, category: { secondary: COFFEE } } });
     expect(learnFromEdits("u1", "Joes Cafe", [edit(PUB, 1), edit(PUB, 2), edit(PUB, 3)], [existing], deps).action).toBe("none");
     // Another user's rule for the same merchant is not this user's rule.
-    expect(learnFromEdits("u2", "Joes Cafe", [1, 2, 3].map((m) => edit(COFFEE, m, { userId: "u2" })), [existing], deps).action).toBe("create");
+    expect(
+      learnFromEdits(
+        "u2",
+        "Joes Cafe",
+        [1, 2, 3].map((m) => edit(COFFEE, m, { userId: "u2" })),
+        [existing],
+        deps,
+      ).action,
+    ).toBe("create");
   });
 
   it("finds the user's merchant rule when absent conditions are stored as undefined keys, rather than adding a second one", () => {
     // A rule read back through a mapper or a spread keeps `contains: undefined`: still a plain merchant rule.
     const existing: CategoryRule = {
-      ruleId: "r9", userId: "u1", match: { merchant: "Joes Cafe", contains: undefined, accountId: undefined }, category: { primary: "food_and_drink", secondary: PUB },
-      source: "learned", createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z", version: 3,
+      ruleId: "r9",
+      userId: "u1",
+      match: { merchant: "Joes Cafe", contains: undefined, accountId: undefined },
+      category: { primary: "food_and_drink", secondary: PUB },
+      source: "learned",
+      createdAt: "2026-01-01T00:00:00Z",
+      updatedAt: "2026-01-01T00:00:00Z",
+      version: 3,
     };
-    expect(learnFromEdits("u1", "Joes Cafe", [edit(COFFEE, 1), edit(COFFEE, 2), edit(COFFEE, 3)], [existing], deps)).toMatchObject({ action: "update", rule: { ruleId: "r9" } });
+    expect(learnFromEdits("u1", "Joes Cafe", [edit(COFFEE, 1), edit(COFFEE, 2), edit(COFFEE, 3)], [existing], deps)).toMatchObject({
+      action: "update",
+      rule: { ruleId: "r9" },
+    });
   });
 
   it("orders edits by time, whatever offset the timestamps were written in", () => {
@@ -79,12 +125,25 @@ describe("alwaysCategorise", () => {
 
 describe("planRecategorisation", () => {
   const rule: CategoryRule = {
-    ruleId: "r1", userId: "u1", match: { merchant: "Joes Cafe" }, category: { primary: "food_and_drink", secondary: COFFEE },
-    source: "learned", createdAt: "2026-06-01T00:00:00Z", updatedAt: "2026-06-01T00:00:00Z", version: 1,
+    ruleId: "r1",
+    userId: "u1",
+    match: { merchant: "Joes Cafe" },
+    category: { primary: "food_and_drink", secondary: COFFEE },
+    source: "learned",
+    createdAt: "2026-06-01T00:00:00Z",
+    updatedAt: "2026-06-01T00:00:00Z",
+    version: 1,
   };
   const tx = (id: string, over: Partial<StoredTransaction> = {}): StoredTransaction => ({
-    transactionId: id, userId: "u1", description: "SQ *JOES CAFE 0412", amount: -3.2, transaction_type: "DEBIT", timestamp: "2026-05-10T08:00:00Z",
-    merchant: { name: "Joes Cafe" }, category: { primary: "shopping", secondary: "shopping/general" }, ...over,
+    transactionId: id,
+    userId: "u1",
+    description: "SQ *JOES CAFE 0412",
+    amount: -3.2,
+    transaction_type: "DEBIT",
+    timestamp: "2026-05-10T08:00:00Z",
+    merchant: { name: "Joes Cafe" },
+    category: { primary: "shopping", secondary: "shopping/general" },
+    ...over,
   });
 
   it("re-categorises the user's matching transactions, never userModified ones", () => {

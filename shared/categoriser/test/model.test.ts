@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ModelFormatError, loadModel, shippedModel } from "../src/index";
+import { loadModel, ModelFormatError, shippedModel } from "../src/index";
 import { predict } from "../src/model";
 
 const MODEL_URL = new URL("../data/model.json", import.meta.url);

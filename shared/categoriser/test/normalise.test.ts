@@ -37,15 +37,32 @@ describe("normaliseMerchant", () => {
 
   it("does not read a brand that is an everyday word into a longer local name", () => {
     // Prepare: brands named CHIP, LIME, NEXT, PLUM… and local businesses that start with the same word.
-    const local = ["NEXT DOOR CAFE", "LIME STREET DENTAL", "CHIP SHOP 0412 LEEDS", "PLUM TREE NURSERY", "NEST PILATES STUDIO", "WISE OWL BOOKS", "THREE HORSESHOES INN"];
+    const local = [
+      "NEXT DOOR CAFE",
+      "LIME STREET DENTAL",
+      "CHIP SHOP 0412 LEEDS",
+      "PLUM TREE NURSERY",
+      "NEST PILATES STUDIO",
+      "WISE OWL BOOKS",
+      "THREE HORSESHOES INN",
+    ];
     // Act + Assess
     for (const description of local) expect(normaliseMerchant(description)).not.toMatch(/^(Next|Lime|Chip|Plum|Nest Pensions|Wise|Three)$/);
     // The brands alone, with terminal noise, still match.
-    expect(["NEXT 0412 LEEDS GB", "CHIP", "PLUM", "WISE", "THREE UK", "LIME*RIDE"].map((d) => normaliseMerchant(d))).toEqual(["Next", "Chip", "Plum", "Wise", "Three", "Lime"]);
+    expect(["NEXT 0412 LEEDS GB", "CHIP", "PLUM", "WISE", "THREE UK", "LIME*RIDE"].map((d) => normaliseMerchant(d))).toEqual([
+      "Next",
+      "Chip",
+      "Plum",
+      "Wise",
+      "Three",
+      "Lime",
+    ]);
   });
 
   it("drops bank codes printed after the payee, so both orders group as one merchant", () => {
-    expect(["JOES GYM 12345678 DD", "DD JOES GYM 12345678", "JOES GYM DDR", "JOES GYM STO", "JOES GYM FP 1234"].map((d) => merchantKey(normaliseMerchant(d)))).toEqual(Array(5).fill("joes gym"));
+    expect(
+      ["JOES GYM 12345678 DD", "DD JOES GYM 12345678", "JOES GYM DDR", "JOES GYM STO", "JOES GYM FP 1234"].map((d) => merchantKey(normaliseMerchant(d))),
+    ).toEqual(Array(5).fill("joes gym"));
     expect(normaliseMerchant("PLUM FP 123456")).toBe("Plum");
     expect(normaliseMerchant("ACME LTD SALARY BGC")).toBe("Acme Salary");
   });

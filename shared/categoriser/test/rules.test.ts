@@ -14,12 +14,28 @@ const make = (ruleId: string, match: CategoryRule["match"], secondary: CategoryR
 
 describe("CategoryRuleSchema", () => {
   it("rejects rules without a condition, with a foreign secondary, or with min above max", () => {
-    expect(CategoryRuleSchema.safeParse({ ...base, ruleId: "r", match: {}, category: { primary: "groceries", secondary: "groceries/supermarkets" } }).success).toBe(false);
-    expect(CategoryRuleSchema.safeParse({ ...base, ruleId: "r", match: { merchant: "x" }, category: { primary: "groceries", secondary: "transport/fuel" } }).success).toBe(false);
     expect(
-      CategoryRuleSchema.safeParse({ ...base, ruleId: "r", match: { amountMinor: { min: 500, max: 100 } }, category: { primary: "groceries", secondary: "groceries/supermarkets" } }).success,
+      CategoryRuleSchema.safeParse({ ...base, ruleId: "r", match: {}, category: { primary: "groceries", secondary: "groceries/supermarkets" } }).success,
     ).toBe(false);
-    expect(CategoryRuleSchema.safeParse({ ...base, ruleId: "r", match: { amountMinor: { min: 1.5 } }, category: { primary: "groceries", secondary: "groceries/supermarkets" } }).success).toBe(false);
+    expect(
+      CategoryRuleSchema.safeParse({ ...base, ruleId: "r", match: { merchant: "x" }, category: { primary: "groceries", secondary: "transport/fuel" } }).success,
+    ).toBe(false);
+    expect(
+      CategoryRuleSchema.safeParse({
+        ...base,
+        ruleId: "r",
+        match: { amountMinor: { min: 500, max: 100 } },
+        category: { primary: "groceries", secondary: "groceries/supermarkets" },
+      }).success,
+    ).toBe(false);
+    expect(
+      CategoryRuleSchema.safeParse({
+        ...base,
+        ruleId: "r",
+        match: { amountMinor: { min: 1.5 } },
+        category: { primary: "groceries", secondary: "groceries/supermarkets" },
+      }).success,
+    ).toBe(false);
   });
 });
 

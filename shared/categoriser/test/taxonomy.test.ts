@@ -1,12 +1,30 @@
 import { describe, expect, it } from "vitest";
-import { MERCHANTS, PRIMARIES, SECONDARIES, isSecondary, mapClassification, mapMcc, mccOf, primaryOf } from "../src/index";
+import { isSecondary, MERCHANTS, mapClassification, mapMcc, mccOf, PRIMARIES, primaryOf, SECONDARIES } from "../src/index";
 
 describe("taxonomy", () => {
   it("has exactly the 21 fixed primaries, in order", () => {
     expect(PRIMARIES).toEqual([
-      "income", "transfers", "housing", "bills_and_utilities", "groceries", "food_and_drink", "transport", "shopping",
-      "entertainment", "health_and_fitness", "personal_care", "travel", "cash", "fees_and_charges", "insurance",
-      "education", "gifts_and_donations", "gambling", "savings_and_investments", "taxes", "other",
+      "income",
+      "transfers",
+      "housing",
+      "bills_and_utilities",
+      "groceries",
+      "food_and_drink",
+      "transport",
+      "shopping",
+      "entertainment",
+      "health_and_fitness",
+      "personal_care",
+      "travel",
+      "cash",
+      "fees_and_charges",
+      "insurance",
+      "education",
+      "gifts_and_donations",
+      "gambling",
+      "savings_and_investments",
+      "taxes",
+      "other",
     ]);
   });
 

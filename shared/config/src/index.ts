@@ -11,7 +11,10 @@ const baseSchema = z.object({
     .string()
     .regex(/^[a-z][a-z0-9-]{0,20}$/, "lower-case letters, digits and dashes")
     .default("local"),
-  AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "a real AWS region such as eu-west-2").default("eu-west-2"),
+  AWS_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "a real AWS region such as eu-west-2")
+    .default("eu-west-2"),
   AWS_ENDPOINT_URL: z.url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -41,10 +44,7 @@ export function loadConfig<S extends z.ZodRawShape = Record<never, never>>(
   const data = parsed.data as z.infer<typeof baseSchema>;
   const isCloud = (CLOUD_STAGES as readonly string[]).includes(data.STAGE);
   if (!isCloud && !data.AWS_ENDPOINT_URL) {
-    throw new ConfigError(
-      `AWS_ENDPOINT_URL: required for stage "${data.STAGE}" (only ${CLOUD_STAGES.join("/")} talk to real AWS)`,
-      ["AWS_ENDPOINT_URL"],
-    );
+    throw new ConfigError(`AWS_ENDPOINT_URL: required for stage "${data.STAGE}" (only ${CLOUD_STAGES.join("/")} talk to real AWS)`, ["AWS_ENDPOINT_URL"]);
   }
   return { ...(parsed.data as BaseConfig & z.infer<z.ZodObject<S>>), isCloud };
 }

@@ -1,5 +1,5 @@
 import { DecryptCommand, type DecryptCommandOutput, GenerateDataKeyCommand, type GenerateDataKeyCommandOutput, type KMSClient } from "@aws-sdk/client-kms";
-import { type EncryptionContext, canonicalContext } from "./context";
+import { canonicalContext, type EncryptionContext } from "./context";
 import { DecryptFailedError, EncryptFailedError, KmsUnavailableError } from "./errors";
 import { DataKeyCache } from "./key-cache";
 import { isSealedValue, openWithDataKey, parseSealed, sealWithDataKey } from "./sealed-format";
@@ -34,7 +34,14 @@ interface DataKeyHeader {
 }
 
 /** KMS errors that mean "this ciphertext or context is wrong", as opposed to "try again later". */
-const REJECTIONS = new Set(["InvalidCiphertextException", "IncorrectKeyException", "NotFoundException", "DisabledException", "AccessDeniedException", "KMSInvalidStateException"]);
+const REJECTIONS = new Set([
+  "InvalidCiphertextException",
+  "IncorrectKeyException",
+  "NotFoundException",
+  "DisabledException",
+  "AccessDeniedException",
+  "KMSInvalidStateException",
+]);
 
 /**
  * Field-level envelope encryption: one KMS data key (AES-256) per context, reused within

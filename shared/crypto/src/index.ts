@@ -1,4 +1,4 @@
 export * from "./context";
 export * from "./errors";
 export * from "./field-encryptor";
-export { SEALED_PREFIX, isSealedValue, parseSealed, sealWithDataKey, openWithDataKey, type SealedParts } from "./sealed-format";
+export { isSealedValue, openWithDataKey, parseSealed, SEALED_PREFIX, type SealedParts, sealWithDataKey } from "./sealed-format";

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { type EncryptionContext, canonicalContext } from "./context";
+import { canonicalContext, type EncryptionContext } from "./context";
 import { MalformedSealedValueError } from "./errors";
 
 /** Format version 1: `ezk1.<keyId>.<encryptedDataKey>.<iv>.<ciphertext>.<tag>`, each part base64url. */
@@ -28,12 +28,7 @@ export function additionalData(context: EncryptionContext): Buffer {
  *
  * @example sealWithDataKey("secret", key, { keyId, encryptedDataKey }, { purpose: "iban", userId: "u1" })
  */
-export function sealWithDataKey(
-  plaintext: string,
-  dataKey: Buffer,
-  header: { keyId: string; encryptedDataKey: Buffer },
-  context: EncryptionContext,
-): string {
+export function sealWithDataKey(plaintext: string, dataKey: Buffer, header: { keyId: string; encryptedDataKey: Buffer }, context: EncryptionContext): string {
   if (dataKey.length !== KEY_BYTES) throw new RangeError(`data key must be ${KEY_BYTES} bytes`);
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", dataKey, iv, { authTagLength: TAG_BYTES });

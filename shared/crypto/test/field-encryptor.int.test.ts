@@ -2,7 +2,7 @@ import type { KMSClient } from "@aws-sdk/client-kms";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DecryptFailedError, MalformedSealedValueError, createFieldEncryptor } from "../src";
+import { createFieldEncryptor, DecryptFailedError, MalformedSealedValueError } from "../src";
 
 let stack: LocalStack;
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { InvalidContextError, MalformedSealedValueError, canonicalContext, isSealedValue, openWithDataKey, parseSealed, sealWithDataKey } from "../src";
+import { canonicalContext, InvalidContextError, isSealedValue, MalformedSealedValueError, openWithDataKey, parseSealed, sealWithDataKey } from "../src";
 
 const header = { keyId: "arn:aws:kms:eu-west-2:123456789012:key/abc", encryptedDataKey: randomBytes(40) };
 const ctx = { purpose: "accessToken", userId: "u1" };

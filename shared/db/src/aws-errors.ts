@@ -1,12 +1,7 @@
 import { ThrottledError } from "./errors";
 
 /** Error names DynamoDB uses for "too fast": request rate, table/index capacity, account limits. */
-const THROTTLE_NAMES = new Set([
-  "ProvisionedThroughputExceededException",
-  "ThrottlingException",
-  "RequestLimitExceeded",
-  "LimitExceededException",
-]);
+const THROTTLE_NAMES = new Set(["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "LimitExceededException"]);
 
 export function errorName(err: unknown): string | undefined {
   return err && typeof err === "object" && "name" in err ? String((err as { name: unknown }).name) : undefined;

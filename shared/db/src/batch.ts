@@ -56,16 +56,22 @@ export async function batchGet(
   const items: Item[] = [];
   let calls = 0;
   for (const part of chunk(unique, BATCH_GET_LIMIT)) {
-    calls += await untilProcessed("BatchGetItem", part, (k) => k, options, async (pending) => {
-      let out: BatchGetCommandOutput;
-      try {
-        out = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistent ?? false } } }));
-      } catch (err) {
-        rethrowAws(err, "BatchGetItem");
-      }
-      items.push(...(out.Responses?.[tableName] ?? []));
-      return (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as TableKey[];
-    });
+    calls += await untilProcessed(
+      "BatchGetItem",
+      part,
+      (k) => k,
+      options,
+      async (pending) => {
+        let out: BatchGetCommandOutput;
+        try {
+          out = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistent ?? false } } }));
+        } catch (err) {
+          rethrowAws(err, "BatchGetItem");
+        }
+        items.push(...(out.Responses?.[tableName] ?? []));
+        return (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as TableKey[];
+      },
+    );
   }
   return { items, calls };
 }

@@ -74,7 +74,10 @@ export interface CancelledAction {
 
 /** Too many actions for one TransactWriteItems call (DynamoDB's limit is 100). */
 export class TransactionTooLargeError extends DbError {
-  constructor(readonly actions: number, readonly limit: number) {
+  constructor(
+    readonly actions: number,
+    readonly limit: number,
+  ) {
     super("db.transaction_too_large", `${actions} actions exceed the limit of ${limit} per transaction; split with chunkTransactions`);
     this.name = "TransactionTooLargeError";
   }

@@ -2,7 +2,7 @@ export * from "./aws-errors";
 export * from "./batch";
 export { decodeCursor, encodeCursor } from "./cursor";
 export * from "./entities";
-export { ENTITY_TYPE, LAYOUT_ATTRIBUTES, type Entity, type Item, defineEntity, validate } from "./entity";
+export { defineEntity, ENTITY_TYPE, type Entity, type Item, LAYOUT_ATTRIBUTES, validate } from "./entity";
 export * from "./errors";
 export * from "./items";
 export * from "./keys";

@@ -1,4 +1,12 @@
-import { DeleteCommand, GetCommand, type GetCommandOutput, PutCommand, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  GetCommand,
+  type GetCommandOutput,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from "@aws-sdk/lib-dynamodb";
 import type { z } from "zod";
 import { isConditionalCheckFailed, rethrowAws } from "./aws-errors";
 import { decodeCursor, encodeCursor, pageLimit } from "./cursor";

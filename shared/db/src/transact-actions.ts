@@ -11,7 +11,12 @@ export function txPutNew<S extends z.ZodType>(db: Db, entity: Entity<S>, value: 
 }
 
 /** Replacement of an item whose stored version must be `expectedVersion`; writes `expectedVersion + 1`. */
-export function txPutVersioned<S extends z.ZodType<{ version: number }>>(db: Db, entity: Entity<S>, value: z.input<S>, expectedVersion: number): TransactAction {
+export function txPutVersioned<S extends z.ZodType<{ version: number }>>(
+  db: Db,
+  entity: Entity<S>,
+  value: z.input<S>,
+  expectedVersion: number,
+): TransactAction {
   const item = entity.toItem({ ...(value as object), version: expectedVersion + 1 } as z.input<S>);
   return { Put: { TableName: db.tableName, Item: item, ...versionCondition(expectedVersion, unversionedValues(entity, item)) } };
 }

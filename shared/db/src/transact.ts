@@ -65,7 +65,8 @@ export function transactionError(err: unknown, actions: readonly TransactAction[
     if ([...codes].some((c) => THROTTLE_REASONS.has(c))) return new ThrottledError(`transaction throttled: ${[...codes].join(", ")}`, { cause: err });
     return new TransactionCanceledError(reasons, undefined, undefined, { cause: err });
   }
-  if (name === "TransactionInProgressException") return new DbError("db.transaction_in_progress", "a transaction with this client request token is still running", { cause: err });
+  if (name === "TransactionInProgressException")
+    return new DbError("db.transaction_in_progress", "a transaction with this client request token is still running", { cause: err });
   if (name === "IdempotentParameterMismatchException") {
     return new DbError("db.idempotency_mismatch", "client request token reused with different actions", { cause: err });
   }
@@ -79,7 +80,13 @@ export function transactionError(err: unknown, actions: readonly TransactAction[
 function cancellationReasons(err: unknown, actions: readonly TransactAction[]): CancelledAction[] {
   const given = (err as { CancellationReasons?: { Code?: string; Message?: string }[] }).CancellationReasons;
   // Some emulators only list the codes in the message: "... reasons [ConditionalCheckFailed, None]".
-  const codes = given?.map((r) => r.Code ?? "None") ?? /\[([^\]]*)\]/.exec(String((err as Error).message))?.[1]?.split(",").map((c) => c.trim()) ?? [];
+  const codes =
+    given?.map((r) => r.Code ?? "None") ??
+    /\[([^\]]*)\]/
+      .exec(String((err as Error).message))?.[1]
+      ?.split(",")
+      .map((c) => c.trim()) ??
+    [];
   return codes.map((code, index) => ({ index, code, key: actionKey(actions[index]), message: given?.[index]?.Message }));
 }
 

@@ -27,8 +27,15 @@ describe("batch helpers on moto", () => {
     // Prepare
     const rules = Array.from({ length: 130 }, (_, i) => aRule({ userId: "user-batch", ruleId: `r${String(i).padStart(3, "0")}` }));
     // Act
-    const written = await batchWrite(stack.aws.doc, stack.handles.tableName, rules.map((r) => ({ PutRequest: { Item: categoryRuleEntity.toItem(r) } })));
-    const read = await batchGet(stack.aws.doc, stack.handles.tableName, [...rules.map((r) => keys.rule(r.userId, r.ruleId)), keys.rule("user-batch", "absent")]);
+    const written = await batchWrite(
+      stack.aws.doc,
+      stack.handles.tableName,
+      rules.map((r) => ({ PutRequest: { Item: categoryRuleEntity.toItem(r) } })),
+    );
+    const read = await batchGet(stack.aws.doc, stack.handles.tableName, [
+      ...rules.map((r) => keys.rule(r.userId, r.ruleId)),
+      keys.rule("user-batch", "absent"),
+    ]);
     // Assess
     expect(written.calls).toBe(6);
     expect(await countItems()).toBe(130);

@@ -1,6 +1,16 @@
 import { BatchGetCommand, BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
-import { BATCH_GET_LIMIT, BATCH_WRITE_LIMIT, type DocClient, ThrottledError, UnprocessedItemsError, type WriteRequest, batchGet, batchWrite, chunk } from "../src";
+import {
+  BATCH_GET_LIMIT,
+  BATCH_WRITE_LIMIT,
+  batchGet,
+  batchWrite,
+  chunk,
+  type DocClient,
+  ThrottledError,
+  UnprocessedItemsError,
+  type WriteRequest,
+} from "../src";
 
 type Sent = { RequestItems: Record<string, unknown> };
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Db, type Repositories, categoryEditEntity, putNew, transactionEntity, batchWrite } from "../src";
+import { batchWrite, categoryEditEntity, type Db, putNew, type Repositories, transactionEntity } from "../src";
 import { aTransaction } from "./fixtures";
 import { freshTable } from "./local-table";
 
@@ -41,7 +41,11 @@ describe("transactions of a user", () => {
     // Prepare
     const mine = Array.from({ length: 7 }, (_, i) => aTransaction({ userId: "user-all", transactionId: `txn_${i}` }));
     const theirs = aTransaction({ userId: "user-other", transactionId: "txn_x" });
-    await batchWrite(db.doc, db.tableName, [...mine, theirs].map((t) => ({ PutRequest: { Item: transactionEntity.toItem(t) } })));
+    await batchWrite(
+      db.doc,
+      db.tableName,
+      [...mine, theirs].map((t) => ({ PutRequest: { Item: transactionEntity.toItem(t) } })),
+    );
     // Act
     const first = await repos.transactions.listByUser("user-all", { limit: 4 });
     const second = await repos.transactions.listByUser("user-all", { limit: 4, cursor: first.cursor });

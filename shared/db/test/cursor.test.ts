@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InvalidCursorError, decodeCursor, encodeCursor } from "../src";
+import { decodeCursor, encodeCursor, InvalidCursorError } from "../src";
 
 describe("pagination cursor", () => {
   it("round-trips LastEvaluatedKey opaquely", () => {

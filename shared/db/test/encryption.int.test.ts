@@ -1,9 +1,9 @@
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { DecryptFailedError, createFieldEncryptor } from "@expenzez/crypto";
+import { createFieldEncryptor, DecryptFailedError } from "@expenzez/crypto";
 import type { LocalStack } from "@expenzez/infra";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Db, ValidationError, accountRepository, bankConnectionEntity, connectionRepository, keys, putNew } from "../src";
+import { accountRepository, bankConnectionEntity, connectionRepository, type Db, keys, putNew, ValidationError } from "../src";
 import { aConnection, anAccount } from "./fixtures";
 import { freshTable } from "./local-table";
 
@@ -61,10 +61,28 @@ describe("secrets at rest", () => {
     const f = await stack.aws.dynamo.send(new GetItemCommand({ TableName: db.tableName, Key: { PK: { S: "USER#user-f" }, SK: { S: "BANK#conn-f" } } }));
     const sealedAccess = f.Item?.accessToken?.S;
     // Act: an attacker with table access swaps ciphertexts around.
-    await db.doc.send(new UpdateCommand({ TableName: db.tableName, Key: keys.connection("user-f", "conn-f"), UpdateExpression: "SET refreshToken = :v", ExpressionAttributeValues: { ":v": sealedAccess } }));
-    await db.doc.send(new UpdateCommand({ TableName: db.tableName, Key: keys.connection("user-g", "conn-g"), UpdateExpression: "SET accessToken = :v", ExpressionAttributeValues: { ":v": sealedAccess } }));
-    const otherField = await connectionRepository(db, fields()).get("user-f", "conn-f").catch((e: unknown) => e);
-    const otherUser = await connectionRepository(db, fields()).get("user-g", "conn-g").catch((e: unknown) => e);
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: keys.connection("user-f", "conn-f"),
+        UpdateExpression: "SET refreshToken = :v",
+        ExpressionAttributeValues: { ":v": sealedAccess },
+      }),
+    );
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: keys.connection("user-g", "conn-g"),
+        UpdateExpression: "SET accessToken = :v",
+        ExpressionAttributeValues: { ":v": sealedAccess },
+      }),
+    );
+    const otherField = await connectionRepository(db, fields())
+      .get("user-f", "conn-f")
+      .catch((e: unknown) => e);
+    const otherUser = await connectionRepository(db, fields())
+      .get("user-g", "conn-g")
+      .catch((e: unknown) => e);
     // Assess
     expect(otherField).toBeInstanceOf(DecryptFailedError);
     expect(otherUser).toBeInstanceOf(DecryptFailedError);

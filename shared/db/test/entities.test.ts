@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  ValidationError,
   bankConnectionEntity,
   categoryRuleEntity,
   idempotencyRecordEntity,
@@ -12,8 +11,9 @@ import {
   transactionEntity,
   userBudgetEntity,
   userProfileEntity,
+  ValidationError,
 } from "../src";
-import { NOW, aBudget, aConnection, aRule, aTransaction } from "./fixtures";
+import { aBudget, aConnection, aRule, aTransaction, NOW } from "./fixtures";
 
 const SEALED = `ezk1.${["a2V5", "ZWRr", "AAAAAAAAAAAAAAAA", "Y3Q", "AAAAAAAAAAAAAAAAAAAAAA"].join(".")}`;
 
@@ -97,7 +97,9 @@ describe("entities", () => {
     expect(categoryRuleEntity.toItem(aRule()).SK).toBe("RULE#rule-1");
     expect(validationErrorOf(() => categoryRuleEntity.parse(aRule({ match: {} }))).message).toContain("at least one of");
     expect(validationErrorOf(() => categoryRuleEntity.parse(aRule({ match: { amountMinor: { min: 500, max: 100 } } }))).field).toBe("match.amountMinor");
-    expect(validationErrorOf(() => categoryRuleEntity.parse(aRule({ category: { primary: "groceries", secondary: "food_and_drink/coffee_shops" } }))).field).toBe("category");
+    expect(
+      validationErrorOf(() => categoryRuleEntity.parse(aRule({ category: { primary: "groceries", secondary: "food_and_drink/coffee_shops" } }))).field,
+    ).toBe("category");
   });
 
   it("copies expiry into the TTL attribute for history and idempotency records", () => {
@@ -122,13 +124,19 @@ describe("entities", () => {
   it("checks IANA time zones in quiet hours", () => {
     const base = { userId: "user-1", updatedAt: NOW };
     expect(notificationPreferencesEntity.parse({ ...base, quietHours: { start: "22:00", end: "07:00", timeZone: "Europe/London" } }).enabled).toBe(true);
-    expect(validationErrorOf(() => notificationPreferencesEntity.parse({ ...base, quietHours: { start: "22:00", end: "07:00", timeZone: "Mars/Olympus" } })).field).toBe(
-      "quietHours.timeZone",
-    );
+    expect(
+      validationErrorOf(() => notificationPreferencesEntity.parse({ ...base, quietHours: { start: "22:00", end: "07:00", timeZone: "Mars/Olympus" } })).field,
+    ).toBe("quietHours.timeZone");
   });
 
   it("builds outbox records sharded by event id with JSON detail", () => {
-    const record = newOutboxRecord({ eventId: "evt-1", detailType: "TransactionsSynced", source: "expenzez.sync", detail: { version: 1, n: 3 }, createdAt: NOW });
+    const record = newOutboxRecord({
+      eventId: "evt-1",
+      detailType: "TransactionsSynced",
+      source: "expenzez.sync",
+      detail: { version: 1, n: 3 },
+      createdAt: NOW,
+    });
     const item = outboxRecordEntity.toItem(record);
     expect(item.PK).toBe(`OUTBOX#${record.shard}`);
     expect(item.SK).toBe(`${NOW}#evt-1`);

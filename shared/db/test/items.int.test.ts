@@ -2,17 +2,17 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { LocalStack } from "@expenzez/infra";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  budgetRepository,
   ConditionalCheckFailedError,
   type Db,
-  ValidationError,
-  VersionConflictError,
-  budgetRepository,
   deleteItem,
   getEntity,
   keys,
   putNew,
   updateVersioned,
   userBudgetEntity,
+  ValidationError,
+  VersionConflictError,
 } from "../src";
 import { aBudget } from "./fixtures";
 import { freshTable } from "./local-table";

@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { repoRoot } from "@expenzez/local-aws";
 import { describe, expect, it } from "vitest";
 import {
-  SYNC_SHARDS,
   budgetAlertId,
   gsi1Email,
   gsi2Time,
@@ -12,6 +11,7 @@ import {
   isoUtc,
   keys,
   outboxShard,
+  SYNC_SHARDS,
   syncShard,
   transactionIdFor,
   userIdFromPk,
@@ -76,7 +76,8 @@ describe("key builders", () => {
         if (["node_modules", ".git", ".venv", ".tools", "cdk.out", ".turbo", "test", "dist"].includes(entry.name)) continue;
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
-        else if (path.endsWith(".ts") && !path.endsWith(join("shared", "db", "src", "keys.ts")) && /["']USER#|`USER#\$\{/.test(readFileSync(path, "utf8"))) offenders.push(path);
+        else if (path.endsWith(".ts") && !path.endsWith(join("shared", "db", "src", "keys.ts")) && /["']USER#|`USER#\$\{/.test(readFileSync(path, "utf8")))
+          offenders.push(path);
       }
     };
     // Act
@@ -91,7 +92,12 @@ describe("transactionIdFor", () => {
 
   it("is deterministic from the account and the normalised provider id", () => {
     const a = transactionIdFor({ accountId: "acc1", normalisedProviderTransactionId: "n-1", providerTransactionId: "p-1", content });
-    const b = transactionIdFor({ accountId: "acc1", normalisedProviderTransactionId: "n-1", providerTransactionId: "p-CHANGED", content: { ...content, description: "x" } });
+    const b = transactionIdFor({
+      accountId: "acc1",
+      normalisedProviderTransactionId: "n-1",
+      providerTransactionId: "p-CHANGED",
+      content: { ...content, description: "x" },
+    });
     expect(a).toMatch(/^txn_[0-9a-f]{32}$/);
     expect(b).toBe(a);
     expect(transactionIdFor({ accountId: "acc2", normalisedProviderTransactionId: "n-1", content })).not.toBe(a);

@@ -1,7 +1,7 @@
 import { createFieldEncryptor } from "@expenzez/crypto";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
-import { type Db, type Repositories, createRepositories } from "../src";
+import { createRepositories, type Db, type Repositories } from "../src";
 
 /** Wipes the emulator and provisions the stack: the `beforeAll` of every integration file here. */
 export async function freshTable(): Promise<{ stack: LocalStack; db: Db; repos: Repositories }> {

@@ -1,6 +1,6 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConditionalCheckFailedError, type Db, type Repositories, VersionConflictError, budgetAlertId, keys, notificationHistoryExpiry } from "../src";
+import { budgetAlertId, ConditionalCheckFailedError, type Db, keys, notificationHistoryExpiry, type Repositories, VersionConflictError } from "../src";
 import { NOW } from "./fixtures";
 import { freshTable } from "./local-table";
 
@@ -56,12 +56,24 @@ describe("budget alerts, notifications and recurring streams on moto", () => {
   });
 
   it("keeps preferences versioned and tokens as upserts", async () => {
-    const prefs = await repos.notifications.createPreferences({ userId: "user-n", quietHours: { start: "22:00", end: "07:00", timeZone: "Europe/London" }, updatedAt: NOW });
+    const prefs = await repos.notifications.createPreferences({
+      userId: "user-n",
+      quietHours: { start: "22:00", end: "07:00", timeZone: "Europe/London" },
+      updatedAt: NOW,
+    });
     await repos.notifications.updatePreferences({ ...prefs, enabled: false }, prefs.version);
     await expect(repos.notifications.updatePreferences({ ...prefs, enabled: true }, prefs.version)).rejects.toBeInstanceOf(VersionConflictError);
     expect(await repos.notifications.getPreferences("user-n")).toMatchObject({ enabled: false, version: 2 });
 
-    const token = { userId: "user-n", tokenId: "dev-1", platform: "ios" as const, provider: "apns" as const, token: "apns-abc", createdAt: NOW, updatedAt: NOW };
+    const token = {
+      userId: "user-n",
+      tokenId: "dev-1",
+      platform: "ios" as const,
+      provider: "apns" as const,
+      token: "apns-abc",
+      createdAt: NOW,
+      updatedAt: NOW,
+    };
     await repos.notifications.putToken(token);
     await repos.notifications.putToken({ ...token, token: "apns-def" });
     await repos.notifications.putToken({ ...token, tokenId: "dev-2", platform: "android", provider: "fcm", token: "fcm-1" });

@@ -1,20 +1,20 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  bankConnectionEntity,
+  batchWrite,
   ConditionalCheckFailedError,
   type Db,
   InvalidCursorError,
   type Repositories,
+  syncShard,
   type Transaction,
   TransactionConditionalCheckFailedError,
-  VersionConflictError,
-  bankConnectionEntity,
-  batchWrite,
-  syncShard,
+  transactionEntity,
   transactWrite,
   txPutVersioned,
-  transactionEntity,
+  VersionConflictError,
 } from "../src";
-import { NOW, aBudget, aConnection, aRule, aTransaction, anAccount } from "./fixtures";
+import { aBudget, aConnection, anAccount, aRule, aTransaction, NOW } from "./fixtures";
 import { freshTable } from "./local-table";
 
 let db: Db;
@@ -25,7 +25,11 @@ beforeAll(async () => {
 });
 
 async function writeTransactions(transactions: ReturnType<typeof aTransaction>[]) {
-  await batchWrite(db.doc, db.tableName, transactions.map((t) => ({ PutRequest: { Item: transactionEntity.toItem(t) } })));
+  await batchWrite(
+    db.doc,
+    db.tableName,
+    transactions.map((t) => ({ PutRequest: { Item: transactionEntity.toItem(t) } })),
+  );
 }
 
 describe("profiles", () => {
@@ -47,7 +51,10 @@ describe("transactions by date range (GSI2)", () => {
   it("returns exactly the range, newest first, across pages with an opaque cursor", async () => {
     // Prepare: 12 transactions on 12 days of March for user-t, one the day before and after, and one of another user.
     const march = Array.from({ length: 12 }, (_, i) => aTransaction({ userId: "user-t", timestamp: `2024-03-${String(i + 1).padStart(2, "0")}T10:00:00Z` }));
-    const outside = [aTransaction({ userId: "user-t", timestamp: "2024-02-29T23:59:59Z" }), aTransaction({ userId: "user-t", timestamp: "2024-03-13T00:00:00.001Z" })];
+    const outside = [
+      aTransaction({ userId: "user-t", timestamp: "2024-02-29T23:59:59Z" }),
+      aTransaction({ userId: "user-t", timestamp: "2024-03-13T00:00:00.001Z" }),
+    ];
     await writeTransactions([...march, ...outside, aTransaction({ userId: "user-other", timestamp: "2024-03-05T10:00:00Z" })]);
     const range = { from: "2024-03-01T00:00:00Z", to: "2024-03-13T00:00:00Z" };
     // Act
@@ -63,9 +70,9 @@ describe("transactions by date range (GSI2)", () => {
     // Assess
     expect(pages).toBeGreaterThanOrEqual(3);
     expect(seen.map((t) => t.transactionId)).toEqual(march.map((t) => t.transactionId).reverse());
-    await expect(repos.transactions.listByDateRange("user-other", range, { cursor: (await repos.transactions.listByDateRange("user-t", range, { limit: 1 })).cursor })).rejects.toBeInstanceOf(
-      InvalidCursorError,
-    );
+    await expect(
+      repos.transactions.listByDateRange("user-other", range, { cursor: (await repos.transactions.listByDateRange("user-t", range, { limit: 1 })).cursor }),
+    ).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
   it("includes the upper bound and orders by UTC whatever the offset", async () => {
@@ -93,12 +100,20 @@ describe("spending by category and period (GSI3)", () => {
     ];
     const excluded = [
       aTransaction({ userId: "user-s", pence: -7777, timestamp: "2024-04-01T00:00:00Z" }),
-      aTransaction({ userId: "user-s", pence: -8888, timestamp: "2024-03-10T00:00:00Z", category: { primary: "transport", confidence: 1, reason: "merchant" } }),
+      aTransaction({
+        userId: "user-s",
+        pence: -8888,
+        timestamp: "2024-03-10T00:00:00Z",
+        category: { primary: "transport", confidence: 1, reason: "merchant" },
+      }),
       aTransaction({ userId: "user-s", pence: -9999, timestamp: "2024-02-29T23:59:59.999Z" }),
     ];
     await writeTransactions([...inPeriod, ...excluded]);
     // Act
-    const { transactions, spentMinor } = await repos.transactions.spendingByCategory("user-s", "groceries", { start: "2024-03-01T00:00:00Z", end: "2024-04-01T00:00:00Z" });
+    const { transactions, spentMinor } = await repos.transactions.spendingByCategory("user-s", "groceries", {
+      start: "2024-03-01T00:00:00Z",
+      end: "2024-04-01T00:00:00Z",
+    });
     const page = await repos.transactions.listByCategory("user-s", "groceries", { from: "2024-03-01T00:00:00Z", to: "2024-03-31T23:59:59.999Z" }, { limit: 2 });
     // Assess
     expect(transactions.map((t) => t.transactionId).sort()).toEqual(inPeriod.map((t) => t.transactionId).sort());
@@ -114,7 +129,9 @@ describe("connections due for sync (GSI4)", () => {
     const due = ["c-due-1", "c-due-2", "c-due-3"];
     for (const id of due) await repos.connections.putNew(aConnection({ userId: "user-c", connectionId: id, nextSyncAt: "2024-03-15T11:00:00Z" }));
     await repos.connections.putNew(aConnection({ userId: "user-c", connectionId: "c-later", nextSyncAt: "2024-03-15T12:00:01Z" }));
-    await repos.connections.putNew(aConnection({ userId: "user-c", connectionId: "c-reconnect", status: "reconnect_required", nextSyncAt: "2024-03-15T10:00:00Z" }));
+    await repos.connections.putNew(
+      aConnection({ userId: "user-c", connectionId: "c-reconnect", status: "reconnect_required", nextSyncAt: "2024-03-15T10:00:00Z" }),
+    );
     // Act
     const all = await repos.connections.listAllDue(NOW);
     const shard = syncShard("c-due-1");
@@ -136,7 +153,9 @@ describe("connections due for sync (GSI4)", () => {
   it("lets one worker hold the lease; another backs off until it expires or is released", async () => {
     await repos.connections.putNew(aConnection({ userId: "user-l", connectionId: "c-lease" }));
     await repos.connections.acquireLease("user-l", "c-lease", "worker-a", "2024-03-15T12:05:00Z", NOW);
-    await expect(repos.connections.acquireLease("user-l", "c-lease", "worker-b", "2024-03-15T12:05:00Z", NOW)).rejects.toBeInstanceOf(ConditionalCheckFailedError);
+    await expect(repos.connections.acquireLease("user-l", "c-lease", "worker-b", "2024-03-15T12:05:00Z", NOW)).rejects.toBeInstanceOf(
+      ConditionalCheckFailedError,
+    );
     await repos.connections.acquireLease("user-l", "c-lease", "worker-b", "2024-03-15T12:10:00Z", "2024-03-15T12:05:00Z");
     expect(await repos.connections.releaseLease("user-l", "c-lease", "worker-a")).toBe(false);
     expect(await repos.connections.releaseLease("user-l", "c-lease", "worker-b")).toBe(true);
@@ -154,9 +173,9 @@ describe("versioned writes and the sync lease", () => {
     await repos.connections.acquireLease("user-v", "c-v", "worker-a", "2024-03-15T12:05:00Z", NOW);
     // Act
     const single = await repos.connections.updateVersioned({ ...stale, status: "revoked" }, stale.version).catch((e: unknown) => e);
-    const inTx = await transactWrite(db.doc, [txPutVersioned(db, bankConnectionEntity, await repos.connections.seal({ ...stale, status: "revoked" }), stale.version)]).catch(
-      (e: unknown) => e,
-    );
+    const inTx = await transactWrite(db.doc, [
+      txPutVersioned(db, bankConnectionEntity, await repos.connections.seal({ ...stale, status: "revoked" }), stale.version),
+    ]).catch((e: unknown) => e);
     // Assess: nothing written, worker-a still holds the lease, and so worker-b cannot sync in parallel.
     expect(single).toBeInstanceOf(VersionConflictError);
     expect((single as VersionConflictError).message).toContain("lease changed");

@@ -3,22 +3,22 @@ import { createFieldEncryptor } from "@expenzez/crypto";
 import type { LocalStack } from "@expenzez/infra";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  type Db,
-  TransactionConditionalCheckFailedError,
-  TransactionTooLargeError,
   accountRepository,
   bankAccountEntity,
+  type Db,
   keys,
   newOutboxRecord,
   outboxRecordEntity,
-  transactWrite,
+  TransactionConditionalCheckFailedError,
+  TransactionTooLargeError,
   transactionEntity,
+  transactWrite,
   txCheckVersion,
   txPutNew,
   txPutVersioned,
   txUpdateVersioned,
 } from "../src";
-import { NOW, aTransaction, anAccount } from "./fixtures";
+import { anAccount, aTransaction, NOW } from "./fixtures";
 import { freshTable } from "./local-table";
 
 let stack: LocalStack;
@@ -38,7 +38,10 @@ describe("transactWrite on moto", () => {
     // Prepare
     const accounts = accountRepository(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }));
     const account = await accounts.putNew(anAccount({ userId: "user-x", accountId: "acc-x" }));
-    const txs = [aTransaction({ userId: "user-x", accountId: "acc-x", pence: -250 }), aTransaction({ userId: "user-x", accountId: "acc-x", pence: -1000, status: "pending" })];
+    const txs = [
+      aTransaction({ userId: "user-x", accountId: "acc-x", pence: -250 }),
+      aTransaction({ userId: "user-x", accountId: "acc-x", pence: -1000, status: "pending" }),
+    ];
     const event = newOutboxRecord({ eventId: "evt-x", detailType: "TransactionsSynced", source: "expenzez.sync", detail: { version: 1 }, createdAt: NOW });
     // Act
     await transactWrite(
@@ -48,7 +51,10 @@ describe("transactWrite on moto", () => {
         txUpdateVersioned(
           db,
           keys.account("user-x", "acc-x"),
-          { set: { "balance.currentMinor": 122206, "balance.current": 1222.06 }, add: { "transactionSummary.totalTransactions": 2, "transactionSummary.pendingTransactions": 1 } },
+          {
+            set: { "balance.currentMinor": 122206, "balance.current": 1222.06 },
+            add: { "transactionSummary.totalTransactions": 2, "transactionSummary.pendingTransactions": 1 },
+          },
           account.version,
         ),
         txPutNew(db, outboxRecordEntity, event),
@@ -66,7 +72,14 @@ describe("transactWrite on moto", () => {
   it("writes nothing when one condition fails, and names the failed action", async () => {
     // Prepare: an existing transaction and an account at version 1.
     const existing = aTransaction({ userId: "user-y", transactionId: "txn_existing" });
-    await transactWrite(db.doc, [txPutNew(db, transactionEntity, existing), txPutNew(db, bankAccountEntity, bankAccountEntity.parse({ ...anAccount({ userId: "user-y", accountId: "acc-y" }), accountNumber: undefined, sortCode: undefined, iban: undefined }))]);
+    await transactWrite(db.doc, [
+      txPutNew(db, transactionEntity, existing),
+      txPutNew(
+        db,
+        bankAccountEntity,
+        bankAccountEntity.parse({ ...anAccount({ userId: "user-y", accountId: "acc-y" }), accountNumber: undefined, sortCode: undefined, iban: undefined }),
+      ),
+    ]);
     const before = await allKeys();
     const fresh = aTransaction({ userId: "user-y", transactionId: "txn_fresh" });
     const event = newOutboxRecord({ eventId: "evt-y", detailType: "TransactionsSynced", source: "expenzez.sync", detail: { version: 1 }, createdAt: NOW });

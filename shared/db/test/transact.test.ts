@@ -1,25 +1,25 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
 import {
+  bankConnectionEntity,
+  chunkTransactions,
   type DocClient,
+  INDEX_KEY_SOURCES,
+  keys,
   MAX_TRANSACT_ACTIONS,
-  type TransactAction,
   ThrottledError,
+  type TransactAction,
   TransactionCanceledError,
   TransactionConditionalCheckFailedError,
   TransactionConflictError,
   TransactionTooLargeError,
-  chunkTransactions,
-  transactWrite,
+  transactionEntity,
   transactionError,
+  transactWrite,
   txCheckVersion,
   txDelete,
   txUpdateVersioned,
   versionedUpdateExpression,
-  INDEX_KEY_SOURCES,
-  bankConnectionEntity,
-  keys,
-  transactionEntity,
 } from "../src";
 import { aTransaction } from "./fixtures";
 
@@ -45,7 +45,9 @@ describe("transaction error mapping", () => {
     const typed = err as TransactionConditionalCheckFailedError;
     expect(typed.code).toBe("db.transaction_condition_failed");
     expect(typed.failedIndexes).toEqual([1]);
-    expect(typed.failed).toEqual([{ index: 1, code: "ConditionalCheckFailed", key: { PK: "USER#u1", SK: "ACCOUNT#a1" }, message: "ConditionalCheckFailed happened" }]);
+    expect(typed.failed).toEqual([
+      { index: 1, code: "ConditionalCheckFailed", key: { PK: "USER#u1", SK: "ACCOUNT#a1" }, message: "ConditionalCheckFailed happened" },
+    ]);
     expect(typed.message).toContain("#1 USER#u1 / ACCOUNT#a1");
   });
 
@@ -60,9 +62,12 @@ describe("transaction error mapping", () => {
   });
 
   it("reads the codes from the message when an emulator sends no CancellationReasons", () => {
-    const bare = Object.assign(new Error("Transaction cancelled, please refer cancellation reasons for specific reasons [None, None, ConditionalCheckFailed]"), {
-      name: "TransactionCanceledException",
-    });
+    const bare = Object.assign(
+      new Error("Transaction cancelled, please refer cancellation reasons for specific reasons [None, None, ConditionalCheckFailed]"),
+      {
+        name: "TransactionCanceledException",
+      },
+    );
     expect((transactionError(bare, actions) as TransactionConditionalCheckFailedError).failedIndexes).toEqual([2]);
   });
 
@@ -99,7 +104,13 @@ describe("versionedUpdateExpression", () => {
     expect(expr.ConditionExpression).toBe("#version = :expected");
     expect(expr.ExpressionAttributeValues).toMatchObject({ ":expected": 7, ":next": 8, ":s0": 500, ":a0": 250, ":a1": 2 });
     expect(expr.UpdateExpression).toBe("SET #version = :next, #n1.#n2 = :s0, #n4.#n5 = if_not_exists(#n4.#n5, :zero) + :a1 ADD #n3 :a0");
-    expect(expr.ExpressionAttributeNames).toMatchObject({ "#n1": "balance", "#n2": "currentMinor", "#n3": "spentMinor", "#n4": "transactionSummary", "#n5": "totalTransactions" });
+    expect(expr.ExpressionAttributeNames).toMatchObject({
+      "#n1": "balance",
+      "#n2": "currentMinor",
+      "#n3": "spentMinor",
+      "#n4": "transactionSummary",
+      "#n5": "totalTransactions",
+    });
     expect(() => versionedUpdateExpression({ add: { spentMinor: 0.5 } }, 1)).toThrow(/safe integer/);
   });
 });
@@ -129,7 +140,19 @@ describe("txUpdateVersioned and index keys", () => {
     expect(moved.GSI3SK).not.toBe(transactionEntity.toItem(t).GSI3SK);
     expect(moved.GSI2SK).not.toBe(transactionEntity.toItem(t).GSI2SK);
     const sealedLike = "ezk1.a2V5.ZWRr.AAAAAAAAAAAAAAAA.Y3Q.AAAAAAAAAAAAAAAAAAAAAA";
-    const c = { userId: "u1", connectionId: "c1", providerId: "p", status: "active" as const, tokenExpiresAt: "2024-03-15T13:00:00Z", consentExpiresAt: "2024-06-13T12:00:00Z", nextSyncAt: "2024-03-15T11:00:00Z", accessToken: sealedLike, refreshToken: sealedLike, createdAt: "2024-03-15T12:00:00Z", updatedAt: "2024-03-15T12:00:00Z" };
+    const c = {
+      userId: "u1",
+      connectionId: "c1",
+      providerId: "p",
+      status: "active" as const,
+      tokenExpiresAt: "2024-03-15T13:00:00Z",
+      consentExpiresAt: "2024-06-13T12:00:00Z",
+      nextSyncAt: "2024-03-15T11:00:00Z",
+      accessToken: sealedLike,
+      refreshToken: sealedLike,
+      createdAt: "2024-03-15T12:00:00Z",
+      updatedAt: "2024-03-15T12:00:00Z",
+    };
     expect(bankConnectionEntity.toItem(c).GSI4SK).toBeDefined();
     expect(bankConnectionEntity.toItem({ ...c, status: "reconnect_required" }).GSI4SK).toBeUndefined();
     expect(bankConnectionEntity.toItem({ ...c, nextSyncAt: "2024-03-16T11:00:00Z" }).GSI4SK).not.toBe(bankConnectionEntity.toItem(c).GSI4SK);

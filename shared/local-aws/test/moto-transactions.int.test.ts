@@ -2,9 +2,9 @@ import {
   CreateTableCommand,
   DynamoDBClient,
   ScanCommand,
-  TransactWriteItemsCommand,
-  type TransactWriteItem,
   TransactionCanceledException,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startMoto } from "../src/index";
@@ -69,7 +69,13 @@ describe("TransactWriteItems on the project's moto", () => {
   it("rolls back every kind of write exactly as stock moto does, and commits the same", async () => {
     const [mine, theirs] = await Promise.all([scenario(fast.endpoint), scenario(stock.endpoint)]);
     expect(mine.cancelled).toBeInstanceOf(TransactionCanceledException);
-    expect((mine.cancelled as TransactionCanceledException).CancellationReasons?.map((r) => r.Code)).toEqual(["None", "None", "None", "None", "ConditionalCheckFailed"]);
+    expect((mine.cancelled as TransactionCanceledException).CancellationReasons?.map((r) => r.Code)).toEqual([
+      "None",
+      "None",
+      "None",
+      "None",
+      "ConditionalCheckFailed",
+    ]);
     expect(mine.afterCancel).toEqual({ a: "1", b: "1" });
     expect(mine.afterCommit).toEqual({ a: "2", c: "1", d: "9" });
     expect(mine.afterCancel).toEqual(theirs.afterCancel);

@@ -42,10 +42,7 @@ export function scrub(value: unknown, depth = 0): unknown {
  * const log = createLogger("sync-worker");
  * log.info({ connectionId, accessToken }, "refreshed"); // accessToken → "[REDACTED]"
  */
-export function createLogger(
-  service: string,
-  options: { level?: string; destination?: { write(line: string): void } } = {},
-): Logger {
+export function createLogger(service: string, options: { level?: string; destination?: { write(line: string): void } } = {}): Logger {
   const opts: LoggerOptions = {
     level: options.level ?? process.env.LOG_LEVEL ?? "info",
     base: { service },

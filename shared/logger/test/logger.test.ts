@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REDACTED, createLogger } from "../src/index";
+import { createLogger, REDACTED } from "../src/index";
 
 function capture() {
   const lines: string[] = [];

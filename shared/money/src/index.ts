@@ -69,9 +69,7 @@ export function formatMinorPlain(minor: number, currency = "GBP"): string {
 /** "£1,234.50" style for messages to people. */
 export function formatMoney(minor: number, currency = "GBP"): string {
   const exp = minorExponent(currency);
-  return new Intl.NumberFormat("en-GB", { style: "currency", currency, minimumFractionDigits: exp }).format(
-    Number(formatMinorPlain(minor, currency)),
-  );
+  return new Intl.NumberFormat("en-GB", { style: "currency", currency, minimumFractionDigits: exp }).format(Number(formatMinorPlain(minor, currency)));
 }
 
 /** Sum of minor-unit integers; throws rather than lose precision. */

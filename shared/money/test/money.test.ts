@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MoneyError, formatMinorPlain, formatMoney, fromMinor, sumMinor, toMinor } from "../src/index";
+import { formatMinorPlain, formatMoney, fromMinor, MoneyError, sumMinor, toMinor } from "../src/index";
 
 describe("toMinor", () => {
   it.each([

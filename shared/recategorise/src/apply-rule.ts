@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type RuleDecision, type Secondary, alwaysCategorise, isSecondary, planRecategorisation, ruleCategory } from "@expenzez/categoriser";
+import { alwaysCategorise, isSecondary, planRecategorisation, type RuleDecision, ruleCategory, type Secondary } from "@expenzez/categoriser";
 import { type Transaction, transactionEntity, txPutVersioned } from "@expenzez/db";
 import { buildEvent } from "@expenzez/events";
 import { commitWithEvent, retryOnConflict } from "./commit";
@@ -17,7 +17,11 @@ type Rule = Extract<RuleDecision, { rule: unknown }>["rule"];
  * page, each page committed with its own TransactionsRecategorised event. `userModified`
  * transactions are never touched. Returns the ids it changed.
  */
-export async function applyRuleDecision(deps: RecategoriseDeps, decision: Exclude<RuleDecision, { action: "none" }>, correlationId?: string): Promise<string[]> {
+export async function applyRuleDecision(
+  deps: RecategoriseDeps,
+  decision: Exclude<RuleDecision, { action: "none" }>,
+  correlationId?: string,
+): Promise<string[]> {
   const { rule } = decision;
   if (decision.action === "create") await deps.repos.rules.putNew(rule);
   else await deps.repos.rules.updateVersioned(rule, rule.version - 1);
@@ -66,7 +70,10 @@ async function recategorisePage(deps: RecategoriseDeps, rule: Rule, page: Transa
       await commitWithEvent(deps, actions, event);
     } catch (err) {
       // Re-read this page so the next attempt decides on fresh versions and categories.
-      current = await deps.repos.transactions.getMany(rule.userId, page.map((t) => t.transactionId));
+      current = await deps.repos.transactions.getMany(
+        rule.userId,
+        page.map((t) => t.transactionId),
+      );
       throw err;
     }
     return targets.map((t) => t.transactionId);

@@ -1,16 +1,16 @@
 import { randomUUID } from "node:crypto";
 import {
-  LEARNING_WINDOW,
-  type RuleDecision,
-  type Secondary,
   isSecondary,
+  LEARNING_WINDOW,
   learnFromEdits,
   merchantKey,
   normaliseMerchant,
   primaryOf,
+  type RuleDecision,
+  type Secondary,
   userCategory,
 } from "@expenzez/categoriser";
-import { type Transaction, categoryEditEntity, transactionEntity, txPutNew, txPutVersioned } from "@expenzez/db";
+import { categoryEditEntity, type Transaction, transactionEntity, txPutNew, txPutVersioned } from "@expenzez/db";
 import { buildEvent } from "@expenzez/events";
 import { applyRuleDecision } from "./apply-rule";
 import { commitWithEvent, retryOnConflict } from "./commit";

@@ -1,11 +1,11 @@
 import { createFieldEncryptor } from "@expenzez/crypto";
-import { type Db, type Repositories, type TransactionInput, createRepositories, updateVersioned, transactionEntity } from "@expenzez/db";
+import { createRepositories, type Db, type Repositories, type TransactionInput, transactionEntity, updateVersioned } from "@expenzez/db";
 import { parseDeliveredEvent } from "@expenzez/events";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
 import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { InvalidCategoryError, type RecategoriseDeps, TransactionNotFoundError, alwaysCategoriseMerchant, editTransactionCategory } from "../src/index";
+import { alwaysCategoriseMerchant, editTransactionCategory, InvalidCategoryError, type RecategoriseDeps, TransactionNotFoundError } from "../src/index";
 
 let stack: LocalStack;
 let db: Db;
@@ -29,7 +29,7 @@ function tx(userId: string, description: string, merchant: string, over: Partial
     transactionId: `txn_${seq}`,
     accountId: "acc-1",
     connectionId: "conn-1",
-    timestamp: `2026-11-${String(seq % 28 + 1).padStart(2, "0")}T12:00:00Z`,
+    timestamp: `2026-11-${String((seq % 28) + 1).padStart(2, "0")}T12:00:00Z`,
     description,
     amount: -4.5,
     amountMinor: -450,
@@ -57,7 +57,10 @@ describe("editTransactionCategory on moto", () => {
     // Prepare
     const t = await repos.transactions.putNew(tx("u-edit", "CARD PAYMENT TO BEAN THERE LONDON", "Bean There"));
     // Act
-    const result = await editTransactionCategory({ ...deps, now: () => new Date("2026-11-25T10:00:00Z") }, { userId: "u-edit", transactionId: t.transactionId, secondary: "food_and_drink/coffee_shops" });
+    const result = await editTransactionCategory(
+      { ...deps, now: () => new Date("2026-11-25T10:00:00Z") },
+      { userId: "u-edit", transactionId: t.transactionId, secondary: "food_and_drink/coffee_shops" },
+    );
     // Assess
     const stored = await repos.transactions.get("u-edit", t.transactionId);
     expect(stored?.category).toEqual({
@@ -83,7 +86,10 @@ describe("editTransactionCategory on moto", () => {
     const elsewhere = await repos.transactions.putNew(tx("u-learn", "PRET A MANGER", "Pret A Manger"));
     const otherUser = await repos.transactions.putNew(tx("u-other", "JOES CAFE LONDON", "Joes Cafe"));
     const edit = (t: { transactionId: string }, minute: number) =>
-      editTransactionCategory({ ...deps, now: () => new Date(`2026-11-25T10:0${minute}:00Z`) }, { userId: "u-learn", transactionId: t.transactionId, secondary: "shopping/general" });
+      editTransactionCategory(
+        { ...deps, now: () => new Date(`2026-11-25T10:0${minute}:00Z`) },
+        { userId: "u-learn", transactionId: t.transactionId, secondary: "shopping/general" },
+      );
     // Act
     const first = await edit(cafe[0]!, 1);
     const second = await edit(cafe[1]!, 2);
@@ -137,14 +143,25 @@ describe("editTransactionCategory on moto", () => {
       },
     };
     // Act
-    await editTransactionCategory({ ...deps, repos: racingRepos }, { userId: "u-race", transactionId: t.transactionId, secondary: "food_and_drink/coffee_shops" });
+    await editTransactionCategory(
+      { ...deps, repos: racingRepos },
+      { userId: "u-race", transactionId: t.transactionId, secondary: "food_and_drink/coffee_shops" },
+    );
     // Assess: both writes survive, in order
     const stored = await repos.transactions.get("u-race", t.transactionId);
-    expect(stored).toMatchObject({ description: "BEAN THERE (settled)", version: 3, category: { secondary: "food_and_drink/coffee_shops", userModified: true } });
+    expect(stored).toMatchObject({
+      description: "BEAN THERE (settled)",
+      version: 3,
+      category: { secondary: "food_and_drink/coffee_shops", userModified: true },
+    });
   });
 
   it("rejects a category outside the taxonomy and an unknown transaction with typed errors", async () => {
-    await expect(editTransactionCategory(deps, { userId: "u-x", transactionId: "txn_nope", secondary: "groceries/caviar" })).rejects.toBeInstanceOf(InvalidCategoryError);
-    await expect(editTransactionCategory(deps, { userId: "u-x", transactionId: "txn_nope", secondary: "groceries/supermarkets" })).rejects.toBeInstanceOf(TransactionNotFoundError);
+    await expect(editTransactionCategory(deps, { userId: "u-x", transactionId: "txn_nope", secondary: "groceries/caviar" })).rejects.toBeInstanceOf(
+      InvalidCategoryError,
+    );
+    await expect(editTransactionCategory(deps, { userId: "u-x", transactionId: "txn_nope", secondary: "groceries/supermarkets" })).rejects.toBeInstanceOf(
+      TransactionNotFoundError,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { type Logger, createLogger } from "@expenzez/logger";
+import { createLogger, type Logger } from "@expenzez/logger";
 import { sendToDeadLetter } from "./dead-letter";
 import type { MessageHandler, QueueMessage } from "./message";
 import { processMessage } from "./process-message";
@@ -57,10 +57,20 @@ export function toSqsLambdaHandler(handler: MessageHandler, options: LambdaAdapt
       const disposition = await processMessage(handler, message, { log, signal });
       try {
         if (disposition.kind === "dead") {
-          await sendToDeadLetter(options.sqs, { dlqUrl: options.dlqUrl, sourceQueueUrl: options.queueUrl, message, code: disposition.code, reason: disposition.reason });
+          await sendToDeadLetter(options.sqs, {
+            dlqUrl: options.dlqUrl,
+            sourceQueueUrl: options.queueUrl,
+            message,
+            code: disposition.code,
+            reason: disposition.reason,
+          });
         } else if (disposition.kind === "retry") {
           await options.sqs.send(
-            new ChangeMessageVisibilityCommand({ QueueUrl: options.queueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: disposition.delaySeconds }),
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: options.queueUrl,
+              ReceiptHandle: message.receiptHandle,
+              VisibilityTimeout: disposition.delaySeconds,
+            }),
           );
           batchItemFailures.push({ itemIdentifier: message.messageId });
         }

@@ -1,6 +1,6 @@
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { type Db, OUTBOX_SHARDS, type OutboxRecord, batchWrite, newOutboxRecord, outboxPk, outboxRecordEntity } from "@expenzez/db";
+import { batchWrite, type Db, newOutboxRecord, OUTBOX_SHARDS, type OutboxRecord, outboxPk, outboxRecordEntity } from "@expenzez/db";
 import { CATALOGUE, type DetailType, type DomainEvent, EventValidationError, publishEvents, toPutEventsEntry } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
 

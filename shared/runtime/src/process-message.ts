@@ -1,5 +1,5 @@
 import type { Logger } from "@expenzez/logger";
-import { type Disposition, classifyFailure } from "./disposition";
+import { classifyFailure, type Disposition } from "./disposition";
 import type { MessageHandler, QueueMessage } from "./message";
 
 /**

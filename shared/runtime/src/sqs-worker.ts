@@ -6,7 +6,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { type Logger, createLogger } from "@expenzez/logger";
+import { createLogger, type Logger } from "@expenzez/logger";
 import pLimit from "p-limit";
 import { sendToDeadLetter } from "./dead-letter";
 import { WorkerOptionsError } from "./errors";
@@ -87,7 +87,9 @@ export function startWorker(options: WorkerOptions): Worker {
     let inFlight: Promise<unknown> = Promise.resolve();
     const timer = setInterval(() => {
       inFlight = sqs
-        .send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: options.visibilityTimeoutSeconds }))
+        .send(
+          new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: options.visibilityTimeoutSeconds }),
+        )
         .catch((err) => log.warn({ err, messageId: message.messageId }, "heartbeat failed"));
     }, heartbeatSeconds * 1000);
     return {
@@ -119,7 +121,9 @@ export function startWorker(options: WorkerOptions): Worker {
       }
       // A beat landing after this would undo the backoff: wait for it first.
       await heartbeat.stop();
-      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: disposition.delaySeconds }));
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: disposition.delaySeconds }),
+      );
       stats.retried++;
       return undefined;
     } catch (err) {
@@ -180,11 +184,17 @@ export function startWorker(options: WorkerOptions): Worker {
         await release(received);
         break;
       }
-      const settled = await Promise.all(received.map((m) => limit(() => handleOne(toQueueMessage(m)).catch((err) => {
-        // The message stays on the queue and comes back after its visibility timeout.
-        log.error({ err }, "settling a message failed");
-        return undefined;
-      }))));
+      const settled = await Promise.all(
+        received.map((m) =>
+          limit(() =>
+            handleOne(toQueueMessage(m)).catch((err) => {
+              // The message stays on the queue and comes back after its visibility timeout.
+              log.error({ err }, "settling a message failed");
+              return undefined;
+            }),
+          ),
+        ),
+      );
       await deleteBatch(settled.filter((h): h is ToDelete => h !== undefined)).catch((err) => log.error({ err }, "batch delete failed"));
     }
   }

@@ -1,8 +1,8 @@
-import { describe, expect, it } from "vitest";
 import { transactionEntity } from "@expenzez/db";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import * as zm from "zod/mini";
-import { PermanentFailure, RetryLater, classifyFailure } from "../src/index";
+import { classifyFailure, PermanentFailure, RetryLater } from "../src/index";
 
 describe("classifyFailure", () => {
   it("dead-letters permanent failures with their code and reason", () => {

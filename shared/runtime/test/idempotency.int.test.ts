@@ -1,6 +1,6 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { type Db, keys } from "@expenzez/db";
-import { TTL_ATTRIBUTE, provisionLocalStack } from "@expenzez/infra";
+import { provisionLocalStack, TTL_ATTRIBUTE } from "@expenzez/infra";
 import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { RetryLater, runOnce } from "../src/index";
@@ -61,7 +61,11 @@ describe("runOnce on moto", () => {
   it("a run whose lease lapsed and then fails leaves the claim of the delivery that took over", async () => {
     // Prepare: a slow run whose lease has already lapsed, and a live takeover.
     let failSlow!: () => void;
-    const slow = runOnce(db, { consumer: "g", key: "evt-7", leaseSeconds: 1, now: () => new Date(Date.now() - 10_000) }, () => new Promise<never>((_, reject) => (failSlow = () => reject(new Error("slow failed")))));
+    const slow = runOnce(
+      db,
+      { consumer: "g", key: "evt-7", leaseSeconds: 1, now: () => new Date(Date.now() - 10_000) },
+      () => new Promise<never>((_, reject) => (failSlow = () => reject(new Error("slow failed")))),
+    );
     await new Promise((r) => setTimeout(r, 200));
     let finishTakeover!: () => void;
     const takeover = runOnce(db, { consumer: "g", key: "evt-7", leaseSeconds: 60 }, () => new Promise<string>((r) => (finishTakeover = () => r("taken over"))));
@@ -79,7 +83,11 @@ describe("runOnce on moto", () => {
   it("a run that completes after its claim was taken over and released still leaves a valid completed record", async () => {
     // Prepare: a slow run whose lease lapsed; a takeover that fails and releases its own claim.
     let finishSlow!: () => void;
-    const slow = runOnce(db, { consumer: "h", key: "evt-8", leaseSeconds: 1, now: () => new Date(Date.now() - 10_000) }, () => new Promise<string>((r) => (finishSlow = () => r("slow done"))));
+    const slow = runOnce(
+      db,
+      { consumer: "h", key: "evt-8", leaseSeconds: 1, now: () => new Date(Date.now() - 10_000) },
+      () => new Promise<string>((r) => (finishSlow = () => r("slow done"))),
+    );
     await new Promise((r) => setTimeout(r, 200));
     await expect(runOnce(db, { consumer: "h", key: "evt-8" }, async () => Promise.reject(new Error("takeover failed")))).rejects.toThrow("takeover failed");
     // Act

@@ -27,7 +27,9 @@ async function drain(url: string): Promise<string[]> {
 async function outboxCount(): Promise<number> {
   let n = 0;
   for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
-    const page = await db.doc.send(new QueryCommand({ TableName: db.tableName, KeyConditionExpression: "PK = :pk", ExpressionAttributeValues: { ":pk": outboxPk(shard) } }));
+    const page = await db.doc.send(
+      new QueryCommand({ TableName: db.tableName, KeyConditionExpression: "PK = :pk", ExpressionAttributeValues: { ":pk": outboxPk(shard) } }),
+    );
     n += page.Count ?? 0;
   }
   return n;
@@ -108,7 +110,9 @@ describe("transactional outbox on moto", () => {
     const good = inShard((s) => s > 0);
     await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...outboxItem(huge, longAgo).item } }));
     await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...outboxItem(good, longAgo).item } }));
-    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { PK: outboxPk(0), SK: `${longAgo}#corrupt`, entityType: "Outbox", detail: "not json" } }));
+    await db.doc.send(
+      new PutCommand({ TableName: db.tableName, Item: { PK: outboxPk(0), SK: `${longAgo}#corrupt`, entityType: "Outbox", detail: "not json" } }),
+    );
     const before = await outboxCount();
     // Act
     const result = await sweepOutbox({ db, events: stack.aws.events, busName: stack.handles.busName, log });

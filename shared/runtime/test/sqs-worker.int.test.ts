@@ -3,7 +3,16 @@ import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
 import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DLQ_ATTRIBUTES, type MessageHandler, PermanentFailure, RetryLater, type Worker, WorkerOptionsError, startWorker, toSqsLambdaHandler } from "../src/index";
+import {
+  DLQ_ATTRIBUTES,
+  type MessageHandler,
+  PermanentFailure,
+  RetryLater,
+  startWorker,
+  toSqsLambdaHandler,
+  type Worker,
+  WorkerOptionsError,
+} from "../src/index";
 
 let stack: LocalStack;
 let sqs: SQSClient;
@@ -27,7 +36,9 @@ afterEach(async () => {
 });
 
 async function count(url: string): Promise<number> {
-  const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
+  const a = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
+  );
   return Number(a.Attributes?.ApproximateNumberOfMessages) + Number(a.Attributes?.ApproximateNumberOfMessagesNotVisible);
 }
 
@@ -39,7 +50,10 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000
   }
 }
 
-const send = (body: string) => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, MessageAttributes: { correlation_id: { DataType: "String", StringValue: "corr-1" } } }));
+const send = (body: string) =>
+  sqs.send(
+    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, MessageAttributes: { correlation_id: { DataType: "String", StringValue: "corr-1" } } }),
+  );
 
 describe("startWorker on moto", () => {
   it("handles messages and deletes them", async () => {
@@ -57,7 +71,12 @@ describe("startWorker on moto", () => {
     await send("not-a-sync-job");
     const attempts: number[] = [];
     worker = startWorker({
-      sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 10, waitTimeSeconds: 1, log,
+      sqs,
+      queueUrl,
+      dlqUrl,
+      visibilityTimeoutSeconds: 10,
+      waitTimeSeconds: 1,
+      log,
       handler: async (m) => {
         attempts.push(m.receiveCount);
         throw new PermanentFailure("sync.invalid_job", "body is not a SyncJob");
@@ -79,7 +98,12 @@ describe("startWorker on moto", () => {
     await send("flaky");
     const attempts: { n: number; at: number }[] = [];
     worker = startWorker({
-      sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 10, waitTimeSeconds: 1, log,
+      sqs,
+      queueUrl,
+      dlqUrl,
+      visibilityTimeoutSeconds: 10,
+      waitTimeSeconds: 1,
+      log,
       handler: async (m) => {
         attempts.push({ n: m.receiveCount, at: Date.now() });
         if (m.receiveCount === 1) throw new RetryLater("truelayer.provider_error", "503", 2);
@@ -143,7 +167,9 @@ describe("startWorker on moto", () => {
   });
 
   it("refuses a heartbeat that is not shorter than the visibility timeout", () => {
-    expect(() => startWorker({ sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 5, heartbeatSeconds: 5, log, handler: async () => {} })).toThrow(WorkerOptionsError);
+    expect(() => startWorker({ sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 5, heartbeatSeconds: 5, log, handler: async () => {} })).toThrow(
+      WorkerOptionsError,
+    );
   });
 });
 
@@ -152,7 +178,14 @@ describe("toSqsLambdaHandler on moto", () => {
     await Promise.all(["ok", "bad", "later"].map(send));
     const received = [];
     while (received.length < 3) {
-      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+      const got = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+          MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+        }),
+      );
       received.push(...(got.Messages ?? []));
     }
     const records = received.map((m) => ({

@@ -45,7 +45,13 @@ describe("startWorker heartbeat", () => {
     // Prepare: beats every 50 ms; the handler fails after the first beat has been sent.
     const { sqs, applied, deleted } = scriptedSqs();
     const worker = startWorker({
-      sqs, queueUrl: "q", dlqUrl: "dlq", visibilityTimeoutSeconds: 1, heartbeatSeconds: 0.05, waitTimeSeconds: 0, log,
+      sqs,
+      queueUrl: "q",
+      dlqUrl: "dlq",
+      visibilityTimeoutSeconds: 1,
+      heartbeatSeconds: 0.05,
+      waitTimeSeconds: 0,
+      log,
       handler: async () => {
         await sleep(70);
         throw new RetryLater("truelayer.rate_limited", "429", 7);

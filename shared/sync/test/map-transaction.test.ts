@@ -33,7 +33,19 @@ describe("toStoredTransaction", () => {
 
   it("keeps the bank's raw category, the categorisation and the merchant; never userModified", () => {
     const t = toStoredTransaction(tlTransaction(), { ...groceries, category: { ...groceries.category, reason: "user_rule", ruleId: "r1" } }, ctx);
-    expect(t.category).toEqual({ primary: "groceries", secondary: "groceries/supermarkets", confidence: 0.99, reason: "user_rule", ruleId: "r1", userModified: false });
-    expect(t).toMatchObject({ providerCategory: "PURCHASE", providerClassification: ["Shopping", "Groceries"], merchant: { name: "Tesco" }, timestamp: "2026-11-20T10:15:00.000Z" });
+    expect(t.category).toEqual({
+      primary: "groceries",
+      secondary: "groceries/supermarkets",
+      confidence: 0.99,
+      reason: "user_rule",
+      ruleId: "r1",
+      userModified: false,
+    });
+    expect(t).toMatchObject({
+      providerCategory: "PURCHASE",
+      providerClassification: ["Shopping", "Groceries"],
+      merchant: { name: "Tesco" },
+      timestamp: "2026-11-20T10:15:00.000Z",
+    });
   });
 });

@@ -1,40 +1,40 @@
 import { randomUUID } from "node:crypto";
-import { type Logger, createLogger } from "@expenzez/logger";
+import { createLogger, type Logger } from "@expenzez/logger";
 import axios, { type AxiosResponse, isAxiosError } from "axios";
 import pLimit, { type LimitFunction } from "p-limit";
 import type { z } from "zod";
 import { type UnattendedBudget, utcDay } from "./budget";
 import {
   type ErrorContext,
+  errorFromResponse,
+  isRetryable,
   NetworkError,
   RequestTimeoutError,
   UnattendedBudgetExhaustedError,
   UnauthorizedError,
   UnexpectedResponseError,
-  errorFromResponse,
-  isRetryable,
 } from "./errors";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffDelayMs, parseHttpDate, parseRetryAfter } from "./retry";
+import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseHttpDate, parseRetryAfter, type RetryPolicy } from "./retry";
 import {
   type Account,
+  accountSchema,
   type Balance,
+  balanceSchema,
   type Card,
   type CardBalance,
-  type DirectDebit,
-  type Info,
-  type Me,
-  type StandingOrder,
-  type Transaction,
-  accountSchema,
-  balanceSchema,
   cardBalanceSchema,
   cardSchema,
+  type DirectDebit,
   directDebitSchema,
   errorBodySchema,
+  type Info,
   infoSchema,
+  type Me,
   meSchema,
   resultsOf,
+  type StandingOrder,
   standingOrderSchema,
+  type Transaction,
   tokenResponseSchema,
   transactionSchema,
 } from "./schemas";
@@ -207,7 +207,10 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
         if (err.retryAfterMs !== undefined && err.retryAfterMs > policy.maxRetryAfterMs) throw err;
         // A Retry-After of 0 (or a date already past) would retry at once: back off as without one.
         const delay = err.retryAfterMs || backoffDelayMs(attempt, policy, random);
-        log.warn({ code: err.code, attempt: attempt + 1, delayMs: delay, path: req.path, connectionId: req.connectionId, correlationId: req.correlationId }, "truelayer retry");
+        log.warn(
+          { code: err.code, attempt: attempt + 1, delayMs: delay, path: req.path, connectionId: req.connectionId, correlationId: req.correlationId },
+          "truelayer retry",
+        );
         await sleep(delay);
       }
     }
@@ -285,7 +288,10 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
     };
     const issuedAt = now();
     const body = parse(tokenResponseSchema, await withRetries(req), req);
-    log.info({ connectionId: context.connectionId, correlationId, grant: grant.grant_type, expiresIn: body.expires_in, rotated: Boolean(body.refresh_token) }, "truelayer token issued");
+    log.info(
+      { connectionId: context.connectionId, correlationId, grant: grant.grant_type, expiresIn: body.expires_in, rotated: Boolean(body.refresh_token) },
+      "truelayer token issued",
+    );
     const sent = grant.refresh_token ?? "";
     return {
       accessToken: body.access_token,
@@ -312,7 +318,8 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
   return {
     async exchangeCode(code, redirectUri, context = {}) {
       const tokens = await token({ grant_type: "authorization_code", code, redirect_uri: redirectUri }, context);
-      if (!tokens.refreshToken) throw new UnexpectedResponseError("TrueLayer issued no refresh token: was offline_access requested?", { path: "/connect/token" });
+      if (!tokens.refreshToken)
+        throw new UnexpectedResponseError("TrueLayer issued no refresh token: was offline_access requested?", { path: "/connect/token" });
       return tokens;
     },
     refreshToken: (refreshToken, context = {}) => token({ grant_type: "refresh_token", refresh_token: refreshToken }, context),
@@ -338,4 +345,3 @@ function header(res: AxiosResponse, name: string): string | undefined {
   const value: unknown = res.headers[name];
   return typeof value === "string" ? value : undefined;
 }
-

@@ -1,31 +1,31 @@
-export { createTrueLayerClient, type TrueLayerClient, type TrueLayerClientOptions, type CallContext, type TokenSet, type DateRange } from "./client";
-export * from "./errors";
 export { InProcessUnattendedBudget, PSD2_UNATTENDED_LIMIT, type UnattendedBudget, utcDay } from "./budget";
-export { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffDelayMs, parseRetryAfter } from "./retry";
+export { type CallContext, createTrueLayerClient, type DateRange, type TokenSet, type TrueLayerClient, type TrueLayerClientOptions } from "./client";
+export * from "./errors";
+export { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from "./retry";
 export {
+  type Account,
   accountSchema,
   asyncResponseSchema,
-  batchResultsSchema,
-  errorBodySchema,
-  extendConnectionResponseSchema,
-  infoSchema,
-  balanceSchema,
-  cardBalanceSchema,
-  cardSchema,
-  directDebitSchema,
-  meSchema,
-  resultsOf,
-  standingOrderSchema,
-  tokenResponseSchema,
-  transactionSchema,
-  toUtcIso,
-  type Account,
   type Balance,
+  balanceSchema,
+  batchResultsSchema,
   type Card,
   type CardBalance,
+  cardBalanceSchema,
+  cardSchema,
   type DirectDebit,
+  directDebitSchema,
+  errorBodySchema,
+  extendConnectionResponseSchema,
   type Info,
+  infoSchema,
   type Me,
+  meSchema,
+  resultsOf,
   type StandingOrder,
+  standingOrderSchema,
   type Transaction,
+  tokenResponseSchema,
+  toUtcIso,
+  transactionSchema,
 } from "./schemas";

@@ -262,7 +262,13 @@ export const batchResultsSchema = z.looseObject({
 
 /** `POST /connections/extend`: new tokens, or a link the user must follow. */
 export const extendConnectionResponseSchema = z.discriminatedUnion("action_needed", [
-  z.looseObject({ action_needed: z.literal("no_action_needed"), access_token: z.string(), expires_in: z.number(), refresh_token: z.string(), token_type: z.string() }),
+  z.looseObject({
+    action_needed: z.literal("no_action_needed"),
+    access_token: z.string(),
+    expires_in: z.number(),
+    refresh_token: z.string(),
+    token_type: z.string(),
+  }),
   z.looseObject({ action_needed: z.literal("authentication_needed"), user_input_link: z.string() }),
   z.looseObject({ action_needed: z.literal("reconfirmation_of_consent_needed"), user_input_link: z.string() }),
 ]);

@@ -5,7 +5,7 @@ import { createLogger } from "@expenzez/logger";
 import { type ScenarioInput, startSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { InProcessUnattendedBudget } from "../src/budget";
-import { type CallContext, type TrueLayerClientOptions, createTrueLayerClient } from "../src/client";
+import { type CallContext, createTrueLayerClient, type TrueLayerClientOptions } from "../src/client";
 import {
   AccessDeniedError,
   AccountNotFoundError,
@@ -54,7 +54,12 @@ function client(extra: Partial<TrueLayerClientOptions> = {}) {
 async function user(scenario: ScenarioInput = {}) {
   const created = await sandbox.admin.createUser({ scenario: { unattended_limit: null, ...scenario } });
   secrets.push(created.tokens.access_token, created.tokens.refresh_token!);
-  const ctx: CallContext = { accessToken: created.tokens.access_token, connectionId: `conn-${created.user_id}`, providerId: "mock", correlationId: `sync-${created.user_id}` };
+  const ctx: CallContext = {
+    accessToken: created.tokens.access_token,
+    connectionId: `conn-${created.user_id}`,
+    providerId: "mock",
+    correlationId: `sync-${created.user_id}`,
+  };
   return { created, ctx, bank: created.accounts[0]!.account_id, card: created.accounts.find((a) => a.kind === "card")!.account_id };
 }
 
@@ -170,7 +175,9 @@ describe("tokens", () => {
 
   it("invalid_grant when the consent is revoked: needs_reconnect, not retried", async () => {
     const { created } = await user({ consent: "revoked" });
-    const err = await client().refreshToken(created.tokens.refresh_token!).catch((e: unknown) => e);
+    const err = await client()
+      .refreshToken(created.tokens.refresh_token!)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidGrantError);
     expect(err).toMatchObject({ kind: "needs_reconnect", code: "truelayer.invalid_grant", status: 400 });
     expect(sleeps).toEqual([]);
@@ -233,7 +240,9 @@ describe("retries", () => {
 
   it("gives up after maxRetries with the typed error", async () => {
     const { ctx } = await user({ errors: [{ status: 504, error: "connector_timeout" }] });
-    const err = await client({ maxRetries: 2 }).getAccounts(ctx).catch((e: unknown) => e);
+    const err = await client({ maxRetries: 2 })
+      .getAccounts(ctx)
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "truelayer.connector_timeout", kind: "retryable", status: 504 });
     expect(sleeps).toHaveLength(2);
     expect((await sandbox.admin.requests()).filter((r) => r.correlation_id === ctx.correlationId)).toHaveLength(3);
@@ -241,7 +250,9 @@ describe("retries", () => {
 
   it("does not wait for a Retry-After longer than the policy allows: the queue requeues instead", async () => {
     const { ctx } = await user({ errors: [{ status: 429, error: "provider_too_many_requests", retry_after: 3600 }] });
-    const err = await client().getAccounts(ctx).catch((e: unknown) => e);
+    const err = await client()
+      .getAccounts(ctx)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderTooManyRequestsError);
     expect(err).toMatchObject({ retryAfterMs: 3_600_000 });
     expect(sleeps).toEqual([]);
@@ -253,7 +264,9 @@ describe("retries", () => {
     expect(accounts.length).toBeGreaterThan(0);
     expect(sleeps).toHaveLength(1);
     const { ctx: stuck } = await user({ timeouts: [{ hang_ms: 2000 }] });
-    const err = await client({ timeoutMs: 150, maxRetries: 0 }).getAccounts(stuck).catch((e: unknown) => e);
+    const err = await client({ timeoutMs: 150, maxRetries: 0 })
+      .getAccounts(stuck)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RequestTimeoutError);
     expect(err).toMatchObject({ kind: "retryable", code: "truelayer.timeout" });
   });
@@ -276,11 +289,18 @@ describe("retries", () => {
 describe("failures that are not retried", () => {
   it.each([
     ["access_denied (consent revoked)", { consent: "revoked" as const }, AccessDeniedError, "needs_reconnect"],
-    ["provider_request_limit_exceeded", { errors: [{ status: 429, error: "provider_request_limit_exceeded" }] }, ProviderRequestLimitExceededError, "provider_limit"],
+    [
+      "provider_request_limit_exceeded",
+      { errors: [{ status: 429, error: "provider_request_limit_exceeded" }] },
+      ProviderRequestLimitExceededError,
+      "provider_limit",
+    ],
     ["endpoint_not_supported", { errors: [{ status: 501, error: "endpoint_not_supported" }] }, EndpointNotSupportedError, "permanent"],
   ])("%s", async (_, scenario, Class, kind) => {
     const { ctx } = await user(scenario);
-    const err = await client().getAccounts(ctx).catch((e: unknown) => e);
+    const err = await client()
+      .getAccounts(ctx)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Class);
     expect(err).toMatchObject({ kind, correlationId: ctx.correlationId });
     expect(sleeps).toEqual([]);
@@ -304,12 +324,18 @@ describe("failures that are not retried", () => {
 
   it("invalid_date_range and wrong client credentials are permanent, and a slow provider is a timeout", async () => {
     const { created, ctx, bank } = await user({ latency_ms: 400 });
-    const reversed = await client().getTransactions(ctx, bank, { from: "2025-06-10", to: "2025-06-01" }).catch((e: unknown) => e);
+    const reversed = await client()
+      .getTransactions(ctx, bank, { from: "2025-06-10", to: "2025-06-01" })
+      .catch((e: unknown) => e);
     expect(reversed).toBeInstanceOf(InvalidDateRangeError);
-    const badClient = await client({ clientSecret: "wrong" }).refreshToken(created.tokens.refresh_token!).catch((e: unknown) => e);
+    const badClient = await client({ clientSecret: "wrong" })
+      .refreshToken(created.tokens.refresh_token!)
+      .catch((e: unknown) => e);
     expect(badClient).toBeInstanceOf(InvalidClientError);
     expect(badClient).toMatchObject({ kind: "permanent", status: 400 });
-    const slow = await client({ timeoutMs: 100, maxRetries: 0 }).getAccounts(ctx).catch((e: unknown) => e);
+    const slow = await client({ timeoutMs: 100, maxRetries: 0 })
+      .getAccounts(ctx)
+      .catch((e: unknown) => e);
     expect(slow).toBeInstanceOf(RequestTimeoutError);
     expect(sleeps).toEqual([]);
   });
@@ -317,7 +343,9 @@ describe("failures that are not retried", () => {
   it.each(["provider_error", "connector_overload", "temporarily_unavailable"])("error.%s user: retried, then ProviderUnavailableError", async (code) => {
     const tokens = await sandbox.admin.authorise(`error.${code}`);
     secrets.push(tokens.access_token, tokens.refresh_token!);
-    const err = await client({ maxRetries: 1 }).getAccounts({ accessToken: tokens.access_token, connectionId: code }).catch((e: unknown) => e);
+    const err = await client({ maxRetries: 1 })
+      .getAccounts({ accessToken: tokens.access_token, connectionId: code })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderUnavailableError);
     expect(err).toMatchObject({ code: `truelayer.${code}`, status: 503 });
   });
@@ -382,7 +410,10 @@ describe("against a loopback server of our own", () => {
     const ctx = { accessToken: "t", connectionId: "c", providerId: "bank-a" };
     await Promise.all(Array.from({ length: 6 }, () => tl.getAccounts(ctx)));
     expect(fake.maxInFlight()).toBe(2);
-    await Promise.all([...Array.from({ length: 2 }, () => tl.getAccounts(ctx)), ...Array.from({ length: 2 }, () => tl.getAccounts({ ...ctx, providerId: "bank-b" }))]);
+    await Promise.all([
+      ...Array.from({ length: 2 }, () => tl.getAccounts(ctx)),
+      ...Array.from({ length: 2 }, () => tl.getAccounts({ ...ctx, providerId: "bank-b" })),
+    ]);
     expect(fake.maxInFlight()).toBe(4);
   });
 
@@ -420,7 +451,9 @@ describe("against a loopback server of our own", () => {
 
   it("rejects a body that breaks what the sync relies on, naming the field", async () => {
     const fake = await serve(() => ({ status: 200, body: { results: [{ ...account, account_id: "" }] } }));
-    const err = await client({ dataBaseUrl: fake.url }).getAccounts({ accessToken: "t", connectionId: "c" }).catch((e: unknown) => e);
+    const err = await client({ dataBaseUrl: fake.url })
+      .getAccounts({ accessToken: "t", connectionId: "c" })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnexpectedResponseError);
     expect((err as Error).message).toContain("results.0.account_id");
   });

@@ -3,9 +3,11 @@ import {
   AccessDeniedError,
   AccountNotFoundError,
   EndpointNotSupportedError,
+  errorFromResponse,
   InternalServerError,
   InvalidDateRangeError,
   InvalidGrantError,
+  isRetryable,
   ProviderRequestLimitExceededError,
   ProviderTimeoutError,
   ProviderTooManyRequestsError,
@@ -14,8 +16,6 @@ import {
   UnauthorizedError,
   UnknownTrueLayerError,
   ValidationError,
-  errorFromResponse,
-  isRetryable,
 } from "../src/errors";
 
 describe("the error table", () => {
@@ -57,7 +57,14 @@ describe("the error table", () => {
   });
 
   it("keeps the TrueLayer description in the message and Retry-After on the error", () => {
-    const err = errorFromResponse({ status: 429, error: "provider_too_many_requests", description: "slow down", retryAfterMs: 2000, method: "GET", path: "/cards" });
+    const err = errorFromResponse({
+      status: 429,
+      error: "provider_too_many_requests",
+      description: "slow down",
+      retryAfterMs: 2000,
+      method: "GET",
+      path: "/cards",
+    });
     expect(err.message).toBe("TrueLayer GET /cards answered 429 (provider_too_many_requests: slow down)");
     expect(err.retryAfterMs).toBe(2000);
     expect(err.name).toBe("ProviderTooManyRequestsError");

@@ -1,7 +1,7 @@
 import { createContractValidator } from "@expenzez/truelayer-sandbox/contract";
-import type { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { TrueLayerError, errorFromResponse } from "../src/errors";
+import type { z } from "zod";
+import { errorFromResponse, TrueLayerError } from "../src/errors";
 import {
   accountSchema,
   asyncResponseSchema,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InProcessUnattendedBudget, PSD2_UNATTENDED_LIMIT } from "../src/budget";
-import { DEFAULT_RETRY_POLICY, backoffDelayMs, parseRetryAfter } from "../src/retry";
+import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfter } from "../src/retry";
 
 describe("backoff", () => {
   it("uses full jitter under an exponential cap", () => {
@@ -20,7 +20,7 @@ describe("backoff", () => {
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
 
-  it("ignores values that are neither delta-seconds nor an HTTP date (Date.parse reads \"1.5\" as 2001)", () => {
+  it('ignores values that are neither delta-seconds nor an HTTP date (Date.parse reads "1.5" as 2001)', () => {
     const now = new Date("2025-06-01T12:00:00Z");
     for (const odd of ["1.5", "-1", "0.5", "2x", "2025-06-01"]) expect(parseRetryAfter(odd, now), odd).toBeUndefined();
     expect(parseRetryAfter("2", now)).toBe(2000);

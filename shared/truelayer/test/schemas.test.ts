@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from "vitest";
-import { balanceSchema, cardBalanceSchema, resultsOf, toUtcIso, tokenResponseSchema, transactionSchema } from "../src/schemas";
+import { balanceSchema, cardBalanceSchema, resultsOf, tokenResponseSchema, toUtcIso, transactionSchema } from "../src/schemas";
 
 const base = {
   transaction_id: "t1",

@@ -17,6 +17,4 @@ export const notificationTokenSchema = z.object({
 export type NotificationToken = z.output<typeof notificationTokenSchema>;
 
 /** `USER#<id>` / `NOTIFTOKEN#<tokenId>`. */
-export const notificationTokenEntity = defineEntity("NotificationToken", notificationTokenSchema, (t) =>
-  keys.notificationToken(t.userId, t.tokenId),
-);
+export const notificationTokenEntity = defineEntity("NotificationToken", notificationTokenSchema, (t) => keys.notificationToken(t.userId, t.tokenId));

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineEntity } from "../entity";
-import { OUTBOX_SHARDS, keys, outboxShard } from "../keys";
+import { keys, OUTBOX_SHARDS, outboxShard } from "../keys";
 import { id, isoDateTime } from "./common";
 
 const jsonText = z.string().refine(
@@ -22,7 +22,10 @@ export const outboxRecordSchema = z.object({
   /** The event detail as JSON text, published verbatim. */
   detail: jsonText,
   createdAt: isoDateTime,
-  shard: z.int().min(0).max(OUTBOX_SHARDS - 1),
+  shard: z
+    .int()
+    .min(0)
+    .max(OUTBOX_SHARDS - 1),
   publishAttempts: z.int().nonnegative().default(0),
 });
 export type OutboxRecord = z.output<typeof outboxRecordSchema>;

@@ -21,11 +21,12 @@ export const userBudgetSchema = z.object({
   limitMinor: z.int().positive(),
   spentMinor: nonNegativeMinor.default(0),
   /** Percentages of the limit that raise an alert, once per period each. */
-  thresholds: z.array(z.int().min(1).max(1000)).min(1).default([...DEFAULT_BUDGET_THRESHOLDS]),
+  thresholds: z
+    .array(z.int().min(1).max(1000))
+    .min(1)
+    .default([...DEFAULT_BUDGET_THRESHOLDS]),
   currentPeriod: budgetPeriodSchema,
-  history: z
-    .array(z.object({ start: isoDateTime, end: isoDateTime, spentMinor: nonNegativeMinor, limitMinor: z.int().positive() }))
-    .default([]),
+  history: z.array(z.object({ start: isoDateTime, end: isoDateTime, spentMinor: nonNegativeMinor, limitMinor: z.int().positive() })).default([]),
   version: version.default(1),
   ...timestamps,
 });

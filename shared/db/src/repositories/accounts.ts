@@ -1,6 +1,6 @@
 import type { FieldEncryptor } from "@expenzez/crypto";
 import { ACCOUNT_SEALED_FIELDS, type BankAccount, bankAccountEntity, bankAccountSchema } from "../entities/bank-account";
-import { SK_PREFIX, keys } from "../keys";
+import { keys, SK_PREFIX } from "../keys";
 import type { Db } from "../table";
 import { sealedRepository } from "./sealed-repository";
 

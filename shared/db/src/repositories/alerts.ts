@@ -1,7 +1,7 @@
 import { type BudgetAlert, budgetAlertEntity } from "../entities/budget-alert";
 import { ConditionalCheckFailedError } from "../errors";
 import { getEntity, putNew } from "../items";
-import { SK_PREFIX, keys } from "../keys";
+import { keys, SK_PREFIX } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
 import { listUserItems } from "./user-items";
 
@@ -26,7 +26,8 @@ export function budgetAlertRepository(db: Db) {
         throw err;
       }
     },
-    listByUser: (userId: string, options: PageOptions = {}): Promise<Page<BudgetAlert>> => listUserItems(db, budgetAlertEntity, userId, SK_PREFIX.budgetAlert, options),
+    listByUser: (userId: string, options: PageOptions = {}): Promise<Page<BudgetAlert>> =>
+      listUserItems(db, budgetAlertEntity, userId, SK_PREFIX.budgetAlert, options),
   };
 }
 

@@ -1,6 +1,6 @@
 import { type UserBudget, type UserBudgetInput, userBudgetEntity } from "../entities/user-budget";
 import { getEntity, putNew, updateVersioned } from "../items";
-import { SK_PREFIX, keys } from "../keys";
+import { keys, SK_PREFIX } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
 import { listAllUserItems, listUserItems } from "./user-items";
 
@@ -10,7 +10,8 @@ export function budgetRepository(db: Db) {
     get: (userId: string, budgetId: string): Promise<UserBudget | undefined> => getEntity(db, userBudgetEntity, keys.budget(userId, budgetId)),
     putNew: (budget: UserBudgetInput) => putNew(db, userBudgetEntity, budget),
     updateVersioned: (budget: UserBudgetInput, expectedVersion: number) => updateVersioned(db, userBudgetEntity, budget, expectedVersion),
-    listByUser: (userId: string, options: PageOptions = {}): Promise<Page<UserBudget>> => listUserItems(db, userBudgetEntity, userId, SK_PREFIX.budget, options),
+    listByUser: (userId: string, options: PageOptions = {}): Promise<Page<UserBudget>> =>
+      listUserItems(db, userBudgetEntity, userId, SK_PREFIX.budget, options),
     listAllByUser: (userId: string): Promise<UserBudget[]> => listAllUserItems(db, userBudgetEntity, userId, SK_PREFIX.budget),
   };
 }

@@ -2,10 +2,10 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { FieldEncryptor } from "@expenzez/crypto";
 import { INDEXES } from "@expenzez/infra";
 import { isConditionalCheckFailed, rethrowAws } from "../aws-errors";
-import { type BankConnection, CONNECTION_SEALED_FIELDS, bankConnectionEntity, bankConnectionSchema } from "../entities/bank-connection";
+import { type BankConnection, bankConnectionEntity, bankConnectionSchema, CONNECTION_SEALED_FIELDS } from "../entities/bank-connection";
 import { ConditionalCheckFailedError } from "../errors";
 import { queryPage } from "../items";
-import { SK_PREFIX, SYNC_SHARDS, isoUtc, keys, syncDuePk } from "../keys";
+import { isoUtc, keys, SK_PREFIX, SYNC_SHARDS, syncDuePk } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
 import { sealedRepository } from "./sealed-repository";
 
@@ -91,7 +91,8 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
           }),
         );
       } catch (err) {
-        if (isConditionalCheckFailed(err)) throw new ConditionalCheckFailedError(key, `sync lease on ${connectionId} is held by another worker (or the connection is gone)`, { cause: err });
+        if (isConditionalCheckFailed(err))
+          throw new ConditionalCheckFailedError(key, `sync lease on ${connectionId} is held by another worker (or the connection is gone)`, { cause: err });
         rethrowAws(err, "UpdateItem");
       }
     },

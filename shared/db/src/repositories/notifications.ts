@@ -2,7 +2,7 @@ import { type NotificationHistory, notificationHistoryEntity } from "../entities
 import { type NotificationPreferences, notificationPreferencesEntity } from "../entities/notification-preferences";
 import { type NotificationToken, notificationTokenEntity } from "../entities/notification-token";
 import { deleteItem, getEntity, putItem, putNew, updateVersioned } from "../items";
-import { SK_PREFIX, keys } from "../keys";
+import { keys, SK_PREFIX } from "../keys";
 import type { Db } from "../table";
 import { listAllUserItems } from "./user-items";
 
@@ -16,7 +16,8 @@ export function notificationRepository(db: Db) {
     getPreferences: (userId: string): Promise<NotificationPreferences | undefined> =>
       getEntity(db, notificationPreferencesEntity, keys.notificationPreferences(userId)),
     createPreferences: (preferences: PreferencesInput) => putNew(db, notificationPreferencesEntity, preferences),
-    updatePreferences: (preferences: PreferencesInput, expectedVersion: number) => updateVersioned(db, notificationPreferencesEntity, preferences, expectedVersion),
+    updatePreferences: (preferences: PreferencesInput, expectedVersion: number) =>
+      updateVersioned(db, notificationPreferencesEntity, preferences, expectedVersion),
 
     listTokens: (userId: string): Promise<NotificationToken[]> => listAllUserItems(db, notificationTokenEntity, userId, SK_PREFIX.notificationToken),
     /** Registers or refreshes a device token (last write wins: the device is the authority). */

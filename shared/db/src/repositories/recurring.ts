@@ -1,6 +1,6 @@
 import { type RecurringStream, recurringStreamEntity } from "../entities/recurring-stream";
 import { getEntity, putNew, updateVersioned } from "../items";
-import { SK_PREFIX, keys } from "../keys";
+import { keys, SK_PREFIX } from "../keys";
 import type { Db } from "../table";
 import { listAllUserItems } from "./user-items";
 

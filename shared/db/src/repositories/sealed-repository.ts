@@ -29,7 +29,7 @@ export function sealedRepository<P extends z.ZodType, S extends z.ZodType<{ vers
   /** Plaintext → stored shape (also for transaction actions such as `txPutVersioned`). */
   async function seal(value: z.input<P>): Promise<z.output<S>> {
     const plain = validate(spec.entity.entityType, spec.plainSchema, value);
-    return spec.entity.parse(await sealFields(encryptor, plain as object, spec.fields, spec.contextOf(plain)) as z.input<S>);
+    return spec.entity.parse((await sealFields(encryptor, plain as object, spec.fields, spec.contextOf(plain))) as z.input<S>);
   }
 
   function open(stored: z.output<S>): Promise<z.output<P>> {

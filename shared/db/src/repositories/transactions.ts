@@ -1,9 +1,9 @@
 import { INDEXES } from "@expenzez/infra";
 import { sumMinor } from "@expenzez/money";
-import { type Transaction, type TransactionInput, transactionEntity } from "../entities/transaction";
 import { batchGet } from "../batch";
+import { type Transaction, type TransactionInput, transactionEntity } from "../entities/transaction";
 import { getEntity, putNew, queryAll, queryPage, updateVersioned } from "../items";
-import { SK_PREFIX, categoryPrefix, isoUtc, keys, userPk } from "../keys";
+import { categoryPrefix, isoUtc, keys, SK_PREFIX, userPk } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
 import { listUserItems } from "./user-items";
 
@@ -62,7 +62,12 @@ export function transactionRepository(db: Db) {
 
     /** Many by id (batches of 100); ids not found are simply absent. */
     async getMany(userId: string, transactionIds: readonly string[]): Promise<Transaction[]> {
-      const { items } = await batchGet(db.doc, db.tableName, transactionIds.map((id) => keys.transaction(userId, id)), { consistent: true });
+      const { items } = await batchGet(
+        db.doc,
+        db.tableName,
+        transactionIds.map((id) => keys.transaction(userId, id)),
+        { consistent: true },
+      );
       return items.map((i) => transactionEntity.fromItem(i));
     },
 
@@ -95,7 +100,12 @@ export function transactionRepository(db: Db) {
      */
     async spendingByCategory(userId: string, primary: string, period: Period): Promise<{ transactions: Transaction[]; spentMinor: number }> {
       const range = { from: period.start, to: inclusiveEnd(period.end) };
-      const transactions = await queryAll(db, transactionEntity, `gsi3:${userId}:${primary}:${range.from}:${range.to}`, byCategoryQuery(userId, primary, range));
+      const transactions = await queryAll(
+        db,
+        transactionEntity,
+        `gsi3:${userId}:${primary}:${range.from}:${range.to}`,
+        byCategoryQuery(userId, primary, range),
+      );
       return { transactions, spentMinor: sumDebitsMinor(transactions) };
     },
   };

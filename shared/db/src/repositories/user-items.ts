@@ -16,7 +16,13 @@ function prefixQuery(userId: string, skPrefix: string): KeyQuery {
  *
  * @example await listUserItems(db, categoryRuleEntity, userId, SK_PREFIX.rule, { limit: 100 })
  */
-export function listUserItems<S extends z.ZodType>(db: Db, entity: Entity<S>, userId: string, skPrefix: string, options: PageOptions = {}): Promise<Page<z.output<S>>> {
+export function listUserItems<S extends z.ZodType>(
+  db: Db,
+  entity: Entity<S>,
+  userId: string,
+  skPrefix: string,
+  options: PageOptions = {},
+): Promise<Page<z.output<S>>> {
   return queryPage(db, entity, `user:${userId}:${skPrefix}`, prefixQuery(userId, skPrefix), options);
 }
 
