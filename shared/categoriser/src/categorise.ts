@@ -1,8 +1,8 @@
 import { mapClassification } from "./classification";
-import { type Direction, directionOf } from "./direction";
+import { creditKind, depositSignal, merchantCredit, REFUND_WORDS, taxRefundSignal } from "./credits";
+import { directionOf } from "./direction";
 import { transactionFeatures } from "./features";
 import { mapMcc, mccOf } from "./mcc";
-import type { MerchantEntry } from "./merchants";
 import { type Model, modelConfidence, predict, shippedModel } from "./model";
 import { parseDescription } from "./normalise";
 import { type CategoryRule, type CompiledRule, compileRules, matchRule, ruleSubject } from "./rules";
@@ -96,11 +96,19 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
     if (hit) return { category: ruleCategory(hit.rule), merchant };
   }
 
-  const signal = bankSignal(tx.transaction_category, direction) ?? cashMachineSignal(parsed.tokens, direction);
+  const signal =
+    bankSignal(tx.transaction_category, direction) ??
+    cashMachineSignal(parsed.tokens, direction) ??
+    depositSignal(parsed.tokens, direction, tx.transaction_category) ??
+    taxRefundSignal(parsed.tokens, direction);
   if (signal) return outcome(signal, "bank_signal", steps["bank_signal"] ?? DEFAULT_STEP_CONFIDENCE, merchant);
   if (ownTransfer) return outcome("transfers/own_accounts", "own_transfer", steps["own_transfer"] ?? DEFAULT_STEP_CONFIDENCE, merchant);
 
-  if (parsed.entry) return outcome(merchantCategory(parsed.entry, direction), "merchant", steps["merchant"] ?? DEFAULT_STEP_CONFIDENCE, merchant);
+  const kind = direction === "CREDIT" ? creditKind(parsed.tokens) : "plain";
+  if (parsed.entry) {
+    const secondary = direction === "DEBIT" ? parsed.entry.secondary : merchantCredit(parsed.entry.secondary, parsed.entry.creditSecondary, kind);
+    return outcome(secondary, "merchant", steps["merchant"] ?? DEFAULT_STEP_CONFIDENCE, merchant);
+  }
 
   const classified = mapClassification(tx.transaction_classification);
   if (classified) {
@@ -111,8 +119,15 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
   const fromMcc = mcc === undefined ? undefined : mapMcc(mcc);
   if (fromMcc) return outcome(fromMcc, "mcc", steps["mcc"] ?? DEFAULT_STEP_CONFIDENCE, merchant);
 
-  const prediction = predict(model, transactionFeatures(tx, parsed.tokens, direction));
-  if (prediction) return outcome(prediction.secondary, "model", modelConfidence(model, prediction.score), merchant);
+  // A refund from a merchant nobody knows: what was bought decides, read as the purchase it reverses.
+  const refund = kind === "refund";
+  const tokens = refund ? parsed.tokens.filter((t) => !REFUND_WORDS.has(t)) : parsed.tokens;
+  const prediction = predict(model, transactionFeatures(tx, tokens, refund ? "DEBIT" : direction));
+  if (prediction) {
+    const secondary = refund && !isSpending(prediction.secondary) ? "income/refunds" : prediction.secondary;
+    return outcome(secondary, "model", modelConfidence(model, prediction.score), merchant);
+  }
+  if (refund) return outcome("income/refunds", "fallback", steps["fallback"] ?? 0.1, merchant);
 
   return outcome(FALLBACK, "fallback", steps["fallback"] ?? 0.1, merchant);
 }
@@ -141,13 +156,11 @@ function outcome(secondary: Secondary, reason: Reason, confidence: number, merch
   return { category: { primary: primaryOf(secondary), secondary, confidence, reason, userModified: false }, merchant };
 }
 
-/** Money in from a shop is a refund: budgets count debits only, so it must not sit in a spending category. */
-const NOT_REFUNDED: ReadonlySet<string> = new Set(["income", "transfers", "savings_and_investments", "cash"]);
+/** Primaries a refund can reverse: not income, transfers, savings or cash. */
+const NOT_SPENDING: ReadonlySet<string> = new Set(["income", "transfers", "savings_and_investments", "cash", "other"]);
 
-function merchantCategory(entry: MerchantEntry, direction: Direction): Secondary {
-  if (direction === "DEBIT") return entry.secondary;
-  if (entry.creditSecondary) return entry.creditSecondary;
-  return NOT_REFUNDED.has(primaryOf(entry.secondary)) ? entry.secondary : "income/refunds";
+function isSpending(secondary: Secondary): boolean {
+  return !NOT_SPENDING.has(primaryOf(secondary));
 }
 
 /** A category the user set by hand survives every re-categorisation. */

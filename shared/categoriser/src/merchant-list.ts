@@ -359,7 +359,7 @@ Hyperoptic|bills_and_utilities/broadband_and_tv|HYPEROPTIC
 Community Fibre|bills_and_utilities/broadband_and_tv|COMMUNITY FIBRE
 Shell Broadband|bills_and_utilities/broadband_and_tv|SHELL BROADBAND
 TV Licence|bills_and_utilities/tv_licence|TV LICENCE,TV LICENSING,TVL,TV LICENCE MBP,TV LICENSING MBP
-Council Tax|housing/council_tax|COUNCIL TAX,COUNCIL,BOROUGH COUNCIL,CITY COUNCIL,DISTRICT COUNCIL,LB OF,LONDON BOROUGH
+Council Tax|bills_and_utilities/council_tax|COUNCIL TAX,COUNCIL,BOROUGH COUNCIL,CITY COUNCIL,DISTRICT COUNCIL,LB OF,LONDON BOROUGH
 Rightmove|housing/rent|RIGHTMOVE
 OpenRent|housing/rent|OPENRENT
 Foxtons|housing/rent|FOXTONS
@@ -503,7 +503,7 @@ Kraken|savings_and_investments/crypto|KRAKEN
 Crypto.com|savings_and_investments/crypto|CRYPTO COM,CRYPTOCOM
 PensionBee|savings_and_investments/pension_contributions|PENSIONBEE,PENSION BEE
 Nest Pensions|savings_and_investments/pension_contributions|NEST PENSIONS,=NEST
-HMRC|taxes/income_tax|HMRC,HM REVENUE,HMRC GOV UK,HMRC SELF ASSESSMENT,HMRC SA,HMRC PAYE|income/refunds
+HMRC|taxes/income_tax|HMRC,HM REVENUE,HMRC GOV UK,HMRC SELF ASSESSMENT,HMRC SA,HMRC PAYE|taxes/income_tax
 HMRC VAT|taxes/vat|HMRC VAT,VAT PAYMENT
 HMRC Child Benefit|income/benefits|HMRC CHILD BENEFIT,CHILD BENEFIT,HMRC CHB
 DWP|income/benefits|DWP,DWP UC,UNIVERSAL CREDIT,DWP PIP,DWP ESA,DWP JSA,DWP CMS

@@ -37,8 +37,23 @@ for (const line of MERCHANT_LIST.split("\n")) {
   }
 }
 
+/**
+ * Whether a token starts some alias: `BET365` and `888` carry digits and would otherwise be
+ * dropped as store numbers.
+ */
+export function startsAlias(token: string): boolean {
+  return byFirstToken.has(token);
+}
+
 /** How far into the merchant part a brand may start (`THE`, a franchisee's name). */
 const MAX_START = 3;
+
+/** Where a known merchant was found: the entry, the first token of the alias and its length in tokens. */
+export interface MerchantMatch {
+  entry: MerchantEntry;
+  start: number;
+  length: number;
+}
 
 /**
  * The known merchant in a token list: the longest alias starting in the first few tokens, the
@@ -47,20 +62,29 @@ const MAX_START = 3;
  * @example findMerchant(["TESCO", "PFS"])?.name // "Tesco Petrol"
  */
 export function findMerchant(tokens: readonly string[]): MerchantEntry | undefined {
+  return findMerchantMatch(tokens)?.entry;
+}
+
+/** As `findMerchant`, with where the alias starts and how many tokens it covers (to compare matches). */
+export function findMerchantMatch(tokens: readonly string[]): MerchantMatch | undefined {
   const last = Math.min(tokens.length, MAX_START);
   let best: Alias | undefined;
+  let bestStart = 0;
   for (let i = 0; i < last; i++) {
     const candidates = byFirstToken.get(tokens[i]!);
     if (!candidates) continue;
     for (const alias of candidates) {
       // Candidates are longest first: the first that fits is this position's best.
       if (matchesAt(tokens, i, alias.tokens) && (!alias.whole || (i === 0 && tokens.length === alias.tokens.length))) {
-        if (!best || alias.tokens.length > best.tokens.length) best = alias;
+        if (!best || alias.tokens.length > best.tokens.length) {
+          best = alias;
+          bestStart = i;
+        }
         break;
       }
     }
   }
-  return best?.entry;
+  return best ? { entry: best.entry, start: bestStart, length: best.tokens.length } : undefined;
 }
 
 function matchesAt(tokens: readonly string[], start: number, alias: readonly string[]): boolean {

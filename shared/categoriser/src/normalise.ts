@@ -1,4 +1,4 @@
-import { findMerchant, type MerchantEntry } from "./merchants";
+import { findMerchantMatch, type MerchantEntry, type MerchantMatch, startsAlias } from "./merchants";
 import { isNumericNoise, tokenise } from "./tokens";
 
 /** Bank prefixes that say how a payment was made, never who was paid (leading only). */
@@ -51,6 +51,9 @@ const TOWNS = new Set(
 /** Payment-type codes some banks print after the payee (`JOES GYM DDR`, `J SMITH FP 1234`). */
 const TRAILING_CODES = ["DD", "DDR", "STO", "FP", "FPO", "FPI", "BGC", "TFR"];
 
+/** What follows `CO` in a co-operative's name. */
+const CO_OP_NEXT = new Set(["OP", "OPERATIVE", "OPERATIVES"]);
+
 /** Everything skipped after the merchant's first word, in one lookup: it runs for every token. */
 const TRAILING_NOISE = new Set([...COUNTRY, ...LEGAL, ...TOWNS, ...MONTHS, ...TRAILING_CODES]);
 
@@ -64,6 +67,8 @@ export interface ParsedDescription {
   entry: MerchantEntry | undefined;
   /** Display name: the dictionary's, else the cleaned description in title case. */
   name: string;
+  /** Where the dictionary entry was found (in the description or in `merchant_name`). */
+  match: MerchantMatch | undefined;
 }
 
 /**
@@ -73,18 +78,21 @@ export interface ParsedDescription {
 export function parseDescription(description: unknown, merchantName?: unknown, bankCategory?: unknown): ParsedDescription {
   const tokens = tokenise(description);
   const merchantTokens = merchantPart(tokens, bankCategory);
-  let entry = findMerchant(merchantTokens);
+  let match = findMerchantMatch(merchantTokens);
   let nameTokens = merchantTokens;
-  // TrueLayer's merchant_name, when present, is already clean: trust it for the name and lookup.
+  // TrueLayer's merchant_name, when present, is already clean: trust it for the name and lookup,
+  // unless the description names a longer, more specific alias (`TESCO PFS` beside "Tesco").
   // Most banks send no merchant_name: skip the work rather than tokenise nothing.
   const given = typeof merchantName === "string" && merchantName !== "" ? tokenise(merchantName) : [];
   if (given.length > 0) {
     const givenPart = merchantPart(given);
-    entry = findMerchant(givenPart) ?? entry;
+    const fromName = findMerchantMatch(givenPart);
+    if (fromName && (!match || fromName.length >= match.length)) match = fromName;
     nameTokens = givenPart.length > 0 ? givenPart : nameTokens;
   }
+  const entry = match?.entry;
   const name = entry ? entry.name : displayName(nameTokens);
-  return { tokens, merchantTokens, entry, name };
+  return { tokens, merchantTokens, entry, name, match };
 }
 
 /**
@@ -107,6 +115,11 @@ export function merchantKey(name: unknown): string {
   return tokenise(name).join(" ").toLowerCase();
 }
 
+/** Digits that are noise (store numbers, dates), unless a known brand is spelt with them (`BET365`). */
+function isStoreNumber(token: string): boolean {
+  return isNumericNoise(token) && !startsAlias(token);
+}
+
 function isDateStart(token: string | undefined): boolean {
   if (token === undefined) return false;
   const c = token.charCodeAt(0);
@@ -119,7 +132,7 @@ const BP_BRAND_NEXT = new Set(["CONNECT", "EXPRESS", "PETROL", "OIL", "SERVICE",
 function isPrefix(tokens: string[], i: number, bankCategory: unknown): boolean {
   const t = tokens[i]!;
   if (t === "BP") return bankCategory !== "PURCHASE" && !BP_BRAND_NEXT.has(tokens[i + 1]!);
-  if (!(BANK_PREFIX.has(t) || PROCESSOR_PREFIX.has(t) || isNumericNoise(t))) return false;
+  if (!(BANK_PREFIX.has(t) || PROCESSOR_PREFIX.has(t) || isStoreNumber(t))) return false;
   return !PREFIX_NEEDS_FOLLOWER.has(t) || BANK_PREFIX.has(tokens[i + 1]!);
 }
 
@@ -133,8 +146,9 @@ function merchantPart(tokens: string[], bankCategory?: unknown): string[] {
     if (STOP.has(t)) break;
     // "ON 12 MAR", "ON 12-03-2024": a date trailer (but E ON, ON THE BEACH are names).
     if (t === "ON" && out.length > 0 && isDateStart(tokens[i + 1])) break;
-    if (isNumericNoise(t)) continue;
-    if (out.length > 0 && TRAILING_NOISE.has(t)) continue;
+    if (isStoreNumber(t)) continue;
+    // `CO` is a domain part (`.CO.UK`) except in co-operative names (`MIDCOUNTIES CO-OP`).
+    if (out.length > 0 && TRAILING_NOISE.has(t) && !(t === "CO" && CO_OP_NEXT.has(tokens[i + 1]!))) continue;
     out.push(t);
   }
   return out;

@@ -5,8 +5,10 @@
 export const TAXONOMY = {
   income: ["salary", "benefits", "pension", "interest", "refunds", "other_income"],
   transfers: ["own_accounts", "to_people", "from_people", "credit_card_payment"],
+  // `council_tax` under housing is kept valid for stored choices and rules made before council tax
+  // moved to bills_and_utilities (as UK money apps file it); the categoriser no longer gives it.
   housing: ["rent", "mortgage", "council_tax", "maintenance", "home_improvement"],
-  bills_and_utilities: ["energy", "water", "mobile", "broadband_and_tv", "tv_licence", "subscriptions"],
+  bills_and_utilities: ["energy", "water", "council_tax", "mobile", "broadband_and_tv", "tv_licence", "subscriptions"],
   groceries: ["supermarkets", "convenience", "specialist_food"],
   food_and_drink: ["restaurants", "takeaway_and_delivery", "coffee_shops", "pubs_and_bars", "fast_food"],
   transport: ["fuel", "public_transport", "taxis_and_rideshare", "parking", "car_maintenance", "tolls_and_charges"],
@@ -15,7 +17,7 @@ export const TAXONOMY = {
   health_and_fitness: ["pharmacy", "gym_and_sport", "medical", "dental", "optical"],
   personal_care: ["hair_and_beauty", "toiletries", "wellbeing"],
   travel: ["flights", "hotels", "rail", "car_hire", "holidays", "foreign_spend"],
-  cash: ["atm", "cashback"],
+  cash: ["atm", "cashback", "deposits"],
   fees_and_charges: ["bank_fees", "interest_charges", "late_fees", "foreign_exchange"],
   insurance: ["car", "home", "life", "health", "travel", "pet"],
   education: ["tuition", "courses", "books_and_supplies", "childcare"],

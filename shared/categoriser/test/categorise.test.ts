@@ -58,12 +58,12 @@ describe("categorise: pipeline order, first match wins", () => {
     expect(categorise(purchase("CASH CONVERTERS 0412 LEEDS")).category.primary).not.toBe("cash");
   });
 
-  it("uses the merchant dictionary, with credits from a shop as refunds", () => {
+  it("uses the merchant dictionary, with refunds from a shop in the shop's category", () => {
     expect(categorise(purchase("CARD PAYMENT TO TESCO PFS 4431 ON 12 MAR")).category).toMatchObject({ secondary: "transport/fuel", reason: "merchant" });
     const refund = categorise({ description: "ZARA UK REFUND", amount: 20, transaction_type: "CREDIT", transaction_category: "CREDIT" });
-    expect(refund.category.secondary).toBe("income/refunds");
+    expect(refund.category.secondary).toBe("shopping/clothing");
     const hmrc = categorise({ description: "HMRC", amount: 200, transaction_type: "CREDIT" });
-    expect(hmrc.category.secondary).toBe("income/refunds");
+    expect(hmrc.category.secondary).toBe("taxes/income_tax");
   });
 
   it("uses TrueLayer's classification, then the MCC, for unknown merchants", () => {

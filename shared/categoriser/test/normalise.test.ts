@@ -95,3 +95,30 @@ describe("merchantKey", () => {
     expect(merchantKey(null)).toBe("");
   });
 });
+
+describe("normaliser defects found on unseen merchants", () => {
+  it("keeps CO in a co-operative's name while dropping it from a domain", () => {
+    // `CO` is dropped as `.CO.UK` noise after the first word; in `… CO-OP` it is the name.
+    expect(normaliseMerchant("CENTRAL CO-OP 4412 LINCOLN")).toBe("Co-op");
+    expect(normaliseMerchant("CARD PAYMENT TO MIDCOUNTIES CO OP ON 12 MAR")).toBe("Co-op");
+    expect(normaliseMerchant("AMAZON.CO.UK*MK2JH3")).toBe("Amazon");
+    expect(merchantKey("SCOTMID CO-OPERATIVE")).toBe("scotmid co operative");
+  });
+
+  it("reads a lone & between single letters as part of the name", () => {
+    expect(normaliseMerchant("B & M RETAIL 0412 LEEDS")).toBe("B&M");
+    expect(normaliseMerchant("B & Q 1234 CROYDON")).toBe("B&Q");
+    expect(normaliseMerchant("M & S SIMPLY FOOD 0412")).toBe("Marks & Spencer");
+    // Between words it is still dropped.
+    expect(normaliseMerchant("HOLLAND & BARRETT 3321")).toBe("Holland & Barrett");
+    expect(merchantKey("B & M")).toBe("b&m");
+  });
+
+  it("keeps a longer, more specific match from the description over merchant_name", () => {
+    expect(normaliseMerchant("TESCO PFS 4431 LEEDS GB", "Tesco")).toBe("Tesco Petrol");
+    expect(normaliseMerchant("SAINSBURYS PETROL 0412", "Sainsbury's")).toBe("Sainsbury's Petrol");
+    // merchant_name still wins a tie and names an unknown description.
+    expect(normaliseMerchant("PAYPAL *XY7731", "Netflix")).toBe("Netflix");
+    expect(normaliseMerchant("TESCO STORES 3297", "Tesco Express")).toBe("Tesco Express");
+  });
+});
