@@ -1,0 +1,19 @@
+/** Base error of the recurring detector; `code` is stable across releases. */
+export class RecurringError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "RecurringError";
+  }
+}
+
+/** A CLI argument, an input line or a date that cannot be read. */
+export class InvalidInputError extends RecurringError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, "recurring.invalid_input", options);
+    this.name = "InvalidInputError";
+  }
+}

@@ -1,0 +1,10 @@
+export { summariseAmounts } from "./amounts";
+export { amountTolerance, bandsOf } from "./bands";
+export { CADENCE_BY_FREQUENCY, CADENCES, type Cadence, FREQUENCIES, type Frequency, LOOKBACK_DAYS } from "./cadence";
+export { isBankHoliday, isWorkingDay, type ShiftPolicy, shiftToWorkingDay } from "./calendar";
+export { type Day, dayOf, isoDay } from "./dates";
+export { detectStreams } from "./detect";
+export { InvalidInputError, RecurringError } from "./errors";
+export { merchantOf } from "./merchant";
+export { type KnownStream, reconcileStreamIds } from "./reconcile";
+export type { AmountKind, DetectedStream, DetectOptions, Direction, PriceChange, RecurringInput, StreamStatus } from "./types";
