@@ -13,6 +13,8 @@ export const SK = TABLE_KEYS.sortKey;
 export const SYNC_SHARDS = 16;
 /** Number of outbox partitions (`OUTBOX#0..7`); spreads relay reads and writes. */
 export const OUTBOX_SHARDS = 8;
+/** Number of deferred-notification shards in GSI4 (`NOTIFDUE#0..7`). */
+export const NOTIFICATION_DUE_SHARDS = 8;
 
 /** Sort-key prefixes of the items that live under a user's partition. */
 export const SK_PREFIX = {
@@ -26,6 +28,7 @@ export const SK_PREFIX = {
   recurring: "RECURRING#",
   rule: "RULE#",
   categoryEdit: "EDIT#",
+  notificationRate: "NOTIFRATE#",
 } as const;
 
 export const PROFILE_SK = "PROFILE";
@@ -83,6 +86,8 @@ export const keys = {
   notificationToken: userItem(SK_PREFIX.notificationToken, "tokenId"),
   notificationPreferences: (userId: string): TableKey => ({ PK: userPk(userId), SK: NOTIFICATION_PREFERENCES_SK }),
   notificationHistory: userItem(SK_PREFIX.notificationHistory, "notificationId"),
+  /** A user's notification count in one rate-limit window (`window` is its start, UTC). */
+  notificationRate: (userId: string, window: string): TableKey => ({ PK: userPk(userId), SK: `${SK_PREFIX.notificationRate}${isoUtc(window)}` }),
   recurring: userItem(SK_PREFIX.recurring, "streamId"),
   rule: userItem(SK_PREFIX.rule, "ruleId"),
   /** One re-categorisation by the user, newest last within a merchant: the learner reads the last five. */
@@ -137,6 +142,22 @@ export function categoryPrefix(primary: string): string {
 /** GSI4 (sparse): due time of an active connection in its stable shard. */
 export function gsi4SyncDue(connectionId: string, nextSyncAt: string): { GSI4PK: string; GSI4SK: string } {
   return { [INDEXES.syncDue.partitionKey]: syncDuePk(syncShard(connectionId)), [INDEXES.syncDue.sortKey]: isoUtc(nextSyncAt) };
+}
+
+/**
+ * GSI4 (sparse, shared with the sync schedule under another partition prefix): a deferred
+ * notification's due time in its stable shard, for the pass that sends deferred notifications.
+ */
+export function gsi4NotificationDue(notificationId: string, deferredUntil: string): { GSI4PK: string; GSI4SK: string } {
+  return {
+    [INDEXES.syncDue.partitionKey]: notificationDuePk(stableShard(notificationId, NOTIFICATION_DUE_SHARDS)),
+    [INDEXES.syncDue.sortKey]: isoUtc(deferredUntil),
+  };
+}
+
+export function notificationDuePk(shard: number): string {
+  assertShard(shard, NOTIFICATION_DUE_SHARDS);
+  return `NOTIFDUE#${shard}`;
 }
 
 export function syncDuePk(shard: number): string {

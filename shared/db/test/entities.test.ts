@@ -123,7 +123,7 @@ describe("entities", () => {
 
   it("checks IANA time zones in quiet hours", () => {
     const base = { userId: "user-1", updatedAt: NOW };
-    expect(notificationPreferencesEntity.parse({ ...base, quietHours: { start: "22:00", end: "07:00", timeZone: "Europe/London" } }).enabled).toBe(true);
+    expect(notificationPreferencesEntity.parse({ ...base, quietHours: { start: "22:00", end: "07:00", timeZone: "Europe/London" } }).globalEnabled).toBe(true);
     expect(
       validationErrorOf(() => notificationPreferencesEntity.parse({ ...base, quietHours: { start: "22:00", end: "07:00", timeZone: "Mars/Olympus" } })).field,
     ).toBe("quietHours.timeZone");

@@ -61,9 +61,9 @@ describe("budget alerts, notifications and recurring streams on moto", () => {
       quietHours: { start: "22:00", end: "07:00", timeZone: "Europe/London" },
       updatedAt: NOW,
     });
-    await repos.notifications.updatePreferences({ ...prefs, enabled: false }, prefs.version);
-    await expect(repos.notifications.updatePreferences({ ...prefs, enabled: true }, prefs.version)).rejects.toBeInstanceOf(VersionConflictError);
-    expect(await repos.notifications.getPreferences("user-n")).toMatchObject({ enabled: false, version: 2 });
+    await repos.notifications.updatePreferences({ ...prefs, globalEnabled: false }, prefs.version);
+    await expect(repos.notifications.updatePreferences({ ...prefs, globalEnabled: true }, prefs.version)).rejects.toBeInstanceOf(VersionConflictError);
+    expect(await repos.notifications.getPreferences("user-n")).toMatchObject({ globalEnabled: false, version: 2 });
 
     const token = {
       userId: "user-n",

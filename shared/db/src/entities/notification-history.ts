@@ -1,7 +1,7 @@
 import { TTL_ATTRIBUTE } from "@expenzez/infra";
 import { z } from "zod";
 import { defineEntity } from "../entity";
-import { keys } from "../keys";
+import { gsi4NotificationDue, keys } from "../keys";
 import { epochSeconds, id, isoDateTime } from "./common";
 
 export const NOTIFICATION_HISTORY_TTL_DAYS = 90;
@@ -11,13 +11,31 @@ export function notificationHistoryExpiry(createdAt: string): number {
   return Math.floor(Date.parse(createdAt) / 1000) + NOTIFICATION_HISTORY_TTL_DAYS * 86_400;
 }
 
+export const notificationChannelSchema = z.enum(["push", "email"]);
+export type NotificationChannel = z.output<typeof notificationChannelSchema>;
+
 export const deliveryAttemptSchema = z.object({
-  channel: z.enum(["push", "email"]),
+  channel: notificationChannelSchema,
+  /** The device's `tokenId` for push, `email` for email. */
+  target: z.string().optional(),
   at: isoDateTime,
   outcome: z.enum(["delivered", "failed", "skipped"]),
+  /** Provider round trips this attempt took (retries included). */
+  tries: z.int().positive().optional(),
   errorCode: z.string().optional(),
   providerMessageId: z.string().optional(),
 });
+export type DeliveryAttempt = z.output<typeof deliveryAttemptSchema>;
+
+/** One decision about a notification: why it was sent, deferred (until when) or not sent. */
+export const notificationDecisionSchema = z.object({
+  at: isoDateTime,
+  outcome: z.enum(["send", "defer", "suppress", "fold"]),
+  /** Stable code of the setting or rule that decided, e.g. `quiet_hours`, `category_disabled:budgets`. */
+  reason: z.string().min(1),
+  until: isoDateTime.optional(),
+});
+export type NotificationDecision = z.output<typeof notificationDecisionSchema>;
 
 export const notificationHistorySchema = z.object({
   userId: id,
@@ -26,18 +44,43 @@ export const notificationHistorySchema = z.object({
   detailType: z.string().min(1),
   title: z.string(),
   body: z.string(),
-  status: z.enum(["pending", "deferred", "delivered", "failed", "suppressed"]),
+  status: z.enum(["pending", "deferred", "delivered", "failed", "suppressed", "folded"]),
+  /** The eventId of the event that raised it (absent on a summary). */
+  sourceEventId: z.string().optional(),
+  /** The event's occurredAt: delivery latency is measured from it. */
+  occurredAt: isoDateTime.optional(),
+  correlationId: z.string().optional(),
+  category: z.string().optional(),
+  priority: z.enum(["low", "normal", "high", "critical"]).optional(),
+  deepLink: z.string().optional(),
+  data: z.record(z.string(), z.string()).optional(),
+  /** Channels it is to be delivered on, decided once. */
+  channels: z.array(notificationChannelSchema).optional(),
+  /** The latest decision's reason, and every decision in order. */
+  reason: z.string().optional(),
+  decisions: z.array(notificationDecisionSchema).default([]),
   deferredUntil: isoDateTime.optional(),
+  /** `<channel>:<target>` → when a dispatcher claimed that delivery (claim before send). */
+  claims: z.record(z.string(), isoDateTime).default({}),
   attempts: z.array(deliveryAttemptSchema).default([]),
+  /** Claims found without a recorded attempt after their lease and sent again: possible duplicates. */
+  reclaimed: z.int().nonnegative().default(0),
+  /** On a summary: how many notifications it stands for. */
+  foldedCount: z.int().nonnegative().optional(),
   createdAt: isoDateTime,
   deliveredAt: isoDateTime.optional(),
   /** Epoch seconds; copied to the table's TTL attribute. */
   expiresAt: epochSeconds,
 });
 export type NotificationHistory = z.output<typeof notificationHistorySchema>;
+export type NotificationHistoryInput = z.input<typeof notificationHistorySchema>;
 
-/** `USER#<id>` / `NOTIFICATION#<notificationId>`, expires after 90 days. */
+/**
+ * `USER#<id>` / `NOTIFICATION#<notificationId>`, expires after 90 days. A deferred entry is also in
+ * the sparse due index (GSI4 `NOTIFDUE#<shard>` / `deferredUntil`) that the deferred pass reads.
+ */
 export const notificationHistoryEntity = defineEntity("NotificationHistory", notificationHistorySchema, (n) => ({
   ...keys.notificationHistory(n.userId, n.notificationId),
+  ...(n.status === "deferred" && n.deferredUntil ? gsi4NotificationDue(n.notificationId, n.deferredUntil) : {}),
   [TTL_ATTRIBUTE]: n.expiresAt,
 }));

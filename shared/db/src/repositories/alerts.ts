@@ -1,7 +1,9 @@
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { isConditionalCheckFailed, rethrowAws } from "../aws-errors";
 import { type BudgetAlert, budgetAlertEntity } from "../entities/budget-alert";
 import { ConditionalCheckFailedError } from "../errors";
 import { getEntity, putNew } from "../items";
-import { keys, SK_PREFIX } from "../keys";
+import { isoUtc, keys, SK_PREFIX } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
 import { listUserItems } from "./user-items";
 
@@ -24,6 +26,29 @@ export function budgetAlertRepository(db: Db) {
       } catch (err) {
         if (err instanceof ConditionalCheckFailedError) return false;
         throw err;
+      }
+    },
+    /**
+     * Records what alert-dispatch did with it: `dispatched` (and `lastTriggered`, `triggerCount + 1`)
+     * or `suppressed`. `false` when no such alert is stored.
+     */
+    async markOutcome(userId: string, alertId: string, outcome: "dispatched" | "suppressed", at: string): Promise<boolean> {
+      const dispatched = outcome === "dispatched";
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.budgetAlert(userId, alertId),
+            UpdateExpression: dispatched ? "SET #status = :status, lastTriggered = :at ADD triggerCount :one" : "SET #status = :status",
+            ConditionExpression: "attribute_exists(PK)",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: { ":status": outcome, ...(dispatched ? { ":at": isoUtc(at), ":one": 1 } : {}) },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        rethrowAws(err, "UpdateItem");
       }
     },
     listByUser: (userId: string, options: PageOptions = {}): Promise<Page<BudgetAlert>> =>

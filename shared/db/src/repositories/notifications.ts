@@ -1,17 +1,45 @@
-import { type NotificationHistory, notificationHistoryEntity } from "../entities/notification-history";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { INDEXES, TTL_ATTRIBUTE } from "@expenzez/infra";
+import { isConditionalCheckFailed, rethrowAws } from "../aws-errors";
+import {
+  type DeliveryAttempt,
+  deliveryAttemptSchema,
+  type NotificationDecision,
+  type NotificationHistory,
+  notificationDecisionSchema,
+  notificationHistoryEntity,
+} from "../entities/notification-history";
 import { type NotificationPreferences, notificationPreferencesEntity } from "../entities/notification-preferences";
 import { type NotificationToken, notificationTokenEntity } from "../entities/notification-token";
-import { deleteItem, getEntity, putItem, putNew, updateVersioned } from "../items";
-import { keys, SK_PREFIX } from "../keys";
-import type { Db } from "../table";
+import { ENTITY_TYPE } from "../entity";
+import { deleteItem, getEntity, putItem, putNew, queryPage, updateVersioned } from "../items";
+import { gsi4NotificationDue, isoUtc, keys, NOTIFICATION_DUE_SHARDS, notificationDuePk, SK_PREFIX } from "../keys";
+import type { Db, Page, PageOptions } from "../table";
 import { listAllUserItems } from "./user-items";
 
 type PreferencesInput = Parameters<typeof notificationPreferencesEntity.toItem>[0];
 type TokenInput = Parameters<typeof notificationTokenEntity.toItem>[0];
 type HistoryInput = Parameters<typeof notificationHistoryEntity.toItem>[0];
 
+/** A deferred notification that is due: what the deferred pass needs to load it. */
+export interface DueNotification {
+  userId: string;
+  notificationId: string;
+  deferredUntil: string;
+}
+
 /** Notification preferences, device tokens and delivery history of a user. */
 export function notificationRepository(db: Db) {
+  const update = async (operation: string, input: Omit<ConstructorParameters<typeof UpdateCommand>[0], "TableName">): Promise<boolean> => {
+    try {
+      await db.doc.send(new UpdateCommand({ TableName: db.tableName, ...input }));
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      rethrowAws(err, operation);
+    }
+  };
+
   return {
     getPreferences: (userId: string): Promise<NotificationPreferences | undefined> =>
       getEntity(db, notificationPreferencesEntity, keys.notificationPreferences(userId)),
@@ -23,13 +51,149 @@ export function notificationRepository(db: Db) {
     /** Registers or refreshes a device token (last write wins: the device is the authority). */
     putToken: (token: TokenInput) => putItem(db, notificationTokenEntity, token),
     deleteToken: (userId: string, tokenId: string) => deleteItem(db, keys.notificationToken(userId, tokenId)),
+    /** Counts one send to a device (`ADD`, so concurrent dispatchers never lose a count). */
+    countTokenDelivery: (userId: string, tokenId: string, delivered: boolean, at: string) =>
+      update("UpdateItem", {
+        Key: keys.notificationToken(userId, tokenId),
+        UpdateExpression: "ADD totalNotificationsSent :one, #counter :one SET lastUsedAt = :at",
+        ConditionExpression: "attribute_exists(PK)",
+        ExpressionAttributeNames: { "#counter": delivered ? "successfulDeliveries" : "failedDeliveries" },
+        ExpressionAttributeValues: { ":one": 1, ":at": isoUtc(at) },
+      }),
+    /** Turns a token off because the provider refused it; `false` if the token is gone. */
+    invalidateToken: (userId: string, tokenId: string, reason: string, at: string) =>
+      update("UpdateItem", {
+        Key: keys.notificationToken(userId, tokenId),
+        UpdateExpression: "SET enabled = :off, invalidReason = :reason, invalidatedAt = :at, updatedAt = :at",
+        ConditionExpression: "attribute_exists(PK)",
+        ExpressionAttributeValues: { ":off": false, ":reason": reason, ":at": isoUtc(at) },
+      }),
 
     getHistory: (userId: string, notificationId: string): Promise<NotificationHistory | undefined> =>
       getEntity(db, notificationHistoryEntity, keys.notificationHistory(userId, notificationId)),
     /** First record of a notification; `ConditionalCheckFailedError` if this id was recorded before. */
     recordHistory: (entry: HistoryInput) => putNew(db, notificationHistoryEntity, entry),
-    /** Rewrites an entry with new attempts or status (only its dispatcher writes it). */
+    /** Rewrites an entry whole (tests and tools; the dispatcher uses the targeted updates below). */
     saveHistory: (entry: HistoryInput) => putItem(db, notificationHistoryEntity, entry),
+    listHistory: (userId: string): Promise<NotificationHistory[]> => listAllUserItems(db, notificationHistoryEntity, userId, SK_PREFIX.notificationHistory),
+
+    /**
+     * Claims one delivery (`<channel>:<target>`) of a notification before it is sent. `false` when
+     * another dispatcher claimed it already. With `staleClaim`, takes over that claim instead (its
+     * dispatcher died inside the send) and counts the take-over in `reclaimed`.
+     */
+    claimDelivery: (userId: string, notificationId: string, claimKey: string, at: string, staleClaim?: string) =>
+      update("UpdateItem", {
+        Key: keys.notificationHistory(userId, notificationId),
+        UpdateExpression: staleClaim ? "SET claims.#k = :at ADD reclaimed :one" : "SET claims.#k = :at",
+        ConditionExpression: staleClaim ? "claims.#k = :stale" : "attribute_exists(PK) AND attribute_not_exists(claims.#k)",
+        ExpressionAttributeNames: { "#k": claimKey },
+        ExpressionAttributeValues: { ":at": isoUtc(at), ...(staleClaim ? { ":stale": staleClaim, ":one": 1 } : {}) },
+      }),
+    /** Appends delivery attempts (atomic `list_append`: two channels may record at once). */
+    appendAttempts: (userId: string, notificationId: string, attempts: DeliveryAttempt[]) =>
+      update("UpdateItem", {
+        Key: keys.notificationHistory(userId, notificationId),
+        UpdateExpression: "SET attempts = list_append(if_not_exists(attempts, :empty), :attempts)",
+        ConditionExpression: "attribute_exists(PK)",
+        ExpressionAttributeValues: { ":attempts": attempts.map((a) => deliveryAttemptSchema.parse(a)), ":empty": [] },
+      }),
+    /**
+     * Records a decision and the status it leads to. `expectStatus` makes the change conditional
+     * (two deferred passes never both send); a deferred entry enters the due index, any other
+     * status leaves it. `false` when the condition failed.
+     */
+    setStatus: (
+      userId: string,
+      notificationId: string,
+      change: {
+        status: NotificationHistory["status"];
+        decision?: NotificationDecision;
+        deferredUntil?: string;
+        deliveredAt?: string;
+        expectStatus?: NotificationHistory["status"];
+      },
+    ) => {
+      const names: Record<string, string> = { "#status": "status", "#pk4": INDEXES.syncDue.partitionKey, "#sk4": INDEXES.syncDue.sortKey };
+      const values: Record<string, unknown> = { ":status": change.status };
+      const set = ["#status = :status"];
+      const remove: string[] = [];
+      if (change.decision) {
+        set.push("decisions = list_append(if_not_exists(decisions, :empty), :decision)", "reason = :reason");
+        values[":decision"] = [notificationDecisionSchema.parse(change.decision)];
+        values[":empty"] = [];
+        values[":reason"] = change.decision.reason;
+      }
+      if (change.deliveredAt) {
+        set.push("deliveredAt = :deliveredAt");
+        values[":deliveredAt"] = isoUtc(change.deliveredAt);
+      }
+      if (change.status === "deferred" && change.deferredUntil) {
+        const due = gsi4NotificationDue(notificationId, change.deferredUntil);
+        set.push("deferredUntil = :until", "#pk4 = :pk4", "#sk4 = :sk4");
+        Object.assign(values, { ":until": isoUtc(change.deferredUntil), ":pk4": due.GSI4PK, ":sk4": due.GSI4SK });
+      } else {
+        remove.push("#pk4", "#sk4");
+      }
+      if (change.expectStatus) values[":expected"] = change.expectStatus;
+      return update("UpdateItem", {
+        Key: keys.notificationHistory(userId, notificationId),
+        UpdateExpression: `SET ${set.join(", ")}${remove.length ? ` REMOVE ${remove.join(", ")}` : ""}`,
+        ConditionExpression: change.expectStatus ? "#status = :expected" : "attribute_exists(PK)",
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      });
+    },
+    /** Counts one more notification folded into a summary. */
+    countFolded: (userId: string, notificationId: string) =>
+      update("UpdateItem", {
+        Key: keys.notificationHistory(userId, notificationId),
+        UpdateExpression: "ADD foldedCount :one",
+        ConditionExpression: "attribute_exists(PK)",
+        ExpressionAttributeValues: { ":one": 1 },
+      }),
+    /** Deferred notifications of one due shard whose time has come, oldest first. */
+    async listDue(shard: number, now: string, options: PageOptions = {}): Promise<Page<DueNotification>> {
+      const page = await queryPage(
+        db,
+        notificationHistoryEntity,
+        `gsi4n:${shard}`,
+        {
+          IndexName: INDEXES.syncDue.name,
+          KeyConditionExpression: "#pk = :shard AND #sk <= :now",
+          ExpressionAttributeNames: { "#pk": INDEXES.syncDue.partitionKey, "#sk": INDEXES.syncDue.sortKey },
+          ExpressionAttributeValues: { ":shard": notificationDuePk(shard), ":now": isoUtc(now) },
+        },
+        options,
+      );
+      return {
+        items: page.items.map((n) => ({ userId: n.userId, notificationId: n.notificationId, deferredUntil: n.deferredUntil ?? now })),
+        cursor: page.cursor,
+      };
+    },
+    dueShards: NOTIFICATION_DUE_SHARDS,
+
+    /**
+     * Counts one notification in a user's rate-limit window and returns the count including it.
+     * The counter item expires with the TTL a day after the window.
+     */
+    async countInWindow(userId: string, windowStart: string): Promise<number> {
+      try {
+        const out = await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.notificationRate(userId, windowStart),
+            UpdateExpression: "ADD #count :one SET #type = :type, #ttl = if_not_exists(#ttl, :ttl)",
+            ExpressionAttributeNames: { "#count": "count", "#type": ENTITY_TYPE, "#ttl": TTL_ATTRIBUTE },
+            ExpressionAttributeValues: { ":one": 1, ":type": "NotificationRate", ":ttl": Math.floor(Date.parse(windowStart) / 1000) + 2 * 86_400 },
+            ReturnValues: "UPDATED_NEW",
+          }),
+        );
+        return Number(out.Attributes?.count ?? 1);
+      } catch (err) {
+        rethrowAws(err, "UpdateItem");
+      }
+    },
   };
 }
 
