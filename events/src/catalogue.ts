@@ -81,6 +81,16 @@ export const CATALOGUE = {
       attempts: z.number().int().positive(),
     }),
   },
+  /** The scheduler's warning before a connection's consent runs out (7 days and 1 day before, once each). */
+  ConnectionConsentExpiring: {
+    source: SOURCES.sync,
+    schema: z.object({
+      ...meta,
+      connectionId: id,
+      consentExpiresAt: isoDateTime,
+      daysLeft: z.number().int().nonnegative(),
+    }),
+  },
   LargeTransactionDetected: {
     source: SOURCES.sync,
     schema: z.object({
@@ -167,6 +177,10 @@ export const CATALOGUE = {
       alertType: z.string(),
       channel: z.enum(["push", "email"]),
       status: z.enum(["sent", "deferred", "suppressed", "failed"]),
+      /** Why: the setting, rule or provider answer that decided (a stable code, as in the history). */
+      reason: z.string().optional(),
+      /** When a deferred notification is due. */
+      deferredUntil: isoDateTime.optional(),
     }),
   },
 } as const;

@@ -1,0 +1,6 @@
+export * from "./alert";
+export * from "./decide";
+export * from "./errors";
+export * from "./rules";
+export * from "./schedule";
+export * from "./templates";
