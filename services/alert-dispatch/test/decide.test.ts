@@ -39,7 +39,7 @@ describe("decide: switches", () => {
         amountMinor: -1099,
         currency: "GBP",
         nextExpected: "2024-04-05",
-        transactionIds: [],
+        transactionIds: [] as string[],
       },
     } as const;
     expect(decide(input(event, { preferences: prefs({ categories: { insights: { enabled: false } } }) }))).toMatchObject({

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { KMSClient } from "@aws-sdk/client-kms";
+import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
@@ -16,6 +17,8 @@ export interface AwsClients {
   sqs: SQSClient;
   events: EventBridgeClient;
   kms: KMSClient;
+  /** Email (SES v2 SendEmail). */
+  sesv2: SESv2Client;
   target: AwsTarget;
 }
 
@@ -44,6 +47,7 @@ export function createAwsClients(target: AwsTarget): AwsClients {
     sqs: new SQSClient(common),
     events: new EventBridgeClient(common),
     kms: new KMSClient(common),
+    sesv2: new SESv2Client(common),
     target,
   };
 }
@@ -53,4 +57,5 @@ export function destroyAwsClients(clients: AwsClients): void {
   clients.sqs.destroy();
   clients.events.destroy();
   clients.kms.destroy();
+  clients.sesv2.destroy();
 }
