@@ -36,7 +36,12 @@ async function sendMessage(accessToken: string, body: unknown, project = "p1") {
     headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json" },
     body: JSON.stringify(body),
   });
-  return { status: res.status, retryAfter: res.headers.get("retry-after"), body: (await res.json()) as Record<string, any> };
+  return { status: res.status, retryAfter: res.headers.get("retry-after"), body: (await res.json()) as Answer };
+}
+
+interface Answer {
+  name?: string;
+  error: { status: string; message: string; details: { errorCode: string }[] };
 }
 
 const message = (token = "device-token-1") => ({ message: { token, notification: { title: "t", body: "b" }, data: { a: "1" } } });
@@ -83,7 +88,7 @@ describe("FCM stand-in: messages:send", () => {
     ];
     for (const body of bad) {
       const r = await sendMessage(bearer, body);
-      expect([r.status, r.body.error.details[0].errorCode]).toEqual([400, "INVALID_ARGUMENT"]);
+      expect([r.status, r.body.error.details[0]?.errorCode]).toEqual([400, "INVALID_ARGUMENT"]);
     }
     expect((await sendMessage(bearer, message(), "other")).status).toBe(403);
     expect(fcm.delivered()).toEqual([]);
@@ -92,7 +97,7 @@ describe("FCM stand-in: messages:send", () => {
   it("answers 404 UNREGISTERED for an unregistered token and 400 for a malformed one", async () => {
     fcm.unregister("dead-token-1");
     const r = await sendMessage(bearer, message("dead-token-1"));
-    expect([r.status, r.body.error.details[0].errorCode]).toEqual([404, "UNREGISTERED"]);
+    expect([r.status, r.body.error.details[0]?.errorCode]).toEqual([404, "UNREGISTERED"]);
     const m = await sendMessage(bearer, message("not a token"));
     expect([m.status, m.body.error.message]).toEqual([400, "The registration token is not a valid FCM registration token"]);
   });
@@ -106,7 +111,7 @@ describe("FCM stand-in: messages:send", () => {
       [429, "3"],
       [200, null],
     ]);
-    expect(answers[0]?.body.error.details[0].errorCode).toBe("QUOTA_EXCEEDED");
+    expect(answers[0]?.body.error.details[0]?.errorCode).toBe("QUOTA_EXCEEDED");
     expect(fcm.requests().map((r) => r.status)).toEqual([429, 429, 200]);
   });
 
