@@ -28,7 +28,9 @@ export function summariseAmounts(amounts: readonly number[]): AmountSummary {
   const last = segments[segments.length - 1]!;
   const previous = segments[segments.length - 2];
   // A change is one settled price followed by another; a bill that moves every time is not.
-  if (previous !== undefined && previous.values.length >= 2 && segments.length <= 3) {
+  // Two settled prices (or one payment at the old price, then a settled new one) is a change.
+  const settled = previous !== undefined && (previous.values.length >= 2 || (segments.length === 2 && last.values.length >= 2));
+  if (previous !== undefined && settled && segments.length <= 3) {
     const usualMinor = median(last.values);
     return {
       kind: "changed",

@@ -3,8 +3,8 @@
  * streams and a price rise stays in its stream. Amounts are absolute pence, sorted ascending.
  */
 
-/** A loose band tolerates varying bills and price rises: a gap above 20% (at least £1.50) starts a new band. */
-export const LOOSE_GAP = { ratio: 0.2, minMinor: 150 } as const;
+/** A loose band tolerates varying bills and price rises: a gap above 30% (at least £1.50) between neighbouring amounts starts a new band. */
+export const LOOSE_GAP = { ratio: 0.3, minMinor: 150 } as const;
 /** A tight band is one price: a gap above 1% (at least 5p) starts a new band. */
 export const TIGHT_GAP = { ratio: 0.01, minMinor: 5 } as const;
 

@@ -1,5 +1,5 @@
 import Holidays from "date-holidays";
-import { type Day, dayOf, partsOf } from "./dates";
+import { type Day, dayOf, partsOf, weekdayOf } from "./dates";
 
 /**
  * Working days in England and Wales: Bacs, Faster Payments settlement and payroll follow its
@@ -26,15 +26,21 @@ function bankHolidays(year: number): ReadonlySet<Day> {
 
 /** True on a UK bank holiday (England and Wales). */
 export function isBankHoliday(day: Day): boolean {
+  // Cheap year lookup: every holiday set is keyed by year, and most days are not holidays.
   return bankHolidays(partsOf(day).year).has(day);
 }
 
+/** Answers per day since 1970 (0 unknown, 1 working, 2 not): the fitter asks about the same days many times. */
+const known = new Uint8Array(100_000);
+
 /** Monday to Friday and not a bank holiday. */
 export function isWorkingDay(day: Day): boolean {
-  // 1970-01-01 (day 0) was a Thursday.
-  const weekday = (((day + 4) % 7) + 7) % 7;
-  if (weekday === 0 || weekday === 6) return false;
-  return !bankHolidays(partsOf(day).year).has(day);
+  const cached = day >= 0 && day < known.length ? known[day]! : 0;
+  if (cached !== 0) return cached === 1;
+  const weekday = weekdayOf(day);
+  const working = weekday !== 0 && weekday !== 6 && !isBankHoliday(day);
+  if (day >= 0 && day < known.length) known[day] = working ? 1 : 2;
+  return working;
 }
 
 /** How a payment due on a non-working day moves: not at all (cards), to the next or to the previous working day. */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { summariseAmounts } from "./amounts";
-import { bandsOf, LOOSE_GAP, TIGHT_GAP } from "./bands";
-import { LOOKBACK_DAYS } from "./cadence";
+import { amountTolerance, bandsOf, LOOSE_GAP, TIGHT_GAP } from "./bands";
+import { CADENCES, LOOKBACK_DAYS } from "./cadence";
 import { type Day, dayOf, isoDay } from "./dates";
 import { expectedDay, type Fit, fitBand, nextSlot, type Occurrence } from "./fit";
 import { merchantOf } from "./merchant";
@@ -42,11 +42,16 @@ export function detectStreams(transactions: readonly RecurringInput[], options: 
   const groups = groupByMerchant(transactions, days, asOf - LOOKBACK_DAYS, asOf);
   const streams: DetectedStream[] = [];
   for (const group of groups.values()) {
-    for (const fit of fitsOf(group.items)) {
-      if (!enoughEvidence(fit, group)) continue;
+    for (const fit of joinPriceChanges(fitsOf(group.items))) {
+      if (!plausible(fit, group.items.length)) continue;
       const stream = toStream(group, fit, asOf);
-      // Two payments and then silence is a coincidence more often than a cancelled arrangement.
-      if (stream.status === "tombstoned" && stream.occurrences < fit.cadence.matureOccurrences) continue;
+      // Silence after a short run is a coincidence more often than a cancelled arrangement;
+      // at a busy merchant, a long run is needed.
+      if (
+        stream.status === "tombstoned" &&
+        stream.occurrences < (isBusy(fit.members.length + fit.outliers.length, group.items.length) ? BUSY_TOMBSTONE_MIN : fit.cadence.matureOccurrences)
+      )
+        continue;
       streams.push(stream);
     }
   }
@@ -73,33 +78,72 @@ function groupByMerchant(transactions: readonly RecurringInput[], days: readonly
 
 /**
  * Loose bands first (they keep varying bills and price rises whole); a loose band that fits no
- * cadence is noise or several prices mixed, so its single-price bands get a chance. Those need
- * three payments: two equal amounts a month apart are common at a shop you visit often.
+ * cadence is noise or several prices mixed, so its single-price bands get a chance.
+ *
+ * At a busy merchant (more than two other payments in the window) chance alone puts a few
+ * similar amounts a quarter or a month apart, so a band there needs four payments on a cadence
+ * of a month or shorter: the subscriptions such merchants sell (Prime, iCloud) are monthly.
  */
 function fitsOf(items: readonly Item[]): Fit<Item>[] {
   const fits: Fit<Item>[] = [];
+  const busy = (band: readonly Item[]) => isBusy(band.length, items.length);
   for (const loose of bandsOf(items, (i) => i.amountMinor, LOOSE_GAP)) {
-    const fit = fitBand(loose);
+    const fit = busy(loose) ? fitBand(loose, BUSY_CADENCES, BUSY_MIN_MEMBERS) : fitBand(loose);
     if (fit !== undefined) {
       fits.push(fit);
       continue;
     }
-    if (loose.length < 3) continue;
+    if (loose.length < BUSY_MIN_MEMBERS) continue;
     for (const tight of bandsOf(loose, (i) => i.amountMinor, TIGHT_GAP)) {
-      if (tight.length < 3 || tight.length === loose.length) continue;
-      const tightFit = fitBand(tight);
+      if (tight.length < BUSY_MIN_MEMBERS || tight.length === loose.length) continue;
+      const tightFit = fitBand(tight, BUSY_CADENCES, BUSY_MIN_MEMBERS);
       if (tightFit !== undefined) fits.push(tightFit);
     }
   }
   return fits;
 }
 
-/** Busy merchants (more than two other payments in the window) need three payments, not two, to show a pattern. */
-function enoughEvidence(fit: Fit<Item>, group: Group): boolean {
-  return fit.members.length >= 3 || group.items.length - fit.members.length <= BUSY_OTHERS;
+const BUSY_OTHERS = 2;
+const BUSY_MIN_MEMBERS = 4;
+const BUSY_TOMBSTONE_MIN = 6;
+
+function isBusy(bandSize: number, groupSize: number): boolean {
+  return groupSize - bandSize > BUSY_OTHERS;
 }
 
-const BUSY_OTHERS = 2;
+/** Two payments make a stream only at one price: two similar purchases months apart are common. */
+function plausible(fit: Fit<Item>, _groupSize: number): boolean {
+  if (fit.members.length > 2) return true;
+  const [a, b] = fit.members as [Item, Item];
+  return Math.abs(a.amountMinor - b.amountMinor) <= amountTolerance(Math.min(a.amountMinor, b.amountMinor));
+}
+
+/**
+ * A price rise beyond a loose band's reach splits a stream in two: one that stops and one that
+ * starts where the first would have continued, on the same cadence. Those are one stream.
+ */
+function joinPriceChanges(fits: Fit<Item>[]): Fit<Item>[] {
+  const sorted = [...fits].sort((x, y) => x.members[0]!.day - y.members[0]!.day);
+  for (let i = 0; i < sorted.length; i++) {
+    for (let j = i + 1; j < sorted.length; j++) {
+      const a = sorted[i]!;
+      const b = sorted[j]!;
+      if (a.cadence !== b.cadence) continue;
+      const aLast = a.members[a.members.length - 1]!.day;
+      if (aLast >= b.members[0]!.day) continue;
+      const next = expectedDay(a.schedule, nextSlot(a.cadence, a.slots[a.slots.length - 1]!));
+      if (Math.abs(b.members[0]!.day - next) > a.cadence.toleranceDays) continue;
+      const joined = fitBand([...a.members, ...b.members], [a.cadence]);
+      if (joined === undefined || joined.members.length < a.members.length + b.members.length) continue;
+      joined.outliers.push(...a.outliers, ...b.outliers);
+      sorted.splice(j, 1);
+      sorted[i] = joined;
+      j = i;
+    }
+  }
+  return sorted;
+}
+const BUSY_CADENCES = CADENCES.filter((c) => c.unit === "days" || c.step === 1);
 
 function toStream(group: Group, fit: Fit<Item>, asOf: Day): DetectedStream {
   const { cadence, members } = fit;

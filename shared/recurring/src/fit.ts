@@ -58,18 +58,24 @@ export function nextSlot(cadence: Cadence, slot: number): number {
  * The best schedule of each cadence for a band, and the cadence that explains most of it.
  * Undefined when no cadence explains the band (one-offs, busy-shop noise).
  */
-export function fitBand<T extends Occurrence>(band: readonly T[], cadences: readonly Cadence[] = CADENCES): Fit<T> | undefined {
-  if (band.length < 2) return undefined;
+export function fitBand<T extends Occurrence>(band: readonly T[], cadences: readonly Cadence[] = CADENCES, minMembers = 2): Fit<T> | undefined {
+  if (band.length < Math.max(2, minMembers)) return undefined;
   const sorted = [...band].sort((a, b) => a.day - b.day);
   const span = sorted[sorted.length - 1]!.day - sorted[0]!.day;
   let best: Fit<T> | undefined;
+  const doms = modeDoms(sorted);
+  const typicalGap = medianGap(sorted);
   for (const cadence of cadences) {
-    // Cheap refusal first: a band with many more payments than the cadence has slots in its
-    // span can never leave 75% of them in the stream (busy shops end here).
-    const slotsInSpan = Math.floor(span / approxDays(cadence)) + 2;
+    // Cheap refusals first: a band with many more payments than the cadence has slots in its
+    // span can never leave 75% of them in the stream (busy shops end here); and the usual gap
+    // between payments is near the cadence's period when it fits (extra payments shorten it,
+    // a skipped one lengthens it).
+    const period = approxDays(cadence);
+    const slotsInSpan = Math.floor(span / period) + 2;
     if (slotsInSpan < sorted.length * (1 - MAX_OUTLIER_SHARE)) continue;
-    const fit = fitCadence(sorted, cadence);
-    if (fit === undefined) continue;
+    if (typicalGap < period * 0.4 || typicalGap > period * 2.5) continue;
+    const fit = fitCadence(sorted, cadence, doms);
+    if (fit === undefined || fit.members.length < minMembers) continue;
     if (
       best === undefined ||
       fit.members.length > best.members.length ||
@@ -80,13 +86,20 @@ export function fitBand<T extends Occurrence>(band: readonly T[], cadences: read
   return best;
 }
 
+function medianGap(sorted: readonly Occurrence[]): number {
+  const gaps: number[] = [];
+  for (let i = 1; i < sorted.length; i++) gaps.push(sorted[i]!.day - sorted[i - 1]!.day);
+  gaps.sort((a, b) => a - b);
+  return gaps[gaps.length >> 1]!;
+}
+
 function approxDays(cadence: Cadence): number {
   return cadence.unit === "days" ? cadence.step : cadence.step * 30.44;
 }
 
-function fitCadence<T extends Occurrence>(sorted: readonly T[], cadence: Cadence): Fit<T> | undefined {
+function fitCadence<T extends Occurrence>(sorted: readonly T[], cadence: Cadence, doms: readonly number[]): Fit<T> | undefined {
   let best: Fit<T> | undefined;
-  for (const { schedule, phase } of candidateSchedules(sorted, cadence)) {
+  for (const { schedule, phase } of candidateSchedules(sorted, cadence, doms)) {
     const fit = assign(sorted, cadence, schedule, phase);
     if (fit === undefined) continue;
     if (
@@ -100,7 +113,7 @@ function fitCadence<T extends Occurrence>(sorted: readonly T[], cadence: Cadence
 }
 
 /** Schedules worth trying: the phase and day the data point to, under each shift policy. */
-function candidateSchedules(sorted: readonly Occurrence[], cadence: Cadence): { schedule: Schedule; phase: number }[] {
+function candidateSchedules(sorted: readonly Occurrence[], cadence: Cadence, doms: readonly number[]): { schedule: Schedule; phase: number }[] {
   const policies: ShiftPolicy[] = ["none", "next", "previous"];
   if (cadence.unit === "days") {
     const phase = densestResidue(
@@ -111,7 +124,6 @@ function candidateSchedules(sorted: readonly Occurrence[], cadence: Cadence): { 
     return policies.map((policy) => ({ schedule: { kind: "days", step: cadence.step, policy }, phase }));
   }
   const phase = cadence.step === 1 ? 0 : densestResidue(sorted.map(slotMonthOf), cadence.step, 0);
-  const doms = modeDoms(sorted);
   const out: { schedule: Schedule; phase: number }[] = [{ schedule: { kind: "last_working_day" }, phase }];
   for (const dom of doms) for (const policy of policies) out.push({ schedule: { kind: "day_of_month", dom, policy }, phase });
   return out;
@@ -172,8 +184,10 @@ function modeDoms(sorted: readonly Occurrence[]): number[] {
 function assign<T extends Occurrence>(sorted: readonly T[], cadence: Cadence, schedule: Schedule, phase: number): Fit<T> | undefined {
   const bySlot = new Map<number, { item: T; deviation: number }>();
   const outliers: T[] = [];
+  // Neighbouring items ask for the same slots: compute each slot's day once.
+  const expected = new Map<number, Day>();
   for (const item of sorted) {
-    const near = nearestSlot(item.day, cadence, schedule, phase);
+    const near = nearestSlot(item.day, cadence, phase, schedule, expected);
     if (near.deviation > cadence.toleranceDays) {
       outliers.push(item);
       continue;
@@ -197,7 +211,16 @@ function assign<T extends Occurrence>(sorted: readonly T[], cadence: Cadence, sc
   return { cadence, schedule, members, slots, outliers, meanDeviation, coverage };
 }
 
-function nearestSlot(day: Day, cadence: Cadence, schedule: Schedule, phase: number): { slot: number; deviation: number } {
+function slotDay(schedule: Schedule, slot: number, memo: Map<number, Day>): Day {
+  let d = memo.get(slot);
+  if (d === undefined) {
+    d = expectedDay(schedule, slot);
+    memo.set(slot, d);
+  }
+  return d;
+}
+
+function nearestSlot(day: Day, cadence: Cadence, phase: number, schedule: Schedule, memo: Map<number, Day>): { slot: number; deviation: number } {
   let base: number;
   if (cadence.unit === "days") {
     base = phase + Math.round((day - phase) / cadence.step) * cadence.step;
@@ -206,13 +229,16 @@ function nearestSlot(day: Day, cadence: Cadence, schedule: Schedule, phase: numb
     base = phase + Math.round((month - phase) / cadence.step) * cadence.step;
   }
   let slot = base;
-  let deviation = Math.abs(day - expectedDay(schedule, base));
-  for (const candidate of [base - cadence.step, base + cadence.step]) {
-    const d = Math.abs(day - expectedDay(schedule, candidate));
-    if (d < deviation) {
-      deviation = d;
-      slot = candidate;
-    }
+  let deviation = Math.abs(day - slotDay(schedule, base, memo));
+  const before = Math.abs(day - slotDay(schedule, base - cadence.step, memo));
+  if (before < deviation) {
+    deviation = before;
+    slot = base - cadence.step;
+  }
+  const after = Math.abs(day - slotDay(schedule, base + cadence.step, memo));
+  if (after < deviation) {
+    deviation = after;
+    slot = base + cadence.step;
   }
   return { slot, deviation };
 }

@@ -11,10 +11,15 @@ const cache = new Map<string, { name: string; key: string }>();
  */
 export function merchantOf(description: string, merchant?: string, merchantName?: string): { name: string; key: string } {
   if (merchant !== undefined && merchant !== "") {
-    const key = merchantKey(merchant);
-    if (key !== "" && key !== UNKNOWN) return { name: merchant, key };
+    let known = cache.get(merchant);
+    if (known === undefined) {
+      known = { name: merchant, key: withoutReferences(merchantKey(merchant)) };
+      remember(merchant, known);
+    }
+    if (known.key !== "" && known.key !== UNKNOWN) return known;
   }
-  const cacheKey = `${description}\u0000${merchantName ?? ""}`;
+  // Descriptions and given names share the cache: a NUL never occurs in either.
+  const cacheKey = `\u0000${description}\u0000${merchantName ?? ""}`;
   let found = cache.get(cacheKey);
   if (found === undefined) {
     const name = normaliseMerchant(description, merchantName);
@@ -23,10 +28,26 @@ export function merchantOf(description: string, merchant?: string, merchantName?
       const words = description.split(/\s+/).filter((w) => w !== "" && !/\d/.test(w));
       const fallback = words.join(" ") || description;
       found = { name: fallback, key: merchantKey(fallback) || fallback.toLowerCase() };
-    } else found = { name, key };
-    // Bounded: a long-running service sees many descriptions.
-    if (cache.size > 50_000) cache.clear();
-    cache.set(cacheKey, found);
+    } else found = { name, key: withoutReferences(key) };
+    remember(cacheKey, found);
   }
   return found;
+}
+
+/**
+ * The key without words that carry digits after the first one: payees the categoriser does not
+ * know keep the bank's reference in their name (`MARIA K FP HVCL4AUJ`), and a reference that
+ * changes every time must not split a stream. The first word stays (`bet365`, `o2`).
+ */
+function withoutReferences(key: string): string {
+  const words = key.split(" ");
+  if (words.length < 2) return key;
+  const kept = [words[0]!, ...words.slice(1).filter((w) => !/\d/.test(w))];
+  return kept.join(" ");
+}
+
+/** Bounded: a long-running service sees many descriptions. */
+function remember(key: string, value: { name: string; key: string }): void {
+  if (cache.size > 50_000) cache.clear();
+  cache.set(key, value);
 }
