@@ -4,14 +4,28 @@ import { z } from "zod";
 export const SYNC_REASONS = ["scheduled", "refresh_now", "webhook"] as const;
 export type SyncReason = (typeof SYNC_REASONS)[number];
 
-const id = z.string().min(1).max(256);
+/** A stored id: it becomes a key segment, so no `#` (the key builders refuse it). */
+const id = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((v) => !v.includes("#"), { message: 'must not contain "#"' });
+/**
+ * The job id travels as the events' `correlationId` and the idempotency key: both allow 128
+ * characters, so a longer one is refused here rather than after the commit.
+ */
+export const JOB_ID_MAX = 128;
 
 /**
  * The message on the sync-jobs queue. The scheduler, the webhook receiver and the app's
  * "refresh now" all send this shape; the sync worker parses it.
  */
 export const syncJobSchema = z.object({
-  jobId: id,
+  jobId: z
+    .string()
+    .min(1)
+    .max(JOB_ID_MAX)
+    .refine((v) => !v.includes("#"), { message: 'must not contain "#"' }),
   userId: id,
   connectionId: id,
   reason: z.enum(SYNC_REASONS),

@@ -2,13 +2,14 @@ import { randomUUID } from "node:crypto";
 import { createLogger, type Logger } from "@expenzez/logger";
 import axios, { type AxiosResponse, isAxiosError } from "axios";
 import pLimit, { type LimitFunction } from "p-limit";
-import type { z } from "zod";
+import { z } from "zod";
 import { type UnattendedBudget, utcDay } from "./budget";
 import {
   type ErrorContext,
   errorFromResponse,
   isRetryable,
   NetworkError,
+  NonJsonResponseError,
   RequestTimeoutError,
   UnattendedBudgetExhaustedError,
   UnauthorizedError,
@@ -52,8 +53,13 @@ export interface TrueLayerClientOptions {
   /** Retries after the first attempt for retryable errors. Default 3. */
   maxRetries?: number;
   retry?: Partial<Omit<RetryPolicy, "maxRetries">>;
-  /** Requests in flight per provider (banks throttle per provider). Default 4. */
-  concurrencyPerProvider?: number;
+  /**
+   * Requests in flight per connection. Default 4. Bounded per connection, not per bank: one
+   * slow connection then holds only its own slots, never another user's first sync.
+   */
+  concurrencyPerConnection?: number;
+  /** Requests in flight for the whole client (process). Default 32. */
+  maxConcurrency?: number;
   /** Consulted for calls without `psuIp`; absent: no budget is enforced by the client. */
   unattendedBudget?: UnattendedBudget;
   /** Injectable for tests: waiting and jitter. */
@@ -66,7 +72,7 @@ export interface TrueLayerClientOptions {
 export interface CallContext {
   accessToken: string;
   connectionId: string;
-  /** Concurrency is limited per provider; default "unknown". */
+  /** The bank; logged with each response. */
   providerId?: string;
   /** The user's IP when they are present: sent as X-PSU-IP, lifts the 4-a-day limit. */
   psuIp?: string;
@@ -113,8 +119,37 @@ export interface TrueLayerClient {
   getCardBalance(ctx: CallContext, cardId: string): Promise<CardBalance>;
   getCardTransactions(ctx: CallContext, cardId: string, range: DateRange): Promise<Transaction[]>;
   getCardPendingTransactions(ctx: CallContext, cardId: string): Promise<Transaction[]>;
+  /**
+   * Booked or pending transactions of an account or card, parsed one by one: a transaction the
+   * schema refuses is returned in `rejected` with its reason, the others still arrive. The
+   * strict `get*Transactions` fail the whole call on one bad transaction.
+   */
+  listTransactions(ctx: CallContext, source: TransactionSource): Promise<TransactionList>;
   /** Unattended syncs left today for the connection (Infinity without a budget). */
   unattendedRemaining(connectionId: string): Promise<number>;
+}
+
+/** Whose transactions `listTransactions` reads: an account or card, booked (in a range) or pending. */
+export interface TransactionSource {
+  kind: "account" | "card";
+  accountId: string;
+  /** Booked transactions in this range; absent: the pending ones. */
+  range?: DateRange;
+}
+
+/** A transaction the bank served that does not parse: what we can say about it, never its body. */
+export interface RejectedTransaction {
+  /** Position in the bank's list. */
+  index: number;
+  /** The bank's id for it, when it sent a usable one (normalised, else provider, else TrueLayer's). */
+  providerId?: string;
+  /** Zod issue paths and messages (no values: descriptions can hold personal data). */
+  reason: string;
+}
+
+export interface TransactionList {
+  transactions: Transaction[];
+  rejected: RejectedTransaction[];
 }
 
 interface Request {
@@ -131,7 +166,7 @@ interface Request {
 
 /**
  * The TrueLayer Data API v1 client: typed errors, retries with full-jitter backoff honouring
- * `Retry-After`, per-request timeouts, per-provider concurrency, correlation ids on every call,
+ * `Retry-After`, per-request timeouts, concurrency bounded per connection and per client, correlation ids on every call,
  * and the PSD2 unattended budget. Logs never carry a token.
  *
  * @example
@@ -147,18 +182,25 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = options.random ?? Math.random;
   const now = options.now ?? (() => new Date());
-  const limiters = new Map<string, LimitFunction>();
+  const connectionLimiters = new Map<string, LimitFunction>();
+  const global = pLimit(options.maxConcurrency ?? 32);
   const http = axios.create({ timeout: timeoutMs, validateStatus: () => true, transitional: { clarifyTimeoutError: true } });
   const dataBase = options.dataBaseUrl.replace(/\/$/, "");
   const authBase = options.authBaseUrl.replace(/\/$/, "");
 
-  function limiter(providerId: string): LimitFunction {
-    let limit = limiters.get(providerId);
+  /** Runs `fn` within its connection's slots and the client's; idle connections' limiters are dropped. */
+  async function limited<T>(connectionKey: string, fn: () => Promise<T>): Promise<T> {
+    let limit = connectionLimiters.get(connectionKey);
     if (!limit) {
-      limit = pLimit(options.concurrencyPerProvider ?? 4);
-      limiters.set(providerId, limit);
+      limit = pLimit(options.concurrencyPerConnection ?? 4);
+      connectionLimiters.set(connectionKey, limit);
     }
-    return limit;
+    const own = limit;
+    try {
+      return await own(() => global(fn));
+    } finally {
+      if (own.activeCount === 0 && own.pendingCount === 0 && connectionLimiters.get(connectionKey) === own) connectionLimiters.delete(connectionKey);
+    }
   }
 
   async function once(req: Request): Promise<AxiosResponse> {
@@ -167,7 +209,7 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
     let res: AxiosResponse;
     let signal: AbortSignal | undefined;
     try {
-      res = await limiter(req.providerId)(() => {
+      res = await limited(req.connectionId ?? req.correlationId, () => {
         // axios's own timeout only fires on an idle socket; this bounds the whole request, body included.
         signal = AbortSignal.timeout(timeoutMs);
         return http.request({ method: req.method, url: `${req.baseUrl}${req.path}`, params: req.params, headers: req.headers, data: req.data, signal });
@@ -185,7 +227,20 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
       { path: req.path, status: res.status, ms: Date.now() - started, connectionId: req.connectionId, correlationId: req.correlationId, tlCorrelationId },
       "truelayer response",
     );
-    if (res.status >= 200 && res.status < 300) return res;
+    if (res.status >= 200 && res.status < 300) {
+      // A gateway's maintenance page served as 200: the bank is down, not our request wrong.
+      if (typeof res.data === "string" || /text\/html/i.test(header(res, "content-type") ?? "")) {
+        throw new NonJsonResponseError(
+          `TrueLayer ${req.method} ${req.path} answered ${res.status} with a non-JSON body (${header(res, "content-type") ?? "no type"})`,
+          {
+            ...context,
+            status: res.status,
+            tlCorrelationId,
+          },
+        );
+      }
+      return res;
+    }
     const body = errorBodySchema.safeParse(res.data);
     throw errorFromResponse({
       ...context,
@@ -314,6 +369,29 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
   const many = async <S extends z.ZodType>(ctx: CallContext, path: string, item: S, params?: Record<string, string>): Promise<z.output<S>[]> =>
     ((await data(ctx, path, list(item), params)) as { results: z.output<S>[] }).results;
   const enc = encodeURIComponent;
+  const looseList = resultsOf(z.unknown());
+
+  async function listTransactions(ctx: CallContext, source: TransactionSource): Promise<TransactionList> {
+    const family = source.kind === "card" ? "cards" : "accounts";
+    const path = `/${family}/${enc(source.accountId)}/transactions${source.range ? "" : "/pending"}`;
+    const { results } = await data(ctx, path, looseList, source.range ? { from: source.range.from, to: source.range.to } : undefined);
+    const list: TransactionList = { transactions: [], rejected: [] };
+    results.forEach((raw, index) => {
+      const parsed = transactionSchema.safeParse(raw);
+      if (parsed.success) {
+        list.transactions.push(parsed.data);
+        return;
+      }
+      const reason = parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+        .join("; ");
+      list.rejected.push({ index, ...providerIdOf(raw), reason });
+    });
+    if (list.rejected.length)
+      log.warn({ path, connectionId: ctx.connectionId, rejected: list.rejected.length }, "truelayer transactions refused by the schema");
+    return list;
+  }
 
   return {
     async exchangeCode(code, redirectUri, context = {}) {
@@ -335,10 +413,21 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
     getCardBalance: (ctx, id) => one(ctx, `/cards/${enc(id)}/balance`, cardBalanceSchema),
     getCardTransactions: (ctx, id, range) => many(ctx, `/cards/${enc(id)}/transactions`, transactionSchema, { from: range.from, to: range.to }),
     getCardPendingTransactions: (ctx, id) => many(ctx, `/cards/${enc(id)}/transactions/pending`, transactionSchema),
+    listTransactions,
     async unattendedRemaining(connectionId) {
       return options.unattendedBudget ? options.unattendedBudget.remaining(connectionId, utcDay(now())) : Number.POSITIVE_INFINITY;
     },
   };
+}
+
+/** The bank's id of a transaction that failed to parse, when it is a sensible string. */
+function providerIdOf(raw: unknown): { providerId?: string } {
+  if (!raw || typeof raw !== "object") return {};
+  const r = raw as Record<string, unknown>;
+  for (const v of [r.normalised_provider_transaction_id, r.provider_transaction_id, r.transaction_id]) {
+    if (typeof v === "string" && v.length > 0 && v.length <= 256) return { providerId: v };
+  }
+  return {};
 }
 
 function header(res: AxiosResponse, name: string): string | undefined {

@@ -166,6 +166,15 @@ export class UnexpectedResponseError extends TrueLayerError {
   readonly kind = "permanent";
 }
 
+/**
+ * A 2xx whose body is not JSON (an HTML maintenance page from the bank's gateway): the bank is
+ * unavailable, so it is retried like a 503.
+ */
+export class NonJsonResponseError extends TrueLayerError {
+  readonly code = "truelayer.non_json_response";
+  readonly kind = "retryable";
+}
+
 /** An error code this client does not know; classified by status (5xx and 429 retry). */
 export class UnknownTrueLayerError extends TrueLayerError {
   readonly code = "truelayer.unknown_error";

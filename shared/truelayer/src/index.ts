@@ -1,5 +1,15 @@
 export { InProcessUnattendedBudget, PSD2_UNATTENDED_LIMIT, type UnattendedBudget, utcDay } from "./budget";
-export { type CallContext, createTrueLayerClient, type DateRange, type TokenSet, type TrueLayerClient, type TrueLayerClientOptions } from "./client";
+export {
+  type CallContext,
+  createTrueLayerClient,
+  type DateRange,
+  type RejectedTransaction,
+  type TokenSet,
+  type TransactionList,
+  type TransactionSource,
+  type TrueLayerClient,
+  type TrueLayerClientOptions,
+} from "./client";
 export * from "./errors";
 export { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from "./retry";
 export {

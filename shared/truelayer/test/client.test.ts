@@ -14,6 +14,7 @@ import {
   InvalidDateRangeError,
   InvalidGrantError,
   NetworkError,
+  NonJsonResponseError,
   ProviderRequestLimitExceededError,
   ProviderTooManyRequestsError,
   ProviderUnavailableError,
@@ -404,17 +405,64 @@ describe("against a loopback server of our own", () => {
   }
   const account = { account_id: "a1", currency: "GBP", display_name: "A", account_number: {}, provider: { provider_id: "p" } };
 
-  it("limits concurrency per provider, not across providers", async () => {
+  it("limits concurrency per connection, so one slow connection never holds another's slots", async () => {
     const fake = await serve(() => ({ status: 200, body: { results: [account] }, delayMs: 40 }));
-    const tl = client({ dataBaseUrl: fake.url, concurrencyPerProvider: 2 });
+    const tl = client({ dataBaseUrl: fake.url, concurrencyPerConnection: 2 });
     const ctx = { accessToken: "t", connectionId: "c", providerId: "bank-a" };
     await Promise.all(Array.from({ length: 6 }, () => tl.getAccounts(ctx)));
     expect(fake.maxInFlight()).toBe(2);
+    // Same bank, another connection: its own slots.
     await Promise.all([
       ...Array.from({ length: 2 }, () => tl.getAccounts(ctx)),
-      ...Array.from({ length: 2 }, () => tl.getAccounts({ ...ctx, providerId: "bank-b" })),
+      ...Array.from({ length: 2 }, () => tl.getAccounts({ ...ctx, connectionId: "c2" })),
     ]);
     expect(fake.maxInFlight()).toBe(4);
+  });
+
+  it("bounds requests in flight for the whole client across connections", async () => {
+    const fake = await serve(() => ({ status: 200, body: { results: [account] }, delayMs: 40 }));
+    const tl = client({ dataBaseUrl: fake.url, concurrencyPerConnection: 4, maxConcurrency: 3 });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => tl.getAccounts({ accessToken: "t", connectionId: `c${i}` })));
+    expect(fake.maxInFlight()).toBe(3);
+  });
+
+  it("retries an HTML maintenance page served with 200 as the bank being unavailable", async () => {
+    let calls = 0;
+    const server = createServer((_req, res) => {
+      calls++;
+      if (calls === 1) return res.writeHead(200, { "Content-Type": "text/html" }).end("<html><body>Down for maintenance</body></html>");
+      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ results: [account] }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const accounts = await client({ dataBaseUrl: url, maxRetries: 1 }).getAccounts({ accessToken: "t", connectionId: "c" });
+    expect(accounts.map((a) => a.account_id)).toEqual(["a1"]);
+    calls = 0;
+    const refused = await client({ dataBaseUrl: url, maxRetries: 0 })
+      .getAccounts({ accessToken: "t", connectionId: "c" })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(NonJsonResponseError);
+    expect(refused).toMatchObject({ kind: "retryable", code: "truelayer.non_json_response" });
+  });
+
+  it("lists transactions one by one: a transaction the schema refuses is returned with its reason, the rest arrive", async () => {
+    const good = {
+      transaction_id: "t1",
+      normalised_provider_transaction_id: "n1",
+      timestamp: "2025-06-01T00:00:00+00:00",
+      description: "TESCO",
+      amount: -1.5,
+      currency: "GBP",
+      transaction_type: "DEBIT",
+    };
+    const fake = await serve(() => ({ status: 200, body: { results: [good, { ...good, normalised_provider_transaction_id: "n2", amount: "12,50" }] } }));
+    const list = await client({ dataBaseUrl: fake.url }).listTransactions(
+      { accessToken: "t", connectionId: "c" },
+      { kind: "account", accountId: "a1", range: { from: "2025-06-01", to: "2025-06-02" } },
+    );
+    expect(list.transactions.map((t) => t.normalised_provider_transaction_id)).toEqual(["n1"]);
+    expect(list.rejected).toEqual([{ index: 1, providerId: "n2", reason: expect.stringContaining("amount") }]);
   });
 
   it("times out a response that keeps trickling: the timeout covers the whole request, not socket idleness", async () => {
