@@ -19,8 +19,11 @@ export async function sendToDeadLetter(
   input: { dlqUrl: string; sourceQueueUrl: string; message: QueueMessage; code: string; reason: string },
 ): Promise<void> {
   const text = (value: string): MessageAttributeValue => ({ DataType: "String", StringValue: value || "-" });
+  const ours = new Set<string>(Object.values(DLQ_ATTRIBUTES));
   const carried = Object.fromEntries(
     Object.entries(input.message.attributes)
+      // A sender's own `failure_code` must not survive as ours: the runtime's attributes win.
+      .filter(([k]) => !ours.has(k))
       .slice(0, 5) // SQS allows 10 attributes; ours take 5
       .map(([k, v]) => [k, text(v)]),
   );
