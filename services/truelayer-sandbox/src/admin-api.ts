@@ -48,6 +48,14 @@ export const addTransactionSchema = z.object({
   tip: amountSchema.optional(),
   /** A hold: pending for `pending_hours`, then gone without booking. */
   vanishes: z.boolean().default(false),
+  /**
+   * Hostile data: fields served as given in the transaction's JSON, over the simulator's own
+   * (e.g. `{ "amount": "12,50" }`, a shared `normalised_provider_transaction_id`, a huge
+   * description). The ledger (balances) still uses `amount`.
+   */
+  raw: z.record(z.string(), z.unknown()).optional(),
+  /** Fields left out of the JSON, e.g. both provider ids. */
+  omit: z.array(z.string()).optional(),
 });
 export type AddTransaction = z.input<typeof addTransactionSchema>;
 
@@ -151,6 +159,8 @@ function addTransaction(state: SandboxState, user: SimUser, input: z.infer<typeo
     settleAfterHours: input.pending_hours,
     tipMinor: input.tip === undefined ? undefined : Math.abs(toMinor(input.tip, "GBP")),
     vanishes: input.vanishes,
+    ...(input.raw ? { raw: input.raw } : {}),
+    ...(input.omit ? { omit: input.omit } : {}),
   };
   const list = user.added.get(acct.id) ?? [];
   list.push(txn);

@@ -6,7 +6,7 @@ import { sendError, sendJson, sleep } from "./http";
 import { balanceAt, bookedBetween, pendingAt, toTrueLayerTransaction } from "./ledger";
 import { priceOn } from "./merchants";
 import { hexId, rng } from "./random";
-import type { ErrorRule, TimeoutRule } from "./scenarios";
+import type { ErrorRule, MaintenanceRule, TimeoutRule } from "./scenarios";
 import type { SandboxState, SimUser } from "./state";
 
 /** What an async call hands to the webhook side. */
@@ -63,6 +63,13 @@ export async function handleData(state: SandboxState, calls: AsyncCalls, req: In
     const extra: Record<string, string> = fault.retry_after === undefined ? {} : { "Retry-After": String(fault.retry_after) };
     return sendError(res, fault.status, fault.error, fault.error_description ?? describe(fault.error), { ...headers, ...extra });
   }
+  const maintenance = firstMatching(user, "maintenance", user.scenario.maintenance_pages, path, roll.next());
+  if (maintenance) {
+    const page = "<!DOCTYPE html><html><body><h1>We are down for maintenance</h1></body></html>";
+    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Content-Length": Buffer.byteLength(page) });
+    res.end(page);
+    return;
+  }
   const psuIp = req.headers["x-psu-ip"];
   if (!psuIp && path !== "/me" && !state.takeUnattended(user, path)) {
     return sendError(res, 429, "provider_request_limit_exceeded", describe("provider_request_limit_exceeded"), headers);
@@ -77,7 +84,13 @@ export async function handleData(state: SandboxState, calls: AsyncCalls, req: In
   return sendJson(res, reply.status, reply.body, { ...headers, ...reply.headers });
 }
 
-function firstMatching<R extends ErrorRule | TimeoutRule>(user: SimUser, kind: string, rules: readonly R[], path: string, roll: number): R | undefined {
+function firstMatching<R extends ErrorRule | TimeoutRule | MaintenanceRule>(
+  user: SimUser,
+  kind: string,
+  rules: readonly R[],
+  path: string,
+  roll: number,
+): R | undefined {
   for (const [i, rule] of rules.entries()) {
     if (rule.path && !path.includes(rule.path)) continue;
     const key = `${kind}:${i}`;
@@ -131,12 +144,16 @@ function route(state: SandboxState, user: SimUser, path: string, query: URLSearc
   const stamp = new Date(now).toISOString();
   if (path === "/me") return ok([me(state, user)]);
   if (path === "/info") return ok([{ full_name: fullName(user), update_timestamp: stamp }]);
-  if (path === "/accounts") return ok(user.accounts.filter((a) => a.kind !== "card").map((a) => accountJson(a, stamp)));
-  if (path === "/cards") return ok(user.accounts.filter((a) => a.kind === "card").map((a) => cardJson(user, a, stamp)));
+  const suffix = user.scenario.account_id_suffix;
+  const listed = (a: SimAccount) => !user.scenario.unlisted_accounts.includes(a.id);
+  if (path === "/accounts") return ok(user.accounts.filter((a) => a.kind !== "card" && listed(a)).map((a) => withSuffix(accountJson(a, stamp), suffix)));
+  if (path === "/cards") return ok(user.accounts.filter((a) => a.kind === "card" && listed(a)).map((a) => withSuffix(cardJson(user, a, stamp), suffix)));
 
   const match = /^\/(accounts|cards)\/([^/]+)(\/balance|\/transactions|\/transactions\/pending|\/standing_orders|\/direct_debits)?$/.exec(path);
   if (!match) return fail(404, "not_found");
-  const [, family, accountId, sub] = match;
+  const [, family, encodedId, sub] = match;
+  const served = safeDecode(encodedId!);
+  const accountId = suffix && served.endsWith(suffix) ? served.slice(0, -suffix.length) : served;
   const acct = user.accounts.find((a) => a.id === accountId && (a.kind === "card") === (family === "cards"));
   if (!acct) return fail(404, "account_not_found");
   const salt = user.scenario.unstable_transaction_ids ? String(user.requests) : "stable";
@@ -162,6 +179,18 @@ function route(state: SandboxState, user: SimUser, path: string, query: URLSearc
       return family === "cards" ? fail(404, "not_found") : ok(directDebits(user, acct, now));
     default:
       return fail(404, "not_found");
+  }
+}
+
+function withSuffix<T extends { account_id: string }>(json: T, suffix: string): T {
+  return suffix ? { ...json, account_id: `${json.account_id}${suffix}` } : json;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }
 

@@ -53,6 +53,10 @@ export interface SimTransaction {
   tipMinor?: number;
   /** A hold: it never books and vanishes from pending when it would have settled. */
   vanishes?: boolean;
+  /** Admin-added hostile data: JSON fields served over the generated ones. */
+  raw?: Record<string, unknown>;
+  /** Admin-added: JSON fields left out. */
+  omit?: readonly string[];
 }
 
 /** Profile numbers of a user, all derived from the seed. */

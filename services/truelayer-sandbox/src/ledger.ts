@@ -79,7 +79,13 @@ export function balanceAt(user: LedgerUser, acct: SimAccount, nowMs: number): Ba
 }
 
 /** TrueLayer's JSON for one transaction. `salt` changes `transaction_id` between calls when set. */
-export function toTrueLayerTransaction(txn: SimTransaction, acct: SimAccount, state: "pending" | "booked", salt: string) {
+export function toTrueLayerTransaction(txn: SimTransaction, acct: SimAccount, state: "pending" | "booked", salt: string): Record<string, unknown> {
+  const json: Record<string, unknown> = { ...generatedJson(txn, acct, state, salt), ...txn.raw };
+  for (const field of txn.omit ?? []) delete json[field];
+  return json;
+}
+
+function generatedJson(txn: SimTransaction, acct: SimAccount, state: "pending" | "booked", salt: string) {
   const normalised = `${state === "pending" ? "pnd" : "txn"}-${hexId(17, txn.key)}`;
   // Card statements show purchases as positive amounts (TrueLayer's own example does).
   const signed = ledgerMinor(txn, acct, state);

@@ -26,6 +26,14 @@ export const timeoutRuleSchema = z.object({
 });
 export type TimeoutRule = z.infer<typeof timeoutRuleSchema>;
 
+/** Data requests answered 200 with an HTML maintenance page, as a bank's gateway does. */
+export const maintenanceRuleSchema = z.object({
+  probability: z.number().min(0).max(1).default(1),
+  times: z.number().int().positive().optional(),
+  path: z.string().optional(),
+});
+export type MaintenanceRule = z.infer<typeof maintenanceRuleSchema>;
+
 /** A user's switches. Every field has a default that behaves like a healthy UK bank. */
 export const scenarioSchema = z.object({
   /** Lifetime of issued access tokens (TrueLayer: at most 3600 s). */
@@ -48,6 +56,12 @@ export const scenarioSchema = z.object({
   unattended_limit: z.number().int().nonnegative().nullable().default(4),
   /** TrueLayer's `transaction_id` may change between calls; the normalised id never does. */
   unstable_transaction_ids: z.boolean().default(true),
+  /** Pages served instead of data (status 200, text/html). */
+  maintenance_pages: z.array(maintenanceRuleSchema).default([]),
+  /** Appended to every account and card id served (hostile ids such as "#1"); paths take it encoded. */
+  account_id_suffix: z.string().default(""),
+  /** Accounts and cards the bank stops listing, with no 404: their own endpoints still answer. */
+  unlisted_accounts: z.array(z.string()).default([]),
 });
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -318,3 +318,40 @@ describe("admin and configuration", () => {
     );
   });
 });
+
+describe("hostile data", () => {
+  it("serves an added transaction's raw fields over its own and leaves out the omitted ones", async () => {
+    const user = await admin.createUser({ cards: 0, history_days: 5, scenario: { unattended_limit: null } });
+    const account = user.accounts[0]!.account_id;
+    await admin.addTransaction(user.user_id, {
+      account_id: account,
+      description: "ODD TESTVILLE",
+      amount: "12.50",
+      raw: { amount: "12,50" },
+      omit: ["provider_transaction_id", "normalised_provider_transaction_id"],
+    });
+    const served = results<Record<string, unknown>>(await getData(sandbox, `/accounts/${account}/transactions`, user.tokens.access_token));
+    const odd = served.find((t) => t.description === "ODD TESTVILLE");
+    expect(odd?.amount).toBe("12,50");
+    expect(odd).not.toHaveProperty("provider_transaction_id");
+    expect(odd).not.toHaveProperty("normalised_provider_transaction_id");
+  });
+
+  it("answers 200 with an HTML page while in maintenance, then data again", async () => {
+    const user = await admin.createUser({ scenario: { unattended_limit: null, maintenance_pages: [{ times: 1, path: "/accounts" }] } });
+    const down = await fetch(`${sandbox.dataUrl}/accounts`, { headers: { Authorization: `Bearer ${user.tokens.access_token}` } });
+    expect(down.status).toBe(200);
+    expect(down.headers.get("content-type")).toContain("text/html");
+    expect(await down.text()).toContain("maintenance");
+    expect((await getData(sandbox, "/accounts", user.tokens.access_token)).status).toBe(200);
+  });
+
+  it("serves account ids with a suffix (taken back encoded in paths) and stops listing unlisted accounts", async () => {
+    const user = await admin.createUser({ accounts: 2, cards: 0, history_days: 5, scenario: { unattended_limit: null } });
+    const [first, second] = user.accounts.map((a) => a.account_id);
+    await admin.setScenario(user.user_id, { account_id_suffix: "#1", unlisted_accounts: [second!] });
+    const listed = results<{ account_id: string }>(await getData(sandbox, "/accounts", user.tokens.access_token)).map((a) => a.account_id);
+    expect(listed).toEqual([`${first}#1`]);
+    expect((await getData(sandbox, `/accounts/${encodeURIComponent(`${first}#1`)}/balance`, user.tokens.access_token)).status).toBe(200);
+  });
+});
