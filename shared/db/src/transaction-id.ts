@@ -9,6 +9,11 @@ export interface TransactionIdentity {
   providerTransactionId?: string | null | undefined;
   /** Last resort when the bank gives neither id. */
   content: { timestamp: string; amount: number | string; currency: string; description: string };
+  /**
+   * 0 for the first transaction of a list with this identity, 1 for the second, ...: two
+   * identical coffees on one day, or two transactions the bank serves under one id, are two.
+   */
+  occurrence?: number;
 }
 
 /**
@@ -25,6 +30,8 @@ export function transactionIdFor(identity: TransactionIdentity): string {
     : identity.providerTransactionId
       ? `p:${identity.providerTransactionId}`
       : `h:${identity.content.timestamp}|${String(identity.content.amount)}|${identity.content.currency}|${identity.content.description.trim()}`;
-  const digest = createHash("sha256").update(`${identity.accountId}\n${basis}`, "utf8").digest("hex");
+  // The first occurrence keeps the id it always had.
+  const occurrence = identity.occurrence ? `\n#${identity.occurrence}` : "";
+  const digest = createHash("sha256").update(`${identity.accountId}\n${basis}${occurrence}`, "utf8").digest("hex");
   return `txn_${digest.slice(0, 32)}`;
 }

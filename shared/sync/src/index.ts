@@ -1,4 +1,5 @@
 export { isAttended, JOB_ID_MAX, parseSyncJob, SYNC_REASONS, type SyncJob, type SyncJobInput, type SyncReason, syncJobSchema } from "./job";
-export { type MapContext, ourTransactionId, toStoredTransaction } from "./map-transaction";
+export { type MapContext, occurrencesOf, ourTransactionId, toStoredTransaction, transactionTypeOf } from "./map-transaction";
 export { type Reconciliation, reconcile } from "./reconcile";
+export { boundedText, TEXT_LIMITS } from "./sanitise";
 export { nextSyncAt, type ScheduleInput, UNATTENDED_PER_DAY } from "./schedule";

@@ -1,7 +1,8 @@
 import type { Categorisation } from "@expenzez/categoriser";
-import { type TransactionInput, transactionIdFor } from "@expenzez/db";
+import { type TransactionInput, type TransactionType, transactionIdFor } from "@expenzez/db";
 import { fromMinor } from "@expenzez/money";
 import type { Transaction as TrueLayerTransaction } from "@expenzez/truelayer";
+import { boundedText, TEXT_LIMITS } from "./sanitise";
 
 export interface MapContext {
   userId: string;
@@ -11,38 +12,98 @@ export interface MapContext {
   now: string;
 }
 
-/** Our id for a TrueLayer transaction: stable across syncs (TrueLayer's `transaction_id` is not). */
-export function ourTransactionId(accountId: string, tl: TrueLayerTransaction): string {
+/**
+ * Our id for a TrueLayer transaction: stable across syncs (TrueLayer's `transaction_id` is not).
+ * `occurrence` tells apart transactions of one list that share an identity (see `occurrencesOf`).
+ */
+export function ourTransactionId(accountId: string, tl: TrueLayerTransaction, occurrence = 0): string {
   return transactionIdFor({
     accountId,
     normalisedProviderTransactionId: tl.normalised_provider_transaction_id,
     providerTransactionId: tl.provider_transaction_id,
     // Minor units, not the decimal: "12.3" and 12.30 must give the same id.
     content: { timestamp: tl.timestamp_utc, amount: tl.signed_amount_minor, currency: tl.currency, description: tl.description },
+    occurrence,
   });
+}
+
+function identityOf(tl: TrueLayerTransaction): string {
+  if (tl.normalised_provider_transaction_id) return `n:${tl.normalised_provider_transaction_id}`;
+  if (tl.provider_transaction_id) return `p:${tl.provider_transaction_id}`;
+  return `h:${tl.timestamp_utc}|${tl.signed_amount_minor}|${tl.currency}|${tl.description.trim()}`;
+}
+
+function contentOf(tl: TrueLayerTransaction): string {
+  return `${tl.timestamp_utc}|${tl.signed_amount_minor}|${tl.currency}|${tl.description}|${tl.transaction_type}`;
+}
+
+/**
+ * The occurrence index of each transaction of one bank list (booked, or pending): 0 unless
+ * another transaction of the list has the same identity. Two identical same-day coffees
+ * without provider ids, or two different transactions the bank serves under one
+ * `normalised_provider_transaction_id`, are then stored as two. Within a group the order is by
+ * content, so the indexes do not depend on the order the bank listed them in.
+ *
+ * @example occurrencesOf([coffee, coffee, tea]) // [0, 1, 0]
+ */
+export function occurrencesOf(list: readonly TrueLayerTransaction[]): number[] {
+  const groups = new Map<string, number[]>();
+  list.forEach((tl, i) => {
+    const key = identityOf(tl);
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
+  });
+  const out = new Array<number>(list.length).fill(0);
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const contents = group.map((i) => contentOf(list[i] as TrueLayerTransaction));
+    const order = group.map((_, k) => k).sort((a, b) => (contents[a]! < contents[b]! ? -1 : contents[a]! > contents[b]! ? 1 : a - b));
+    order.forEach((k, rank) => {
+      out[group[k] as number] = rank;
+    });
+  }
+  return out;
+}
+
+/** The seed's `transactionType` from TrueLayer's category and our own (own-account transfers). */
+export function transactionTypeOf(tl: TrueLayerTransaction, primaryCategory: string): TransactionType {
+  if (tl.transaction_category === "INTEREST") return "interest";
+  if (tl.transaction_category === "FEE_CHARGE" || primaryCategory === "fees_and_charges") return "fee";
+  if (tl.transaction_category === "TRANSFER" || primaryCategory === "transfers") return "transfer";
+  return tl.transaction_type === "DEBIT" ? "debit" : "credit";
 }
 
 /**
  * A TrueLayer transaction and its categorisation as the item we store. The sign comes from
  * `transaction_type` (card debits arrive positive): money out is negative, in pence and as a
- * decimal that is derived from the pence, so the two never disagree.
+ * decimal that is derived from the pence, so the two never disagree. Text from the bank is
+ * sanitised (lone surrogates, control characters) and bounded (`TEXT_LIMITS`), so one odd
+ * description can never make an item DynamoDB refuses.
  */
-export function toStoredTransaction(tl: TrueLayerTransaction, categorisation: Categorisation, ctx: MapContext): TransactionInput {
+export function toStoredTransaction(tl: TrueLayerTransaction, categorisation: Categorisation, ctx: MapContext, occurrence = 0): TransactionInput {
   const { category, merchant } = categorisation;
+  const providerId = tl.provider_transaction_id && tl.provider_transaction_id.length <= TEXT_LIMITS.id ? tl.provider_transaction_id : undefined;
+  const normalisedId =
+    tl.normalised_provider_transaction_id && tl.normalised_provider_transaction_id.length <= TEXT_LIMITS.id ? tl.normalised_provider_transaction_id : undefined;
+  const merchantName = merchant.name ? boundedText(merchant.name, TEXT_LIMITS.name) : "";
+  const classification = tl.transaction_classification.slice(0, TEXT_LIMITS.classifications).map((c) => boundedText(c, TEXT_LIMITS.name));
   return {
     userId: ctx.userId,
-    transactionId: ourTransactionId(ctx.accountId, tl),
+    transactionId: ourTransactionId(ctx.accountId, tl, occurrence),
     accountId: ctx.accountId,
     connectionId: ctx.connectionId,
-    ...(tl.provider_transaction_id ? { providerTransactionId: tl.provider_transaction_id } : {}),
-    ...(tl.normalised_provider_transaction_id ? { normalisedProviderTransactionId: tl.normalised_provider_transaction_id } : {}),
+    ...(providerId ? { providerTransactionId: providerId } : {}),
+    ...(normalisedId ? { normalisedProviderTransactionId: normalisedId } : {}),
     timestamp: tl.timestamp_utc,
-    description: tl.description,
+    description: boundedText(tl.description, TEXT_LIMITS.description),
     amount: fromMinor(tl.signed_amount_minor, tl.currency),
     amountMinor: tl.signed_amount_minor,
     currency: tl.currency,
     direction: tl.transaction_type === "DEBIT" ? "debit" : "credit",
     status: ctx.status,
+    transactionType: transactionTypeOf(tl, category.primary),
+    isHidden: false,
     category: {
       primary: category.primary,
       secondary: category.secondary,
@@ -51,9 +112,9 @@ export function toStoredTransaction(tl: TrueLayerTransaction, categorisation: Ca
       ...(category.ruleId ? { ruleId: category.ruleId } : {}),
       userModified: false,
     },
-    ...(merchant.name ? { merchant: { name: merchant.name } } : {}),
-    ...(tl.transaction_category ? { providerCategory: tl.transaction_category } : {}),
-    ...(tl.transaction_classification?.length ? { providerClassification: [...tl.transaction_classification] } : {}),
+    ...(merchantName ? { merchant: { name: merchantName } } : {}),
+    ...(tl.transaction_category ? { providerCategory: boundedText(tl.transaction_category, TEXT_LIMITS.name) } : {}),
+    ...(classification.length ? { providerClassification: classification } : {}),
     ...(tl.running_balance?.amount_minor !== undefined ? { runningBalanceMinor: tl.running_balance.amount_minor } : {}),
     createdAt: ctx.now,
     updatedAt: ctx.now,

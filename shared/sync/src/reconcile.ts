@@ -19,6 +19,7 @@ function bankFacts(t: TransactionInput | Transaction): string {
     t.currency,
     t.direction,
     t.status,
+    t.transactionType ?? null,
     t.providerCategory ?? null,
     t.providerClassification ?? null,
     t.merchant?.name ?? null,
@@ -38,7 +39,9 @@ function sameCategory(a: TransactionInput["category"], b: Transaction["category"
  *   updated, conditional on the stored version; a user's category is kept forever;
  * - stored pending transactions the bank no longer serves are removed (they settled under a new
  *   id, or the hold vanished) — only when the bank's pending list was fetched in full
- *   (`pendingComplete`); booked ones are never removed by a sync;
+ *   (`pendingComplete`) and the booked window reaches back to the pending one's date
+ *   (`bookedFrom`), so its booked copy, dated at the purchase or later, was fetched too; booked
+ *   ones are never removed by a sync;
  * - everything else is unchanged and costs no write.
  *
  * `stored` must hold the account's stored transactions in the fetched window and all its stored
@@ -46,7 +49,13 @@ function sameCategory(a: TransactionInput["category"], b: Transaction["category"
  *
  * @example reconcile({ stored, fetched: [...booked, ...pending], pendingComplete: true })
  */
-export function reconcile(input: { stored: readonly Transaction[]; fetched: readonly TransactionInput[]; pendingComplete: boolean }): Reconciliation {
+export function reconcile(input: {
+  stored: readonly Transaction[];
+  fetched: readonly TransactionInput[];
+  pendingComplete: boolean;
+  /** Start of the booked window fetched (ISO); absent: pending ones of any date may be removed. */
+  bookedFrom?: string;
+}): Reconciliation {
   const stored = new Map(input.stored.map((t) => [t.transactionId, t]));
   const seen = new Set<string>();
   const result: Reconciliation = { added: [], changed: [], removed: [], unchanged: 0 };
@@ -69,12 +78,20 @@ export function reconcile(input: { stored: readonly Transaction[]; fetched: read
     }
     result.changed.push({
       before,
-      next: { ...next, category, aiInsights: before.aiInsights, createdAt: before.createdAt, version: before.version },
+      next: {
+        ...next,
+        category,
+        aiInsights: before.aiInsights,
+        ...(before.isHidden === undefined ? {} : { isHidden: before.isHidden }),
+        createdAt: before.createdAt,
+        version: before.version,
+      },
     });
   }
 
   if (input.pendingComplete) {
-    for (const t of input.stored) if (t.status === "pending" && !seen.has(t.transactionId)) result.removed.push(t);
+    const from = input.bookedFrom === undefined ? Number.NEGATIVE_INFINITY : Date.parse(input.bookedFrom);
+    for (const t of input.stored) if (t.status === "pending" && !seen.has(t.transactionId) && Date.parse(t.timestamp) >= from) result.removed.push(t);
   }
   return result;
 }

@@ -4,6 +4,10 @@ import { defineEntity } from "../entity";
 import { gsi2Time, gsi3Category, keys } from "../keys";
 import { currency, id, isoDateTime, minor, timestamps, version } from "./common";
 
+/** What kind of money movement it is (the seed's field); `direction` stays the sign. */
+export const TRANSACTION_TYPES = ["debit", "credit", "transfer", "fee", "interest"] as const;
+export type TransactionType = (typeof TRANSACTION_TYPES)[number];
+
 export const RECURRING_FREQUENCIES = ["weekly", "fortnightly", "monthly", "quarterly", "yearly"] as const;
 export type RecurringFrequency = (typeof RECURRING_FREQUENCIES)[number];
 
@@ -38,6 +42,9 @@ export const transactionSchema = z
     currency,
     direction: z.enum(["debit", "credit"]),
     status: z.enum(["booked", "pending"]),
+    transactionType: z.enum(TRANSACTION_TYPES).optional(),
+    /** The user hid it (absent: shown): budgets and insights leave it out. A sync never changes it. */
+    isHidden: z.boolean().optional(),
     category: transactionCategorySchema,
     merchant: z.object({ name: z.string().min(1), normalisedName: z.string().min(1).optional() }).optional(),
     /** TrueLayer's own `transaction_category` and `transaction_classification`, kept raw. */
