@@ -1,32 +1,29 @@
-import type { OutboxRecord } from "@expenzez/db";
-import { type BankConnection, bankConnectionEntity, transactWrite, txPutVersioned } from "@expenzez/db";
+import type { OutboxRecord, TransactAction } from "@expenzez/db";
+import { type BankConnection, bankConnectionEntity, type StoredBankConnection, transactWrite } from "@expenzez/db";
 import { InvalidGrantError, type TrueLayerError } from "@expenzez/truelayer";
 import type { SyncDeps } from "./deps";
 import { outboxAction } from "./events";
 
 /** Refresh the access token when it expires within this long: a sync must not run out mid-way. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
+/** Completed job ids kept on the connection: a redelivered or duplicated job among them is a no-op. */
+export const RECENT_JOBS = 10;
 
 type ReconnectReason = "invalid_grant" | "consent_expired" | "access_denied" | "refresh_token_expired";
 
 /**
  * Returns the connection with an access token good for the next 5 minutes. A refreshed pair is
- * stored (sealed by the repository, conditional on the version) before it is used: TrueLayer
- * rotates refresh tokens, so an unstored pair would lose the connection.
+ * stored (sealed by the repository) before it is used, unconditionally: TrueLayer rotates
+ * refresh tokens, so an unstored pair would lose the connection, whatever became of the sync.
  */
 export async function withFreshToken(deps: SyncDeps, connection: BankConnection, now: Date, force = false): Promise<BankConnection> {
   if (!force && Date.parse(connection.tokenExpiresAt) - now.getTime() > REFRESH_MARGIN_MS) return connection;
   const tokens = await deps.truelayer.refreshToken(connection.refreshToken, { connectionId: connection.connectionId });
-  return deps.repos.connections.updateVersioned(
-    {
-      ...connection,
-      accessToken: tokens.accessToken,
-      // The client returns the old refresh token when TrueLayer sent none.
-      refreshToken: tokens.refreshToken,
-      tokenExpiresAt: tokens.expiresAt.toISOString(),
-      updatedAt: now.toISOString(),
-    },
-    connection.version,
+  return deps.repos.connections.storeTokens(
+    connection,
+    // The client returns the old refresh token when TrueLayer sent none.
+    { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, tokenExpiresAt: tokens.expiresAt.toISOString() },
+    now.toISOString(),
   );
 }
 
@@ -36,28 +33,63 @@ export function reconnectReason(err: TrueLayerError, connection: BankConnection,
   return err instanceof InvalidGrantError ? "invalid_grant" : "access_denied";
 }
 
+/** The job ids to store once `jobId` completed: newest last, bounded. */
+export function withCompletedJob(connection: Pick<BankConnection, "recentJobIds">, jobId: string): string[] {
+  return [...(connection.recentJobIds ?? []).filter((id) => id !== jobId), jobId].slice(-RECENT_JOBS);
+}
+
+/**
+ * A Put of the connection that ends a leased run: conditional on the version read and on the
+ * lease still being ours, and written without the lease fields, so it releases the lease in the
+ * same write.
+ */
+export function txPutLeased(deps: SyncDeps, sealed: StoredBankConnection, expectedVersion: number, owner: string): TransactAction {
+  const { leaseOwner: _owner, leaseUntil: _until, ...rest } = sealed;
+  return {
+    Put: {
+      TableName: deps.db.tableName,
+      Item: bankConnectionEntity.toItem({ ...rest, version: expectedVersion + 1 }),
+      ConditionExpression: "#version = :expected AND leaseOwner = :owner",
+      ExpressionAttributeNames: { "#version": "version" },
+      ExpressionAttributeValues: { ":expected": expectedVersion, ":owner": owner },
+    },
+  };
+}
+
 /**
  * Marks the connection `reconnect_required` (which drops it from the scheduling index) and
- * writes ConnectionReconnectRequired to the outbox in the same transaction.
+ * writes ConnectionReconnectRequired to the outbox in the same transaction, releasing the lease.
  */
-export async function markReconnectRequired(deps: SyncDeps, connection: BankConnection, reason: ReconnectReason, now: Date): Promise<OutboxRecord> {
-  const sealed = await deps.repos.connections.seal({ ...connection, status: "reconnect_required", updatedAt: now.toISOString() });
+export async function markReconnectRequired(
+  deps: SyncDeps,
+  connection: BankConnection,
+  reason: ReconnectReason,
+  now: Date,
+  run: { owner: string; jobId: string },
+): Promise<OutboxRecord> {
+  const sealed = await deps.repos.connections.seal({
+    ...connection,
+    status: "reconnect_required",
+    recentJobIds: withCompletedJob(connection, run.jobId),
+    updatedAt: now.toISOString(),
+  });
   const event = outboxAction(
     deps.db,
     "ConnectionReconnectRequired",
     { userId: connection.userId, connectionId: connection.connectionId, providerId: connection.providerId, reason },
     now,
   );
-  await transactWrite(deps.db.doc, [txPutVersioned(deps.db, bankConnectionEntity, sealed, connection.version), event.action]);
+  await transactWrite(deps.db.doc, [txPutLeased(deps, sealed, connection.version, run.owner), event.action]);
   return event.record;
 }
 
-/** Records a sync that failed for good: failure stats, the next attempt, ConnectionSyncFailed. */
+/** Records a sync that failed for good: failure stats, the next attempt, ConnectionSyncFailed; releases the lease. */
 export async function markSyncFailed(
   deps: SyncDeps,
   connection: BankConnection,
   failure: { code: string; retryable: boolean; nextSyncAt: Date },
   now: Date,
+  run: { owner: string; jobId: string },
 ): Promise<OutboxRecord> {
   const stats = connection.syncStats ?? { totalSyncs: 0, consecutiveFailures: 0 };
   const consecutiveFailures = (stats.consecutiveFailures ?? 0) + 1;
@@ -65,6 +97,7 @@ export async function markSyncFailed(
     ...connection,
     nextSyncAt: failure.nextSyncAt.toISOString(),
     syncStats: { ...stats, consecutiveFailures, lastErrorCode: failure.code },
+    recentJobIds: withCompletedJob(connection, run.jobId),
     updatedAt: now.toISOString(),
   });
   const event = outboxAction(
@@ -73,6 +106,6 @@ export async function markSyncFailed(
     { userId: connection.userId, connectionId: connection.connectionId, errorCode: failure.code, retryable: failure.retryable, attempts: consecutiveFailures },
     now,
   );
-  await transactWrite(deps.db.doc, [txPutVersioned(deps.db, bankConnectionEntity, sealed, connection.version), event.action]);
+  await transactWrite(deps.db.doc, [txPutLeased(deps, sealed, connection.version, run.owner), event.action]);
   return event.record;
 }

@@ -17,6 +17,8 @@ export interface SyncDeps {
   leaseSeconds?: number;
   /** Accounts fetched at once per connection. */
   accountConcurrency?: number;
+  /** Longest wait before a delivery that found the lease held tries again (seconds). Default 15. */
+  leaseRetrySeconds?: number;
   now?: () => Date;
   random?: () => number;
 }

@@ -40,3 +40,17 @@ export class WriteConflictError extends RetryLater {
     super("sync.write_conflict", `account ${accountId} changed under ${attempts} write attempts`, undefined, options);
   }
 }
+
+/** Another worker took over this connection's lease (ours lapsed): stop writing; the queue retries. */
+export class LeaseLostError extends RetryLater {
+  constructor(connectionId: string) {
+    super("sync.lease_lost", `sync lease on ${connectionId} was taken over; this run stopped writing`, 5);
+  }
+}
+
+/** Another worker stored a newer token pair while we refreshed with an older one: retry with theirs. */
+export class TokenRotatedElsewhereError extends RetryLater {
+  constructor(connectionId: string, options?: { cause?: unknown }) {
+    super("sync.token_rotated_elsewhere", `refresh token of ${connectionId} was rotated by another run; retrying with the stored pair`, 1, options);
+  }
+}

@@ -1,9 +1,20 @@
-import { AccountNotFoundError, type CallContext, type TrueLayerClient, type Transaction as TrueLayerTransaction } from "@expenzez/truelayer";
+import { createHash } from "node:crypto";
+import {
+  AccountNotFoundError,
+  type CallContext,
+  type RejectedTransaction,
+  type TransactionList,
+  type TrueLayerClient,
+  type Transaction as TrueLayerTransaction,
+} from "@expenzez/truelayer";
 import pLimit from "p-limit";
 
 /** One account or card as the bank served it in this sync. */
 export interface FetchedAccount {
+  /** Our id for it: the bank's id when that is safe as a key segment, else a hash of it. */
   accountId: string;
+  /** The bank's own id, for its API. */
+  providerAccountId: string;
   kind: "account" | "card";
   type: string;
   displayName: string;
@@ -11,20 +22,42 @@ export interface FetchedAccount {
   accountNumber?: string;
   sortCode?: string;
   iban?: string;
-  /** Absent when the bank says the account is gone (`account_not_found`): it is marked closed. */
+  /**
+   * Absent when the bank says the account is gone (`account_not_found`) or stopped listing it:
+   * it is marked closed, its booked history kept.
+   */
   data?: {
     balance: { currentMinor: number; availableMinor?: number; current: number; available?: number; updatedAt: string };
     booked: TrueLayerTransaction[];
     pending: TrueLayerTransaction[];
+    /** Transactions the client's schema refused: quarantined, the others sync. */
+    rejected: (RejectedTransaction & { status: "booked" | "pending" })[];
   };
 }
 
 const str = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : undefined);
 
+/** Longest bank id kept as our own account id; ids are key segments, DynamoDB keys are bounded. */
+const MAX_PLAIN_ACCOUNT_ID = 128;
+
+/**
+ * Our account id for a bank's account id: the same string when it is safe as a key segment (no
+ * `#`, short, printable ASCII), else `acc_` and a hash of it, stable across syncs. Bank ids are
+ * never trusted as key material.
+ *
+ * @example storedAccountId("56c7b029e0f8ec5a2334fb0ffc2fface") // the same
+ * @example storedAccountId("acc#1") // "acc_…"
+ */
+export function storedAccountId(providerAccountId: string): string {
+  if (providerAccountId.length <= MAX_PLAIN_ACCOUNT_ID && /^[\x21-\x22\x24-\x7e]+$/.test(providerAccountId)) return providerAccountId;
+  return `acc_${createHash("sha256").update(providerAccountId, "utf8").digest("hex").slice(0, 32)}`;
+}
+
 /**
  * Accounts and cards, then per account (bounded) its balance, booked transactions in the window
- * and pending ones. `account_not_found` for one account leaves it without data; any other
- * error ends the fetch (the caller decides retry, reconnect or failure by the error's kind).
+ * and pending ones, each transaction parsed on its own. `account_not_found` for one account
+ * leaves it without data; any other error ends the fetch (the caller decides retry, reconnect or
+ * failure by the error's kind).
  */
 export async function fetchConnection(
   client: TrueLayerClient,
@@ -34,11 +67,29 @@ export async function fetchConnection(
 ): Promise<FetchedAccount[]> {
   const [accounts, cards] = await Promise.all([client.getAccounts(ctx), client.getCards(ctx)]);
   const limit = pLimit(concurrency);
-  const jobs = [
+  const load = (base: FetchedAccount, balance: () => Promise<BalanceReply>) =>
+    limit(async () => {
+      const kind = base.kind;
+      const accountId = base.providerAccountId;
+      try {
+        const [b, booked, pending] = await Promise.all([
+          balance(),
+          client.listTransactions(ctx, { kind, accountId, range }),
+          client.listTransactions(ctx, { kind, accountId }),
+        ]);
+        return withData(base, range.to, b, booked, pending);
+      } catch (err) {
+        // The bank closed the account: keep its history, mark it closed, sync the others.
+        if (err instanceof AccountNotFoundError) return base;
+        throw err;
+      }
+    });
+  return Promise.all([
     ...accounts.map((a) => {
       const number = (a.account_number ?? {}) as Record<string, unknown>;
       const base: FetchedAccount = {
-        accountId: a.account_id,
+        accountId: storedAccountId(a.account_id),
+        providerAccountId: a.account_id,
         kind: "account",
         type: a.account_type ?? "TRANSACTION",
         displayName: a.display_name || a.account_id,
@@ -47,49 +98,29 @@ export async function fetchConnection(
         sortCode: str(number.sort_code),
         iban: str(number.iban),
       };
-      return limit(() =>
-        withData(base, range.to, [
-          client.getBalance(ctx, a.account_id),
-          client.getTransactions(ctx, a.account_id, range),
-          client.getPendingTransactions(ctx, a.account_id),
-        ]),
-      );
+      return load(base, () => client.getBalance(ctx, a.account_id));
     }),
     ...cards.map((c) => {
       const base: FetchedAccount = {
-        accountId: c.account_id,
+        accountId: storedAccountId(c.account_id),
+        providerAccountId: c.account_id,
         kind: "card",
         type: c.card_type ?? "CREDIT",
         displayName: c.display_name || c.account_id,
         currency: c.currency,
       };
-      return limit(() =>
-        withData(base, range.to, [
-          client.getCardBalance(ctx, c.account_id),
-          client.getCardTransactions(ctx, c.account_id, range),
-          client.getCardPendingTransactions(ctx, c.account_id),
-        ]),
-      );
+      return load(base, () => client.getCardBalance(ctx, c.account_id));
     }),
-  ];
-  return Promise.all(jobs);
+  ]);
 }
 
 type BalanceReply = Awaited<ReturnType<TrueLayerClient["getBalance"]>> | Awaited<ReturnType<TrueLayerClient["getCardBalance"]>>;
 
-/** One account's balance, booked and pending transactions, the same way for accounts and cards. */
-async function withData(
-  base: FetchedAccount,
-  updatedAt: string,
-  calls: [Promise<BalanceReply>, Promise<TrueLayerTransaction[]>, Promise<TrueLayerTransaction[]>],
-): Promise<FetchedAccount> {
-  try {
-    const [b, booked, pending] = await Promise.all(calls);
-    const balance = { currentMinor: b.current_minor, availableMinor: b.available_minor, current: b.current, available: b.available, updatedAt };
-    return { ...base, data: { balance, booked, pending } };
-  } catch (err) {
-    // The bank closed the account: keep its history, mark it closed, sync the others.
-    if (err instanceof AccountNotFoundError) return base;
-    throw err;
-  }
+function withData(base: FetchedAccount, updatedAt: string, b: BalanceReply, booked: TransactionList, pending: TransactionList): FetchedAccount {
+  const balance = { currentMinor: b.current_minor, availableMinor: b.available_minor, current: b.current, available: b.available, updatedAt };
+  const rejected = [
+    ...booked.rejected.map((r) => ({ ...r, status: "booked" as const })),
+    ...pending.rejected.map((r) => ({ ...r, status: "pending" as const })),
+  ];
+  return { ...base, data: { balance, booked: booked.transactions, pending: pending.transactions, rejected } };
 }

@@ -1,23 +1,62 @@
 import { randomUUID } from "node:crypto";
 import { createCategoriser } from "@expenzez/categoriser";
-import { type BankConnection, ConditionalCheckFailedError, type OutboxRecord, type TransactionInput } from "@expenzez/db";
+import {
+  type BankConnection,
+  bankAccountEntity,
+  bankConnectionEntity,
+  ConditionalCheckFailedError,
+  getEntity,
+  keys,
+  listAllUserItems,
+  type OutboxRecord,
+  SK_PREFIX,
+  type StoredBankAccount,
+  type Transaction,
+  type TransactionInput,
+  transactionEntity,
+  ValidationError,
+} from "@expenzez/db";
 import type { Logger } from "@expenzez/logger";
-import { type QueueMessage, relayOutboxRecords } from "@expenzez/runtime";
-import { isAttended, nextSyncAt, parseSyncJob, type SyncJob, toStoredTransaction } from "@expenzez/sync";
-import { type CallContext, TrueLayerError, utcDay } from "@expenzez/truelayer";
-import { markReconnectRequired, markSyncFailed, reconnectReason, withFreshToken } from "./connection";
+import { PermanentFailure, type QueueMessage, RetryLater, relayOutboxRecords } from "@expenzez/runtime";
+import { isAttended, nextSyncAt, occurrencesOf, parseSyncJob, type SyncJob, toStoredTransaction } from "@expenzez/sync";
+import { type CallContext, InvalidGrantError, TrueLayerError, type Transaction as TrueLayerTransaction, utcDay } from "@expenzez/truelayer";
+import { markReconnectRequired, markSyncFailed, reconnectReason, withCompletedJob, withFreshToken } from "./connection";
 import type { SyncDeps } from "./deps";
-import { InvalidJobError, LeaseHeldError, ProviderUnavailableError, UnknownConnectionError } from "./errors";
+import { InvalidJobError, LeaseHeldError, ProviderUnavailableError, TokenRotatedElsewhereError, UnknownConnectionError } from "./errors";
 import { type FetchedAccount, fetchConnection } from "./fetch";
+import { keepLease, type LeaseKeeper } from "./lease";
+import { emitMetric, METRICS } from "./metrics";
+import { planReads } from "./plan";
 import { PSD2_UNATTENDED_PER_DAY, unattendedToday } from "./psd2";
 import { syncWindow } from "./window";
 import { syncAccount } from "./write-account";
 
 const DEFAULT_LEASE_SECONDS = 240;
+const DEFAULT_LEASE_RETRY_SECONDS = 15;
+/** Quarantined transactions remembered on the connection (newest last). */
+const QUARANTINE_KEPT = 20;
+
+/** One leased run of a job: who holds the lease, and what must settle before it is released. */
+interface Run {
+  job: SyncJob;
+  jobId: string;
+  owner: string;
+  keeper: LeaseKeeper;
+  /** The terminal connection write released the lease already. */
+  released: boolean;
+  /** A token refresh in flight: its rotated pair is stored before the run lets go. */
+  refreshing?: Promise<unknown>;
+}
+
+interface Quarantined {
+  accountId: string;
+  providerTransactionId?: string;
+  reason: string;
+}
 
 /**
  * Syncs one bank connection for one SyncJob message (DESIGN section 3). Returns when the job
- * is done (synced, skipped, rescheduled, or the connection needs the user); throws
+ * is done (synced, skipped, rescheduled, a duplicate, or the connection needs the user); throws
  * PermanentFailure for a job that can never succeed and RetryLater for one to redeliver.
  *
  * @example await handleSyncJob(message, deps)
@@ -27,20 +66,34 @@ export async function handleSyncJob(message: Pick<QueueMessage, "body">, deps: S
   if (!parsed.ok) throw new InvalidJobError(parsed.reason);
   const job = parsed.job;
   const log = deps.log.child({ jobId: job.jobId, userId: job.userId, connectionId: job.connectionId, reason: job.reason });
-  const now = (deps.now ?? (() => new Date()))();
-
-  const found = await deps.repos.connections.get(job.userId, job.connectionId);
-  if (!found) throw new UnknownConnectionError(job.userId, job.connectionId);
-  if (found.status !== "active") {
-    log.info({ status: found.status }, "connection is not active: nothing to sync");
-    return;
-  }
-
-  const leaseSeconds = deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
-  // One owner per delivery, so a redelivery of the same job to this worker also waits its turn.
-  const owner = `${deps.workerId}:${randomUUID()}`;
   try {
-    await deps.repos.connections.acquireLease(
+    await runJob(job, deps, log);
+  } catch (err) {
+    // The runtime's own retry line names only the message: this one names the job.
+    if (err instanceof RetryLater) log.warn({ code: err.code, delaySeconds: err.delaySeconds }, "sync job will be retried");
+    else if (err instanceof PermanentFailure) log.error({ code: err.code }, "sync job failed permanently");
+    throw err;
+  }
+}
+
+/** `<worker>/<uuid>/job:<jobId>`: one owner per delivery, and the job a holder runs can be told. */
+function leaseOwner(workerId: string, jobId: string): string {
+  return `${workerId}/${randomUUID()}/job:${jobId}`;
+}
+
+function jobOfOwner(owner: string | undefined): string | undefined {
+  const at = owner?.indexOf("/job:") ?? -1;
+  return owner && at >= 0 ? owner.slice(at + "/job:".length) : undefined;
+}
+
+async function runJob(job: SyncJob, deps: SyncDeps, log: Logger): Promise<void> {
+  const now = (deps.now ?? (() => new Date()))();
+  const leaseSeconds = deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
+  const owner = leaseOwner(deps.workerId, job.jobId);
+  let connection: BankConnection;
+  try {
+    // One write takes the lease and reads the connection under it.
+    connection = await deps.repos.connections.acquireLease(
       job.userId,
       job.connectionId,
       owner,
@@ -49,20 +102,41 @@ export async function handleSyncJob(message: Pick<QueueMessage, "body">, deps: S
     );
   } catch (err) {
     if (!(err instanceof ConditionalCheckFailedError)) throw err;
+    // Stored form: no token is opened just to see who holds the lease.
+    const found = await getEntity(deps.db, bankConnectionEntity, keys.connection(job.userId, job.connectionId), { consistent: true });
+    if (!found) throw new UnknownConnectionError(job.userId, job.connectionId);
+    if (found.recentJobIds?.includes(job.jobId) || jobOfOwner(found.leaseOwner) === job.jobId) {
+      emitMetric(log, METRICS.duplicateJobs, 1);
+      log.info("this job already ran or is running elsewhere: nothing to do");
+      return;
+    }
     const remaining = found.leaseUntil ? Math.ceil((Date.parse(found.leaseUntil) - now.getTime()) / 1000) : leaseSeconds;
-    throw new LeaseHeldError(job.connectionId, Math.max(1, Math.min(remaining, leaseSeconds)), { cause: err });
+    // Soon, not after the holder's whole term: most syncs take seconds. Jitter spreads the copies.
+    const soon = Math.ceil((deps.leaseRetrySeconds ?? DEFAULT_LEASE_RETRY_SECONDS) * (0.5 + (deps.random ?? Math.random)() / 2));
+    throw new LeaseHeldError(job.connectionId, Math.max(1, Math.min(remaining, soon)), { cause: err });
   }
 
-  const records: OutboxRecord[] = [];
+  const keeper = keepLease(deps, job, owner, leaseSeconds, log);
+  const run: Run = { job, jobId: job.jobId, owner, keeper, released: false };
+  let records: OutboxRecord[] = [];
   try {
-    // Re-read under the lease: versioned puts are conditional on the lease fields they write back.
-    const leased = await deps.repos.connections.get(job.userId, job.connectionId);
-    if (!leased) throw new UnknownConnectionError(job.userId, job.connectionId);
-    records.push(...(await syncLeased(deps, job, leased, now, log)));
+    if (connection.recentJobIds?.includes(job.jobId)) {
+      emitMetric(log, METRICS.duplicateJobs, 1);
+      log.info("this job already completed: nothing to do");
+    } else if (connection.status !== "active") {
+      log.info({ status: connection.status }, "connection is not active: nothing to sync");
+    } else {
+      records = await syncLeased(deps, run, connection, now, log);
+    }
   } finally {
-    await deps.repos.connections
-      .releaseLease(job.userId, job.connectionId, owner)
-      .catch((err: unknown) => log.warn({ err }, "lease release failed; it expires on its own"));
+    keeper.stop();
+    // A rotated pair is stored whatever became of the sync (the store is unconditional).
+    if (run.refreshing) await run.refreshing.catch(() => {});
+    if (!run.released) {
+      await deps.repos.connections
+        .releaseLease(job.userId, job.connectionId, owner)
+        .catch((err: unknown) => log.warn({ err }, "lease release failed; it expires on its own"));
+    }
   }
   await relay(deps, records, log);
 }
@@ -76,16 +150,25 @@ async function relay(deps: SyncDeps, records: OutboxRecord[], log: Logger): Prom
   }
 }
 
-async function syncLeased(deps: SyncDeps, job: SyncJob, start: BankConnection, now: Date, log: Logger): Promise<OutboxRecord[]> {
+async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: Date, log: Logger): Promise<OutboxRecord[]> {
+  const { job } = run;
   let connection = start;
   const attended = isAttended(job);
   const random = deps.random ?? Math.random;
   const spent = unattendedToday(connection, now);
   if (!attended && job.reason === "scheduled" && spent >= PSD2_UNATTENDED_PER_DAY) {
-    await deps.repos.connections.updateVersioned(
-      { ...connection, nextSyncAt: nextSyncAt({ now, unattendedToday: spent, random }).toISOString(), updatedAt: now.toISOString() },
+    run.keeper.guard();
+    await deps.repos.connections.finishLeased(
+      {
+        ...connection,
+        nextSyncAt: nextSyncAt({ now, unattendedToday: spent, random }).toISOString(),
+        recentJobIds: withCompletedJob(connection, job.jobId),
+        updatedAt: now.toISOString(),
+      },
       connection.version,
+      run.owner,
     );
+    run.released = true;
     log.info({ spent }, "PSD2 unattended limit reached today: rescheduled for tomorrow");
     return [];
   }
@@ -93,67 +176,86 @@ async function syncLeased(deps: SyncDeps, job: SyncJob, start: BankConnection, n
   // Consent past its 90 days: the bank would refuse every call; ask the user now.
   if (Date.parse(connection.consentExpiresAt) <= now.getTime()) {
     log.warn("consent expired: the user must reconnect");
-    return [await markReconnectRequired(deps, connection, "consent_expired", now)];
+    const record = await markReconnectRequired(deps, connection, "consent_expired", now, run);
+    run.released = true;
+    return [record];
   }
 
   const startedAt = Date.now();
+  // What is stored of the user's accounts (sealed fields stay sealed) and their rules, at once.
+  const [storedAccounts, rules] = await Promise.all([
+    listAllUserItems(deps.db, bankAccountEntity, job.userId, SK_PREFIX.account),
+    deps.repos.rules.listAllByUser(job.userId),
+  ]);
+  const mine = new Map<string, StoredBankAccount>();
+  for (const a of storedAccounts) if (a.connectionId === connection.connectionId) mine.set(a.accountId, a);
+  const window = syncWindow({ now, lastSyncAt: connection.lastSyncAt, oldestPendingAt: oldestPendingOf(mine.values(), now), attended });
+
   let fetched: FetchedAccount[];
-  const window = syncWindow({ now, lastSyncAt: connection.lastSyncAt, attended });
   try {
-    connection = await withFreshToken(deps, connection, now);
-    // A 401 mid-sync refreshes once; shared so parallel calls do not rotate the token twice.
-    let refreshing: Promise<string> | undefined;
+    connection = await refreshTracked(run, withFreshToken(deps, connection, now));
+    let forced: Promise<BankConnection> | undefined;
     const ctx: CallContext = {
       accessToken: connection.accessToken,
       connectionId: connection.connectionId,
       providerId: connection.providerId,
       correlationId: job.jobId,
       ...(attended ? { psuIp: job.psuIp } : {}),
+      // A 401 mid-sync refreshes once; shared so parallel calls do not rotate the token twice.
       refreshAccessToken: () => {
-        refreshing ??= withFreshToken(deps, connection, now, true).then((c) => {
+        forced ??= refreshTracked(run, withFreshToken(deps, connection, now, true));
+        return forced.then((c) => {
           connection = c;
           return c.accessToken;
         });
-        return refreshing;
       },
     };
     fetched = await fetchConnection(deps.truelayer, ctx, window, deps.accountConcurrency ?? 4);
   } catch (err) {
     if (!(err instanceof TrueLayerError)) throw err;
-    return [await onProviderError(deps, connection, err, now, log)];
+    const record = await onProviderError(deps, connection, err, now, log, run);
+    run.released = true;
+    return [record];
   }
 
-  // One batch for the whole connection, so transfers between its accounts pair up.
-  const rules = await deps.repos.rules.listAllByUser(job.userId);
-  const categoriser = createCategoriser({ userId: job.userId, rules, ownAccounts: fetched.map((a) => a.accountId) });
-  const raw = fetched.flatMap((a) => [
-    ...(a.data?.booked ?? []).map((tl) => ({ tl, accountId: a.accountId, status: "booked" as const })),
-    ...(a.data?.pending ?? []).map((tl) => ({ tl, accountId: a.accountId, status: "pending" as const })),
-  ]);
-  const categorisations = categoriser.categoriseBatch(raw.map(({ tl, accountId }) => ({ ...tl, accountId })));
-  const byAccount = new Map<string, TransactionInput[]>();
-  raw.forEach(({ tl, accountId, status }, i) => {
-    const stored = toStoredTransaction(tl, categorisations[i] as (typeof categorisations)[number], {
-      userId: job.userId,
-      connectionId: connection.connectionId,
-      accountId,
-      status,
-      now: now.toISOString(),
+  // Accounts the bank stopped listing (no 404): closed, their pending holds gone, history kept.
+  const listed = new Set(fetched.map((a) => a.accountId));
+  for (const a of mine.values()) {
+    if (listed.has(a.accountId) || a.closed) continue;
+    fetched.push({
+      accountId: a.accountId,
+      providerAccountId: a.providerAccountId ?? a.accountId,
+      kind: a.kind,
+      type: a.type,
+      displayName: a.displayName,
+      currency: a.currency,
     });
-    byAccount.set(accountId, [...(byAccount.get(accountId) ?? []), stored]);
-  });
+  }
+
+  const quarantine: Quarantined[] = [];
+  const byAccount = mapTransactions(job, connection, fetched, rules, now, quarantine);
+
+  // One read of stored transactions for the whole connection, none when every account is new.
+  const plan = planReads({ accounts: fetched.map((a) => ({ accountId: a.accountId, stored: mine.get(a.accountId) })), window, now });
+  const storedByAccount = plan.read ? await readStored(deps, job.userId, new Set(mine.keys()), plan) : new Map<string, Transaction[]>();
 
   const records: OutboxRecord[] = [];
   const totals = { added: 0, changed: 0, removed: 0 };
   for (const account of fetched) {
+    const rejectedPending = account.data?.rejected.some((r) => r.status === "pending") ?? false;
     const result = await syncAccount(deps, {
       userId: job.userId,
       connectionId: connection.connectionId,
       syncId: job.jobId,
       fetched: account,
       transactions: byAccount.get(account.accountId) ?? [],
-      window,
+      stored: storedByAccount.get(account.accountId) ?? [],
+      ...(mine.has(account.accountId) ? { account: mine.get(account.accountId) } : {}),
+      bookedFrom: window.from,
+      pendingComplete: !rejectedPending,
       now,
+      guard: run.keeper.guard,
+      reread: async (ids) => (await deps.repos.transactions.getMany(job.userId, ids)).filter((t) => t.accountId === account.accountId),
     });
     records.push(...result.records);
     totals.added += result.added;
@@ -161,12 +263,15 @@ async function syncLeased(deps: SyncDeps, job: SyncJob, start: BankConnection, n
     totals.removed += result.removed;
   }
 
+  if (quarantine.length) emitMetric(log, METRICS.quarantined, quarantine.length, { connectionId: connection.connectionId });
   const counted = job.reason === "scheduled" && !attended ? spent + 1 : spent;
   const stats = connection.syncStats ?? { totalSyncs: 0, consecutiveFailures: 0 };
-  await deps.repos.connections.updateVersioned(
+  const at = now.toISOString();
+  run.keeper.guard();
+  await deps.repos.connections.finishLeased(
     {
       ...connection,
-      lastSyncAt: now.toISOString(),
+      lastSyncAt: at,
       nextSyncAt: nextSyncAt({ now, unattendedToday: counted, random }).toISOString(),
       unattendedRefreshes: { day: utcDay(now), count: counted },
       syncStats: {
@@ -177,38 +282,141 @@ async function syncLeased(deps: SyncDeps, job: SyncJob, start: BankConnection, n
         lastNew: totals.added,
         lastChanged: totals.changed,
         lastRemoved: totals.removed,
+        lastQuarantined: quarantine.length,
         lastErrorCode: undefined,
       },
-      updatedAt: now.toISOString(),
+      ...(quarantine.length ? { quarantine: [...(connection.quarantine ?? []), ...quarantine.map((q) => ({ ...q, at }))].slice(-QUARANTINE_KEPT) } : {}),
+      recentJobIds: withCompletedJob(connection, job.jobId),
+      updatedAt: at,
     },
     connection.version,
+    run.owner,
   );
-  log.info({ ...totals, accounts: fetched.length, window }, "connection synced");
+  run.released = true;
+  log.info({ ...totals, quarantined: quarantine.length, accounts: fetched.length, window }, "connection synced");
   return records;
 }
 
+function refreshTracked<T>(run: Run, refresh: Promise<T>): Promise<T> {
+  run.refreshing = refresh;
+  return refresh;
+}
+
+/** The oldest stored pending timestamp of the connection's accounts, for the window (legacy items: 30 days). */
+function oldestPendingOf(accounts: Iterable<StoredBankAccount>, now: Date): string | undefined {
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const a of accounts) {
+    const s = a.transactionSummary;
+    if (s.pendingTransactions === 0 || s.oldestPendingAt === null) continue;
+    oldest = Math.min(oldest, s.oldestPendingAt ? Date.parse(s.oldestPendingAt) : now.getTime() - 30 * 86_400_000);
+  }
+  return Number.isFinite(oldest) ? new Date(oldest).toISOString() : undefined;
+}
+
+/**
+ * Categorises every fetched transaction of the connection in one batch (so transfers between
+ * its accounts pair up) and maps each to the item we store, validated once; one that cannot be
+ * stored is quarantined with its reason and the others go on.
+ */
+function mapTransactions(
+  job: SyncJob,
+  connection: BankConnection,
+  fetched: readonly FetchedAccount[],
+  rules: Awaited<ReturnType<SyncDeps["repos"]["rules"]["listAllByUser"]>>,
+  now: Date,
+  quarantine: Quarantined[],
+): Map<string, TransactionInput[]> {
+  const categoriser = createCategoriser({ userId: job.userId, rules, ownAccounts: fetched.map((a) => a.accountId) });
+  const raw: { tl: TrueLayerTransaction; accountId: string; status: "booked" | "pending"; occurrence: number }[] = [];
+  for (const a of fetched) {
+    for (const r of a.data?.rejected ?? []) {
+      quarantine.push({ accountId: a.accountId, ...(r.providerId ? { providerTransactionId: r.providerId } : {}), reason: r.reason.slice(0, 512) });
+    }
+    for (const status of ["booked", "pending"] as const) {
+      const list = a.data?.[status] ?? [];
+      const occurrences = occurrencesOf(list);
+      list.forEach((tl, i) => {
+        raw.push({ tl, accountId: a.accountId, status, occurrence: occurrences[i] ?? 0 });
+      });
+    }
+  }
+  const categorisations = categoriser.categoriseBatch(raw.map(({ tl, accountId }) => ({ ...tl, accountId })));
+  const byAccount = new Map<string, TransactionInput[]>();
+  const iso = now.toISOString();
+  raw.forEach(({ tl, accountId, status, occurrence }, i) => {
+    const categorisation = categorisations[i] as (typeof categorisations)[number];
+    let stored: TransactionInput;
+    try {
+      stored = transactionEntity.parse(
+        toStoredTransaction(tl, categorisation, { userId: job.userId, connectionId: connection.connectionId, accountId, status, now: iso }, occurrence),
+      );
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const providerTransactionId = tl.normalised_provider_transaction_id ?? tl.provider_transaction_id;
+      quarantine.push({
+        accountId,
+        ...(providerTransactionId ? { providerTransactionId: providerTransactionId.slice(0, 256) } : {}),
+        reason: err.message.slice(0, 512),
+      });
+      return;
+    }
+    const list = byAccount.get(accountId);
+    if (list) list.push(stored);
+    else byAccount.set(accountId, [stored]);
+  });
+  return byAccount;
+}
+
+/** The connection's stored transactions in the planned range (GSI2, paged), by account. */
+async function readStored(
+  deps: SyncDeps,
+  userId: string,
+  accountIds: ReadonlySet<string>,
+  range: { from: string; to: string },
+): Promise<Map<string, Transaction[]>> {
+  const out = new Map<string, Transaction[]>();
+  let cursor: string | undefined;
+  do {
+    const page = await deps.repos.transactions.listByDateRange(userId, range, { cursor, limit: 1000, order: "asc" });
+    for (const t of page.items) {
+      if (!accountIds.has(t.accountId)) continue;
+      const list = out.get(t.accountId);
+      if (list) list.push(t);
+      else out.set(t.accountId, [t]);
+    }
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
+
 /** What a TrueLayer failure means for this job, by the error's kind (decided in the client). */
-async function onProviderError(deps: SyncDeps, connection: BankConnection, err: TrueLayerError, now: Date, log: Logger): Promise<OutboxRecord> {
+async function onProviderError(deps: SyncDeps, connection: BankConnection, err: TrueLayerError, now: Date, log: Logger, run: Run): Promise<OutboxRecord> {
   switch (err.kind) {
     case "retryable":
       throw new ProviderUnavailableError(connection.connectionId, err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000), {
         cause: err,
       });
     case "needs_reconnect": {
+      if (err instanceof InvalidGrantError) {
+        // Another run may have rotated the pair and stored it after we read ours: use theirs.
+        const latest = await deps.repos.connections.get(connection.userId, connection.connectionId);
+        if (latest && latest.refreshToken !== connection.refreshToken) throw new TokenRotatedElsewhereError(connection.connectionId, { cause: err });
+        emitMetric(log, METRICS.refreshLost, 1, { connectionId: connection.connectionId });
+      }
       const reason = reconnectReason(err, connection, now);
       log.warn({ code: err.code, reason }, "connection needs the user to reconnect");
-      return markReconnectRequired(deps, connection, reason, now);
+      return markReconnectRequired(deps, connection, reason, now, run);
     }
     case "provider_limit": {
       // The bank's own daily budget is spent: try again tomorrow.
       log.warn({ code: err.code }, "bank's unattended limit reached: rescheduled for tomorrow");
       const next = nextSyncAt({ now, unattendedToday: PSD2_UNATTENDED_PER_DAY, random: deps.random });
-      return markSyncFailed(deps, connection, { code: err.code, retryable: true, nextSyncAt: next }, now);
+      return markSyncFailed(deps, connection, { code: err.code, retryable: true, nextSyncAt: next }, now, run);
     }
     default: {
       log.error({ err, code: err.code }, "sync failed permanently");
       const next = nextSyncAt({ now, unattendedToday: unattendedToday(connection, now), random: deps.random });
-      return markSyncFailed(deps, connection, { code: err.code, retryable: false, nextSyncAt: next }, now);
+      return markSyncFailed(deps, connection, { code: err.code, retryable: false, nextSyncAt: next }, now, run);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { MAX_TRANSACT_ACTIONS, type OutboxRecord, type TransactAction, type Transaction, type TransactionInput } from "@expenzez/db";
+import { MAX_TRANSACT_ACTIONS, type OutboxRecord, type StoredBankAccount, type TransactAction, type Transaction, type TransactionInput } from "@expenzez/db";
 import type { Reconciliation } from "@expenzez/sync";
 
 /** Changes to an account's counters from one set of transaction writes; exact, never recounted. */
@@ -78,4 +78,84 @@ export function chunkChanges(chunk: WriteChunk): Pick<Reconciliation, "added" | 
     changed: chunk.flatMap((u) => (u.changed ? [u.changed] : [])),
     removed: chunk.flatMap((u) => (u.removed ? [u.removed] : [])),
   };
+}
+
+/** What the sync knows of an account before it reads any transaction: its stored item, if any. */
+export interface KnownAccount {
+  accountId: string;
+  /** Absent: the account is new, so nothing is stored for it (it is created with its first transactions). */
+  stored?: Pick<StoredBankAccount, "transactionSummary">;
+}
+
+/** Stored pending transactions of an account that predates `oldestPendingAt` are looked for this far back. */
+export const LEGACY_PENDING_LOOKBACK_MS = 30 * 86_400_000;
+
+/**
+ * The one read of stored transactions a connection's sync needs: none when every account is
+ * new; otherwise one time range (GSI2, the user's partition) covering the booked window and every
+ * stored pending transaction of the known accounts.
+ *
+ * @example planReads({ accounts: [{ accountId: "a1" }], window, now }) // { read: false }
+ */
+export function planReads(input: { accounts: readonly KnownAccount[]; window: { from: string; to: string }; now: Date }): ReadPlan {
+  const known = input.accounts.filter((a) => a.stored);
+  if (known.length === 0) return { read: false };
+  let from = Date.parse(input.window.from);
+  for (const a of known) {
+    const summary = a.stored?.transactionSummary;
+    if (!summary || summary.pendingTransactions === 0 || summary.oldestPendingAt === null) continue;
+    // Not tracked yet (an item from before `oldestPendingAt`): the old 30-day look-back, once.
+    const oldest = summary.oldestPendingAt ? Date.parse(summary.oldestPendingAt) : input.now.getTime() - LEGACY_PENDING_LOOKBACK_MS;
+    from = Math.min(from, oldest);
+  }
+  // Pending timestamps can run ahead of our clock by the bank's; a day covers it.
+  return { read: true, from: new Date(from).toISOString(), to: new Date(input.now.getTime() + 86_400_000).toISOString() };
+}
+
+export type ReadPlan = { read: false } | { read: true; from: string; to: string };
+
+/**
+ * The oldest pending timestamp after a diff is written: the stored pending ones not removed or
+ * booked, and the new or changed ones still pending; null when none is left.
+ */
+export function oldestPendingAfter(stored: readonly Transaction[], diff: Pick<Reconciliation, "added" | "changed" | "removed">): string | null {
+  const pending = new Map<string, string>();
+  for (const t of stored) if (t.status === "pending") pending.set(t.transactionId, t.timestamp);
+  for (const t of diff.removed) pending.delete(t.transactionId);
+  for (const c of diff.changed) {
+    if (c.next.status === "pending") pending.set(c.next.transactionId, c.next.timestamp);
+    else pending.delete(c.next.transactionId);
+  }
+  for (const t of diff.added) if (t.status === "pending") pending.set(t.transactionId, t.timestamp);
+  let oldest: string | null = null;
+  let oldestMs = Number.POSITIVE_INFINITY;
+  for (const ts of pending.values()) {
+    const ms = Date.parse(ts);
+    if (ms < oldestMs) {
+      oldestMs = ms;
+      oldest = new Date(ms).toISOString();
+    }
+  }
+  return oldest;
+}
+
+/** The account attributes a sync sets; compared with the stored ones to skip an unchanged account. */
+export interface AccountFacts {
+  balance?: { currentMinor: number; availableMinor?: number };
+  closed: boolean;
+  oldestPendingAt: string | null;
+}
+
+/**
+ * True when writing this account would change nothing: no transaction to write, and the same
+ * balance (in pence), closed flag and oldest pending date as stored. Then nothing is written and
+ * no event is sent.
+ */
+export function accountUnchanged(units: readonly WriteUnit[], stored: StoredBankAccount | undefined, next: AccountFacts): boolean {
+  if (!stored || units.length > 0) return false;
+  if (stored.closed !== next.closed) return false;
+  if ((stored.transactionSummary.oldestPendingAt ?? undefined) !== (next.oldestPendingAt ?? undefined)) return false;
+  if (stored.transactionSummary.oldestPendingAt === undefined && stored.transactionSummary.pendingTransactions > 0) return false;
+  if (!next.balance) return true;
+  return stored.balance?.currentMinor === next.balance.currentMinor && stored.balance?.availableMinor === next.balance.availableMinor;
 }

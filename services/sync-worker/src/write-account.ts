@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import {
-  type BankAccount,
   bankAccountEntity,
+  getEntity,
   keys,
   type OutboxRecord,
+  type StoredBankAccount,
   type Transaction,
   TransactionConditionalCheckFailedError,
   TransactionConflictError,
@@ -19,79 +21,88 @@ import type { SyncDeps } from "./deps";
 import { WriteConflictError } from "./errors";
 import { isLargeDebit, LARGE_TRANSACTION_MINOR, outboxAction, syncedDetail } from "./events";
 import type { FetchedAccount } from "./fetch";
-import { chunkChanges, chunkUnits, summaryDelta, type WriteUnit } from "./plan";
+import { type AccountFacts, accountUnchanged, chunkChanges, chunkUnits, oldestPendingAfter, summaryDelta, type WriteUnit } from "./plan";
 
 /** Re-read and re-diff this often when a concurrent writer cancels our transaction. */
 const MAX_WRITE_ATTEMPTS = 4;
-/** Stored pending transactions are looked for this far back, past the window (holds can last). */
-const PENDING_LOOKBACK_MS = 30 * 86_400_000;
 
 export interface AccountSyncResult {
   added: number;
   changed: number;
   removed: number;
+  /** TransactWriteItems calls made (0 for an unchanged account). */
+  writes: number;
   records: OutboxRecord[];
 }
 
-interface AccountWrite {
+export interface AccountWrite {
   userId: string;
   connectionId: string;
   syncId: string;
   fetched: FetchedAccount;
   /** Mapped and categorised booked + pending transactions of this account. */
   transactions: TransactionInput[];
-  window: { from: string; to: string };
+  /** Stored transactions of this account in the window and all its stored pending ones (from the connection's one read). */
+  stored: Transaction[];
+  /** The account's stored item (sealed fields untouched); absent for a new account. */
+  account?: StoredBankAccount;
+  /** Start of the booked window fetched: pending ones dated before it are not removed. */
+  bookedFrom: string;
+  /** The bank's pending list arrived whole (no transaction of it was refused). */
+  pendingComplete: boolean;
   now: Date;
+  /** Throws when this run may no longer write (its lease was lost). */
+  guard: () => void;
+  /** Re-reads this account's stored transactions after a cancelled transaction (consistent). */
+  reread: (ids: readonly string[]) => Promise<Transaction[]>;
 }
 
 /**
  * Reconciles one account against what is stored and writes the difference: transactions,
  * the account's balance and exact counter deltas, and a TransactionsSynced event, together in
- * each transaction. A cancelled transaction is re-read and re-diffed, never blindly retried.
+ * each transaction. An account with nothing new costs no write at all. A cancelled transaction
+ * is re-read and re-diffed, never blindly retried.
  */
 export async function syncAccount(deps: SyncDeps, input: AccountWrite): Promise<AccountSyncResult> {
-  const result: AccountSyncResult = { added: 0, changed: 0, removed: 0, records: [] };
+  const result: AccountSyncResult = { added: 0, changed: 0, removed: 0, writes: 0, records: [] };
+  let current = input;
   for (let attempt = 1; ; attempt++) {
     try {
-      await writeOnce(deps, input, result);
+      await writeOnce(deps, current, result);
       return result;
     } catch (err) {
       const conflict = err instanceof TransactionConditionalCheckFailedError || err instanceof TransactionConflictError;
       if (!conflict) throw err;
       if (attempt >= MAX_WRITE_ATTEMPTS) throw new WriteConflictError(input.fetched.accountId, attempt, { cause: err });
       deps.log.info({ accountId: input.fetched.accountId, attempt }, "account changed while we wrote it: re-reading and re-diffing");
+      const ids = [...new Set([...input.transactions.map((t) => t.transactionId), ...current.stored.map((t) => t.transactionId)])];
+      const [stored, account] = await Promise.all([
+        current.reread(ids),
+        getEntity(deps.db, bankAccountEntity, keys.account(input.userId, input.fetched.accountId), { consistent: true }),
+      ]);
+      current = { ...current, stored, account };
     }
   }
 }
 
-/** Stored transactions of the account that matter to the diff: the fetched ids, and its pending ones. */
-async function readStored(deps: SyncDeps, input: AccountWrite): Promise<Transaction[]> {
-  const { userId } = input;
-  const accountId = input.fetched.accountId;
-  const from = new Date(Math.min(Date.parse(input.window.from), input.now.getTime() - PENDING_LOOKBACK_MS)).toISOString();
-  const pendingIds: string[] = [];
-  let cursor: string | undefined;
-  do {
-    // GSI2 may lag; it only finds pending candidates, whose fresh copy comes from the consistent read below.
-    const page = await deps.repos.transactions.listByDateRange(
-      userId,
-      { from, to: new Date(input.now.getTime() + 86_400_000).toISOString() },
-      { cursor, limit: 500 },
-    );
-    for (const t of page.items) if (t.accountId === accountId && t.status === "pending") pendingIds.push(t.transactionId);
-    cursor = page.cursor;
-  } while (cursor);
-  const ids = [...new Set([...input.transactions.map((t) => t.transactionId), ...pendingIds])];
-  const stored = await deps.repos.transactions.getMany(userId, ids);
-  return stored.filter((t) => t.accountId === accountId);
+/** A stable event id for a transaction's one LargeTransactionDetected (a UUID shape, from a hash). */
+export function largeEventId(userId: string, transactionId: string): string {
+  const h = createHash("sha256").update(`LargeTransactionDetected\n${userId}\n${transactionId}`, "utf8").digest("hex");
+  // Version 5 / RFC 4122 variant bits, so it passes as a UUID.
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((Number.parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
 }
 
 async function writeOnce(deps: SyncDeps, input: AccountWrite, result: AccountSyncResult): Promise<void> {
   const { db } = deps;
   const { userId, fetched, now } = input;
-  const [stored, account] = await Promise.all([readStored(deps, input), deps.repos.accounts.get(userId, fetched.accountId)]);
-  // A closed account (no data) keeps its history: nothing is removed, nothing is added.
-  const diff = reconcile({ stored, fetched: input.transactions, pendingComplete: fetched.data !== undefined });
+  const closed = fetched.data === undefined;
+  // A closed account keeps its booked history; its pending holds no longer exist.
+  const diff = reconcile({
+    stored: input.stored,
+    fetched: input.transactions,
+    pendingComplete: closed || input.pendingComplete,
+    ...(closed ? {} : { bookedFrom: input.bookedFrom }),
+  });
 
   const units: WriteUnit[] = [
     ...diff.added.map((t): WriteUnit => {
@@ -101,6 +112,8 @@ async function writeOnce(deps: SyncDeps, input: AccountWrite, result: AccountSyn
           db,
           "LargeTransactionDetected",
           {
+            // One per transaction, whatever retries and relays do: consumers dedupe on it.
+            eventId: largeEventId(userId, t.transactionId),
             userId,
             accountId: fetched.accountId,
             transactionId: t.transactionId,
@@ -121,35 +134,74 @@ async function writeOnce(deps: SyncDeps, input: AccountWrite, result: AccountSyn
     ...diff.removed.map((t): WriteUnit => ({ actions: [txDelete(db, keys.transaction(userId, t.transactionId), t.version)], removed: t })),
   ];
 
-  let current = account;
-  for (const chunk of chunkUnits(units)) {
+  const oldestPendingAt = oldestPendingAfter(input.stored, diff);
+  const balance = balanceOf(fetched, now);
+  const facts: AccountFacts = { closed, oldestPendingAt, ...(balance ? { balance } : {}) };
+  if (accountUnchanged(units, input.account, facts)) return;
+
+  let version = input.account?.version;
+  const chunks = chunkUnits(units);
+  for (const [i, chunk] of chunks.entries()) {
     const delta = summaryDelta(chunkChanges(chunk));
-    const synced = outboxAction(
-      db,
-      "TransactionsSynced",
-      { userId, connectionId: input.connectionId, syncId: input.syncId, correlationId: input.syncId, accountIds: [fetched.accountId], ...syncedDetail(chunk) },
-      now,
-    );
-    const accountAction = current
-      ? txUpdateVersioned(
-          db,
-          keys.account(userId, fetched.accountId),
-          {
-            set: { ...(fetched.data ? { balance: balanceOf(fetched, now) } : {}), closed: fetched.data === undefined, updatedAt: now.toISOString() },
-            add: { "transactionSummary.totalTransactions": delta.total, "transactionSummary.pendingTransactions": delta.pending },
-          },
-          current.version,
-        )
-      : txPutNew(db, bankAccountEntity, await deps.repos.accounts.seal(newAccount(input, delta)));
-    const actions = [...chunk.flatMap((u) => u.actions), accountAction, synced.action];
+    // Until the last chunk, the mark stays at the oldest of before and after: a crash between
+    // chunks leaves it no newer than any pending transaction still stored.
+    const last = i === chunks.length - 1;
+    const pendingMark = last ? oldestPendingAt : minIso(oldestPendingAt, input.account?.transactionSummary.oldestPendingAt ?? null, input.stored);
+    const accountAction =
+      version !== undefined
+        ? txUpdateVersioned(
+            db,
+            keys.account(userId, fetched.accountId),
+            {
+              set: {
+                ...(balance ? { balance } : {}),
+                closed,
+                "transactionSummary.oldestPendingAt": pendingMark,
+                updatedAt: now.toISOString(),
+              },
+              add: { "transactionSummary.totalTransactions": delta.total, "transactionSummary.pendingTransactions": delta.pending },
+            },
+            version,
+          )
+        : txPutNew(db, bankAccountEntity, await deps.repos.accounts.seal(newAccount(input, delta, pendingMark)));
+    const actions = [...chunk.flatMap((u) => u.actions), accountAction];
+    const records = chunk.flatMap((u) => u.records ?? []);
+    // A balance-only change announces nothing: no transaction moved.
+    if (chunk.length > 0) {
+      const synced = outboxAction(
+        db,
+        "TransactionsSynced",
+        {
+          userId,
+          connectionId: input.connectionId,
+          syncId: input.syncId,
+          correlationId: input.syncId,
+          accountIds: [fetched.accountId],
+          ...syncedDetail(chunk),
+        },
+        now,
+      );
+      actions.push(synced.action);
+      records.push(synced.record);
+    }
+    input.guard();
     await transactWrite(db.doc, actions);
+    result.writes++;
     result.added += chunk.filter((u) => u.added).length;
     result.changed += chunk.filter((u) => u.changed).length;
     result.removed += chunk.filter((u) => u.removed).length;
-    result.records.push(...chunk.flatMap((u) => u.records ?? []), synced.record);
+    result.records.push(...records);
     // The next chunk is conditional on the version this one wrote.
-    current = current ? { ...current, version: current.version + 1 } : ({ version: 1 } as BankAccount);
+    version = version === undefined ? 1 : version + 1;
   }
+}
+
+/** The older of the oldest pending after the write and any stored pending before it (mid-write state). */
+function minIso(after: string | null, before: string | null, stored: readonly Transaction[]): string | null {
+  let ms = after === null ? Number.POSITIVE_INFINITY : Date.parse(after);
+  if (before !== null) ms = Math.min(ms, Date.parse(before));
+  for (const t of stored) if (t.status === "pending") ms = Math.min(ms, Date.parse(t.timestamp));
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
 function balanceOf(fetched: FetchedAccount, now: Date) {
@@ -163,14 +215,14 @@ function balanceOf(fetched: FetchedAccount, now: Date) {
   };
 }
 
-function newAccount(input: AccountWrite, delta: { total: number; pending: number }) {
+function newAccount(input: AccountWrite, delta: { total: number; pending: number }, oldestPendingAt: string | null) {
   const { fetched, now } = input;
   const balance = balanceOf(fetched, now);
   return {
     userId: input.userId,
     accountId: fetched.accountId,
     connectionId: input.connectionId,
-    providerAccountId: fetched.accountId,
+    providerAccountId: fetched.providerAccountId,
     kind: fetched.kind,
     type: fetched.type,
     displayName: fetched.displayName,
@@ -179,7 +231,7 @@ function newAccount(input: AccountWrite, delta: { total: number; pending: number
     ...(fetched.sortCode ? { sortCode: fetched.sortCode } : {}),
     ...(fetched.iban ? { iban: fetched.iban } : {}),
     ...(balance ? { balance } : {}),
-    transactionSummary: { totalTransactions: delta.total, pendingTransactions: delta.pending },
+    transactionSummary: { totalTransactions: delta.total, pendingTransactions: delta.pending, oldestPendingAt },
     closed: fetched.data === undefined,
     version: 1,
     createdAt: now.toISOString(),

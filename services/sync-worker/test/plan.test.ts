@@ -1,6 +1,7 @@
-import type { TransactAction, Transaction, TransactionInput } from "@expenzez/db";
+import type { StoredBankAccount, TransactAction, Transaction, TransactionInput } from "@expenzez/db";
 import { describe, expect, it } from "vitest";
-import { chunkChanges, chunkUnits, RESERVED_PER_CHUNK, summaryDelta, type WriteUnit } from "../src/plan";
+import { accountUnchanged, chunkChanges, chunkUnits, oldestPendingAfter, planReads, RESERVED_PER_CHUNK, summaryDelta, type WriteUnit } from "../src/plan";
+import { largeEventId } from "../src/write-account";
 
 const action = (i: number): TransactAction => ({ Delete: { TableName: "t", Key: { PK: "U", SK: String(i) } } });
 const tx = (status: "booked" | "pending") => ({ status }) as TransactionInput;
@@ -55,5 +56,65 @@ describe("chunkUnits", () => {
         ]),
       ),
     ).toEqual({ total: 0, pending: 0 });
+  });
+});
+
+describe("planReads", () => {
+  const now = new Date("2026-11-25T10:00:00Z");
+  const window = { from: "2026-11-11T10:00:00.000Z", to: now.toISOString() };
+  const summary = (over: Partial<StoredBankAccount["transactionSummary"]> = {}) => ({
+    stored: { transactionSummary: { totalTransactions: 10, pendingTransactions: 0, ...over } },
+  });
+
+  it("plans no read for a connection whose accounts are all new: nothing is stored for them", () => {
+    expect(planReads({ accounts: [{ accountId: "a1" }, { accountId: "c1" }], window, now })).toEqual({ read: false });
+  });
+
+  it("plans one read over the window and the oldest stored pending transaction of any known account", () => {
+    const plan = planReads({
+      accounts: [{ accountId: "a1", ...summary({ pendingTransactions: 2, oldestPendingAt: "2026-10-01T00:00:00.000Z" }) }, { accountId: "a2" }],
+      window,
+      now,
+    });
+    expect(plan).toEqual({ read: true, from: "2026-10-01T00:00:00.000Z", to: "2026-11-26T10:00:00.000Z" });
+    expect(planReads({ accounts: [{ accountId: "a1", ...summary() }], window, now })).toMatchObject({ read: true, from: window.from });
+  });
+});
+
+describe("accountUnchanged", () => {
+  const account = {
+    closed: false,
+    balance: { currentMinor: 1000, availableMinor: 900 },
+    transactionSummary: { totalTransactions: 3, pendingTransactions: 0, oldestPendingAt: null },
+  } as unknown as StoredBankAccount;
+
+  it("plans no write for an account whose transactions, balance and state are as stored", () => {
+    expect(accountUnchanged([], account, { closed: false, oldestPendingAt: null, balance: { currentMinor: 1000, availableMinor: 900 } })).toBe(true);
+  });
+
+  it("writes when the balance moved, a transaction changed, or the account is new", () => {
+    expect(accountUnchanged([], account, { closed: false, oldestPendingAt: null, balance: { currentMinor: 1001, availableMinor: 900 } })).toBe(false);
+    expect(accountUnchanged([{ actions: [action(1)] }], account, { closed: false, oldestPendingAt: null })).toBe(false);
+    expect(accountUnchanged([], undefined, { closed: false, oldestPendingAt: null })).toBe(false);
+  });
+});
+
+describe("oldestPendingAfter", () => {
+  it("follows the diff: removed and booked ones leave, new pending ones count", () => {
+    const p = (id: string, ts: string) => ({ transactionId: id, status: "pending", timestamp: ts }) as Transaction;
+    const kept = p("k", "2026-11-10T00:00:00Z");
+    const settled = p("s", "2026-11-01T00:00:00Z");
+    const fresh = { transactionId: "n", status: "pending", timestamp: "2026-11-05T00:00:00Z" } as TransactionInput;
+    expect(oldestPendingAfter([kept, settled], { added: [fresh], changed: [], removed: [settled] })).toBe("2026-11-05T00:00:00.000Z");
+    expect(oldestPendingAfter([settled], { added: [], changed: [], removed: [settled] })).toBeNull();
+  });
+});
+
+describe("largeEventId", () => {
+  it("is one stable UUID per transaction, so a retried or re-relayed write announces it once", () => {
+    const id = largeEventId("u1", "txn_1");
+    expect(id).toBe(largeEventId("u1", "txn_1"));
+    expect(id).not.toBe(largeEventId("u1", "txn_2"));
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

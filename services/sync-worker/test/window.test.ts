@@ -4,9 +4,9 @@ import { syncWindow } from "../src/window";
 const now = new Date("2026-11-25T10:00:00Z");
 
 describe("syncWindow", () => {
-  it("re-reads 3 days before the last sync", () => {
+  it("re-reads 14 days before the last sync (banks backdate bookings by 10)", () => {
     expect(syncWindow({ now, lastSyncAt: "2026-11-24T10:00:00Z", attended: false })).toEqual({
-      from: "2026-11-21T10:00:00.000Z",
+      from: "2026-11-10T10:00:00.000Z",
       to: "2026-11-25T10:00:00.000Z",
     });
   });
@@ -24,6 +24,12 @@ describe("syncWindow", () => {
   });
 
   it("with the user present, catches up a long gap", () => {
-    expect(syncWindow({ now, lastSyncAt: "2026-01-04T00:00:00Z", attended: true }).from).toBe("2026-01-01T00:00:00.000Z");
+    expect(syncWindow({ now, lastSyncAt: "2026-01-15T00:00:00Z", attended: true }).from).toBe("2026-01-01T00:00:00.000Z");
+  });
+
+  it("reaches back to a day before the oldest stored pending transaction, whose booked copy can carry its date", () => {
+    expect(syncWindow({ now, lastSyncAt: "2026-11-24T10:00:00Z", oldestPendingAt: "2026-11-01T12:00:00Z", attended: false }).from).toBe(
+      "2026-10-31T12:00:00.000Z",
+    );
   });
 });

@@ -1,6 +1,34 @@
-import type { EncryptionContext, FieldEncryptor } from "@expenzez/crypto";
+import { createHash } from "node:crypto";
+import { canonicalContext, type EncryptionContext, type FieldEncryptor } from "@expenzez/crypto";
 
 type Transform = (value: string, context: EncryptionContext) => Promise<string>;
+
+/**
+ * Sealed values this process opened or sealed, by a hash of (context, plaintext): writing back
+ * a token that did not change reuses its ciphertext instead of asking KMS for a new data key.
+ * Bounded; keyed by hash so no plaintext is held as a key.
+ */
+const SEALED_CACHE_SIZE = 2000;
+const sealedCaches = new WeakMap<FieldEncryptor, Map<string, string>>();
+
+function cacheOf(encryptor: FieldEncryptor): Map<string, string> {
+  let cache = sealedCaches.get(encryptor);
+  if (!cache) {
+    cache = new Map();
+    sealedCaches.set(encryptor, cache);
+  }
+  return cache;
+}
+
+function cacheKey(plaintext: string, context: EncryptionContext): string {
+  return createHash("sha256").update(canonicalContext(context)).update("\u0000").update(plaintext).digest("base64");
+}
+
+function remember(cache: Map<string, string>, key: string, sealed: string): void {
+  cache.delete(key);
+  cache.set(key, sealed);
+  if (cache.size > SEALED_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+}
 
 async function transformFields<T extends object>(value: T, fields: readonly string[], context: EncryptionContext, transform: Transform): Promise<T> {
   const out = { ...value } as Record<string, unknown>;
@@ -18,10 +46,23 @@ async function transformFields<T extends object>(value: T, fields: readonly stri
  * a ciphertext copied into another field, record or user fails to open.
  */
 export function sealFields<T extends object>(encryptor: FieldEncryptor, value: T, fields: readonly string[], context: EncryptionContext): Promise<T> {
-  return transformFields(value, fields, context, encryptor.encrypt);
+  const cache = cacheOf(encryptor);
+  return transformFields(value, fields, context, async (plaintext, ctx) => {
+    const key = cacheKey(plaintext, ctx);
+    const known = cache.get(key);
+    if (known !== undefined) return known;
+    const sealed = await encryptor.encrypt(plaintext, ctx);
+    remember(cache, key, sealed);
+    return sealed;
+  });
 }
 
 /** Inverse of `sealFields`. */
 export function openFields<T extends object>(encryptor: FieldEncryptor, value: T, fields: readonly string[], context: EncryptionContext): Promise<T> {
-  return transformFields(value, fields, context, encryptor.decrypt);
+  const cache = cacheOf(encryptor);
+  return transformFields(value, fields, context, async (sealed, ctx) => {
+    const plaintext = await encryptor.decrypt(sealed, ctx);
+    remember(cache, cacheKey(plaintext, ctx), sealed);
+    return plaintext;
+  });
 }

@@ -34,6 +34,12 @@ const accountFields = {
       totalTransactions: z.int().nonnegative(),
       pendingTransactions: z.int().nonnegative().default(0),
       lastTransactionAt: isoDateTime.optional(),
+      /**
+       * Timestamp of the oldest stored pending transaction (null: none; absent: not tracked yet): a
+       * sync reaches back to it, so the booked copy of a late hold is fetched before the
+       * pending one is removed.
+       */
+      oldestPendingAt: isoDateTime.nullable().optional(),
     })
     .default({ totalTransactions: 0, pendingTransactions: 0 }),
   closed: z.boolean().default(false),

@@ -35,8 +35,27 @@ const connectionFields = {
       totalSyncs: z.int().nonnegative().default(0),
       consecutiveFailures: z.int().nonnegative().default(0),
       lastErrorCode: z.string().optional(),
+      /** Transactions the last sync could not store (see `quarantine`). */
+      lastQuarantined: z.int().nonnegative().optional(),
     })
     .optional(),
+  /**
+   * The latest transactions a sync could not store and why (newest last, at most 20): the rest
+   * of the connection syncs; these wait for the bank to correct them.
+   */
+  quarantine: z
+    .array(
+      z.object({
+        accountId: z.string().min(1),
+        providerTransactionId: z.string().optional(),
+        reason: z.string().min(1).max(512),
+        at: isoDateTime,
+      }),
+    )
+    .max(20)
+    .optional(),
+  /** Ids of the latest jobs that completed on this connection (newest last): a repeat is a no-op. */
+  recentJobIds: z.array(z.string().min(1).max(128)).max(10).optional(),
   ...timestamps,
 };
 

@@ -1,0 +1,431 @@
+import { createFieldEncryptor } from "@expenzez/crypto";
+import { type BankConnection, createRepositories, type Db, type Repositories, type Transaction } from "@expenzez/db";
+import { parseDeliveredEvent, type ReceivedEvent } from "@expenzez/events";
+import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
+import { createLogger } from "@expenzez/logger";
+import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
+import { createTrueLayerClient, type TrueLayerClient } from "@expenzez/truelayer";
+import { type RunningSandbox, startSandbox } from "@expenzez/truelayer-sandbox";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { LeaseLostError } from "../src/errors";
+import { storedAccountId } from "../src/fetch";
+import { handleSyncJob, InvalidJobError, LeaseHeldError, ProviderUnavailableError, type SyncDeps } from "../src/index";
+
+// Hostile bank data and duplicate jobs, each on the simulator's admin API; moto from the vitest global setup.
+
+let stack: LocalStack;
+let db: Db;
+let repos: Repositories;
+let sandbox: RunningSandbox;
+let truelayer: TrueLayerClient;
+const lines: string[] = [];
+const log = createLogger("test", { level: "info", destination: { write: (l: string) => void lines.push(l) } });
+const PSU_IP = "203.0.113.7";
+
+beforeAll(async () => {
+  await resetForFile();
+  stack = await provisionLocalStack(emulatorEndpoint());
+  db = { doc: stack.aws.doc, tableName: stack.handles.tableName };
+  repos = createRepositories(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }));
+  sandbox = await startSandbox({ seed: "sync-hostile-tests", now: new Date("2026-11-20T12:00:00Z") });
+  truelayer = createTrueLayerClient({
+    authBaseUrl: sandbox.authUrl,
+    dataBaseUrl: sandbox.dataUrl,
+    clientId: "sandbox-client",
+    clientSecret: "sandbox-secret",
+    maxRetries: 1,
+    logger: log,
+    sleep: async () => {},
+  });
+});
+
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+async function drain(queue: "budgetRecalc" | "recurring" | "alertDispatch"): Promise<ReceivedEvent[]> {
+  return (await receiveAll(stack.aws.sqs, stack.handles.queues[queue].url, { remove: true })).map((m) => parseDeliveredEvent(m.Body as string));
+}
+
+beforeEach(async () => {
+  await Promise.all([drain("budgetRecalc"), drain("recurring"), drain("alertDispatch")]);
+  lines.length = 0;
+});
+
+/** Counts the DynamoDB commands a sync sends, by command name. */
+function counting(): { db: Db; counts: Map<string, number> } {
+  const counts = new Map<string, number>();
+  const doc = {
+    send: (command: { constructor: { name: string } }) => {
+      counts.set(command.constructor.name, (counts.get(command.constructor.name) ?? 0) + 1);
+      return db.doc.send(command as never);
+    },
+  } as Db["doc"];
+  return { db: { ...db, doc }, counts };
+}
+
+function deps(now: Date | (() => Date), over: Partial<SyncDeps> = {}): SyncDeps {
+  return {
+    db,
+    repos,
+    truelayer,
+    relay: { db, events: stack.aws.events, busName: stack.handles.busName, log },
+    log,
+    workerId: "test",
+    now: typeof now === "function" ? now : () => now,
+    random: () => 0.5,
+    ...over,
+  };
+}
+
+let jobs = 0;
+function body(c: { userId: string; connectionId: string }, over: Record<string, unknown> = {}): string {
+  jobs++;
+  return JSON.stringify({
+    jobId: `hjob-${jobs}`,
+    userId: c.userId,
+    connectionId: c.connectionId,
+    reason: "scheduled",
+    requestedAt: new Date().toISOString(),
+    ...over,
+  });
+}
+
+async function sync(c: { userId: string; connectionId: string }, over: Record<string, unknown> = {}, extra: Partial<SyncDeps> = {}): Promise<void> {
+  await handleSyncJob({ body: body(c, over) }, deps(await sandbox.admin.now(), extra));
+}
+
+async function connect(options: { accounts?: number; cards?: number; history_days?: number } = {}) {
+  const user = await sandbox.admin.createUser({
+    accounts: options.accounts ?? 1,
+    cards: options.cards ?? 0,
+    history_days: options.history_days ?? 10,
+    scenario: { unattended_limit: null },
+  });
+  const now = await sandbox.admin.now();
+  const connection = await repos.connections.putNew({
+    userId: `u-${user.user_id}`,
+    connectionId: `conn-${user.user_id}`,
+    providerId: "mock",
+    status: "active",
+    accessToken: user.tokens.access_token,
+    refreshToken: user.tokens.refresh_token as string,
+    tokenExpiresAt: new Date(now.getTime() + user.tokens.expires_in * 1000).toISOString(),
+    consentExpiresAt: user.consent_expires_at,
+    nextSyncAt: now.toISOString(),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  });
+  const account = user.accounts[0]?.account_id as string;
+  return { sim: user, account, connection, userId: connection.userId, connectionId: connection.connectionId };
+}
+
+async function stored(userId: string): Promise<Transaction[]> {
+  const all: Transaction[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await repos.transactions.listByUser(userId, { cursor, limit: 500 });
+    all.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return all;
+}
+
+async function expectExactCounts(userId: string) {
+  const txs = await stored(userId);
+  const accounts = (await repos.accounts.listByUser(userId)).items;
+  for (const a of accounts) {
+    const mine = txs.filter((t) => t.accountId === a.accountId);
+    expect(a.transactionSummary.totalTransactions, a.accountId).toBe(mine.length);
+    expect(a.transactionSummary.pendingTransactions, a.accountId).toBe(mine.filter((t) => t.status === "pending").length);
+  }
+  return { txs, accounts };
+}
+
+const connectionOf = async (c: { userId: string; connectionId: string }) => (await repos.connections.get(c.userId, c.connectionId)) as BankConnection;
+
+describe("one bad transaction never blocks a connection", () => {
+  it("an amount like '12,50' is quarantined with its reason; every other transaction syncs and the connection stays healthy", async () => {
+    // Prepare
+    const c = await connect();
+    const bad = await sandbox.admin.addTransaction(c.sim.user_id, {
+      account_id: c.account,
+      description: "COMMA TESTVILLE",
+      amount: "12.50",
+      raw: { amount: "12,50" },
+    });
+    await sandbox.admin.addTransaction(c.sim.user_id, { account_id: c.account, description: "FINE TESTVILLE", amount: "3.00" });
+    // Act
+    await sync(c);
+    // Assess
+    const { txs } = await expectExactCounts(c.userId);
+    expect(txs.some((t) => t.description === "FINE TESTVILLE")).toBe(true);
+    expect(txs.some((t) => t.description === "COMMA TESTVILLE")).toBe(false);
+    const conn = await connectionOf(c);
+    expect(conn.syncStats).toMatchObject({ consecutiveFailures: 0, lastQuarantined: 1 });
+    expect(conn.quarantine?.[0]).toMatchObject({ accountId: c.account, providerTransactionId: bad.normalised_provider_transaction_id });
+    expect(conn.quarantine?.[0]?.reason).toContain("amount");
+    expect(lines.some((l) => l.includes('"TransactionsQuarantined":1'))).toBe(true);
+  });
+
+  it("lone surrogates, control characters and a 450 KB description are made storable; the rest of the account syncs", async () => {
+    // Prepare
+    const c = await connect();
+    await sandbox.admin.addTransaction(c.sim.user_id, {
+      account_id: c.account,
+      description: "SURROGATE",
+      amount: "1.00",
+      raw: { description: "CAFE \uD800NERO\u0000\u0007" },
+    });
+    await sandbox.admin.addTransaction(c.sim.user_id, {
+      account_id: c.account,
+      description: "HUGE",
+      amount: "2.00",
+      raw: { description: `HUGE ${"X".repeat(450_000)}` },
+    });
+    // Act
+    await sync(c);
+    // Assess
+    const { txs } = await expectExactCounts(c.userId);
+    expect(txs.find((t) => t.description.startsWith("CAFE"))?.description).toBe("CAFE \uFFFDNERO ");
+    expect(txs.find((t) => t.description.startsWith("HUGE"))?.description.length).toBe(1024);
+    expect(txs.filter((t) => t.status === "booked").length).toBeGreaterThan(2);
+    expect((await connectionOf(c)).syncStats?.consecutiveFailures).toBe(0);
+  });
+
+  it("a bank account id with '#' is stored under a safe id of ours and syncs; the bank's id is kept", async () => {
+    // Prepare
+    const c = await connect();
+    await sandbox.admin.setScenario(c.sim.user_id, { unattended_limit: null, account_id_suffix: "#1" });
+    // Act
+    await sync(c);
+    // Assess
+    const { accounts, txs } = await expectExactCounts(c.userId);
+    expect(accounts).toHaveLength(1);
+    expect(accounts[0]?.accountId).toBe(storedAccountId(`${c.account}#1`));
+    expect(accounts[0]?.accountId).toMatch(/^acc_[0-9a-f]{32}$/);
+    expect(accounts[0]?.providerAccountId).toBe(`${c.account}#1`);
+    expect(txs.length).toBeGreaterThan(0);
+  });
+
+  it("two transactions the bank serves under one normalised id, and two identical ones without ids, are all stored", async () => {
+    // Prepare
+    const c = await connect();
+    for (const description of ["SHARED ID A", "SHARED ID B"]) {
+      await sandbox.admin.addTransaction(c.sim.user_id, {
+        account_id: c.account,
+        description,
+        amount: "4.00",
+        raw: { normalised_provider_transaction_id: "txn-shared" },
+      });
+    }
+    for (let i = 0; i < 2; i++) {
+      await sandbox.admin.addTransaction(c.sim.user_id, {
+        account_id: c.account,
+        description: "TWIN COFFEE",
+        amount: "2.80",
+        timestamp: "2026-11-19T08:00:00Z",
+        omit: ["normalised_provider_transaction_id", "provider_transaction_id"],
+      });
+    }
+    // Act
+    await sync(c);
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
+    // Assess
+    const { txs } = await expectExactCounts(c.userId);
+    expect(
+      txs
+        .filter((t) => t.description.startsWith("SHARED ID"))
+        .map((t) => t.description)
+        .sort(),
+    ).toEqual(["SHARED ID A", "SHARED ID B"]);
+    expect(txs.filter((t) => t.description === "TWIN COFFEE")).toHaveLength(2);
+  });
+
+  it("an HTML maintenance page served with 200 is retryable: RetryLater, nothing written, no failure counted", async () => {
+    // Prepare
+    const c = await connect();
+    await sandbox.admin.setScenario(c.sim.user_id, { unattended_limit: null, maintenance_pages: [{ path: "/accounts", times: 5 }] });
+    // Act
+    const attempt = sync(c);
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ProviderUnavailableError);
+    expect(await stored(c.userId)).toEqual([]);
+    const conn = await connectionOf(c);
+    expect(conn.syncStats?.consecutiveFailures ?? 0).toBe(0);
+    expect(conn.leaseOwner).toBeUndefined();
+    // The retry line names the job, user and connection.
+    const retry = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === "sync job will be retried");
+    expect(retry).toMatchObject({ userId: c.userId, connectionId: c.connectionId, code: "sync.provider_unavailable" });
+    expect(retry?.jobId).toBeDefined();
+  });
+});
+
+describe("the window's edge", () => {
+  it("a booked transaction the bank backdates 10 days after our last sync is stored", async () => {
+    // Prepare
+    const c = await connect();
+    await sync(c);
+    await sandbox.admin.advanceClock({ days: 1 });
+    const now = await sandbox.admin.now();
+    await sandbox.admin.addTransaction(c.sim.user_id, {
+      account_id: c.account,
+      description: "BACKDATED TESTVILLE",
+      amount: "7.00",
+      timestamp: new Date(now.getTime() - 10 * 86_400_000).toISOString(),
+    });
+    // Act
+    await sync(c);
+    // Assess
+    const { txs } = await expectExactCounts(c.userId);
+    expect(txs.filter((t) => t.description === "BACKDATED TESTVILLE" && t.status === "booked")).toHaveLength(1);
+  });
+
+  it("a hold that books late under its purchase date: its booked copy arrives before the pending one is removed", async () => {
+    // Prepare: bought 8 days ago, pending until 9 days after the purchase
+    const c = await connect();
+    const start = await sandbox.admin.now();
+    await sandbox.admin.addTransaction(c.sim.user_id, {
+      account_id: c.account,
+      description: "LATE HOLD TESTVILLE",
+      amount: "55.00",
+      timestamp: new Date(start.getTime() - 8 * 86_400_000).toISOString(),
+      pending_hours: 9 * 24,
+    });
+    await sync(c);
+    expect((await stored(c.userId)).filter((t) => t.description === "LATE HOLD TESTVILLE").map((t) => t.status)).toEqual(["pending"]);
+    // Act: synced daily meanwhile, it books two days later
+    await sandbox.admin.advanceClock({ days: 1 });
+    await sync(c);
+    await sandbox.admin.advanceClock({ days: 1 });
+    await sync(c);
+    // Assess: the money is still there, booked
+    const { txs } = await expectExactCounts(c.userId);
+    const copies = txs.filter((t) => t.description === "LATE HOLD TESTVILLE");
+    expect(copies.map((t) => [t.status, t.amountMinor])).toEqual([["booked", -5500]]);
+  });
+
+  it("an account the bank stops listing (no 404) is closed and its pending holds removed; its booked history stays", async () => {
+    // Prepare
+    const c = await connect({ accounts: 2 });
+    const gone = c.sim.accounts[1]?.account_id as string;
+    await sandbox.admin.addTransaction(c.sim.user_id, { account_id: gone, description: "HOLD ON GONE", amount: "9.00", pending_hours: 48 });
+    await sync(c);
+    const booked = (await stored(c.userId)).filter((t) => t.accountId === gone && t.status === "booked").length;
+    await sandbox.admin.setScenario(c.sim.user_id, { unattended_limit: null, unlisted_accounts: [gone] });
+    // Act
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
+    // Assess
+    const { accounts, txs } = await expectExactCounts(c.userId);
+    expect(accounts.find((a) => a.accountId === gone)?.closed).toBe(true);
+    expect(txs.filter((t) => t.accountId === gone && t.status === "pending")).toEqual([]);
+    expect(txs.filter((t) => t.accountId === gone && t.status === "booked")).toHaveLength(booked);
+  });
+});
+
+describe("duplicate and concurrent jobs", () => {
+  it("a job id that already completed is a no-op: the bank is not called and nothing is written", async () => {
+    // Prepare
+    const c = await connect();
+    const job = body(c);
+    await handleSyncJob({ body: job }, deps(await sandbox.admin.now()));
+    const requests = (await sandbox.admin.requests()).length;
+    const { db: countingDb, counts } = counting();
+    await Promise.all([drain("budgetRecalc"), drain("recurring")]);
+    // Act
+    await handleSyncJob({ body: job }, deps(await sandbox.admin.now(), { db: countingDb }));
+    // Assess
+    expect((await sandbox.admin.requests()).length).toBe(requests);
+    expect([...counts.keys()].filter((k) => k.startsWith("Transact") || k.startsWith("Put") || k.startsWith("Batch"))).toEqual([]);
+    expect(await drain("recurring")).toEqual([]);
+  });
+
+  it("a copy that finds the lease held retries soon, not after the holder's whole lease", async () => {
+    // Prepare
+    const c = await connect();
+    const now = await sandbox.admin.now();
+    await repos.connections.acquireLease(
+      c.userId,
+      c.connectionId,
+      "other-worker/x/job:other",
+      new Date(now.getTime() + 240_000).toISOString(),
+      now.toISOString(),
+    );
+    // Act
+    const attempt = handleSyncJob({ body: body(c) }, deps(now));
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(LeaseHeldError);
+    const err = (await attempt.catch((e: unknown) => e)) as LeaseHeldError;
+    expect(err.delaySeconds).toBeLessThanOrEqual(15);
+    // A copy of the very job the holder runs is done at once.
+    const same = JSON.stringify({ jobId: "other", userId: c.userId, connectionId: c.connectionId, reason: "scheduled", requestedAt: now.toISOString() });
+    await expect(handleSyncJob({ body: same }, deps(now))).resolves.toBeUndefined();
+  });
+
+  it("a job id longer than the events allow is refused before anything runs", async () => {
+    const c = await connect();
+    await expect(handleSyncJob({ body: body(c, { jobId: "j".repeat(200) }) }, deps(await sandbox.admin.now()))).rejects.toBeInstanceOf(InvalidJobError);
+    expect((await connectionOf(c)).leaseOwner).toBeUndefined();
+  });
+
+  it("a sync that outlives the lease's first term renews it, and a duplicate job is refused meanwhile", async () => {
+    // Prepare: every data call takes 1.5 s (two rounds of calls), the lease lasts 2 s
+    const c = await connect();
+    await sandbox.admin.setScenario(c.sim.user_id, { unattended_limit: null, latency_ms: 1500 });
+    const simStart = (await sandbox.admin.now()).getTime();
+    const realStart = Date.now();
+    const clock = () => new Date(simStart + (Date.now() - realStart));
+    // Act
+    const running = handleSyncJob({ body: body(c) }, deps(clock, { leaseSeconds: 2 }));
+    await new Promise((r) => setTimeout(r, 2300));
+    const mid = await connectionOf(c);
+    const duplicate = handleSyncJob({ body: body(c) }, deps(clock, { leaseSeconds: 2 }));
+    // Assess
+    await expect(duplicate).rejects.toBeInstanceOf(LeaseHeldError);
+    expect(Date.parse(mid.leaseUntil as string)).toBeGreaterThan(simStart + 2000);
+    await running;
+    await expectExactCounts(c.userId);
+    expect((await connectionOf(c)).leaseOwner).toBeUndefined();
+  });
+
+  it("a worker whose lease another holder took after it lapsed stops writing", async () => {
+    // Prepare: slow bank, a lease of 1 s; the other holder takes it over at once
+    const c = await connect();
+    await sandbox.admin.setScenario(c.sim.user_id, { unattended_limit: null, latency_ms: 900 });
+    const now = await sandbox.admin.now();
+    // Act
+    const running = handleSyncJob({ body: body(c) }, deps(now, { leaseSeconds: 1 }));
+    await new Promise((r) => setTimeout(r, 150));
+    const later = new Date(now.getTime() + 5_000);
+    await repos.connections.acquireLease(c.userId, c.connectionId, "other/y/job:other", new Date(later.getTime() + 60_000).toISOString(), later.toISOString());
+    // Assess
+    await expect(running).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await stored(c.userId)).toEqual([]);
+    expect((await connectionOf(c)).leaseOwner).toBe("other/y/job:other");
+  });
+});
+
+describe("nothing written when nothing changed", () => {
+  it("a first sync of new accounts reads no stored transaction; an unchanged re-sync writes only the lease and the connection, and sends no event", async () => {
+    // Prepare
+    const c = await connect({ accounts: 2, cards: 1 });
+    const first = counting();
+    // Act
+    await sync(c, {}, { db: first.db, repos: createRepositories(first.db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId })) });
+    await Promise.all([drain("budgetRecalc"), drain("recurring")]);
+    const again = counting();
+    await sync(c, {}, { db: again.db, repos: createRepositories(again.db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId })) });
+    // Assess
+    expect(first.counts.get("BatchGetCommand") ?? 0).toBe(0);
+    // The accounts and rules of the user: one Query each; no transaction is read.
+    expect(first.counts.get("QueryCommand")).toBe(2);
+    expect(again.counts.get("TransactWriteCommand") ?? 0).toBe(0);
+    const writes = ["PutCommand", "UpdateCommand", "DeleteCommand", "BatchWriteCommand", "TransactWriteCommand"].reduce(
+      (n, k) => n + (again.counts.get(k) ?? 0),
+      0,
+    );
+    expect(writes).toBeLessThanOrEqual(2);
+    expect(await drain("recurring")).toEqual([]);
+    await expectExactCounts(c.userId);
+  });
+});
