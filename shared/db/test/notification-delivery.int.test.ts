@@ -1,12 +1,21 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { budgetAlertId, notificationHistoryExpiry, type Repositories } from "../src";
+import {
+  budgetAlertId,
+  CLAIM_DONE,
+  type Db,
+  notificationHistoryExpiry,
+  type Repositories,
+  TransactionConditionalCheckFailedError,
+  transactWrite,
+} from "../src";
 import { NOW } from "./fixtures";
 import { freshTable } from "./local-table";
 
 let repos: Repositories;
+let db: Db;
 
 beforeAll(async () => {
-  ({ repos } = await freshTable());
+  ({ repos, db } = await freshTable());
 });
 
 const entry = (notificationId: string) => ({
@@ -32,6 +41,27 @@ describe("notification delivery records on moto", () => {
     const stored = await repos.notifications.getHistory("user-d", "n-claim");
     expect(stored?.claims).toEqual({ "push:dev-1": "2024-03-16T13:00:00.000Z", "email:email": NOW });
     expect(stored?.reclaimed).toBe(1);
+  });
+
+  it("records an attempt only under the claim it was made for, marking it done or releasing it", async () => {
+    await repos.notifications.recordHistory(entry("n-att"));
+    await repos.notifications.claimDelivery("user-d", "n-att", "push:dev-1", NOW);
+    await repos.notifications.claimDelivery("user-d", "n-att", "email:email", NOW);
+    const failed = { channel: "push" as const, target: "dev-1", at: NOW, outcome: "failed" as const, errorCode: "fcm.unavailable" };
+    await transactWrite(db.doc, [repos.notifications.txRecordAttempt("user-d", "n-att", "push:dev-1", NOW, failed, { release: true })]);
+    await transactWrite(db.doc, [
+      repos.notifications.txRecordAttempt("user-d", "n-att", "email:email", NOW, { ...failed, channel: "email", target: "email", outcome: "delivered" }),
+    ]);
+    const replay = transactWrite(db.doc, [
+      repos.notifications.txRecordAttempt("user-d", "n-att", "email:email", NOW, { ...failed, channel: "email", outcome: "delivered" }),
+    ]);
+    await expect(replay).rejects.toBeInstanceOf(TransactionConditionalCheckFailedError);
+    const stored = await repos.notifications.getHistory("user-d", "n-att");
+    expect(stored?.claims).toEqual({ "email:email": CLAIM_DONE });
+    expect(stored?.attempts.map((a) => [a.channel, a.outcome])).toEqual([
+      ["push", "failed"],
+      ["email", "delivered"],
+    ]);
   });
 
   it("appends attempts and moves a deferred entry in and out of the due index", async () => {

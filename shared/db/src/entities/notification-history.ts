@@ -44,7 +44,12 @@ export const notificationHistorySchema = z.object({
   detailType: z.string().min(1),
   title: z.string(),
   body: z.string(),
-  status: z.enum(["pending", "deferred", "delivered", "failed", "suppressed", "folded"]),
+  /**
+   * `sending`: decided to send, deliveries under way; `deferred`: waits until `deferredUntil`.
+   * Both sit in the due index, so the deferred pass finds a send whose dispatcher died (after
+   * `deferredUntil`, the dispatcher's lease) as it finds a deferred one.
+   */
+  status: z.enum(["pending", "sending", "deferred", "delivered", "failed", "suppressed", "folded"]),
   /** The eventId of the event that raised it (absent on a summary). */
   sourceEventId: z.string().optional(),
   /** The event's occurredAt: delivery latency is measured from it. */
@@ -60,8 +65,10 @@ export const notificationHistorySchema = z.object({
   reason: z.string().optional(),
   decisions: z.array(notificationDecisionSchema).default([]),
   deferredUntil: isoDateTime.optional(),
-  /** `<channel>:<target>` → when a dispatcher claimed that delivery (claim before send). */
-  claims: z.record(z.string(), isoDateTime).default({}),
+  /** `<channel>:<target>` → when a dispatcher claimed that delivery (claim before send), or `done` once its attempt is recorded. */
+  claims: z.record(z.string(), z.string()).default({}),
+  /** The event it came from, as JSON `{ detailType, detail }`: the deferred pass decides again from it. */
+  sourceEvent: z.string().optional(),
   attempts: z.array(deliveryAttemptSchema).default([]),
   /** Claims found without a recorded attempt after their lease and sent again: possible duplicates. */
   reclaimed: z.int().nonnegative().default(0),
@@ -76,11 +83,11 @@ export type NotificationHistory = z.output<typeof notificationHistorySchema>;
 export type NotificationHistoryInput = z.input<typeof notificationHistorySchema>;
 
 /**
- * `USER#<id>` / `NOTIFICATION#<notificationId>`, expires after 90 days. A deferred entry is also in
+ * `USER#<id>` / `NOTIFICATION#<notificationId>`, expires after 90 days. A deferred or sending entry is also in
  * the sparse due index (GSI4 `NOTIFDUE#<shard>` / `deferredUntil`) that the deferred pass reads.
  */
 export const notificationHistoryEntity = defineEntity("NotificationHistory", notificationHistorySchema, (n) => ({
   ...keys.notificationHistory(n.userId, n.notificationId),
-  ...(n.status === "deferred" && n.deferredUntil ? gsi4NotificationDue(n.notificationId, n.deferredUntil) : {}),
+  ...((n.status === "deferred" || n.status === "sending") && n.deferredUntil ? gsi4NotificationDue(n.notificationId, n.deferredUntil) : {}),
   [TTL_ATTRIBUTE]: n.expiresAt,
 }));

@@ -15,6 +15,7 @@ import { ENTITY_TYPE } from "../entity";
 import { deleteItem, getEntity, putItem, putNew, queryPage, updateVersioned } from "../items";
 import { gsi4NotificationDue, isoUtc, keys, NOTIFICATION_DUE_SHARDS, notificationDuePk, SK_PREFIX } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
+import type { TransactAction } from "../transact";
 import { listAllUserItems } from "./user-items";
 
 type PreferencesInput = Parameters<typeof notificationPreferencesEntity.toItem>[0];
@@ -26,6 +27,59 @@ export interface DueNotification {
   userId: string;
   notificationId: string;
   deferredUntil: string;
+}
+
+/** The value of a claim whose attempt is recorded. */
+export const CLAIM_DONE = "done";
+
+/** A status change of a history entry; see `setStatus`. */
+export interface StatusChange {
+  status: NotificationHistory["status"];
+  decision?: NotificationDecision;
+  deferredUntil?: string;
+  deliveredAt?: string;
+  expectStatus?: NotificationHistory["status"];
+  expectDeferredUntil?: string;
+}
+
+function statusUpdate(userId: string, notificationId: string, change: StatusChange) {
+  const names: Record<string, string> = { "#status": "status", "#pk4": INDEXES.syncDue.partitionKey, "#sk4": INDEXES.syncDue.sortKey };
+  const values: Record<string, unknown> = { ":status": change.status };
+  const set = ["#status = :status"];
+  const remove: string[] = [];
+  if (change.decision) {
+    set.push("decisions = list_append(if_not_exists(decisions, :empty), :decision)", "reason = :reason");
+    values[":decision"] = [notificationDecisionSchema.parse(change.decision)];
+    values[":empty"] = [];
+    values[":reason"] = change.decision.reason;
+  }
+  if (change.deliveredAt) {
+    set.push("deliveredAt = :deliveredAt");
+    values[":deliveredAt"] = isoUtc(change.deliveredAt);
+  }
+  if ((change.status === "deferred" || change.status === "sending") && change.deferredUntil) {
+    const due = gsi4NotificationDue(notificationId, change.deferredUntil);
+    set.push("deferredUntil = :until", "#pk4 = :pk4", "#sk4 = :sk4");
+    Object.assign(values, { ":until": isoUtc(change.deferredUntil), ":pk4": due.GSI4PK, ":sk4": due.GSI4SK });
+  } else {
+    remove.push("#pk4", "#sk4");
+  }
+  const conditions = ["attribute_exists(PK)"];
+  if (change.expectStatus) {
+    conditions.push("#status = :expected");
+    values[":expected"] = change.expectStatus;
+  }
+  if (change.expectDeferredUntil) {
+    conditions.push("deferredUntil = :expectedUntil");
+    values[":expectedUntil"] = isoUtc(change.expectDeferredUntil);
+  }
+  return {
+    Key: keys.notificationHistory(userId, notificationId),
+    UpdateExpression: `SET ${set.join(", ")}${remove.length ? ` REMOVE ${remove.join(", ")}` : ""}`,
+    ConditionExpression: conditions.join(" AND "),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
 
 /** Notification preferences, device tokens and delivery history of a user. */
@@ -79,7 +133,7 @@ export function notificationRepository(db: Db) {
 
     /**
      * Claims one delivery (`<channel>:<target>`) of a notification before it is sent. `false` when
-     * another dispatcher claimed it already. With `staleClaim`, takes over that claim instead (its
+     * another dispatcher holds or finished it. With `staleClaim`, takes over that claim instead (its
      * dispatcher died inside the send) and counts the take-over in `reclaimed`.
      */
     claimDelivery: (userId: string, notificationId: string, claimKey: string, at: string, staleClaim?: string) =>
@@ -90,7 +144,34 @@ export function notificationRepository(db: Db) {
         ExpressionAttributeNames: { "#k": claimKey },
         ExpressionAttributeValues: { ":at": isoUtc(at), ...(staleClaim ? { ":stale": staleClaim, ":one": 1 } : {}) },
       }),
-    /** Appends delivery attempts (atomic `list_append`: two channels may record at once). */
+    /**
+     * Records one delivery attempt under the claim `claimedAt` that this dispatcher holds: marks
+     * the claim `done`, or with `release` gives it up so a later pass tries again. For a
+     * TransactWriteItems with the NotificationDispatched outbox records.
+     */
+    txRecordAttempt: (
+      userId: string,
+      notificationId: string,
+      claimKey: string,
+      claimedAt: string,
+      attempt: DeliveryAttempt,
+      options: { release?: boolean } = {},
+    ): TransactAction => ({
+      Update: {
+        TableName: db.tableName,
+        Key: keys.notificationHistory(userId, notificationId),
+        UpdateExpression: `SET attempts = list_append(if_not_exists(attempts, :empty), :attempts)${options.release ? " REMOVE claims.#k" : ", claims.#k = :done"}`,
+        ConditionExpression: "claims.#k = :mine",
+        ExpressionAttributeNames: { "#k": claimKey },
+        ExpressionAttributeValues: {
+          ":attempts": [deliveryAttemptSchema.parse(attempt)],
+          ":empty": [],
+          ":mine": isoUtc(claimedAt),
+          ...(options.release ? {} : { ":done": CLAIM_DONE }),
+        },
+      },
+    }),
+    /** Appends delivery attempts outside any claim (an attempt that never reached a provider). */
     appendAttempts: (userId: string, notificationId: string, attempts: DeliveryAttempt[]) =>
       update("UpdateItem", {
         Key: keys.notificationHistory(userId, notificationId),
@@ -98,52 +179,16 @@ export function notificationRepository(db: Db) {
         ConditionExpression: "attribute_exists(PK)",
         ExpressionAttributeValues: { ":attempts": attempts.map((a) => deliveryAttemptSchema.parse(a)), ":empty": [] },
       }),
+    txSetStatus: (userId: string, notificationId: string, change: StatusChange): TransactAction => ({
+      Update: { TableName: db.tableName, ...statusUpdate(userId, notificationId, change) },
+    }),
     /**
-     * Records a decision and the status it leads to. `expectStatus` makes the change conditional
-     * (two deferred passes never both send); a deferred entry enters the due index, any other
-     * status leaves it. `false` when the condition failed.
+     * Records a decision and the status it leads to. `expectStatus` (and `expectDeferredUntil`)
+     * make the change conditional, so two passes never both take one notification; a deferred or
+     * sending entry is in the due index at `deferredUntil`, any other status leaves it. `false`
+     * when the condition failed.
      */
-    setStatus: (
-      userId: string,
-      notificationId: string,
-      change: {
-        status: NotificationHistory["status"];
-        decision?: NotificationDecision;
-        deferredUntil?: string;
-        deliveredAt?: string;
-        expectStatus?: NotificationHistory["status"];
-      },
-    ) => {
-      const names: Record<string, string> = { "#status": "status", "#pk4": INDEXES.syncDue.partitionKey, "#sk4": INDEXES.syncDue.sortKey };
-      const values: Record<string, unknown> = { ":status": change.status };
-      const set = ["#status = :status"];
-      const remove: string[] = [];
-      if (change.decision) {
-        set.push("decisions = list_append(if_not_exists(decisions, :empty), :decision)", "reason = :reason");
-        values[":decision"] = [notificationDecisionSchema.parse(change.decision)];
-        values[":empty"] = [];
-        values[":reason"] = change.decision.reason;
-      }
-      if (change.deliveredAt) {
-        set.push("deliveredAt = :deliveredAt");
-        values[":deliveredAt"] = isoUtc(change.deliveredAt);
-      }
-      if (change.status === "deferred" && change.deferredUntil) {
-        const due = gsi4NotificationDue(notificationId, change.deferredUntil);
-        set.push("deferredUntil = :until", "#pk4 = :pk4", "#sk4 = :sk4");
-        Object.assign(values, { ":until": isoUtc(change.deferredUntil), ":pk4": due.GSI4PK, ":sk4": due.GSI4SK });
-      } else {
-        remove.push("#pk4", "#sk4");
-      }
-      if (change.expectStatus) values[":expected"] = change.expectStatus;
-      return update("UpdateItem", {
-        Key: keys.notificationHistory(userId, notificationId),
-        UpdateExpression: `SET ${set.join(", ")}${remove.length ? ` REMOVE ${remove.join(", ")}` : ""}`,
-        ConditionExpression: change.expectStatus ? "#status = :expected" : "attribute_exists(PK)",
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      });
-    },
+    setStatus: (userId: string, notificationId: string, change: StatusChange) => update("UpdateItem", statusUpdate(userId, notificationId, change)),
     /** Counts one more notification folded into a summary. */
     countFolded: (userId: string, notificationId: string) =>
       update("UpdateItem", {

@@ -1,0 +1,78 @@
+import {
+  type BudgetAlert,
+  budgetAlertId,
+  type NotificationPreferences,
+  type NotificationToken,
+  notificationPreferencesSchema,
+  type UserBudget,
+  type UserProfile,
+} from "@expenzez/db";
+import { DateTime } from "luxon";
+import type { Alert } from "./alert";
+import { budgetThresholdWanted } from "./decide";
+import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type DispatchDeps } from "./deps";
+
+/** What the decision and the delivery need to know about the user, read once per notification. */
+export interface UserContext {
+  preferences: NotificationPreferences;
+  profile?: UserProfile;
+  /** Active push tokens. */
+  tokens: NotificationToken[];
+  budgetAlert?: BudgetAlert;
+  budget?: UserBudget;
+  timeZone: string;
+  locale: string;
+  currency: string;
+}
+
+/** Reads preferences (defaults when the user saved none), profile, devices, and for a budget alert its BudgetAlert and budget, in parallel. */
+export async function loadContext(deps: DispatchDeps, alert: Alert): Promise<UserContext> {
+  const { notifications, profiles, budgets } = deps.repos;
+  const [stored, profile, tokens, budget] = await Promise.all([
+    notifications.getPreferences(alert.userId),
+    profiles.get(alert.userId),
+    notifications.listTokens(alert.userId),
+    alert.budget ? budgets.get(alert.userId, alert.budget.budgetId) : Promise.resolve(undefined),
+  ]);
+  const preferences = stored ?? notificationPreferencesSchema.parse({ userId: alert.userId, updatedAt: new Date(0).toISOString() });
+  const timeZone = preferences.quietHours?.timeZone ?? profile?.timeZone ?? DEFAULT_TIME_ZONE;
+  let budgetAlert: BudgetAlert | undefined;
+  if (alert.budget) {
+    const periodStart = budget && samePeriod(budget, alert.budget.periodStart, timeZone) ? budget.currentPeriod.start : alert.budget.periodStart;
+    budgetAlert = await deps.repos.budgetAlerts.get(alert.userId, budgetAlertId(alert.budget.budgetId, periodStart, alert.budget.threshold));
+  }
+  return {
+    preferences,
+    ...(profile ? { profile } : {}),
+    tokens: tokens.filter((t) => t.enabled),
+    ...(budgetAlert ? { budgetAlert } : {}),
+    ...(budget ? { budget } : {}),
+    timeZone,
+    locale: profile?.preferences.locale ?? DEFAULT_LOCALE,
+    currency: profile?.preferences.currency ?? alert.facts.currency ?? "GBP",
+  };
+}
+
+/** Whether the budget's stored current period is the one the event speaks of (its local start date). */
+export function samePeriod(budget: UserBudget, periodStartDate: string, timeZone: string): boolean {
+  return (
+    DateTime.fromISO(budget.currentPeriod.start, { zone: timeZone }).toISODate() === periodStartDate ||
+    budget.currentPeriod.start.slice(0, 10) === periodStartDate
+  );
+}
+
+/**
+ * The higher threshold of the same budget period that spending has also passed and the user's
+ * options would send: then this alert is superseded by that one (one sync crossing 50, 80 and
+ * 100 gives one notification, for 100). The budget's stored spending is read, not the event's,
+ * so the answer is the same whichever of the events arrives first.
+ */
+export function supersedingThreshold(alert: Alert, ctx: UserContext): number | undefined {
+  const b = alert.budget;
+  const budget = ctx.budget;
+  if (!b || !budget || !samePeriod(budget, b.periodStart, ctx.timeZone)) return undefined;
+  const passed = budget.thresholds.filter(
+    (t) => t > b.threshold && budget.spentMinor * 100 >= t * budget.limitMinor && budgetThresholdWanted(ctx.preferences, t) === undefined,
+  );
+  return passed.length ? Math.max(...passed) : undefined;
+}

@@ -1,0 +1,193 @@
+import { budgetAlertId, type Repositories } from "@expenzez/db";
+import { buildEvent } from "@expenzez/events";
+import { type RunningFcmSandbox, startFcmSandbox } from "@expenzez/fcm-sandbox";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runDeferredPass } from "../src/deferred";
+import { dispatchDeps, type Harness, harness, publishAndDispatch, SENDER, sentMail } from "./helpers";
+
+// Needs the local AWS emulator (the vitest global setup starts moto) and runs the FCM stand-in in-process.
+
+let h: Harness;
+let fcm: RunningFcmSandbox;
+let repos: Repositories;
+const clock = { now: new Date("2024-03-15T23:00:00.000Z") };
+
+beforeAll(async () => {
+  h = await harness();
+  repos = h.repos;
+  fcm = await startFcmSandbox();
+});
+afterAll(async () => {
+  await fcm?.stop();
+});
+
+async function seedUser(userId: string, token: string) {
+  const at = "2024-03-01T00:00:00.000Z";
+  await repos.profiles.putNew({ userId, email: `${userId}@example.com`, emailVerified: true, timeZone: "Europe/London", createdAt: at, updatedAt: at });
+  await repos.notifications.createPreferences({
+    userId,
+    channels: { push: true, email: true },
+    quietHours: { start: "22:00", end: "07:00", timeZone: "Europe/London" },
+    updatedAt: at,
+  });
+  await repos.notifications.putToken({ userId, tokenId: "phone", platform: "android", provider: "fcm", token, createdAt: at, updatedAt: at });
+}
+
+describe("alert-dispatch on moto and the FCM stand-in", () => {
+  it("a sync past 80% and 100% in quiet hours sends nothing then, one push and one email when they end, and nothing more on replay", async () => {
+    // Prepare: a budget whose one sync took spending from 70% to 103%.
+    const userId = "user-quiet";
+    await seedUser(userId, "token-quiet-1");
+    await repos.budgets.putNew({
+      userId,
+      budgetId: "groceries",
+      category: "groceries",
+      period: "monthly",
+      currency: "GBP",
+      limitMinor: 30_000,
+      spentMinor: 31_000,
+      currentPeriod: { start: "2024-03-01T00:00:00Z", end: "2024-04-01T00:00:00Z" },
+      createdAt: "2024-03-01T00:00:00Z",
+      updatedAt: "2024-03-15T23:00:00Z",
+    });
+    const base = {
+      userId,
+      budgetId: "groceries",
+      category: "groceries",
+      period: { start: "2024-03-01", end: "2024-04-01" },
+      spentMinor: 31_000,
+      limitMinor: 30_000,
+      currency: "GBP",
+    };
+    for (const t of [80, 100])
+      await repos.budgetAlerts.recordOnce({
+        ...base,
+        alertId: budgetAlertId("groceries", "2024-03-01T00:00:00Z", t),
+        periodStart: "2024-03-01T00:00:00Z",
+        threshold: t,
+        createdAt: "2024-03-15T23:00:00Z",
+      });
+    const events = [80, 100].map((t) =>
+      buildEvent("BudgetThresholdCrossed", { ...base, thresholdPercent: t, correlationId: "sync-1", occurredAt: "2024-03-15T23:00:00Z" }),
+    );
+    const deps = dispatchDeps(h, fcm, clock);
+    const mailBefore = (await sentMail()).length;
+
+    // Act: the events arrive at 23:00 London; passes run at 03:00 and 07:00.
+    const first = await publishAndDispatch(h, deps, events);
+    clock.now = new Date("2024-03-16T03:00:00Z");
+    const night = await runDeferredPass(deps);
+    const pushesInQuiet = fcm.delivered().length;
+    const mailInQuiet = (await sentMail()).length - mailBefore;
+    clock.now = new Date("2024-03-16T07:00:30Z");
+    const morning = await runDeferredPass(deps);
+    const replay = await publishAndDispatch(h, deps, [...events, ...events]);
+    clock.now = new Date("2024-03-16T08:00:00Z");
+    const later = await runDeferredPass(deps);
+
+    // Assess
+    expect(first.results.map((r) => [r.outcome, r.reason]).sort()).toEqual([
+      ["deferred", "quiet_hours"],
+      ["suppressed", "superseded_by_threshold:100"],
+    ]);
+    expect([night.due, pushesInQuiet, mailInQuiet]).toEqual([0, 0, 0]);
+    expect(morning.results.sent).toBe(1);
+    const pushes = fcm.delivered();
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]).toMatchObject({
+      token: "token-quiet-1",
+      notification: { title: "Groceries budget: 100% used", body: "You've spent £310.00 of your £300.00 Groceries budget." },
+    });
+    expect(pushes[0]?.data).toMatchObject({ deepLink: "expenzez://budgets/groceries", type: "BudgetThresholdCrossed" });
+    const mail = (await sentMail()).slice(mailBefore);
+    expect(mail.map((m) => [m.source, m.destinations.ToAddresses, m.subject])).toEqual([[SENDER, ["user-quiet@example.com"], "Groceries budget: 100% used"]]);
+    expect(replay.results.map((r) => r.outcome)).toEqual(["replay", "replay", "replay", "replay"]);
+    expect(later.due).toBe(0);
+    expect(fcm.delivered()).toHaveLength(1);
+    expect((await sentMail()).length - mailBefore).toBe(1);
+
+    const history = await repos.notifications.listHistory(userId);
+    const sent = history.find((n) => n.status === "delivered");
+    expect(history.map((n) => n.status).sort()).toEqual(["delivered", "suppressed"]);
+    expect(sent?.attempts.map((a) => [a.channel, a.target, a.outcome])).toEqual(
+      expect.arrayContaining([
+        ["push", "phone", "delivered"],
+        ["email", "email", "delivered"],
+      ]),
+    );
+    expect(sent?.decisions.map((d) => d.reason)).toEqual(["quiet_hours", "preferences_allow", "delivered"]);
+    expect(sent?.decisions[0]?.until).toBe("2024-03-16T07:00:00.000Z");
+    expect(sent?.deliveredAt).toBe("2024-03-16T07:00:30.000Z");
+    expect(history.find((n) => n.status === "suppressed")?.reason).toBe("superseded_by_threshold:100");
+    expect(await repos.budgetAlerts.get(userId, budgetAlertId("groceries", "2024-03-01T00:00:00Z", 100))).toMatchObject({
+      status: "dispatched",
+      triggerCount: 1,
+    });
+    expect(await repos.budgetAlerts.get(userId, budgetAlertId("groceries", "2024-03-01T00:00:00Z", 80))).toMatchObject({
+      status: "suppressed",
+      triggerCount: 0,
+    });
+    const [token] = await repos.notifications.listTokens(userId);
+    expect(token).toMatchObject({ totalNotificationsSent: 1, successfulDeliveries: 1, failedDeliveries: 0 });
+
+    const dispatched = h.published
+      .filter((e) => e.detailType === "NotificationDispatched" && e.detail.userId === userId)
+      .map((e) => e.detail as { status: string; channel: string; reason?: string });
+    expect(dispatched.map((d) => `${d.channel}:${d.status}:${d.reason ?? ""}`).sort()).toEqual([
+      "email:deferred:quiet_hours",
+      "email:sent:",
+      "email:suppressed:superseded_by_threshold:100",
+      "push:deferred:quiet_hours",
+      "push:sent:",
+      "push:suppressed:superseded_by_threshold:100",
+    ]);
+  });
+
+  it("an unregistered token is marked invalid with its reason and the other device still gets the push", async () => {
+    const userId = "user-dead";
+    await seedUser(userId, "token-dead-1");
+    await repos.notifications.putToken({
+      userId,
+      tokenId: "tablet",
+      platform: "android",
+      provider: "fcm",
+      token: "token-live-2",
+      createdAt: "2024-03-01T00:00:00Z",
+      updatedAt: "2024-03-01T00:00:00Z",
+    });
+    fcm.unregister("token-dead-1");
+    clock.now = new Date("2024-03-16T12:00:00Z");
+    const event = buildEvent("LargeTransactionDetected", {
+      userId,
+      accountId: "acc-1",
+      transactionId: "txn_big",
+      amountMinor: -75_000,
+      currency: "GBP",
+      merchant: "Currys",
+      bookedAt: "2024-03-16T11:00:00Z",
+      thresholdMinor: 50_000,
+      occurredAt: "2024-03-16T11:59:00Z",
+    });
+    const { results } = await publishAndDispatch(h, dispatchDeps(h, fcm, clock), [event]);
+    expect(results).toMatchObject([{ outcome: "sent", delivery: { delivered: 2, failed: 1, invalidatedTokens: 1 } }]);
+    const tokens = await repos.notifications.listTokens(userId);
+    expect(tokens.find((t) => t.tokenId === "phone")).toMatchObject({ enabled: false, invalidReason: "UNREGISTERED", failedDeliveries: 1 });
+    expect(tokens.find((t) => t.tokenId === "tablet")).toMatchObject({ enabled: true, successfulDeliveries: 1 });
+    const [entry] = await repos.notifications.listHistory(userId);
+    expect(entry?.attempts.find((a) => a.target === "phone")).toMatchObject({ outcome: "failed", errorCode: "fcm.unregistered" });
+  });
+
+  it("an FCM 429 storm is retried with Retry-After and delivered", async () => {
+    const userId = "user-storm";
+    await seedUser(userId, "token-storm-1");
+    clock.now = new Date("2024-03-16T12:00:00Z");
+    await repos.notifications.updatePreferences({ ...(await repos.notifications.getPreferences(userId))!, channels: { push: true, email: false } }, 1);
+    fcm.storm({ status: 429, count: 3, retryAfterSeconds: 1 });
+    const event = buildEvent("ConnectionReconnectRequired", { userId, connectionId: "conn-9", reason: "invalid_grant", occurredAt: "2024-03-16T11:59:00Z" });
+    const { results } = await publishAndDispatch(h, dispatchDeps(h, fcm, clock), [event]);
+    expect(results).toMatchObject([{ outcome: "sent", delivery: { delivered: 1 } }]);
+    const [entry] = await repos.notifications.listHistory(userId);
+    expect(entry?.attempts).toMatchObject([{ channel: "push", outcome: "delivered", tries: 4 }]);
+    expect(fcm.requests().filter((r) => r.status === 429)).toHaveLength(3);
+  });
+});
