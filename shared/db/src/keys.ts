@@ -15,6 +15,8 @@ export const SYNC_SHARDS = 16;
 export const OUTBOX_SHARDS = 8;
 /** Number of deferred-notification shards in GSI4 (`NOTIFDUE#0..7`). */
 export const NOTIFICATION_DUE_SHARDS = 8;
+/** Number of budget roll-over shards in GSI4 (`BUDGETROLL#0..7`). */
+export const BUDGET_ROLLOVER_SHARDS = 8;
 
 /** Sort-key prefixes of the items that live under a user's partition. */
 export const SK_PREFIX = {
@@ -47,6 +49,7 @@ export const INDEX_KEY_SOURCES: readonly { sk: (sk: string) => boolean; attribut
   { sk: (sk) => sk.startsWith(SK_PREFIX.transaction), attributes: ["timestamp", "category"] },
   { sk: (sk) => sk.startsWith(SK_PREFIX.connection), attributes: ["status", "nextSyncAt"] },
   { sk: (sk) => sk === PROFILE_SK, attributes: ["email"] },
+  { sk: (sk) => sk.startsWith(SK_PREFIX.budget), attributes: ["currentPeriod", "status"] },
 ];
 
 /** Ids become key segments: a `#` inside one would make keys ambiguous. */
@@ -158,6 +161,22 @@ export function gsi4NotificationDue(notificationId: string, deferredUntil: strin
 export function notificationDuePk(shard: number): string {
   assertShard(shard, NOTIFICATION_DUE_SHARDS);
   return `NOTIFDUE#${shard}`;
+}
+
+/**
+ * GSI4 (sparse, shared with the sync schedule under its own partition prefix): an open budget
+ * period by its end, so the roll-over finds the periods that have ended with one Query per shard.
+ */
+export function gsi4BudgetRollover(budgetId: string, periodEnd: string): { GSI4PK: string; GSI4SK: string } {
+  return {
+    [INDEXES.syncDue.partitionKey]: budgetRolloverPk(stableShard(segment("budgetId", budgetId), BUDGET_ROLLOVER_SHARDS)),
+    [INDEXES.syncDue.sortKey]: isoUtc(periodEnd),
+  };
+}
+
+export function budgetRolloverPk(shard: number): string {
+  assertShard(shard, BUDGET_ROLLOVER_SHARDS);
+  return `BUDGETROLL#${shard}`;
 }
 
 export function syncDuePk(shard: number): string {

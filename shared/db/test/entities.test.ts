@@ -93,6 +93,15 @@ describe("entities", () => {
     expect(() => userBudgetEntity.parse(aBudget({ limitMinor: 100.5 }))).toThrow(ValidationError);
   });
 
+  it("refuses a custom budget without its dates and indexes open budgets by period end for the roll-over", () => {
+    expect(validationErrorOf(() => userBudgetEntity.parse(aBudget({ period: "custom" }))).field).toBe("customRange");
+    const open = userBudgetEntity.toItem(aBudget());
+    const closed = userBudgetEntity.toItem(aBudget({ status: "closed" }));
+    expect(open.GSI4PK).toMatch(/^BUDGETROLL#[0-7]$/);
+    expect(open.GSI4SK).toBe("2024-04-01T00:00:00.000Z");
+    expect(closed).not.toHaveProperty("GSI4PK");
+  });
+
   it("validates category rule conditions", () => {
     expect(categoryRuleEntity.toItem(aRule()).SK).toBe("RULE#rule-1");
     expect(validationErrorOf(() => categoryRuleEntity.parse(aRule({ match: {} }))).message).toContain("at least one of");

@@ -84,3 +84,21 @@ export const transactionEntity = defineEntity("Transaction", transactionSchema, 
   ...gsi2Time(t.userId, t.timestamp, t.transactionId),
   ...gsi3Category(t.userId, t.category.primary, t.timestamp),
 }));
+
+/**
+ * The attributes of a transaction that a budget sums, as the GSI3 Query projects them.
+ * `isHidden` may be absent (older items): absent means shown.
+ */
+export const budgetLineSchema = z.object({
+  transactionId: id,
+  timestamp: isoDateTime,
+  amountMinor: minor,
+  currency,
+  direction: z.enum(["debit", "credit"]),
+  status: z.enum(["booked", "pending"]),
+  category: z.object({ primary: id, secondary: z.string().min(1).optional(), reason: z.string().optional() }),
+  isHidden: z.boolean().default(false),
+});
+export type BudgetLine = z.output<typeof budgetLineSchema>;
+/** Top-level attributes to project for a BudgetLine (a nested path would do for `category`, but it is small). */
+export const BUDGET_LINE_ATTRIBUTES = ["transactionId", "timestamp", "amountMinor", "currency", "direction", "status", "category", "isHidden"] as const;

@@ -1,7 +1,9 @@
+import { QueryCommand, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
 import { INDEXES } from "@expenzez/infra";
 import { sumMinor } from "@expenzez/money";
+import { rethrowAws } from "../aws-errors";
 import { batchGet } from "../batch";
-import { type Transaction, type TransactionInput, transactionEntity } from "../entities/transaction";
+import { BUDGET_LINE_ATTRIBUTES, type Transaction, type TransactionInput, transactionEntity } from "../entities/transaction";
 import { getEntity, putNew, queryAll, queryPage, updateVersioned } from "../items";
 import { categoryPrefix, isoUtc, keys, SK_PREFIX, userPk } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
@@ -29,6 +31,15 @@ const HIGH = "\uffff";
  */
 export function sumDebitsMinor(transactions: readonly Pick<Transaction, "direction" | "amountMinor">[]): number {
   return sumMinor(transactions.filter((t) => t.direction === "debit").map((t) => Math.abs(t.amountMinor)));
+}
+
+/** What one budget-period Query read: raw projected items (the caller validates each) and its cost. */
+export interface BudgetLinesRead {
+  items: Record<string, unknown>[];
+  /** Query requests made (pages). */
+  requests: number;
+  /** Read capacity units DynamoDB reported (0 where the endpoint reports none). */
+  readUnits: number;
 }
 
 /** The last millisecond inside a half-open period, so GSI `between` (inclusive) matches `[start, end)`. */
@@ -92,6 +103,45 @@ export function transactionRepository(db: Db) {
     /** A user's transactions of one primary category with `from <= timestamp <= to` (GSI3), oldest first. */
     listByCategory(userId: string, primary: string, range: TimeRange, options: PageOptions = {}): Promise<Page<Transaction>> {
       return queryPage(db, transactionEntity, `gsi3:${userId}:${primary}:${range.from}:${range.to}`, byCategoryQuery(userId, primary, range), options);
+    },
+
+    /**
+     * One category over one half-open period `[start, end)`, projected to the attributes a budget
+     * sums: one Query, paged to the end. Items are returned raw so that one bad item can be
+     * reported by its key without losing the others.
+     */
+    async budgetLines(userId: string, primary: string, period: Period, options: { pageSize?: number } = {}): Promise<BudgetLinesRead> {
+      const query = byCategoryQuery(userId, primary, { from: period.start, to: inclusiveEnd(period.end) });
+      const names: Record<string, string> = { ...query.ExpressionAttributeNames };
+      const projection = BUDGET_LINE_ATTRIBUTES.map((a, i) => {
+        names[`#p${i}`] = a;
+        return `#p${i}`;
+      }).join(", ");
+      const read: BudgetLinesRead = { items: [], requests: 0, readUnits: 0 };
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        let out: QueryCommandOutput;
+        try {
+          out = await db.doc.send(
+            new QueryCommand({
+              ...query,
+              ExpressionAttributeNames: names,
+              ProjectionExpression: projection,
+              TableName: db.tableName,
+              ExclusiveStartKey: startKey,
+              ReturnConsumedCapacity: "TOTAL",
+              ...(options.pageSize ? { Limit: options.pageSize } : {}),
+            }),
+          );
+        } catch (err) {
+          rethrowAws(err, "Query");
+        }
+        read.requests++;
+        read.readUnits += out.ConsumedCapacity?.CapacityUnits ?? 0;
+        read.items.push(...(out.Items ?? []));
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+      return read;
     },
 
     /**

@@ -1,0 +1,25 @@
+/** Base of the budget domain's errors; `code` is stable. */
+export class BudgetError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Not an IANA time zone luxon knows: periods cannot be cut in it. */
+export class InvalidTimeZoneError extends BudgetError {
+  constructor(readonly zone: string) {
+    super("budgets.invalid_time_zone", `not an IANA time zone: ${JSON.stringify(zone)}`);
+  }
+}
+
+/** A period definition that cannot produce periods (a custom budget without its dates). */
+export class InvalidPeriodError extends BudgetError {
+  constructor(message: string) {
+    super("budgets.invalid_period", message);
+  }
+}

@@ -1,0 +1,165 @@
+import type { BudgetPeriodKind } from "@expenzez/db";
+import { DateTime, IANAZone } from "luxon";
+import { InvalidPeriodError, InvalidTimeZoneError } from "./errors";
+
+/** The zone of a user who has not chosen one. */
+export const DEFAULT_TIME_ZONE = "Europe/London";
+
+/** What decides where a budget's periods start and end. */
+export interface PeriodSpec {
+  period: BudgetPeriodKind;
+  /** Monthly only: the day of the month a period starts (payday to payday); clamped to short months. */
+  monthStartDay?: number | undefined;
+  /** Custom only: local dates, both inclusive. */
+  customRange?: { startDate: string; endDate: string } | undefined;
+}
+
+/** `[start, end)` as UTC instants (`2024-03-01T00:00:00.000Z`): the user's local midnights. */
+export interface BudgetPeriod {
+  start: string;
+  end: string;
+}
+
+// Upper bound on periods one range may span (5 years of weeks, with room): a guard, not a policy.
+const MAX_PERIODS = 400;
+
+/** Throws InvalidTimeZoneError unless `zone` is an IANA zone. */
+export function assertTimeZone(zone: string): void {
+  if (!IANAZone.isValidZone(zone)) throw new InvalidTimeZoneError(zone);
+}
+
+function local(instant: string | Date, zone: string): DateTime {
+  assertTimeZone(zone);
+  const dt = typeof instant === "string" ? DateTime.fromISO(instant, { zone: "utc" }) : DateTime.fromJSDate(instant, { zone: "utc" });
+  if (!dt.isValid) throw new InvalidPeriodError(`not an instant: ${String(instant)}`);
+  return dt.setZone(zone);
+}
+
+/**
+ * Local midnight of a calendar date. Where a DST change skips midnight itself (São Paulo until
+ * 2019), luxon moves to the first instant that exists, 01:00.
+ */
+function midnight(year: number, month: number, day: number, zone: string): DateTime {
+  return DateTime.fromObject({ year, month, day }, { zone });
+}
+
+function toPeriod(start: DateTime, end: DateTime): BudgetPeriod {
+  return { start: start.toUTC().toISO() as string, end: end.toUTC().toISO() as string };
+}
+
+function monthStart(year: number, month: number, startDay: number, zone: string): DateTime {
+  const first = midnight(year, month, 1, zone);
+  return midnight(year, month, Math.min(startDay, first.daysInMonth as number), zone);
+}
+
+function customBounds(spec: PeriodSpec, zone: string): BudgetPeriod {
+  const range = spec.customRange;
+  if (!range) throw new InvalidPeriodError("a custom period needs customRange");
+  const start = DateTime.fromISO(range.startDate, { zone });
+  const lastDay = DateTime.fromISO(range.endDate, { zone });
+  if (!start.isValid || !lastDay.isValid || lastDay < start) throw new InvalidPeriodError(`bad custom range ${range.startDate}..${range.endDate}`);
+  return toPeriod(start.startOf("day"), lastDay.plus({ days: 1 }).startOf("day"));
+}
+
+/**
+ * The period of `spec` that holds `instant`, in `zone`; `undefined` for an instant outside a
+ * custom period. Weeks start on Monday; months on `monthStartDay` (default the 1st).
+ *
+ * @example periodContaining({ period: "monthly" }, "2024-03-31T23:30:00Z", "Europe/London")
+ * // { start: "2024-03-31T23:00:00.000Z", end: "2024-04-30T23:00:00.000Z" }: 00:30 on 1 April, BST
+ */
+export function periodContaining(spec: PeriodSpec, instant: string | Date, zone: string): BudgetPeriod | undefined {
+  const at = local(instant, zone);
+  switch (spec.period) {
+    case "weekly": {
+      const start = at.startOf("week");
+      return toPeriod(start, start.plus({ weeks: 1 }).startOf("day"));
+    }
+    case "monthly": {
+      const day = spec.monthStartDay ?? 1;
+      let start = monthStart(at.year, at.month, day, zone);
+      if (at < start) {
+        const previous = at.minus({ months: 1 });
+        start = monthStart(previous.year, previous.month, day, zone);
+      }
+      const following = start.plus({ months: 1 });
+      return toPeriod(start, monthStart(following.year, following.month, day, zone));
+    }
+    case "quarterly": {
+      const start = at.startOf("quarter");
+      return toPeriod(start, start.plus({ quarters: 1 }).startOf("day"));
+    }
+    case "yearly": {
+      const start = at.startOf("year");
+      return toPeriod(start, start.plus({ years: 1 }).startOf("day"));
+    }
+    case "custom": {
+      const bounds = customBounds(spec, zone);
+      const ms = at.toMillis();
+      return ms >= Date.parse(bounds.start) && ms < Date.parse(bounds.end) ? bounds : undefined;
+    }
+  }
+}
+
+/** The period after `period` (none after a custom one). */
+export function nextPeriod(spec: PeriodSpec, period: BudgetPeriod, zone: string): BudgetPeriod | undefined {
+  if (spec.period === "custom") return undefined;
+  return periodContaining(spec, period.end, zone);
+}
+
+/**
+ * Every period that overlaps the half-open instant range `[from, to)`, oldest first.
+ *
+ * @example periodsOverlapping({ period: "weekly" }, { from: "2024-03-30T00:00:00Z", to: "2024-04-02T00:00:00Z" }, "Europe/London") // two weeks
+ */
+export function periodsOverlapping(spec: PeriodSpec, range: { from: string; to: string }, zone: string): BudgetPeriod[] {
+  const to = Date.parse(range.to);
+  if (spec.period === "custom") {
+    const bounds = customBounds(spec, zone);
+    return Date.parse(bounds.start) < to && Date.parse(range.from) < Date.parse(bounds.end) ? [bounds] : [];
+  }
+  const out: BudgetPeriod[] = [];
+  let period = periodContaining(spec, range.from, zone);
+  while (period && Date.parse(period.start) < to) {
+    out.push(period);
+    if (out.length > MAX_PERIODS) throw new InvalidPeriodError(`range ${range.from}..${range.to} spans more than ${MAX_PERIODS} periods`);
+    period = nextPeriod(spec, period, zone);
+  }
+  return out;
+}
+
+/** The period's local dates: its first day and its last day (inclusive), as events carry them. */
+export function periodDates(period: BudgetPeriod, zone: string): { start: string; end: string } {
+  return {
+    start: local(period.start, zone).toISODate() as string,
+    end: local(period.end, zone).minus({ days: 1 }).toISODate() as string,
+  };
+}
+
+/**
+ * A readable, stable id of a period: `2024-03` (calendar month), `2024-W10` (ISO week),
+ * `2024-Q1`, `2024`, and the local start date for payday months and custom periods.
+ */
+export function periodId(spec: PeriodSpec, period: BudgetPeriod, zone: string): string {
+  const start = local(period.start, zone);
+  switch (spec.period) {
+    case "weekly":
+      return start.toFormat("kkkk-'W'WW");
+    case "monthly":
+      return (spec.monthStartDay ?? 1) === 1 ? start.toFormat("yyyy-MM") : (start.toISODate() as string);
+    case "quarterly":
+      return `${start.year}-Q${start.quarter}`;
+    case "yearly":
+      return String(start.year);
+    case "custom":
+      return start.toISODate() as string;
+  }
+}
+
+/** The instant range `[from, to)` of a range of UTC booking dates, as TransactionsSynced carries it. */
+export function utcDateRange(range: { from: string; to: string }): { from: string; to: string } {
+  const from = DateTime.fromISO(range.from, { zone: "utc" });
+  const to = DateTime.fromISO(range.to, { zone: "utc" }).plus({ days: 1 });
+  if (!from.isValid || !to.isValid) throw new InvalidPeriodError(`bad date range ${range.from}..${range.to}`);
+  return { from: from.toISO() as string, to: to.toISO() as string };
+}

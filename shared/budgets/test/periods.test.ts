@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { InvalidTimeZoneError, nextPeriod, periodContaining, periodDates, periodId, periodsOverlapping, utcDateRange } from "../src";
+
+const LONDON = "Europe/London";
+
+describe("periods in the user's time zone", () => {
+  it("cuts a calendar month at London midnight, in GMT and in BST", () => {
+    expect(periodContaining({ period: "monthly" }, "2024-03-15T12:00:00Z", LONDON)).toEqual({
+      start: "2024-03-01T00:00:00.000Z",
+      end: "2024-03-31T23:00:00.000Z",
+    });
+    // 00:30 BST on 1 April is still 31 March in UTC.
+    expect(periodContaining({ period: "monthly" }, "2024-03-31T23:30:00Z", LONDON)?.start).toBe("2024-03-31T23:00:00.000Z");
+    expect(periodContaining({ period: "monthly" }, "2024-03-31T22:59:59.999Z", LONDON)?.start).toBe("2024-03-01T00:00:00.000Z");
+  });
+
+  it("starts weeks on Monday and spans the spring-forward week with 167 hours", () => {
+    // Sunday 31 March 2024 01:00 GMT → 02:00 BST.
+    const week = periodContaining({ period: "weekly" }, "2024-03-31T12:00:00Z", LONDON);
+    expect(week).toEqual({ start: "2024-03-25T00:00:00.000Z", end: "2024-03-31T23:00:00.000Z" });
+    expect((Date.parse(week?.end ?? "") - Date.parse(week?.start ?? "")) / 3_600_000).toBe(167);
+    expect(periodId({ period: "weekly" }, week as never, LONDON)).toBe("2024-W13");
+  });
+
+  it("spans the fall-back week with 169 hours", () => {
+    // Sunday 27 October 2024 02:00 BST → 01:00 GMT.
+    const week = periodContaining({ period: "weekly" }, "2024-10-27T01:30:00Z", LONDON);
+    expect(week).toEqual({ start: "2024-10-20T23:00:00.000Z", end: "2024-10-28T00:00:00.000Z" });
+    expect((Date.parse(week?.end ?? "") - Date.parse(week?.start ?? "")) / 3_600_000).toBe(169);
+  });
+
+  it("puts a late-evening purchase in New York into the local day, not the UTC one", () => {
+    // 23:30 on Sunday 10 March 2024 EDT (the day DST started) is Monday 03:30 UTC.
+    const week = periodContaining({ period: "weekly" }, "2024-03-11T03:30:00Z", "America/New_York");
+    expect(periodDates(week as never, "America/New_York")).toEqual({ start: "2024-03-04", end: "2024-03-10" });
+    expect(week?.end).toBe("2024-03-11T04:00:00.000Z");
+  });
+
+  it("cuts periods east of UTC across the date line (Auckland, Sydney)", () => {
+    const month = periodContaining({ period: "monthly" }, "2024-03-31T12:00:00Z", "Pacific/Auckland");
+    // Already 1 April 01:00 NZDT.
+    expect(periodId({ period: "monthly" }, month as never, "Pacific/Auckland")).toBe("2024-04");
+    expect(month?.start).toBe("2024-03-31T11:00:00.000Z");
+    // Sydney leaves DST on 7 April 2024: April's end is at AEST.
+    expect(month?.end).toBe("2024-04-30T12:00:00.000Z");
+    expect(periodContaining({ period: "quarterly" }, "2024-06-30T14:30:00Z", "Australia/Sydney")?.start).toBe("2024-06-30T14:00:00.000Z");
+  });
+
+  it("uses the first instant of a day whose midnight does not exist (São Paulo, 2018)", () => {
+    // 4 November 2018: clocks went from 00:00 to 01:00.
+    const week = periodContaining({ period: "weekly" }, "2018-11-05T12:00:00Z", "America/Sao_Paulo");
+    expect(week?.start).toBe("2018-11-05T02:00:00.000Z");
+    const month = periodContaining({ period: "monthly", monthStartDay: 4 }, "2018-11-04T12:00:00Z", "America/Sao_Paulo");
+    expect(month?.start).toBe("2018-11-04T03:00:00.000Z");
+  });
+
+  it("runs payday to payday and clamps the start day to short months", () => {
+    const spec = { period: "monthly" as const, monthStartDay: 25 };
+    expect(periodDates(periodContaining(spec, "2024-03-10T12:00:00Z", LONDON) as never, LONDON)).toEqual({ start: "2024-02-25", end: "2024-03-24" });
+    expect(periodDates(periodContaining(spec, "2024-03-25T00:30:00Z", LONDON) as never, LONDON)).toEqual({ start: "2024-03-25", end: "2024-04-24" });
+    const endOfMonth = { period: "monthly" as const, monthStartDay: 31 };
+    const feb = periodContaining(endOfMonth, "2024-03-10T12:00:00Z", LONDON);
+    expect(periodDates(feb as never, LONDON)).toEqual({ start: "2024-02-29", end: "2024-03-30" });
+    expect(periodDates(nextPeriod(endOfMonth, feb as never, LONDON) as never, LONDON)).toEqual({ start: "2024-03-31", end: "2024-04-29" });
+    expect(periodId(spec, feb as never, LONDON)).toBe("2024-02-29");
+  });
+
+  it("names quarters and years and lists every period a range overlaps", () => {
+    const q = periodContaining({ period: "quarterly" }, "2024-05-01T00:00:00Z", LONDON);
+    expect(periodId({ period: "quarterly" }, q as never, LONDON)).toBe("2024-Q2");
+    expect(periodDates(q as never, LONDON)).toEqual({ start: "2024-04-01", end: "2024-06-30" });
+    const y = periodContaining({ period: "yearly" }, "2024-12-31T23:59:00Z", LONDON);
+    expect(periodId({ period: "yearly" }, y as never, LONDON)).toBe("2024");
+    const months = periodsOverlapping({ period: "monthly" }, utcDateRange({ from: "2024-01-31", to: "2024-03-01" }), LONDON);
+    expect(months.map((p) => periodId({ period: "monthly" }, p, LONDON))).toEqual(["2024-01", "2024-02", "2024-03"]);
+  });
+
+  it("holds a custom period only between its dates, end day included, and never recurs", () => {
+    const spec = { period: "custom" as const, customRange: { startDate: "2024-07-10", endDate: "2024-07-24" } };
+    const p = periodContaining(spec, "2024-07-24T22:59:00Z", LONDON);
+    expect(p).toEqual({ start: "2024-07-09T23:00:00.000Z", end: "2024-07-24T23:00:00.000Z" });
+    expect(periodContaining(spec, "2024-07-24T23:00:00Z", LONDON)).toBeUndefined();
+    expect(nextPeriod(spec, p as never, LONDON)).toBeUndefined();
+    expect(periodsOverlapping(spec, { from: "2024-01-01T00:00:00Z", to: "2024-07-10T00:00:00Z" }, LONDON)).toHaveLength(1);
+    expect(periodsOverlapping(spec, { from: "2024-08-01T00:00:00Z", to: "2024-09-01T00:00:00Z" }, LONDON)).toHaveLength(0);
+  });
+
+  it("refuses a zone that is not IANA", () => {
+    expect(() => periodContaining({ period: "monthly" }, "2024-03-01T00:00:00Z", "Mars/Olympus")).toThrow(InvalidTimeZoneError);
+  });
+});
