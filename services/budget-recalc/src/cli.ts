@@ -1,0 +1,30 @@
+import { parseArgs } from "node:util";
+import { runMain } from "@expenzez/config";
+import { recalculateBudgets } from "./recalc";
+import { rollOverEndedPeriods } from "./rollover";
+import { createBudgetRuntime } from "./setup";
+
+const USAGE = "usage: budget-recalc recalc --user ID [--budget ID] | rollover";
+
+/**
+ * Ops entry: `recalc --user ID [--budget ID]` recomputes a user's open periods (what the app
+ * would ask after creating or editing a budget); `rollover` runs one roll-over pass now.
+ * Prints the summary as JSON.
+ */
+await runMain(async () => {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { user: { type: "string" }, budget: { type: "string" } },
+  });
+  const [command] = positionals;
+  const { deps } = await createBudgetRuntime();
+  if (command === "recalc" && values.user) {
+    const summary = await recalculateBudgets(deps, { userId: values.user, range: "all-open", ...(values.budget ? { budgetId: values.budget } : {}) });
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else if (command === "rollover") {
+    process.stdout.write(`${JSON.stringify(await rollOverEndedPeriods(deps))}\n`);
+  } else {
+    process.stderr.write(`${USAGE}\n`);
+    process.exitCode = 2;
+  }
+});

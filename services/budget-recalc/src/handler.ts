@@ -1,0 +1,51 @@
+import { utcDateRange } from "@expenzez/budgets";
+import { EventValidationError, parseDeliveredEvent, type ReceivedEvent } from "@expenzez/events";
+import { type QueueMessage, runOnce } from "@expenzez/runtime";
+import type { BudgetDeps } from "./deps";
+import { InvalidBudgetEventError } from "./errors";
+import { type RecalcRequest, type RecalcSummary, recalculateBudgets } from "./recalc";
+
+/** The consumer name in idempotency keys. */
+export const CONSUMER = "budget-recalc";
+
+/**
+ * What an event asks to recompute: its user, the primary categories it touched and its UTC
+ * booking-date range as instants (a day either side is covered by the periods that overlap it).
+ * `undefined` when it touched nothing.
+ */
+export function requestOf(event: ReceivedEvent): RecalcRequest | undefined {
+  if (event.detailType !== "TransactionsSynced" && event.detailType !== "TransactionsRecategorised") {
+    throw new InvalidBudgetEventError(`${event.detailType} is not for budget-recalc`);
+  }
+  const { detail } = event;
+  if (!detail.range || detail.categories.length === 0) return undefined;
+  return { userId: detail.userId, categories: detail.categories, range: utcDateRange(detail.range), cause: detail.eventId };
+}
+
+/**
+ * Handles one budget-recalc queue message: an EventBridge delivery of TransactionsSynced or
+ * TransactionsRecategorised. Runs once per event id (replays return the first result); an event
+ * that fails its schema is a PermanentFailure (dead-lettered with the reason).
+ *
+ * @example await handleBudgetEvent(message, deps)
+ */
+export async function handleBudgetEvent(message: Pick<QueueMessage, "body">, deps: BudgetDeps): Promise<RecalcSummary | undefined> {
+  let event: ReceivedEvent;
+  try {
+    event = parseDeliveredEvent(message.body);
+  } catch (err) {
+    if (err instanceof EventValidationError) throw new InvalidBudgetEventError(`${err.message}: ${err.issues.join("; ")}`, { cause: err });
+    throw err;
+  }
+  const request = requestOf(event);
+  const log = deps.log.child({ eventId: event.detail.eventId, detailType: event.detailType, userId: event.detail.userId });
+  if (!request) {
+    log.debug("event touched no transactions: nothing to recalculate");
+    return undefined;
+  }
+  const { result, replayed } = await runOnce(deps.db, { consumer: CONSUMER, key: event.detail.eventId, now: deps.now }, () =>
+    recalculateBudgets(deps, request, log),
+  );
+  if (replayed) log.info("event handled before: nothing to do");
+  return result;
+}

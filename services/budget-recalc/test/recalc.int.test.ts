@@ -1,0 +1,199 @@
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { keys, SK_PREFIX, userPk } from "@expenzez/db";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { handleBudgetEvent, InvalidBudgetEventError, recalculateBudgets, rollOverEndedPeriods } from "../src";
+import { aBudget, budgetEventsTap, depsFor, drain, type Env, publish, putRawBudget, putTransaction, setUpEnv, synced, userBudgetEntity } from "./helpers";
+
+// Needs the local AWS emulator (started by the vitest global setup).
+
+let env: Env;
+const NOW = new Date("2024-03-20T10:00:00Z");
+
+beforeAll(async () => {
+  env = await setUpEnv();
+});
+
+beforeEach(async () => {
+  await Promise.all([drain(env, "budgetRecalc"), drain(env, "alertDispatch"), drain(env, "recurring")]);
+});
+
+/** Publishes the events and hands what the budget-recalc queue received to the handler, in the order given. */
+async function deliver(events: Parameters<typeof publish>[1], now = NOW, order: (bodies: string[]) => string[] = (b) => b): Promise<string[]> {
+  await publish(env, events);
+  const bodies = (await drain(env, "budgetRecalc")).map((m) => m.body);
+  for (const body of order(bodies)) await handleBudgetEvent({ body }, depsFor(env, now));
+  return bodies;
+}
+
+async function thresholdEvents() {
+  return (await drain(env, "alertDispatch")).map((m) => m.event).filter((e) => e.detailType === "BudgetThresholdCrossed");
+}
+
+/** Invariant 5, computed from the table's items on their own: booked, shown, not own transfers, GBP, local March. */
+async function independentSpent(userId: string, from: string, to: string): Promise<number> {
+  const out = await env.db.doc.send(
+    new QueryCommand({
+      TableName: env.db.tableName,
+      KeyConditionExpression: "PK = :pk AND begins_with(SK, :tx)",
+      ExpressionAttributeValues: { ":pk": userPk(userId), ":tx": SK_PREFIX.transaction },
+    }),
+  );
+  let net = 0;
+  for (const t of out.Items ?? []) {
+    const at = Date.parse(t.timestamp);
+    if (t.category.primary !== "groceries" || t.status !== "booked" || t.isHidden === true || t.currency !== "GBP") continue;
+    if (t.category.secondary === "transfers/own_accounts" || at < Date.parse(from) || at >= Date.parse(to)) continue;
+    // Debits are negative and refunds positive in amountMinor: spending is minus their sum.
+    net -= t.amountMinor;
+  }
+  return Math.max(0, net);
+}
+
+describe("budget-recalc on the emulator", () => {
+  it("sums exactly what counts, crosses 50% and 100% once each, and replays change nothing", async () => {
+    const userId = "u-exact";
+    await env.repos.profiles.putNew({
+      userId,
+      email: "exact@example.com",
+      timeZone: "Europe/London",
+      createdAt: NOW.toISOString(),
+      updatedAt: NOW.toISOString(),
+    });
+    await env.repos.budgets.putNew(aBudget({ userId, thresholds: [50, 100] }));
+    await putTransaction(env, userId, -10_050);
+    await putTransaction(env, userId, -4_999, { timestamp: "2024-03-31T22:59:59.999Z" }); // 23:59 BST on 31 March: March
+    await putTransaction(env, userId, -7_000, { timestamp: "2024-03-31T23:00:00.000Z" }); // 00:00 BST on 1 April: not March
+    await putTransaction(env, userId, -2_000, { status: "pending" });
+    await putTransaction(env, userId, -3_000, { isHidden: true });
+    await putTransaction(env, userId, -9_000, { currency: "EUR" });
+    await putTransaction(env, userId, -1_234, { category: { primary: "shopping", confidence: 0.9, reason: "merchant" } });
+
+    const first = synced({ userId, syncId: "s1" });
+    await deliver([first]);
+    const budget1 = await env.repos.budgets.get(userId, "groceries");
+    expect(budget1).toMatchObject({ spentMinor: 15_049, remainingMinor: 14_951, percentage: 50.16, status: "active", alertedThresholds: [50], version: 2 });
+    const fifty = await thresholdEvents();
+    expect(fifty.map((e) => e.detail)).toEqual([
+      expect.objectContaining({
+        budgetId: "groceries",
+        thresholdPercent: 50,
+        spentMinor: 15_049,
+        limitMinor: 30_000,
+        period: { start: "2024-03-01", end: "2024-03-31" },
+        correlationId: first.detail.eventId,
+      }),
+    ]);
+
+    // A big shop, then a refund that dips below 100%: 100% is announced once and not re-armed.
+    await putTransaction(env, userId, -16_000, { timestamp: "2024-03-18T09:00:00.000Z" });
+    const second = synced({ userId, syncId: "s2", range: { from: "2024-03-18", to: "2024-03-18" } });
+    await deliver([second]);
+    await putTransaction(env, userId, 2_500, { direction: "credit", timestamp: "2024-03-19T09:00:00.000Z" });
+    const refund = synced({ userId, syncId: "s3", range: { from: "2024-03-19", to: "2024-03-19" } });
+    await deliver([refund]);
+    const hundred = await thresholdEvents();
+    expect(hundred.map((e) => e.detail).map((d) => ("thresholdPercent" in d ? d.thresholdPercent : 0))).toEqual([100]);
+    const settled = await env.repos.budgets.get(userId, "groceries");
+    expect(settled).toMatchObject({ spentMinor: 28_549, status: "active", alertedThresholds: [50, 100] });
+    expect(settled?.spentMinor).toBe(await independentSpent(userId, "2024-03-01T00:00:00.000Z", "2024-03-31T23:00:00.000Z"));
+
+    // Every event again, twice, newest first: the same budget, no event.
+    await deliver([first, second, refund, first, second, refund], NOW, (b) => [...b].reverse());
+    expect(await env.repos.budgets.get(userId, "groceries")).toEqual(settled);
+    expect(await thresholdEvents()).toEqual([]);
+  });
+
+  it("sends an event that fails its schema to the dead-letter path with the reason", async () => {
+    const err = await handleBudgetEvent(
+      { body: JSON.stringify({ id: "x", source: "expenzez.sync", "detail-type": "TransactionsSynced", detail: { userId: "u" } }) },
+      depsFor(env, NOW),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidBudgetEventError);
+    expect((err as InvalidBudgetEventError).code).toBe("budgets.invalid_event");
+    expect((err as InvalidBudgetEventError).message).toContain("eventId");
+    expect(await handleBudgetEvent({ body: "not json" }, depsFor(env, NOW)).catch((e: unknown) => e)).toBeInstanceOf(InvalidBudgetEventError);
+  });
+
+  it("skips a budget item that fails its schema and still recalculates the others", async () => {
+    const userId = "u-bad-item";
+    await env.repos.budgets.putNew(aBudget({ userId, budgetId: "good" }));
+    const bad = userBudgetEntity.toItem(aBudget({ userId, budgetId: "bad" }));
+    await putRawBudget(env, { ...bad, limitMinor: "three hundred" });
+    await putTransaction(env, userId, -1_000);
+    const summary = await recalculateBudgets(depsFor(env, NOW), { userId, range: "all-open" });
+    expect(summary).toMatchObject({ invalidBudgets: 1, budgets: 1, budgetsWritten: 1 });
+    expect((await env.repos.budgets.get(userId, "good"))?.spentMinor).toBe(1_000);
+  });
+
+  it("re-reads and recomputes a budget that changed while it was recalculated, never overwriting it", async () => {
+    const userId = "u-race";
+    await env.repos.budgets.putNew(aBudget({ userId }));
+    await putTransaction(env, userId, -20_000);
+    const stale = await env.repos.budgets.listAllByUserChecked(userId);
+    // The app raises the limit meanwhile.
+    const current = await env.repos.budgets.get(userId, "groceries");
+    await env.repos.budgets.updateVersioned({ ...(current as NonNullable<typeof current>), limitMinor: 50_000 }, 1);
+    const deps = depsFor(env, NOW);
+    const summary = await recalculateBudgets(
+      { ...deps, repos: { ...deps.repos, budgets: { ...deps.repos.budgets, listAllByUserChecked: async () => stale } } },
+      { userId, range: "all-open" },
+    );
+    expect(summary).toMatchObject({ conflicts: 1, budgetsWritten: 1 });
+    expect(await env.repos.budgets.get(userId, "groceries")).toMatchObject({
+      limitMinor: 50_000,
+      spentMinor: 20_000,
+      percentage: 40,
+      alertedThresholds: [],
+      version: 3,
+    });
+  });
+
+  it("rolls the period over at local midnight and corrects it for a late transaction without threshold events", async () => {
+    const userId = "u-roll";
+    await env.repos.profiles.putNew({
+      userId,
+      email: "roll@example.com",
+      timeZone: "Europe/London",
+      createdAt: NOW.toISOString(),
+      updatedAt: NOW.toISOString(),
+    });
+    await env.repos.budgets.putNew(aBudget({ userId }));
+    await putTransaction(env, userId, -12_000);
+    await putTransaction(env, userId, -2_000, { timestamp: "2024-04-02T10:00:00.000Z" });
+    await recalculateBudgets(depsFor(env, NOW), { userId, range: "all-open" });
+    await drain(env, "alertDispatch");
+    const tap = await budgetEventsTap(env);
+
+    // 23:59 BST on 31 March: not over yet.
+    expect((await rollOverEndedPeriods(depsFor(env, new Date("2024-03-31T22:59:00Z")))).periodsClosed).toBe(0);
+    const pass = await rollOverEndedPeriods(depsFor(env, new Date("2024-04-03T00:00:00Z")));
+    // Other tests' March budgets are due too (the bad item of the skip test is reported): each closes once.
+    expect(pass).toMatchObject({ failed: 0, invalidBudgets: 1, periodsClosed: pass.budgetsDue });
+    const rolled = await env.repos.budgets.get(userId, "groceries");
+    expect(rolled).toMatchObject({
+      currentPeriod: { start: "2024-03-31T23:00:00.000Z", end: "2024-04-30T23:00:00.000Z" },
+      spentMinor: 2_000,
+      alertedThresholds: [],
+      history: [expect.objectContaining({ periodId: "2024-03", spentMinor: 12_000, varianceMinor: 18_000, achieved: true })],
+      performance: expect.objectContaining({ periods: 1, averageSpentMinor: 12_000 }),
+      aiRecommendations: expect.objectContaining({ suggestedLimitMinor: 13_500 }),
+    });
+    const closed = (await tap()).filter((e) => e.detail.userId === userId);
+    expect(closed.map((e) => [e.detailType, e.detail])).toEqual([
+      [
+        "BudgetPeriodClosed",
+        expect.objectContaining({ budgetId: "groceries", period: { start: "2024-03-01", end: "2024-03-31" }, spentMinor: 12_000, limitMinor: 30_000 }),
+      ],
+    ]);
+    expect((await rollOverEndedPeriods(depsFor(env, new Date("2024-04-03T00:00:00Z")))).periodsClosed).toBe(0);
+
+    // An old booking of March synced in April: the history entry is corrected, nothing is announced.
+    await putTransaction(env, userId, -20_000, { timestamp: "2024-03-30T10:00:00.000Z" });
+    await deliver([synced({ userId, syncId: "late", range: { from: "2024-03-30", to: "2024-03-30" } })], new Date("2024-04-03T01:00:00Z"));
+    const corrected = await env.repos.budgets.get(userId, "groceries");
+    expect(corrected?.history[0]).toMatchObject({ spentMinor: 32_000, varianceMinor: -2_000, achieved: false });
+    expect(corrected).toMatchObject({ spentMinor: 2_000, alertedThresholds: [] });
+    expect(await thresholdEvents()).toEqual([]);
+    expect(keys.budget(userId, "groceries").SK).toBe("BUDGET#groceries");
+  });
+});
