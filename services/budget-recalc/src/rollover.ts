@@ -42,29 +42,33 @@ export async function rollOverEndedPeriods(deps: BudgetDeps, options: { pageSize
     ...emptyReadStats(),
   };
   const zones = new Map<string, string>();
-  for (let shard = 0; shard < deps.repos.budgets.rolloverShards; shard++) {
-    const due = await deps.repos.budgets.listEndedPeriods(shard, now.toISOString(), { pageSize: options.pageSize });
-    summary.queries += due.requests;
-    for (const bad of due.invalid) {
-      summary.invalidBudgets++;
-      log.error({ key: bad.key, code: bad.error.code, field: bad.error.field }, "budget item does not parse; not rolled over");
-    }
-    for (const budget of due.budgets) {
-      summary.budgetsDue++;
-      let zone = zones.get(budget.userId);
-      if (!zone) {
-        zone = await userZone(deps, budget.userId, log);
-        zones.set(budget.userId, zone);
+  // Shards in parallel, each one budget at a time: bounded concurrency (8) without another knob.
+  const shards = Array.from({ length: deps.repos.budgets.rolloverShards }, (_, shard) => shard);
+  await Promise.all(
+    shards.map(async (shard) => {
+      const due = await deps.repos.budgets.listEndedPeriods(shard, now.toISOString(), { pageSize: options.pageSize });
+      summary.queries += due.requests;
+      for (const bad of due.invalid) {
+        summary.invalidBudgets++;
+        log.error({ key: bad.key, code: bad.error.code, field: bad.error.field }, "budget item does not parse; not rolled over");
       }
-      try {
-        await rollOverBudget(deps, budget, zone, now, summary, log);
-      } catch (err) {
-        // One budget's trouble must not stop the pass; it stays due for the next one.
-        summary.failed++;
-        log.error({ err, budgetId: budget.budgetId, userId: budget.userId }, "budget roll-over failed; retried on the next pass");
+      for (const budget of due.budgets) {
+        summary.budgetsDue++;
+        let zone = zones.get(budget.userId);
+        if (!zone) {
+          zone = await userZone(deps, budget.userId, log);
+          zones.set(budget.userId, zone);
+        }
+        try {
+          await rollOverBudget(deps, budget, zone, now, summary, log);
+        } catch (err) {
+          // One budget's trouble must not stop the pass; it stays due for the next one.
+          summary.failed++;
+          log.error({ err, budgetId: budget.budgetId, userId: budget.userId }, "budget roll-over failed; retried on the next pass");
+        }
       }
-    }
-  }
+    }),
+  );
   if (summary.budgetsDue) log.info(summary, "budget roll-over pass done");
   return summary;
 }
