@@ -167,9 +167,10 @@ export function notificationDuePk(shard: number): string {
  * GSI4 (sparse, shared with the sync schedule under its own partition prefix): an open budget
  * period by its end, so the roll-over finds the periods that have ended with one Query per shard.
  */
-export function gsi4BudgetRollover(budgetId: string, periodEnd: string): { GSI4PK: string; GSI4SK: string } {
+export function gsi4BudgetRollover(userId: string, budgetId: string, periodEnd: string): { GSI4PK: string; GSI4SK: string } {
+  // Budget ids repeat across users ("groceries"): the shard hashes both.
   return {
-    [INDEXES.syncDue.partitionKey]: budgetRolloverPk(stableShard(segment("budgetId", budgetId), BUDGET_ROLLOVER_SHARDS)),
+    [INDEXES.syncDue.partitionKey]: budgetRolloverPk(stableShard(`${segment("userId", userId)}#${segment("budgetId", budgetId)}`, BUDGET_ROLLOVER_SHARDS)),
     [INDEXES.syncDue.sortKey]: isoUtc(periodEnd),
   };
 }

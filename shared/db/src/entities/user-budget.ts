@@ -105,5 +105,5 @@ export type UserBudgetInput = z.input<typeof userBudgetSchema>;
 /** `USER#<id>` / `BUDGET#<budgetId>`; GSI4 (sparse) by the end of its open period, for the roll-over. */
 export const userBudgetEntity = defineEntity("UserBudget", userBudgetSchema, (b) => ({
   ...keys.budget(b.userId, b.budgetId),
-  ...(b.status === "closed" ? {} : gsi4BudgetRollover(b.budgetId, b.currentPeriod.end)),
+  ...(b.status === "closed" ? {} : gsi4BudgetRollover(b.userId, b.budgetId, b.currentPeriod.end)),
 }));
