@@ -11,7 +11,9 @@ export interface Report {
   secondaryCorrect: number;
   perCategory: { category: string; support: number; predicted: number; correct: number }[];
   reliability: { from: number; to: number; n: number; meanConfidence: number; correct: number }[];
-  perReason: { reason: string; n: number; correct: number }[];
+  perReason: { reason: string; n: number; correct: number; meanConfidence: number }[];
+  /** Expected calibration error: the reliability buckets' |accuracy − mean confidence|, weighted by size. */
+  ece: number;
   errors: { description: string; expected: string; got: string; reason: string; confidence: number }[];
 }
 
@@ -22,7 +24,7 @@ export function score(results: Categorisation[], labels: Labelled[], description
   const perCategory = new Map<string, { support: number; predicted: number; correct: number }>();
   const row = (c: string) => perCategory.get(c) ?? perCategory.set(c, { support: 0, predicted: 0, correct: 0 }).get(c)!;
   const reliability = EDGES.slice(0, -1).map((from, i) => ({ from, to: Math.min(1, EDGES[i + 1]!), n: 0, sum: 0, correct: 0 }));
-  const perReason = new Map<string, { n: number; correct: number }>();
+  const perReason = new Map<string, { n: number; correct: number; sum: number }>();
   const errors: Report["errors"] = [];
   let primaryCorrect = 0;
   let secondaryCorrect = 0;
@@ -38,8 +40,9 @@ export function score(results: Categorisation[], labels: Labelled[], description
     bucket.n++;
     bucket.sum += r.category.confidence;
     if (ok) bucket.correct++;
-    const reason = perReason.get(r.category.reason) ?? perReason.set(r.category.reason, { n: 0, correct: 0 }).get(r.category.reason)!;
+    const reason = perReason.get(r.category.reason) ?? perReason.set(r.category.reason, { n: 0, correct: 0, sum: 0 }).get(r.category.reason)!;
     reason.n++;
+    reason.sum += r.category.confidence;
     if (ok) reason.correct++;
     else
       errors.push({
@@ -56,7 +59,8 @@ export function score(results: Categorisation[], labels: Labelled[], description
     secondaryCorrect,
     perCategory: [...perCategory].map(([category, v]) => ({ category, ...v })).sort((a, b) => a.category.localeCompare(b.category)),
     reliability: reliability.map(({ from, to, n, sum, correct }) => ({ from, to, n, meanConfidence: n ? sum / n : 0, correct })),
-    perReason: [...perReason].map(([reason, v]) => ({ reason, ...v })).sort((a, b) => b.n - a.n),
+    perReason: [...perReason].map(([reason, v]) => ({ reason, n: v.n, correct: v.correct, meanConfidence: v.sum / v.n })).sort((a, b) => b.n - a.n),
+    ece: reliability.reduce((e, b) => e + (b.n === 0 ? 0 : (b.n / results.length) * Math.abs(b.correct / b.n - b.sum / b.n)), 0),
     errors,
   };
 }

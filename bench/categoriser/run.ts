@@ -18,6 +18,11 @@ const evalRows = readFileSync(join(pkgDir, "eval.jsonl"), "utf8")
   .filter((l) => l.trim() !== "")
   .map((l) => JSON.parse(l) as TransactionInput & { label: Labelled });
 const OWN_ACCOUNTS = ["acc-current", "acc-savings", "acc-monzo"];
+/** Merchants the categoriser was not built from (data/generalisation-source.txt): the headline. */
+const genRows = readFileSync(join(pkgDir, "generalisation.jsonl"), "utf8")
+  .split("\n")
+  .filter((l) => l.trim() !== "")
+  .map((l) => JSON.parse(l) as TransactionInput & { label: Labelled });
 
 // 1. Model load: read + parse + build, as a cold process does it.
 const loads: number[] = [];
@@ -37,14 +42,59 @@ const withClass = score(categoriseBatch(inputs, { ownAccounts: OWN_ACCOUNTS, mod
 const without = score(categoriseBatch(withoutClassification, { ownAccounts: OWN_ACCOUNTS, model }), labels, descriptions);
 const classified = inputs.filter((t) => t.transaction_classification).length;
 
-console.log(`\n## Categoriser benchmark — ${evalRows.length} held-out transactions (${classified} carry transaction_classification)\n`);
-console.log("| run | primary correct | primary accuracy | secondary accuracy |");
-console.log("|---|---|---|---|");
+const genLabels = genRows.map((r) => r.label);
+const genDescriptions = genRows.map((r) => String(r.description));
+const genInputs = genRows.map(({ label: _label, ...tx }) => tx);
+const genWith = score(categoriseBatch(genInputs, { model }), genLabels, genDescriptions);
+const genWithout = score(
+  categoriseBatch(
+    genInputs.map(({ transaction_classification: _c, ...tx }) => tx),
+    { model },
+  ),
+  genLabels,
+  genDescriptions,
+);
+const genClassified = genInputs.filter((t) => t.transaction_classification).length;
+
+console.log(`\n## Categoriser benchmark\n`);
+console.log(
+  `### Headline: ${genRows.length} transactions from merchants the categoriser was not built from (${genClassified} carry transaction_classification)\n`,
+);
+console.log("| run | primary correct | primary accuracy | secondary accuracy | ECE |");
+console.log("|---|---|---|---|---|");
+for (const [name, r] of [
+  ["without transaction_classification", genWithout],
+  ["with transaction_classification", genWith],
+] as const) {
+  console.log(`| ${name} | ${r.primaryCorrect}/${r.total} | ${pct(r.primaryCorrect, r.total)} | ${pct(r.secondaryCorrect, r.total)} | ${r.ece.toFixed(3)} |`);
+}
+for (const [name, r] of [
+  ["without classification", genWithout],
+  ["with classification", genWith],
+] as const) {
+  console.log(`\n#### Unseen merchants: reliability per step (${name})\n`);
+  console.log("| step (reason) | n | correct | precision | mean confidence |");
+  console.log("|---|---|---|---|---|");
+  for (const s of r.perReason) console.log(`| ${s.reason} | ${s.n} | ${s.correct} | ${pct(s.correct, s.n)} | ${s.meanConfidence.toFixed(3)} |`);
+  console.log("\n| confidence | n | mean confidence | correct | accuracy |");
+  console.log("|---|---|---|---|---|");
+  for (const b of r.reliability) {
+    console.log(`| ${b.from.toFixed(2)}–${b.to.toFixed(2)} | ${b.n} | ${b.n ? b.meanConfidence.toFixed(3) : "-"} | ${b.correct} | ${pct(b.correct, b.n)} |`);
+  }
+}
+if (process.argv.includes("--errors")) {
+  console.log("\n#### Misses on unseen merchants (without classification)\n");
+  for (const e of genWithout.errors) console.log(`- ${e.description} → ${e.got} (${e.reason}, ${e.confidence}); expected ${e.expected}`);
+}
+
+console.log(`\n### Own evaluation set — ${evalRows.length} held-out transactions (${classified} carry transaction_classification)\n`);
+console.log("| run | primary correct | primary accuracy | secondary accuracy | ECE |");
+console.log("|---|---|---|---|---|");
 for (const [name, r] of [
   ["without transaction_classification", without],
   ["with transaction_classification", withClass],
 ] as const) {
-  console.log(`| ${name} | ${r.primaryCorrect}/${r.total} | ${pct(r.primaryCorrect, r.total)} | ${pct(r.secondaryCorrect, r.total)} |`);
+  console.log(`| ${name} | ${r.primaryCorrect}/${r.total} | ${pct(r.primaryCorrect, r.total)} | ${pct(r.secondaryCorrect, r.total)} | ${r.ece.toFixed(3)} |`);
 }
 
 console.log("\n### Per primary category (without classification)\n");

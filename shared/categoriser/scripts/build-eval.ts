@@ -4,14 +4,43 @@
  * an MCC a bank would send; adds pairs of transfers between the user's own accounts.
  *
  *   pnpm --filter @expenzez/categoriser run eval:build
+ *
+ * With `--generalisation` it builds data/generalisation.jsonl from data/generalisation-source.txt
+ * instead (seed 9101, no transfer pairs), leaving out and listing any row whose merchant the hand
+ * dictionary knows or whose merchant part occurs in the training corpus: that set measures the
+ * categoriser on merchants it was not built from. `--calibration` builds data/calibration.jsonl
+ * from data/calibration-source.txt the same way (seed 9201), also leaving out the evaluation set's
+ * merchants: scripts/train.ts measures step confidences on it.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { findMerchant } from "../src/merchants";
+import { merchantKey, merchantTokens } from "../src/normalise";
 import { isSecondary, type Primary, primaryOf, type Secondary } from "../src/taxonomy";
 import type { TransactionInput } from "../src/types";
+import { generateCorpus } from "./corpus";
 import { chance, int, pick, prng } from "./prng";
 import { classificationFor, mccFor } from "./signals-for";
 
-const SEED = 9001;
+const calibrationSet = process.argv.includes("--calibration");
+/** Both hand-written sets of merchants the categoriser was not built from are checked the same way. */
+const generalisation = process.argv.includes("--generalisation") || calibrationSet;
+const SEED = calibrationSet ? 9201 : generalisation ? 9101 : 9001;
+const SOURCE = calibrationSet ? "calibration-source.txt" : generalisation ? "generalisation-source.txt" : "eval-source.txt";
+const OUT_FILE = calibrationSet ? "calibration.jsonl" : generalisation ? "generalisation.jsonl" : "eval.jsonl";
+/** The calibration set shares no merchant with the evaluation set. */
+const evaluationMerchants = calibrationSet
+  ? new Set(
+      readFileSync(new URL("../data/generalisation-source.txt", import.meta.url), "utf8")
+        .split("\n")
+        .filter((l) => l.trim() !== "" && !l.startsWith("#") && !l.startsWith("@"))
+        .map((l) => merchantKey(merchantTokens(l.replace(/^\+/, "").split("||")[0]).join(" "))),
+    )
+  : new Set<string>();
+/** The training corpus's merchant parts (same seed and size as scripts/train.ts). */
+const corpusMerchants = generalisation
+  ? new Set(generateCorpus(prng(20240601), 24000).map((e) => merchantKey(merchantTokens(e.tx.description ?? "").join(" "))))
+  : new Set<string>();
+const left: string[] = [];
 const rand = prng(SEED);
 export const OWN_ACCOUNTS = ["acc-current", "acc-savings", "acc-monzo"];
 
@@ -59,7 +88,7 @@ function bankCategory(description: string, label: Secondary, credit: boolean): s
 }
 
 let label: Secondary | undefined;
-for (const raw of readFileSync(new URL("../data/eval-source.txt", import.meta.url), "utf8").split("\n")) {
+for (const raw of readFileSync(new URL(`../data/${SOURCE}`, import.meta.url), "utf8").split("\n")) {
   const line = raw.trim();
   if (line === "" || line.startsWith("#")) continue;
   if (line.startsWith("@")) {
@@ -71,13 +100,28 @@ for (const raw of readFileSync(new URL("../data/eval-source.txt", import.meta.ur
   if (!label) throw new Error("line before any @category");
   const credit = line.startsWith("+");
   const [description, merchantName] = (credit ? line.slice(1) : line).split("||").map((s) => s.trim());
+  if (generalisation) {
+    const part = merchantTokens(description);
+    if (findMerchant(part) || (merchantName && findMerchant(merchantTokens(merchantName)))) {
+      left.push(`${description} (the dictionary knows it)`);
+      continue;
+    }
+    if (corpusMerchants.has(merchantKey(part.join(" ")))) {
+      left.push(`${description} (in the training corpus)`);
+      continue;
+    }
+    if (evaluationMerchants.has(merchantKey(part.join(" ")))) {
+      left.push(`${description} (in the evaluation set)`);
+      continue;
+    }
+  }
   const primary = primaryOf(label);
   const category = bankCategory(description!, label, credit);
   const amount = money(primary);
   // A fifth of purchases are on a credit card, where TrueLayer sends debits as positive amounts.
   const onCard = !credit && category === "PURCHASE" && chance(rand, 0.2);
   const tx: EvalRow = {
-    transactionId: `eval-${String(++n).padStart(4, "0")}`,
+    transactionId: `${calibrationSet ? "cal" : generalisation ? "gen" : "eval"}-${String(++n).padStart(4, "0")}`,
     accountId: onCard ? "card-amex" : "acc-current",
     timestamp: time(),
     description: description!,
@@ -102,7 +146,7 @@ for (const raw of readFileSync(new URL("../data/eval-source.txt", import.meta.ur
 // Moves between the user's own accounts: generic wording, only the pairing tells them apart.
 const OUT = ["TFR TO A/C 41234567", "ONLINE TRANSFER REF 88123", "TO SAVINGS 20-11-22", "MOBILE BANKING TRANSFER", "TRANSFER 5512 0091"];
 const IN = ["TFR FROM A/C 11223344", "ONLINE TRANSFER REF 88123", "FROM CURRENT ACCOUNT", "TRANSFER IN", "INTERNAL TRANSFER"];
-for (let i = 0; i < 24; i++) {
+for (let i = 0; i < (generalisation ? 0 : 24); i++) {
   const amount = money("transfers");
   const [from, to] = chance(rand, 0.5) ? [OWN_ACCOUNTS[0]!, pick(rand, OWN_ACCOUNTS.slice(1))] : [pick(rand, OWN_ACCOUNTS.slice(1)), OWN_ACCOUNTS[0]!];
   const at = Date.parse(time());
@@ -134,5 +178,6 @@ for (let i = rows.length - 1; i > 0; i--) {
   const j = Math.floor(rand() * (i + 1));
   [rows[i], rows[j]] = [rows[j]!, rows[i]!];
 }
-writeFileSync(new URL("../data/eval.jsonl", import.meta.url), rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
-console.log(`wrote ${rows.length} evaluation transactions (seed ${SEED})`);
+writeFileSync(new URL(`../data/${OUT_FILE}`, import.meta.url), rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+console.log(`wrote ${rows.length} evaluation transactions to data/${OUT_FILE} (seed ${SEED})`);
+for (const l of left) console.log(`left out: ${l}`);

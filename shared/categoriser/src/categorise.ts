@@ -1,7 +1,9 @@
+import { brandCategory } from "./brands";
 import { mapClassification } from "./classification";
 import { creditKind, depositSignal, merchantCredit, REFUND_WORDS, taxRefundSignal } from "./credits";
 import { directionOf } from "./direction";
 import { transactionFeatures } from "./features";
+import { lexiconCategory } from "./lexicon";
 import { mapMcc, mccOf } from "./mcc";
 import { type Model, modelConfidence, predict, shippedModel } from "./model";
 import { parseDescription } from "./normalise";
@@ -109,6 +111,11 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
     const secondary = direction === "DEBIT" ? parsed.entry.secondary : merchantCredit(parsed.entry.secondary, parsed.entry.creditSecondary, kind);
     return outcome(secondary, "merchant", steps["merchant"] ?? DEFAULT_STEP_CONFIDENCE, merchant);
   }
+  if (parsed.brand) {
+    const own = brandCategory(parsed.brand, parsed.brandTokens, tx.transaction_category, parsed.tokens);
+    const secondary = direction === "DEBIT" ? own : merchantCredit(own, undefined, kind);
+    return outcome(secondary, "brand", steps["brand"] ?? DEFAULT_STEP_CONFIDENCE, merchant);
+  }
 
   const classified = mapClassification(tx.transaction_classification);
   if (classified) {
@@ -121,6 +128,11 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
 
   // A refund from a merchant nobody knows: what was bought decides, read as the purchase it reverses.
   const refund = kind === "refund";
+  // Words in the name that say what the business is (`PATELS BUTCHERS`); not on payments to people.
+  const named = parsed.personal ? undefined : lexiconCategory(parsed.merchantTokens);
+  if (named && (!refund || isSpending(named.secondary))) {
+    return outcome(named.secondary, "lexicon", lexiconConfidence(steps, named.score), merchant);
+  }
   const tokens = refund ? parsed.tokens.filter((t) => !REFUND_WORDS.has(t)) : parsed.tokens;
   const prediction = predict(model, transactionFeatures(tx, tokens, refund ? "DEBIT" : direction));
   if (prediction) {
@@ -154,6 +166,11 @@ export function ruleCategory(rule: Pick<CategoryRule, "ruleId" | "category">): C
 
 function outcome(secondary: Secondary, reason: Reason, confidence: number, merchant: { name: string }): Categorisation {
   return { category: { primary: primaryOf(secondary), secondary, confidence, reason, userModified: false }, merchant };
+}
+
+/** The lexicon's measured precision, by how strong the words were (strong: one specific word at the end). */
+function lexiconConfidence(steps: Record<string, number>, score: number): number {
+  return (score >= 0.95 ? steps["lexicon_strong"] : steps["lexicon_weak"]) ?? steps["lexicon"] ?? DEFAULT_STEP_CONFIDENCE;
 }
 
 /** Primaries a refund can reverse: not income, transfers, savings or cash. */

@@ -94,6 +94,7 @@ export function depositSignal(tokens: readonly string[], direction: Direction, b
     if (t === "CASH") cash = true;
     else if (DEPOSIT_WORDS.has(t)) deposit = true;
     else if (t === "COUNTER" && tokens[i + 1] === "CREDIT") return "cash/deposits";
+    else if (t === "PAID" && tokens[i + 1] === "IN") return "cash/deposits";
   }
   return cash && deposit ? "cash/deposits" : undefined;
 }

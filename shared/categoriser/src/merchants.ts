@@ -1,3 +1,4 @@
+import { AliasIndex, type AliasMatch } from "./alias-index";
 import { MERCHANT_LIST } from "./merchant-list";
 import { isSecondary, type Secondary } from "./taxonomy";
 
@@ -8,15 +9,10 @@ export interface MerchantEntry {
   creditSecondary: Secondary | undefined;
 }
 
-interface Alias {
-  tokens: string[];
-  entry: MerchantEntry;
-  /** `=CHIP`: an everyday word, the brand only when it is the whole merchant part (not `CHIP SHOP`). */
-  whole: boolean;
-}
+/** Where a known merchant was found: the entry, the first token of the alias and its length in tokens. */
+export type MerchantMatch = AliasMatch<MerchantEntry>;
 
-/** Alias lists keyed by their first token, longest first, so one Map lookup per position. */
-const byFirstToken = new Map<string, Alias[]>();
+const index = new AliasIndex<MerchantEntry>();
 /** Every known merchant, for tests and docs. */
 export const MERCHANTS: MerchantEntry[] = [];
 
@@ -27,14 +23,7 @@ for (const line of MERCHANT_LIST.split("\n")) {
   if (creditSecondary !== undefined && !isSecondary(creditSecondary)) throw new Error(`bad merchant line: ${line}`);
   const entry: MerchantEntry = { name, secondary, creditSecondary };
   MERCHANTS.push(entry);
-  for (const alias of aliases.split(",")) {
-    const whole = alias.startsWith("=");
-    const tokens = (whole ? alias.slice(1) : alias).trim().split(" ");
-    const list = byFirstToken.get(tokens[0]!) ?? [];
-    list.push({ tokens, entry, whole });
-    list.sort((a, b) => b.tokens.length - a.tokens.length);
-    byFirstToken.set(tokens[0]!, list);
-  }
+  for (const alias of aliases.split(",")) index.add(alias, entry);
 }
 
 /**
@@ -42,18 +31,11 @@ for (const line of MERCHANT_LIST.split("\n")) {
  * dropped as store numbers.
  */
 export function startsAlias(token: string): boolean {
-  return byFirstToken.has(token);
+  return index.startsWith(token);
 }
 
 /** How far into the merchant part a brand may start (`THE`, a franchisee's name). */
-const MAX_START = 3;
-
-/** Where a known merchant was found: the entry, the first token of the alias and its length in tokens. */
-export interface MerchantMatch {
-  entry: MerchantEntry;
-  start: number;
-  length: number;
-}
+export const MAX_START = 3;
 
 /**
  * The known merchant in a token list: the longest alias starting in the first few tokens, the
@@ -62,33 +44,10 @@ export interface MerchantMatch {
  * @example findMerchant(["TESCO", "PFS"])?.name // "Tesco Petrol"
  */
 export function findMerchant(tokens: readonly string[]): MerchantEntry | undefined {
-  return findMerchantMatch(tokens)?.entry;
+  return index.find(tokens, MAX_START)?.entry;
 }
 
 /** As `findMerchant`, with where the alias starts and how many tokens it covers (to compare matches). */
 export function findMerchantMatch(tokens: readonly string[]): MerchantMatch | undefined {
-  const last = Math.min(tokens.length, MAX_START);
-  let best: Alias | undefined;
-  let bestStart = 0;
-  for (let i = 0; i < last; i++) {
-    const candidates = byFirstToken.get(tokens[i]!);
-    if (!candidates) continue;
-    for (const alias of candidates) {
-      // Candidates are longest first: the first that fits is this position's best.
-      if (matchesAt(tokens, i, alias.tokens) && (!alias.whole || (i === 0 && tokens.length === alias.tokens.length))) {
-        if (!best || alias.tokens.length > best.tokens.length) {
-          best = alias;
-          bestStart = i;
-        }
-        break;
-      }
-    }
-  }
-  return best ? { entry: best.entry, start: bestStart, length: best.tokens.length } : undefined;
-}
-
-function matchesAt(tokens: readonly string[], start: number, alias: readonly string[]): boolean {
-  if (start + alias.length > tokens.length) return false;
-  for (let j = 1; j < alias.length; j++) if (tokens[start + j] !== alias[j]) return false;
-  return true;
+  return index.find(tokens, MAX_START);
 }

@@ -1,3 +1,5 @@
+import { type BrandMatch, findBrand } from "./brands";
+import { REFUND_WORDS } from "./credits";
 import { findMerchantMatch, type MerchantEntry, type MerchantMatch, startsAlias } from "./merchants";
 import { isNumericNoise, tokenise } from "./tokens";
 
@@ -69,6 +71,12 @@ export interface ParsedDescription {
   name: string;
   /** Where the dictionary entry was found (in the description or in `merchant_name`). */
   match: MerchantMatch | undefined;
+  /** The brand-table match, when it wins over the dictionary (then `entry` is undefined). */
+  brand: BrandMatch | undefined;
+  /** The tokens the brand was found in (the description's merchant part or `merchant_name`'s). */
+  brandTokens: string[];
+  /** A transfer, standing order or bill payment: the payee may be a person, so no brand or category-word lookup. */
+  personal: boolean;
 }
 
 /**
@@ -77,22 +85,62 @@ export interface ParsedDescription {
  */
 export function parseDescription(description: unknown, merchantName?: unknown, bankCategory?: unknown): ParsedDescription {
   const tokens = tokenise(description);
-  const merchantTokens = merchantPart(tokens, bankCategory);
+  // `REFUND FROM WHISTLES`: the refund words are no part of the merchant's name.
+  const merchantTokens = merchantPart(hasRefundWord(tokens) ? withoutRefundWords(tokens) : tokens, bankCategory);
   let match = findMerchantMatch(merchantTokens);
   let nameTokens = merchantTokens;
+  let givenPart: string[] = [];
   // TrueLayer's merchant_name, when present, is already clean: trust it for the name and lookup,
   // unless the description names a longer, more specific alias (`TESCO PFS` beside "Tesco").
   // Most banks send no merchant_name: skip the work rather than tokenise nothing.
   const given = typeof merchantName === "string" && merchantName !== "" ? tokenise(merchantName) : [];
   if (given.length > 0) {
-    const givenPart = merchantPart(given);
+    givenPart = merchantPart(given);
     const fromName = findMerchantMatch(givenPart);
     if (fromName && (!match || fromName.length >= match.length)) match = fromName;
     nameTokens = givenPart.length > 0 ? givenPart : nameTokens;
   }
-  const entry = match?.entry;
-  const name = entry ? entry.name : displayName(nameTokens);
-  return { tokens, merchantTokens, entry, name, match };
+  // The brand table: never on payments to people (a surname or a town is not a shop), and it
+  // overrides the hand dictionary only with a longer alias that starts no later.
+  let brand: BrandMatch | undefined;
+  let brandTokens = merchantTokens;
+  const personal = isPersonalPayment(tokens, bankCategory);
+  if (!personal) {
+    brand = findBrand(merchantTokens);
+    if (givenPart.length > 0) {
+      const fromName = findBrand(givenPart);
+      if (fromName && (!brand || fromName.length >= brand.length)) {
+        brand = fromName;
+        brandTokens = givenPart;
+      }
+    }
+    if (brand && match && !(brand.length > match.length && brand.start <= match.start)) brand = undefined;
+  }
+  const entry = brand ? undefined : match?.entry;
+  const name = entry ? entry.name : brand ? brand.entry.name : displayName(nameTokens);
+  return { tokens, merchantTokens, entry, name, match: entry ? match : undefined, brand, brandTokens, personal };
+}
+
+function hasRefundWord(tokens: readonly string[]): boolean {
+  for (const t of tokens) if (REFUND_WORDS.has(t)) return true;
+  return false;
+}
+
+function withoutRefundWords(tokens: readonly string[]): string[] {
+  const out = tokens.filter((t) => !REFUND_WORDS.has(t));
+  return out[0] === "FROM" ? out.slice(1) : out;
+}
+
+/** Leading codes of transfers, standing orders and bill payments: the payee is often a person. */
+const PERSONAL_CODES = new Set(["SO", "STO", "STANDING", "FPO", "FPI", "FP", "FASTER", "TFR", "TRANSFER", "MOBILE"]);
+const PERSONAL_CATEGORIES = new Set(["TRANSFER", "STANDING_ORDER"]);
+
+function isPersonalPayment(tokens: string[], bankCategory: unknown): boolean {
+  if (typeof bankCategory === "string" && PERSONAL_CATEGORIES.has(bankCategory)) return true;
+  const first = tokens[0];
+  if (first === undefined) return false;
+  if (first === "BP") return bankCategory !== "PURCHASE" && !BP_BRAND_NEXT.has(tokens[1]!);
+  return PERSONAL_CODES.has(first);
 }
 
 /**
@@ -104,6 +152,17 @@ export function parseDescription(description: unknown, merchantName?: unknown, b
  */
 export function normaliseMerchant(description: unknown, merchantName?: unknown): string {
   return parseDescription(description, merchantName).name;
+}
+
+/**
+ * The merchant part of a text as the lookups see it (prefixes, processors, numbers, towns and
+ * trailers removed): the brand table's build script normalises names with it, so build and
+ * run time agree.
+ *
+ * @example merchantTokens("CARD PAYMENT TO SQ *JOES CAFE 0412 BRIGHTON GB") // ["JOES", "CAFE"]
+ */
+export function merchantTokens(text: unknown): string[] {
+  return merchantPart(tokenise(text));
 }
 
 /**
@@ -127,7 +186,7 @@ function isDateStart(token: string | undefined): boolean {
 }
 
 /** Barclays prints bill payments as `BP <payee>`; BP the fuel brand is a card purchase or says so. */
-const BP_BRAND_NEXT = new Set(["CONNECT", "EXPRESS", "PETROL", "OIL", "SERVICE", "STATION", "GARAGE"]);
+const BP_BRAND_NEXT = new Set(["CONNECT", "EXPRESS", "PETROL", "OIL", "SERVICE", "STATION", "GARAGE", "PULSE", "CHARGEMASTER"]);
 
 function isPrefix(tokens: string[], i: number, bankCategory: unknown): boolean {
   const t = tokens[i]!;

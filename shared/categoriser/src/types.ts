@@ -23,7 +23,18 @@ export interface TransactionInput {
 }
 
 /** Which pipeline step decided; recorded as `category.reason`. */
-export type Reason = "user_modified" | "user_rule" | "bank_signal" | "own_transfer" | "merchant" | "classification" | "mcc" | "model" | "fallback";
+export type Reason =
+  | "user_modified"
+  | "user_rule"
+  | "bank_signal"
+  | "own_transfer"
+  | "merchant"
+  | "brand"
+  | "classification"
+  | "mcc"
+  | "lexicon"
+  | "model"
+  | "fallback";
 
 export interface Categorisation {
   category: {

@@ -25,7 +25,7 @@ describe("normaliseMerchant", () => {
     ["SUMUP *HAIR BY LISA", "Hair By Lisa"],
     ["IZ *THE CHEESE SHOP KESWICK", "The Cheese Shop Keswick"],
     ["ZTL*GREENGROCER ON THE CORNER", "Greengrocer On The Corner"],
-    ["CRV*GRIND COFFEE BAR", "Grind Coffee Bar"],
+    ["CRV*BREWHAUS COFFEE BAR", "Brewhaus Coffee Bar"],
     ["CARD PAYMENT TO THE RED LION,12.50 GBP, RATE 1.00/GBP ON 12-03-2024", "The Red Lion"],
     ["FPO J BLOGGS REF 123456", "J Bloggs"],
     ["SO MRS A PATEL RENT", "Mrs A Patel Rent"],
@@ -120,5 +120,16 @@ describe("normaliser defects found on unseen merchants", () => {
     // merchant_name still wins a tie and names an unknown description.
     expect(normaliseMerchant("PAYPAL *XY7731", "Netflix")).toBe("Netflix");
     expect(normaliseMerchant("TESCO STORES 3297", "Tesco Express")).toBe("Tesco Express");
+  });
+});
+
+describe("card-reader prefixes", () => {
+  it.each([
+    ["ZETTLE_*THE VILLAGE STORES", "The Village Stores"],
+    ["SUMUP  *ROSIES CAFE", "Rosies Cafe"],
+    ["SQ *HILLTOP BUTCHERS 0412", "Hilltop Butchers"],
+    ["CARD PAYMENT TO ZTL*MARKET DELI ON 12 MAR", "Market Deli"],
+  ])("drops %s's reader prefix", (description, name) => {
+    expect(normaliseMerchant(description)).toBe(name);
   });
 });

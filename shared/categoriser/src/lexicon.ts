@@ -1,0 +1,128 @@
+import type { Secondary } from "./taxonomy";
+
+/**
+ * Words in business names that say what the business is (`PATELS BUTCHERS`, `KINGS CROSS
+ * DENTAL`), with their category and how specific the word is (1: it alone says it, 0.5: a hint).
+ * Statement spellings: upper case, no punctuation; plural and possessive forms are listed where
+ * statements print them. A reviewed, tested table (test/lexicon.test.ts).
+ */
+export interface LexiconWord {
+  word: string;
+  secondary: Secondary;
+  weight: number;
+}
+
+const W = (secondary: Secondary, weight: number, words: string): LexiconWord[] =>
+  words.split(" ").map((word) => ({ word: word.replace(/_/g, " "), secondary, weight }));
+
+export const LEXICON: readonly LexiconWord[] = [
+  ...W("groceries/supermarkets", 1, "SUPERMARKET SUPERMARKETS HYPERMARKET SUPERSTORE FOODSTORE"),
+  ...W("groceries/convenience", 1, "NEWSAGENT NEWSAGENTS CONVENIENCE MINIMARKET MINIMART OFFLICENCE OFFIE"),
+  ...W("groceries/convenience", 0.6, "NEWS STORES GROCERS GROCERY"),
+  ...W("groceries/specialist_food", 1, "BUTCHER BUTCHERS FISHMONGER FISHMONGERS GREENGROCER GREENGROCERS DELI DELICATESSEN CHEESEMONGER HALAL PATISSERIE"),
+  ...W("groceries/specialist_food", 0.6, "FARMSHOP ORGANIC WHOLEFOODS MEATS"),
+  ...W("food_and_drink/coffee_shops", 1, "CAFE CAFES COFFEE ESPRESSO BAKERY BAKERS BAKEHOUSE TEAROOM TEAROOMS ROASTERS BARISTA"),
+  ...W(
+    "food_and_drink/restaurants",
+    1,
+    "RESTAURANT BISTRO TRATTORIA PIZZERIA BRASSERIE STEAKHOUSE TANDOORI TAVERNA RISTORANTE SUSHI RAMEN TAPAS EATERY CANTINA",
+  ),
+  ...W("food_and_drink/restaurants", 0.6, "KITCHEN GRILL DINER CUISINE NOODLE CURRY"),
+  ...W("food_and_drink/takeaway_and_delivery", 1, "TAKEAWAY KEBAB KEBABS CHIPPY"),
+  ...W("food_and_drink/takeaway_and_delivery", 0.6, "PIZZA CHIPPIE"),
+  ...W("food_and_drink/fast_food", 0.8, "BURGER BURGERS CHICKEN"),
+  ...W("food_and_drink/pubs_and_bars", 1, "PUB INN TAVERN ALEHOUSE FREEHOUSE BREWERY TAPROOM NIGHTCLUB"),
+  ...W("food_and_drink/pubs_and_bars", 0.6, "BAR ARMS"),
+  ...W("transport/fuel", 1, "PETROL FILLING FORECOURT PFS"),
+  ...W("transport/fuel", 0.6, "FUEL FUELS"),
+  ...W("transport/taxis_and_rideshare", 1, "TAXI TAXIS CABS MINICABS MINICAB CHAUFFEURS"),
+  ...W("transport/parking", 1, "PARKING CARPARK"),
+  ...W("transport/car_maintenance", 1, "GARAGE TYRES TYRE MOT AUTOCENTRE VALETING BODYWORK"),
+  ...W("transport/car_maintenance", 0.6, "MOTORS AUTOS AUTO"),
+  ...W("transport/public_transport", 0.8, "COACHES BUSES RAILWAY"),
+  ...W("travel/hotels", 1, "HOTEL HOTELS HOSTEL GUESTHOUSE B&B"),
+  ...W("travel/hotels", 0.6, "LODGE"),
+  ...W("travel/holidays", 0.8, "HOLIDAYS CARAVAN CAMPSITE"),
+  ...W("health_and_fitness/pharmacy", 1, "PHARMACY PHARMACIES CHEMIST CHEMISTS"),
+  ...W("health_and_fitness/dental", 1, "DENTAL DENTIST DENTISTS DENTISTRY ORTHODONTICS ORTHODONTIST"),
+  ...W("health_and_fitness/optical", 1, "OPTICIANS OPTICIAN OPTOMETRISTS OPTICAL EYECARE"),
+  ...W("health_and_fitness/medical", 1, "PHYSIO PHYSIOTHERAPY CHIROPRACTIC CHIROPRACTOR OSTEOPATH OSTEOPATHY PODIATRY CHIROPODIST CLINIC SURGERY HOSPITAL"),
+  ...W("health_and_fitness/gym_and_sport", 1, "GYM FITNESS PILATES YOGA CROSSFIT LEISURE BOXING"),
+  ...W("health_and_fitness/gym_and_sport", 0.6, "SPORTS STUDIO"),
+  ...W("personal_care/hair_and_beauty", 1, "BARBER BARBERS BARBERSHOP HAIRDRESSER HAIRDRESSERS SALON NAILS BEAUTY LASHES BROWS TANNING HAIR"),
+  ...W("personal_care/wellbeing", 1, "SPA MASSAGE LAUNDERETTE LAUNDRETTE LAUNDRY CLEANERS"),
+  ...W("shopping/pets", 1, "VETS VET VETERINARY PETS GROOMING"),
+  ...W("shopping/home_and_garden", 1, "FURNITURE HARDWARE IRONMONGER IRONMONGERS CARPETS FLOORING"),
+  ...W("shopping/home_and_garden", 0.8, "GARDEN NURSERIES INTERIORS"),
+  ...W("shopping/books_and_stationery", 1, "BOOKS BOOKSHOP BOOKSELLERS STATIONERY STATIONERS"),
+  ...W("shopping/clothing", 1, "BOUTIQUE FASHION CLOTHING MENSWEAR WOMENSWEAR JEWELLERS JEWELLERY SHOES"),
+  ...W("shopping/electronics", 1, "ELECTRONICS COMPUTERS PHONES"),
+  ...W("shopping/general", 0.6, "GIFTS EMPORIUM TOYS"),
+  ...W("gifts_and_donations/gifts", 1, "FLORIST FLORISTS FLOWERS"),
+  ...W("gifts_and_donations/charity", 1, "CHARITY FOUNDATION HOSPICE"),
+  ...W("housing/maintenance", 1, "PLUMBING PLUMBER PLUMBERS ELECTRICIAN ELECTRICIANS ELECTRICAL HANDYMAN LOCKSMITH LOCKSMITHS ROOFING GLAZIERS DECORATORS"),
+  ...W("education/childcare", 1, "NURSERY CHILDCARE CHILDMINDER PRESCHOOL CRECHE"),
+  ...W("education/tuition", 1, "TUTORS TUTOR TUTORING TUITION ACADEMY"),
+  ...W("education/courses", 0.8, "SCHOOL LESSONS COURSES DRIVING"),
+  ...W("entertainment/cinema_and_events", 1, "CINEMA THEATRE TICKETS BOWLING"),
+  ...W("other/business_services", 0.8, "SOLICITORS ACCOUNTANTS PRINTING STORAGE"),
+  ...W("insurance/home", 0.6, "INSURANCE"),
+  // Two-word phrases beat their words (`NAIL BAR` is not a bar, `CAR PARK` not a garage).
+  ...W("transport/parking", 1, "CAR_PARK CAR_PARKS PAY_AND_DISPLAY MULTI_STOREY"),
+  ...W("transport/fuel", 1, "SERVICE_STATION FILLING_STATION PETROL_STATION EV_CHARGING"),
+  ...W("transport/car_maintenance", 1, "CAR_WASH HAND_CAR CAR_CARE"),
+  ...W("personal_care/hair_and_beauty", 1, "NAIL_BAR NAILS_BAR NAIL_STUDIO HAIR_SALON BEAUTY_SALON"),
+  ...W("shopping/general", 1, "CHARITY_SHOP GIFT_SHOP"),
+  ...W("groceries/convenience", 1, "CORNER_SHOP OFF_LICENCE FOOD_AND LOCAL_STORE GENERAL_STORE"),
+  ...W("groceries/specialist_food", 1, "FARM_SHOP CHEESE_SHOP"),
+  ...W("food_and_drink/takeaway_and_delivery", 1, "FISH_BAR FISH_AND CHINESE_TAKEAWAY TAKE_AWAY"),
+  ...W("food_and_drink/pubs_and_bars", 1, "WINE_BAR COCKTAIL_BAR SOCIAL_CLUB"),
+  ...W("food_and_drink/coffee_shops", 1, "COFFEE_SHOP TEA_ROOM TEA_ROOMS"),
+  ...W("education/courses", 1, "DRIVING_SCHOOL"),
+];
+
+const byWord = new Map<string, LexiconWord>();
+for (const l of LEXICON) if (!byWord.has(l.word)) byWord.set(l.word, l);
+
+/** The category word for a token, if it is one. @example lexiconWord("BUTCHERS")?.secondary // "groceries/specialist_food" */
+export function lexiconWord(token: string): LexiconWord | undefined {
+  return byWord.get(token);
+}
+
+/** Below this, a name's words are too weak a hint to decide. */
+const MIN_SCORE = 0.6;
+
+/**
+ * What a business is from the words in its name: the category with the highest score, each word
+ * counting by its specificity and its position (the last word of a name, `PATELS BUTCHERS`, says
+ * most; an earlier one, `CAFE ROUGE`, a little less).
+ *
+ * @example lexiconCategory(["KINGS", "CROSS", "DENTAL"]) // { secondary: "health_and_fitness/dental", score: 1 }
+ */
+export function lexiconCategory(tokens: readonly string[]): { secondary: Secondary; score: number } | undefined {
+  let best: Secondary | undefined;
+  let bestScore = 0;
+  let second = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    let hit: LexiconWord | undefined;
+    let end = i;
+    if (i + 1 < tokens.length) {
+      hit = byWord.get(`${tokens[i]} ${tokens[i + 1]}`);
+      if (hit) end = i + 1;
+    }
+    hit ??= byWord.get(tokens[i]!);
+    if (!hit) continue;
+    const score = hit.weight * (end === tokens.length - 1 ? 1 : 0.85);
+    i = end;
+    if (hit.secondary === best) bestScore = Math.max(bestScore, score);
+    else if (score > bestScore) {
+      second = bestScore;
+      best = hit.secondary;
+      bestScore = score;
+    } else second = Math.max(second, score);
+  }
+  if (!best || bestScore < MIN_SCORE) return undefined;
+  // Two words that disagree as strongly (`CAFE BAR`) are no evidence either way: the model decides.
+  if (second >= bestScore) return undefined;
+  return { secondary: best, score: bestScore - second / 2 };
+}

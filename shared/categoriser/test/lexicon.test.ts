@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { categorise } from "../src/index";
+import { LEXICON, lexiconCategory } from "../src/lexicon";
+import { isSecondary } from "../src/taxonomy";
+import { purchase } from "./helpers";
+
+describe("category-word lexicon", () => {
+  it("gives every word a valid category and a weight in (0, 1], with no word listed twice", () => {
+    const seen = new Set<string>();
+    for (const l of LEXICON) {
+      expect(isSecondary(l.secondary)).toBe(true);
+      expect(l.weight).toBeGreaterThan(0);
+      expect(l.weight).toBeLessThanOrEqual(1);
+      expect(seen.has(l.word)).toBe(false);
+      seen.add(l.word);
+    }
+  });
+
+  it.each([
+    ["SUMUP *ROSIES CAFE", "food_and_drink/coffee_shops"],
+    ["SQ *HILLTOP BUTCHERS", "groceries/specialist_food"],
+    ["ZETTLE_*MARKET DELI", "groceries/specialist_food"],
+    ["SQ *KINGSWAY DENTAL", "health_and_fitness/dental"],
+    ["SUMUP *THE BARBER SHOP", "personal_care/hair_and_beauty"],
+    ["SQ *KWIK AUTOS GARAGE", "transport/car_maintenance"],
+    ["CARD PAYMENT TO ABC TAXIS ON 11 NOV", "transport/taxis_and_rideshare"],
+    ["SQ *PATEL PHARMACY", "health_and_fitness/pharmacy"],
+    ["SQ *CLEARVIEW OPTICIANS", "health_and_fitness/optical"],
+    ["ZETTLE_*PAWS VETS", "shopping/pets"],
+    ["SQ *THE OLD RECTORY B&B", "travel/hotels"],
+    ["SQ *LITTLE ACORNS NURSERY", "education/childcare"],
+    ["SQ *BRIGHT SPARKS TUTORS", "education/tuition"],
+    ["SQ *PETALS FLORIST", "gifts_and_donations/gifts"],
+    ["SUMUP *STAR COACHES", "transport/public_transport"],
+    ["SQ *SEAVIEW HOTEL", "travel/hotels"],
+  ])("names what a business is behind a card-reader prefix: %s → %s", (description, secondary) => {
+    expect(categorise(purchase(description)).category).toMatchObject({ secondary, reason: "lexicon" });
+  });
+
+  it("reads two-word phrases before their words", () => {
+    expect(lexiconCategory(["THE", "NAIL", "BAR"])?.secondary).toBe("personal_care/hair_and_beauty");
+    expect(lexiconCategory(["HOSPITAL", "CAR", "PARK"])?.secondary).toBe("transport/parking");
+  });
+
+  it("weighs the last word of a name above an earlier one and stays out when words disagree as strongly", () => {
+    expect(lexiconCategory(["CAFE", "ROUGE", "PIZZERIA"])?.secondary).toBe("food_and_drink/restaurants");
+    expect(lexiconCategory(["CAFE", "RESTAURANT"])?.secondary).toBe("food_and_drink/restaurants");
+    expect(lexiconCategory(["JOES", "AUTOS"])).toMatchObject({ secondary: "transport/car_maintenance" });
+    expect(lexiconCategory(["QWERTY", "LTD"])).toBeUndefined();
+  });
+
+  it("does not read category words into payments to people", () => {
+    const so = { description: "SO J BAKER CAFE RENT", amount: -400, currency: "GBP", transaction_type: "DEBIT", transaction_category: "STANDING_ORDER" };
+    expect(categorise(so).category.reason).not.toBe("lexicon");
+  });
+});
