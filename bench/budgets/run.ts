@@ -142,7 +142,12 @@ try {
   const { db, counter } = counted(raw);
   const repos = createRepositories(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }));
   let published = 0;
-  const events = { send: ((c: never) => (published++, stack.aws.events.send(c))) as typeof stack.aws.events.send } as typeof stack.aws.events;
+  const events = {
+    send: ((c: never) => {
+      published++;
+      return stack.aws.events.send(c);
+    }) as typeof stack.aws.events.send,
+  } as typeof stack.aws.events;
   const deps = (now: Date) => ({ db, repos, relay: { db, events, busName: stack.handles.busName, log }, log, now: () => now });
 
   // --- one user, 10 budgets, 5 years ---
