@@ -28,7 +28,8 @@ const meta = {
   userId: id,
 };
 
-const frequency = z.enum(["weekly", "fortnightly", "monthly", "quarterly", "yearly"]);
+/** Every cadence the recurring detector reports (four_weekly and six_monthly added; additive). */
+const frequency = z.enum(["weekly", "fortnightly", "four_weekly", "monthly", "quarterly", "six_monthly", "yearly"]);
 
 /** One zod schema per detail-type, version 1 each. Add a new version as a new literal, never edit in place. */
 export const CATALOGUE = {

@@ -17,6 +17,8 @@ export const OUTBOX_SHARDS = 8;
 export const NOTIFICATION_DUE_SHARDS = 8;
 /** Number of budget roll-over shards in GSI4 (`BUDGETROLL#0..7`). */
 export const BUDGET_ROLLOVER_SHARDS = 8;
+/** Number of recurring-stream due shards in GSI4 (`RECURDUE#0..7`). */
+export const RECURRING_DUE_SHARDS = 8;
 
 /** Sort-key prefixes of the items that live under a user's partition. */
 export const SK_PREFIX = {
@@ -28,6 +30,8 @@ export const SK_PREFIX = {
   notificationToken: "NOTIFTOKEN#",
   notificationHistory: "NOTIFICATION#",
   recurring: "RECURRING#",
+  recurringHistory: "RECHIST#",
+  aiAnalysis: "AIANALYSIS#",
   rule: "RULE#",
   categoryEdit: "EDIT#",
   notificationRate: "NOTIFRATE#",
@@ -92,6 +96,10 @@ export const keys = {
   /** A user's notification count in one rate-limit window (`window` is its start, UTC). */
   notificationRate: (userId: string, window: string): TableKey => ({ PK: userPk(userId), SK: `${SK_PREFIX.notificationRate}${isoUtc(window)}` }),
   recurring: userItem(SK_PREFIX.recurring, "streamId"),
+  /** One merchant's compact payment history, kept by the recurring detector. */
+  recurringHistory: userItem(SK_PREFIX.recurringHistory, "merchantId"),
+  /** A cached analysis of one type (`predictions`: upcoming bills). */
+  aiAnalysis: userItem(SK_PREFIX.aiAnalysis, "analysisType"),
   rule: userItem(SK_PREFIX.rule, "ruleId"),
   /** One re-categorisation by the user, newest last within a merchant: the learner reads the last five. */
   categoryEdit: (userId: string, merchantKey: string, editedAt: string, transactionId: string): TableKey => ({
@@ -156,6 +164,27 @@ export function gsi4NotificationDue(notificationId: string, deferredUntil: strin
     [INDEXES.syncDue.partitionKey]: notificationDuePk(stableShard(notificationId, NOTIFICATION_DUE_SHARDS)),
     [INDEXES.syncDue.sortKey]: isoUtc(deferredUntil),
   };
+}
+
+/**
+ * GSI4 (sparse, shared under another partition prefix): the last day a recurring stream's
+ * next payment is on time, for the pass that reports missed payments.
+ */
+export function gsi4RecurringDue(streamId: string, windowEnd: string): { GSI4PK: string; GSI4SK: string } {
+  return {
+    [INDEXES.syncDue.partitionKey]: recurringDuePk(stableShard(streamId, RECURRING_DUE_SHARDS)),
+    [INDEXES.syncDue.sortKey]: windowEnd,
+  };
+}
+
+export function recurringDuePk(shard: number): string {
+  assertShard(shard, RECURRING_DUE_SHARDS);
+  return `RECURDUE#${shard}`;
+}
+
+/** `RECURRING#<merchantId>.`: the sort-key prefix of one merchant's streams (stream ids start with their merchant's id). */
+export function recurringMerchantPrefix(merchantId: string): string {
+  return `${SK_PREFIX.recurring}${segment("merchantId", merchantId)}.`;
 }
 
 export function notificationDuePk(shard: number): string {

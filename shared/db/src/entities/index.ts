@@ -1,3 +1,4 @@
+export * from "./ai-analysis-cache";
 export * from "./bank-account";
 export * from "./bank-connection";
 export * from "./budget-alert";
@@ -8,6 +9,7 @@ export * from "./notification-history";
 export * from "./notification-preferences";
 export * from "./notification-token";
 export * from "./outbox-record";
+export * from "./recurring-history";
 export * from "./recurring-stream";
 export * from "./transaction";
 export * from "./user-budget";

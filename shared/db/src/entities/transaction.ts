@@ -2,13 +2,14 @@ import { fromMinor, toMinor } from "@expenzez/money";
 import { z } from "zod";
 import { defineEntity } from "../entity";
 import { gsi2Time, gsi3Category, keys } from "../keys";
-import { currency, id, isoDateTime, minor, timestamps, version } from "./common";
+import { currency, id, isoDate, isoDateTime, minor, timestamps, version } from "./common";
 
 /** What kind of money movement it is (the seed's field); `direction` stays the sign. */
 export const TRANSACTION_TYPES = ["debit", "credit", "transfer", "fee", "interest"] as const;
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 
-export const RECURRING_FREQUENCIES = ["weekly", "fortnightly", "monthly", "quarterly", "yearly"] as const;
+/** Every cadence the recurring detector reports (four_weekly and six_monthly added to the seed's). */
+export const RECURRING_FREQUENCIES = ["weekly", "fortnightly", "four_weekly", "monthly", "quarterly", "six_monthly", "yearly"] as const;
 export type RecurringFrequency = (typeof RECURRING_FREQUENCIES)[number];
 
 export const transactionCategorySchema = z.object({
@@ -53,8 +54,12 @@ export const transactionSchema = z
     runningBalanceMinor: minor.optional(),
     aiInsights: z
       .object({
+        /** Set by the recurring detector on a stream's member transactions. */
+        isRecurring: z.boolean().optional(),
         recurringStreamId: id.optional(),
         recurringFrequency: z.enum(RECURRING_FREQUENCIES).optional(),
+        /** The stream's next expected payment day. */
+        nextExpected: isoDate.optional(),
         priceChanged: z.boolean().optional(),
         note: z.string().optional(),
       })

@@ -1,0 +1,20 @@
+import { PermanentFailure, RetryLater } from "@expenzez/runtime";
+
+/**
+ * The recurring detector's errors, each with a stable code; retry or dead-letter follows from
+ * the base class, decided by the runtime's `classifyFailure`.
+ */
+
+/** The message is not an event this consumer handles: it can never succeed. */
+export class UnexpectedEventError extends PermanentFailure {
+  constructor(detailType: string) {
+    super("recurring.unexpected_event", `recurring-detector does not handle ${detailType}`);
+  }
+}
+
+/** Other deliveries kept changing one merchant's streams while this one re-read them. */
+export class StreamConflictError extends RetryLater {
+  constructor(merchantId: string, attempts: number, options?: { cause?: unknown }) {
+    super("recurring.write_conflict", `merchant ${merchantId} changed under ${attempts} write attempts`, undefined, options);
+  }
+}

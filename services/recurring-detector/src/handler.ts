@@ -1,0 +1,124 @@
+import { type OutboxRecord, recurringHistoryEntity, recurringStreamEntity, type Transaction } from "@expenzez/db";
+import { type Detail, parseDeliveredEvent } from "@expenzez/events";
+import { merchantOf } from "@expenzez/recurring";
+import type { QueueMessage } from "@expenzez/runtime";
+import { commitWithOutbox, isWriteConflict, put, relay } from "./commit";
+import type { RecurringDeps } from "./deps";
+import { StreamConflictError, UnexpectedEventError } from "./errors";
+import { merchantIdOf } from "./ids";
+import { planMerchant } from "./plan";
+import { refreshUpcomingBills } from "./predictions-store";
+
+const MAX_ATTEMPTS = 4;
+
+export interface EvaluationSummary {
+  merchants: number;
+  streamsWritten: number;
+  events: number;
+  insights: number;
+}
+
+/**
+ * One message from the `recurring` queue: a TransactionsSynced event. Any other detail-type can
+ * never succeed here and goes to the dead-letter queue.
+ */
+export async function handleRecurringMessage(message: Pick<QueueMessage, "body">, deps: RecurringDeps): Promise<EvaluationSummary> {
+  const event = parseDeliveredEvent(message.body);
+  if (event.detailType !== "TransactionsSynced") throw new UnexpectedEventError(event.detailType);
+  return reevaluateMerchants(event.detail, deps);
+}
+
+/**
+ * Re-evaluates the streams of the merchants a sync touched, for that user only: one Query over
+ * the synced date range for the new payments, and per merchant one history item and one Query
+ * of its streams (ADR 0030). Writes streams, histories and events together, then the member
+ * transactions' aiInsights, then the user's upcoming bills when streams changed. A replay
+ * finds nothing to change and writes nothing.
+ *
+ * @example await reevaluateMerchants(event.detail, deps)
+ */
+export async function reevaluateMerchants(
+  detail: Pick<Detail<"TransactionsSynced">, "userId" | "merchants" | "range">,
+  deps: RecurringDeps,
+): Promise<EvaluationSummary> {
+  const summary: EvaluationSummary = { merchants: 0, streamsWritten: 0, events: 0, insights: 0 };
+  if (detail.range === null || detail.merchants.length === 0) return summary;
+  const now = (deps.now ?? (() => new Date()))();
+  const touched = new Map(detail.merchants.map((name) => [merchantOf(name, name).key, name]));
+  const synced = await syncedByMerchant(deps, detail.userId, detail.range, touched);
+  const records: OutboxRecord[] = [];
+  for (const [key, name] of touched) {
+    const result = await evaluateMerchant(deps, detail.userId, key, name, synced.get(key) ?? [], now);
+    summary.merchants++;
+    summary.streamsWritten += result.streamsWritten;
+    summary.events += result.records.length;
+    summary.insights += result.insights;
+    records.push(...result.records);
+  }
+  if (summary.streamsWritten > 0) await refreshUpcomingBills(deps, detail.userId, now);
+  await relay(deps, records);
+  return summary;
+}
+
+async function syncedByMerchant(
+  deps: RecurringDeps,
+  userId: string,
+  range: { from: string; to: string },
+  touched: ReadonlyMap<string, string>,
+): Promise<Map<string, Transaction[]>> {
+  const byMerchant = new Map<string, Transaction[]>();
+  let cursor: string | undefined;
+  do {
+    const page = await deps.repos.transactions.listByDateRange(
+      userId,
+      { from: `${range.from}T00:00:00.000Z`, to: `${range.to}T23:59:59.999Z` },
+      { cursor, order: "asc" },
+    );
+    for (const t of page.items) {
+      const { key } = merchantOf(t.description, t.merchant?.name);
+      if (!touched.has(key)) continue;
+      const list = byMerchant.get(key) ?? [];
+      list.push(t);
+      byMerchant.set(key, list);
+    }
+    cursor = page.cursor;
+  } while (cursor);
+  return byMerchant;
+}
+
+async function evaluateMerchant(deps: RecurringDeps, userId: string, merchantKey: string, merchant: string, synced: readonly Transaction[], now: Date) {
+  const merchantId = merchantIdOf(merchantKey);
+  for (let attempt = 1; ; attempt++) {
+    const [history, streams] = await Promise.all([
+      deps.repos.recurring.getHistory(userId, merchantId),
+      deps.repos.recurring.listByMerchant(userId, merchantId),
+    ]);
+    // After a lost race, what an earlier attempt wrote to transactions is unknown: write them all.
+    const state = {
+      userId,
+      merchantId,
+      merchantKey,
+      merchant,
+      streams,
+      history:
+        attempt === 1 || !history
+          ? history
+          : { ...history, entries: history.entries.map(({ transactionId, date, amountMinor, currency }) => ({ transactionId, date, amountMinor, currency })) },
+    };
+    const plan = planMerchant(state, synced, now);
+    let insights = 0;
+    for (const change of plan.insights) if (await deps.repos.recurring.setInsights(userId, change.transactionId, change.aiInsights)) insights++;
+    const actions = [
+      ...(plan.history ? [put(deps, recurringHistoryEntity, plan.history.item, attempt === 1 ? plan.history.expectedVersion : history?.version)] : []),
+      ...plan.streams.map((s) => put(deps, recurringStreamEntity, s.item, s.expectedVersion)),
+    ];
+    try {
+      const records = await commitWithOutbox(deps, actions, plan.events, now.toISOString());
+      return { streamsWritten: plan.streams.length, records, insights };
+    } catch (err) {
+      if (!isWriteConflict(err)) throw err;
+      if (attempt >= MAX_ATTEMPTS) throw new StreamConflictError(merchantId, attempt, { cause: err });
+      deps.log.info({ merchantId, attempt }, "merchant changed under the write; re-reading");
+    }
+  }
+}
