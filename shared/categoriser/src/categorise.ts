@@ -118,7 +118,9 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
   }
 
   const classified = mapClassification(tx.transaction_classification);
-  if (classified) {
+  // A top class alone ("Shopping") says less than a category word in the name (`BUTCHERS`).
+  const named = parsed.personal ? undefined : lexiconCategory(parsed.merchantTokens);
+  if (classified && !(classified.level === "top" && named)) {
     return outcome(classified.secondary, "classification", steps[`classification_${classified.level}`] ?? DEFAULT_STEP_CONFIDENCE, merchant);
   }
 
@@ -129,7 +131,6 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
   // A refund from a merchant nobody knows: what was bought decides, read as the purchase it reverses.
   const refund = kind === "refund";
   // Words in the name that say what the business is (`PATELS BUTCHERS`); not on payments to people.
-  const named = parsed.personal ? undefined : lexiconCategory(parsed.merchantTokens);
   if (named && (!refund || isSpending(named.secondary))) {
     return outcome(named.secondary, "lexicon", lexiconConfidence(steps, named.score), merchant);
   }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { z } from "zod";
+import { confidenceBand } from "./bands";
 import { createCategoriser } from "./categorise";
 import { InvalidInputError } from "./errors";
 import { type CategoryRule, CategoryRuleSchema } from "./rules";
@@ -101,9 +102,11 @@ export async function runCli(input: Readable, output: Writable, errors: Writable
   const results = createCategoriser({ ownAccounts: options.ownAccounts, rules: options.rules }).categoriseBatch(txs);
   for (let i = 0; i < rows.length; i++) {
     const { category, merchant } = results[i]!;
-    // The documented line shape: primary, secondary, confidence, reason.
+    // The documented line shape: primary, secondary, confidence, band, askUser, reason.
     const { primary, secondary, confidence, reason } = category;
-    if (!output.write(`${JSON.stringify({ ...rows[i], category: { primary, secondary, confidence, reason }, merchant })}\n`)) {
+    // Band and ask-the-user flag: what an app shows and whether it asks for confirmation.
+    const { band, askUser } = confidenceBand(confidence);
+    if (!output.write(`${JSON.stringify({ ...rows[i], category: { primary, secondary, confidence, band, askUser, reason }, merchant })}\n`)) {
       await new Promise((resolve) => output.once("drain", resolve));
     }
   }

@@ -91,10 +91,9 @@ export function depositSignal(tokens: readonly string[], direction: Direction, b
   for (let i = 0; i < tokens.length && i < 6; i++) {
     const t = tokens[i]!;
     if (CHEQUE_WORDS.has(t)) return "cash/deposits";
+    if ((t === "COUNTER" && tokens[i + 1] === "CREDIT") || (t === "PAID" && tokens[i + 1] === "IN")) return "cash/deposits";
     if (t === "CASH") cash = true;
     else if (DEPOSIT_WORDS.has(t)) deposit = true;
-    else if (t === "COUNTER" && tokens[i + 1] === "CREDIT") return "cash/deposits";
-    else if (t === "PAID" && tokens[i + 1] === "IN") return "cash/deposits";
   }
   return cash && deposit ? "cash/deposits" : undefined;
 }

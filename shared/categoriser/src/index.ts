@@ -1,3 +1,4 @@
+export { ASK_USER_BELOW, type ConfidenceBand, confidenceBand } from "./bands";
 export { type CategoriseContext, type Categoriser, categorise, categoriseBatch, createCategoriser, ruleCategory, userCategory } from "./categorise";
 export { mapClassification } from "./classification";
 export { CategoriserError, InvalidInputError, ModelFormatError } from "./errors";

@@ -84,6 +84,24 @@ export const LEXICON: readonly LexiconWord[] = [
 const byWord = new Map<string, LexiconWord>();
 for (const l of LEXICON) if (!byWord.has(l.word)) byWord.set(l.word, l);
 
+/** Words long enough to be read inside a run-together name (`MYTUTOR`, `BEAUTYWORKS`). */
+const SUBWORD_MIN = 5;
+const SUBWORD_MAX = 12;
+/** A word found inside a longer token is weaker evidence than the word on its own. */
+const SUBWORD_FACTOR = 0.7;
+const subwords = new Map<string, LexiconWord>();
+for (const l of LEXICON) if (l.word.length >= SUBWORD_MIN && !l.word.includes(" ") && !subwords.has(l.word)) subwords.set(l.word, l);
+
+/** A category word that starts or ends a run-together token, at reduced weight; the longest wins. */
+function subwordHit(token: string): LexiconWord | undefined {
+  if (token.length < SUBWORD_MIN + 2) return undefined;
+  for (let n = Math.min(SUBWORD_MAX, token.length - 2); n >= SUBWORD_MIN; n--) {
+    const hit = subwords.get(token.slice(0, n)) ?? subwords.get(token.slice(token.length - n));
+    if (hit) return { word: hit.word, secondary: hit.secondary, weight: hit.weight * SUBWORD_FACTOR };
+  }
+  return undefined;
+}
+
 /** The category word for a token, if it is one. @example lexiconWord("BUTCHERS")?.secondary // "groceries/specialist_food" */
 export function lexiconWord(token: string): LexiconWord | undefined {
   return byWord.get(token);
@@ -95,7 +113,8 @@ const MIN_SCORE = 0.6;
 /**
  * What a business is from the words in its name: the category with the highest score, each word
  * counting by its specificity and its position (the last word of a name, `PATELS BUTCHERS`, says
- * most; an earlier one, `CAFE ROUGE`, a little less).
+ * most; an earlier one, `CAFE ROUGE`, a little less). A category word of five letters or more at
+ * the start or end of a run-together last word counts at 0.7 of its weight (`MYTUTOR`).
  *
  * @example lexiconCategory(["KINGS", "CROSS", "DENTAL"]) // { secondary: "health_and_fitness/dental", score: 1 }
  */
@@ -110,7 +129,7 @@ export function lexiconCategory(tokens: readonly string[]): { secondary: Seconda
       hit = byWord.get(`${tokens[i]} ${tokens[i + 1]}`);
       if (hit) end = i + 1;
     }
-    hit ??= byWord.get(tokens[i]!);
+    hit ??= byWord.get(tokens[i]!) ?? subwordHit(tokens[i]!);
     if (!hit) continue;
     const score = hit.weight * (end === tokens.length - 1 ? 1 : 0.85);
     i = end;

@@ -47,8 +47,10 @@ describe("runCli", () => {
       category: { primary: "groceries", reason: "merchant" },
       merchant: { name: "Tesco" },
     });
-    expect(Object.keys(written[0].category).sort()).toEqual(["confidence", "primary", "reason", "secondary"]);
-    expect(written[1]).toMatchObject({ extra: "kept", category: { primary: "other" } });
+    expect(Object.keys(written[0].category).sort()).toEqual(["askUser", "band", "confidence", "primary", "reason", "secondary"]);
+    expect(written[0].category).toMatchObject({ band: "very_high", askUser: false });
+    // Nothing known: low confidence, and the app is told to ask the user.
+    expect(written[1]).toMatchObject({ extra: "kept", category: { primary: "other", band: "low", askUser: true } });
     expect(stderr()).toMatch(/line 2: not JSON/);
     expect(stderr()).toMatch(/line 3: not a transaction \(description:/);
     expect(stderr()).toMatch(/line 6: not a transaction/);

@@ -37,7 +37,7 @@ describe("refunds and other credits", () => {
     expect(categorise(credit("PADDY POWER")).category.primary).toBe("gambling");
   });
 
-  it.each(["CASH DEPOSIT BRANCH 0412", "CHEQUE DEPOSIT", "CHQ IN 000123", "PAID IN AT POST OFFICE CASH", "COUNTER CREDIT LEEDS"])(
+  it.each(["CASH DEPOSIT BRANCH 0412", "CHEQUE DEPOSIT", "CHQ IN 000123", "PAID IN AT POST OFFICE CASH", "PAID IN AT POST OFFICE", "COUNTER CREDIT LEEDS"])(
     "files a cash or cheque deposit under cash: %s",
     (description) => {
       expect(categorise(credit(description)).category).toMatchObject({ secondary: "cash/deposits", reason: "bank_signal" });

@@ -54,3 +54,26 @@ describe("category-word lexicon", () => {
     expect(categorise(so).category.reason).not.toBe("lexicon");
   });
 });
+
+describe("category words inside run-together names", () => {
+  it("reads a long category word at the start or end of the last word, at reduced weight", () => {
+    expect(lexiconCategory(["MYTUTOR"])).toMatchObject({ secondary: "education/tuition" });
+    expect(lexiconCategory(["BEAUTYWORKS"])).toMatchObject({ secondary: "personal_care/hair_and_beauty" });
+    expect(lexiconCategory(["MYTUTOR"])!.score).toBeLessThan(lexiconCategory(["TUTOR"])!.score);
+  });
+
+  it("ignores short words inside names and run-together words that are not last", () => {
+    // DELI inside DELIVEROO, CAFE inside CAFERIO: four letters are too few to tell.
+    expect(lexiconCategory(["DELIVEROOS"])).toBeUndefined();
+    expect(lexiconCategory(["MYTUTOR", "HOLDINGS"])).toBeUndefined();
+  });
+});
+
+describe("category words and TrueLayer's classification", () => {
+  it("prefers a category word in the name to a top class alone, but not to a subclass", () => {
+    const top = purchase("SUMUP *HILLTOP BUTCHERS", -12, { transaction_classification: ["Shopping"] });
+    expect(categorise(top).category).toMatchObject({ secondary: "groceries/specialist_food", reason: "lexicon" });
+    const sub = purchase("SUMUP *HILLTOP BUTCHERS", -12, { transaction_classification: ["Shopping", "Groceries"] });
+    expect(categorise(sub).category).toMatchObject({ secondary: "groceries/supermarkets", reason: "classification" });
+  });
+});
