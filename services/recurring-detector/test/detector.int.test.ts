@@ -1,0 +1,200 @@
+import { createFieldEncryptor } from "@expenzez/crypto";
+import { createRepositories, type Db, type Repositories, type Transaction, type TransactionInput } from "@expenzez/db";
+import { buildEvent, parseDeliveredEvent, publishEvents, type ReceivedEvent } from "@expenzez/events";
+import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
+import { createLogger } from "@expenzez/logger";
+import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
+import { beforeAll, describe, expect, it } from "vitest";
+import { handleRecurringMessage, type RecurringDeps, reportMissedPayments } from "../src";
+
+// Needs the local AWS emulator (started by the vitest global setup): real DynamoDB, SQS and EventBridge.
+
+let stack: LocalStack;
+let db: Db;
+let repos: Repositories;
+const log = createLogger("test", { level: "silent" });
+const userId = "user-recurring";
+
+beforeAll(async () => {
+  await resetForFile();
+  stack = await provisionLocalStack(emulatorEndpoint());
+  db = { doc: stack.aws.doc, tableName: stack.handles.tableName };
+  repos = createRepositories(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }));
+});
+
+const deps = (now: string): RecurringDeps => ({
+  db,
+  repos,
+  relay: { db, events: stack.aws.events, busName: stack.handles.busName, log },
+  log,
+  now: () => new Date(now),
+});
+
+let n = 0;
+function txn(date: string, pounds: number, description: string, merchant: string, primary = "bills"): TransactionInput {
+  const amountMinor = Math.round(pounds * 100);
+  return {
+    userId,
+    transactionId: `txn_${(++n).toString().padStart(4, "0")}`,
+    accountId: "acc-1",
+    connectionId: "conn-1",
+    timestamp: `${date}T00:00:00+00:00`,
+    description,
+    amount: amountMinor / 100,
+    amountMinor,
+    currency: "GBP",
+    direction: amountMinor < 0 ? "debit" : "credit",
+    status: "booked",
+    category: { primary, confidence: 0.9, reason: "merchant", userModified: false },
+    merchant: { name: merchant },
+    createdAt: `${date}T06:00:00Z`,
+    updatedAt: `${date}T06:00:00Z`,
+  };
+}
+
+/** January to early June 2024, as a first sync on 10 June brings them. */
+function firstSync(): TransactionInput[] {
+  const out: TransactionInput[] = [];
+  // Rent is due on the 1st: New Year's Day and Easter Monday move it to the 2nd.
+  for (const [m, salaryDay, rentDay] of [
+    ["01", "31", "02"],
+    ["02", "29", "01"],
+    ["03", "28", "01"],
+    ["04", "30", "02"],
+    ["05", "31", "01"],
+  ] as const) {
+    out.push(txn(`2024-${m}-09`, -10.99, `NETFLIX.COM ${m}`, "Netflix", "entertainment"));
+    out.push(txn(`2024-${m}-${salaryDay}`, 2450, "ACME LTD SALARY", "Acme Salary", "income"));
+    out.push(txn(`2024-${m}-${rentDay}`, -950, `STO OAKWOOD LETTINGS REF ${m}1`, "Oakwood Lettings", "housing"));
+  }
+  // June's falls on a Saturday: paid on Monday the 3rd.
+  out.push(txn("2024-06-03", -950, "STO OAKWOOD LETTINGS REF 061", "Oakwood Lettings", "housing"));
+  // A shop visited now and then: no stream.
+  for (const [date, pounds] of [
+    ["2024-01-06", 23.1],
+    ["2024-01-19", 61.4],
+    ["2024-02-03", 8.75],
+    ["2024-03-22", 44.2],
+    ["2024-03-23", 12.3],
+    ["2024-05-11", 71.05],
+  ] as const)
+    out.push(txn(date, -pounds, "TESCO STORES 3321", "Tesco", "groceries"));
+  return out;
+}
+
+/** 10 June to 10 July: Netflix's price rises, salary and rent as usual. */
+function secondSync(): TransactionInput[] {
+  return [
+    txn("2024-06-09", -12.99, "NETFLIX.COM 06", "Netflix", "entertainment"),
+    txn("2024-06-28", 2450, "ACME LTD SALARY", "Acme Salary", "income"),
+    txn("2024-07-01", -950, "STO OAKWOOD LETTINGS REF 071", "Oakwood Lettings", "housing"),
+    txn("2024-06-21", -41.3, "TESCO STORES 3321", "Tesco", "groceries"),
+  ];
+}
+
+/** What the sync worker does: store the transactions and announce them. */
+async function sync(transactions: TransactionInput[], syncId: string): Promise<void> {
+  for (const t of transactions) await repos.transactions.putNew(t);
+  const days = transactions.map((t) => t.timestamp.slice(0, 10)).sort();
+  const event = buildEvent("TransactionsSynced", {
+    userId,
+    connectionId: "conn-1",
+    syncId,
+    accountIds: ["acc-1"],
+    counts: { added: transactions.length, modified: 0, removed: 0 },
+    categories: [...new Set(transactions.map((t) => t.category.primary))].sort(),
+    merchants: [...new Set(transactions.map((t) => t.merchant!.name))].sort(),
+    range: { from: days[0]!, to: days[days.length - 1]! },
+  });
+  await publishEvents(stack.aws.events, [event], { busName: stack.handles.busName });
+}
+
+const delivered: string[] = [];
+/** Handles everything on the recurring queue, as the worker would; keeps the bodies for the replay. */
+async function runDetector(now: string): Promise<void> {
+  for (const m of await receiveAll(stack.aws.sqs, stack.handles.queues.recurring.url, { remove: true })) {
+    delivered.push(m.Body!);
+    await handleRecurringMessage({ body: m.Body! }, deps(now));
+  }
+}
+
+/** The detector's events, as the alert dispatcher's queue receives them. */
+async function announced(): Promise<ReceivedEvent[]> {
+  const messages = await receiveAll(stack.aws.sqs, stack.handles.queues.alertDispatch.url, { remove: true });
+  return messages.map((m) => parseDeliveredEvent(m.Body!)).filter((e) => e.source === "expenzez.recurring");
+}
+
+async function snapshot() {
+  const streams = await repos.recurring.listAllByUser(userId);
+  const transactions: Transaction[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await repos.transactions.listByUser(userId, { cursor });
+    transactions.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return { streams, transactions, predictions: await repos.recurring.getPredictions(userId) };
+}
+
+describe("recurring-detector on the emulator", () => {
+  it("finds a user's streams over two syncs a month apart, announces each once and a price rise once, and a replay changes nothing", async () => {
+    await sync(firstSync(), "sync-1");
+    await runDetector("2024-06-10T07:00:00Z");
+    const first = await announced();
+    expect(first.map((e) => [e.detailType, (e.detail as { merchant: string }).merchant]).sort()).toEqual([
+      ["RecurringPaymentDetected", "Acme Salary"],
+      ["RecurringPaymentDetected", "Netflix"],
+      ["RecurringPaymentDetected", "Oakwood Lettings"],
+    ]);
+
+    await sync(secondSync(), "sync-2");
+    await runDetector("2024-07-10T07:00:00Z");
+    const second = await announced();
+    expect(second.map((e) => e.detailType)).toEqual(["RecurringPaymentPriceChanged"]);
+    expect(second[0]!.detail).toMatchObject({ merchant: "Netflix", previousAmountMinor: 1099, newAmountMinor: 1299 });
+
+    const after = await snapshot();
+    expect(after.streams.map((s) => [s.merchant, s.frequency, s.status, s.occurrences]).sort()).toEqual([
+      ["Acme Salary", "monthly", "mature", 6],
+      ["Netflix", "monthly", "mature", 6],
+      ["Oakwood Lettings", "monthly", "mature", 7],
+    ]);
+    const netflix = after.streams.find((s) => s.merchant === "Netflix")!;
+    const members = after.transactions.filter((t) => netflix.transactionIds.includes(t.transactionId));
+    expect(members).toHaveLength(6);
+    for (const t of members)
+      expect(t.aiInsights).toMatchObject({ isRecurring: true, recurringStreamId: netflix.streamId, recurringFrequency: "monthly", nextExpected: "2024-07-09" });
+    expect(after.transactions.filter((t) => t.merchant?.name === "Tesco").every((t) => t.aiInsights === undefined)).toBe(true);
+    // Netflix was due yesterday: still expected (within its window), at the new price.
+    expect(after.predictions).toMatchObject({
+      analysisType: "predictions",
+      from: "2024-07-10",
+      upcomingBills: [
+        { merchant: "Netflix", expectedOn: "2024-07-10", amountMinor: 1299 },
+        { merchant: "Oakwood Lettings", expectedOn: "2024-08-01", amountMinor: 95000 },
+      ],
+      totalsMinor: { GBP: 96299 },
+    });
+
+    // Every event delivered again, in order: nothing is written and nothing is announced.
+    for (const body of delivered) await handleRecurringMessage({ body }, deps("2024-07-10T07:00:00Z"));
+    expect(await announced()).toEqual([]);
+    const replayed = await snapshot();
+    expect(replayed.streams.map((s) => [s.streamId, s.version])).toEqual(after.streams.map((s) => [s.streamId, s.version]));
+    expect(replayed.transactions.map((t) => [t.transactionId, t.version])).toEqual(after.transactions.map((t) => [t.transactionId, t.version]));
+    expect(replayed.predictions?.version).toBe(after.predictions?.version);
+  });
+
+  it("reports each missed payment once from the scheduled pass, without a sync", async () => {
+    const first = await reportMissedPayments(deps("2024-08-20T05:00:00Z"));
+    expect(first).toEqual({ tombstoned: 3, missed: 3 });
+    expect((await announced()).map((e) => [e.detailType, (e.detail as { expectedOn: string }).expectedOn]).sort()).toEqual([
+      ["RecurringPaymentMissed", "2024-07-09"],
+      ["RecurringPaymentMissed", "2024-07-31"],
+      ["RecurringPaymentMissed", "2024-08-01"],
+    ]);
+    expect(await reportMissedPayments(deps("2024-08-21T05:00:00Z"))).toEqual({ tombstoned: 0, missed: 0 });
+    expect(await announced()).toEqual([]);
+    expect((await repos.recurring.getPredictions(userId))?.upcomingBills).toEqual([]);
+  });
+});
