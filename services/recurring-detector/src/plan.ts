@@ -82,7 +82,7 @@ export function planMerchant(state: MerchantState, synced: readonly Transaction[
     if (d.priceChange && d.priceChange.transactionId !== announced.priceChangeTransactionId) {
       // News only for a stream we knew, when the payment at the new price is new to it; a rise
       // deep in a first sync's history is recorded quietly.
-      const isNews = before !== undefined && before.announced.detected && !before.transactionIds.includes(d.priceChange.transactionId);
+      const isNews = before?.announced.detected === true && !before.transactionIds.includes(d.priceChange.transactionId);
       if (isNews)
         plan.events.push(
           buildEvent("RecurringPaymentPriceChanged", {
