@@ -1,0 +1,23 @@
+import { runMain } from "@expenzez/config";
+import { reportMissedPayments } from "./missed";
+import { refreshUpcomingBills } from "./predictions-store";
+import { createRecurringRuntime } from "./setup";
+
+const USAGE = "usage: recurring-detector missed | bills USER_ID";
+
+/**
+ * Ops entry: `missed` runs one missed-payment pass now; `bills USER_ID` rewrites a user's
+ * upcoming bills. Prints the result as JSON.
+ */
+await runMain(async () => {
+  const [command, userId] = process.argv.slice(2);
+  const { deps } = await createRecurringRuntime();
+  if (command === "missed") process.stdout.write(`${JSON.stringify(await reportMissedPayments(deps))}\n`);
+  else if (command === "bills" && userId) {
+    await refreshUpcomingBills(deps, userId, new Date());
+    process.stdout.write(`${JSON.stringify(await deps.repos.recurring.getPredictions(userId))}\n`);
+  } else {
+    process.stderr.write(`${USAGE}\n`);
+    process.exitCode = 2;
+  }
+});
