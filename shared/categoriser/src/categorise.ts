@@ -1,5 +1,5 @@
 import { brandCategory } from "./brands";
-import { mapClassification } from "./classification";
+import { mapClassification, topClassPrimaries } from "./classification";
 import { creditKind, depositSignal, merchantCredit, REFUND_WORDS, taxRefundSignal } from "./credits";
 import { directionOf } from "./direction";
 import { transactionFeatures } from "./features";
@@ -121,7 +121,14 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
   // A top class alone ("Shopping") says less than a category word in the name (`BUTCHERS`).
   const named = parsed.personal ? undefined : lexiconCategory(parsed.merchantTokens);
   if (classified && !(classified.level === "top" && named)) {
-    return outcome(classified.secondary, "classification", steps[`classification_${classified.level}`] ?? DEFAULT_STEP_CONFIDENCE, merchant);
+    const confidence = steps[`classification_${classified.level}`] ?? DEFAULT_STEP_CONFIDENCE;
+    if (classified.level === "top") {
+      // A top class alone narrows the choice; the model picks within it ("Shopping" at a deli is groceries).
+      const allowed = topClassPrimaries(tx.transaction_classification);
+      const guess = allowed.length > 1 ? predict(model, transactionFeatures(tx, parsed.tokens, direction)) : undefined;
+      if (guess && allowed.includes(guess.primary)) return outcome(guess.secondary, "classification", confidence, merchant);
+    }
+    return outcome(classified.secondary, "classification", confidence, merchant);
   }
 
   const mcc = mccOf(tx.meta);

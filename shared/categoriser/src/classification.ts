@@ -1,4 +1,4 @@
-import type { Secondary } from "./taxonomy";
+import type { Primary, Secondary } from "./taxonomy";
 
 /** TrueLayer's subclasses (Mint-style), lower case with `&` spelt `and`. Checked before the top class. */
 export const CLASSIFICATION_SUBCLASSES: Record<string, Secondary> = {
@@ -106,6 +106,29 @@ export const CLASSIFICATION_CLASSES: Record<string, Secondary> = {
   taxes: "taxes/other_tax",
   travel: "travel/holidays",
 };
+
+/**
+ * The primaries each top class can stand for: "Shopping" is TrueLayer's top class for groceries
+ * as well as for shops, "Food & Dining" for restaurants and for supermarkets. With a top class
+ * alone, the model picks within these (see categorise.ts).
+ */
+const TOP_CLASS_PRIMARIES: Record<string, readonly Primary[]> = {
+  shopping: ["shopping", "groceries", "personal_care", "health_and_fitness", "entertainment"],
+  "food and dining": ["food_and_drink", "groceries"],
+  "auto and transport": ["transport", "travel"],
+  "bills and utilities": ["bills_and_utilities"],
+  entertainment: ["entertainment"],
+  "health and fitness": ["health_and_fitness"],
+  "personal care": ["personal_care"],
+  travel: ["travel", "transport"],
+  home: ["housing", "shopping"],
+};
+
+/** The primaries a classification's top class allows, when the top class is all there is. */
+export function topClassPrimaries(classification: unknown): readonly Primary[] {
+  if (!Array.isArray(classification) || classification.length === 0) return [];
+  return TOP_CLASS_PRIMARIES[key(classification[0])] ?? [];
+}
 
 function key(text: unknown): string {
   return typeof text === "string"

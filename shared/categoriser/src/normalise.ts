@@ -105,7 +105,9 @@ export function parseDescription(description: unknown, merchantName?: unknown, b
   let brand: BrandMatch | undefined;
   let brandTokens = merchantTokens;
   const personal = isPersonalPayment(tokens, bankCategory);
-  if (!personal) {
+  // A dictionary alias that is the whole merchant part leaves no room for a longer brand: skip the lookup.
+  const covered = match !== undefined && match.start === 0 && match.length >= merchantTokens.length && givenPart.length <= match.length;
+  if (!personal && !covered) {
     brand = findBrand(merchantTokens);
     if (givenPart.length > 0) {
       const fromName = findBrand(givenPart);

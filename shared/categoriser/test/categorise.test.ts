@@ -181,3 +181,14 @@ describe("bad input never throws", () => {
     expect(categoriseBatch(null as unknown as TransactionInput[])).toEqual([]);
   });
 });
+
+describe("TrueLayer's top class alone", () => {
+  it("narrows the choice and lets the model pick within it", () => {
+    // "Shopping" is TrueLayer's top class for groceries too: the model picks groceries here.
+    const deli = purchase("VIS THE CHEESE SOCIETY LINCOLN", -12, { transaction_classification: ["Shopping"] });
+    expect(categorise(deli).category).toMatchObject({ primary: "groceries", reason: "classification" });
+    // The model's guess outside the top class is ignored: the class's own default stands.
+    const odd = purchase("QWERTY 123", -5, { transaction_classification: ["Auto & Transport"] });
+    expect(categorise(odd).category).toMatchObject({ primary: "transport", reason: "classification" });
+  });
+});
