@@ -1,4 +1,12 @@
-import { backoffDelay, CLAIM_DONE, type DeliveryAttempt, type NotificationHistory, type NotificationToken, transactWrite } from "@expenzez/db";
+import {
+  backoffDelay,
+  CLAIM_DONE,
+  type DeliveryAttempt,
+  type NotificationHistory,
+  type NotificationToken,
+  type OutboxRecord,
+  transactWrite,
+} from "@expenzez/db";
 import { relayOutboxRecords } from "@expenzez/runtime";
 import type { UserContext } from "./context";
 import type { Priority } from "./decide";
@@ -52,7 +60,10 @@ export function fcmMessageOf(entry: NotificationHistory, token: string, priority
 export async function deliverAll(deps: DispatchDeps, entry: NotificationHistory, ctx: UserContext, priority: Priority): Promise<DeliveryStats> {
   const stats: DeliveryStats = { delivered: 0, failed: 0, retry: 0, inFlight: 0, reclaimed: 0, invalidatedTokens: 0 };
   const targets = targetsOf(entry.channels ?? [], ctx);
-  const outcomes = await Promise.all(targets.map((t) => deliverOne(deps, entry, t, priority, stats)));
+  const records: OutboxRecord[] = [];
+  const outcomes = await Promise.all(targets.map((t) => deliverOne(deps, entry, t, priority, stats, records)));
+  // One relay for every attempt's event: a crash before it leaves them to the outbox sweep.
+  await relayOutboxRecords(deps.relay, records).catch((err: unknown) => deps.log.warn({ err }, "relay failed; the outbox sweep will publish"));
   for (const o of outcomes) {
     if (o === "delivered") stats.delivered++;
     else if (o === "failed") stats.failed++;
@@ -62,7 +73,14 @@ export async function deliverAll(deps: DispatchDeps, entry: NotificationHistory,
   return stats;
 }
 
-async function deliverOne(deps: DispatchDeps, entry: NotificationHistory, t: Target, priority: Priority, stats: DeliveryStats): Promise<TargetOutcome> {
+async function deliverOne(
+  deps: DispatchDeps,
+  entry: NotificationHistory,
+  t: Target,
+  priority: Priority,
+  stats: DeliveryStats,
+  records: OutboxRecord[],
+): Promise<TargetOutcome> {
   const now = deps.now?.() ?? new Date();
   const lease = deps.sendLeaseMs ?? DEFAULT_SEND_LEASE_MS;
   const claimKey = `${t.channel}:${t.target}`;
@@ -124,7 +142,8 @@ async function deliverOne(deps: DispatchDeps, entry: NotificationHistory, t: Tar
     deps.repos.notifications.txRecordAttempt(entry.userId, entry.notificationId, claimKey, claimedAt, attempt, { release }),
     event.action,
   ]);
-  await relayOutboxRecords(deps.relay, [event.record]).catch((err: unknown) => deps.log.warn({ err }, "relay failed; the outbox sweep will publish"));
+  records.push(event.record);
+  // Counters are best effort (a token deleted meanwhile is not recreated by the count).
   if (t.channel === "push") await deps.repos.notifications.countTokenDelivery(entry.userId, t.target, attempt.outcome === "delivered", attempt.at);
   return attempt.outcome === "delivered" ? "delivered" : release ? "retry" : "failed";
 }

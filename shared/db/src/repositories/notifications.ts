@@ -42,6 +42,16 @@ export interface StatusChange {
   expectDeferredUntil?: string;
 }
 
+function tokenCount(userId: string, tokenId: string, delivered: boolean, at: string) {
+  return {
+    Key: keys.notificationToken(userId, tokenId),
+    UpdateExpression: "ADD totalNotificationsSent :one, #counter :one SET lastUsedAt = :at",
+    ConditionExpression: "attribute_exists(PK)",
+    ExpressionAttributeNames: { "#counter": delivered ? "successfulDeliveries" : "failedDeliveries" },
+    ExpressionAttributeValues: { ":one": 1, ":at": isoUtc(at) },
+  };
+}
+
 function statusUpdate(userId: string, notificationId: string, change: StatusChange) {
   const names: Record<string, string> = { "#status": "status", "#pk4": INDEXES.syncDue.partitionKey, "#sk4": INDEXES.syncDue.sortKey };
   const values: Record<string, unknown> = { ":status": change.status };
@@ -106,14 +116,7 @@ export function notificationRepository(db: Db) {
     putToken: (token: TokenInput) => putItem(db, notificationTokenEntity, token),
     deleteToken: (userId: string, tokenId: string) => deleteItem(db, keys.notificationToken(userId, tokenId)),
     /** Counts one send to a device (`ADD`, so concurrent dispatchers never lose a count). */
-    countTokenDelivery: (userId: string, tokenId: string, delivered: boolean, at: string) =>
-      update("UpdateItem", {
-        Key: keys.notificationToken(userId, tokenId),
-        UpdateExpression: "ADD totalNotificationsSent :one, #counter :one SET lastUsedAt = :at",
-        ConditionExpression: "attribute_exists(PK)",
-        ExpressionAttributeNames: { "#counter": delivered ? "successfulDeliveries" : "failedDeliveries" },
-        ExpressionAttributeValues: { ":one": 1, ":at": isoUtc(at) },
-      }),
+    countTokenDelivery: (userId: string, tokenId: string, delivered: boolean, at: string) => update("UpdateItem", tokenCount(userId, tokenId, delivered, at)),
     /** Turns a token off because the provider refused it; `false` if the token is gone. */
     invalidateToken: (userId: string, tokenId: string, reason: string, at: string) =>
       update("UpdateItem", {
