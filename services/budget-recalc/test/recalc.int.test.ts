@@ -1,5 +1,8 @@
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { keys, SK_PREFIX, userPk } from "@expenzez/db";
+import { startWorker } from "@expenzez/runtime";
+import { receiveAll } from "@expenzez/testing";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { handleBudgetEvent, InvalidBudgetEventError, recalculateBudgets, rollOverEndedPeriods } from "../src";
 import { aBudget, budgetEventsTap, depsFor, drain, type Env, publish, putRawBudget, putTransaction, setUpEnv, synced, userBudgetEntity } from "./helpers";
@@ -112,6 +115,35 @@ describe("budget-recalc on the emulator", () => {
     expect((err as InvalidBudgetEventError).code).toBe("budgets.invalid_event");
     expect((err as InvalidBudgetEventError).message).toContain("eventId");
     expect(await handleBudgetEvent({ body: "not json" }, depsFor(env, NOW)).catch((e: unknown) => e)).toBeInstanceOf(InvalidBudgetEventError);
+  });
+
+  it("dead-letters a malformed event run by the long-polling worker, with its reason", async () => {
+    const q = env.stack.handles.queues.budgetRecalc;
+    await receiveAll(env.stack.aws.sqs, q.dlqUrl, { remove: true });
+    await env.stack.aws.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: q.url,
+        MessageBody: JSON.stringify({ id: "x", source: "expenzez.sync", "detail-type": "TransactionsSynced", detail: {} }),
+      }),
+    );
+    const worker = startWorker({
+      sqs: env.stack.aws.sqs,
+      queueUrl: q.url,
+      dlqUrl: q.dlqUrl,
+      visibilityTimeoutSeconds: 30,
+      waitTimeSeconds: 1,
+      log: depsFor(env, NOW).log,
+      handler: async (message, context) => {
+        await handleBudgetEvent(message, { ...depsFor(env, NOW), log: context.log });
+      },
+    });
+    const deadline = Date.now() + 20_000;
+    while (worker.stats.deadLettered === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await worker.stop();
+    const [dead, ...more] = await receiveAll(env.stack.aws.sqs, q.dlqUrl, { remove: true });
+    expect(more).toEqual([]);
+    expect(dead?.MessageAttributes?.failure_code?.StringValue).toBe("budgets.invalid_event");
+    expect(dead?.MessageAttributes?.failure_reason?.StringValue).toContain("userId");
   });
 
   it("skips a budget item that fails its schema and still recalculates the others", async () => {
