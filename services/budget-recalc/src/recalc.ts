@@ -1,5 +1,5 @@
 import { correctClosedPeriod, recalcCurrent, touchedPeriods } from "@expenzez/budgets";
-import { TransactionConditionalCheckFailedError, txPutVersioned, type UserBudget, userBudgetEntity } from "@expenzez/db";
+import { TransactionConditionalCheckFailedError, TransactionConflictError, txPutVersioned, type UserBudget, userBudgetEntity } from "@expenzez/db";
 import type { DomainEvent } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
 import { commitWithEvents } from "./commit";
@@ -120,7 +120,7 @@ async function recalculateBudget(
       );
       return;
     } catch (err) {
-      if (!(err instanceof TransactionConditionalCheckFailedError)) throw err;
+      if (!(err instanceof TransactionConditionalCheckFailedError || err instanceof TransactionConflictError)) throw err;
       summary.conflicts++;
       if (attempt >= MAX_RECALC_ATTEMPTS) throw new BudgetConflictError(budget.budgetId, attempt, { cause: err });
       log.info({ budgetId: budget.budgetId, attempt }, "budget changed while we recalculated it: re-reading");

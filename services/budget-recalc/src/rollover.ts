@@ -1,5 +1,5 @@
 import { closeCurrentPeriod, recalcCurrent } from "@expenzez/budgets";
-import { TransactionConditionalCheckFailedError, txPutVersioned, type UserBudget, userBudgetEntity } from "@expenzez/db";
+import { TransactionConditionalCheckFailedError, TransactionConflictError, txPutVersioned, type UserBudget, userBudgetEntity } from "@expenzez/db";
 import type { DomainEvent } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
 import { commitWithEvents } from "./commit";
@@ -102,7 +102,7 @@ async function rollOverBudget(deps: BudgetDeps, start: UserBudget, zone: string,
       log.info({ budgetId: next.budgetId, closed, currentPeriod: next.status === "closed" ? null : next.currentPeriod }, "budget period closed");
       return;
     } catch (err) {
-      if (!(err instanceof TransactionConditionalCheckFailedError)) throw err;
+      if (!(err instanceof TransactionConditionalCheckFailedError || err instanceof TransactionConflictError)) throw err;
       summary.conflicts++;
       if (attempt >= MAX_RECALC_ATTEMPTS) throw err;
       budget = await deps.repos.budgets.get(budget.userId, budget.budgetId);
