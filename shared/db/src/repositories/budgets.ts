@@ -62,12 +62,15 @@ export function budgetRepository(db: Db) {
       listUserItems(db, userBudgetEntity, userId, SK_PREFIX.budget, options),
     listAllByUser: (userId: string): Promise<UserBudget[]> => listAllUserItems(db, userBudgetEntity, userId, SK_PREFIX.budget),
 
-    /** Every budget of a user (one Query, consistent), each validated on its own. */
-    listAllByUserChecked: (userId: string): Promise<CheckedBudgets> =>
+    /**
+     * Every budget of a user (one Query), each validated on its own. Eventually consistent by
+     * default, at half the read units: a writer's version condition catches a stale copy.
+     */
+    listAllByUserChecked: (userId: string, options: { consistent?: boolean } = {}): Promise<CheckedBudgets> =>
       queryChecked({
         KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
         ExpressionAttributeValues: { ":pk": userPk(userId), ":prefix": SK_PREFIX.budget },
-        ConsistentRead: true,
+        ConsistentRead: options.consistent ?? false,
       }),
 
     /**
