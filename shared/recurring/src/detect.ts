@@ -41,7 +41,7 @@ export function detectStreams(transactions: readonly RecurringInput[], options: 
   const asOf = options.asOf === undefined ? latest : dayOf(options.asOf);
   const groups = groupByMerchant(transactions, days, asOf - LOOKBACK_DAYS, asOf);
   const streams: DetectedStream[] = [];
-  for (const group of groups.values()) {
+  for (const group of groups) {
     for (const fit of joinPriceChanges(fitsOf(group.items))) {
       if (!plausible(fit, group.items.length)) continue;
       const stream = toStream(group, fit, asOf);
@@ -58,22 +58,30 @@ export function detectStreams(transactions: readonly RecurringInput[], options: 
   return streams.sort((a, b) => a.merchantKey.localeCompare(b.merchantKey) || a.direction.localeCompare(b.direction) || a.firstDate.localeCompare(b.firstDate));
 }
 
-function groupByMerchant(transactions: readonly RecurringInput[], days: readonly Day[], from: Day, to: Day): Map<string, Group> {
-  const groups = new Map<string, Group>();
-  transactions.forEach((t, i) => {
+function groupByMerchant(transactions: readonly RecurringInput[], days: readonly Day[], from: Day, to: Day): Group[] {
+  // By merchant key, then a short list per direction and currency: no composite key strings.
+  const byKey = new Map<string, Group[]>();
+  const all: Group[] = [];
+  for (let i = 0; i < transactions.length; i++) {
+    const t = transactions[i]!;
     const day = days[i]!;
-    if (day < from || day > to || t.amountMinor === 0) return;
+    if (day < from || day > to || t.amountMinor === 0) continue;
     const direction: Direction = t.amountMinor < 0 ? "debit" : "credit";
     const { name, key } = merchantOf(t.description, t.merchant, t.merchantName);
-    const groupKey = `${key}\u0000${direction}\u0000${t.currency}`;
-    let group = groups.get(groupKey);
+    let groups = byKey.get(key);
+    if (groups === undefined) {
+      groups = [];
+      byKey.set(key, groups);
+    }
+    let group = groups.find((g) => g.direction === direction && g.currency === t.currency);
     if (group === undefined) {
       group = { merchant: name, merchantKey: key, direction, currency: t.currency, items: [] };
-      groups.set(groupKey, group);
+      groups.push(group);
+      all.push(group);
     }
     group.items.push({ id: t.id, day, amountMinor: Math.abs(t.amountMinor) });
-  });
-  return groups;
+  }
+  return all;
 }
 
 /**

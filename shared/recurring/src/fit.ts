@@ -208,7 +208,32 @@ function assign<T extends Occurrence>(sorted: readonly T[], cadence: Cadence, sc
   if (slots.length <= 3 ? coverage < 1 : coverage < MIN_COVERAGE) return undefined;
   const members = slots.map((s) => bySlot.get(s)!.item);
   const meanDeviation = slots.reduce((sum, s) => sum + bySlot.get(s)!.deviation, 0) / slots.length;
+  absorbTrailing(cadence, schedule, members, slots, outliers, expected);
   return { cadence, schedule, members, slots, outliers, meanDeviation, coverage };
+}
+
+/**
+ * A payment after the last member that is far from its slot but nearer to it than to any
+ * other (December's salary paid before Christmas) is that slot's payment: without it the
+ * stream would look overdue. It joins the members; the fit's quality is judged without it.
+ */
+function absorbTrailing<T extends Occurrence>(
+  cadence: Cadence,
+  schedule: Schedule,
+  members: T[],
+  slots: number[],
+  outliers: T[],
+  memo: Map<number, Day>,
+): void {
+  const half = approxDays(cadence) / 2;
+  const later = outliers.filter((o) => o.day > members[members.length - 1]!.day).sort((a, b) => a.day - b.day);
+  for (const o of later) {
+    const slot = nextSlot(cadence, slots[slots.length - 1]!);
+    if (Math.abs(o.day - slotDay(schedule, slot, memo)) >= half) continue;
+    members.push(o);
+    slots.push(slot);
+    outliers.splice(outliers.indexOf(o), 1);
+  }
 }
 
 function slotDay(schedule: Schedule, slot: number, memo: Map<number, Day>): Day {

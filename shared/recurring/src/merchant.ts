@@ -1,7 +1,11 @@
 import { merchantKey, normaliseMerchant } from "@expenzez/categoriser";
 
 const UNKNOWN = "unknown";
-const cache = new Map<string, { name: string; key: string }>();
+type Found = { name: string; key: string };
+/** Given names, and descriptions by the merchant_name hint they came with: no key strings built per call. */
+const byName = new Map<string, Found>();
+const byDescription = new Map<string, Map<string, Found>>();
+let cached = 0;
 
 /**
  * The merchant of a transaction through the categoriser's normalisation (the one place that
@@ -11,16 +15,17 @@ const cache = new Map<string, { name: string; key: string }>();
  */
 export function merchantOf(description: string, merchant?: string, merchantName?: string): { name: string; key: string } {
   if (merchant !== undefined && merchant !== "") {
-    let known = cache.get(merchant);
+    let known = byName.get(merchant);
     if (known === undefined) {
       known = { name: merchant, key: withoutReferences(merchantKey(merchant)) };
-      remember(merchant, known);
+      bound();
+      byName.set(merchant, known);
     }
     if (known.key !== "" && known.key !== UNKNOWN) return known;
   }
-  // Descriptions and given names share the cache: a NUL never occurs in either.
-  const cacheKey = `\u0000${description}\u0000${merchantName ?? ""}`;
-  let found = cache.get(cacheKey);
+  const hint = merchantName ?? "";
+  let hints = byDescription.get(description);
+  let found = hints?.get(hint);
   if (found === undefined) {
     const name = normaliseMerchant(description, merchantName);
     const key = merchantKey(name);
@@ -29,7 +34,12 @@ export function merchantOf(description: string, merchant?: string, merchantName?
       const fallback = words.join(" ") || description;
       found = { name: fallback, key: merchantKey(fallback) || fallback.toLowerCase() };
     } else found = { name, key: withoutReferences(key) };
-    remember(cacheKey, found);
+    bound();
+    if (hints === undefined) {
+      hints = new Map();
+      byDescription.set(description, hints);
+    }
+    hints.set(hint, found);
   }
   return found;
 }
@@ -47,7 +57,9 @@ function withoutReferences(key: string): string {
 }
 
 /** Bounded: a long-running service sees many descriptions. */
-function remember(key: string, value: { name: string; key: string }): void {
-  if (cache.size > 50_000) cache.clear();
-  cache.set(key, value);
+function bound(): void {
+  if (++cached <= 50_000) return;
+  byName.clear();
+  byDescription.clear();
+  cached = 1;
 }

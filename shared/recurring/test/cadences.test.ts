@@ -78,3 +78,19 @@ describe("detectStreams finds each cadence", () => {
     expect(detectStreams(history, { asOf: "2024-05-10" })).toMatchObject([{ status: "early", frequency: "monthly", nextExpected: "2024-06-03" }]);
   });
 });
+
+describe("detectStreams with real-world wrinkles", () => {
+  it("keeps a salary paid early before Christmas in its stream and predicts January's on the last working day", () => {
+    const paid = ["2024-07-31", "2024-08-30", "2024-09-30", "2024-10-31", "2024-11-29", "2024-12-20"];
+    const history = paid.map((d) => tx(d, 2450.17, "ACME LTD SALARY"));
+    const [stream] = detectStreams(history, { asOf: "2025-01-05" });
+    expect(stream).toMatchObject({ frequency: "monthly", status: "mature", nextExpected: "2025-01-31" });
+  });
+
+  it("keeps a card subscription that the bank books a day or two late now and then", () => {
+    const booked = ["2024-01-15", "2024-02-16", "2024-03-15", "2024-04-15", "2024-05-17", "2024-06-15"];
+    const history = booked.map((d) => tx(d, -7.99, "DISNEY PLUS"));
+    const [stream] = detectStreams(history, { asOf: "2024-07-01" });
+    expect(stream).toMatchObject({ frequency: "monthly", status: "mature", occurrences: 6, nextExpected: "2024-07-15" });
+  });
+});
