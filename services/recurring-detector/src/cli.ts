@@ -2,12 +2,13 @@ import { runMain } from "@expenzez/config";
 import { reportMissedPayments } from "./missed";
 import { refreshUpcomingBills } from "./predictions-store";
 import { createRecurringRuntime } from "./setup";
+import { recurringSummary } from "./summary";
 
-const USAGE = "usage: recurring-detector missed | bills USER_ID";
+const USAGE = "usage: recurring-detector missed | bills USER_ID | summary USER_ID";
 
 /**
  * Ops entry: `missed` runs one missed-payment pass now; `bills USER_ID` rewrites a user's
- * upcoming bills. Prints the result as JSON.
+ * upcoming bills (JSON); `summary USER_ID` prints a user's streams and upcoming bills.
  */
 await runMain(async () => {
   const [command, userId] = process.argv.slice(2);
@@ -16,6 +17,8 @@ await runMain(async () => {
   else if (command === "bills" && userId) {
     await refreshUpcomingBills(deps, userId, new Date());
     process.stdout.write(`${JSON.stringify(await deps.repos.recurring.getPredictions(userId))}\n`);
+  } else if (command === "summary" && userId) {
+    for (const line of await recurringSummary(deps, userId)) process.stdout.write(`${line}\n`);
   } else {
     process.stderr.write(`${USAGE}\n`);
     process.exitCode = 2;

@@ -6,3 +6,4 @@ export { reportMissedPayments } from "./missed";
 export { type MerchantPlan, type MerchantState, planMerchant } from "./plan";
 export { PREDICTIONS_TTL_DAYS, UPCOMING_DAYS, upcomingBills } from "./predictions";
 export { refreshUpcomingBills } from "./predictions-store";
+export { recurringSummary } from "./summary";

@@ -5,7 +5,7 @@ import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
 import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { handleRecurringMessage, type RecurringDeps, reportMissedPayments } from "../src";
+import { handleRecurringMessage, type RecurringDeps, recurringSummary, reportMissedPayments } from "../src";
 
 // Needs the local AWS emulator (started by the vitest global setup): real DynamoDB, SQS and EventBridge.
 
@@ -175,6 +175,10 @@ describe("recurring-detector on the emulator", () => {
       ],
       totalsMinor: { GBP: 96299 },
     });
+
+    const summary = await recurringSummary({ repos }, userId);
+    expect(summary[0]).toBe("recurring streams of user-recurring: 3");
+    expect(summary).toContain("upcoming bills 2024-07-10 to 2024-08-08: 2, £962.99");
 
     // Every event delivered again, in order: nothing is written and nothing is announced.
     for (const body of delivered) await handleRecurringMessage({ body }, deps("2024-07-10T07:00:00Z"));
