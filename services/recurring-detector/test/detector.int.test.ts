@@ -31,10 +31,10 @@ const deps = (now: string): RecurringDeps => ({
 });
 
 let n = 0;
-function txn(date: string, pounds: number, description: string, merchant: string, primary = "bills"): TransactionInput {
+function txn(date: string, pounds: number, description: string, merchant: string, primary = "bills", owner = userId): TransactionInput {
   const amountMinor = Math.round(pounds * 100);
   return {
-    userId,
+    userId: owner,
     transactionId: `txn_${(++n).toString().padStart(4, "0")}`,
     accountId: "acc-1",
     connectionId: "conn-1",
@@ -97,7 +97,7 @@ async function sync(transactions: TransactionInput[], syncId: string): Promise<v
   for (const t of transactions) await repos.transactions.putNew(t);
   const days = transactions.map((t) => t.timestamp.slice(0, 10)).sort();
   const event = buildEvent("TransactionsSynced", {
-    userId,
+    userId: transactions[0]!.userId,
     connectionId: "conn-1",
     syncId,
     accountIds: ["acc-1"],
@@ -200,5 +200,19 @@ describe("recurring-detector on the emulator", () => {
     expect(await reportMissedPayments(deps("2024-08-21T05:00:00Z"))).toEqual({ tombstoned: 0, missed: 0 });
     expect(await announced()).toEqual([]);
     expect((await repos.recurring.getPredictions(userId))?.upcomingBills).toEqual([]);
+  });
+
+  it("announces once when two deliveries of one event run at the same time", async () => {
+    const other = "user-concurrent";
+    await sync(
+      ["2024-02-14", "2024-03-14", "2024-04-14", "2024-05-14"].map((d) => txn(d, -29.99, "PUREGYM LTD", "PureGym", "health", other)),
+      "sync-c",
+    );
+    const [message] = await receiveAll(stack.aws.sqs, stack.handles.queues.recurring.url, { remove: true });
+    const results = await Promise.all([1, 2, 3].map(() => handleRecurringMessage({ body: message!.Body! }, deps("2024-05-20T07:00:00Z"))));
+    expect(results.reduce((n, r) => n + r.events, 0)).toBe(1);
+    expect((await announced()).map((e) => [e.detailType, (e.detail as { merchant: string }).merchant])).toEqual([["RecurringPaymentDetected", "PureGym"]]);
+    const streams = await repos.recurring.listAllByUser(other);
+    expect(streams.map((s) => [s.merchant, s.status, s.occurrences])).toEqual([["PureGym", "mature", 4]]);
   });
 });
