@@ -100,7 +100,10 @@ export const LEGACY_PENDING_LOOKBACK_MS = 30 * 86_400_000;
 export function planReads(input: { accounts: readonly KnownAccount[]; window: { from: string; to: string }; now: Date }): ReadPlan {
   const known = input.accounts.filter((a) => a.stored);
   if (known.length === 0) return { read: false };
-  let from = Date.parse(input.window.from);
+  // Banks filter booked transactions by day (and date them at midnight): read from a day before
+  // the window's first day, or a transaction the bank serves would look new to us.
+  const windowDay = Date.parse(`${input.window.from.slice(0, 10)}T00:00:00.000Z`);
+  let from = windowDay - 86_400_000;
   for (const a of known) {
     const summary = a.stored?.transactionSummary;
     if (!summary || summary.pendingTransactions === 0 || summary.oldestPendingAt === null) continue;

@@ -77,7 +77,8 @@ describe("planReads", () => {
       now,
     });
     expect(plan).toEqual({ read: true, from: "2026-10-01T00:00:00.000Z", to: "2026-11-26T10:00:00.000Z" });
-    expect(planReads({ accounts: [{ accountId: "a1", ...summary() }], window, now })).toMatchObject({ read: true, from: window.from });
+    // From a day before the window's first day: the bank filters by day.
+    expect(planReads({ accounts: [{ accountId: "a1", ...summary() }], window, now })).toMatchObject({ read: true, from: "2026-11-10T00:00:00.000Z" });
   });
 });
 

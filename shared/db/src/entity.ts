@@ -26,6 +26,8 @@ export interface Entity<S extends z.ZodType> {
   readonly schema: S;
   /** Attributes written outside the version (the sync lease): a versioned put must find them as it read them. */
   readonly unversioned: readonly string[];
+  /** Attributes not stored because the keys hold them (see `defineEntity`'s `derived`). */
+  readonly derived: readonly string[];
   /** Validates (applying schema defaults) and throws `ValidationError` naming the first bad field. */
   parse(value: z.input<S>): z.output<S>;
   /** Primary key of a (valid) entity. */
@@ -46,13 +48,22 @@ export function defineEntity<S extends z.ZodType>(
   entityType: string,
   schema: S,
   layout: (value: z.output<S>) => ItemLayout,
-  options: { unversioned?: readonly string[] } = {},
+  options: {
+    unversioned?: readonly string[];
+    /**
+     * Attributes the primary key already holds (a transaction's `userId` in PK, its id in SK):
+     * not stored again, restored from the key on read. Items that still carry them read the same.
+     */
+    derived?: { attributes: readonly string[]; fromKey(key: TableKey): Record<string, unknown> };
+  } = {},
 ): Entity<S> {
   const parse = (value: unknown): z.output<S> => validate(entityType, schema, value);
+  const derived = options.derived;
   return {
     entityType,
     schema,
     unversioned: options.unversioned ?? [],
+    derived: derived?.attributes ?? [],
     parse,
     key(value) {
       const { PK: pk, SK: sk } = layout(value);
@@ -60,10 +71,12 @@ export function defineEntity<S extends z.ZodType>(
     },
     toItem(value) {
       const entity = parse(value);
-      return withoutUndefined({ ...(entity as Item), ...layout(entity), [ENTITY_TYPE]: entityType }) as Item;
+      const item = withoutUndefined({ ...(entity as Item), ...layout(entity), [ENTITY_TYPE]: entityType }) as Item;
+      if (derived) for (const a of derived.attributes) delete item[a];
+      return item;
     },
     fromItem(item) {
-      const data: Item = {};
+      const data: Item = derived && typeof item.PK === "string" && typeof item.SK === "string" ? derived.fromKey({ PK: item.PK, SK: item.SK }) : {};
       for (const [k, v] of Object.entries(item)) if (!LAYOUT_ATTRIBUTES.has(k)) data[k] = v;
       return parse(data);
     },

@@ -1,0 +1,88 @@
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One request as the counting proxy saw it. */
+export interface Seen {
+  /** `DynamoDB.TransactWriteItems`, `SQS.ReceiveMessage`, `TrueLayer GET /accounts/:id/transactions`... */
+  operation: string;
+  requestBody: string;
+  /** Kept for DynamoDB only (read units are computed from what came back). */
+  responseBody?: string;
+}
+
+const SERVICES: Record<string, string> = {
+  DynamoDB_20120810: "DynamoDB",
+  AmazonSQS: "SQS",
+  AWSEvents: "EventBridge",
+  TrentService: "KMS",
+};
+
+/** The service and operation of an AWS JSON-protocol request, from its X-Amz-Target. */
+function awsOperation(target: string | undefined, body: string): string {
+  if (target) {
+    const [prefix, op] = target.split(".");
+    return `${SERVICES[prefix ?? ""] ?? prefix}.${op}`;
+  }
+  // The query protocol (older SQS): Action=...
+  const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body)?.[1];
+  return action ? `SQS.${action}` : "other";
+}
+
+/** TrueLayer paths with ids replaced, so operations group. */
+function trueLayerOperation(method: string, path: string): string {
+  const clean = path.split("?")[0] ?? path;
+  return `TrueLayer.${method} ${clean.replace(/\/(accounts|cards)\/[^/]+/, "/$1/:id")}`;
+}
+
+/**
+ * A loopback HTTP proxy that forwards every request to `target` and records its operation:
+ * the figures of the benchmark are counted here, outside the process being measured.
+ */
+export async function startCountingProxy(target: string, kind: "aws" | "truelayer"): Promise<{ url: string; seen: Seen[]; stop(): Promise<void> }> {
+  const upstream = new URL(target);
+  const seen: Seen[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const text = body.toString("utf8");
+      const operation =
+        kind === "aws" ? awsOperation(req.headers["x-amz-target"] as string | undefined, text) : trueLayerOperation(req.method ?? "GET", req.url ?? "/");
+      const record: Seen = { operation, requestBody: operation.startsWith("DynamoDB.") ? text : "" };
+      seen.push(record);
+      const forward = request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: `${upstream.pathname.replace(/\/$/, "")}${req.url}`, headers: req.headers },
+        (up) => {
+          const back: Buffer[] = [];
+          up.on("data", (c: Buffer) => back.push(c));
+          up.on("end", () => {
+            const out = Buffer.concat(back);
+            if (operation.startsWith("DynamoDB.")) record.responseBody = out.toString("utf8");
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            res.end(out);
+          });
+        },
+      );
+      forward.on("error", () => {
+        res.writeHead(502);
+        res.end();
+      });
+      forward.end(body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${kind === "truelayer" ? upstream.pathname.replace(/\/$/, "") : ""}`,
+    seen,
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** Requests by operation. */
+export function countByOperation(seen: readonly Seen[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of seen) out[s.operation] = (out[s.operation] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,389 @@
+/**
+ * The sync worker on the real path: SyncJob messages on the queue → the long-polling worker
+ * runtime (a child process, measured) → the local emulator and the TrueLayer simulator, every
+ * request counted at a loopback proxy. Figures, not a timed test.
+ *
+ *   pnpm --filter @expenzez/bench run bench:sync
+ *   BENCH_USERS=50 BENCH_DAYS=90 BENCH_LONG_YEARS=5 pnpm --filter @expenzez/bench run bench:sync
+ *
+ * Writes bench/results/sync.json and bench/results/sync.md.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
+import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { createFieldEncryptor } from "@expenzez/crypto";
+import { createRepositories } from "@expenzez/db";
+import { provisionLocalStack } from "@expenzez/infra";
+import { startMoto } from "@expenzez/local-aws";
+import { startSandbox } from "@expenzez/truelayer-sandbox";
+import { capacityOf, itemSize } from "./capacity";
+import { countByOperation, type Seen, startCountingProxy } from "./proxy";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const SIZE = {
+  users: num("BENCH_USERS", 20),
+  accounts: num("BENCH_ACCOUNTS", 2),
+  cards: num("BENCH_CARDS", 1),
+  days: num("BENCH_DAYS", 90),
+  longAccounts: num("BENCH_LONG_ACCOUNTS", 10),
+  longYears: num("BENCH_LONG_YEARS", 5),
+  concurrency: num("BENCH_CONCURRENCY", 5),
+};
+const NOW = new Date("2026-11-20T12:00:00Z");
+const PSU_IP = "203.0.113.7";
+
+interface Usage {
+  cpuMicros: number;
+  maxRssKb: number;
+  stats: { done: number; retried: number; deadLettered: number };
+}
+
+const moto = await startMoto({ quiet: true });
+const stack = await provisionLocalStack(moto.endpoint);
+const { handles } = stack;
+const db = { doc: stack.aws.doc, tableName: handles.tableName };
+const repos = createRepositories(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: handles.keyId }));
+const sandbox = await startSandbox({ seed: "bench-sync", now: NOW });
+const awsProxy = await startCountingProxy(moto.endpoint, "aws");
+const tlProxy = await startCountingProxy(sandbox.authUrl, "truelayer");
+const children: ChildProcess[] = [];
+
+function startWorkerProcess(): Promise<{ child: ChildProcess; usage(): Promise<Usage>; stop(): Promise<Usage> }> {
+  const child = fork(join(here, "worker.ts"), {
+    // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the worker process, to see where its time goes.
+    execArgv: ["--import", "tsx", ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [])],
+    env: {
+      ...process.env,
+      BENCH_AWS_ENDPOINT: awsProxy.url,
+      BENCH_TL_AUTH: tlProxy.url,
+      BENCH_TL_DATA: `${tlProxy.url}${new URL(sandbox.dataUrl).pathname}`,
+      BENCH_TABLE: handles.tableName,
+      BENCH_KEY: handles.keyId,
+      BENCH_BUS: handles.busName,
+      BENCH_QUEUE: handles.queues.syncJobs.url,
+      BENCH_DLQ: handles.queues.syncJobs.dlqUrl,
+      BENCH_NOW: NOW.toISOString(),
+      BENCH_CONCURRENCY: String(SIZE.concurrency),
+    },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  children.push(child);
+  const next = () => new Promise<Usage>((resolve) => child.once("message", (m) => resolve(m as Usage)));
+  const usage = () => {
+    const reply = next();
+    child.send({ cmd: "usage" });
+    return reply;
+  };
+  return new Promise((resolve) =>
+    child.once("message", () =>
+      resolve({
+        child,
+        usage,
+        async stop() {
+          const last = await usage();
+          child.send({ cmd: "stop" });
+          await new Promise((r) => child.once("exit", r));
+          return last;
+        },
+      }),
+    ),
+  );
+}
+
+/** Simulator users and their stored connections. */
+async function connect(count: number, spec: { accounts: number; cards: number; history_days: number; lastSyncAt?: string }) {
+  const out: { userId: string; connectionId: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const user = await sandbox.admin.createUser({
+      accounts: spec.accounts,
+      cards: spec.cards,
+      history_days: spec.history_days,
+      scenario: { unattended_limit: null },
+    });
+    const c = await repos.connections.putNew({
+      userId: `u-${user.user_id}`,
+      connectionId: `conn-${user.user_id}`,
+      providerId: "mock",
+      status: "active",
+      accessToken: user.tokens.access_token,
+      refreshToken: user.tokens.refresh_token as string,
+      tokenExpiresAt: new Date(NOW.getTime() + 3_600_000).toISOString(),
+      consentExpiresAt: user.consent_expires_at,
+      ...(spec.lastSyncAt ? { lastSyncAt: spec.lastSyncAt } : {}),
+      nextSyncAt: NOW.toISOString(),
+      createdAt: NOW.toISOString(),
+      updatedAt: NOW.toISOString(),
+    });
+    out.push({ userId: c.userId, connectionId: c.connectionId });
+  }
+  return out;
+}
+
+let jobSeq = 0;
+async function enqueue(connections: readonly { userId: string; connectionId: string }[], over: Record<string, unknown> = {}) {
+  for (let i = 0; i < connections.length; i += 10) {
+    const batch = connections.slice(i, i + 10).map((c) => {
+      jobSeq++;
+      return {
+        Id: String(jobSeq),
+        MessageBody: JSON.stringify({
+          jobId: `bench-${jobSeq}`,
+          userId: c.userId,
+          connectionId: c.connectionId,
+          reason: "scheduled",
+          requestedAt: NOW.toISOString(),
+          ...over,
+        }),
+      };
+    });
+    await stack.aws.sqs.send(new SendMessageBatchCommand({ QueueUrl: handles.queues.syncJobs.url, Entries: batch }));
+  }
+}
+
+/** Runs until the worker has settled `target` messages; samples its peak RSS on the way. */
+async function until(worker: { usage(): Promise<Usage> }, target: number, samples: number[] = []): Promise<Usage> {
+  for (;;) {
+    const u = await worker.usage();
+    samples.push(u.maxRssKb);
+    if (u.stats.done + u.stats.deadLettered >= target) return u;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+interface Phase {
+  wallMs: number;
+  cpuMicros: number;
+  newTransactions: number;
+  requests: Record<string, number>;
+  byService: Record<string, number>;
+  wcu: number;
+  rcu: number;
+  transactionPuts: number;
+  avgTransactionItemBytes: number;
+  retried: number;
+  deadLettered: number;
+}
+
+function phaseOf(
+  aws: readonly Seen[],
+  tl: readonly Seen[],
+  wallMs: number,
+  cpuMicros: number,
+  newTransactions: number,
+  u: { retried: number; deadLettered: number },
+): Phase {
+  const requests = { ...countByOperation(aws), ...countByOperation(tl) };
+  const byService: Record<string, number> = {};
+  for (const [op, n] of Object.entries(requests)) {
+    const service = op.split(".")[0] as string;
+    byService[service] = (byService[service] ?? 0) + n;
+  }
+  const cap = capacityOf(aws);
+  return {
+    wallMs,
+    cpuMicros,
+    newTransactions,
+    requests,
+    byService,
+    wcu: cap.wcu,
+    rcu: cap.rcu,
+    transactionPuts: cap.transactionPuts,
+    avgTransactionItemBytes: cap.transactionPuts ? Math.round(cap.transactionBytes / cap.transactionPuts) : 0,
+    retried: u.retried,
+    deadLettered: u.deadLettered,
+  };
+}
+
+async function newTransactionsOf(connections: readonly { userId: string; connectionId: string }[]): Promise<number> {
+  let n = 0;
+  for (const c of connections) n += (await repos.connections.get(c.userId, c.connectionId))?.syncStats?.lastNew ?? 0;
+  return n;
+}
+
+/** Raw BatchWriteItem ceiling of the same emulator: transaction-shaped items, 25 a request, `concurrency` at once. */
+async function batchWriteCeiling(sample: Record<string, unknown>, items: number): Promise<{ itemsPerSecond: number; items: number }> {
+  const { dynamo } = stack.aws;
+  const { marshall } = await import("@aws-sdk/util-dynamodb");
+  const base = marshall(sample, { removeUndefinedValues: true });
+  const requests = Math.ceil(items / 25);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: SIZE.concurrency }, async () => {
+      for (;;) {
+        const r = next++;
+        if (r >= requests) return;
+        const batch = Array.from({ length: 25 }, (_, j) => ({
+          PutRequest: {
+            Item: { ...base, PK: { S: `USER#ceiling-${r % 50}` }, SK: { S: `TRANSACTION#ceil-${r}-${j}` }, GSI2PK: { S: `USER#ceiling-${r % 50}` } },
+          },
+        }));
+        await dynamo.send(new BatchWriteItemCommand({ RequestItems: { [handles.tableName]: batch } }));
+      }
+    }),
+  );
+  return { itemsPerSecond: (requests * 25) / ((performance.now() - started) / 1000), items: requests * 25 };
+}
+
+try {
+  console.log(
+    `bench:sync — ${SIZE.users} users × ${SIZE.accounts} accounts + ${SIZE.cards} cards × ${SIZE.days} days; long user ${SIZE.longAccounts} accounts × ${SIZE.longYears} years`,
+  );
+  // 1. First sync of N users, then an unchanged re-sync, in one worker process.
+  const connections = await connect(SIZE.users, { accounts: SIZE.accounts, cards: SIZE.cards, history_days: SIZE.days });
+  const worker = await startWorkerProcess();
+  // One user first, unmeasured: modules load and the categoriser's model is built on first use.
+  await enqueue(await connect(1, { accounts: 1, cards: 0, history_days: 5 }));
+  await until(worker, 1);
+  const rssGrowth: number[] = [];
+  let [awsFrom, tlFrom] = [awsProxy.seen.length, tlProxy.seen.length];
+  let usage0 = await worker.usage();
+  let t0 = performance.now();
+  await enqueue(connections);
+  const quarter = Math.max(1, Math.floor(SIZE.users / 4));
+  for (let q = quarter; q < SIZE.users; q += quarter) rssGrowth.push((await until(worker, 1 + q)).maxRssKb);
+  let usage1 = await until(worker, 1 + SIZE.users);
+  rssGrowth.push(usage1.maxRssKb);
+  const firstNew = await newTransactionsOf(connections);
+  const first = phaseOf(
+    awsProxy.seen.slice(awsFrom),
+    tlProxy.seen.slice(tlFrom),
+    performance.now() - t0,
+    usage1.cpuMicros - usage0.cpuMicros,
+    firstNew,
+    usage1.stats,
+  );
+  console.log(`first sync: ${firstNew} new transactions in ${(first.wallMs / 1000).toFixed(1)} s`);
+
+  [awsFrom, tlFrom] = [awsProxy.seen.length, tlProxy.seen.length];
+  usage0 = usage1;
+  t0 = performance.now();
+  await enqueue(connections, { reason: "refresh_now", psuIp: PSU_IP });
+  usage1 = await until(worker, 1 + SIZE.users * 2);
+  const resync = phaseOf(
+    awsProxy.seen.slice(awsFrom),
+    tlProxy.seen.slice(tlFrom),
+    performance.now() - t0,
+    usage1.cpuMicros - usage0.cpuMicros,
+    await newTransactionsOf(connections),
+    { retried: usage1.stats.retried - usage0.stats.retried, deadLettered: usage1.stats.deadLettered - usage0.stats.deadLettered },
+  );
+  const manyUsage = await worker.stop();
+  console.log(`unchanged re-sync: ${(resync.wallMs / 1000).toFixed(1)} s`);
+
+  // 2. One user with many accounts and years of history (attended catch-up), in a fresh process.
+  const long = await connect(1, {
+    accounts: SIZE.longAccounts,
+    cards: 0,
+    history_days: Math.round(SIZE.longYears * 365),
+    lastSyncAt: new Date(NOW.getTime() - SIZE.longYears * 365 * 86_400_000).toISOString(),
+  });
+  const longWorker = await startWorkerProcess();
+  [awsFrom, tlFrom] = [awsProxy.seen.length, tlProxy.seen.length];
+  t0 = performance.now();
+  await enqueue(long, { reason: "refresh_now", psuIp: PSU_IP });
+  const longDone = await until(longWorker, 1);
+  const longPhase = phaseOf(
+    awsProxy.seen.slice(awsFrom),
+    tlProxy.seen.slice(tlFrom),
+    performance.now() - t0,
+    longDone.cpuMicros,
+    await newTransactionsOf(long),
+    longDone.stats,
+  );
+  const longUsage = await longWorker.stop();
+  console.log(`long user: ${longPhase.newTransactions} transactions in ${(longPhase.wallMs / 1000).toFixed(1)} s`);
+
+  // 3. The emulator's raw BatchWriteItem ceiling, same run, same item shape.
+  const page = await repos.transactions.listByUser(connections[0]?.userId as string, { limit: 1 });
+  const sample = { ...(page.items[0] as object), entityType: "Transaction" };
+  const ceiling = await batchWriteCeiling(sample, Math.min(5000, Math.max(1000, firstNew)));
+
+  const per1000 = (n: number, tx: number) => (tx ? (n * 1000) / tx : 0);
+  const dynamoFirst = first.byService.DynamoDB ?? 0;
+  const writeOps = ["DynamoDB.PutItem", "DynamoDB.UpdateItem", "DynamoDB.DeleteItem", "DynamoDB.BatchWriteItem", "DynamoDB.TransactWriteItems"];
+  const resyncWrites = writeOps.reduce((n, op) => n + (resync.requests[op] ?? 0), 0);
+  const resyncTxPuts = resync.transactionPuts;
+  const txPerSecond = first.newTransactions / (first.wallMs / 1000);
+  const minimumWcu = 2 + 2; // table (transactional) + GSI2 + GSI3, an item under 1 KB
+  const figures = {
+    size: SIZE,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model },
+    firstSync: first,
+    unchangedResync: resync,
+    longUser: { ...longPhase, peakRssMb: longUsage.maxRssKb / 1024 },
+    results: {
+      transactionsPerSecond: txPerSecond,
+      dynamoRequestsPer1000NewTx: per1000(dynamoFirst, first.newTransactions),
+      requestsPer1000NewTxByService: Object.fromEntries(Object.entries(first.byService).map(([s, n]) => [s, per1000(n, first.newTransactions)])),
+      requestsPer1000NewTxByOperation: Object.fromEntries(Object.entries(first.requests).map(([s, n]) => [s, per1000(n, first.newTransactions)])),
+      wcuPerNewTx: first.newTransactions ? first.wcu / first.newTransactions : 0,
+      minimumWcuPerNewTx: minimumWcu,
+      rcuPerNewTx: first.newTransactions ? first.rcu / first.newTransactions : 0,
+      avgTransactionItemBytes: first.avgTransactionItemBytes,
+      sampleTransactionItemBytes: itemSize(Object.fromEntries(Object.entries(sample).map(([k, v]) => [k, { S: JSON.stringify(v) }]))),
+      unchangedResyncTransactionWrites: resyncTxPuts,
+      unchangedResyncWritesPerConnection: resyncWrites / SIZE.users,
+      unchangedResyncEvents: resync.requests["EventBridge.PutEvents"] ?? 0,
+      workerCpuMicrosPerTx: first.newTransactions ? first.cpuMicros / first.newTransactions : 0,
+      peakRssMbManyUsers: manyUsage.maxRssKb / 1024,
+      rssGrowthMb: rssGrowth.map((kb) => kb / 1024),
+      peakRssMbLongUser: longUsage.maxRssKb / 1024,
+      rawBatchWriteItemsPerSecond: ceiling.itemsPerSecond,
+      throughputRatioToCeiling: txPerSecond / ceiling.itemsPerSecond,
+    },
+  };
+  const r = figures.results;
+  const md = [
+    `# Sync worker benchmark`,
+    ``,
+    `${SIZE.users} users × (${SIZE.accounts} accounts + ${SIZE.cards} card) × ${SIZE.days} days (after one unmeasured warm-up user), worker concurrency ${SIZE.concurrency}; long user ${SIZE.longAccounts} accounts × ${SIZE.longYears} years (attended catch-up). Machine: ${cpus().length} cores (shared). Queue → worker runtime (child process) → moto + TrueLayer simulator; requests counted at loopback proxies.`,
+    ``,
+    `| figure | measured | target | met |`,
+    `|---|---|---|---|`,
+    `| new transactions (first sync) | ${first.newTransactions} in ${(first.wallMs / 1000).toFixed(1)} s | | |`,
+    `| transactions per second | ${r.transactionsPerSecond.toFixed(0)} | ≥ 0.5 × raw ceiling | ${r.throughputRatioToCeiling >= 0.5 ? "yes" : "no"} |`,
+    `| raw BatchWriteItem ceiling (items/s, same emulator, same run) | ${r.rawBatchWriteItemsPerSecond.toFixed(0)} | | |`,
+    `| pipeline / ceiling | ${r.throughputRatioToCeiling.toFixed(2)} | ≥ 0.5 | ${r.throughputRatioToCeiling >= 0.5 ? "yes" : "no"} |`,
+    `| DynamoDB requests per 1,000 new transactions | ${r.dynamoRequestsPer1000NewTx.toFixed(1)} | ≤ 15 | ${r.dynamoRequestsPer1000NewTx <= 15 ? "yes" : "no"} |`,
+    `| write units per new transaction | ${r.wcuPerNewTx.toFixed(2)} (minimum ${minimumWcu}) | within 5% of the minimum | ${r.wcuPerNewTx <= minimumWcu * 1.05 ? "yes" : "no"} |`,
+    `| read units per new transaction | ${r.rcuPerNewTx.toFixed(3)} | | |`,
+    `| Transaction item, average | ${r.avgTransactionItemBytes} B | well under 1 KB | ${r.avgTransactionItemBytes < 900 ? "yes" : "no"} |`,
+    `| transaction writes on an unchanged re-sync | ${r.unchangedResyncTransactionWrites} | 0 | ${r.unchangedResyncTransactionWrites === 0 ? "yes" : "no"} |`,
+    `| writes per connection on an unchanged re-sync | ${r.unchangedResyncWritesPerConnection.toFixed(2)} | ≤ 2 | ${r.unchangedResyncWritesPerConnection <= 2 ? "yes" : "no"} |`,
+    `| events on an unchanged re-sync (PutEvents) | ${r.unchangedResyncEvents} | 0 | ${r.unchangedResyncEvents === 0 ? "yes" : "no"} |`,
+    `| worker CPU per transaction | ${r.workerCpuMicrosPerTx.toFixed(0)} µs | ≤ 50 µs | ${r.workerCpuMicrosPerTx <= 50 ? "yes" : "no"} |`,
+    `| worker peak RSS, ${SIZE.users} users | ${r.peakRssMbManyUsers.toFixed(0)} MB (by quarter: ${r.rssGrowthMb.map((m) => m.toFixed(0)).join(" → ")}) | ≤ 256 MB, flat | ${r.peakRssMbManyUsers <= 256 ? "yes" : "no"} |`,
+    `| worker peak RSS, long user (${longPhase.newTransactions} transactions) | ${r.peakRssMbLongUser.toFixed(0)} MB | ≤ 256 MB | ${r.peakRssMbLongUser <= 256 ? "yes" : "no"} |`,
+    `| retried / dead-lettered messages (first sync) | ${first.retried} / ${first.deadLettered} | | |`,
+    ``,
+    `## Requests per 1,000 new transactions (first sync), by operation`,
+    ``,
+    `| operation | requests | per 1,000 tx |`,
+    `|---|---|---|`,
+    ...Object.entries(first.requests).map(([op, n]) => `| ${op} | ${n} | ${per1000(n, first.newTransactions).toFixed(2)} |`),
+    ``,
+    `## Unchanged re-sync, by operation (${SIZE.users} connections)`,
+    ``,
+    `| operation | requests |`,
+    `|---|---|`,
+    ...Object.entries(resync.requests).map(([op, n]) => `| ${op} | ${n} |`),
+    ``,
+  ].join("\n");
+  const out = join(here, "..", "results");
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, "sync.json"), `${JSON.stringify(figures, null, 2)}\n`);
+  writeFileSync(join(out, "sync.md"), md);
+  console.log(md);
+} finally {
+  for (const c of children) if (c.exitCode === null) c.kill();
+  await awsProxy.stop();
+  await tlProxy.stop();
+  await sandbox.stop();
+  await moto.stop();
+}

@@ -1,0 +1,59 @@
+// The measured process: the long-polling worker runtime running the sync handler, talking to
+// the emulator and the simulator through the counting proxies. Started by run.ts with an IPC
+// channel: "usage" answers its CPU time and peak RSS so far, "stop" drains and exits.
+import { hostname } from "node:os";
+import { createAwsClients } from "@expenzez/aws";
+import { createFieldEncryptor } from "@expenzez/crypto";
+import { createRepositories } from "@expenzez/db";
+import { createLogger } from "@expenzez/logger";
+import { startWorker } from "@expenzez/runtime";
+import { handleSyncJob, type SyncDeps } from "@expenzez/sync-worker";
+import { createTrueLayerClient } from "@expenzez/truelayer";
+
+const env = (name: string): string => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is required`);
+  return v;
+};
+
+const aws = createAwsClients({ region: "eu-west-2", endpoint: env("BENCH_AWS_ENDPOINT") });
+const log = createLogger("bench-sync-worker", { level: "warn" });
+const db = { doc: aws.doc, tableName: env("BENCH_TABLE") };
+const deps: SyncDeps = {
+  db,
+  repos: createRepositories(db, createFieldEncryptor({ kms: aws.kms, keyId: env("BENCH_KEY") })),
+  truelayer: createTrueLayerClient({
+    authBaseUrl: env("BENCH_TL_AUTH"),
+    dataBaseUrl: env("BENCH_TL_DATA"),
+    clientId: "sandbox-client",
+    clientSecret: "sandbox-secret",
+    logger: log,
+  }),
+  relay: { db, events: aws.events, busName: env("BENCH_BUS"), log },
+  log,
+  workerId: `${hostname()}:${process.pid}`,
+  leaseSeconds: 240,
+  // The simulator's clock, fixed for the run (its users were created at it).
+  now: () => new Date(env("BENCH_NOW")),
+};
+
+const worker = startWorker({
+  sqs: aws.sqs,
+  queueUrl: env("BENCH_QUEUE"),
+  dlqUrl: env("BENCH_DLQ"),
+  visibilityTimeoutSeconds: 300,
+  waitTimeSeconds: 1,
+  concurrency: Number(process.env.BENCH_CONCURRENCY ?? 5),
+  log,
+  handler: (message, context) => handleSyncJob(message, { ...deps, log: context.log }),
+});
+
+const started = process.cpuUsage();
+process.on("message", (msg: { cmd: string }) => {
+  if (msg.cmd === "usage") {
+    const cpu = process.cpuUsage(started);
+    process.send?.({ cpuMicros: cpu.user + cpu.system, maxRssKb: process.resourceUsage().maxRSS, stats: worker.stats });
+  }
+  if (msg.cmd === "stop") void worker.stop().then(() => process.exit(0));
+});
+process.send?.({ ready: true });
