@@ -1,4 +1,5 @@
 import {
+  type Entity,
   type OutboxRecord,
   type TransactAction,
   TransactionConditionalCheckFailedError,
@@ -9,6 +10,7 @@ import {
 } from "@expenzez/db";
 import type { DomainEvent } from "@expenzez/events";
 import { outboxItem, relayOutboxRecords } from "@expenzez/runtime";
+import type { z } from "zod";
 import type { RecurringDeps } from "./deps";
 
 /**
@@ -40,9 +42,14 @@ export async function relay(deps: RecurringDeps, records: OutboxRecord[]): Promi
   }
 }
 
-/** A put that is new, or replaces the version it read. */
-export function put<T>(deps: RecurringDeps, entity: Parameters<typeof txPutNew>[1], item: T, expectedVersion: number | undefined): TransactAction {
-  return expectedVersion === undefined ? txPutNew(deps.db, entity, item) : txPutVersioned(deps.db, entity as never, item as never, expectedVersion);
+/** A put that is new (`expectedVersion` undefined), or replaces the version it read. */
+export function put<S extends z.ZodType<{ version: number }>>(
+  deps: RecurringDeps,
+  entity: Entity<S>,
+  item: z.input<S>,
+  expectedVersion: number | undefined,
+): TransactAction {
+  return expectedVersion === undefined ? txPutNew(deps.db, entity, item) : txPutVersioned(deps.db, entity, item, expectedVersion);
 }
 
 export function isWriteConflict(err: unknown): boolean {

@@ -109,7 +109,7 @@ async function evaluateMerchant(deps: RecurringDeps, userId: string, merchantKey
     let insights = 0;
     for (const change of plan.insights) if (await deps.repos.recurring.setInsights(userId, change.transactionId, change.aiInsights)) insights++;
     const actions = [
-      ...(plan.history ? [put(deps, recurringHistoryEntity, plan.history.item, attempt === 1 ? plan.history.expectedVersion : history?.version)] : []),
+      ...(plan.history ? [put(deps, recurringHistoryEntity, plan.history.item, plan.history.expectedVersion)] : []),
       ...plan.streams.map((s) => put(deps, recurringStreamEntity, s.item, s.expectedVersion)),
     ];
     try {
