@@ -5,12 +5,19 @@
  *
  *   pnpm --filter @expenzez/bench run bench           (add -- --errors to list the misses)
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { categoriseBatch, loadModel, type TransactionInput } from "@expenzez/categoriser";
 import { type Labelled, pct, score } from "./metrics";
+
+/** Everything printed is also written to bench/results/categoriser.md. */
+const printed: string[] = [];
+const log = (line: string) => {
+  printed.push(line);
+  console.log(line);
+};
 
 const pkgDir = dirname(createRequire(import.meta.url).resolve("@expenzez/categoriser/model.json"));
 const evalRows = readFileSync(join(pkgDir, "eval.jsonl"), "utf8")
@@ -56,72 +63,70 @@ const genWithout = score(
 );
 const genClassified = genInputs.filter((t) => t.transaction_classification).length;
 
-console.log(`\n## Categoriser benchmark\n`);
-console.log(
-  `### Headline: ${genRows.length} transactions from merchants the categoriser was not built from (${genClassified} carry transaction_classification)\n`,
-);
-console.log("| run | primary correct | primary accuracy | secondary accuracy | ECE |");
-console.log("|---|---|---|---|---|");
+log(`\n## Categoriser benchmark\n`);
+log(`### Headline: ${genRows.length} transactions from merchants the categoriser was not built from (${genClassified} carry transaction_classification)\n`);
+log("| run | primary correct | primary accuracy | secondary accuracy | ECE |");
+log("|---|---|---|---|---|");
 for (const [name, r] of [
   ["without transaction_classification", genWithout],
   ["with transaction_classification", genWith],
 ] as const) {
-  console.log(`| ${name} | ${r.primaryCorrect}/${r.total} | ${pct(r.primaryCorrect, r.total)} | ${pct(r.secondaryCorrect, r.total)} | ${r.ece.toFixed(3)} |`);
+  log(`| ${name} | ${r.primaryCorrect}/${r.total} | ${pct(r.primaryCorrect, r.total)} | ${pct(r.secondaryCorrect, r.total)} | ${r.ece.toFixed(3)} |`);
 }
 for (const [name, r] of [
   ["without classification", genWithout],
   ["with classification", genWith],
 ] as const) {
-  console.log(`\n#### Unseen merchants: reliability per step (${name})\n`);
-  console.log("| step (reason) | n | correct | precision | mean confidence |");
-  console.log("|---|---|---|---|---|");
-  for (const s of r.perReason) console.log(`| ${s.reason} | ${s.n} | ${s.correct} | ${pct(s.correct, s.n)} | ${s.meanConfidence.toFixed(3)} |`);
-  console.log("\n| confidence | n | mean confidence | correct | accuracy |");
-  console.log("|---|---|---|---|---|");
+  log(`\n#### Unseen merchants: reliability per step (${name})\n`);
+  log("| step (reason) | n | correct | precision | mean confidence |");
+  log("|---|---|---|---|---|");
+  for (const s of r.perReason) log(`| ${s.reason} | ${s.n} | ${s.correct} | ${pct(s.correct, s.n)} | ${s.meanConfidence.toFixed(3)} |`);
+  log("\n| confidence | n | mean confidence | correct | accuracy |");
+  log("|---|---|---|---|---|");
   for (const b of r.reliability) {
-    console.log(`| ${b.from.toFixed(2)}–${b.to.toFixed(2)} | ${b.n} | ${b.n ? b.meanConfidence.toFixed(3) : "-"} | ${b.correct} | ${pct(b.correct, b.n)} |`);
+    log(`| ${b.from.toFixed(2)}–${b.to.toFixed(2)} | ${b.n} | ${b.n ? b.meanConfidence.toFixed(3) : "-"} | ${b.correct} | ${pct(b.correct, b.n)} |`);
   }
 }
 if (process.argv.includes("--errors")) {
-  console.log("\n#### Misses on unseen merchants (without classification)\n");
-  for (const e of genWithout.errors) console.log(`- ${e.description} → ${e.got} (${e.reason}, ${e.confidence}); expected ${e.expected}`);
+  log("\n#### Misses on unseen merchants (without classification)\n");
+  for (const e of genWithout.errors) log(`- ${e.description} → ${e.got} (${e.reason}, ${e.confidence}); expected ${e.expected}`);
 }
 
-console.log(`\n### Own evaluation set — ${evalRows.length} held-out transactions (${classified} carry transaction_classification)\n`);
-console.log("| run | primary correct | primary accuracy | secondary accuracy | ECE |");
-console.log("|---|---|---|---|---|");
+log(`\n### Own evaluation set — ${evalRows.length} held-out transactions (${classified} carry transaction_classification)\n`);
+log("| run | primary correct | primary accuracy | secondary accuracy | ECE |");
+log("|---|---|---|---|---|");
 for (const [name, r] of [
   ["without transaction_classification", without],
   ["with transaction_classification", withClass],
 ] as const) {
-  console.log(`| ${name} | ${r.primaryCorrect}/${r.total} | ${pct(r.primaryCorrect, r.total)} | ${pct(r.secondaryCorrect, r.total)} | ${r.ece.toFixed(3)} |`);
+  log(`| ${name} | ${r.primaryCorrect}/${r.total} | ${pct(r.primaryCorrect, r.total)} | ${pct(r.secondaryCorrect, r.total)} | ${r.ece.toFixed(3)} |`);
 }
 
-console.log("\n### Per primary category (without classification)\n");
-console.log("| category | support | predicted | correct | precision | recall |");
-console.log("|---|---|---|---|---|---|");
+log("\n### Per primary category (without classification)\n");
+log("| category | support | predicted | correct | precision | recall |");
+log("|---|---|---|---|---|---|");
 for (const c of without.perCategory) {
-  console.log(`| ${c.category} | ${c.support} | ${c.predicted} | ${c.correct} | ${pct(c.correct, c.predicted)} | ${pct(c.correct, c.support)} |`);
+  log(`| ${c.category} | ${c.support} | ${c.predicted} | ${c.correct} | ${pct(c.correct, c.predicted)} | ${pct(c.correct, c.support)} |`);
 }
 
 for (const [name, r] of [
   ["without classification", without],
   ["with classification", withClass],
 ] as const) {
-  console.log(`\n### Reliability of confidence (${name})\n`);
-  console.log("| confidence | n | mean confidence | correct | accuracy |");
-  console.log("|---|---|---|---|---|");
+  log(`\n### Reliability of confidence (${name})\n`);
+  log("| confidence | n | mean confidence | correct | accuracy |");
+  log("|---|---|---|---|---|");
   for (const b of r.reliability) {
-    console.log(`| ${b.from.toFixed(2)}–${b.to.toFixed(2)} | ${b.n} | ${b.n ? b.meanConfidence.toFixed(3) : "-"} | ${b.correct} | ${pct(b.correct, b.n)} |`);
+    log(`| ${b.from.toFixed(2)}–${b.to.toFixed(2)} | ${b.n} | ${b.n ? b.meanConfidence.toFixed(3) : "-"} | ${b.correct} | ${pct(b.correct, b.n)} |`);
   }
-  console.log("\n| step (reason) | n | correct | precision |");
-  console.log("|---|---|---|---|");
-  for (const s of r.perReason) console.log(`| ${s.reason} | ${s.n} | ${s.correct} | ${pct(s.correct, s.n)} |`);
+  log("\n| step (reason) | n | correct | precision |");
+  log("|---|---|---|---|");
+  for (const s of r.perReason) log(`| ${s.reason} | ${s.n} | ${s.correct} | ${pct(s.correct, s.n)} |`);
 }
 
 if (process.argv.includes("--errors")) {
-  console.log("\n### Misses (without classification)\n");
-  for (const e of without.errors) console.log(`- ${e.description} → ${e.got} (${e.reason}, ${e.confidence}); expected ${e.expected}`);
+  log("\n### Misses (without classification)\n");
+  for (const e of without.errors) log(`- ${e.description} → ${e.got} (${e.reason}, ${e.confidence}); expected ${e.expected}`);
 }
 
 // 3. Throughput: the evaluation set repeated to 100,000 transactions (no caching anywhere), warm, one thread.
@@ -152,19 +157,53 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const ms = median(runs);
 const rate = (millis: number) =>
   `${Math.round((BATCH / millis) * 1000).toLocaleString("en-GB")} tx/s (${((millis * 1000) / BATCH).toFixed(2)} µs per transaction)`;
-console.log("\n### Speed\n");
-console.log(`| measure | value |`);
-console.log("|---|---|");
-console.log(`| model load (read + parse + build), first / median of ${loads.length} | ${loads[0]!.toFixed(1)} ms / ${median(loads).toFixed(1)} ms |`);
-console.log(
+log("\n### Speed\n");
+log(`| measure | value |`);
+log("|---|---|");
+log(`| model load (read + parse + build), first / median of ${loads.length} | ${loads[0]!.toFixed(1)} ms / ${median(loads).toFixed(1)} ms |`);
+log(
   `| categoriseBatch, ${BATCH.toLocaleString("en-GB")} transactions, median / best of ${runs.length} warm runs (wall) | ${ms.toFixed(1)} ms / ${Math.min(...runs).toFixed(1)} ms |`,
 );
-console.log(`| throughput, one thread, wall clock (median) | ${rate(ms)} |`);
-console.log(`| throughput, one thread, wall clock (best run) | ${rate(Math.min(...runs))} |`);
+log(`| throughput, one thread, wall clock (median) | ${rate(ms)} |`);
+log(`| throughput, one thread, wall clock (best run) | ${rate(Math.min(...runs))} |`);
 // CPU time is what the work costs; wall time also counts waiting for a busy machine's cores.
-console.log(`| throughput, process CPU time (median, includes GC threads) | ${rate(median(cpuRuns))} |`);
-console.log(
+log(`| throughput, process CPU time (median, includes GC threads) | ${rate(median(cpuRuns))} |`);
+log(
   `| machine | ${cpus().length} cores, load average ${loadavg()
     .map((l) => l.toFixed(2))
     .join(" / ")} (1/5/15 min) |`,
+);
+
+// Results for the record: the Markdown as printed, and the headline figures as JSON.
+const resultsDir = join(import.meta.dirname, "..", "results");
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(join(resultsDir, "categoriser.md"), `${printed.join("\n")}\n`);
+const figures = (r: typeof without) => ({
+  total: r.total,
+  primaryCorrect: r.primaryCorrect,
+  primaryAccuracy: r.primaryCorrect / r.total,
+  secondaryAccuracy: r.secondaryCorrect / r.total,
+  ece: r.ece,
+  perStep: r.perReason,
+});
+writeFileSync(
+  join(resultsDir, "categoriser.json"),
+  `${JSON.stringify(
+    {
+      generalisation: { withoutClassification: figures(genWithout), withClassification: figures(genWith) },
+      ownSet: { withoutClassification: figures(without), withClassification: figures(withClass) },
+      throughput: {
+        batch: BATCH,
+        runs: runs.length,
+        wallMsMedian: ms,
+        wallMsBest: Math.min(...runs),
+        cpuMsMedian: median(cpuRuns),
+        txPerSecondWallMedian: Math.round((BATCH / ms) * 1000),
+        txPerSecondCpuMedian: Math.round((BATCH / median(cpuRuns)) * 1000),
+      },
+      machine: { cores: cpus().length, loadAverage: loadavg() },
+    },
+    null,
+    2,
+  )}\n`,
 );
