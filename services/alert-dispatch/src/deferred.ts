@@ -88,6 +88,7 @@ async function applyDecision(deps: DispatchDeps, entry: NotificationHistory, ctx
       deferredUntil: entry.deferredUntil,
       expectStatus: "sending",
       decision: decisionRecord(decision, now),
+      ...(entry.detailType === SUMMARY_DETAIL_TYPE ? { text: { title: entry.title, body: entry.body } } : {}),
     });
     return sendNow(deps, { ...entry, channels: decision.channels }, ctx, decision.priority, { rateLimited: true });
   }

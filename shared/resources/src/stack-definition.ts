@@ -94,7 +94,15 @@ const ROUTES: { target: QueueId; slug: string; description: string; detailTypes:
     target: "alertDispatch",
     slug: "alert-dispatch",
     description: "anything a user may be told about → alert dispatch",
-    detailTypes: ["BudgetThresholdCrossed", "LargeTransactionDetected", "ConnectionReconnectRequired", ...detailTypesOf(SOURCES.recurring)],
+    detailTypes: [
+      "BudgetThresholdCrossed",
+      "LargeTransactionDetected",
+      "ConnectionReconnectRequired",
+      // The consent-expiry warning and repeated sync failures (the dispatcher tells the user at the third in a row).
+      "ConnectionConsentExpiring",
+      "ConnectionSyncFailed",
+      ...detailTypesOf(SOURCES.recurring),
+    ],
   },
 ];
 

@@ -40,6 +40,8 @@ export interface StatusChange {
   deliveredAt?: string;
   expectStatus?: NotificationHistory["status"];
   expectDeferredUntil?: string;
+  /** New text (a summary's count is known only when it is sent). */
+  text?: { title: string; body: string };
 }
 
 function tokenCount(userId: string, tokenId: string, delivered: boolean, at: string) {
@@ -62,6 +64,11 @@ function statusUpdate(userId: string, notificationId: string, change: StatusChan
     values[":decision"] = [notificationDecisionSchema.parse(change.decision)];
     values[":empty"] = [];
     values[":reason"] = change.decision.reason;
+  }
+  if (change.text) {
+    set.push("title = :title", "body = :body");
+    values[":title"] = change.text.title;
+    values[":body"] = change.text.body;
   }
   if (change.deliveredAt) {
     set.push("deliveredAt = :deliveredAt");
