@@ -7,7 +7,7 @@ import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { createTrueLayerClient, type TrueLayerClient } from "@expenzez/truelayer";
 import { type RunningSandbox, startSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LeaseLostError } from "../src/errors";
+import { LeaseLostError, TokenRotatedElsewhereError } from "../src/errors";
 import { storedAccountId } from "../src/fetch";
 import { handleSyncJob, InvalidJobError, LeaseHeldError, ProviderUnavailableError, type SyncDeps } from "../src/index";
 
@@ -95,7 +95,7 @@ async function sync(c: { userId: string; connectionId: string }, over: Record<st
   await handleSyncJob({ body: body(c, over) }, deps(await sandbox.admin.now(), extra));
 }
 
-async function connect(options: { accounts?: number; cards?: number; history_days?: number } = {}) {
+async function connect(options: { accounts?: number; cards?: number; history_days?: number; tokenTtlMs?: number } = {}) {
   const user = await sandbox.admin.createUser({
     accounts: options.accounts ?? 1,
     cards: options.cards ?? 0,
@@ -110,7 +110,7 @@ async function connect(options: { accounts?: number; cards?: number; history_day
     status: "active",
     accessToken: user.tokens.access_token,
     refreshToken: user.tokens.refresh_token as string,
-    tokenExpiresAt: new Date(now.getTime() + user.tokens.expires_in * 1000).toISOString(),
+    tokenExpiresAt: new Date(now.getTime() + (options.tokenTtlMs ?? user.tokens.expires_in * 1000)).toISOString(),
     consentExpiresAt: user.consent_expires_at,
     nextSyncAt: now.toISOString(),
     createdAt: now.toISOString(),
@@ -427,5 +427,58 @@ describe("nothing written when nothing changed", () => {
     expect(writes).toBeLessThanOrEqual(2);
     expect(await drain("recurring")).toEqual([]);
     await expectExactCounts(c.userId);
+  });
+});
+
+describe("refresh tokens", () => {
+  it("a pair rotated by a refresh still in flight when the sync gives up is stored, and the next sync uses it", async () => {
+    // Prepare: a 401 mid-sync makes the worker refresh while another call keeps failing
+    const c = await connect();
+    await sandbox.admin.setScenario(c.sim.user_id, {
+      unattended_limit: null,
+      errors: [
+        { status: 401, error: "invalid_token", path: "/balance", times: 1 },
+        { status: 503, error: "provider_error", path: "/transactions/pending", times: 20 },
+      ],
+    });
+    // Act
+    await expect(sync(c)).rejects.toBeInstanceOf(ProviderUnavailableError);
+    // Assess
+    const conn = await connectionOf(c);
+    expect(conn.refreshToken).not.toBe(c.connection.refreshToken);
+    expect(conn.leaseOwner).toBeUndefined();
+    await sandbox.admin.setScenario(c.sim.user_id, { unattended_limit: null, errors: [] });
+    await sync(c, {}, { now: () => new Date(Date.parse(conn.tokenExpiresAt) - 60_000) });
+    expect((await connectionOf(c)).status).toBe("active");
+    expect((await stored(c.userId)).length).toBeGreaterThan(0);
+  });
+
+  it("invalid_grant after another run stored a newer pair retries with theirs instead of parking the connection", async () => {
+    // Prepare: the token is due for refresh; another run rotates and stores the pair first
+    const c = await connect({ tokenTtlMs: 60_000 });
+    let raced = false;
+    const racing: TrueLayerClient = {
+      ...truelayer,
+      refreshToken: async (refreshToken, context) => {
+        if (!raced) {
+          raced = true;
+          const theirs = await truelayer.refreshToken(refreshToken, context);
+          await repos.connections.storeTokens(
+            c.connection,
+            { accessToken: theirs.accessToken, refreshToken: theirs.refreshToken, tokenExpiresAt: theirs.expiresAt.toISOString() },
+            new Date().toISOString(),
+          );
+        }
+        return truelayer.refreshToken(refreshToken, context);
+      },
+    };
+    // Act
+    const attempt = sync(c, {}, { truelayer: racing });
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(TokenRotatedElsewhereError);
+    expect((await connectionOf(c)).status).toBe("active");
+    expect(await drain("alertDispatch")).toEqual([]);
+    await sync(c);
+    expect((await connectionOf(c)).status).toBe("active");
   });
 });
