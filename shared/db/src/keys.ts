@@ -51,7 +51,7 @@ export type TableKey = { PK: string; SK: string };
  */
 export const INDEX_KEY_SOURCES: readonly { sk: (sk: string) => boolean; attributes: readonly string[] }[] = [
   { sk: (sk) => sk.startsWith(SK_PREFIX.transaction), attributes: ["timestamp", "category"] },
-  { sk: (sk) => sk.startsWith(SK_PREFIX.connection), attributes: ["status", "nextSyncAt"] },
+  { sk: (sk) => sk.startsWith(SK_PREFIX.connection), attributes: ["status", "nextSyncAt", "credentialsId"] },
   { sk: (sk) => sk === PROFILE_SK, attributes: ["email"] },
   { sk: (sk) => sk.startsWith(SK_PREFIX.budget), attributes: ["currentPeriod", "status"] },
 ];
@@ -129,6 +129,14 @@ export function outboxPk(shard: number): string {
 /** GSI1: email → user. Emails are trimmed and lower-cased so look-ups are case-insensitive. */
 export function gsi1Email(email: string): { GSI1PK: string; GSI1SK: string } {
   return { [INDEXES.byEmail.partitionKey]: normaliseEmail(email), [INDEXES.byEmail.sortKey]: EMAIL_GSI1SK };
+}
+
+/** GSI1 sort key of a connection found by its TrueLayer credentials id. */
+export const CREDENTIALS_GSI1SK = "BANK";
+
+/** GSI1: TrueLayer credentials id → connection (signed webhooks and async results name it). */
+export function gsi1Credentials(credentialsId: string): { GSI1PK: string; GSI1SK: string } {
+  return { [INDEXES.byEmail.partitionKey]: `CREDENTIALS#${segment("credentialsId", credentialsId)}`, [INDEXES.byEmail.sortKey]: CREDENTIALS_GSI1SK };
 }
 
 export function normaliseEmail(email: string): string {

@@ -32,6 +32,8 @@ export const syncJobSchema = z.object({
   requestedAt: z.iso.datetime({ offset: true }),
   /** The user's IP when they are present (`refresh_now`): sent as X-PSU-IP, lifts the daily limit. */
   psuIp: z.union([z.ipv4(), z.ipv6()]).optional(),
+  /** The request (webhook, scheduler tick) that asked for this job, for following it through the logs. */
+  correlationId: z.string().min(1).max(128).optional(),
 });
 export type SyncJob = z.output<typeof syncJobSchema>;
 export type SyncJobInput = z.input<typeof syncJobSchema>;

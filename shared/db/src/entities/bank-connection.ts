@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineEntity } from "../entity";
-import { gsi4SyncDue, keys } from "../keys";
+import { gsi1Credentials, gsi4SyncDue, keys } from "../keys";
 import { id, isoDate, isoDateTime, plaintextSecret, sealed, timestamps, utcDateTime, version } from "./common";
 
 export const CONNECTION_STATUSES = ["active", "reconnect_required", "expired", "revoked"] as const;
@@ -56,6 +56,12 @@ const connectionFields = {
     .optional(),
   /** Ids of the latest jobs that completed on this connection (newest last): a repeat is a no-op. */
   recentJobIds: z.array(z.string().min(1).max(128)).max(10).optional(),
+  /** TrueLayer's credentials id: signed webhooks and async results name the connection by it (GSI1). */
+  credentialsId: z.string().min(1).optional(),
+  /** A "refresh now" job on the queue since `at`: the webhook coalesces further requests until a sync completes or `until`. */
+  refreshQueued: z.object({ jobId: id, at: utcDateTime, until: utcDateTime }).optional(),
+  /** Consent-expiry warnings already announced for the consent ending at `consentExpiresAt` (once each). */
+  consentWarnings: z.object({ consentExpiresAt: isoDateTime, sent: z.array(z.enum(["7d", "1d"])) }).optional(),
   ...timestamps,
 };
 
@@ -77,7 +83,8 @@ export const storedBankConnectionSchema = z.object({
 export type StoredBankConnection = z.output<typeof storedBankConnectionSchema>;
 
 /**
- * `USER#<id>` / `BANK#<connectionId>`; in GSI4 (sync due) only while active and scheduled. The
+ * `USER#<id>` / `BANK#<connectionId>`; in GSI4 (sync due) only while active and scheduled; in GSI1
+ * under its TrueLayer credentials id when known. The
  * lease is taken and released without a version bump, so versioned puts are also conditional on it.
  */
 export const bankConnectionEntity = defineEntity(
@@ -86,6 +93,7 @@ export const bankConnectionEntity = defineEntity(
   (c) => ({
     ...keys.connection(c.userId, c.connectionId),
     ...(c.status === "active" && c.nextSyncAt ? gsi4SyncDue(c.connectionId, c.nextSyncAt) : {}),
+    ...(c.credentialsId ? gsi1Credentials(c.credentialsId) : {}),
   }),
   { unversioned: ["leaseOwner", "leaseUntil"] },
 );

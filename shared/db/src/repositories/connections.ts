@@ -1,11 +1,17 @@
-import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { FieldEncryptor } from "@expenzez/crypto";
 import { INDEXES } from "@expenzez/infra";
 import { isConditionalCheckFailed, rethrowAws } from "../aws-errors";
-import { type BankConnection, bankConnectionEntity, bankConnectionSchema, CONNECTION_SEALED_FIELDS } from "../entities/bank-connection";
+import {
+  type BankConnection,
+  bankConnectionEntity,
+  bankConnectionSchema,
+  CONNECTION_SEALED_FIELDS,
+  type StoredBankConnection,
+} from "../entities/bank-connection";
 import { ConditionalCheckFailedError, VersionConflictError } from "../errors";
 import { queryPage } from "../items";
-import { isoUtc, keys, SK_PREFIX, SYNC_SHARDS, syncDuePk } from "../keys";
+import { gsi1Credentials, gsi4SyncDue, isoUtc, keys, SK_PREFIX, SYNC_SHARDS, syncDuePk } from "../keys";
 import { sealFields } from "../sealing";
 import type { Db, Page, PageOptions } from "../table";
 import { sealedRepository } from "./sealed-repository";
@@ -16,7 +22,12 @@ export interface DueConnection {
   connectionId: string;
   nextSyncAt: string;
   shard: number;
+  /** The schedule-relevant rest of the item (lease, stats, PSD2 count, consent); never the sealed tokens. */
+  schedule: Omit<StoredBankConnection, "accessToken" | "refreshToken">;
 }
+
+/** Why a "refresh now" was not queued: one is queued already, or a sync completed moments ago. */
+export type RefreshRefusal = { reason: "queued"; jobId: string; until: string } | { reason: "recent"; lastSyncAt: string } | { reason: "not_active" };
 
 /**
  * Bank connections. Tokens are sealed on the way in and opened on the way out: callers
@@ -46,15 +57,132 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
       options,
     );
     return {
-      items: page.items.map((c) => ({ userId: c.userId, connectionId: c.connectionId, nextSyncAt: c.nextSyncAt ?? now, shard })),
+      items: page.items.map(({ accessToken: _a, refreshToken: _r, ...schedule }) => ({
+        userId: schedule.userId,
+        connectionId: schedule.connectionId,
+        nextSyncAt: schedule.nextSyncAt ?? now,
+        shard,
+        schedule,
+      })),
       cursor: page.cursor,
     };
+  }
+
+  /**
+   * Moves a connection's due time from `seen` (as read from GSI4) to `next`, only if it still is
+   * `seen` and the connection is active: the scheduler's claim on one slot. Leaves `version`
+   * alone (like the lease), so a sync in flight is not made to conflict; its own put sets the
+   * next due time anyway. False when another scheduler (or a sync) moved it first.
+   */
+  async function moveDue(userId: string, connectionId: string, seen: string, next: string, extra: Record<string, unknown> = {}): Promise<boolean> {
+    const gsi = gsi4SyncDue(connectionId, next);
+    const names: Record<string, string> = { "#status": "status", "#sk": INDEXES.syncDue.sortKey };
+    const values: Record<string, unknown> = { ":active": "active", ":seen": isoUtc(seen), ":next": isoUtc(next), ":gsk": gsi.GSI4SK };
+    const sets = ["nextSyncAt = :next", "#sk = :gsk"];
+    Object.entries(extra).forEach(([name, value], i) => {
+      names[`#x${i}`] = name;
+      values[`:x${i}`] = value;
+      sets.push(`#x${i} = :x${i}`);
+    });
+    try {
+      await db.doc.send(
+        new UpdateCommand({
+          TableName: db.tableName,
+          Key: keys.connection(userId, connectionId),
+          UpdateExpression: `SET ${sets.join(", ")}`,
+          ConditionExpression: "attribute_exists(PK) AND #status = :active AND #sk = :seen",
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      rethrowAws(err, "UpdateItem");
+    }
   }
 
   return {
     ...base,
     get: (userId: string, connectionId: string): Promise<BankConnection | undefined> => base.getByKey(keys.connection(userId, connectionId)),
     listDue,
+    moveDue,
+
+    /** The connection TrueLayer names by its credentials id (GSI1), or undefined. */
+    async findByCredentialsId(credentialsId: string): Promise<{ userId: string; connectionId: string } | undefined> {
+      const gsi = gsi1Credentials(credentialsId);
+      const found = await db.doc.send(
+        new QueryCommand({
+          TableName: db.tableName,
+          IndexName: INDEXES.byEmail.name,
+          KeyConditionExpression: "#pk = :pk AND #sk = :sk",
+          ExpressionAttributeNames: { "#pk": INDEXES.byEmail.partitionKey, "#sk": INDEXES.byEmail.sortKey },
+          ExpressionAttributeValues: { ":pk": gsi.GSI1PK, ":sk": gsi.GSI1SK },
+          Limit: 1,
+        }),
+      );
+      const item = found.Items?.[0];
+      return item ? { userId: String(item.userId), connectionId: String(item.connectionId) } : undefined;
+    },
+
+    /**
+     * Records a queued "refresh now" job, unless one is queued already (since the last completed
+     * sync, and not lapsed) or a sync completed after `recentSince`. One conditional update, so
+     * two requests at once queue one job. Returns the refusal, or undefined when recorded.
+     */
+    async markRefreshQueued(
+      userId: string,
+      connectionId: string,
+      job: { jobId: string; at: string; until: string },
+      recentSince: string,
+    ): Promise<RefreshRefusal | undefined> {
+      const key = keys.connection(userId, connectionId);
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: key,
+            UpdateExpression: "SET refreshQueued = :job",
+            ConditionExpression:
+              "attribute_exists(PK) AND #status = :active AND (attribute_not_exists(lastSyncAt) OR lastSyncAt <= :recent) AND " +
+              "(attribute_not_exists(refreshQueued) OR refreshQueued.#until <= :at OR (attribute_exists(lastSyncAt) AND refreshQueued.#at < lastSyncAt))",
+            ExpressionAttributeNames: { "#status": "status", "#until": "until", "#at": "at" },
+            ExpressionAttributeValues: {
+              ":job": { jobId: job.jobId, at: isoUtc(job.at), until: isoUtc(job.until) },
+              ":active": "active",
+              ":recent": isoUtc(recentSince),
+              ":at": isoUtc(job.at),
+            },
+          }),
+        );
+        return undefined;
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) rethrowAws(err, "UpdateItem");
+        const current = await base.getByKey(key);
+        if (current?.status !== "active") return { reason: "not_active" };
+        if (current.lastSyncAt && Date.parse(current.lastSyncAt) > Date.parse(recentSince)) return { reason: "recent", lastSyncAt: current.lastSyncAt };
+        if (current.refreshQueued) return { reason: "queued", jobId: current.refreshQueued.jobId, until: current.refreshQueued.until };
+        // Changed between the update and the read: the caller may simply try again.
+        return { reason: "queued", jobId: "unknown", until: job.until };
+      }
+    },
+
+    /** Clears our queued-refresh mark (its job could not be sent), leaving anyone else's alone. */
+    async clearRefreshQueued(userId: string, connectionId: string, jobId: string): Promise<void> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.connection(userId, connectionId),
+            UpdateExpression: "REMOVE refreshQueued",
+            ConditionExpression: "refreshQueued.jobId = :job",
+            ExpressionAttributeValues: { ":job": jobId },
+          }),
+        );
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) rethrowAws(err, "UpdateItem");
+      }
+    },
 
     /** Due connections across all 16 shards (each shard read to the end, up to `limitPerShard`). */
     async listAllDue(now: string, options: { limitPerShard?: number } = {}): Promise<DueConnection[]> {

@@ -1,0 +1,63 @@
+/** Errors of the webhook service; each maps to one HTTP status and a stable `code`. */
+export class WebhookError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: 400 | 401 | 404 | 413 | 429 | 503,
+    message: string,
+    options?: ErrorOptions & { retryAfterSeconds?: number },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+  readonly retryAfterSeconds: number | undefined;
+}
+
+/** A body or parameter that fails its schema: 400 with the reason. */
+export class InvalidRequestError extends WebhookError {
+  constructor(reason: string) {
+    super("webhook.invalid_request", 400, reason);
+  }
+}
+
+/** A missing, malformed, expired or foreign bearer token: 401. */
+export class UnauthenticatedError extends WebhookError {
+  constructor(reason: string, options?: ErrorOptions) {
+    super("webhook.unauthenticated", 401, reason, options);
+  }
+}
+
+/** A TrueLayer signature that does not verify (or a jku off the allow list, a stale timestamp): 401. */
+export class BadSignatureError extends WebhookError {
+  constructor(reason: string, options?: ErrorOptions) {
+    super("webhook.bad_signature", 401, reason, options);
+  }
+}
+
+/** The caller's connection does not exist, or belongs to someone else (never told apart): 404. */
+export class ConnectionNotFoundError extends WebhookError {
+  constructor(connectionId: string) {
+    super("webhook.connection_not_found", 404, `no connection ${connectionId}`);
+  }
+}
+
+/** A sync completed moments ago: 429 with Retry-After. */
+export class TooSoonError extends WebhookError {
+  constructor(retryAfterSeconds: number) {
+    super("webhook.too_soon", 429, `the connection synced less than a minute ago; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
+}
+
+/** The body is larger than the configured bound: 413. */
+export class BodyTooLargeError extends WebhookError {
+  constructor(maxBytes: number) {
+    super("webhook.body_too_large", 413, `body larger than ${maxBytes} bytes`);
+  }
+}
+
+/** The job could not be put on the queue: 503, the caller may retry. */
+export class QueueUnavailableError extends WebhookError {
+  constructor(options?: ErrorOptions) {
+    super("webhook.queue_unavailable", 503, "the sync-jobs queue did not take the job; try again", { ...options, retryAfterSeconds: 5 });
+  }
+}

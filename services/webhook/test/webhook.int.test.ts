@@ -1,0 +1,315 @@
+import type { AddressInfo } from "node:net";
+import { createFieldEncryptor } from "@expenzez/crypto";
+import { createRepositories, type Db, type Repositories } from "@expenzez/db";
+import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
+import { createLogger } from "@expenzez/logger";
+import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
+import { createWebhookSigner, type WebhookSigner } from "@expenzez/truelayer-sandbox";
+import { type ServerType, serve } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { bearerVerifier, createApp, sqsJobSender, tlSignatureVerifier } from "../src/index";
+
+// Needs the local AWS emulator (vitest global setup); serves the real app on a loopback port.
+
+const ISSUER = "https://auth.expenzez.test";
+const AUDIENCE = "expenzez-app";
+const JKU = "https://webhooks.truelayer-sandbox.test/.well-known/jwks";
+const SECRET = "results-secret-0123456789";
+const log = createLogger("test", { level: "silent" });
+
+let stack: LocalStack;
+let db: Db;
+let repos: Repositories;
+let server: ServerType;
+let base: string;
+let appKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+let signer: WebhookSigner;
+let servedJwks: { keys: JWK[] };
+let jwksFetches = 0;
+
+beforeAll(async () => {
+  await resetForFile();
+  stack = await provisionLocalStack(emulatorEndpoint());
+  db = { doc: stack.aws.doc, tableName: stack.handles.tableName };
+  repos = createRepositories(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }));
+  const { privateKey, publicKey } = await generateKeyPair("ES256");
+  appKey = privateKey;
+  const appJwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: "app-1", alg: "ES256" }] });
+  signer = await createWebhookSigner(JKU);
+  servedJwks = signer.jwks;
+  const app = createApp(
+    {
+      db,
+      repos,
+      sendJob: sqsJobSender(stack.aws.sqs, stack.handles.queues.syncJobs.url),
+      verifyBearer: bearerVerifier({ jwks: appJwks, issuer: ISSUER, audience: AUDIENCE }),
+      verifyTlSignature: tlSignatureVerifier({
+        allowedJkus: [JKU],
+        refetchCooldownSeconds: 0,
+        fetch: (async (url: string) => {
+          jwksFetches++;
+          return url === JKU ? new Response(JSON.stringify(servedJwks)) : new Response("no", { status: 404 });
+        }) as typeof fetch,
+      }),
+      resultsSecret: SECRET,
+      log,
+    },
+    { clientIp: (c) => getConnInfo(c).remote.address, maxBodyBytes: 4096 },
+  );
+  server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise((resolve) => server.once("listening", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+beforeEach(async () => {
+  await receiveAll(stack.aws.sqs, stack.handles.queues.syncJobs.url, { remove: true });
+});
+
+let seq = 0;
+async function connection(userId: string, over: { lastSyncAt?: string } = {}): Promise<{ userId: string; connectionId: string; credentialsId: string }> {
+  seq++;
+  const now = new Date().toISOString();
+  const c = { userId, connectionId: `conn-${seq}`, credentialsId: `cred-${seq}` };
+  await repos.connections.putNew({
+    ...c,
+    providerId: "mock",
+    status: "active",
+    accessToken: "at",
+    refreshToken: "rt",
+    tokenExpiresAt: now,
+    consentExpiresAt: new Date(Date.now() + 80 * 86_400_000).toISOString(),
+    nextSyncAt: now,
+    createdAt: now,
+    updatedAt: now,
+    ...over,
+  });
+  return c;
+}
+
+async function token(sub: string, over: { expiresIn?: string; audience?: string } = {}): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: "ES256", kid: "app-1" })
+    .setSubject(sub)
+    .setIssuer(ISSUER)
+    .setAudience(over.audience ?? AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(over.expiresIn ?? "5m")
+    .sign(appKey);
+}
+
+function refresh(connectionId: string, bearer?: string, init: RequestInit = {}) {
+  return fetch(`${base}/v1/connections/${connectionId}/refresh`, {
+    method: "POST",
+    ...init,
+    headers: { ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}), ...(init.headers as Record<string, string>) },
+  });
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: test reads of JSON answers
+const json = async (res: Response): Promise<any> => res.json();
+
+async function queuedJobs(): Promise<Record<string, unknown>[]> {
+  return (await receiveAll(stack.aws.sqs, stack.handles.queues.syncJobs.url, { remove: true })).map((m) => JSON.parse(m.Body as string));
+}
+
+async function signedPost(body: string, over: { timestamp?: string; signWith?: WebhookSigner; tamper?: boolean } = {}) {
+  const timestamp = over.timestamp ?? new Date().toISOString();
+  const signature = await (over.signWith ?? signer).sign("/truelayer/webhooks", timestamp, body);
+  return fetch(`${base}/truelayer/webhooks`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Tl-Signature": signature, "X-Tl-Webhook-Timestamp": timestamp },
+    body: over.tamper ? body.replace("cred", "CRED") : body,
+  });
+}
+
+describe("refresh now", () => {
+  it("queues one attended refresh_now job with the caller's IP and the request's correlation id", async () => {
+    // Prepare
+    const c = await connection("u-refresh");
+    // Act
+    const res = await refresh(c.connectionId, await token(c.userId), { headers: { "X-Correlation-Id": "corr-123" } });
+    const body = await json(res);
+    // Assess
+    expect(res.status).toBe(202);
+    expect(res.headers.get("x-correlation-id")).toBe("corr-123");
+    expect(await queuedJobs()).toEqual([
+      expect.objectContaining({
+        jobId: body.jobId,
+        userId: c.userId,
+        connectionId: c.connectionId,
+        reason: "refresh_now",
+        psuIp: "127.0.0.1",
+        correlationId: "corr-123",
+      }),
+    ]);
+  });
+
+  it("coalesces a second request while a job is queued, and allows one again after a completed sync", async () => {
+    // Prepare
+    const c = await connection("u-coalesce");
+    const bearer = await token(c.userId);
+    // Act
+    const first = await json(await refresh(c.connectionId, bearer));
+    const second = await refresh(c.connectionId, bearer);
+    const secondBody = await json(second);
+    // The queued job ran: a sync completed after the job was queued (both moved back past the cool-down).
+    const stored = (await repos.connections.get(c.userId, c.connectionId))!;
+    const ago = (s: number) => new Date(Date.now() - s * 1000).toISOString();
+    await repos.connections.updateVersioned({ ...stored, refreshQueued: { ...stored.refreshQueued!, at: ago(180) }, lastSyncAt: ago(120) }, stored.version);
+    const third = await refresh(c.connectionId, bearer);
+    // Assess
+    expect(second.status).toBe(202);
+    expect(secondBody).toEqual({ jobId: first.jobId, coalesced: true });
+    expect(third.status).toBe(202);
+    expect((await queuedJobs()).length).toBe(2);
+  });
+
+  it("answers 429 with Retry-After within a minute of a completed sync", async () => {
+    // Prepare
+    const c = await connection("u-recent", { lastSyncAt: new Date(Date.now() - 20_000).toISOString() });
+    // Act
+    const res = await refresh(c.connectionId, await token(c.userId));
+    // Assess
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(35);
+    expect(Number(res.headers.get("retry-after"))).toBeLessThanOrEqual(41);
+    expect(await queuedJobs()).toEqual([]);
+  });
+
+  it("answers 404 for another user's connection, exactly as for one that does not exist", async () => {
+    // Prepare
+    const c = await connection("u-owner");
+    const intruder = await token("u-intruder");
+    // Act
+    const foreign = await refresh(c.connectionId, intruder);
+    const missing = await refresh("conn-nope", intruder);
+    // Assess
+    expect(foreign.status).toBe(404);
+    expect(await json(foreign)).toEqual(expect.objectContaining({ error: "webhook.connection_not_found" }));
+    expect(missing.status).toBe(404);
+    expect(await queuedJobs()).toEqual([]);
+  });
+
+  it("answers 401 for no token, an expired token and a token for another audience", async () => {
+    // Prepare
+    const c = await connection("u-auth");
+    // Act
+    const statuses = await Promise.all([
+      refresh(c.connectionId),
+      refresh(c.connectionId, await token(c.userId, { expiresIn: "-2m" })),
+      refresh(c.connectionId, await token(c.userId, { audience: "someone-else" })),
+      refresh(c.connectionId, "not.a.jwt"),
+    ]);
+    // Assess
+    expect(statuses.map((r) => r.status)).toEqual([401, 401, 401, 401]);
+    expect(statuses[1]!.headers.get("www-authenticate")).toContain("Bearer");
+    expect(await queuedJobs()).toEqual([]);
+  });
+
+  it("answers 400 for a malformed body and 413 for an oversize one", async () => {
+    // Prepare
+    const c = await connection("u-bodies");
+    const bearer = await token(c.userId);
+    // Act
+    const malformed = await refresh(c.connectionId, bearer, { body: "{not json" });
+    const unexpected = await refresh(c.connectionId, bearer, { body: JSON.stringify({ force: true }) });
+    const oversize = await refresh(c.connectionId, bearer, { body: JSON.stringify({ pad: "x".repeat(10_000) }) });
+    // Assess
+    expect([malformed.status, unexpected.status, oversize.status]).toEqual([400, 400, 413]);
+    expect((await json(unexpected)).message).toContain("force");
+    expect(await queuedJobs()).toEqual([]);
+  });
+});
+
+describe("TrueLayer signed webhooks", () => {
+  const event = (credentialsId: string, eventId: string) =>
+    JSON.stringify({ type: "data_updated", event_id: eventId, event_version: 1, credentials_id: credentialsId });
+
+  it("maps a verified delivery to one webhook job, and a replay of it to none", async () => {
+    // Prepare
+    const c = await connection("u-tl");
+    const body = event(c.credentialsId, "evt-1");
+    // Act
+    const first = await signedPost(body);
+    const replay = await signedPost(body);
+    // Assess
+    expect(first.status).toBe(200);
+    expect(await json(first)).toEqual(expect.objectContaining({ outcome: "queued" }));
+    expect(await json(replay)).toEqual({ outcome: "duplicate" });
+    expect(await queuedJobs()).toEqual([expect.objectContaining({ userId: c.userId, connectionId: c.connectionId, reason: "webhook" })]);
+  });
+
+  it("refuses a tampered body, a stale timestamp and a jku off the allow list with 401, queueing nothing", async () => {
+    // Prepare
+    const c = await connection("u-tl-bad");
+    const stranger = await createWebhookSigner("https://evil.test/jwks");
+    // Act
+    const tampered = await signedPost(event(c.credentialsId, "evt-2"), { tamper: true });
+    const stale = await signedPost(event(c.credentialsId, "evt-3"), { timestamp: new Date(Date.now() - 10 * 60_000).toISOString() });
+    const foreign = await signedPost(event(c.credentialsId, "evt-4"), { signWith: stranger });
+    const unsigned = await fetch(`${base}/truelayer/webhooks`, { method: "POST", body: event(c.credentialsId, "evt-5") });
+    // Assess
+    expect([tampered.status, stale.status, foreign.status, unsigned.status]).toEqual([401, 401, 401, 401]);
+    expect((await json(stale)).error).toBe("webhook.bad_signature");
+    expect(await queuedJobs()).toEqual([]);
+  });
+
+  it("refetches the key set when a signature names an unknown kid (key rotation)", async () => {
+    // Prepare
+    const c = await connection("u-tl-rotate");
+    await signedPost(event(c.credentialsId, "evt-6"));
+    const rotated = await createWebhookSigner(JKU);
+    servedJwks = { keys: [...signer.jwks.keys, ...rotated.jwks.keys] };
+    const before = jwksFetches;
+    // Act
+    const res = await signedPost(event(c.credentialsId, "evt-7"), { signWith: rotated });
+    const again = await signedPost(event(c.credentialsId, "evt-8"), { signWith: rotated });
+    // Assess
+    expect([res.status, again.status]).toEqual([200, 200]);
+    expect(jwksFetches - before).toBe(1);
+    expect((await queuedJobs()).length).toBe(3);
+  });
+
+  it("answers 400 for a verified body that is not a webhook we know", async () => {
+    // Act
+    const res = await signedPost(JSON.stringify({ hello: "world" }));
+    // Assess
+    expect(res.status).toBe(400);
+    expect((await json(res)).message).toContain("event_id");
+  });
+});
+
+describe("async results callback", () => {
+  const result = (credentialsId: string, taskId: string) =>
+    JSON.stringify({
+      results_uri: "https://api.truelayer-sandbox.test/data/v1/results/x",
+      credentials_id: credentialsId,
+      task_id: taskId,
+      status: "Succeeded",
+    });
+
+  it("queues a webhook job for the right secret, once per task, and 401 for a wrong one", async () => {
+    // Prepare
+    const c = await connection("u-results");
+    // Act
+    const wrong = await fetch(`${base}/truelayer/results/not-the-secret`, { method: "POST", body: result(c.credentialsId, "t1") });
+    const ok = await fetch(`${base}/truelayer/results/${SECRET}`, { method: "POST", body: result(c.credentialsId, "t1") });
+    const again = await fetch(`${base}/truelayer/results/${SECRET}`, { method: "POST", body: result(c.credentialsId, "t1") });
+    const malformed = await fetch(`${base}/truelayer/results/${SECRET}`, { method: "POST", body: JSON.stringify({ task_id: "t2" }) });
+    // Assess
+    expect([wrong.status, ok.status, again.status, malformed.status]).toEqual([401, 200, 200, 400]);
+    expect(await queuedJobs()).toEqual([expect.objectContaining({ connectionId: c.connectionId, reason: "webhook" })]);
+  });
+});
+
+it("answers GET /health for load balancers", async () => {
+  const res = await fetch(`${base}/health`);
+  expect(res.status).toBe(200);
+  expect(await json(res)).toEqual({ status: "ok" });
+});
