@@ -1,0 +1,27 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { runMain } from "@expenzez/config";
+import { createSchedulerRuntime } from "./setup";
+import { runTick } from "./tick";
+
+/**
+ * The local runtime: a tick every SCHEDULER_INTERVAL_SECONDS until SIGINT/SIGTERM
+ * (`pnpm --filter @expenzez/scheduler start`; `-- --once` runs one tick). Several may run on one
+ * table: each slot is claimed by a conditional update, so none is queued twice.
+ */
+await runMain(async () => {
+  const { config, deps, log } = await createSchedulerRuntime();
+  const stop = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
+  const once = process.argv.includes("--once");
+  log.info({ intervalSeconds: config.SCHEDULER_INTERVAL_SECONDS, once }, "scheduler started");
+  while (!stop.signal.aborted) {
+    const started = Date.now();
+    try {
+      await runTick(deps);
+    } catch (err) {
+      log.error({ err }, "scheduler tick failed; the next tick retries");
+    }
+    if (once) break;
+    await sleep(Math.max(0, config.SCHEDULER_INTERVAL_SECONDS * 1000 - (Date.now() - started)), undefined, { signal: stop.signal }).catch(() => undefined);
+  }
+});
