@@ -1,135 +1,289 @@
-// The local demo: every piece built so far, wired together against the local AWS emulator and
-// the TrueLayer simulator. The sync worker and the consumers (later issues) will replace the
-// hand-driven steps 4-6 with the real pipeline; until then this shows the parts work together.
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+// The local demo: the whole event-driven pipeline on one machine. It starts the AWS emulator and
+// the TrueLayer simulator, seeds users, runs the real services as separate processes (the list
+// is scripts/src/demo-services.ts), asks for one "refresh now" through the webhook, waits for
+// every queue to drain and prints what the pipeline stored and announced.
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseArgs } from "node:util";
 import { createAwsClients } from "@expenzez/aws";
-import { type Categorisation, categoriseBatch } from "@expenzez/categoriser";
 import { assertEmulatorStage, runMain } from "@expenzez/config";
 import { createFieldEncryptor } from "@expenzez/crypto";
-import { createRepositories, keys } from "@expenzez/db";
+import { createRepositories } from "@expenzez/db";
 import { provision, stackDefinition } from "@expenzez/infra";
-import { withEmulator } from "@expenzez/local-aws";
+import { freePort, repoRoot, withEmulator } from "@expenzez/local-aws";
 import { createLogger } from "@expenzez/logger";
 import { formatMoney } from "@expenzez/money";
-import { createTrueLayerClient, type Transaction } from "@expenzez/truelayer";
 import { startSandbox } from "@expenzez/truelayer-sandbox";
+import Table from "cli-table3";
+import pLimit from "p-limit";
+import { createAuditTap } from "./demo/audit";
+import { startDemoAuth } from "./demo/auth";
+import { startCountingProxy } from "./demo/counting-proxy";
+import { discover, type RunningService, startServices, stopServices, waitHealthy } from "./demo/processes";
+import { createProgress } from "./demo/progress";
+import { type SeededUser, seedUser } from "./demo/seed";
+import { allDepths, readStored } from "./demo/summary";
+import { DEMO_SERVICES, type DemoContext } from "./demo-services";
 
+const { values: flags } = parseArgs({
+  options: {
+    users: { type: "string", default: "12" },
+    days: { type: "string", default: "90" },
+    json: { type: "string" },
+    keep: { type: "boolean", default: false },
+    "timeout-seconds": { type: "string", default: "300" },
+  },
+});
+const users = positiveInt("--users", flags.users);
+const days = positiveInt("--days", flags.days);
+const timeoutMs = positiveInt("--timeout-seconds", flags["timeout-seconds"]) * 1000;
 const stage = process.env.STAGE ?? "local";
 const region = process.env.AWS_REGION ?? "eu-west-2";
-const demoUser = process.env.DEMO_USER ?? "john";
-const historyDays = 90;
+const root = repoRoot();
 const log = createLogger("demo", { level: process.env.LOG_LEVEL ?? "warn" });
-const step = (n: number, text: string) => console.log(`\n[${n}/7] ${text}`);
+const say = (text: string) => console.log(text);
+const step = (n: number, text: string) => say(`\n[${n}/6] ${text}`);
 const started = Date.now();
+
+function depths0(d: { work: Record<string, number> }): Record<string, number> {
+  return d.work;
+}
+
+function positiveInt(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`${name} must be a whole number above 0, got ${value}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+let running: RunningService[] = [];
+// Whatever ends the demo (an error, Ctrl-C), no service process outlives it.
+process.once("exit", () => {
+  for (const r of running) if (r.child.exitCode === null) r.child.kill("SIGKILL");
+});
 
 await runMain(async () => {
   assertEmulatorStage();
+  let failed = false;
   await withEmulator(async (emulator) => {
-    step(1, `local AWS emulator at ${emulator.endpoint}${emulator.owned ? " (moto, started for this run; stops at the end)" : ""}`);
+    step(1, `local AWS emulator at ${emulator.endpoint}${emulator.owned ? " (moto, started for this run)" : ""}; provisioning stage "${stage}"`);
     const aws = createAwsClients({ region, endpoint: emulator.endpoint });
     const def = stackDefinition(stage);
-
-    step(2, `provisioning stage "${stage}" from infra/src/resources.ts`);
     const { changes, handles } = await provision(aws, def);
-    const created = changes.filter((c) => c.action !== "unchanged").length;
-    console.log(`    ${changes.length} resources (${created} created or updated): table ${handles.tableName} with GSI1-GSI4,`);
-    console.log(
-      `    ${Object.keys(handles.queues).length} queues each with a DLQ, bus ${handles.busName} with ${def.rules.length} rules, KMS key ${def.key.alias}`,
+    say(
+      `    ${changes.length} resources: table ${handles.tableName}, ${Object.keys(handles.queues).length} queues with DLQs, bus ${handles.busName} with ${def.rules.length} rules`,
     );
+    const proxy = await startCountingProxy(emulator.endpoint);
+    const audit = await createAuditTap(aws, handles.busName, stage);
 
-    step(3, "TrueLayer simulator on loopback");
-    const sandbox = await startSandbox({ seed: "demo", logger: log });
+    step(2, "TrueLayer simulator (signed webhooks on) and a stand-in identity provider for the app's tokens");
+    const sandbox = await startSandbox({ seed: "demo", config: { sign_webhooks: true }, logger: log });
+    const auth = await startDemoAuth();
+    say(`    simulator ${sandbox.url}   JWKS ${auth.jwksUrl}`);
+
     try {
-      console.log(`    auth ${sandbox.authUrl}   data ${sandbox.dataUrl}`);
-      const truelayer = createTrueLayerClient({
-        authBaseUrl: sandbox.authUrl,
-        dataBaseUrl: sandbox.dataUrl,
-        clientId: "sandbox-client",
-        clientSecret: "sandbox-secret",
-        logger: log,
-      });
-
-      step(4, `connecting "${demoUser}": tokens stored with envelope encryption (KMS data key + AES-256-GCM)`);
-      const tokens = await truelayer.exchangeCode(demoUser, "http://localhost/callback");
+      step(3, `seeding ${users} users: profile with time zone, bank connection (${days} days of history), 3 budgets, notification preferences, a device`);
       const db = { doc: aws.doc, tableName: handles.tableName };
       const repos = createRepositories(db, createFieldEncryptor({ kms: aws.kms, keyId: handles.keyId }));
-      const now = new Date().toISOString();
-      const connectionId = `conn-${demoUser}`;
-      await repos.connections.putNew({
-        userId: demoUser,
-        connectionId,
-        providerId: "mock",
-        status: "active",
-        accessToken: tokens.accessToken,
-        refreshToken: tokens.refreshToken,
-        tokenExpiresAt: tokens.expiresAt.toISOString(),
-        consentExpiresAt: new Date(Date.now() + 90 * 86_400_000).toISOString(),
-        nextSyncAt: now,
-        createdAt: now,
-        updatedAt: now,
-      });
-      const raw = (await aws.doc.send(new GetCommand({ TableName: handles.tableName, Key: keys.connection(demoUser, connectionId) }))).Item ?? {};
-      const leaked = [tokens.accessToken, tokens.refreshToken].some((t) => JSON.stringify(raw).includes(t));
-      console.log(`    raw item accessToken = ${String(raw.accessToken).slice(0, 24)}…  plaintext token in the item: ${leaked ? "YES (bug!)" : "no"}`);
-      const due = await repos.connections.listAllDue(new Date(Date.now() + 1000).toISOString());
-      console.log(`    due for sync (GSI4, 16 shards): ${due.map((d) => d.connectionId).join(", ") || "none"}`);
+      const now = new Date();
+      const limit = pLimit(4);
+      // User 0 is not due: the demo refreshes it by hand through the webhook.
+      const seeded: SeededUser[] = await Promise.all(
+        Array.from({ length: users }, (_, i) => limit(() => seedUser(repos, sandbox.admin, i, { days, now, due: i !== 0 }))),
+      );
+      const tokens = new Map<string, string[]>();
+      for (const u of seeded) {
+        const c = await repos.connections.get(u.userId, u.connectionId);
+        tokens.set(u.userId, c ? [c.accessToken, c.refreshToken] : []);
+      }
+      say(`    ${seeded.length} users seeded; ${seeded.length - 1} due now (jittered over the last minute), 1 waiting for "refresh now"`);
 
-      step(5, `fetching accounts, cards, balances and ${historyDays} days of transactions through the client`);
-      const ctx = { accessToken: tokens.accessToken, connectionId, correlationId: `demo-${Date.now()}` };
-      const to = new Date();
-      const range = { from: new Date(to.getTime() - historyDays * 86_400_000).toISOString().slice(0, 10), to: to.toISOString().slice(0, 10) };
-      const [accounts, cards] = await Promise.all([truelayer.getAccounts(ctx), truelayer.getCards(ctx)]);
-      const fetched: (Transaction & { accountId: string })[] = [];
-      for (const a of accounts) {
-        const [balance, booked, pending] = await Promise.all([
-          truelayer.getBalance(ctx, a.account_id),
-          truelayer.getTransactions(ctx, a.account_id, range),
-          truelayer.getPendingTransactions(ctx, a.account_id),
-        ]);
-        console.log(
-          `    ${a.display_name.padEnd(24)} ${formatMoney(balance.current_minor, balance.currency).padStart(12)}   ${booked.length} booked, ${pending.length} pending`,
-        );
-        fetched.push(...booked.map((t) => ({ ...t, accountId: a.account_id })));
-      }
-      for (const c of cards) {
-        const [balance, booked, pending] = await Promise.all([
-          truelayer.getCardBalance(ctx, c.account_id),
-          truelayer.getCardTransactions(ctx, c.account_id, range),
-          truelayer.getCardPendingTransactions(ctx, c.account_id),
-        ]);
-        console.log(
-          `    ${c.display_name.padEnd(24)} ${formatMoney(balance.current_minor, balance.currency).padStart(12)}   ${booked.length} booked, ${pending.length} pending`,
-        );
-        fetched.push(...booked.map((t) => ({ ...t, accountId: c.account_id })));
-      }
-      const requests = (await sandbox.admin.requests()).length;
-      console.log(
-        `    ${fetched.length} booked transactions in ${requests} HTTP requests (${(requests / Math.max(1, fetched.length)).toFixed(3)} requests per transaction)`,
+      step(4, "starting the services as separate processes");
+      const { present, missing, unlisted } = discover(root, DEMO_SERVICES);
+      const ctx: DemoContext = {
+        common: { STAGE: stage, AWS_REGION: region, AWS_ENDPOINT_URL: proxy.url, LOG_LEVEL: process.env.LOG_LEVEL ?? "info" },
+        truelayer: {
+          authUrl: sandbox.authUrl,
+          dataUrl: sandbox.dataUrl,
+          clientId: "sandbox-client",
+          clientSecret: "sandbox-secret",
+          jwksUrl: `${sandbox.url}/.well-known/jwks`,
+        },
+        auth: { jwksUrl: auth.jwksUrl, issuer: auth.issuer, audience: auth.audience },
+        webhook: { port: await freePort(), resultsSecret: randomBytes(24).toString("base64url") },
+      };
+      const logDir = join(root, ".local", "demo");
+      running = startServices(root, present, ctx, logDir);
+      for (const r of running) say(`    ${r.name.padEnd(22)} pid ${r.pid}   log ${r.log.slice(root.length + 1)}`);
+      if (missing.length) say(`    not built yet (skipped): ${missing.join(", ")}`);
+      if (unlisted.length) say(`    in services/ but not in scripts/src/demo-services.ts: ${unlisted.join(", ")}`);
+      await waitHealthy(
+        present.flatMap((s) => (s.healthUrl ? [s.healthUrl(ctx)] : [])),
+        running,
       );
 
-      step(6, "categorising (user rules → bank signals → merchants → classification/MCC → model → other)");
-      const results: Categorisation[] = categoriseBatch(fetched, { ownAccounts: [...accounts, ...cards].map((a) => a.account_id) });
-      const byCategory = new Map<string, { count: number; outMinor: number }>();
-      results.forEach((r, i) => {
-        const t = fetched[i]!;
-        const row = byCategory.get(r.category.primary) ?? { count: 0, outMinor: 0 };
-        row.count++;
-        if (t.signed_amount_minor < 0) row.outMinor -= t.signed_amount_minor; // exact pence, no float sums
-        byCategory.set(r.category.primary, row);
+      const webhookUrl = `http://127.0.0.1:${ctx.webhook.port}`;
+      const first = seeded[0] as SeededUser;
+      const refresh = await fetch(`${webhookUrl}/v1/connections/${first.connectionId}/refresh`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${await auth.token(first.userId)}`, "X-Correlation-Id": "demo-refresh-now" },
       });
-      for (const [primary, row] of [...byCategory].sort((a, b) => b[1].outMinor - a[1].outMinor)) {
-        console.log(`    ${primary.padEnd(24)} ${String(row.count).padStart(4)} tx   out ${formatMoney(row.outMinor).padStart(12)}`);
-      }
-      const confident = results.filter((r) => r.category.confidence >= 0.9).length;
-      console.log(`    ${confident} of ${results.length} categorised with confidence >= 0.9`);
+      const refreshBody = (await refresh.json()) as { jobId?: string };
+      say(`    "refresh now" for ${first.userId} through the webhook (signed JWT): HTTP ${refresh.status}, job ${refreshBody.jobId ?? "none"}`);
+      if (refresh.status !== 202) failed = true;
 
-      step(7, "summary");
-      console.log(`    stack: ${changes.length} resources on ${emulator.endpoint}; connection stored encrypted and due in GSI4`);
-      console.log(`    TrueLayer: ${accounts.length} accounts + ${cards.length} cards, ${fetched.length} transactions, ${requests} requests`);
-      console.log(`    categories: ${byCategory.size} primaries used; finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      console.log("    next: the sync worker, budget/recurring/alert consumers (later issues) turn steps 4-6 into the event-driven pipeline");
+      step(5, "jobs flow scheduler → sync-jobs → workers → events → consumers");
+      const progress = createProgress(users);
+      // Only queues someone drains count: a consumer not built yet leaves its queue full.
+      const drainedBy = new Set(present.flatMap((s) => (s.consumes ? [s.consumes] : [])));
+      let syncedAt: number | undefined;
+      const deadline = Date.now() + timeoutMs;
+      let quietPolls = 0;
+      let synced = 0;
+      let drained = false;
+      while (Date.now() < deadline) {
+        await sleep(500);
+        const eventsTotal = await audit.drain();
+        const depths = await allDepths(aws.sqs, handles);
+        synced = 0;
+        for (const u of seeded) if ((await repos.connections.get(u.userId, u.connectionId))?.lastSyncAt) synced++;
+        const watched = Object.entries(depths.work)
+          .filter(([id]) => drainedBy.has(id as never))
+          .sort(([a], [b]) => a.localeCompare(b));
+        const inConsumers = watched.filter(([id]) => id !== "syncJobs").reduce((n, [, v]) => n + v, 0);
+        if (synced === users && syncedAt === undefined) syncedAt = Date.now();
+        progress.update({
+          synced,
+          events: Math.max(0, eventsTotal - inConsumers),
+          eventsTotal,
+          queues: watched.map(([id, v]) => `${id} ${v}`).join(", "),
+        });
+        const dead = running.find((r) => r.child.exitCode !== null);
+        if (dead) throw new Error(`${dead.name} exited with ${dead.child.exitCode}; see ${dead.log}`);
+        const idle = watched.every(([, v]) => v === 0);
+        quietPolls = synced === users && idle ? quietPolls + 1 : 0;
+        // Idle for 2 s in a row: consumers may still be publishing what the last message caused.
+        if (quietPolls >= 4) {
+          drained = true;
+          break;
+        }
+      }
+      progress.stop();
+      await audit.drain();
+      const elapsedMs = Date.now() - started;
+      const undrained = Object.entries(depths0(await allDepths(aws.sqs, handles))).filter(([id, v]) => v > 0 && !drainedBy.has(id as never));
+      if (undrained.length) say(`    left for consumers not built yet: ${undrained.map(([id, v]) => `${id} ${v}`).join(", ")}`);
+      if (!drained) {
+        failed = true;
+        say(`    did not drain within ${timeoutMs / 1000} s (${synced}/${users} connections synced)`);
+      }
+
+      step(6, "summary");
+      const depths = await allDepths(aws.sqs, handles);
+      const stored = await readStored(
+        db,
+        seeded.map((u) => ({ ...u, tokens: tokens.get(u.userId) ?? [] })),
+        audit.connectionsSynced,
+      );
+      const dynamoRequests = proxy.total("dynamodb");
+      const events = Object.fromEntries([...audit.byType].sort());
+      const summary = {
+        users: stored.users,
+        connectionsSynced: stored.connectionsSynced,
+        accounts: stored.accounts,
+        transactions: stored.transactions,
+        events,
+        budgets: { total: stored.budgets, recalculated: stored.budgetsRecalculated, thresholdsCrossed: events.BudgetThresholdCrossed ?? 0 },
+        recurringStreams: stored.recurringStreams,
+        notifications: {
+          sent: stored.notifications.delivered ?? 0,
+          deferred: stored.notifications.deferred ?? 0,
+          suppressed: stored.notifications.suppressed ?? 0,
+          failed: stored.notifications.failed ?? 0,
+        },
+        dlq: depths.dlq,
+        seconds: Math.round(elapsedMs / 100) / 10,
+        secondsToAllSynced: syncedAt ? Math.round((syncedAt - started) / 100) / 10 : null,
+        dynamodbRequests: dynamoRequests,
+        dynamodbRequestsPer1000Transactions: stored.transactions ? Math.round((dynamoRequests / stored.transactions) * 1000) : null,
+        refreshNow: { status: refresh.status, jobId: refreshBody.jobId ?? null },
+        services: running.map((r) => r.name),
+        servicesNotBuilt: missing,
+        invariants: { ok: stored.violations.length === 0, violations: stored.violations },
+        drained,
+      };
+
+      const table = new Table({ head: ["", "value"], style: { head: [], border: [] } });
+      table.push(
+        ["users / connections synced", `${summary.users} / ${summary.connectionsSynced}`],
+        ["accounts and cards", summary.accounts],
+        ["transactions stored", summary.transactions],
+        ...Object.entries(events).map(([type, n]) => [`event ${type}`, n]),
+        ["budgets recalculated / thresholds crossed", `${summary.budgets.recalculated} of ${summary.budgets.total} / ${summary.budgets.thresholdsCrossed}`],
+        ["recurring streams found", summary.recurringStreams],
+        [
+          "notifications sent / deferred / suppressed",
+          `${summary.notifications.sent} / ${summary.notifications.deferred} / ${summary.notifications.suppressed}`,
+        ],
+        [
+          "DLQ depths",
+          Object.entries(depths.dlq)
+            .map(([id, v]) => `${id} ${v}`)
+            .join(", "),
+        ],
+        ["time taken", `${summary.seconds} s`],
+        ["DynamoDB requests (per 1,000 transactions)", `${dynamoRequests} (${summary.dynamodbRequestsPer1000Transactions ?? "n/a"})`],
+        ["invariants", summary.invariants.ok ? "all hold" : `${stored.violations.length} violated`],
+      );
+      say(table.toString());
+
+      const categories = new Table({
+        head: ["category (booked)", "tx", "money out", "money in"],
+        colAligns: ["left", "right", "right", "right"],
+        style: { head: [], border: [] },
+      });
+      for (const [primary, row] of [...stored.byCategory].sort((a, b) => b[1].outMinor + b[1].inMinor - (a[1].outMinor + a[1].inMinor))) {
+        categories.push([primary, row.count, row.outMinor ? formatMoney(row.outMinor) : "", row.inMinor ? formatMoney(row.inMinor) : ""]);
+      }
+      say(categories.toString());
+      for (const v of stored.violations.slice(0, 20)) say(`    invariant violated: ${v}`);
+
+      const dlqTotal = Object.values(depths.dlq).reduce((n, v) => n + v, 0);
+      if (dlqTotal > 0 || stored.violations.length > 0 || stored.connectionsSynced !== users) failed = true;
+
+      if (flags.json) {
+        const target = {
+          summary,
+          endpoint: emulator.endpoint,
+          region,
+          stage,
+          table: handles.tableName,
+          bus: handles.busName,
+          queues: Object.fromEntries(Object.entries(handles.queues).map(([id, q]) => [id, { url: q.url, dlqUrl: q.dlqUrl }])),
+          simulatorUrl: sandbox.url,
+          webhookUrl,
+        };
+        writeFileSync(flags.json, `${JSON.stringify(target, null, 2)}\n`);
+        say(`    summary written to ${flags.json}`);
+      }
+
+      if (flags.keep) {
+        say("\n--keep: everything stays up until Ctrl-C. Inspect it with:");
+        say(`    export AWS_ENDPOINT_URL=${emulator.endpoint} AWS_REGION=${region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`);
+        say(`    aws dynamodb scan --table-name ${handles.tableName} --max-items 5`);
+        say(`    aws sqs get-queue-attributes --queue-url ${handles.queues.syncJobs.url} --attribute-names All`);
+        say(`    TrueLayer simulator ${sandbox.url}   webhook ${webhookUrl}`);
+        await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+      }
     } finally {
-      await sandbox.stop();
+      await stopServices(running);
+      await Promise.all([sandbox.stop(), auth.stop(), proxy.stop()]);
     }
   });
+  say(failed ? "\ndemo FAILED (see above)" : "\ndemo ok");
+  if (failed) process.exitCode = 1;
 });

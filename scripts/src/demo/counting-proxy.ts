@@ -1,0 +1,51 @@
+import { Agent, createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface CountingProxy {
+  url: string;
+  /** Requests per X-Amz-Target ("DynamoDB_20120810.Query" → "dynamodb:Query"). */
+  counts(): Map<string, number>;
+  /** Total requests of one service prefix, e.g. "dynamodb". */
+  total(service: string): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * A pass-through HTTP proxy in front of the emulator that counts AWS requests by operation.
+ * The services talk to the emulator through it, the demo's own reads do not, so the summary's
+ * "DynamoDB requests per 1,000 transactions" is the pipeline's cost alone. A hand-written pipe
+ * (node:http, ~30 lines) because all it does is count a header; see docs/adr/0045.
+ */
+export async function startCountingProxy(upstream: string): Promise<CountingProxy> {
+  const target = new URL(upstream);
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const counts = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const op = req.headers["x-amz-target"];
+    if (typeof op === "string") {
+      const [service = "?", name = "?"] = op.split(".");
+      const key = `${service.startsWith("DynamoDB") ? "dynamodb" : service.startsWith("AmazonSQS") ? "sqs" : service.toLowerCase()}:${name}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const forward = request({ agent, host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on("error", () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    counts: () => new Map(counts),
+    total: (service) => [...counts].filter(([k]) => k.startsWith(`${service}:`)).reduce((n, [, v]) => n + v, 0),
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      agent.destroy();
+    },
+  };
+}

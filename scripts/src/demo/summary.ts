@@ -1,0 +1,132 @@
+import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type Db, keys, SK_PREFIX } from "@expenzez/db";
+import type { StackHandles } from "@expenzez/infra";
+
+/** What the pipeline left in the table, per kind, read back after the jobs drained. */
+export interface Stored {
+  users: number;
+  connectionsSynced: number;
+  accounts: number;
+  transactions: number;
+  byCategory: Map<string, { count: number; outMinor: number; inMinor: number }>;
+  budgets: number;
+  budgetsRecalculated: number;
+  recurringStreams: number;
+  notifications: Record<string, number>;
+  /** Invariant checks that failed, each a sentence. */
+  violations: string[];
+}
+
+/** Every item under a user's partition (one paged Query). */
+async function userItems(db: Db, userId: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: "PK = :pk",
+        ExpressionAttributeValues: { ":pk": keys.profile(userId).PK },
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/**
+ * Reads back every seeded user's items and checks the invariants the summary can see:
+ * each account's counter equals its stored transactions (1), no transaction stored twice (2),
+ * every synced connection announced itself (7), no token in plaintext at rest (8).
+ */
+export async function readStored(db: Db, users: { userId: string; connectionId: string; tokens: string[] }[], syncedAnnounced: Set<string>): Promise<Stored> {
+  const out: Stored = {
+    users: users.length,
+    connectionsSynced: 0,
+    accounts: 0,
+    transactions: 0,
+    byCategory: new Map(),
+    budgets: 0,
+    budgetsRecalculated: 0,
+    recurringStreams: 0,
+    notifications: {},
+    violations: [],
+  };
+  for (const user of users) {
+    const items = await userItems(db, user.userId);
+    const sk = (i: Record<string, unknown>) => String(i.SK);
+    const perAccount = new Map<string, number>();
+    const seenTx = new Set<string>();
+    for (const item of items) {
+      if (sk(item).startsWith(SK_PREFIX.transaction)) {
+        out.transactions++;
+        const accountId = String(item.accountId);
+        perAccount.set(accountId, (perAccount.get(accountId) ?? 0) + 1);
+        const identity = `${accountId}/${String(item.normalisedProviderTransactionId ?? item.transactionId)}/${String(item.status)}`;
+        if (seenTx.has(identity)) out.violations.push(`${user.userId}: transaction ${identity} stored twice`);
+        seenTx.add(identity);
+        if (item.status === "booked") {
+          const primary = String((item.category as { primary?: string } | undefined)?.primary ?? "other");
+          const row = out.byCategory.get(primary) ?? { count: 0, outMinor: 0, inMinor: 0 };
+          const minor = Number(item.amountMinor);
+          row.count++;
+          // Direction from the stored field, never from the sign (card debits come positive).
+          if (item.direction === "debit") row.outMinor += Math.abs(minor);
+          else row.inMinor += Math.abs(minor);
+          out.byCategory.set(primary, row);
+        }
+      } else if (sk(item).startsWith(SK_PREFIX.account)) out.accounts++;
+      else if (sk(item).startsWith(SK_PREFIX.budget)) {
+        out.budgets++;
+        if (Number(item.version) > 1) out.budgetsRecalculated++;
+      } else if (sk(item).startsWith(SK_PREFIX.recurring)) out.recurringStreams++;
+      else if (sk(item).startsWith(SK_PREFIX.notificationHistory)) {
+        const status = String(item.status);
+        out.notifications[status] = (out.notifications[status] ?? 0) + 1;
+      } else if (sk(item).startsWith(SK_PREFIX.connection)) {
+        if (item.lastSyncAt) out.connectionsSynced++;
+        const raw = JSON.stringify(item);
+        if (user.tokens.some((t) => t.length > 0 && raw.includes(t))) out.violations.push(`${user.userId}: a bank token is stored in plaintext`);
+        if (item.lastSyncAt && !syncedAnnounced.has(String(item.connectionId)))
+          out.violations.push(`${user.userId}: connection synced without a TransactionsSynced event`);
+      }
+    }
+    for (const account of items.filter((i) => sk(i).startsWith(SK_PREFIX.account))) {
+      const counted = Number((account.transactionSummary as { totalTransactions?: number } | undefined)?.totalTransactions ?? 0);
+      const stored = perAccount.get(String(account.accountId)) ?? 0;
+      if (counted !== stored) out.violations.push(`${user.userId}: account ${String(account.accountId)} counts ${counted} transactions, ${stored} stored`);
+    }
+  }
+  return out;
+}
+
+/** Messages waiting plus in flight, per queue URL. */
+export async function queueDepth(sqs: SQSClient, url: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+  );
+}
+
+/** Depth of every work queue and every DLQ, by queue id. */
+export async function allDepths(sqs: SQSClient, handles: StackHandles): Promise<{ work: Record<string, number>; dlq: Record<string, number> }> {
+  const work: Record<string, number> = {};
+  const dlq: Record<string, number> = {};
+  await Promise.all(
+    Object.entries(handles.queues).map(async ([id, q]) => {
+      work[id] = await queueDepth(sqs, q.url);
+      dlq[id] = await queueDepth(sqs, q.dlqUrl);
+    }),
+  );
+  return { work, dlq };
+}
