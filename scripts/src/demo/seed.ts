@@ -71,8 +71,10 @@ export async function seedUser(
   }
   await repos.notifications.createPreferences({
     userId,
-    enabled: true,
+    globalEnabled: true,
     channels: { push: true, email: false },
+    // Every fourth user only hears about bigger spending.
+    ...(index % 4 === 3 ? { categories: { transactions: { threshold: 100_000 } } } : {}),
     // Every third user has quiet hours all day long, so deferral shows up in the summary.
     ...(index % 3 === 2 ? { quietHours: { start: "00:00", end: "23:59", timeZone } } : {}),
     updatedAt: now,

@@ -25,9 +25,8 @@ export async function announceConsentExpiring(db: Db, due: DueConnection, warnin
   const event = buildEvent("ConnectionConsentExpiring", {
     userId: due.userId,
     connectionId: due.connectionId,
-    providerId: c.providerId,
     consentExpiresAt: c.consentExpiresAt,
-    warning,
+    daysLeft: warning === "7d" ? 7 : 1,
   });
   const { record } = outboxItem(event, now.toISOString());
   try {

@@ -194,10 +194,12 @@ describe("policies", () => {
     const events = (await receiveAll(stack.aws.sqs, stack.handles.queues.alertDispatch.url, { remove: true })).map((m) =>
       parseDeliveredEvent(m.Body as string),
     );
-    expect(events.map((e) => (e.detailType === "ConnectionConsentExpiring" ? [e.detailType, e.detail.warning, e.detail.connectionId] : e.detailType))).toEqual([
-      ["ConnectionConsentExpiring", "7d", c.connectionId],
-      ["ConnectionConsentExpiring", "1d", c.connectionId],
-    ]);
+    expect(events.map((e) => (e.detailType === "ConnectionConsentExpiring" ? [e.detailType, e.detail.daysLeft, e.detail.connectionId] : e.detailType))).toEqual(
+      [
+        ["ConnectionConsentExpiring", 7, c.connectionId],
+        ["ConnectionConsentExpiring", 1, c.connectionId],
+      ],
+    );
   });
 
   it("reports a connection due for over a day as stuck and queues it again", async () => {

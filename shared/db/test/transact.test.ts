@@ -156,7 +156,8 @@ describe("txUpdateVersioned and index keys", () => {
     expect(bankConnectionEntity.toItem(c).GSI4SK).toBeDefined();
     expect(bankConnectionEntity.toItem({ ...c, status: "reconnect_required" }).GSI4SK).toBeUndefined();
     expect(bankConnectionEntity.toItem({ ...c, nextSyncAt: "2024-03-16T11:00:00Z" }).GSI4SK).not.toBe(bankConnectionEntity.toItem(c).GSI4SK);
+    expect(bankConnectionEntity.toItem({ ...c, credentialsId: "cred-1" }).GSI1PK).toBe("CREDENTIALS#cred-1");
     expect(INDEX_KEY_SOURCES.find((s) => s.sk(keys.transaction("u", "t").SK))?.attributes).toEqual(["timestamp", "category"]);
-    expect(INDEX_KEY_SOURCES.find((s) => s.sk(keys.connection("u", "c").SK))?.attributes).toEqual(["status", "nextSyncAt"]);
+    expect(INDEX_KEY_SOURCES.find((s) => s.sk(keys.connection("u", "c").SK))?.attributes).toEqual(["status", "nextSyncAt", "credentialsId"]);
   });
 });
