@@ -11,6 +11,8 @@ export interface DemoContext {
   truelayer: { authUrl: string; dataUrl: string; clientId: string; clientSecret: string; jwksUrl: string };
   auth: { jwksUrl: string; issuer: string; audience: string };
   webhook: { port: number; resultsSecret: string };
+  /** The FCM stand-in: its port and the service-account key file it writes for the dispatcher. */
+  fcm: { port: number; url: string; keyFile: string };
 }
 
 export interface DemoService {
@@ -22,6 +24,8 @@ export interface DemoService {
   entry: string;
   /** Processes to start (sync workers scale out; the rest run one). */
   instances?: number;
+  /** Command-line arguments after the entry file. */
+  args?: (ctx: DemoContext) => string[];
   /** Variables beyond `ctx.common`. */
   env?: (ctx: DemoContext) => Record<string, string>;
   /** The queue this service drains (QueueId in the stack definition): the demo waits for it to empty. */
@@ -64,6 +68,12 @@ export const DEMO_SERVICES: DemoService[] = [
       WEBHOOK_PORT: String(ctx.webhook.port),
     }),
     healthUrl: (ctx) => `http://127.0.0.1:${ctx.webhook.port}/health`,
+  },
+  {
+    name: "fcm-sandbox",
+    dir: "fcm-sandbox",
+    entry: "src/cli.ts",
+    args: (ctx) => ["--port", String(ctx.fcm.port), "--key-file", ctx.fcm.keyFile],
   },
   { name: "budget-recalc", dir: "budget-recalc", entry: "src/worker.ts", consumes: "budgetRecalc" },
   { name: "recurring-detector", dir: "recurring-detector", entry: "src/worker.ts", consumes: "recurring" },

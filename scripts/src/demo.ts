@@ -104,6 +104,7 @@ await runMain(async () => {
 
       step(4, "starting the services as separate processes");
       const { present, missing, unlisted } = discover(root, DEMO_SERVICES);
+      const fcmPort = await freePort();
       const ctx: DemoContext = {
         common: { STAGE: stage, AWS_REGION: region, AWS_ENDPOINT_URL: proxy.url, LOG_LEVEL: process.env.LOG_LEVEL ?? "info" },
         truelayer: {
@@ -115,6 +116,7 @@ await runMain(async () => {
         },
         auth: { jwksUrl: auth.jwksUrl, issuer: auth.issuer, audience: auth.audience },
         webhook: { port: await freePort(), resultsSecret: randomBytes(24).toString("base64url") },
+        fcm: { port: fcmPort, url: `http://127.0.0.1:${fcmPort}`, keyFile: join(root, ".local", "demo", "fcm-service-account.json") },
       };
       const logDir = join(root, ".local", "demo");
       running = startServices(root, present, ctx, logDir);

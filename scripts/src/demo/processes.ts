@@ -32,7 +32,7 @@ export function startServices(root: string, services: DemoService[], ctx: DemoCo
       const name = (service.instances ?? 1) > 1 ? `${service.name}#${i}` : service.name;
       const log = join(logDir, `${name.replace("#", "-")}.log`);
       const out = createWriteStream(log);
-      const child = spawn(process.execPath, ["--import", "tsx", service.entry], {
+      const child = spawn(process.execPath, ["--import", "tsx", service.entry, ...(service.args?.(ctx) ?? [])], {
         cwd: join(root, "services", service.dir),
         env: { ...process.env, ...ctx.common, ...(service.env?.(ctx) ?? {}) },
         stdio: ["ignore", "pipe", "pipe"],
