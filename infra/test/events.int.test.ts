@@ -22,7 +22,6 @@ const SAMPLES: { [T in DetailType]: DetailInput<T> } = {
   },
   TransactionsRecategorised: { userId, ruleId: null, transactionIds: ["tx-1"], categories: ["eating_out"], range: null },
   ConnectionReconnectRequired: { userId, connectionId: common.connectionId, reason: "invalid_grant" },
-  ConnectionConsentExpiring: { userId, connectionId: common.connectionId, consentExpiresAt: "2026-12-01T00:00:00Z", daysLeft: 7 },
   ConnectionSyncFailed: { userId, connectionId: common.connectionId, errorCode: "truelayer.provider_error", retryable: true, attempts: 3 },
   ConnectionConsentExpiring: { userId, connectionId: common.connectionId, consentExpiresAt: "2026-12-01T00:00:00Z", daysLeft: 7 },
   LargeTransactionDetected: {
