@@ -25,6 +25,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { words as popularWords } from "popular-english-words/words.js";
 import { LEXICON } from "../src/lexicon";
 import { merchantTokens } from "../src/normalise";
@@ -32,17 +33,6 @@ import { OSM_TAG_CATEGORY, SUB_LINE_TAGS, TAG_KEY_RANK } from "../src/osm-tags";
 import type { Secondary } from "../src/taxonomy";
 import { tokenise } from "../src/tokens";
 import { BRAND_REVIEW } from "./brand-review";
-
-// The package's exports map is malformed (`dist/*` without `./`), so `name-suggestion-index/…`
-// subpaths do not resolve: resolve its main file and read the data beside it.
-const require = createRequire(import.meta.url);
-const nsiMain = require.resolve("name-suggestion-index");
-const nsiRoot = join(dirname(nsiMain), "..", "..");
-const nsiPackage = JSON.parse(readFileSync(join(nsiRoot, "package.json"), "utf8")) as { version: string; license: string };
-const nsi = JSON.parse(readFileSync(join(nsiRoot, "dist", "json", "nsi.json"), "utf8")) as { nsi: Record<string, { items: NsiItem[] }> };
-const genericWords = (JSON.parse(readFileSync(join(nsiRoot, "dist", "json", "genericWords.json"), "utf8")) as { genericWords: string[] }).genericWords.map(
-  (w) => new RegExp(w, "i"),
-);
 
 interface NsiItem {
   displayName: string;
@@ -121,94 +111,114 @@ function spellings(text: string): string[] {
   return [...out];
 }
 
-const groupRank: Record<Group, number> = { brands: 0, operators: 1, transit: 2 };
-const dropped = new Set(BRAND_REVIEW.drop.map((d) => d.name.toUpperCase()));
-const byAlias = new Map<string, Candidate[]>();
-let items = 0;
+/** Compiles the table from the installed package: the text of data/brands.txt and its counts. */
+export function compileBrandTable(): { text: string; entries: number; aliases: number; items: number } {
+  // The package's exports map is malformed (`dist/*` without `./`), so `name-suggestion-index/…`
+  // subpaths do not resolve: resolve its main file and read the data beside it.
+  const require = createRequire(import.meta.url);
+  const nsiMain = require.resolve("name-suggestion-index");
+  const nsiRoot = join(dirname(nsiMain), "..", "..");
+  const nsiPackage = JSON.parse(readFileSync(join(nsiRoot, "package.json"), "utf8")) as { version: string; license: string };
+  const nsi = JSON.parse(readFileSync(join(nsiRoot, "dist", "json", "nsi.json"), "utf8")) as { nsi: Record<string, { items: NsiItem[] }> };
+  const genericWords = (JSON.parse(readFileSync(join(nsiRoot, "dist", "json", "genericWords.json"), "utf8")) as { genericWords: string[] }).genericWords.map(
+    (w) => new RegExp(w, "i"),
+  );
 
-for (const [path, { items: list }] of Object.entries(nsi.nsi)) {
-  const [group, key, value] = path.split("/") as [Group, string, string];
-  const tag = `${key}=${value}`;
-  const secondary = OSM_TAG_CATEGORY[tag];
-  if (!secondary) continue;
-  if (group === "operators" && !OPERATOR_TAGS.has(tag)) continue;
-  if (group === "transit" && !TRANSIT_TAGS.has(tag)) continue;
-  if (group !== "brands" && group !== "operators" && group !== "transit") continue;
-  const keyRank = TAG_KEY_RANK.indexOf(key);
-  for (const item of list) {
-    if (!inUk(item, group)) continue;
-    const t = item.tags;
-    const name = (t["brand"] ?? t["name"] ?? t["operator"] ?? t["network"] ?? item.displayName).replace(/\s*\(.*\)\s*$/, "");
-    if (dropped.has(name.toUpperCase())) continue;
-    if (group !== "brands" && PUBLIC_BODY.test(name)) continue;
-    items++;
-    const override = BRAND_REVIEW.recategorise.find((r) => r.name === name);
-    const candidate = (own: boolean): Candidate => ({
-      tag,
-      name,
-      secondary: override?.secondary ?? secondary,
-      own,
-      rank: (SUB_LINE_TAGS.has(tag) ? 1000 : 0) + (keyRank < 0 ? TAG_KEY_RANK.length : keyRank) * 10 + groupRank[group],
-      wikidata: t["brand:wikidata"] ?? t["operator:wikidata"] ?? t["network:wikidata"] ?? item.id,
-    });
-    const own = [t["brand"], t["name"], t["operator"], t["network"], t["brand:en"], t["name:en"], item.displayName.replace(/\s*\(.*\)\s*$/, "")];
-    const alternatives = item.matchNames ?? [];
-    for (const [texts, isOwn] of [
-      [own, true],
-      [alternatives, false],
-    ] as const) {
-      for (const text of texts) {
-        if (!text || genericWords.some((g) => g.test(text))) continue;
-        for (const alias of spellings(text)) {
-          if (alias.replace(/ /g, "").length < 3) continue;
-          const list = byAlias.get(alias) ?? [];
-          if (!list.some((c) => c.wikidata === candidate(isOwn).wikidata && c.secondary === candidate(isOwn).secondary && c.own === isOwn)) {
-            list.push(candidate(isOwn));
+  const groupRank: Record<Group, number> = { brands: 0, operators: 1, transit: 2 };
+  const dropped = new Set(BRAND_REVIEW.drop.map((d) => d.name.toUpperCase()));
+  const byAlias = new Map<string, Candidate[]>();
+  let items = 0;
+
+  for (const [path, { items: list }] of Object.entries(nsi.nsi)) {
+    const [group, key, value] = path.split("/") as [Group, string, string];
+    const tag = `${key}=${value}`;
+    const secondary = OSM_TAG_CATEGORY[tag];
+    if (!secondary) continue;
+    if (group === "operators" && !OPERATOR_TAGS.has(tag)) continue;
+    if (group === "transit" && !TRANSIT_TAGS.has(tag)) continue;
+    if (group !== "brands" && group !== "operators" && group !== "transit") continue;
+    const keyRank = TAG_KEY_RANK.indexOf(key);
+    for (const item of list) {
+      if (!inUk(item, group)) continue;
+      const t = item.tags;
+      const name = (t["brand"] ?? t["name"] ?? t["operator"] ?? t["network"] ?? item.displayName).replace(/\s*\(.*\)\s*$/, "");
+      if (dropped.has(name.toUpperCase())) continue;
+      if (group !== "brands" && PUBLIC_BODY.test(name)) continue;
+      items++;
+      const override = BRAND_REVIEW.recategorise.find((r) => r.name === name);
+      const candidate = (own: boolean): Candidate => ({
+        tag,
+        name,
+        secondary: override?.secondary ?? secondary,
+        own,
+        rank: (SUB_LINE_TAGS.has(tag) ? 1000 : 0) + (keyRank < 0 ? TAG_KEY_RANK.length : keyRank) * 10 + groupRank[group],
+        wikidata: t["brand:wikidata"] ?? t["operator:wikidata"] ?? t["network:wikidata"] ?? item.id,
+      });
+      const own = [t["brand"], t["name"], t["operator"], t["network"], t["brand:en"], t["name:en"], item.displayName.replace(/\s*\(.*\)\s*$/, "")];
+      const alternatives = item.matchNames ?? [];
+      for (const [texts, isOwn] of [
+        [own, true],
+        [alternatives, false],
+      ] as const) {
+        for (const text of texts) {
+          if (!text || genericWords.some((g) => g.test(text))) continue;
+          for (const alias of spellings(text)) {
+            if (alias.replace(/ /g, "").length < 3) continue;
+            const list = byAlias.get(alias) ?? [];
+            if (!list.some((c) => c.wikidata === candidate(isOwn).wikidata && c.secondary === candidate(isOwn).secondary && c.own === isOwn)) {
+              list.push(candidate(isOwn));
+            }
+            byAlias.set(alias, list);
           }
-          byAlias.set(alias, list);
         }
       }
     }
   }
+
+  /** Entry key → aliases; an entry is one name with its main category and sub-lines. */
+  const entries = new Map<string, { name: string; secondary: Secondary; alts: Set<Secondary>; aliases: Set<string> }>();
+  for (const [alias, candidates] of byAlias) {
+    candidates.sort((a, b) => Number(b.own) - Number(a.own) || a.rank - b.rank);
+    const best = candidates[0]!;
+    // Sub-lines: the other categories this same brand (by Wikidata id) is filed under.
+    const alts = new Set(candidates.filter((c) => c.wikidata === best.wikidata && c.secondary !== best.secondary).map((c) => c.secondary));
+    // A charity's shop takes donations too: paid by direct debit, it is the charity (src/brands.ts).
+    if (best.secondary === "shopping/general" && candidates.some((c) => c.tag === "shop=charity")) alts.add("gifts_and_donations/charity");
+    const key = `${best.name}|${best.secondary}|${[...alts].sort().join(",")}`;
+    const entry = entries.get(key) ?? { name: best.name, secondary: best.secondary, alts, aliases: new Set<string>() };
+    const tokens = alias.split(" ");
+    // A common word that is not the brand's own whole name (`SHOP` for "BP Shop", `AMERICA` for BP) is dropped.
+    if (tokens.length === 1 && COMMON_WORDS.has(alias) && tokenise(best.name).join(" ") !== alias) continue;
+    const whole =
+      tokens.length === 1
+        ? !best.own || alias.length <= 3 || COMMON_WORDS.has(alias) || CATEGORY_WORDS.has(alias) || BRAND_REVIEW.wholeOnly.includes(alias)
+        : tokens.every((w) => EVERYDAY.has(w) || CATEGORY_WORDS.has(w));
+    const soft = !whole && tokens.length === 1 && nameLike(alias);
+    entry.aliases.add(whole ? `=${alias}` : soft ? `~${alias}` : alias);
+    entries.set(key, entry);
+  }
+
+  const lines = [...entries.values()]
+    .sort((a, b) => a.name.localeCompare(b.name) || a.secondary.localeCompare(b.secondary))
+    .map((e) => `${e.name.replace(/[|\n]/g, " ")}|${e.secondary}|${[...e.aliases].sort().join(",")}|${[...e.alts].sort().join(",")}`);
+
+  const header = [
+    `# UK brand table compiled by scripts/build-brands.ts from name-suggestion-index ${nsiPackage.version} (${items} items kept).`,
+    "# Format: name|category|ALIAS,=WHOLE NAME ONLY|sub-line categories",
+    "# Source data: name-suggestion-index, https://github.com/osmlab/name-suggestion-index",
+    "# Copyright name-suggestion-index contributors. Licensed under the BSD 3-Clause licence:",
+    "# redistribution in source or binary form must retain this copyright notice, this list of conditions",
+    '# and the disclaimer: THE DATA IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND ANY EXPRESS',
+    "# OR IMPLIED WARRANTIES ARE DISCLAIMED; IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE FOR",
+    "# ANY DAMAGES ARISING IN ANY WAY OUT OF THE USE OF THIS DATA. Neither the name of the copyright holder nor the",
+    "# names of its contributors may be used to endorse or promote products derived from it. Full text: docs/categories.md.",
+  ];
+  return { text: `${[...header, ...lines].join("\n")}\n`, entries: lines.length, aliases: byAlias.size, items };
 }
 
-/** Entry key → aliases; an entry is one name with its main category and sub-lines. */
-const entries = new Map<string, { name: string; secondary: Secondary; alts: Set<Secondary>; aliases: Set<string> }>();
-for (const [alias, candidates] of byAlias) {
-  candidates.sort((a, b) => Number(b.own) - Number(a.own) || a.rank - b.rank);
-  const best = candidates[0]!;
-  // Sub-lines: the other categories this same brand (by Wikidata id) is filed under.
-  const alts = new Set(candidates.filter((c) => c.wikidata === best.wikidata && c.secondary !== best.secondary).map((c) => c.secondary));
-  // A charity's shop takes donations too: paid by direct debit, it is the charity (src/brands.ts).
-  if (best.secondary === "shopping/general" && candidates.some((c) => c.tag === "shop=charity")) alts.add("gifts_and_donations/charity");
-  const key = `${best.name}|${best.secondary}|${[...alts].sort().join(",")}`;
-  const entry = entries.get(key) ?? { name: best.name, secondary: best.secondary, alts, aliases: new Set<string>() };
-  const tokens = alias.split(" ");
-  // A common word that is not the brand's own whole name (`SHOP` for "BP Shop", `AMERICA` for BP) is dropped.
-  if (tokens.length === 1 && COMMON_WORDS.has(alias) && tokenise(best.name).join(" ") !== alias) continue;
-  const whole =
-    tokens.length === 1
-      ? !best.own || alias.length <= 3 || COMMON_WORDS.has(alias) || CATEGORY_WORDS.has(alias) || BRAND_REVIEW.wholeOnly.includes(alias)
-      : tokens.every((w) => EVERYDAY.has(w) || CATEGORY_WORDS.has(w));
-  const soft = !whole && tokens.length === 1 && nameLike(alias);
-  entry.aliases.add(whole ? `=${alias}` : soft ? `~${alias}` : alias);
-  entries.set(key, entry);
+// Run as a script: write the table. Imported (the drift test): compile only.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const table = compileBrandTable();
+  writeFileSync(new URL("../data/brands.txt", import.meta.url), table.text);
+  console.log(`brand table: ${table.entries} entries, ${table.aliases} aliases from ${table.items} UK items`);
 }
-
-const lines = [...entries.values()]
-  .sort((a, b) => a.name.localeCompare(b.name) || a.secondary.localeCompare(b.secondary))
-  .map((e) => `${e.name.replace(/[|\n]/g, " ")}|${e.secondary}|${[...e.aliases].sort().join(",")}|${[...e.alts].sort().join(",")}`);
-
-const header = [
-  `# UK brand table compiled by scripts/build-brands.ts from name-suggestion-index ${nsiPackage.version} (${items} items kept).`,
-  "# Format: name|category|ALIAS,=WHOLE NAME ONLY|sub-line categories",
-  "# Source data: name-suggestion-index, https://github.com/osmlab/name-suggestion-index",
-  "# Copyright name-suggestion-index contributors. Licensed under the BSD 3-Clause licence:",
-  "# redistribution in source or binary form must retain this copyright notice, this list of conditions",
-  '# and the disclaimer: THE DATA IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND ANY EXPRESS',
-  "# OR IMPLIED WARRANTIES ARE DISCLAIMED; IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE FOR",
-  "# ANY DAMAGES ARISING IN ANY WAY OUT OF THE USE OF THIS DATA. Neither the name of the copyright holder nor the",
-  "# names of its contributors may be used to endorse or promote products derived from it. Full text: docs/categories.md.",
-];
-writeFileSync(new URL("../data/brands.txt", import.meta.url), `${[...header, ...lines].join("\n")}\n`);
-console.log(`brand table: ${lines.length} entries, ${byAlias.size} aliases from ${items} UK items`);

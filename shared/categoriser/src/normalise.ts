@@ -124,7 +124,11 @@ export function parseDescription(description: unknown, merchantName?: unknown, b
 }
 
 function hasRefundWord(tokens: readonly string[]): boolean {
-  for (const t of tokens) if (REFUND_WORDS.has(t)) return true;
+  // Every refund word starts with R or C: one character test spares most set lookups.
+  for (const t of tokens) {
+    const c = t.charCodeAt(0);
+    if ((c === 82 || c === 67) && REFUND_WORDS.has(t)) return true;
+  }
   return false;
 }
 
