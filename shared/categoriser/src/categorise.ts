@@ -3,7 +3,7 @@ import { mapClassification, topClassPrimaries } from "./classification";
 import { creditKind, depositSignal, merchantCredit, REFUND_WORDS, taxRefundSignal } from "./credits";
 import { directionOf } from "./direction";
 import { transactionFeatures } from "./features";
-import { lexiconCategory } from "./lexicon";
+import { lexiconCategory, lexiconWord } from "./lexicon";
 import { mapMcc, mccOf } from "./mcc";
 import { type Model, modelConfidence, predict, shippedModel } from "./model";
 import { parseDescription } from "./normalise";
@@ -108,7 +108,8 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
 
   const kind = direction === "CREDIT" ? creditKind(parsed.tokens) : "plain";
   if (parsed.entry) {
-    const secondary = direction === "DEBIT" ? parsed.entry.secondary : merchantCredit(parsed.entry.secondary, parsed.entry.creditSecondary, kind);
+    const own = subLineOf(parsed.entry.secondary, parsed.match, parsed.merchantTokens);
+    const secondary = direction === "DEBIT" ? own : merchantCredit(own, parsed.entry.creditSecondary, kind);
     return outcome(secondary, "merchant", steps["merchant"] ?? DEFAULT_STEP_CONFIDENCE, merchant);
   }
   if (parsed.brand) {
@@ -174,6 +175,22 @@ export function ruleCategory(rule: Pick<CategoryRule, "ruleId" | "category">): C
 
 function outcome(secondary: Secondary, reason: Reason, confidence: number, merchant: { name: string }): Categorisation {
   return { category: { primary: primaryOf(secondary), secondary, confidence, reason, userModified: false }, merchant };
+}
+
+/** Retailers whose other lines (a café, a pharmacy, petrol, clothing) are sold under the same name. */
+const MULTI_LINE: ReadonlySet<string> = new Set(["groceries", "shopping"]);
+
+/**
+ * A retailer's sub-line named after its alias (`TESCO CAFE`, `ASDA PHARMACY`, `MORRISONS CLOTHING`):
+ * a specific category word after the dictionary's alias picks it; otherwise the entry's category.
+ */
+function subLineOf(secondary: Secondary, match: { start: number; length: number } | undefined, tokens: readonly string[]): Secondary {
+  if (!match || !MULTI_LINE.has(primaryOf(secondary))) return secondary;
+  for (let i = match.start + match.length; i < tokens.length; i++) {
+    const word = lexiconWord(tokens[i]!);
+    if (word && word.weight >= 1 && word.secondary !== secondary) return word.secondary;
+  }
+  return secondary;
 }
 
 /** The lexicon's measured precision, by how strong the words were (strong: one specific word at the end). */

@@ -192,3 +192,26 @@ describe("TrueLayer's top class alone", () => {
     expect(categorise(odd).category).toMatchObject({ primary: "transport", reason: "classification" });
   });
 });
+
+describe("a retailer's sub-lines", () => {
+  it.each([
+    ["TESCO CAFE 0412 LEEDS", "food_and_drink/coffee_shops"],
+    ["CARD PAYMENT TO MORRISONS CAFE ON 12 MAR", "food_and_drink/coffee_shops"],
+    ["ASDA PHARMACY 4412", "health_and_fitness/pharmacy"],
+    ["SAINSBURYS CLOTHING 0412", "shopping/clothing"],
+  ])("takes the line a category word after the name says: %s → %s", (description, secondary) => {
+    const { category } = categorise(purchase(description));
+    // The brand table knows some sub-lines by name (`TESCO CAFE`); the dictionary's cue words find the rest.
+    expect(category.secondary).toBe(secondary);
+    expect(["merchant", "brand"]).toContain(category.reason);
+  });
+
+  it("finds a sub-line from a cue word after a dictionary alias", () => {
+    expect(categorise(purchase("SAINSBURYS CLOTHING 0412")).category).toMatchObject({ secondary: "shopping/clothing", reason: "merchant" });
+  });
+
+  it("keeps the retailer's own category when no such word follows", () => {
+    expect(categorise(purchase("TESCO STORES 3297 LEEDS")).category.secondary).toBe("groceries/supermarkets");
+    expect(categorise(purchase("NETFLIX.COM CAFE")).category.primary).toBe("entertainment");
+  });
+});
