@@ -12,7 +12,6 @@ import {
   SK_PREFIX,
   type StoredBankAccount,
   type Transaction,
-  type TransactionInput,
   transactionEntity,
   ValidationError,
 } from "@expenzez/db";
@@ -20,6 +19,7 @@ import type { Logger } from "@expenzez/logger";
 import { PermanentFailure, type QueueMessage, RetryLater, relayOutboxRecords } from "@expenzez/runtime";
 import { isAttended, nextSyncAt, occurrencesOf, parseSyncJob, type SyncJob, toStoredTransaction } from "@expenzez/sync";
 import { type CallContext, InvalidGrantError, TrueLayerError, type Transaction as TrueLayerTransaction, utcDay } from "@expenzez/truelayer";
+import pLimit from "p-limit";
 import { markReconnectRequired, markSyncFailed, reconnectReason, withCompletedJob, withFreshToken } from "./connection";
 import type { SyncDeps } from "./deps";
 import { InvalidJobError, LeaseHeldError, ProviderUnavailableError, TokenRotatedElsewhereError, UnknownConnectionError } from "./errors";
@@ -33,6 +33,8 @@ import { syncAccount } from "./write-account";
 
 const DEFAULT_LEASE_SECONDS = 240;
 const DEFAULT_LEASE_RETRY_SECONDS = 15;
+/** Accounts of one connection written at once. */
+const ACCOUNTS_WRITTEN_AT_ONCE = 3;
 /** Quarantined transactions remembered on the connection (newest last). */
 const QUARANTINE_KEPT = 20;
 
@@ -241,7 +243,9 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
 
   const records: OutboxRecord[] = [];
   const totals = { added: 0, changed: 0, removed: 0 };
-  for (const account of fetched) {
+  // Accounts are independent items: written a few at a time, so one long account does not hold the others.
+  const writing = pLimit(ACCOUNTS_WRITTEN_AT_ONCE);
+  const syncOne = async (account: FetchedAccount) => {
     const rejectedPending = account.data?.rejected.some((r) => r.status === "pending") ?? false;
     const result = await syncAccount(deps, {
       userId: job.userId,
@@ -261,7 +265,8 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     totals.added += result.added;
     totals.changed += result.changed;
     totals.removed += result.removed;
-  }
+  };
+  await Promise.all(fetched.map((account) => writing(() => syncOne(account))));
 
   if (quarantine.length) emitMetric(log, METRICS.quarantined, quarantine.length, { connectionId: connection.connectionId });
   const counted = job.reason === "scheduled" && !attended ? spent + 1 : spent;
@@ -325,7 +330,7 @@ function mapTransactions(
   rules: Awaited<ReturnType<SyncDeps["repos"]["rules"]["listAllByUser"]>>,
   now: Date,
   quarantine: Quarantined[],
-): Map<string, TransactionInput[]> {
+): Map<string, Transaction[]> {
   const categoriser = createCategoriser({ userId: job.userId, rules, ownAccounts: fetched.map((a) => a.accountId) });
   const raw: { tl: TrueLayerTransaction; accountId: string; status: "booked" | "pending"; occurrence: number }[] = [];
   for (const a of fetched) {
@@ -341,11 +346,11 @@ function mapTransactions(
     }
   }
   const categorisations = categoriser.categoriseBatch(raw.map(({ tl, accountId }) => ({ ...tl, accountId })));
-  const byAccount = new Map<string, TransactionInput[]>();
+  const byAccount = new Map<string, Transaction[]>();
   const iso = now.toISOString();
   raw.forEach(({ tl, accountId, status, occurrence }, i) => {
     const categorisation = categorisations[i] as (typeof categorisations)[number];
-    let stored: TransactionInput;
+    let stored: Transaction;
     try {
       stored = transactionEntity.parse(
         toStoredTransaction(tl, categorisation, { userId: job.userId, connectionId: connection.connectionId, accountId, status, now: iso }, occurrence),

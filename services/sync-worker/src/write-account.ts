@@ -8,11 +8,11 @@ import {
   type Transaction,
   TransactionConditionalCheckFailedError,
   TransactionConflictError,
-  type TransactionInput,
   transactionEntity,
   transactWrite,
   txDelete,
   txPutNew,
+  txPutNewParsed,
   txPutVersioned,
   txUpdateVersioned,
 } from "@expenzez/db";
@@ -40,8 +40,8 @@ export interface AccountWrite {
   connectionId: string;
   syncId: string;
   fetched: FetchedAccount;
-  /** Mapped and categorised booked + pending transactions of this account. */
-  transactions: TransactionInput[];
+  /** Mapped and categorised booked + pending transactions of this account, as `transactionEntity.parse` returned them. */
+  transactions: Transaction[];
   /** Stored transactions of this account in the window and all its stored pending ones (from the connection's one read). */
   stored: Transaction[];
   /** The account's stored item (sealed fields untouched); absent for a new account. */
@@ -106,7 +106,8 @@ async function writeOnce(deps: SyncDeps, input: AccountWrite, result: AccountSyn
 
   const units: WriteUnit[] = [
     ...diff.added.map((t): WriteUnit => {
-      const unit: WriteUnit = { actions: [txPutNew(db, transactionEntity, t)], added: t };
+      // Validated once, when it was mapped: added ones are the parsed inputs themselves.
+      const unit: WriteUnit = { actions: [txPutNewParsed(db, transactionEntity, t as Transaction)], added: t };
       if (isLargeDebit(t)) {
         const large = outboxAction(
           db,

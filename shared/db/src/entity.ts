@@ -34,6 +34,11 @@ export interface Entity<S extends z.ZodType> {
   key(value: z.output<S>): TableKey;
   /** Validated entity → table item with keys, GSI keys, TTL and `entityType`. */
   toItem(value: z.input<S>): Item;
+  /**
+   * `toItem` for a value this process has just produced with `parse` (no second validation: the
+   * sync writes thousands of items it validated while mapping them).
+   */
+  toItemParsed(value: z.output<S>): Item;
   /** Table item → validated entity, without layout attributes. */
   fromItem(item: Item): z.output<S>;
 }
@@ -59,6 +64,11 @@ export function defineEntity<S extends z.ZodType>(
 ): Entity<S> {
   const parse = (value: unknown): z.output<S> => validate(entityType, schema, value);
   const derived = options.derived;
+  const itemOf = (entity: z.output<S>): Item => {
+    const item = withoutUndefined({ ...(entity as Item), ...layout(entity), [ENTITY_TYPE]: entityType }) as Item;
+    if (derived) for (const a of derived.attributes) delete item[a];
+    return item;
+  };
   return {
     entityType,
     schema,
@@ -70,10 +80,10 @@ export function defineEntity<S extends z.ZodType>(
       return { PK: pk, SK: sk };
     },
     toItem(value) {
-      const entity = parse(value);
-      const item = withoutUndefined({ ...(entity as Item), ...layout(entity), [ENTITY_TYPE]: entityType }) as Item;
-      if (derived) for (const a of derived.attributes) delete item[a];
-      return item;
+      return itemOf(parse(value));
+    },
+    toItemParsed(value) {
+      return itemOf(value);
     },
     fromItem(item) {
       const data: Item = derived && typeof item.PK === "string" && typeof item.SK === "string" ? derived.fromKey({ PK: item.PK, SK: item.SK }) : {};

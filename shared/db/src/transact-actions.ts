@@ -10,6 +10,11 @@ export function txPutNew<S extends z.ZodType>(db: Db, entity: Entity<S>, value: 
   return { Put: { TableName: db.tableName, Item: entity.toItem(value), ConditionExpression: "attribute_not_exists(PK)" } };
 }
 
+/** `txPutNew` for a value just returned by `entity.parse` (validated once, not twice). */
+export function txPutNewParsed<S extends z.ZodType>(db: Db, entity: Entity<S>, value: z.output<S>): TransactAction {
+  return { Put: { TableName: db.tableName, Item: entity.toItemParsed(value), ConditionExpression: "attribute_not_exists(PK)" } };
+}
+
 /** Replacement of an item whose stored version must be `expectedVersion`; writes `expectedVersion + 1`. */
 export function txPutVersioned<S extends z.ZodType<{ version: number }>>(
   db: Db,
