@@ -10,7 +10,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { CreateEmailIdentityCommand } from "@aws-sdk/client-sesv2";
 import { type AlertEvent, createFcmClient, createSesEmailSender, type DispatchDeps, handleAlertEvent, runDeferredPass } from "@expenzez/alert-dispatch";
 import { createFieldEncryptor } from "@expenzez/crypto";
 import { createRepositories } from "@expenzez/db";
@@ -25,13 +24,11 @@ const arg = (name: string, fallback: number) => Number(args[args.indexOf(`--${na
 const USERS = arg("users", 40);
 const EVENTS = arg("events", 400);
 const CONCURRENCY = arg("concurrency", 8);
-const SENDER = "alerts@expenzez.test";
 
 const moto = await startMoto();
 const fcm = await startFcmSandbox();
 try {
   const stack = await provisionLocalStack(moto.endpoint, "bench");
-  await stack.aws.sesv2.send(new CreateEmailIdentityCommand({ EmailIdentity: SENDER }));
   const requests = new Map<string, number>();
   stack.aws.dynamo.middlewareStack.add(
     (next, context) => async (a) => {
@@ -50,7 +47,7 @@ try {
     repos,
     relay: { db, events: stack.aws.events, busName: stack.handles.busName, log },
     push: createFcmClient({ serviceAccount: fcm.serviceAccount, fcmBaseUrl: fcm.fcmUrl }),
-    email: createSesEmailSender(stack.aws.sesv2, SENDER),
+    email: createSesEmailSender(stack.aws.sesv2, stack.def.email.sender),
     log,
     now: () => clock.now(),
     maxPerHour: 1000,

@@ -21,6 +21,7 @@ import {
   PutTargetsCommand,
 } from "@aws-sdk/client-eventbridge";
 import { CreateAliasCommand, CreateKeyCommand, EnableKeyRotationCommand, ListAliasesCommand } from "@aws-sdk/client-kms";
+import { CreateEmailIdentityCommand, GetEmailIdentityCommand, NotFoundException as SesNotFound } from "@aws-sdk/client-sesv2";
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, QueueDoesNotExist, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import type { AwsClients } from "@expenzez/aws";
 import { INDEXES, type QueueDefinition, type QueueId, type StackDefinition } from "./resources";
@@ -53,6 +54,7 @@ export async function provision(aws: AwsClients, def: StackDefinition): Promise<
   const key = await ensureKey(aws, def, changes);
   changes.push(...(await ensureTable(aws, def, key.keyArn)));
   const bus = await ensureBus(aws, def, changes);
+  await ensureEmailIdentity(aws, def, changes);
   const queues = {} as StackHandles["queues"];
   for (const q of Object.values(def.queues)) queues[q.id] = await ensureQueuePair(aws, q, changes);
   for (const rule of def.rules) await ensureRule(aws, def, rule, queues[rule.target].arn, changes);
@@ -172,6 +174,21 @@ async function ensureKey(aws: AwsClients, def: StackDefinition, changes: Change[
 }
 
 // ── EventBridge ─────────────────────────────────────────────────────────────
+
+// ── SES ─────────────────────────────────────────────────────────────────────
+
+/** The alert sender as an SES identity: SendEmail refuses an unverified one (moto and LocalStack verify at once). */
+async function ensureEmailIdentity(aws: AwsClients, def: StackDefinition, changes: Change[]): Promise<void> {
+  const name = def.email.sender;
+  try {
+    await aws.sesv2.send(new GetEmailIdentityCommand({ EmailIdentity: name }));
+    changes.push({ resource: "ses:identity", name, action: "unchanged" });
+  } catch (err) {
+    if (!(err instanceof SesNotFound)) throw err;
+    await aws.sesv2.send(new CreateEmailIdentityCommand({ EmailIdentity: name }));
+    changes.push({ resource: "ses:identity", name, action: "created" });
+  }
+}
 
 async function ensureBus(aws: AwsClients, def: StackDefinition, changes: Change[]): Promise<{ arn: string }> {
   try {

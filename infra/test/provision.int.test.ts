@@ -36,6 +36,7 @@ describe("provision() against moto", () => {
     expect(kinds.filter((k) => k === "sqs:queue")).toHaveLength(queues.length * 2);
     expect(kinds.filter((k) => k === "events:rule")).toHaveLength(def.rules.length);
     expect(kinds.filter((k) => k === "events:target")).toHaveLength(def.rules.length);
+    expect(first.changes.filter((c) => c.resource === "ses:identity")).toEqual([{ resource: "ses:identity", name: def.email.sender, action: "created" }]);
   });
 
   it("creates the table with its four GSIs, TTL, PITR and SSE with the stack's key", async () => {

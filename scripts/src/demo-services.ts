@@ -1,3 +1,5 @@
+import { stackDefinition } from "@expenzez/infra";
+
 /**
  * The services the demo runs, each as its own process. ONE entry per service: add yours here
  * (name, folder, entry file, how many processes, the variables it needs beyond the common ones).
@@ -77,5 +79,17 @@ export const DEMO_SERVICES: DemoService[] = [
   },
   { name: "budget-recalc", dir: "budget-recalc", entry: "src/worker.ts", consumes: "budgetRecalc" },
   { name: "recurring-detector", dir: "recurring-detector", entry: "src/worker.ts", consumes: "recurring" },
-  { name: "alert-dispatch", dir: "alert-dispatch", entry: "src/worker.ts", consumes: "alertDispatch" },
+  {
+    name: "alert-dispatch",
+    dir: "alert-dispatch",
+    entry: "src/worker.ts",
+    consumes: "alertDispatch",
+    env: (ctx) => ({
+      FCM_SERVICE_ACCOUNT_FILE: ctx.fcm.keyFile,
+      FCM_BASE_URL: ctx.fcm.url,
+      ALERTS_FROM_EMAIL: stackDefinition(ctx.common.STAGE ?? "local").email.sender,
+      // The demo is short: deferred notifications are looked at every 5 s, not every minute.
+      ALERTS_DEFERRED_EVERY_SECONDS: "5",
+    }),
+  },
 ];

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetQueueUrlCommand } from "@aws-sdk/client-sqs";
 import { type AwsClients, createAwsClients } from "@expenzez/aws";
@@ -33,11 +33,20 @@ export const alertDispatchEnv = z.object({
 });
 export type AlertDispatchConfig = ReturnType<typeof loadConfig<typeof alertDispatchEnv.shape>>;
 
+/** A key file that a process started alongside (the local FCM stand-in) may still be writing: wait up to 15 s for it. */
+async function readWhenThere(path: string, waitMs = 15_000): Promise<string> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    if (existsSync(path) || Date.now() > until) return readFileSync(path, "utf8");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** The service-account key from wherever the environment says; never logged. */
 export async function loadServiceAccount(config: AlertDispatchConfig, aws: AwsClients): Promise<ServiceAccount | undefined> {
   let text: string | undefined;
   if (config.FCM_SERVICE_ACCOUNT_JSON) text = config.FCM_SERVICE_ACCOUNT_JSON;
-  else if (config.FCM_SERVICE_ACCOUNT_FILE) text = readFileSync(config.FCM_SERVICE_ACCOUNT_FILE, "utf8");
+  else if (config.FCM_SERVICE_ACCOUNT_FILE) text = await readWhenThere(config.FCM_SERVICE_ACCOUNT_FILE);
   else if (config.FCM_SERVICE_ACCOUNT_SECRET) {
     const sm = new SecretsManagerClient({ region: aws.target.region, ...(aws.target.endpoint ? { endpoint: aws.target.endpoint } : {}) });
     text = (await sm.send(new GetSecretValueCommand({ SecretId: config.FCM_SERVICE_ACCOUNT_SECRET }))).SecretString;

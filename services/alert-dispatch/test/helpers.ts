@@ -1,4 +1,3 @@
-import { CreateEmailIdentityCommand } from "@aws-sdk/client-sesv2";
 import { createFieldEncryptor } from "@expenzez/crypto";
 import { createRepositories, type Db, type Repositories } from "@expenzez/db";
 import { type DomainEvent, parseDeliveredEvent, publishEvents } from "@expenzez/events";
@@ -11,7 +10,8 @@ import { createSesEmailSender } from "../src/email";
 import { createFcmClient } from "../src/fcm";
 import { handleAlertMessage } from "../src/handler";
 
-export const SENDER = "alerts@expenzez.test";
+/** The sender the provisioner verifies for the local stage. */
+export const SENDER = "alerts@local.expenzez.app";
 export const log = createLogger("test", { level: "silent" });
 
 export interface Harness {
@@ -22,11 +22,10 @@ export interface Harness {
   published: DomainEvent[];
 }
 
-/** A fresh emulator with the stack provisioned and the sender verified; relays record what they publish. */
+/** A fresh emulator with the stack provisioned (which verifies the sender); relays record what they publish. */
 export async function harness(): Promise<Harness> {
   await resetForFile();
   const stack = await provisionLocalStack(emulatorEndpoint());
-  await stack.aws.sesv2.send(new CreateEmailIdentityCommand({ EmailIdentity: SENDER }));
   const db = { doc: stack.aws.doc, tableName: stack.handles.tableName };
   const repos = createRepositories(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }));
   return { stack, db, repos, published: [] };
@@ -49,7 +48,7 @@ export function dispatchDeps(h: Harness, fcm: RunningFcmSandbox, clock: { now: D
     relay: { db: h.db, events, busName: h.stack.handles.busName, log },
     // The FCM client keeps real time: its JWTs are checked against the stand-in's clock, not the test's.
     push: createFcmClient({ serviceAccount: fcm.serviceAccount, fcmBaseUrl: fcm.fcmUrl, sleep: async () => {} }),
-    email: createSesEmailSender(h.stack.aws.sesv2, SENDER),
+    email: createSesEmailSender(h.stack.aws.sesv2, h.stack.def.email.sender),
     log,
     now: () => clock.now,
     ...over,

@@ -1,4 +1,5 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { startFcmSandbox } from "./server";
 
@@ -13,6 +14,12 @@ const { values } = parseArgs({
   },
 });
 const fcm = await startFcmSandbox({ port: Number(values.port), host: values.host });
-if (values["key-file"]) writeFileSync(values["key-file"], JSON.stringify(fcm.serviceAccount), { mode: 0o600 });
+const keyFile = values["key-file"];
+if (keyFile) {
+  // Written whole, then renamed: a dispatcher polling for the file never reads half of it.
+  mkdirSync(dirname(keyFile), { recursive: true });
+  writeFileSync(`${keyFile}.tmp`, JSON.stringify(fcm.serviceAccount), { mode: 0o600 });
+  renameSync(`${keyFile}.tmp`, keyFile);
+}
 process.stdout.write(`${JSON.stringify({ msg: "FCM stand-in listening", url: fcm.url, projectId: fcm.projectId })}\n`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void fcm.stop().then(() => process.exit(0)));

@@ -59,6 +59,8 @@ export interface StackDefinition {
   bus: { name: string };
   rules: RuleDefinition[];
   key: { alias: string; description: string };
+  /** The address alert emails come from: a verified SES identity (the provisioner verifies it on emulators). */
+  email: { sender: string };
 }
 
 const DAY = 86_400;
@@ -136,6 +138,7 @@ export function stackDefinition(stage: string): StackDefinition {
     bus: { name: `expenzez-${stage}` },
     rules,
     key: { alias: `alias/expenzez-${stage}-data`, description: `expenzez ${stage}: envelope encryption of tokens and account numbers` },
+    email: { sender: stage === "prod" ? "alerts@expenzez.app" : `alerts@${stage}.expenzez.app` },
   };
 }
 
