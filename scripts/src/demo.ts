@@ -206,6 +206,7 @@ await runMain(async () => {
           deferred: stored.notifications.deferred ?? 0,
           suppressed: stored.notifications.suppressed ?? 0,
           failed: stored.notifications.failed ?? 0,
+          byReason: stored.notificationReasons,
         },
         dlq: depths.dlq,
         seconds: Math.round(elapsedMs / 100) / 10,
@@ -231,6 +232,9 @@ await runMain(async () => {
           "notifications sent / deferred / suppressed",
           `${summary.notifications.sent} / ${summary.notifications.deferred} / ${summary.notifications.suppressed}`,
         ],
+        ...Object.entries(summary.notifications.byReason)
+          .sort()
+          .map(([reason, n]) => [`  not sent — ${reason}`, n]),
         [
           "DLQ depths",
           Object.entries(depths.dlq)

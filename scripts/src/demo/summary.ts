@@ -14,6 +14,8 @@ export interface Stored {
   budgetsRecalculated: number;
   recurringStreams: number;
   notifications: Record<string, number>;
+  /** Notifications not (yet) delivered, by `<status>: <reason>` (the reason code alert-dispatch recorded). */
+  notificationReasons: Record<string, number>;
   /** Invariant checks that failed, each a sentence. */
   violations: string[];
 }
@@ -53,6 +55,7 @@ export async function readStored(db: Db, users: { userId: string; connectionId: 
     budgetsRecalculated: 0,
     recurringStreams: 0,
     notifications: {},
+    notificationReasons: {},
     violations: [],
   };
   for (const user of users) {
@@ -86,6 +89,11 @@ export async function readStored(db: Db, users: { userId: string; connectionId: 
       else if (sk(item).startsWith(SK_PREFIX.notificationHistory)) {
         const status = String(item.status);
         out.notifications[status] = (out.notifications[status] ?? 0) + 1;
+        if (status !== "delivered") {
+          // A reason such as rate_limited:folded_into:<id> is counted without its id.
+          const key = `${status}: ${String(item.reason ?? "none").replace(/:(sum|ntf)_[0-9a-f]+$/, "")}`;
+          out.notificationReasons[key] = (out.notificationReasons[key] ?? 0) + 1;
+        }
       } else if (sk(item).startsWith(SK_PREFIX.connection)) {
         if (item.lastSyncAt) out.connectionsSynced++;
         const raw = JSON.stringify(item);

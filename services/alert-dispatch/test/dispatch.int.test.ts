@@ -143,6 +143,54 @@ describe("alert-dispatch on moto and the FCM stand-in", () => {
     ]);
   });
 
+  it("two thresholds crossed by separate syncs in one night give one notification in the morning, for the higher", async () => {
+    const userId = "user-night";
+    await seedUser(userId, "token-night-1");
+    const budget = {
+      userId,
+      budgetId: "eating_out",
+      category: "eating_out",
+      period: "monthly" as const,
+      currency: "GBP",
+      limitMinor: 10_000,
+      spentMinor: 8_500,
+      currentPeriod: { start: "2024-03-01T00:00:00Z", end: "2024-04-01T00:00:00Z" },
+      createdAt: "2024-03-01T00:00:00Z",
+      updatedAt: "2024-03-16T23:00:00Z",
+    };
+    const stored = await repos.budgets.putNew(budget);
+    const base = {
+      userId,
+      budgetId: "eating_out",
+      category: "eating_out",
+      period: { start: "2024-03-01", end: "2024-04-01" },
+      limitMinor: 10_000,
+      currency: "GBP",
+    };
+    const deps = dispatchDeps(h, fcm, clock);
+    clock.now = new Date("2024-03-16T23:00:00Z");
+    const first = await publishAndDispatch(h, deps, [
+      buildEvent("BudgetThresholdCrossed", { ...base, thresholdPercent: 80, spentMinor: 8_500, occurredAt: clock.now.toISOString() }),
+    ]);
+    clock.now = new Date("2024-03-17T02:00:00Z");
+    await repos.budgets.updateVersioned({ ...stored, spentMinor: 10_400 }, stored.version);
+    const second = await publishAndDispatch(h, deps, [
+      buildEvent("BudgetThresholdCrossed", { ...base, thresholdPercent: 100, spentMinor: 10_400, occurredAt: clock.now.toISOString() }),
+    ]);
+    clock.now = new Date("2024-03-17T07:00:05Z");
+    const morning = await runDeferredPass(deps);
+    expect([first.results[0]?.outcome, second.results[0]?.outcome]).toEqual(["deferred", "deferred"]);
+    expect([morning.results.sent, morning.results.suppressed]).toEqual([1, 1]);
+    expect(
+      fcm
+        .delivered()
+        .filter((m) => m.token === "token-night-1")
+        .map((m) => m.notification?.title),
+    ).toEqual(["Eating out budget: 100% used"]);
+    const history = await repos.notifications.listHistory(userId);
+    expect(history.map((n) => `${n.status}:${n.reason}`).sort()).toEqual(["delivered:delivered", "suppressed:superseded_by_threshold:100"]);
+  });
+
   it("an unregistered token is marked invalid with its reason and the other device still gets the push", async () => {
     const userId = "user-dead";
     await seedUser(userId, "token-dead-1");
