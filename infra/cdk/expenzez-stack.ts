@@ -5,6 +5,7 @@ import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as kms from "aws-cdk-lib/aws-kms";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import * as ses from "aws-cdk-lib/aws-ses";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import type { QueueId, StackDefinition } from "../src/resources";
@@ -25,6 +26,8 @@ export class ExpenzezStack extends Stack {
   readonly bus: events.EventBus;
   readonly queues: Record<QueueId, { queue: sqs.Queue; dlq: sqs.Queue }>;
   readonly rules: events.Rule[];
+  /** The alert sender (SES verifies it by email on first deploy; the provisioner does it on emulators). */
+  readonly sender: ses.EmailIdentity;
 
   constructor(scope: Construct, id: string, props: ExpenzezStackProps) {
     super(scope, id, props);
@@ -93,6 +96,8 @@ export class ExpenzezStack extends Stack {
           targets: [new targets.SqsQueue(queues[rule.target].queue)],
         }),
     );
+
+    this.sender = new ses.EmailIdentity(this, "AlertSender", { identity: ses.Identity.email(def.email.sender) });
   }
 
   /**

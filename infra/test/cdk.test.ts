@@ -34,6 +34,10 @@ describe("CDK stack built from stackDefinition()", () => {
     template = Template.fromStack(stack);
   }, SYNTH_TIMEOUT_MS);
 
+  it("declares the alert sender as an SES email identity", () => {
+    template.hasResourceProperties("AWS::SES::EmailIdentity", { EmailIdentity: def.email.sender });
+  });
+
   it("is environment-agnostic, so synth needs no account or credentials", () => {
     expect(Token.isUnresolved(stack.account)).toBe(true);
     expect(Token.isUnresolved(stack.region)).toBe(true);
