@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { createFieldEncryptor } from "@expenzez/crypto";
-import { createRepositories } from "@expenzez/db";
+import { createRepositories, keys, userPk } from "@expenzez/db";
 import { provisionLocalStack } from "@expenzez/infra";
 import { startMoto } from "@expenzez/local-aws";
 import { startSandbox } from "@expenzez/truelayer-sandbox";
@@ -220,7 +220,10 @@ async function batchWriteCeiling(sample: Record<string, unknown>, items: number)
         if (r >= requests) return;
         const batch = Array.from({ length: 25 }, (_, j) => ({
           PutRequest: {
-            Item: { ...base, PK: { S: `USER#ceiling-${r % 50}` }, SK: { S: `TRANSACTION#ceil-${r}-${j}` }, GSI2PK: { S: `USER#ceiling-${r % 50}` } },
+            Item: {
+              ...base,
+              ...marshall({ ...keys.transaction(`ceiling-${r % 50}`, `ceil-${r}-${j}`), GSI2PK: userPk(`ceiling-${r % 50}`) }),
+            },
           },
         }));
         await dynamo.send(new BatchWriteItemCommand({ RequestItems: { [handles.tableName]: batch } }));

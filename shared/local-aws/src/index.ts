@@ -71,9 +71,10 @@ export async function resetEmulator(endpoint: string): Promise<void> {
  * Starts moto server from the project's venv on loopback. It stops when `stop()` is called
  * and, through a stdin watchdog, whenever this process ends, however it ends. TransactWriteItems
  * rolls back through an undo log of the touched items rather than moto's whole-table copies
- * (see moto_server.py), unless `fastTransactions: false`.
+ * (see moto_server.py), unless `fastTransactions: false`; a Query of the table's own key reads
+ * only its partition, unless `fastQueries: false`.
  */
-export async function startMoto(options: { port?: number; quiet?: boolean; fastTransactions?: boolean } = {}): Promise<Emulator> {
+export async function startMoto(options: { port?: number; quiet?: boolean; fastTransactions?: boolean; fastQueries?: boolean } = {}): Promise<Emulator> {
   const root = repoRoot();
   const python = join(root, ".venv", "bin", "python");
   if (!existsSync(python)) {
@@ -89,6 +90,7 @@ export async function startMoto(options: { port?: number; quiet?: boolean; fastT
       PYTHONUNBUFFERED: "1",
       // moto_server.py's undo-log rollback for TransactWriteItems; off only to compare with stock moto.
       EXPENZEZ_MOTO_FAST_TRANSACTIONS: options.fastTransactions === false ? "0" : "1",
+      EXPENZEZ_MOTO_FAST_QUERIES: options.fastQueries === false ? "0" : "1",
     },
   });
   let exited = false;

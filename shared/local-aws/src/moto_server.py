@@ -4,8 +4,9 @@ The Node launcher keeps our stdin open; when that process ends for any reason (e
 SIGKILL) the pipe closes and this watchdog stops the server, so no emulator is left orphaned.
 
 It also replaces moto's rollback for TransactWriteItems (see _fast_transactions), unless
-EXPENZEZ_MOTO_FAST_TRANSACTIONS=0, and makes DynamoDB's conditional writes atomic
-(see _atomic_writes).
+EXPENZEZ_MOTO_FAST_TRANSACTIONS=0, reads only the asked partition for a Query of a table's own
+key (see _partition_queries), unless EXPENZEZ_MOTO_FAST_QUERIES=0, and makes DynamoDB's
+conditional writes atomic (see _atomic_writes).
 """
 import copy
 import os
@@ -80,6 +81,42 @@ def _fast_transactions() -> None:
     DynamoDBBackend.transact_write_items = transact_write_items
 
 
+def _partition_queries() -> None:
+    """moto (5.2.x) answers every Query by sorting the whole table (Table.all_items) and then
+    filtering on the hash key: a user's five accounts cost a pass over every transaction of
+    every user. DynamoDB reads one partition. For a Query on the table's own key (not an index)
+    we hand moto's query the asked partition only, sorted as all_items sorts it; everything
+    after (range conditions, order, paging, filters, projections) is moto's own code.
+    Index queries are unchanged (an index's partitions are not stored apart)."""
+    from moto.dynamodb.models.table import Table
+
+    local = threading.local()
+    all_items = Table.all_items
+    query = Table.query
+
+    def partition_items(self):
+        hint = getattr(local, "partition", None)
+        if hint is None or hint[0] is not self:
+            return all_items(self)
+        found = self.items.get(hint[1])
+        if not found:
+            return []
+        return sorted(found.values(), key=lambda x: (x.hash_key, x.range_key) if x.range_key else x.hash_key)
+
+    def partition_query(self, hash_key, *args, **kwargs):
+        index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+        if index_name is not None or hash_key is None or not self.range_key_attr:
+            return query(self, hash_key, *args, **kwargs)
+        local.partition = (self, hash_key)
+        try:
+            return query(self, hash_key, *args, **kwargs)
+        finally:
+            local.partition = None
+
+    Table.all_items = partition_items
+    Table.query = partition_query
+
+
 def _atomic_writes() -> None:
     """moto serves requests on threads but does not lock DynamoDB writes, so two conditional
     updates of one item can both pass their condition (seen: two workers both took one sync
@@ -104,6 +141,8 @@ if __name__ == "__main__":
     threading.Thread(target=_exit_when_parent_is_gone, daemon=True).start()
     if os.environ.get("EXPENZEZ_MOTO_FAST_TRANSACTIONS", "1") != "0":
         _fast_transactions()
+    if os.environ.get("EXPENZEZ_MOTO_FAST_QUERIES", "1") != "0":
+        _partition_queries()
     _atomic_writes()
     from moto.server import main
 
