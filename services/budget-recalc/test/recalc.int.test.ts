@@ -228,4 +228,46 @@ describe("budget-recalc on the emulator", () => {
     expect(await thresholdEvents()).toEqual([]);
     expect(keys.budget(userId, "groceries").SK).toBe("BUDGET#groceries");
   });
+
+  it("closes every period a late roll-over pass missed, in order, each once", async () => {
+    const userId = "u-catch-up";
+    const tap = await budgetEventsTap(env);
+    await tap();
+    // A weekly budget whose week of 4 March 2024 ended, and the pass runs on 27 March: three weeks to close.
+    await env.repos.budgets.putNew(
+      aBudget({
+        userId,
+        budgetId: "coffee",
+        period: "weekly",
+        limitMinor: 2_000,
+        currentPeriod: { start: "2024-03-04T00:00:00.000Z", end: "2024-03-11T00:00:00.000Z" },
+      }),
+    );
+    await putTransaction(env, userId, -500, { timestamp: "2024-03-05T08:00:00.000Z" });
+    await putTransaction(env, userId, -2_500, { timestamp: "2024-03-26T08:00:00.000Z" });
+    const pass = await rollOverEndedPeriods(depsFor(env, new Date("2024-03-27T12:00:00Z")));
+    expect(pass.failed).toBe(0);
+    const budget = await env.repos.budgets.get(userId, "coffee");
+    expect(budget?.history.map((h) => [h.periodId, h.spentMinor])).toEqual([
+      ["2024-W10", 500],
+      ["2024-W11", 0],
+      ["2024-W12", 0],
+    ]);
+    // The week now running already passed every threshold: announced with the roll-over.
+    expect(budget).toMatchObject({
+      currentPeriod: { start: "2024-03-25T00:00:00.000Z" },
+      spentMinor: 2_500,
+      status: "exceeded",
+      alertedThresholds: [50, 80, 100],
+    });
+    const events = (await tap()).filter((e) => e.detail.userId === userId).map((e) => e.detailType);
+    expect(events.sort()).toEqual([
+      "BudgetPeriodClosed",
+      "BudgetPeriodClosed",
+      "BudgetPeriodClosed",
+      "BudgetThresholdCrossed",
+      "BudgetThresholdCrossed",
+      "BudgetThresholdCrossed",
+    ]);
+  });
 });
