@@ -15,6 +15,7 @@ import { provision, stackDefinition } from "@expenzez/infra";
 import { freePort, repoRoot, withEmulator } from "@expenzez/local-aws";
 import { createLogger } from "@expenzez/logger";
 import { formatMoney } from "@expenzez/money";
+import { recurringSummary } from "@expenzez/recurring-detector";
 import { startSandbox } from "@expenzez/truelayer-sandbox";
 import Table from "cli-table3";
 import pLimit from "p-limit";
@@ -256,6 +257,8 @@ await runMain(async () => {
         categories.push([primary, row.count, row.outMinor ? formatMoney(row.outMinor) : "", row.inMinor ? formatMoney(row.inMinor) : ""]);
       }
       say(categories.toString());
+      // One user's recurring payments and incomes, and the bills it can expect in the next 30 days.
+      for (const line of await recurringSummary({ repos }, seeded[0]!.userId)) say(`    ${line}`);
       for (const v of stored.violations.slice(0, 20)) say(`    invariant violated: ${v}`);
 
       const dlqTotal = Object.values(depths.dlq).reduce((n, v) => n + v, 0);

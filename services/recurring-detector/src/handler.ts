@@ -2,6 +2,7 @@ import { type OutboxRecord, recurringHistoryEntity, recurringStreamEntity, type 
 import { type Detail, parseDeliveredEvent } from "@expenzez/events";
 import { merchantOf } from "@expenzez/recurring";
 import type { QueueMessage } from "@expenzez/runtime";
+import pLimit from "p-limit";
 import { commitWithOutbox, isWriteConflict, put, relay } from "./commit";
 import type { RecurringDeps } from "./deps";
 import { StreamConflictError, UnexpectedEventError } from "./errors";
@@ -10,6 +11,8 @@ import { planMerchant } from "./plan";
 import { refreshUpcomingBills } from "./predictions-store";
 
 const MAX_ATTEMPTS = 4;
+/** Members' aiInsights updates in flight at once (a first sync marks hundreds). */
+const insightLimit = pLimit(8);
 
 export interface EvaluationSummary {
   merchants: number;
@@ -106,8 +109,10 @@ async function evaluateMerchant(deps: RecurringDeps, userId: string, merchantKey
           : { ...history, entries: history.entries.map(({ transactionId, date, amountMinor, currency }) => ({ transactionId, date, amountMinor, currency })) },
     };
     const plan = planMerchant(state, synced, now);
-    let insights = 0;
-    for (const change of plan.insights) if (await deps.repos.recurring.setInsights(userId, change.transactionId, change.aiInsights)) insights++;
+    const written = await Promise.all(
+      plan.insights.map((change) => insightLimit(() => deps.repos.recurring.setInsights(userId, change.transactionId, change.aiInsights))),
+    );
+    const insights = written.filter(Boolean).length;
     const actions = [
       ...(plan.history ? [put(deps, recurringHistoryEntity, plan.history.item, plan.history.expectedVersion)] : []),
       ...plan.streams.map((s) => put(deps, recurringStreamEntity, s.item, s.expectedVersion)),

@@ -8,8 +8,11 @@ import type { RecurringDeps } from "./deps";
  */
 export async function recurringSummary(deps: Pick<RecurringDeps, "repos">, userId: string): Promise<string[]> {
   const [streams, predictions] = await Promise.all([deps.repos.recurring.listAllByUser(userId), deps.repos.recurring.getPredictions(userId)]);
-  const lines = [`recurring streams of ${userId}: ${streams.length}`];
-  for (const s of [...streams].sort((a, b) => a.merchant.localeCompare(b.merchant))) {
+  // Ended streams (no longer found) are history, not news.
+  const shown = streams.filter((s) => s.status !== "ended");
+  const ended = streams.length - shown.length;
+  const lines = [`recurring streams of ${userId}: ${shown.length}${ended ? ` (and ${ended} ended)` : ""}`];
+  for (const s of [...shown].sort((a, b) => a.merchant.localeCompare(b.merchant))) {
     const amount = formatMoney(s.usualAmountMinor ?? s.lastAmountMinor, s.currency);
     lines.push(
       `  ${s.direction === "credit" ? "in " : "out"} ${s.merchant.padEnd(24)} ${s.frequency.padEnd(11)} ${amount.padStart(10)}  ${s.status.padEnd(10)} next ${s.nextExpectedAt.slice(0, 10)}`,
