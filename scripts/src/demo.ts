@@ -30,7 +30,7 @@ import { DEMO_SERVICES, type DemoContext } from "./demo-services";
 
 const { values: flags } = parseArgs({
   options: {
-    users: { type: "string", default: "12" },
+    users: { type: "string", default: "8" },
     days: { type: "string", default: "90" },
     json: { type: "string" },
     keep: { type: "boolean", default: false },
@@ -193,6 +193,7 @@ await runMain(async () => {
         audit.connectionsSynced,
       );
       const dynamoRequests = proxy.total("dynamodb");
+      if (proxy.errors().length) say(`    ${proxy.errors().length} requests the emulator did not answer, e.g. ${proxy.errors().slice(0, 3).join("; ")}`);
       const events = Object.fromEntries([...audit.byType].sort());
       const summary = {
         users: stored.users,

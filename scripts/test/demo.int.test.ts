@@ -16,12 +16,16 @@ it("runs the whole pipeline for a few users: every connection synced, events ann
   const json = join(mkdtempSync(join(tmpdir(), "demo-")), "summary.json");
   const root = join(import.meta.dirname, "..", "..");
   // Act
-  const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/src/demo.ts", "--users", "3", "--days", "30", "--json", json], {
-    cwd: root,
-    env: { ...process.env, AWS_ENDPOINT_URL: emulatorEndpoint(), STAGE: "local", LOG_LEVEL: "warn" },
-    timeout: 150_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    ["--import", "tsx", "scripts/src/demo.ts", "--users", "3", "--days", "30", "--json", json, "--timeout-seconds", "200"],
+    {
+      cwd: root,
+      env: { ...process.env, AWS_ENDPOINT_URL: emulatorEndpoint(), STAGE: "local", LOG_LEVEL: "warn" },
+      timeout: 230_000,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   // Assess
   const out = JSON.parse(readFileSync(json, "utf8"));
   expect(stdout).toContain("demo ok");
@@ -34,4 +38,4 @@ it("runs the whole pipeline for a few users: every connection synced, events ann
   expect(out).toMatchObject({ endpoint: emulatorEndpoint(), region: "eu-west-2", table: "expenzez-local" });
   expect(out.queues.syncJobs.url).toContain("sync-jobs");
   expect(out.simulatorUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-}, 180_000);
+}, 240_000);

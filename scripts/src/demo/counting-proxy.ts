@@ -7,6 +7,8 @@ export interface CountingProxy {
   counts(): Map<string, number>;
   /** Total requests of one service prefix, e.g. "dynamodb". */
   total(service: string): number;
+  /** Requests the emulator never answered (connection errors), as "operation: reason". */
+  errors(): string[];
   stop(): Promise<void>;
 }
 
@@ -20,6 +22,7 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
   const target = new URL(upstream);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const counts = new Map<string, number>();
+  const errors: string[] = [];
   const server = createServer((req, res) => {
     const op = req.headers["x-amz-target"];
     if (typeof op === "string") {
@@ -31,7 +34,8 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
-    forward.on("error", () => {
+    forward.on("error", (err) => {
+      errors.push(`${String(op ?? req.method)}: ${err.message}`);
       if (!res.headersSent) res.writeHead(502);
       res.end();
     });
@@ -41,6 +45,7 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     counts: () => new Map(counts),
+    errors: () => [...errors],
     total: (service) => [...counts].filter(([k]) => k.startsWith(`${service}:`)).reduce((n, [, v]) => n + v, 0),
     async stop() {
       server.closeAllConnections();

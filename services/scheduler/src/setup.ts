@@ -36,9 +36,16 @@ export async function createSchedulerRuntime(env: Record<string, string | undefi
     log,
     maxQueueDepth: config.SCHEDULER_MAX_QUEUE_DEPTH,
     maxPerTick: config.SCHEDULER_MAX_PER_TICK,
-    // A count per tick in the log, named as the CloudWatch metric filter reads it.
+    // CloudWatch Embedded Metric Format: the log driver turns the line into a metric, no API call per tick.
     metric: (name, value) => {
-      if (value > 0) log.info({ metric: name, value }, "metric");
+      if (value === 0) return;
+      log.info(
+        {
+          _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: "expenzez/scheduler", Dimensions: [[]], Metrics: [{ Name: name, Unit: "Count" }] }] },
+          [name]: value,
+        },
+        `metric ${name}`,
+      );
     },
   };
   return { config, deps, log };
