@@ -107,11 +107,14 @@ async function runJob(job: SyncJob, deps: SyncDeps, log: Logger): Promise<void> 
     // Stored form: no token is opened just to see who holds the lease.
     const found = await getEntity(deps.db, bankConnectionEntity, keys.connection(job.userId, job.connectionId), { consistent: true });
     if (!found) throw new UnknownConnectionError(job.userId, job.connectionId);
-    if (found.recentJobIds?.includes(job.jobId) || jobOfOwner(found.leaseOwner) === job.jobId) {
+    if (found.recentJobIds?.includes(job.jobId)) {
       emitMetric(log, METRICS.duplicateJobs, 1);
-      log.info("this job already ran or is running elsewhere: nothing to do");
+      log.info("this job already completed: nothing to do");
       return;
     }
+    // The holder may be running this very job, or be this message's own earlier delivery that
+    // died with the lease: never acknowledge on its behalf; come back soon and find it done.
+    if (jobOfOwner(found.leaseOwner) === job.jobId) emitMetric(log, METRICS.duplicateJobs, 1);
     const remaining = found.leaseUntil ? Math.ceil((Date.parse(found.leaseUntil) - now.getTime()) / 1000) : leaseSeconds;
     // Soon, not after the holder's whole term: most syncs take seconds. Jitter spreads the copies.
     const soon = Math.ceil((deps.leaseRetrySeconds ?? DEFAULT_LEASE_RETRY_SECONDS) * (0.5 + (deps.random ?? Math.random)() / 2));
@@ -215,6 +218,8 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     fetched = await fetchConnection(deps.truelayer, ctx, window, deps.accountConcurrency ?? 4);
   } catch (err) {
     if (!(err instanceof TrueLayerError)) throw err;
+    // A refresh still in flight stores a new version: the failure is written on top of it.
+    if (run.refreshing) connection = await (run.refreshing as Promise<BankConnection>).catch(() => connection);
     const record = await onProviderError(deps, connection, err, now, log, run);
     run.released = true;
     return [record];
