@@ -12,7 +12,7 @@ import type { UserContext } from "./context";
 import type { Priority } from "./decide";
 import { DEFAULT_MAX_ROUNDS, DEFAULT_SEND_LEASE_MS, type DispatchDeps } from "./deps";
 import { dispatchedAction } from "./dispatched-events";
-import { DeliveryError } from "./errors";
+import { AlertDispatchError, DeliveryError } from "./errors";
 import { type FcmMessage, triesOf } from "./fcm";
 
 /** One place a notification goes: a device (push) or the user's address (email). */
@@ -114,12 +114,13 @@ async function deliverOne(
     };
   } catch (err) {
     const de = err instanceof DeliveryError ? err : undefined;
-    const code = de?.code ?? "delivery.unexpected";
+    // A credentials fault (the key, the token endpoint) is ours, not the device's: retried like an outage.
+    const code = err instanceof AlertDispatchError ? err.code : "delivery.unexpected";
     attempt = { channel: t.channel, target: t.target, at: (deps.now?.() ?? new Date()).toISOString(), outcome: "failed", tries: triesOf(err), errorCode: code };
     if (de?.details.tokenInvalid && t.channel === "push") {
       await deps.repos.notifications.invalidateToken(entry.userId, t.target, de.details.providerCode ?? code, attempt.at);
       stats.invalidatedTokens++;
-    } else if ((de?.retryable ?? true) && rounds < (deps.maxRounds ?? DEFAULT_MAX_ROUNDS)) {
+    } else if ((err instanceof AlertDispatchError ? err.retryable : true) && rounds < (deps.maxRounds ?? DEFAULT_MAX_ROUNDS)) {
       release = true;
     }
     deps.log.warn({ err, notificationId: entry.notificationId, channel: t.channel, code, rounds, willRetry: release }, "delivery failed");
