@@ -82,6 +82,8 @@ export function fitBand<T extends Occurrence>(band: readonly T[], cadences: read
       (fit.members.length === best.members.length && fit.meanDeviation < best.meanDeviation - 0.5)
     )
       best = fit;
+    // Every payment on schedule: no later cadence can explain more, nor the same ones closer.
+    if (sorted.length >= 3 && best.members.length === sorted.length && best.meanDeviation < 0.5) break;
   }
   return best;
 }
@@ -108,6 +110,8 @@ function fitCadence<T extends Occurrence>(sorted: readonly T[], cadence: Cadence
       (fit.members.length === best.members.length && fit.meanDeviation < best.meanDeviation)
     )
       best = fit;
+    // Every payment exactly on this schedule: no other schedule can do better.
+    if (best.members.length === sorted.length && best.meanDeviation === 0) break;
   }
   return best;
 }
