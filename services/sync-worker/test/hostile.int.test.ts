@@ -305,6 +305,29 @@ describe("the window's edge", () => {
     expect(copies.map((t) => [t.status, t.amountMinor])).toEqual([["booked", -5500]]);
   });
 
+  it("a pending transaction older than 30 days that vanishes is removed (the sync reaches back to the oldest stored pending)", async () => {
+    // Prepare: a hold from 40 days ago, gone after 41 days
+    const c = await connect({ history_days: 5 });
+    const start = await sandbox.admin.now();
+    await sandbox.admin.addTransaction(c.sim.user_id, {
+      account_id: c.account,
+      description: "ANCIENT HOLD TESTVILLE",
+      amount: "12.00",
+      timestamp: new Date(start.getTime() - 40 * 86_400_000).toISOString(),
+      pending_hours: 41 * 24,
+      vanishes: true,
+    });
+    await sync(c);
+    expect((await stored(c.userId)).filter((t) => t.description === "ANCIENT HOLD TESTVILLE")).toHaveLength(1);
+    // Act
+    await sandbox.admin.advanceClock({ days: 2 });
+    await sync(c);
+    // Assess
+    const { txs, accounts } = await expectExactCounts(c.userId);
+    expect(txs.filter((t) => t.description === "ANCIENT HOLD TESTVILLE")).toEqual([]);
+    expect(accounts[0]?.transactionSummary.oldestPendingAt ?? null).not.toBe(new Date(start.getTime() - 40 * 86_400_000).toISOString());
+  });
+
   it("an account the bank stops listing (no 404) is closed and its pending holds removed; its booked history stays", async () => {
     // Prepare
     const c = await connect({ accounts: 2 });
