@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { periodContaining } from "@expenzez/budgets";
 import type { Repositories } from "@expenzez/db";
 import type { SandboxAdmin } from "@expenzez/truelayer-sandbox";
 
@@ -15,13 +16,6 @@ const BUDGETS: { category: string; limitMinor: number }[] = [
   { category: "food_and_drink", limitMinor: 12_000 },
   { category: "transport", limitMinor: 8_000 },
 ];
-
-/** The first day of this month and of the next, in UTC (budgets' current period). */
-function monthPeriod(now: Date): { start: string; end: string } {
-  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-  return { start: start.toISOString(), end: end.toISOString() };
-}
 
 /**
  * Seeds `index`'s user: a simulator user with `days` of history, then our items for it. Due now
@@ -55,6 +49,10 @@ export async function seedUser(
     createdAt: now,
     updatedAt: now,
   });
+  // Payday to payday, starting about two weeks ago: the seeded history reaches into the
+  // current period whatever today's date, so budgets fill up and thresholds can cross.
+  const monthStartDay = new Date(options.now.getTime() - 14 * 86_400_000).getUTCDate();
+  const currentPeriod = periodContaining({ period: "monthly", monthStartDay }, options.now, timeZone) as { start: string; end: string };
   for (const b of BUDGETS) {
     await repos.budgets.putNew({
       userId,
@@ -62,9 +60,10 @@ export async function seedUser(
       name: b.category.replaceAll("_", " "),
       category: b.category,
       period: "monthly",
+      monthStartDay,
       currency: "GBP",
       limitMinor: b.limitMinor,
-      currentPeriod: monthPeriod(options.now),
+      currentPeriod,
       createdAt: now,
       updatedAt: now,
     });
