@@ -3,6 +3,7 @@ import { mapClassification, topClassPrimaries } from "./classification";
 import { creditKind, depositSignal, merchantCredit, REFUND_WORDS, taxRefundSignal } from "./credits";
 import { directionOf } from "./direction";
 import { transactionFeatures } from "./features";
+import { hashedConfidence, hashedFeatures, scorePrimaries } from "./hashed-model";
 import { lexiconCategory, lexiconWord } from "./lexicon";
 import { mapMcc, mccOf } from "./mcc";
 import { type Model, modelConfidence, predict, shippedModel } from "./model";
@@ -30,6 +31,8 @@ const USER_RULE_CONFIDENCE = 0.99;
 /** Confidence when the measured table lacks a step (an older model file). */
 const DEFAULT_STEP_CONFIDENCE = 0.5;
 const FALLBACK: Secondary = "other/uncategorised";
+/** The regression's probability needed when no word of the description is known to naive Bayes. */
+const HASHED_ALONE_MIN = 0.5;
 
 /** A categoriser bound to one user's context; reuse it across batches to compile rules once. */
 export interface Categoriser {
@@ -143,7 +146,20 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
     return outcome(named.secondary, "lexicon", lexiconConfidence(steps, named.score), merchant);
   }
   const tokens = refund ? parsed.tokens.filter((t) => !REFUND_WORDS.has(t)) : parsed.tokens;
-  const prediction = predict(model, transactionFeatures(tx, tokens, refund ? "DEBIT" : direction));
+  const features = transactionFeatures(tx, tokens, refund ? "DEBIT" : direction);
+  if (model.hashed && parsed.merchantTokens.length > 0) {
+    // The logistic regression picks the primary (it reads parts of words too); naive Bayes the secondary within it.
+    const { primary, probability } = scorePrimaries(model.hashed, hashedFeatures(features, parsed.merchantTokens, model.hashed.mask));
+    const within = predict(model, features, primary);
+    // Parts of words alone (no word naive Bayes knows) must make a clear case, else `other` says so honestly.
+    const clear = within !== undefined || probability >= HASHED_ALONE_MIN;
+    const chosen = within && within.primary === primary ? within.secondary : model.hashed.config.defaultSecondary[primary];
+    if (chosen && clear) {
+      const secondary = refund && !isSpending(chosen) ? "income/refunds" : chosen;
+      return outcome(secondary, "model", hashedConfidence(model.hashed, probability), merchant);
+    }
+  }
+  const prediction = predict(model, features);
   if (prediction) {
     const secondary = refund && !isSpending(prediction.secondary) ? "income/refunds" : prediction.secondary;
     return outcome(secondary, "model", modelConfidence(model, prediction.score), merchant);

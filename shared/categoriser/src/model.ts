@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ModelFormatError } from "./errors";
+import { type HashedModel, loadHashedModel } from "./hashed-model";
 import { PRIMARIES, type Primary, primaryOf, SECONDARIES, type Secondary } from "./taxonomy";
 
 /** Score buckets of the model's probability for its primary, with the precision measured in each. */
@@ -22,6 +23,8 @@ export const ModelFileSchema = z.object({
     model: z.array(BucketSchema),
   }),
   trainedOn: z.object({ examples: z.number().int(), seed: z.number().int() }),
+  /** The logistic regression's config (`src/hashed-model.ts`); its weights are in `model-lr.bin`. */
+  hashed: z.unknown().optional(),
 });
 export type ModelFile = z.infer<typeof ModelFileSchema>;
 
@@ -44,6 +47,8 @@ export interface Model {
   buckets: { upTo: number; confidence: number }[];
   /** Prior plus the meta features' evidence, per meta combination (direction, bank category, amount size). */
   metaCache: Map<string, { scores: Float64Array; known: number }>;
+  /** The logistic regression that picks the primary, when shipped (the naive Bayes then picks the secondary within it). */
+  hashed?: HashedModel;
 }
 
 export interface Prediction {
@@ -118,9 +123,22 @@ export function loadModel(raw: unknown): Model {
 
 let shipped: Model | undefined;
 
-/** The model shipped in `data/model.json`, loaded once on first use. */
+/**
+ * A model file with its logistic regression weights (`model-lr.bin` beside it) when its config
+ * names one.
+ *
+ * @example const model = loadModelFiles(new URL("../data/", import.meta.url));
+ */
+export function loadModelFiles(dir: URL): Model {
+  const raw = JSON.parse(readFileSync(new URL("model.json", dir), "utf8")) as { hashed?: unknown };
+  const model = loadModel(raw);
+  if (raw.hashed !== undefined) model.hashed = loadHashedModel(raw.hashed, readFileSync(new URL("model-lr.bin", dir)));
+  return model;
+}
+
+/** The model shipped in `data/` (naive Bayes and logistic regression), loaded once on first use. */
 export function shippedModel(): Model {
-  shipped ??= loadModel(JSON.parse(readFileSync(new URL("../data/model.json", import.meta.url), "utf8")));
+  shipped ??= loadModelFiles(new URL("../data/", import.meta.url));
   return shipped;
 }
 
@@ -161,9 +179,10 @@ function metaScores(model: Model, features: readonly string[]): { scores: Float6
 
 /**
  * The most likely category for the features, or undefined when no feature word is known (the
- * direction and amount alone say nothing worth a guess).
+ * direction and amount alone say nothing worth a guess). With `within`, the best class of that
+ * primary when the model has any evidence for one.
  */
-export function predict(model: Model, features: readonly string[]): Prediction | undefined {
+export function predict(model: Model, features: readonly string[], within?: Primary): Prediction | undefined {
   let scores = scratchByModel.get(model);
   if (!scores) {
     // Reused across calls: allocating typed arrays per call costs more than the maths.
@@ -204,6 +223,9 @@ export function predict(model: Model, features: readonly string[]): Prediction |
   }
   let bestPrimary = 0;
   for (let i = 1; i < byPrimary.length; i++) if (byPrimary[i]! > byPrimary[bestPrimary]!) bestPrimary = i;
+  // Asked for the best class within a primary another model chose: that class, if it has one.
+  const forced = within === undefined ? -1 : PRIMARIES.indexOf(within);
+  if (forced >= 0 && bestOfPrimary[forced]! >= 0) bestPrimary = forced;
   const bestClass = bestOfPrimary[bestPrimary]!;
   return { primary: PRIMARIES[bestPrimary]!, secondary: model.classes[bestClass]!, score: byPrimary[bestPrimary]! / sum };
 }
