@@ -196,6 +196,41 @@ describe("CDK stack built from stackDefinition()", () => {
   );
 });
 
+describe("alert-dispatch on the CDK stack", () => {
+  it(
+    "consumes its queue, runs the deferred pass every minute, reads the FCM key by reference and may send as the alert sender",
+    () => {
+      // Prepare
+      const withAlerts = new ExpenzezStack(new App(), "expenzez-dev", { def });
+      const fn = (id: string) =>
+        new lambda.Function(withAlerts, id, {
+          runtime: lambda.Runtime.NODEJS_22_X,
+          handler: "index.handler",
+          code: lambda.Code.fromInline("exports.handler = async () => ({});"),
+        });
+      // Act
+      withAlerts.addAlertDispatch({ consumer: fn("AlertDispatch"), deferred: fn("AlertDeferred") });
+      // Assess
+      const t = Template.fromStack(withAlerts);
+      const queueId = logicalId(t, "AWS::SQS::Queue", { QueueName: def.queues.alertDispatch.name });
+      t.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+        EventSourceArn: { "Fn::GetAtt": [queueId, "Arn"] },
+        FunctionResponseTypes: ["ReportBatchItemFailures"],
+      });
+      t.hasResourceProperties("AWS::Events::Rule", { ScheduleExpression: "rate(1 minute)", State: "ENABLED" });
+      const env = { STAGE: def.stage, FCM_SERVICE_ACCOUNT_SECRET: def.fcm.secretName, ALERTS_FROM_EMAIL: def.email.sender, ALERTS_DEFERRED_EVERY_SECONDS: "0" };
+      expect(Object.keys(t.findResources("AWS::Lambda::Function", { Properties: { Environment: { Variables: Match.objectLike(env) } } }))).toHaveLength(2);
+      const policy = JSON.stringify(t.findResources("AWS::IAM::Policy"));
+      for (const action of ["secretsmanager:GetSecretValue", "ses:SendEmail", "dynamodb:UpdateItem", "events:PutEvents"]) expect(policy).toContain(action);
+      expect(policy).toContain(def.fcm.secretName);
+      // By reference only: no secret resource, no key material in the template.
+      expect(Object.keys(t.findResources("AWS::SecretsManager::Secret"))).toEqual([]);
+      expect(JSON.stringify(t.toJSON())).not.toContain("PRIVATE KEY");
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+});
+
 describe("cdk synth (the real CLI)", () => {
   it(
     "runs offline with the stage from context and writes the stage's template",

@@ -61,6 +61,8 @@ export interface StackDefinition {
   key: { alias: string; description: string };
   /** The address alert emails come from: a verified SES identity (the provisioner verifies it on emulators). */
   email: { sender: string };
+  /** Secrets Manager secret holding the FCM service-account key (created by hand, referenced by name, never in the template). */
+  fcm: { secretName: string };
 }
 
 const DAY = 86_400;
@@ -139,6 +141,7 @@ export function stackDefinition(stage: string): StackDefinition {
     rules,
     key: { alias: `alias/expenzez-${stage}-data`, description: `expenzez ${stage}: envelope encryption of tokens and account numbers` },
     email: { sender: stage === "prod" ? "alerts@expenzez.app" : `alerts@${stage}.expenzez.app` },
+    fcm: { secretName: `expenzez/${stage}/fcm-service-account` },
   };
 }
 
