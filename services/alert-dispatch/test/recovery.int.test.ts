@@ -114,6 +114,26 @@ describe("alert-dispatch recovery and limits on moto", () => {
     clock.now = new Date("2024-03-16T12:00:00.000Z");
   });
 
+  it("two deferred passes running at once send each released notification once", async () => {
+    const userId = "user-two-passes";
+    await seedUser(userId, { quietHours: { start: "11:00", end: "13:00", timeZone: "Europe/London" }, maxPerHour: 50 });
+    const deps = dispatchDeps(h, fcm, clock);
+    for (let i = 0; i < 6; i++) await handleAlertEvent({ detailType: "LargeTransactionDetected", detail: large(userId, 200 + i).detail }, deps);
+    clock.now = new Date("2024-03-16T13:00:10Z");
+    const [a, b] = await Promise.all([runDeferredPass(deps), runDeferredPass(deps)]);
+    expect(a.results.sent + b.results.sent).toBe(6);
+    expect(fcm.delivered().filter((m) => m.token === `token-${userId}`)).toHaveLength(6);
+    expect(
+      new Set(
+        fcm
+          .delivered()
+          .filter((m) => m.token === `token-${userId}`)
+          .map((m) => m.data?.notificationId),
+      ).size,
+    ).toBe(6);
+    clock.now = new Date("2024-03-16T12:00:00.000Z");
+  });
+
   it("a deferred notification is decided again when released: alerts switched off overnight are not sent", async () => {
     const userId = "user-changed";
     await seedUser(userId, { quietHours: { start: "11:00", end: "13:00", timeZone: "Europe/London" } });
