@@ -62,6 +62,13 @@ function positiveInt(name: string, value: string | undefined): number {
 }
 
 let running: RunningService[] = [];
+// A wedged emulator would hang a request forever: the whole run gets a hard stop too (not with --keep).
+if (!flags.keep) {
+  setTimeout(() => {
+    console.error(`demo: no result ${timeoutMs / 1000 + 180} s after the start; giving up (service logs in .local/demo/)`);
+    process.exit(1);
+  }, timeoutMs + 180_000).unref();
+}
 // Whatever ends the demo (an error, Ctrl-C), no service process outlives it.
 process.once("exit", () => {
   for (const r of running) if (r.child.exitCode === null) r.child.kill("SIGKILL");

@@ -84,7 +84,8 @@ export async function refreshNow(
   const connectionId = connectionIdSchema.safeParse(input.connectionId);
   if (!connectionId.success) throw new ConnectionNotFoundError(input.connectionId);
   const now = (deps.now ?? (() => new Date()))();
-  const connection = await deps.repos.connections.get(caller.userId, connectionId.data);
+  // Read without opening the tokens: the webhook has no business with them (and no decrypt grant).
+  const connection = await deps.repos.connections.peek(caller.userId, connectionId.data);
   if (connection?.status !== "active") throw new ConnectionNotFoundError(connectionId.data);
 
   const jobId = randomUUID();

@@ -10,7 +10,7 @@ import {
   type StoredBankConnection,
 } from "../entities/bank-connection";
 import { ConditionalCheckFailedError, VersionConflictError } from "../errors";
-import { queryPage } from "../items";
+import { getEntity, queryPage } from "../items";
 import { gsi1Credentials, gsi4SyncDue, isoUtc, keys, SK_PREFIX, SYNC_SHARDS, syncDuePk } from "../keys";
 import { sealFields } from "../sealing";
 import type { Db, Page, PageOptions } from "../table";
@@ -108,6 +108,17 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
     listDue,
     moveDue,
 
+    /**
+     * The connection without its tokens, read without a KMS call: for callers that only need its
+     * status and schedule (the webhook), so they need no decrypt permission.
+     */
+    async peek(userId: string, connectionId: string): Promise<Omit<StoredBankConnection, "accessToken" | "refreshToken"> | undefined> {
+      const stored = await getEntity(db, bankConnectionEntity, keys.connection(userId, connectionId));
+      if (!stored) return undefined;
+      const { accessToken: _a, refreshToken: _r, ...rest } = stored;
+      return rest;
+    },
+
     /** The connection TrueLayer names by its credentials id (GSI1), or undefined. */
     async findByCredentialsId(credentialsId: string): Promise<{ userId: string; connectionId: string } | undefined> {
       const gsi = gsi1Credentials(credentialsId);
@@ -158,7 +169,7 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
         return undefined;
       } catch (err) {
         if (!isConditionalCheckFailed(err)) rethrowAws(err, "UpdateItem");
-        const current = await base.getByKey(key);
+        const current = await getEntity(db, bankConnectionEntity, key);
         if (current?.status !== "active") return { reason: "not_active" };
         if (current.lastSyncAt && Date.parse(current.lastSyncAt) > Date.parse(recentSince)) return { reason: "recent", lastSyncAt: current.lastSyncAt };
         if (current.refreshQueued) return { reason: "queued", jobId: current.refreshQueued.jobId, until: current.refreshQueued.until };
