@@ -99,12 +99,13 @@ describe("the categorise bin", () => {
     expect(out.map((o) => o.category.reason)).toEqual(["own_transfer", "own_transfer"]);
     expect(run.stderr).toMatch(/line 3: not JSON/);
     expect(run.status).toBe(2);
-  });
+    // A child process on a busy machine: the spawn's own 30 s limit, not vitest's 5 s.
+  }, 30_000);
 
   it("exits 1 with a message on a bad argument", () => {
     const bin = fileURLToPath(new URL("../bin/categorise.mjs", import.meta.url));
     const run = spawnSync(process.execPath, [bin, "--nope"], { input: "", encoding: "utf8", timeout: 30_000 });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/unknown argument --nope/);
-  });
+  }, 30_000);
 });
