@@ -231,6 +231,38 @@ describe("alert-dispatch on the CDK stack", () => {
   );
 });
 
+describe("recurring-detector on the CDK stack", () => {
+  it(
+    "consumes the recurring queue with partial batch responses and runs the missed-payment pass daily with table, key and bus access",
+    () => {
+      // Prepare
+      const withRecurring = new ExpenzezStack(new App(), "expenzez-dev", { def });
+      const fn = (id: string) =>
+        new lambda.Function(withRecurring, id, {
+          runtime: lambda.Runtime.NODEJS_22_X,
+          handler: "index.handler",
+          code: lambda.Code.fromInline("exports.handler = async () => ({});"),
+        });
+      // Act
+      withRecurring.addRecurringDetector({ consumer: fn("RecurringDetector"), missed: fn("RecurringMissed") });
+      // Assess
+      const t = Template.fromStack(withRecurring);
+      const queueId = logicalId(t, "AWS::SQS::Queue", { QueueName: def.queues.recurring.name });
+      t.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+        EventSourceArn: { "Fn::GetAtt": [queueId, "Arn"] },
+        FunctionResponseTypes: ["ReportBatchItemFailures"],
+      });
+      t.hasResourceProperties("AWS::Events::Rule", { ScheduleExpression: "cron(30 5 * * ? *)", State: "ENABLED" });
+      expect(
+        Object.keys(t.findResources("AWS::Lambda::Function", { Properties: { Environment: { Variables: Match.objectLike({ STAGE: def.stage }) } } })),
+      ).toHaveLength(2);
+      const policy = JSON.stringify(t.findResources("AWS::IAM::Policy"));
+      for (const action of ["dynamodb:Query", "dynamodb:UpdateItem", "events:PutEvents", "sqs:ReceiveMessage"]) expect(policy).toContain(action);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+});
+
 describe("cdk synth (the real CLI)", () => {
   it(
     "runs offline with the stage from context and writes the stage's template",
