@@ -241,6 +241,12 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
 
   const quarantine: Quarantined[] = [];
   const byAccount = mapTransactions(job, connection, fetched, rules, now, quarantine);
+  // The bank's parsed lists are mapped now: let them go before the writes (a long history is large).
+  for (const a of fetched) {
+    if (!a.data) continue;
+    a.data.booked = [];
+    a.data.pending = [];
+  }
 
   // One read of stored transactions for the whole connection, none when every account is new.
   const plan = planReads({ accounts: fetched.map((a) => ({ accountId: a.accountId, stored: mine.get(a.accountId) })), window, now });
