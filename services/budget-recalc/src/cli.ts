@@ -17,14 +17,15 @@ await runMain(async () => {
     options: { user: { type: "string" }, budget: { type: "string" } },
   });
   const [command] = positionals;
-  const { deps } = await createBudgetRuntime();
-  if (command === "recalc" && values.user) {
-    const summary = await recalculateBudgets(deps, { userId: values.user, range: "all-open", ...(values.budget ? { budgetId: values.budget } : {}) });
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
-  } else if (command === "rollover") {
-    process.stdout.write(`${JSON.stringify(await rollOverEndedPeriods(deps))}\n`);
-  } else {
+  if (!((command === "recalc" && values.user) || command === "rollover")) {
     process.stderr.write(`${USAGE}\n`);
     process.exitCode = 2;
+    return;
   }
+  const { deps } = await createBudgetRuntime();
+  const summary =
+    command === "rollover"
+      ? await rollOverEndedPeriods(deps)
+      : await recalculateBudgets(deps, { userId: values.user as string, range: "all-open", ...(values.budget ? { budgetId: values.budget } : {}) });
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
 });

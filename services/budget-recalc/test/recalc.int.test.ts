@@ -1,8 +1,10 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { keys, SK_PREFIX, userPk } from "@expenzez/db";
 import { startWorker } from "@expenzez/runtime";
-import { receiveAll } from "@expenzez/testing";
+import { emulatorEndpoint, receiveAll } from "@expenzez/testing";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { handleBudgetEvent, InvalidBudgetEventError, recalculateBudgets, rollOverEndedPeriods } from "../src";
 import { aBudget, budgetEventsTap, depsFor, drain, type Env, publish, putRawBudget, putTransaction, setUpEnv, synced, userBudgetEntity } from "./helpers";
@@ -269,5 +271,18 @@ describe("budget-recalc on the emulator", () => {
       "BudgetThresholdCrossed",
       "BudgetThresholdCrossed",
     ]);
+  });
+
+  it("recomputes one user's open periods from the ops CLI", async () => {
+    const userId = "u-cli";
+    await env.repos.budgets.putNew(aBudget({ userId, budgetId: "edited", limitMinor: 10_000 }));
+    await putTransaction(env, userId, -6_000);
+    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "src/cli.ts", "recalc", "--user", userId, "--budget", "edited"], {
+      cwd: `${import.meta.dirname}/..`,
+      env: { ...process.env, AWS_ENDPOINT_URL: emulatorEndpoint(), STAGE: "local", LOG_LEVEL: "silent" },
+      timeout: 60_000,
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ budgets: 1, periodsRecomputed: 1, budgetsWritten: 1, thresholdsCrossed: 1 });
+    expect(await env.repos.budgets.get(userId, "edited")).toMatchObject({ spentMinor: 6_000, alertedThresholds: [50] });
   });
 });
