@@ -150,6 +150,23 @@ export class ExpenzezStack extends Stack {
     });
   }
 
+  /**
+   * budget-recalc's two Lambda entries: `handler` on the budget-recalc queue, `rolloverHandler`
+   * every 15 minutes for the period roll-over (periods end at each user's local midnight, and
+   * some zones are offset by 30 or 45 minutes).
+   *
+   * @example stack.addBudgetRecalc({ consumer: new NodejsFunction(stack, "BudgetRecalc", { entry }), rollover: new NodejsFunction(stack, "BudgetRollover", { entry, handler: "rolloverHandler" }) })
+   */
+  addBudgetRecalc(fns: { consumer: lambda.Function; rollover: lambda.Function }): void {
+    this.addQueueConsumer("budgetRecalc", fns.consumer);
+    this.grantServiceBasics(fns.rollover);
+    new events.Rule(this, "BudgetRolloverPass", {
+      description: "budget-recalc: close budget periods that have ended, every 15 minutes",
+      schedule: events.Schedule.rate(Duration.minutes(15)),
+      targets: [new targets.LambdaFunction(fns.rollover, { retryAttempts: 2 })],
+    });
+  }
+
   /** Table, key and bus for a function that is not a queue consumer (a scheduled pass). */
   private grantServiceBasics(fn: lambda.Function): void {
     fn.addEnvironment("STAGE", this.def.stage);
