@@ -1,4 +1,4 @@
-import { type OutboxRecord, recurringHistoryEntity, recurringStreamEntity, type Transaction } from "@expenzez/db";
+import { recurringHistoryEntity, recurringStreamEntity, type Transaction } from "@expenzez/db";
 import { type Detail, parseDeliveredEvent } from "@expenzez/events";
 import { merchantOf } from "@expenzez/recurring";
 import type { QueueMessage } from "@expenzez/runtime";
@@ -34,9 +34,9 @@ export async function handleRecurringMessage(message: Pick<QueueMessage, "body">
 /**
  * Re-evaluates the streams of the merchants a sync touched, for that user only: one Query over
  * the synced date range for the new payments, and per merchant one history item and one Query
- * of its streams (ADR 0030). Writes streams, histories and events together, then the member
- * transactions' aiInsights, then the user's upcoming bills when streams changed. A replay
- * finds nothing to change and writes nothing.
+ * of its streams (ADR 0030). Per merchant: the members' aiInsights, then the history, the
+ * changed streams and their events in one transaction, relayed at once; then the user's
+ * upcoming bills when streams changed. A replay finds nothing to change and writes nothing.
  *
  * @example await reevaluateMerchants(event.detail, deps)
  */
@@ -49,17 +49,16 @@ export async function reevaluateMerchants(
   const now = (deps.now ?? (() => new Date()))();
   const touched = new Map(detail.merchants.map((name) => [merchantOf(name, name).key, name]));
   const synced = await syncedByMerchant(deps, detail.userId, detail.range, touched);
-  const records: OutboxRecord[] = [];
   for (const [key, name] of touched) {
     const result = await evaluateMerchant(deps, detail.userId, key, name, synced.get(key) ?? [], now);
+    // At once, so a later merchant's failure does not leave these to the sweep.
+    await relay(deps, result.records);
     summary.merchants++;
     summary.streamsWritten += result.streamsWritten;
     summary.events += result.records.length;
     summary.insights += result.insights;
-    records.push(...result.records);
   }
   if (summary.streamsWritten > 0) await refreshUpcomingBills(deps, detail.userId, now);
-  await relay(deps, records);
   return summary;
 }
 
