@@ -296,6 +296,70 @@ describe("budget-recalc on the CDK stack", () => {
   );
 });
 
+describe("scheduler and webhook on the CDK stack", () => {
+  const inline = (stack: ExpenzezStack, id: string) =>
+    new lambda.Function(stack, id, {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: "index.handler",
+      code: lambda.Code.fromInline("exports.handler = async () => ({});"),
+    });
+
+  it(
+    "ticks the scheduler every minute from EventBridge Scheduler, with send and depth on sync-jobs",
+    () => {
+      // Prepare
+      const stack = new ExpenzezStack(new App(), "expenzez-dev", { def });
+      // Act
+      stack.addScheduler(inline(stack, "Scheduler"));
+      // Assess
+      const t = Template.fromStack(stack);
+      const fnId = logicalId(t, "AWS::Lambda::Function", { Environment: { Variables: { STAGE: def.stage } } });
+      t.hasResourceProperties("AWS::Scheduler::Schedule", {
+        Name: `expenzez-${def.stage}-scheduler`,
+        ScheduleExpression: "rate(1 minute)",
+        State: "ENABLED",
+        Target: Match.objectLike({ Arn: { "Fn::GetAtt": [fnId, "Arn"] }, RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }) }),
+      });
+      const policy = JSON.stringify(t.findResources("AWS::IAM::Policy"));
+      for (const action of ["dynamodb:Query", "dynamodb:UpdateItem", "sqs:SendMessage", "sqs:GetQueueAttributes", "events:PutEvents"])
+        expect(policy).toContain(action);
+      const jobsId = logicalId(t, "AWS::SQS::Queue", { QueueName: def.queues.syncJobs.name });
+      expect(policy).toContain(jobsId);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+
+  it(
+    "serves the webhook from a public Function URL with its identity provider, TrueLayer key sets and the results secret by reference",
+    () => {
+      // Prepare
+      const stack = new ExpenzezStack(new App(), "expenzez-dev", { def });
+      // Act
+      stack.addWebhook(inline(stack, "Webhook"), { jwksUrl: "https://id.example/jwks.json", issuer: "https://id.example/", audience: "expenzez-app" });
+      // Assess
+      const t = Template.fromStack(stack);
+      t.hasResourceProperties("AWS::Lambda::Url", { AuthType: "NONE" });
+      t.hasResourceProperties("AWS::SecretsManager::Secret", { Name: `expenzez/${def.stage}/truelayer-results-secret` });
+      const secretId = logicalId(t, "AWS::SecretsManager::Secret", { Name: `expenzez/${def.stage}/truelayer-results-secret` });
+      t.hasResourceProperties("AWS::Lambda::Function", {
+        Environment: {
+          Variables: {
+            STAGE: def.stage,
+            AUTH_JWKS_URL: "https://id.example/jwks.json",
+            AUTH_ISSUER: "https://id.example/",
+            AUTH_AUDIENCE: "expenzez-app",
+            TRUELAYER_WEBHOOK_JKUS: "https://webhooks.truelayer.com/.well-known/jwks",
+            TRUELAYER_RESULTS_SECRET_ARN: { Ref: secretId },
+          },
+        },
+      });
+      const policy = JSON.stringify(t.findResources("AWS::IAM::Policy"));
+      for (const action of ["dynamodb:UpdateItem", "dynamodb:Query", "sqs:SendMessage", "secretsmanager:GetSecretValue"]) expect(policy).toContain(action);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+});
+
 describe("cdk synth (the real CLI)", () => {
   it(
     "runs offline with the stage from context and writes the stage's template",
