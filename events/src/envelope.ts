@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { CATALOGUE, type Detail, type DetailInput, type DetailType } from "./catalogue";
 import { EventValidationError } from "./errors";
+import { versionOf } from "./versions";
 
 /** An event ready to publish: what EventBridge calls Source, DetailType and Detail. */
 export interface DomainEvent<T extends DetailType = DetailType> {
@@ -22,7 +23,7 @@ function issuesOf(error: z.ZodError): string[] {
  */
 export function buildEvent<T extends DetailType>(detailType: T, input: DetailInput<T>): DomainEvent<T> {
   const entry = CATALOGUE[detailType];
-  const candidate = { version: 1, eventId: randomUUID(), occurredAt: new Date().toISOString(), ...input };
+  const candidate = { version: versionOf(entry.schema), eventId: randomUUID(), occurredAt: new Date().toISOString(), ...input };
   const parsed = entry.schema.safeParse(candidate);
   if (!parsed.success) {
     throw new EventValidationError(`invalid ${detailType} event`, issuesOf(parsed.error));

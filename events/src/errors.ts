@@ -1,24 +1,20 @@
+import { ExpenzezError } from "@expenzez/common";
+
 /** Base of every error this package throws; `code` is stable across releases. */
-export class EventsError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
+export class EventsError extends ExpenzezError {
+  constructor(code: string, message: string, options?: { cause?: unknown; retryable?: boolean }) {
+    super(code, message, options);
   }
 }
 
 /** An event (outgoing or incoming) that does not match its schema. Never retryable. */
 export class EventValidationError extends EventsError {
-  /** Queue runtimes dead-letter such a message at once instead of retrying it. */
-  readonly permanent = true;
   constructor(
     message: string,
     readonly issues: string[],
   ) {
-    super("events.invalid_event", message);
+    // Queue runtimes dead-letter such a message at once instead of retrying it.
+    super("events.invalid_event", message, { retryable: false });
   }
 }
 

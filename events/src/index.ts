@@ -3,3 +3,4 @@ export * from "./envelope";
 export * from "./errors";
 export * from "./json-schema";
 export * from "./publisher";
+export * from "./versions";

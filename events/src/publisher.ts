@@ -1,4 +1,5 @@
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
+import { fullJitterDelay } from "@expenzez/common";
 import type { DomainEvent } from "./envelope";
 import { EventValidationError, PublishError } from "./errors";
 
@@ -12,6 +13,8 @@ export interface PublishOptions {
   /** Attempts per entry, including the first. */
   maxAttempts?: number;
   baseDelayMs?: number;
+  /** Cap of one wait between attempts. */
+  maxDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -59,7 +62,7 @@ export async function publishEvents(client: EventBridgeClient, events: DomainEve
         );
       }
       pending = failed;
-      await sleep(Math.random() * baseDelayMs * 2 ** (attempt - 1));
+      await sleep(fullJitterDelay(attempt, { base: baseDelayMs, cap: options.maxDelayMs ?? 5_000 }));
     }
   }
 }

@@ -1,3 +1,4 @@
+import type { QueueId, ServiceDefinition, StackDefinition } from "@expenzez/resources";
 import { Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
@@ -12,7 +13,7 @@ import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as ses from "aws-cdk-lib/aws-ses";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import type { QueueId, StackDefinition } from "../src/resources";
+import { ServiceFunction, type ServiceFunctionOptions } from "./service-functions";
 
 export interface ExpenzezStackProps extends StackProps {
   /** The one resource definition (infra/src/resources.ts) for the stage being deployed. */
@@ -235,5 +236,10 @@ export class ExpenzezStack extends Stack {
     this.table.grantReadWriteData(fn);
     this.key.grantEncryptDecrypt(fn);
     this.bus.grantPutEventsTo(fn);
+  }
+
+  /** Deploys the catalogue's services (one Lambda each) with the grants they declare. */
+  addServices(services: readonly ServiceDefinition[], options: ServiceFunctionOptions = {}): Record<string, ServiceFunction> {
+    return Object.fromEntries(services.map((service) => [service.name, new ServiceFunction(this, service, options)]));
   }
 }

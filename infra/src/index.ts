@@ -1,3 +1,3 @@
+export * from "@expenzez/resources";
 export * from "./provision";
-export * from "./resources";
 export * from "./stack";

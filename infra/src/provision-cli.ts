@@ -3,8 +3,8 @@
 import { createAwsClients } from "@expenzez/aws";
 import { assertEmulatorStage, loadConfig, runMain } from "@expenzez/config";
 import { useEmulator } from "@expenzez/local-aws";
+import { stackDefinition } from "@expenzez/resources";
 import { provision } from "./provision";
-import { stackDefinition } from "./resources";
 
 await runMain(async () => {
   assertEmulatorStage();

@@ -24,7 +24,7 @@ import { CreateAliasCommand, CreateKeyCommand, EnableKeyRotationCommand, ListAli
 import { CreateEmailIdentityCommand, GetEmailIdentityCommand, NotFoundException as SesNotFound } from "@aws-sdk/client-sesv2";
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, QueueDoesNotExist, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import type { AwsClients } from "@expenzez/aws";
-import { INDEXES, type QueueDefinition, type QueueId, type StackDefinition } from "./resources";
+import { INDEXES, type QueueDefinition, type QueueId, type StackDefinition } from "@expenzez/resources";
 
 export type ChangeAction = "created" | "updated" | "unchanged";
 export interface Change {

@@ -1,6 +1,6 @@
 import { type AwsClients, createAwsClients } from "@expenzez/aws";
+import { type StackDefinition, stackDefinition } from "@expenzez/resources";
 import { provision, type StackHandles } from "./provision";
-import { type StackDefinition, stackDefinition } from "./resources";
 
 export interface LocalStack {
   def: StackDefinition;

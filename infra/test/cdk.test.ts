@@ -3,12 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { allServices, stackDefinition } from "@expenzez/resources";
 import { App, Token } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ExpenzezStack } from "../cdk/expenzez-stack";
-import { stackDefinition } from "../src/resources";
 
 // Every expectation comes from the definition, so CDK and the local provisioner cannot drift.
 const def = stackDefinition("dev");
@@ -146,54 +146,90 @@ describe("CDK stack built from stackDefinition()", () => {
       }
     }
   });
+});
 
-  it(
-    "attaches a consumer Lambda to a queue with partial-batch responses and the grants it needs",
-    () => {
-      // Prepare: a fresh stack, so the shared template above keeps no Lambda. (IAM has no
-      // TransactWriteItems action: transactions need Put/Update/Delete/ConditionCheckItem.)
-      const withConsumer = new ExpenzezStack(new App(), "expenzez-dev", { def });
-      const fn = new lambda.Function(withConsumer, "BudgetRecalc", {
-        runtime: lambda.Runtime.NODEJS_22_X,
-        handler: "index.handler",
-        code: lambda.Code.fromInline("exports.handler = async () => ({ batchItemFailures: [] });"),
-      });
-      // Act
-      withConsumer.addQueueConsumer("budgetRecalc", fn);
-      // Assess
-      const t = Template.fromStack(withConsumer);
-      const queueId = logicalId(t, "AWS::SQS::Queue", { QueueName: def.queues.budgetRecalc.name });
-      t.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
-        EventSourceArn: { "Fn::GetAtt": [queueId, "Arn"] },
-        FunctionResponseTypes: ["ReportBatchItemFailures"],
-        BatchSize: 10,
-      });
-      t.hasResourceProperties("AWS::Lambda::Function", { Environment: { Variables: { STAGE: def.stage } } });
-      const policy = JSON.stringify(t.findResources("AWS::IAM::Policy"));
-      for (const action of [
-        "sqs:ReceiveMessage",
-        "sqs:DeleteMessage",
-        "sqs:ChangeMessageVisibility",
-        "sqs:SendMessage",
-        "dynamodb:UpdateItem",
-        "dynamodb:ConditionCheckItem",
-        "kms:Decrypt",
-        "events:PutEvents",
-      ]) {
-        expect(policy).toContain(action);
-      }
-      // SendMessage is granted on the consumer's DLQ only (the runtime dead-letters with a reason).
-      const dlqId = logicalId(t, "AWS::SQS::Queue", { QueueName: def.queues.budgetRecalc.dlqName });
-      const sendStatements = Object.values(t.findResources("AWS::IAM::Policy"))
-        .flatMap(
-          (p) =>
-            (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement,
-        )
-        .filter((st) => [st.Action].flat().includes("sqs:SendMessage"));
-      expect(sendStatements.map((st) => st.Resource)).toEqual([{ "Fn::GetAtt": [dlqId, "Arn"] }]);
-    },
-    SYNTH_TIMEOUT_MS,
-  );
+describe("the services of the catalogue, deployed by the CDK app", () => {
+  let template: Template;
+  beforeAll(() => {
+    const stack = new ExpenzezStack(new App(), "expenzez-dev", { def });
+    stack.addServices(allServices(), { code: lambda.Code.fromInline("export const handler = async () => ({});") });
+    template = Template.fromStack(stack);
+  }, SYNTH_TIMEOUT_MS);
+
+  const functionId = (t: Template, name: string) => logicalId(t, "AWS::Lambda::Function", { FunctionName: `expenzez-${def.stage}-${name}` });
+  type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+  const statementsOf = (t: Template, fnId: string): Statement[] => {
+    const roleId = (t.findResources("AWS::Lambda::Function")[fnId] as { Properties: { Role: { "Fn::GetAtt": [string] } } }).Properties.Role["Fn::GetAtt"][0];
+    return Object.values(t.findResources("AWS::IAM::Policy") as Resources)
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+  };
+
+  it.each(
+    allServices()
+      .filter((s) => s.kind === "queue")
+      .map((s) => [s.name, s] as const),
+  )("%s consumes its queue with partial batch responses and may send only to its own DLQ (and what it declares)", (name, service) => {
+    if (service.kind !== "queue") return;
+    const fnId = functionId(template, name);
+    const queueId = logicalId(template, "AWS::SQS::Queue", { QueueName: def.queues[service.queue].name });
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionName: { Ref: fnId },
+      EventSourceArn: { "Fn::GetAtt": [queueId, "Arn"] },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      BatchSize: service.batchSize ?? 10,
+    });
+    const allowedTargets = [service.queue, ...(("sendTo" in service.access ? service.access.sendTo : undefined) ?? [])].map((id) => ({
+      "Fn::GetAtt": [logicalId(template, "AWS::SQS::Queue", { QueueName: id === service.queue ? def.queues[id].dlqName : def.queues[id].name }), "Arn"],
+    }));
+    const sends = statementsOf(template, fnId).filter((st) => [st.Action].flat().includes("sqs:SendMessage"));
+    expect(sends.map((st) => st.Resource)).toEqual(allowedTargets);
+  });
+
+  it.each(
+    allServices()
+      .filter((s) => s.kind === "schedule")
+      .map((s) => [s.name, s] as const),
+  )("%s runs on an EventBridge Scheduler rate schedule that invokes its function", (name, service) => {
+    if (service.kind !== "schedule") return;
+    const fnId = functionId(template, name);
+    template.hasResourceProperties("AWS::Scheduler::Schedule", {
+      Name: `expenzez-${def.stage}-${name}`,
+      ScheduleExpression: `rate(${service.everyMinutes} minute${service.everyMinutes === 1 ? "" : "s"})`,
+      Target: Match.objectLike({ Arn: { "Fn::GetAtt": [fnId, "Arn"] } }),
+    });
+  });
+
+  it.each(allServices().map((s) => [s.name, s] as const))("%s gets secrets by reference only, never as a plain value", (name, service) => {
+    const fn = template.findResources("AWS::Lambda::Function")[functionId(template, name)] as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    };
+    const variables = fn.Properties.Environment.Variables;
+    expect(variables.STAGE).toBe(def.stage);
+    for (const [variable, source] of Object.entries(service.env ?? {})) {
+      if ("secret" in source) {
+        expect(variables[variable], variable).toBeUndefined();
+        expect(variables[`${variable}_SECRET_ARN`], variable).toBeDefined();
+      } else expect(variables[variable]).toBe(source.value);
+    }
+  });
+
+  it.each(allServices().map((s) => [s.name] as const))("%s has no wildcard action or resource in its policies", (name) => {
+    for (const statement of statementsOf(template, functionId(template, name))) {
+      for (const action of [statement.Action].flat()) expect(action, JSON.stringify(statement)).not.toMatch(/^\*$|:\*$/);
+      for (const resource of [statement.Resource].flat()) expect(resource, JSON.stringify(statement)).not.toBe("*");
+    }
+  });
+
+  it("grants each service only the table access it declares", () => {
+    for (const service of allServices()) {
+      const actions = statementsOf(template, functionId(template, service.name)).flatMap((st) => [st.Action].flat());
+      const writes = actions.filter((a) => /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$/.test(a));
+      if (service.access.table === "readWrite") expect(writes.length, service.name).toBeGreaterThan(0);
+      else expect(writes, service.name).toEqual([]);
+      if (!service.access.bus) expect(actions, service.name).not.toContain("events:PutEvents");
+    }
+  });
 });
 
 describe("alert-dispatch on the CDK stack", () => {

@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DETAIL_TYPES } from "@expenzez/events";
+import { routedDetailTypes, type StackDefinition, stackDefinition } from "@expenzez/resources";
 import { describe, expect, it } from "vitest";
-import { routedDetailTypes, type StackDefinition, stackDefinition } from "../src/resources";
 
 // docs/infrastructure.md carries tables generated from the definition; this keeps them true.
 // Regenerate with: UPDATE_DOCS=1 pnpm --filter @expenzez/infra exec vitest run --configLoader runner test/docs.test.ts

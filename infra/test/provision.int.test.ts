@@ -3,10 +3,10 @@ import { DescribeEventBusCommand, DescribeRuleCommand, ListTargetsByRuleCommand,
 import { GetKeyRotationStatusCommand, ListAliasesCommand } from "@aws-sdk/client-kms";
 import { GetQueueAttributesCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { type AwsClients, createAwsClients, destroyAwsClients } from "@expenzez/aws";
+import { stackDefinition } from "@expenzez/resources";
 import { emulatorEndpoint, resetForFile, TEST_REGION } from "@expenzez/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Change, provision, type StackHandles } from "../src/provision";
-import { stackDefinition } from "../src/resources";
 
 const def = stackDefinition("provtest");
 const queues = Object.values(def.queues);

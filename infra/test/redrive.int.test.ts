@@ -1,7 +1,7 @@
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { type QueueId, stackDefinition } from "@expenzez/resources";
 import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type QueueId, stackDefinition } from "../src/resources";
 import { type LocalStack, provisionLocalStack } from "../src/stack";
 
 const queueIds = Object.keys(stackDefinition("local").queues) as QueueId[];

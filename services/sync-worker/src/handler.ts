@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createCategoriser } from "@expenzez/categoriser";
+import { PSD2_UNATTENDED_PER_DAY, utcDay } from "@expenzez/common";
 import {
   type BankConnection,
   bankAccountEntity,
@@ -17,8 +18,8 @@ import {
 } from "@expenzez/db";
 import type { Logger } from "@expenzez/logger";
 import { PermanentFailure, type QueueMessage, RetryLater, relayOutboxRecords } from "@expenzez/runtime";
-import { isAttended, nextSyncAt, occurrencesOf, parseSyncJob, type SyncJob, toStoredTransaction } from "@expenzez/sync";
-import { type CallContext, InvalidGrantError, TrueLayerError, type Transaction as TrueLayerTransaction, utcDay } from "@expenzez/truelayer";
+import { isAttended, nextSyncAt, occurrencesOf, parseSyncJob, type SyncJob, toStoredTransaction, unattendedToday } from "@expenzez/sync";
+import { type CallContext, InvalidGrantError, TrueLayerError, type Transaction as TrueLayerTransaction } from "@expenzez/truelayer";
 import pLimit from "p-limit";
 import { markReconnectRequired, markSyncFailed, reconnectReason, withCompletedJob, withFreshToken } from "./connection";
 import type { SyncDeps } from "./deps";
@@ -27,7 +28,6 @@ import { type FetchedAccount, fetchConnection } from "./fetch";
 import { keepLease, type LeaseKeeper } from "./lease";
 import { emitMetric, METRICS } from "./metrics";
 import { planReads } from "./plan";
-import { PSD2_UNATTENDED_PER_DAY, unattendedToday } from "./psd2";
 import { syncWindow } from "./window";
 import { syncAccount } from "./write-account";
 
@@ -66,7 +66,14 @@ interface Quarantined {
 export async function handleSyncJob(message: Pick<QueueMessage, "body">, deps: SyncDeps): Promise<void> {
   const parsed = parseSyncJob(message.body);
   if (!parsed.ok) throw new InvalidJobError(parsed.reason);
-  const job = parsed.job;
+  await syncConnection(parsed.job, deps);
+}
+
+/**
+ * The use case without the message: syncs the job's connection. The ops CLI, tests and both
+ * runtimes call it with a parsed job.
+ */
+export async function syncConnection(job: SyncJob, deps: SyncDeps): Promise<void> {
   const log = deps.log.child({ jobId: job.jobId, userId: job.userId, connectionId: job.connectionId, reason: job.reason });
   try {
     await runJob(job, deps, log);

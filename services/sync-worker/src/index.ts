@@ -1,5 +1,6 @@
 export type { SyncDeps } from "./deps";
 export * from "./errors";
 export { LARGE_TRANSACTION_MINOR } from "./events";
-export { handleSyncJob } from "./handler";
+export { handleSyncJob, syncConnection } from "./handler";
+export { syncWorker, syncWorkerEnv } from "./service";
 export { MAX_HISTORY_DAYS, OVERLAP_DAYS, syncWindow } from "./window";

@@ -1,7 +1,7 @@
 import type { Transaction, TransactionInput } from "@expenzez/db";
+import { unattendedToday } from "@expenzez/sync";
 import { describe, expect, it } from "vitest";
 import { isLargeDebit, LARGE_TRANSACTION_MINOR, syncedDetail } from "../src/events";
-import { unattendedToday } from "../src/psd2";
 
 const t = (over: Partial<TransactionInput>) =>
   ({

@@ -7,12 +7,12 @@ import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
 import { startWorker } from "@expenzez/runtime";
 import { ourTransactionId } from "@expenzez/sync";
-import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
+import { emulatorEndpoint, receiveAll, resetForFile, until } from "@expenzez/testing";
 import { createTrueLayerClient, type TrueLayerClient } from "@expenzez/truelayer";
 import { type RunningSandbox, startSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { handleSyncJob, LARGE_TRANSACTION_MINOR, LeaseHeldError, ProviderUnavailableError, type SyncDeps } from "../src/index";
-import { createSyncRuntime } from "../src/setup";
+import { syncWorker } from "../src/service";
 
 // Needs the local AWS emulator (started by the vitest global setup) and runs the TrueLayer simulator in-process.
 
@@ -213,18 +213,35 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
     expect((await repos.connections.get(c.userId, c.connectionId))?.leaseOwner).toBe("other-worker");
   });
 
-  it("two deliveries at once: one syncs, the other backs off on the lease; counts stay exact", async () => {
-    // Prepare
+  it("two deliveries at once: while one holds the lease the other backs off, counts stay exact", async () => {
+    // Prepare: the first delivery takes the lease and then waits at the bank until we let it go,
+    // so the two runs are sure to overlap.
     const c = await connect();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held = {
+      ...truelayer,
+      getAccounts: async (...args: Parameters<typeof truelayer.getAccounts>) => {
+        await gate;
+        return truelayer.getAccounts(...args);
+      },
+    };
+    const first = sync(c, {}, { truelayer: held });
+    await until(async () => (await repos.connections.get(c.userId, c.connectionId))?.leaseOwner !== undefined, {
+      message: "the first delivery holds the lease",
+    });
     // Act
-    const results = await Promise.allSettled([sync(c), sync(c)]);
-    // Assess
-    const rejected = results.filter((r) => r.status === "rejected");
-    expect(results.some((r) => r.status === "fulfilled")).toBe(true);
-    expect(rejected.length).toBeLessThanOrEqual(1);
-    // The project's moto makes conditional writes atomic (shared/local-aws, _atomic_writes), as
-    // DynamoDB does: the lease alone turns the second delivery away.
-    for (const r of rejected) expect(r.reason).toBeInstanceOf(LeaseHeldError);
+    const second = await sync(c).then(
+      () => "synced",
+      (err: unknown) => err,
+    );
+    release();
+    await first;
+    // Assess: the lease alone turned the second delivery away (the project's moto makes
+    // conditional writes atomic, as DynamoDB does: shared/local-aws, _atomic_writes).
+    expect(second).toBeInstanceOf(LeaseHeldError);
     await expectExactCounts(c.userId);
   });
 
@@ -458,7 +475,7 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
   it("the runtimes' set-up from the environment finds the queues and syncs with its own clients", async () => {
     // Prepare
     const c = await connect({ cards: 0, tokenTtlMs: 60_000 });
-    const runtime = await createSyncRuntime({
+    const runtime = await syncWorker.createRuntime({
       STAGE: "local",
       AWS_ENDPOINT_URL: emulatorEndpoint(),
       LOG_LEVEL: "silent",
@@ -494,7 +511,7 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
       handler: (message, context) => handleSyncJob(message, deps(new Date(), { log: context.log })),
     });
     // Act
-    while (worker.stats.deadLettered === 0) await new Promise((r) => setTimeout(r, 50));
+    await until(() => worker.stats.deadLettered === 1, { message: "the invalid job dead-lettered" });
     await worker.stop();
     // Assess
     const [dead, ...more] = await receiveAll(stack.aws.sqs, q.dlqUrl, { remove: true });

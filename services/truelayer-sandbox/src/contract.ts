@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot } from "@expenzez/local-aws";
+import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 
@@ -17,7 +17,8 @@ type JsonObject = { [key: string]: Json };
 
 /** `../shared/data/truelayer` beside the repository root. */
 export function trueLayerSpecDir(): string {
-  return join(repoRoot(), "..", "shared", "data", "truelayer");
+  // src/ → the package → services/ → the repository → its parent folder.
+  return fileURLToPath(new URL("../../../../shared/data/truelayer/", import.meta.url));
 }
 
 export function loadSpec(api: ApiName): JsonObject {

@@ -1,4 +1,4 @@
-import { INDEXES, TTL_ATTRIBUTE } from "@expenzez/infra";
+import { INDEXES, TTL_ATTRIBUTE } from "@expenzez/resources";
 import type { z } from "zod";
 import { ValidationError, type ValidationIssue } from "./errors";
 import { PK, SK, type TableKey } from "./keys";

@@ -1,13 +1,12 @@
+import { ExpenzezError } from "@expenzez/common";
+
 /** A table key as written in errors: enough to find the item, never its contents. */
 export type ItemKey = { PK: string; SK: string };
 
 /** Base of every error this package throws; `code` is stable for retry policies and logs. */
-export class DbError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "DbError";
-    this.code = code;
+export class DbError extends ExpenzezError {
+  constructor(code: string, message: string, options?: { cause?: unknown; retryable?: boolean }) {
+    super(code, message, options);
   }
 }
 
@@ -19,16 +18,17 @@ export interface ValidationIssue {
 /** An item failed its entity schema (on write: nothing was written; on read: a corrupt item). */
 export class ValidationError extends DbError {
   readonly field: string;
-  /** Retrying cannot fix it: queue runtimes dead-letter the message with this reason. */
-  readonly permanent = true;
   constructor(
     readonly entityType: string,
     readonly issues: ValidationIssue[],
     options?: { cause?: unknown },
   ) {
     const first = issues[0] ?? { field: "(root)", message: "invalid" };
-    super("db.validation_failed", `${entityType}.${first.field}: ${first.message}${issues.length > 1 ? ` (+${issues.length - 1} more)` : ""}`, options);
-    this.name = "ValidationError";
+    // Retrying cannot fix it: queue runtimes dead-letter the message with this reason.
+    super("db.validation_failed", `${entityType}.${first.field}: ${first.message}${issues.length > 1 ? ` (+${issues.length - 1} more)` : ""}`, {
+      ...options,
+      retryable: false,
+    });
     this.field = first.field;
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { INDEXES, TABLE_KEYS } from "@expenzez/infra";
+import { INDEXES, TABLE_KEYS } from "@expenzez/resources";
 
 /**
  * Every key of the single table is built here and nowhere else (DESIGN section 2). Other
@@ -40,6 +40,7 @@ export const SK_PREFIX = {
 export const PROFILE_SK = "PROFILE";
 export const NOTIFICATION_PREFERENCES_SK = "NOTIFPREFS";
 export const IDEMPOTENCY_SK = "IDEMP";
+export const TASK_LOCK_SK = "LOCK";
 export const EMAIL_GSI1SK = "USER";
 
 export type TableKey = { PK: string; SK: string };
@@ -114,6 +115,8 @@ export const keys = {
     PK: `IDEMP#${segment("consumer", consumer)}#${segment("idempotency key", key)}`,
     SK: IDEMPOTENCY_SK,
   }),
+  /** The lock that keeps one scheduled task from running twice at once, across processes. */
+  taskLock: (task: string): TableKey => ({ PK: `LOCK#${segment("task", task)}`, SK: TASK_LOCK_SK }),
 } as const;
 
 /** `EDIT#<merchant key>#`: the sort-key prefix of one merchant's category edits. */

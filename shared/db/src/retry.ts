@@ -1,3 +1,5 @@
+import { fullJitterDelay } from "@expenzez/common";
+
 export interface BackoffOptions {
   /** Attempts in total (the first call included). Default 8. */
   maxAttempts?: number;
@@ -14,10 +16,7 @@ export const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTi
 
 /** "Full jitter" exponential backoff: spreads retries of many workers instead of synchronising them. */
 export function backoffDelay(attempt: number, options: BackoffOptions = {}): number {
-  const base = options.baseDelayMs ?? 50;
-  const cap = options.maxDelayMs ?? 3_000;
-  const random = options.random ?? Math.random;
-  return Math.floor(random() * Math.min(cap, base * 2 ** (attempt - 1)));
+  return fullJitterDelay(attempt, { base: options.baseDelayMs ?? 50, cap: options.maxDelayMs ?? 3_000 }, options.random);
 }
 
 /** Splits into chunks of at most `size`. @example chunk([1, 2, 3], 2) // [[1, 2], [3]] */

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { alwaysCategorise, isSecondary, planRecategorisation, type RuleDecision, ruleCategory, type Secondary } from "@expenzez/categoriser";
 import { type Transaction, transactionEntity, txPutVersioned } from "@expenzez/db";
 import { buildEvent } from "@expenzez/events";
-import { commitWithEvent, retryOnConflict } from "./commit";
+import { commitWithEvents, retryOnConflict } from "@expenzez/runtime";
 import type { RecategoriseDeps } from "./deps";
 import { InvalidCategoryError } from "./errors";
 import { bookingDay, toCategoriserInput } from "./stored-transaction";
@@ -39,45 +39,48 @@ export async function applyRuleDecision(
 
 async function recategorisePage(deps: RecategoriseDeps, rule: Rule, page: Transaction[], correlationId?: string): Promise<string[]> {
   let current = page;
-  return retryOnConflict(async () => {
-    const plan = planRecategorisation(rule, current.map(toCategoriserInput));
-    if (plan.changes.length === 0) return [];
-    const byId = new Map(current.map((t) => [t.transactionId, t]));
-    const now = (deps.now?.() ?? new Date()).toISOString();
-    const targets = plan.changes.map((c) => byId.get(c.transactionId)!);
-    const actions = targets.map((tx) =>
-      txPutVersioned(
-        deps.db,
-        transactionEntity,
-        {
-          ...tx,
-          category: ruleCategory(rule),
-          updatedAt: now,
-        },
-        tx.version,
-      ),
-    );
-    const days = targets.map(bookingDay).sort();
-    const event = buildEvent("TransactionsRecategorised", {
-      userId: rule.userId,
-      ruleId: rule.ruleId,
-      transactionIds: targets.map((t) => t.transactionId),
-      categories: plan.categories,
-      range: { from: days[0]!, to: days[days.length - 1]! },
-      ...(correlationId ? { correlationId } : {}),
-    });
-    try {
-      await commitWithEvent(deps, actions, event);
-    } catch (err) {
-      // Re-read this page so the next attempt decides on fresh versions and categories.
-      current = await deps.repos.transactions.getMany(
-        rule.userId,
-        page.map((t) => t.transactionId),
+  return retryOnConflict(
+    async () => {
+      const plan = planRecategorisation(rule, current.map(toCategoriserInput));
+      if (plan.changes.length === 0) return [];
+      const byId = new Map(current.map((t) => [t.transactionId, t]));
+      const now = (deps.now?.() ?? new Date()).toISOString();
+      const targets = plan.changes.map((c) => byId.get(c.transactionId)!);
+      const actions = targets.map((tx) =>
+        txPutVersioned(
+          deps.db,
+          transactionEntity,
+          {
+            ...tx,
+            category: ruleCategory(rule),
+            updatedAt: now,
+          },
+          tx.version,
+        ),
       );
-      throw err;
-    }
-    return targets.map((t) => t.transactionId);
-  }, `rule ${rule.ruleId}`);
+      const days = targets.map(bookingDay).sort();
+      const event = buildEvent("TransactionsRecategorised", {
+        userId: rule.userId,
+        ruleId: rule.ruleId,
+        transactionIds: targets.map((t) => t.transactionId),
+        categories: plan.categories,
+        range: { from: days[0]!, to: days[days.length - 1]! },
+        ...(correlationId ? { correlationId } : {}),
+      });
+      try {
+        await commitWithEvents(deps, actions, [event]);
+      } catch (err) {
+        // Re-read this page so the next attempt decides on fresh versions and categories.
+        current = await deps.repos.transactions.getMany(
+          rule.userId,
+          page.map((t) => t.transactionId),
+        );
+        throw err;
+      }
+      return targets.map((t) => t.transactionId);
+    },
+    { what: `rule ${rule.ruleId}` },
+  );
 }
 
 /**

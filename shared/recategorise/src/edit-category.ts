@@ -12,8 +12,8 @@ import {
 } from "@expenzez/categoriser";
 import { categoryEditEntity, type Transaction, transactionEntity, txPutNew, txPutVersioned } from "@expenzez/db";
 import { buildEvent } from "@expenzez/events";
+import { commitWithEvents, retryOnConflict } from "@expenzez/runtime";
 import { applyRuleDecision } from "./apply-rule";
-import { commitWithEvent, retryOnConflict } from "./commit";
 import type { RecategoriseDeps } from "./deps";
 import { InvalidCategoryError, TransactionNotFoundError } from "./errors";
 import { bookingDay } from "./stored-transaction";
@@ -46,44 +46,47 @@ export async function editTransactionCategory(
   const primary = primaryOf(secondary);
   const now = (deps.now?.() ?? new Date()).toISOString();
 
-  const { saved, merchant } = await retryOnConflict(async () => {
-    const tx = await deps.repos.transactions.get(input.userId, input.transactionId);
-    if (!tx) throw new TransactionNotFoundError(input.userId, input.transactionId);
-    const merchant = tx.merchant?.name ?? normaliseMerchant(tx.description);
-    const updated = {
-      ...tx,
-      category: { ...userCategory(secondary), modifiedAt: now },
-      updatedAt: now,
-    };
-    const key = merchantKey(merchant);
-    const actions = [txPutVersioned(deps.db, transactionEntity, updated, tx.version)];
-    // A description with no merchant in it teaches nothing about merchants.
-    if (key) {
-      actions.push(
-        txPutNew(deps.db, categoryEditEntity, {
-          userId: input.userId,
-          transactionId: tx.transactionId,
-          merchant,
-          merchantKey: key,
-          primary,
-          secondary,
-          editedAt: now,
-          expiresAt: Math.floor(Date.parse(now) / 1000) + EDIT_TTL_SECONDS,
-        }),
-      );
-    }
-    const day = bookingDay(tx);
-    const event = buildEvent("TransactionsRecategorised", {
-      userId: input.userId,
-      ruleId: null,
-      transactionIds: [tx.transactionId],
-      categories: [...new Set([tx.category.primary, primary])].sort(),
-      range: { from: day, to: day },
-      ...(input.correlationId ? { correlationId: input.correlationId } : {}),
-    });
-    await commitWithEvent(deps, actions, event);
-    return { saved: transactionEntity.parse({ ...updated, version: tx.version + 1 }), merchant };
-  }, `edit of ${input.transactionId}`);
+  const { saved, merchant } = await retryOnConflict(
+    async () => {
+      const tx = await deps.repos.transactions.get(input.userId, input.transactionId);
+      if (!tx) throw new TransactionNotFoundError(input.userId, input.transactionId);
+      const merchant = tx.merchant?.name ?? normaliseMerchant(tx.description);
+      const updated = {
+        ...tx,
+        category: { ...userCategory(secondary), modifiedAt: now },
+        updatedAt: now,
+      };
+      const key = merchantKey(merchant);
+      const actions = [txPutVersioned(deps.db, transactionEntity, updated, tx.version)];
+      // A description with no merchant in it teaches nothing about merchants.
+      if (key) {
+        actions.push(
+          txPutNew(deps.db, categoryEditEntity, {
+            userId: input.userId,
+            transactionId: tx.transactionId,
+            merchant,
+            merchantKey: key,
+            primary,
+            secondary,
+            editedAt: now,
+            expiresAt: Math.floor(Date.parse(now) / 1000) + EDIT_TTL_SECONDS,
+          }),
+        );
+      }
+      const day = bookingDay(tx);
+      const event = buildEvent("TransactionsRecategorised", {
+        userId: input.userId,
+        ruleId: null,
+        transactionIds: [tx.transactionId],
+        categories: [...new Set([tx.category.primary, primary])].sort(),
+        range: { from: day, to: day },
+        ...(input.correlationId ? { correlationId: input.correlationId } : {}),
+      });
+      await commitWithEvents(deps, actions, [event]);
+      return { saved: transactionEntity.parse({ ...updated, version: tx.version + 1 }), merchant };
+    },
+    { what: `edit of ${input.transactionId}` },
+  );
 
   const key = merchantKey(merchant);
   if (!key) return { transaction: saved, decision: { action: "none" }, recategorised: [] };

@@ -1,4 +1,5 @@
-import { PermanentFailure, RetryLater } from "./errors";
+import { ExpenzezError, fullJitterDelay } from "@expenzez/common";
+import { z } from "zod";
 
 /** What a runtime does with a message once its handler has run. */
 export type Disposition =
@@ -10,34 +11,35 @@ export type Disposition =
 const MAX_BACKOFF_SECONDS = 900;
 const BASE_BACKOFF_SECONDS = 2;
 
-/**
- * The one place that decides retry versus dead-letter, by the error's class:
- * - `permanent: true` on the error (PermanentFailure, zod's and the events package's
- *   validation errors mark themselves so) → dead-letter now, with the reason;
- * - everything else → retry with exponential backoff and full jitter on the receive count,
- *   or the error's own `delaySeconds` (Retry-After). SQS's redrive policy still moves a
- *   message that keeps failing to the DLQ after `maxReceiveCount` deliveries.
- */
 export type FailureDisposition = Exclude<Disposition, { kind: "done" }>;
 
+/**
+ * The one place that decides retry versus dead-letter, from the error's own advice:
+ * - an `ExpenzezError` with `retryable: false` (PermanentFailure, db's ValidationError, the
+ *   events package's EventValidationError, a TrueLayer `permanent` error, ...) or a zod
+ *   validation error → dead-letter now, with the reason;
+ * - everything else → retry after the error's `retryAfterSeconds` (Retry-After, a lease's
+ *   remaining term) or with full-jitter exponential backoff on the receive count. SQS's
+ *   redrive policy still moves a message that keeps failing to the DLQ after `maxReceiveCount`.
+ */
 export function classifyFailure(error: unknown, receiveCount: number, random: () => number = Math.random): FailureDisposition {
   const code = errorCode(error);
   const reason = errorMessage(error);
   if (isPermanent(error)) return { kind: "dead", code, reason };
+  const advised = error instanceof ExpenzezError ? error.retryAfterSeconds : undefined;
   // A Retry-After in the past, or unparsable, must not make ChangeMessageVisibility fail.
-  const explicit = error instanceof RetryLater && Number.isFinite(error.delaySeconds) ? Math.max(0, error.delaySeconds as number) : undefined;
-  const ceiling = Math.min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2 ** Math.max(0, receiveCount - 1));
-  const delaySeconds = explicit !== undefined ? Math.min(MAX_BACKOFF_SECONDS, Math.ceil(explicit)) : Math.floor(random() * ceiling);
+  const delaySeconds =
+    advised !== undefined && Number.isFinite(advised)
+      ? Math.min(MAX_BACKOFF_SECONDS, Math.ceil(Math.max(0, advised)))
+      : fullJitterDelay(receiveCount, { base: BASE_BACKOFF_SECONDS, cap: MAX_BACKOFF_SECONDS }, random);
   return { kind: "retry", delaySeconds, code, reason };
 }
 
 function isPermanent(error: unknown): boolean {
-  if (error instanceof PermanentFailure) return true;
-  if (!error || typeof error !== "object") return false;
-  // zod's error (classic "ZodError", zod/mini and core "$ZodError") and any error that declares
-  // itself permanent (events.invalid_event, db.validation_failed, ...).
-  const name = (error as Error).name;
-  return (error as { permanent?: unknown }).permanent === true || name === "ZodError" || name === "$ZodError";
+  if (error instanceof ExpenzezError) return !error.retryable;
+  // zod's own errors (classic ZodError and zod/mini's $ZodError share this base): a payload
+  // that failed its schema fails it again.
+  return error instanceof z.core.$ZodError;
 }
 
 function errorCode(error: unknown): string {

@@ -1,24 +1,20 @@
+import { ExpenzezError } from "@expenzez/common";
+
 /** Base of the runtime's errors; `code` is stable. */
-export class RuntimeError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
+export class RuntimeError extends ExpenzezError {
+  constructor(code: string, message: string, options?: { cause?: unknown; retryable?: boolean; retryAfterSeconds?: number }) {
+    super(code, message, options);
   }
 }
 
 /**
  * The message can never succeed (invalid payload, unknown connection): it goes to the DLQ
- * with this reason at once instead of being retried. Errors of other packages opt in by
- * carrying `permanent: true` (see `classifyFailure`).
+ * with this reason at once instead of being retried. Errors of other packages say the same
+ * with `retryable: false` on their `ExpenzezError` (see `classifyFailure`).
  */
 export class PermanentFailure extends RuntimeError {
-  readonly permanent = true;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
+    super(code, message, { ...options, retryable: false });
   }
 }
 
@@ -30,12 +26,26 @@ export class RetryLater extends RuntimeError {
     readonly delaySeconds?: number,
     options?: { cause?: unknown },
   ) {
-    super(code, message, options);
+    super(code, message, { ...options, ...(delaySeconds !== undefined ? { retryAfterSeconds: delaySeconds } : {}) });
   }
 }
 
 export class WorkerOptionsError extends RuntimeError {
   constructor(message: string) {
     super("runtime.invalid_options", message);
+  }
+}
+
+/** A handler ran past the worker's handler timeout; retried like any transient failure. */
+export class HandlerTimeoutError extends RuntimeError {
+  constructor(readonly timeoutMs: number) {
+    super("runtime.handler_timeout", `handler did not finish within ${timeoutMs} ms: abandoned and retried`);
+  }
+}
+
+/** Concurrent writers kept winning: retried later as a whole (the message comes back). */
+export class ConflictRetriesExhaustedError extends RuntimeError {
+  constructor(what: string, attempts: number, options?: { cause?: unknown }) {
+    super("runtime.conflict_retries_exhausted", `${what}: lost ${attempts} races with concurrent writers`, options);
   }
 }

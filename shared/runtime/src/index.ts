@@ -1,9 +1,16 @@
+export * from "./commit";
 export * from "./dead-letter";
 export * from "./disposition";
 export * from "./errors";
 export * from "./idempotency";
+export * from "./kit/queue-service";
+export * from "./kit/scheduled-task";
+export * from "./kit/secrets";
+export * from "./kit/service-kit";
+export * from "./kit/task-lock";
 export * from "./lambda-adapter";
 export * from "./message";
 export * from "./outbox";
 export * from "./process-message";
 export * from "./sqs-worker";
+export { outboxSweep } from "./tasks/outbox-sweep";

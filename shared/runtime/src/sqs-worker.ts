@@ -7,7 +7,6 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { createLogger, type Logger } from "@expenzez/logger";
-import pLimit from "p-limit";
 import { sendToDeadLetter } from "./dead-letter";
 import { WorkerOptionsError } from "./errors";
 import type { MessageHandler, QueueMessage } from "./message";
@@ -26,6 +25,12 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Long-poll wait, 0..20. */
   waitTimeSeconds?: number;
+  /**
+   * A handler still running after this long is given up: its signal is aborted and its message
+   * is retried, so a hung handler cannot keep a message invisible for ever. Default: the
+   * visibility timeout times 4 (the heartbeat keeps longer runs alive until then).
+   */
+  handlerTimeoutSeconds?: number;
   log?: Logger;
   random?: () => number;
 }
@@ -39,7 +44,7 @@ export interface Worker {
   readonly stats: { done: number; retried: number; deadLettered: number };
 }
 
-function validate(options: WorkerOptions): Required<Pick<WorkerOptions, "heartbeatSeconds" | "concurrency" | "waitTimeSeconds">> {
+function validate(options: WorkerOptions): Required<Pick<WorkerOptions, "heartbeatSeconds" | "concurrency" | "waitTimeSeconds" | "handlerTimeoutSeconds">> {
   const heartbeatSeconds = options.heartbeatSeconds ?? Math.max(1, Math.floor(options.visibilityTimeoutSeconds / 3));
   const concurrency = options.concurrency ?? 10;
   const waitTimeSeconds = options.waitTimeSeconds ?? 20;
@@ -49,7 +54,9 @@ function validate(options: WorkerOptions): Required<Pick<WorkerOptions, "heartbe
   }
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new WorkerOptionsError(`concurrency must be a positive integer, got ${concurrency}`);
   if (waitTimeSeconds < 0 || waitTimeSeconds > 20) throw new WorkerOptionsError(`waitTimeSeconds must be 0..20, got ${waitTimeSeconds}`);
-  return { heartbeatSeconds, concurrency, waitTimeSeconds };
+  const handlerTimeoutSeconds = options.handlerTimeoutSeconds ?? options.visibilityTimeoutSeconds * 4;
+  if (!(handlerTimeoutSeconds > 0)) throw new WorkerOptionsError(`handlerTimeoutSeconds must be positive, got ${handlerTimeoutSeconds}`);
+  return { heartbeatSeconds, concurrency, waitTimeSeconds, handlerTimeoutSeconds };
 }
 
 export function toQueueMessage(m: Message): QueueMessage {
@@ -75,11 +82,10 @@ export function toQueueMessage(m: Message): QueueMessage {
  * process.once("SIGTERM", () => worker.stop());
  */
 export function startWorker(options: WorkerOptions): Worker {
-  const { heartbeatSeconds, concurrency, waitTimeSeconds } = validate(options);
+  const { heartbeatSeconds, concurrency, waitTimeSeconds, handlerTimeoutSeconds } = validate(options);
   const log = options.log ?? createLogger("sqs-worker");
   const { sqs, queueUrl, dlqUrl } = options;
   const stop = new AbortController();
-  const limit = pLimit(concurrency);
   const stats = { done: 0, retried: 0, deadLettered: 0 };
 
   /** Keeps a message invisible until `stop()`, which also waits for a beat still in flight. */
@@ -101,15 +107,20 @@ export function startWorker(options: WorkerOptions): Worker {
   }
 
   /**
-   * A settled message to delete, still kept invisible by its heartbeat: it waits for the slowest
-   * message of its poll, and must not reappear to another worker meanwhile.
+   * A settled message to delete, still kept invisible by its heartbeat until the batch delete:
+   * it must not reappear to another worker meanwhile.
    */
   type ToDelete = { receiptHandle: string; heartbeat: { stop(): Promise<void> } };
 
   async function handleOne(message: QueueMessage): Promise<ToDelete | undefined> {
     const heartbeat = startHeartbeat(message);
     try {
-      const disposition = await processMessage(options.handler, message, { log, signal: stop.signal, ...(options.random ? { random: options.random } : {}) });
+      const disposition = await processMessage(options.handler, message, {
+        log,
+        signal: stop.signal,
+        timeoutMs: handlerTimeoutSeconds * 1000,
+        ...(options.random ? { random: options.random } : {}),
+      });
       if (disposition.kind === "done") {
         stats.done++;
         return { receiptHandle: message.receiptHandle, heartbeat };
@@ -154,15 +165,60 @@ export function startWorker(options: WorkerOptions): Worker {
       .catch((err) => log.warn({ err }, "could not release messages on stop: they return after their visibility timeout"));
   }
 
+  // Settled messages wait here for one batch delete; a short flush delay gathers a few.
+  let toDelete: ToDelete[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> = Promise.resolve();
+  function flush(): Promise<void> {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    const batch = toDelete;
+    toDelete = [];
+    flushing = flushing.then(() => deleteBatch(batch).catch((err) => log.error({ err }, "batch delete failed")));
+    return flushing;
+  }
+  function settle(item: ToDelete | undefined): void {
+    if (!item) return;
+    toDelete.push(item);
+    if (toDelete.length >= 10) void flush();
+    else flushTimer ??= setTimeout(() => void flush(), 50);
+  }
+
+  // Each message runs on its own; a free slot polls again at once, so one slow message never
+  // holds the other slots idle until its whole poll has finished.
+  const inFlight = new Set<Promise<void>>();
+  let slotFreed: () => void = () => {};
+  function start(m: Message): void {
+    const run = handleOne(toQueueMessage(m))
+      .catch((err) => {
+        // The message stays on the queue and comes back after its visibility timeout.
+        log.error({ err }, "settling a message failed");
+        return undefined;
+      })
+      .then(settle)
+      .finally(() => {
+        inFlight.delete(run);
+        slotFreed();
+      });
+    inFlight.add(run);
+  }
+
   async function loop(): Promise<void> {
     while (!stop.signal.aborted) {
+      if (inFlight.size >= concurrency) {
+        await new Promise<void>((resolve) => {
+          slotFreed = resolve;
+        });
+        continue;
+      }
       let received: Message[];
       try {
         const result = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: queueUrl,
-            MaxNumberOfMessages: Math.min(10, concurrency),
-            WaitTimeSeconds: waitTimeSeconds,
+            MaxNumberOfMessages: Math.min(10, concurrency - inFlight.size),
+            // While messages are running, poll briefly: a long wait here would delay their settling.
+            WaitTimeSeconds: inFlight.size > 0 ? Math.min(1, waitTimeSeconds) : waitTimeSeconds,
             VisibilityTimeout: options.visibilityTimeoutSeconds,
             MessageSystemAttributeNames: ["ApproximateReceiveCount"],
             MessageAttributeNames: ["All"],
@@ -184,19 +240,10 @@ export function startWorker(options: WorkerOptions): Worker {
         await release(received);
         break;
       }
-      const settled = await Promise.all(
-        received.map((m) =>
-          limit(() =>
-            handleOne(toQueueMessage(m)).catch((err) => {
-              // The message stays on the queue and comes back after its visibility timeout.
-              log.error({ err }, "settling a message failed");
-              return undefined;
-            }),
-          ),
-        ),
-      );
-      await deleteBatch(settled.filter((h): h is ToDelete => h !== undefined)).catch((err) => log.error({ err }, "batch delete failed"));
+      for (const m of received) start(m);
     }
+    await Promise.all(inFlight);
+    await flush();
   }
 
   const done = loop();
@@ -205,6 +252,7 @@ export function startWorker(options: WorkerOptions): Worker {
     stats,
     async stop() {
       stop.abort();
+      slotFreed();
       await done;
     },
   };

@@ -1,3 +1,4 @@
+import { ExpenzezError } from "@expenzez/common";
 import { transactionEntity } from "@expenzez/db";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -32,8 +33,10 @@ describe("classifyFailure", () => {
       }
     })();
     expect(classifyFailure(dbInvalid, 1)).toMatchObject({ kind: "dead", code: "db.validation_failed" });
-    const declared = Object.assign(new Error("bad event"), { code: "events.invalid_event", permanent: true });
+    const declared = new ExpenzezError("events.invalid_event", "bad event", { retryable: false });
     expect(classifyFailure(declared, 1)).toMatchObject({ kind: "dead", code: "events.invalid_event" });
+    // Duck typing is gone: only the error family's own advice decides.
+    expect(classifyFailure(Object.assign(new Error("looks permanent"), { permanent: true }), 1).kind).toBe("retry");
   });
 
   it("retries anything else with full-jitter backoff that grows with the receive count", () => {

@@ -1,7 +1,10 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
-import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
+import { emulatorEndpoint, receiveAll, resetForFile, until as untilWith } from "@expenzez/testing";
+
+const until = (check: () => boolean | Promise<boolean>, timeoutMs = 15_000) => untilWith(check, { timeoutMs });
+
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   DLQ_ATTRIBUTES,
@@ -40,14 +43,6 @@ async function count(url: string): Promise<number> {
     new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
   );
   return Number(a.Attributes?.ApproximateNumberOfMessages) + Number(a.Attributes?.ApproximateNumberOfMessagesNotVisible);
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const send = (body: string) =>
@@ -149,6 +144,48 @@ describe("startWorker on moto", () => {
     // Assess: "fast" was not handed to the second worker while it waited for "slow".
     expect(runs.sort()).toEqual(["fast", "slow"]);
     expect(await count(queueUrl)).toBe(0);
+  });
+
+  it("keeps the other slots busy while one message is slow: a free slot polls again at once", async () => {
+    // Prepare: two slots; one slow message and four quick ones behind it.
+    await send("slow");
+    const finished: string[] = [];
+    const handler: MessageHandler = async (m) => {
+      if (m.body === "slow") await new Promise((r) => setTimeout(r, 6000));
+      finished.push(m.body);
+    };
+    worker = startWorker({ sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 10, waitTimeSeconds: 1, concurrency: 2, log, handler });
+    await new Promise((r) => setTimeout(r, 300));
+    // Act
+    await Promise.all(["q1", "q2", "q3", "q4"].map(send));
+    await until(() => finished.length === 4, 5500);
+    // Assess: all four quick ones ran on the second slot while the slow one still held the first.
+    expect(finished.sort()).toEqual(["q1", "q2", "q3", "q4"]);
+    await until(() => worker!.stats.done === 5, 15_000);
+    await until(async () => (await count(queueUrl)) === 0, 5000);
+  });
+
+  it("abandons a handler that runs past the handler timeout, aborts its signal and retries its message", async () => {
+    // Prepare: a handler that hangs on its first delivery.
+    await send("hang");
+    let aborted = false;
+    const deliveries: number[] = [];
+    const handler: MessageHandler = async (m, { signal }) => {
+      deliveries.push(m.receiveCount);
+      if (m.receiveCount === 1) {
+        signal.addEventListener("abort", () => {
+          aborted = true;
+        });
+        await new Promise(() => {});
+      }
+    };
+    // Act
+    worker = startWorker({ sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 5, waitTimeSeconds: 1, handlerTimeoutSeconds: 1, log, handler, random: () => 0 });
+    await until(() => worker!.stats.done === 1, 15_000);
+    // Assess
+    expect(aborted).toBe(true);
+    expect(worker.stats.retried).toBe(1);
+    expect(deliveries).toEqual([1, 2]);
   });
 
   it("on stop, gives back what the last long poll took instead of running it with an aborted signal", async () => {

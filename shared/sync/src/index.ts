@@ -2,4 +2,4 @@ export { isAttended, JOB_ID_MAX, parseSyncJob, SYNC_REASONS, type SyncJob, type 
 export { type MapContext, occurrencesOf, ourTransactionId, toStoredTransaction, transactionTypeOf } from "./map-transaction";
 export { type Reconciliation, reconcile } from "./reconcile";
 export { boundedText, TEXT_LIMITS } from "./sanitise";
-export { nextSyncAt, type ScheduleInput, UNATTENDED_PER_DAY } from "./schedule";
+export { nextSyncAt, type ScheduleInput, unattendedToday } from "./schedule";

@@ -1,5 +1,10 @@
-/** PSD2: a connection may be refreshed without the user present at most 4 times a (UTC) day. */
-export const UNATTENDED_PER_DAY = 4;
+import { PSD2_UNATTENDED_PER_DAY, utcDay } from "@expenzez/common";
+
+/** Unattended refreshes a connection has made on `now`'s UTC day (a count from another day is 0). */
+export function unattendedToday(connection: { unattendedRefreshes?: { day: string; count: number } | undefined }, now: Date): number {
+  const counted = connection.unattendedRefreshes;
+  return counted && counted.day === utcDay(now) ? counted.count : 0;
+}
 
 export interface ScheduleInput {
   now: Date;
@@ -20,11 +25,11 @@ export interface ScheduleInput {
  */
 export function nextSyncAt(input: ScheduleInput): Date {
   const random = input.random ?? Math.random;
-  const intervalMs = (input.intervalHours ?? 24 / UNATTENDED_PER_DAY) * 3_600_000;
+  const intervalMs = (input.intervalHours ?? 24 / PSD2_UNATTENDED_PER_DAY) * 3_600_000;
   const jitterMs = (input.jitterMinutes ?? 30) * 60_000;
   const nextDay = new Date(Date.UTC(input.now.getUTCFullYear(), input.now.getUTCMonth(), input.now.getUTCDate() + 1));
   const candidate = new Date(input.now.getTime() + intervalMs + (random() * 2 - 1) * jitterMs);
   // Budget left today, or the candidate already falls in tomorrow's fresh budget.
-  if (input.unattendedToday < UNATTENDED_PER_DAY || candidate >= nextDay) return candidate;
+  if (input.unattendedToday < PSD2_UNATTENDED_PER_DAY || candidate >= nextDay) return candidate;
   return new Date(nextDay.getTime() + random() * jitterMs);
 }

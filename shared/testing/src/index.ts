@@ -21,3 +21,5 @@ export async function resetForFile(endpoint = emulatorEndpoint()): Promise<void>
   await resetEmulator(endpoint);
 }
 export { receiveAll } from "./queues";
+export { eventBridgeBody, eventBridgeSqsRecord, type SqsRecordFixture, sqsRecord } from "./records";
+export { until } from "./until";

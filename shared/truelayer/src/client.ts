@@ -5,7 +5,6 @@ import { createLogger, type Logger } from "@expenzez/logger";
 import axios, { type AxiosResponse, isAxiosError } from "axios";
 import pLimit, { type LimitFunction } from "p-limit";
 import { z } from "zod";
-import { type UnattendedBudget, utcDay } from "./budget";
 import {
   type ErrorContext,
   errorFromResponse,
@@ -13,7 +12,6 @@ import {
   NetworkError,
   NonJsonResponseError,
   RequestTimeoutError,
-  UnattendedBudgetExhaustedError,
   UnauthorizedError,
   UnexpectedResponseError,
 } from "./errors";
@@ -62,8 +60,6 @@ export interface TrueLayerClientOptions {
   concurrencyPerConnection?: number;
   /** Requests in flight for the whole client (process). Default 32. */
   maxConcurrency?: number;
-  /** Consulted for calls without `psuIp`; absent: no budget is enforced by the client. */
-  unattendedBudget?: UnattendedBudget;
   /** Injectable for tests: waiting and jitter. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -78,10 +74,7 @@ export interface CallContext {
   providerId?: string;
   /** The user's IP when they are present: sent as X-PSU-IP, lifts the 4-a-day limit. */
   psuIp?: string;
-  /**
-   * Sent as X-Client-Correlation-Id (one per sync session); also the unattended-budget session, so
-   * required for calls without `psuIp` when the client has a budget. Absent otherwise: a fresh UUID.
-   */
+  /** Sent as X-Client-Correlation-Id (one per sync session); absent: a fresh UUID per call. */
   correlationId?: string;
   /** Called once on a 401 to get a fresh access token; the call is then retried with it. */
   refreshAccessToken?: () => Promise<string>;
@@ -127,8 +120,6 @@ export interface TrueLayerClient {
    * strict `get*Transactions` fail the whole call on one bad transaction.
    */
   listTransactions(ctx: CallContext, source: TransactionSource): Promise<TransactionList>;
-  /** Unattended syncs left today for the connection (Infinity without a budget). */
-  unattendedRemaining(connectionId: string): Promise<number>;
 }
 
 /** Whose transactions `listTransactions` reads: an account or card, booked (in a range) or pending. */
@@ -169,7 +160,8 @@ interface Request {
 /**
  * The TrueLayer Data API v1 client: typed errors, retries with full-jitter backoff honouring
  * `Retry-After`, per-request timeouts, concurrency bounded per connection and per client, correlation ids on every call,
- * and the PSD2 unattended budget. Logs never carry a token.
+ * and `X-PSU-IP` for attended calls (the PSD2 daily count lives on the connection item, see
+ * `@expenzez/common`). Logs never carry a token.
  *
  * @example
  * const tl = createTrueLayerClient({ authBaseUrl, dataBaseUrl, clientId, clientSecret });
@@ -294,20 +286,8 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
     });
   }
 
-  async function checkBudget(ctx: CallContext, correlationId: string): Promise<void> {
-    if (ctx.psuIp || !options.unattendedBudget) return;
-    // A fresh UUID per call would make every request its own session and spend a unit each.
-    if (!ctx.correlationId) throw new TypeError("unattended calls need ctx.correlationId: it names the sync session the PSD2 budget counts");
-    if (await options.unattendedBudget.consume(ctx.connectionId, utcDay(now()), correlationId)) return;
-    throw new UnattendedBudgetExhaustedError(`unattended budget for today is spent for connection ${ctx.connectionId}`, {
-      connectionId: ctx.connectionId,
-      correlationId,
-    });
-  }
-
   async function data<S extends z.ZodType>(ctx: CallContext, path: string, schema: S, params?: Record<string, string>): Promise<z.output<S>> {
     const correlationId = ctx.correlationId ?? randomUUID();
-    await checkBudget(ctx, correlationId);
     const build = (accessToken: string): Request => ({
       method: "GET",
       baseUrl: dataBase,
@@ -423,9 +403,6 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
     getCardTransactions: (ctx, id, range) => many(ctx, `/cards/${enc(id)}/transactions`, transactionSchema, { from: range.from, to: range.to }),
     getCardPendingTransactions: (ctx, id) => many(ctx, `/cards/${enc(id)}/transactions/pending`, transactionSchema),
     listTransactions,
-    async unattendedRemaining(connectionId) {
-      return options.unattendedBudget ? options.unattendedBudget.remaining(connectionId, utcDay(now())) : Number.POSITIVE_INFINITY;
-    },
   };
 }
 

@@ -1,3 +1,5 @@
+import { ExpenzezError } from "@expenzez/common";
+
 /**
  * Every failure the TrueLayer client reports. Each class fixes a stable `code` and a `kind`;
  * the retry policy reads only `kind` (see `isRetryable`), so it is decided here, in one place.
@@ -30,8 +32,8 @@ export interface ErrorContext {
   retryAfterMs?: number;
 }
 
-export abstract class TrueLayerError extends Error {
-  abstract readonly code: string;
+export abstract class TrueLayerError extends ExpenzezError {
+  abstract override readonly code: string;
   abstract readonly kind: ErrorKind;
   readonly status?: number;
   readonly error?: string;
@@ -42,8 +44,7 @@ export abstract class TrueLayerError extends Error {
   readonly retryAfterMs?: number;
 
   constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
+    super("truelayer.error", message, options);
     this.status = context.status;
     this.error = context.error;
     this.correlationId = context.correlationId;
@@ -51,6 +52,15 @@ export abstract class TrueLayerError extends Error {
     this.connectionId = context.connectionId;
     this.path = context.path;
     this.retryAfterMs = context.retryAfterMs;
+  }
+
+  /** The runtime's view of `kind`: a permanent error fails again, a lost consent needs the user. */
+  override get retryable(): boolean {
+    return this.kind !== "permanent" && this.kind !== "needs_reconnect";
+  }
+
+  override get retryAfterSeconds(): number | undefined {
+    return this.retryAfterMs === undefined ? undefined : this.retryAfterMs / 1000;
   }
 }
 
@@ -184,12 +194,6 @@ export class UnknownTrueLayerError extends TrueLayerError {
     const status = context.status ?? 0;
     this.kind = status >= 500 || status === 429 ? "retryable" : "permanent";
   }
-}
-
-/** Our own PSD2 budget for this connection is spent for today: the call was not made. */
-export class UnattendedBudgetExhaustedError extends TrueLayerError {
-  readonly code = "truelayer.unattended_budget_exhausted";
-  readonly kind = "provider_limit";
 }
 
 type ErrorClass = new (message: string, context?: ErrorContext, options?: { cause?: unknown }) => TrueLayerError;

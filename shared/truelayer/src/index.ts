@@ -1,4 +1,3 @@
-export { InProcessUnattendedBudget, PSD2_UNATTENDED_LIMIT, type UnattendedBudget, utcDay } from "./budget";
 export {
   type CallContext,
   createTrueLayerClient,

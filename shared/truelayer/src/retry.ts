@@ -1,3 +1,5 @@
+import { fullJitterDelay } from "@expenzez/common";
+
 /** Backoff settings; defaults suit a queue worker that can also requeue the message later. */
 export interface RetryPolicy {
   maxRetries: number;
@@ -16,8 +18,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, baseDelayMs: 5
  * @example backoffDelayMs(2, DEFAULT_RETRY_POLICY, () => 0.5) // 1000: half of 500·2²
  */
 export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () => number): number {
-  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-  return Math.floor(random() * cap);
+  // Our attempt 0 is the first retry: the project's backoff counts retries from 1.
+  return fullJitterDelay(attempt + 1, { base: policy.baseDelayMs, cap: policy.maxDelayMs }, random);
 }
 
 /** RFC 9110's three HTTP-date forms all open with a day name; Date.parse alone would read "1.5" as 2001. */

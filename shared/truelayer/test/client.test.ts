@@ -4,7 +4,6 @@ import { inspect } from "node:util";
 import { createLogger } from "@expenzez/logger";
 import { type ScenarioInput, startSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
-import { InProcessUnattendedBudget } from "../src/budget";
 import { type CallContext, createTrueLayerClient, type TrueLayerClientOptions } from "../src/client";
 import {
   AccessDeniedError,
@@ -20,7 +19,6 @@ import {
   ProviderUnavailableError,
   RequestTimeoutError,
   ScaExceededError,
-  UnattendedBudgetExhaustedError,
   UnauthorizedError,
   UnexpectedResponseError,
 } from "../src/errors";
@@ -349,40 +347,6 @@ describe("failures that are not retried", () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderUnavailableError);
     expect(err).toMatchObject({ code: `truelayer.${code}`, status: 503 });
-  });
-});
-
-describe("unattended budget", () => {
-  it("counts sessions, refuses a fifth without calling the bank, and lets the user-present call through", async () => {
-    // Prepare
-    const { ctx } = await user();
-    const budget = new InProcessUnattendedBudget(2);
-    const tl = client({ unattendedBudget: budget });
-    // Act
-    await tl.getAccounts({ ...ctx, correlationId: "session-1" });
-    await tl.getCards({ ...ctx, correlationId: "session-1" });
-    await tl.getAccounts({ ...ctx, correlationId: "session-2" });
-    const before = (await sandbox.admin.requests()).length;
-    const refused = await tl.getAccounts({ ...ctx, correlationId: "session-3" }).catch((e: unknown) => e);
-    const after = (await sandbox.admin.requests()).length;
-    // Assess
-    expect(refused).toBeInstanceOf(UnattendedBudgetExhaustedError);
-    expect(refused).toMatchObject({ kind: "provider_limit", connectionId: ctx.connectionId });
-    expect(after).toBe(before);
-    expect(await tl.unattendedRemaining(ctx.connectionId)).toBe(0);
-    expect((await tl.getAccounts({ ...ctx, correlationId: "session-3", psuIp: "203.0.113.5" })).length).toBeGreaterThan(0);
-    expect(await client().unattendedRemaining("any")).toBe(Number.POSITIVE_INFINITY);
-  });
-
-  it("refuses an unattended call without a correlation id rather than spend a unit per request", async () => {
-    const { ctx } = await user();
-    const budget = new InProcessUnattendedBudget();
-    const tl = client({ unattendedBudget: budget });
-    const refused = await tl.getAccounts({ ...ctx, correlationId: undefined }).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(TypeError);
-    expect(await tl.unattendedRemaining(ctx.connectionId)).toBe(4);
-    // With the user present no budget is consulted, so no session id is needed.
-    expect((await tl.getAccounts({ ...ctx, correlationId: undefined, psuIp: "203.0.113.5" })).length).toBeGreaterThan(0);
   });
 });
 

@@ -1,4 +1,4 @@
-import { TTL_ATTRIBUTE } from "@expenzez/infra";
+import { TTL_ATTRIBUTE } from "@expenzez/resources";
 import { z } from "zod";
 import { defineEntity } from "../entity";
 import { keys } from "../keys";

@@ -1,6 +1,6 @@
 import { PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { FieldEncryptor } from "@expenzez/crypto";
-import { INDEXES } from "@expenzez/infra";
+import { INDEXES } from "@expenzez/resources";
 import { isConditionalCheckFailed, rethrowAws } from "../aws-errors";
 import {
   type BankConnection,

@@ -1,4 +1,4 @@
-import { INDEXES } from "@expenzez/infra";
+import { INDEXES } from "@expenzez/resources";
 import { type UserProfile, userProfileEntity } from "../entities/user-profile";
 import { getEntity, putNew, queryPage, updateVersioned } from "../items";
 import { EMAIL_GSI1SK, keys, normaliseEmail } from "../keys";

@@ -1,5 +1,5 @@
 import { QueryCommand, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
-import { INDEXES } from "@expenzez/infra";
+import { INDEXES } from "@expenzez/resources";
 import { sumMinor } from "@expenzez/money";
 import { rethrowAws } from "../aws-errors";
 import { batchGet } from "../batch";

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { InProcessUnattendedBudget, PSD2_UNATTENDED_LIMIT } from "../src/budget";
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfter } from "../src/retry";
 
 describe("backoff", () => {
@@ -27,22 +26,5 @@ describe("backoff", () => {
     // RFC 9110's obsolete forms are still HTTP dates.
     expect(parseRetryAfter("Sunday, 01-Jun-25 12:00:10 GMT", now)).toBe(10_000);
     expect(parseRetryAfter("Sun Jun  1 12:00:20 2025", now)).toBe(20_000);
-  });
-});
-
-describe("unattended budget", () => {
-  it("allows four sessions a day per connection, once per session", async () => {
-    // Prepare
-    const budget = new InProcessUnattendedBudget();
-    // Act
-    const granted = [];
-    for (const session of ["s1", "s1", "s2", "s3", "s4", "s5"]) granted.push(await budget.consume("c1", "2025-06-01", session));
-    // Assess
-    expect(PSD2_UNATTENDED_LIMIT).toBe(4);
-    expect(granted).toEqual([true, true, true, true, true, false]);
-    expect(await budget.remaining("c1", "2025-06-01")).toBe(0);
-    expect(await budget.remaining("c2", "2025-06-01")).toBe(4);
-    expect(await budget.consume("c1", "2025-06-02", "s6")).toBe(true);
-    expect(await budget.remaining("c1", "2025-06-02")).toBe(3);
   });
 });

@@ -1,0 +1,4 @@
+export * from "./backoff";
+export * from "./clock";
+export * from "./errors";
+export * from "./limits";

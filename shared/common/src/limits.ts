@@ -1,0 +1,6 @@
+/**
+ * PSD2 (RTS art. 36(5)): account information may be fetched four times a day per connection
+ * without the user present. Counted on the connection item (`unattendedRefreshes`), the one
+ * mechanism: every worker and the scheduler read and update the same counter.
+ */
+export const PSD2_UNATTENDED_PER_DAY = 4;

@@ -1,0 +1,107 @@
+import type { QueueId } from "./stack-definition";
+
+/**
+ * The deployable units of the pipeline, declared once. The service kit in `@expenzez/runtime`
+ * looks a service up here by name (its queue, its schedule), the CDK app deploys every entry
+ * (function, event source or schedule, environment, grants), and the demo starts each locally.
+ * Adding a service is one entry here plus its `services/<folder>` package.
+ */
+
+/** What a function may touch; the CDK app grants exactly this and nothing more. */
+export interface ServiceAccess {
+  /** The single table: `read` (Get/Query/BatchGet) or `readWrite` (plus writes and transactions). */
+  table?: "read" | "readWrite";
+  /** The data key: `decrypt` to open sealed fields, `encryptDecrypt` to seal them too. */
+  key?: "decrypt" | "encryptDecrypt";
+  /** PutEvents on the bus (outbox relay and sweep). */
+  bus?: boolean;
+  /** Queues it sends to (besides its own DLQ, which every queue consumer may send to). */
+  sendTo?: QueueId[];
+  /** Queues whose depth it reads (GetQueueAttributes), e.g. for back-pressure. */
+  readDepthOf?: QueueId[];
+  /** SES SendEmail from the stage's sender identity. */
+  sendEmail?: boolean;
+}
+
+/** Where a variable's value comes from on AWS; locally every variable is read from the environment. */
+export type EnvSource =
+  /** A plain value, the same for every stage (e.g. a public base URL). */
+  | { value: string }
+  /** A Secrets Manager secret, by name: the function gets `<VAR>_SECRET_ARN` and the kit reads it at cold start. */
+  | { secret: string };
+
+interface ServiceCommon {
+  name: string;
+  /** The workspace package that holds the code, e.g. `@expenzez/sync-worker`. */
+  package: string;
+  /** The Lambda entry, relative to the repository root; it exports `handler`. */
+  entry: string;
+  /** Service-specific variables and their AWS sources (the base config, STAGE and LOG_LEVEL, is always set). */
+  env?: Record<string, EnvSource>;
+  access: ServiceAccess;
+  /** Lambda limits; defaults 256 MB and the queue's visibility timeout (queue) or 60 s. */
+  memoryMb?: number;
+  timeoutSeconds?: number;
+}
+
+export interface QueueServiceDefinition extends ServiceCommon {
+  kind: "queue";
+  queue: QueueId;
+  /** Records per Lambda invocation. */
+  batchSize?: number;
+}
+
+export interface ScheduledTaskDefinition extends ServiceCommon {
+  kind: "schedule";
+  /** How often it runs, in minutes (an EventBridge Scheduler `rate(...)` on AWS, a timer locally). */
+  everyMinutes: number;
+}
+
+export interface HttpServiceDefinition extends ServiceCommon {
+  kind: "http";
+}
+
+export type ServiceDefinition = QueueServiceDefinition | ScheduledTaskDefinition | HttpServiceDefinition;
+
+const TRUELAYER_ENV: Record<string, EnvSource> = {
+  TRUELAYER_AUTH_URL: { value: "https://auth.truelayer.com" },
+  TRUELAYER_DATA_URL: { value: "https://api.truelayer.com" },
+  TRUELAYER_CLIENT_ID: { secret: "truelayer-client-id" },
+  TRUELAYER_CLIENT_SECRET: { secret: "truelayer-client-secret" },
+};
+
+/** Every deployable, by name. The name is also the local process's logger name. */
+export const SERVICES = {
+  "sync-worker": {
+    kind: "queue",
+    name: "sync-worker",
+    package: "@expenzez/sync-worker",
+    entry: "services/sync-worker/src/lambda.ts",
+    queue: "syncJobs",
+    batchSize: 5,
+    memoryMb: 512,
+    env: TRUELAYER_ENV,
+    access: { table: "readWrite", key: "encryptDecrypt", bus: true },
+  },
+  "outbox-sweep": {
+    kind: "schedule",
+    name: "outbox-sweep",
+    package: "@expenzez/runtime",
+    entry: "shared/runtime/src/tasks/outbox-sweep-lambda.ts",
+    everyMinutes: 1,
+    access: { table: "readWrite", bus: true },
+  },
+} as const satisfies Record<string, ServiceDefinition>;
+
+export type ServiceName = keyof typeof SERVICES;
+
+/** The definition of one deployable; throws for a name that is not declared. */
+export function serviceDefinition(name: string): ServiceDefinition {
+  const def = (SERVICES as Record<string, ServiceDefinition>)[name];
+  if (!def) throw new Error(`no service named ${name} in SERVICES (shared/resources/src/services.ts)`);
+  return def;
+}
+
+export function allServices(): ServiceDefinition[] {
+  return Object.values(SERVICES as Record<string, ServiceDefinition>);
+}

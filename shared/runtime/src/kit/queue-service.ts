@@ -1,0 +1,114 @@
+import { runMain } from "@expenzez/config";
+import { type QueueServiceDefinition, serviceDefinition as serviceDefinitionOf } from "@expenzez/resources";
+import type { z } from "zod";
+import { WorkerOptionsError } from "../errors";
+import { type SqsBatchResponse, type SqsEvent, toSqsLambdaHandler } from "../lambda-adapter";
+import type { HandlerContext, QueueMessage } from "../message";
+import { startWorker, type Worker } from "../sqs-worker";
+import { createServiceKit, type Env, type ServiceKit } from "./service-kit";
+
+/** What a queue-consuming service declares; the kit turns it into both runtimes. */
+export interface QueueServiceDeclaration<S extends z.ZodRawShape, D> {
+  /** A `kind: "queue"` entry of SERVICES (@expenzez/resources): gives the queue, the DLQ, the Lambda settings. */
+  name: string;
+  /** The service's own variables, on top of the base config. */
+  env?: z.ZodObject<S>;
+  /** Builds the use case's dependencies once per process from the kit. */
+  deps: (kit: ServiceKit<z.infer<z.ZodObject<S>>>) => D | Promise<D>;
+  /** Parses the message and calls the use case; throws to retry, throws a permanent error to dead-letter. */
+  handle: (message: QueueMessage, deps: D, context: HandlerContext) => Promise<void>;
+  /** Messages one long-polling process handles at once (default 10). */
+  concurrency?: (config: ServiceKit<z.infer<z.ZodObject<S>>>["config"]) => number;
+}
+
+export interface QueueServiceRuntime<D> {
+  kit: ServiceKit;
+  deps: D;
+  queueUrl: string;
+  dlqUrl: string;
+}
+
+export interface QueueService<D> {
+  readonly name: string;
+  readonly definition: QueueServiceDefinition;
+  readonly handle: (message: QueueMessage, deps: D, context: HandlerContext) => Promise<void>;
+  /** Kit, deps and queue URLs, from the environment: what both runtimes (and tests) start from. */
+  createRuntime(env?: Env): Promise<QueueServiceRuntime<D>>;
+  /** The long-polling runtime (laptop, CI, ECS). Options override the defaults, e.g. in tests. */
+  startWorker(
+    env?: Env,
+    options?: { concurrency?: number; waitTimeSeconds?: number; handlerTimeoutSeconds?: number },
+  ): Promise<Worker & { runtime: QueueServiceRuntime<D> }>;
+  /** The Lambda runtime: an SQS event source handler with partial batch responses. */
+  lambdaHandler(env?: Env): Promise<(event: SqsEvent) => Promise<SqsBatchResponse>>;
+}
+
+/**
+ * Declares a service that consumes one queue. Import has no side effects; the entry files are
+ * one line each:
+ *
+ * @example
+ * // src/service.ts
+ * export const budgetRecalc = defineQueueService({ name: "budget-recalc", deps: (kit) => kit, handle: (m, deps) => recalc(parse(m.body), deps) });
+ * // src/worker.ts
+ * await runQueueWorker(budgetRecalc);
+ * // src/lambda.ts
+ * export const handler = await budgetRecalc.lambdaHandler();
+ */
+export function defineQueueService<S extends z.ZodRawShape, D>(declaration: QueueServiceDeclaration<S, D>): QueueService<D> {
+  const definition = queueDefinition(declaration.name);
+  async function createRuntime(env: Env = process.env): Promise<QueueServiceRuntime<D>> {
+    const kit = await createServiceKit(declaration.name, declaration.env, env);
+    const deps = await declaration.deps(kit);
+    const { queueUrl, dlqUrl } = await kit.queueUrls(definition.queue);
+    return { kit: kit as ServiceKit, deps, queueUrl, dlqUrl };
+  }
+  return {
+    name: declaration.name,
+    definition,
+    handle: declaration.handle,
+    createRuntime,
+    async startWorker(env = process.env, options = {}) {
+      const runtime = await createRuntime(env);
+      const { kit, deps } = runtime;
+      const queue = kit.def.queues[definition.queue];
+      const worker = startWorker({
+        sqs: kit.aws.sqs,
+        queueUrl: runtime.queueUrl,
+        dlqUrl: runtime.dlqUrl,
+        visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
+        concurrency: options.concurrency ?? declaration.concurrency?.(kit.config as never) ?? 10,
+        ...(options.waitTimeSeconds !== undefined ? { waitTimeSeconds: options.waitTimeSeconds } : {}),
+        ...(options.handlerTimeoutSeconds !== undefined ? { handlerTimeoutSeconds: options.handlerTimeoutSeconds } : {}),
+        log: kit.log,
+        handler: (message, context) => declaration.handle(message, deps, context),
+      });
+      return Object.assign(worker, { runtime });
+    },
+    async lambdaHandler(env = process.env) {
+      const runtime = await createRuntime(env);
+      return toSqsLambdaHandler((message, context) => declaration.handle(message, runtime.deps, context), {
+        sqs: runtime.kit.aws.sqs,
+        queueUrl: runtime.queueUrl,
+        dlqUrl: runtime.dlqUrl,
+        log: runtime.kit.log,
+      });
+    },
+  };
+}
+
+/** Runs a queue service's long-polling worker until SIGINT/SIGTERM: the whole of a `worker.ts`. */
+export async function runQueueWorker<D>(service: QueueService<D>): Promise<void> {
+  await runMain(async () => {
+    const worker = await service.startWorker();
+    worker.runtime.kit.log.info({ queueUrl: worker.runtime.queueUrl }, `${service.name} polling`);
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void worker.stop());
+    await worker.done;
+  });
+}
+
+function queueDefinition(name: string): QueueServiceDefinition {
+  const definition = serviceDefinitionOf(name);
+  if (definition.kind !== "queue") throw new WorkerOptionsError(`${name} is declared as a ${definition.kind} service, not a queue consumer`);
+  return definition;
+}

@@ -1,0 +1,99 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
+import { repoRoot } from "@expenzez/local-aws";
+import { emulatorEndpoint, receiveAll, resetForFile, until } from "@expenzez/testing";
+import { beforeAll, describe, expect, it } from "vitest";
+import { defineQueueService, defineScheduledTask, outboxSweep, PermanentFailure } from "../src/index";
+
+// Needs the local AWS emulator (the vitest global setup starts moto).
+let stack: LocalStack;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  await resetForFile();
+  stack = await provisionLocalStack(emulatorEndpoint());
+  env = { STAGE: "local", AWS_ENDPOINT_URL: emulatorEndpoint(), LOG_LEVEL: "silent" };
+});
+
+describe("defineQueueService", () => {
+  it("runs a declared service as the long-polling worker on its catalogue queue, dead-lettering what can never succeed", async () => {
+    // Prepare
+    const handled: string[] = [];
+    const service = defineQueueService({
+      name: "sync-worker",
+      deps: (kit) => ({ tableName: kit.db.tableName }),
+      handle: async (message, deps) => {
+        if (message.body === "bad") throw new PermanentFailure("test.bad", "never valid");
+        handled.push(`${message.body}@${deps.tableName}`);
+      },
+    });
+    const q = stack.handles.queues.syncJobs;
+    await receiveAll(stack.aws.sqs, q.dlqUrl, { remove: true });
+    // Act
+    const worker = await service.startWorker(env, { waitTimeSeconds: 1 });
+    await stack.aws.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: "hello" }));
+    await stack.aws.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: "bad" }));
+    await until(() => worker.stats.done === 1 && worker.stats.deadLettered === 1, { message: "one handled, one dead-lettered" });
+    await worker.stop();
+    // Assess
+    expect(worker.runtime.queueUrl).toBe(q.url);
+    expect(handled).toEqual([`hello@${stack.def.table.name}`]);
+    const dead = await receiveAll(stack.aws.sqs, q.dlqUrl, { remove: true });
+    expect(dead.map((m) => m.Body)).toEqual(["bad"]);
+  });
+
+  it("refuses a name the catalogue does not declare as a queue service", () => {
+    expect(() => defineQueueService({ name: "outbox-sweep", deps: () => ({}), handle: async () => {} })).toThrow(/not a queue consumer/);
+  });
+});
+
+describe("defineScheduledTask", () => {
+  it("never runs one task twice at once: a second host finds it locked, and runs it once the first is done", async () => {
+    // Prepare
+    let running = 0;
+    let most = 0;
+    const task = defineScheduledTask({
+      name: "outbox-sweep",
+      deps: () => ({}),
+      run: async () => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 400));
+        running--;
+        return "swept";
+      },
+    });
+    const [a, b] = await Promise.all([task.createRuntime(env), task.createRuntime(env)]);
+    // Act
+    const outcomes = await Promise.all([task.runOnce(a), task.runOnce(b)]);
+    const after = await task.runOnce(b);
+    // Assess
+    expect(outcomes.map((o) => o.ran).sort()).toEqual([false, true]);
+    expect(most).toBe(1);
+    expect(after).toEqual({ ran: true, result: "swept" });
+  });
+
+  it("the outbox sweep publishes an event whose writer was killed between the commit and the relay", async () => {
+    // Prepare: a separate process commits a TransactionsSynced to the outbox, then SIGKILLs itself.
+    const budget = stack.handles.queues.budgetRecalc;
+    await receiveAll(stack.aws.sqs, budget.url, { remove: true });
+    const writer = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "fixtures", "commit-then-die.ts")], {
+      cwd: repoRoot(),
+      env: { ...process.env, AWS_ENDPOINT_URL: emulatorEndpoint(), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+      encoding: "utf8",
+    });
+    expect(writer.signal).toBe("SIGKILL");
+    const eventId = writer.stdout.trim();
+    // Act
+    const runtime = await outboxSweep.createRuntime(env);
+    const outcome = await outboxSweep.runOnce(runtime);
+    // Assess
+    expect(outcome).toEqual({ ran: true, result: { published: 1 } });
+    const delivered = await receiveAll(stack.aws.sqs, budget.url, { remove: true });
+    const details = delivered.map((m) => JSON.parse(m.Body ?? "{}").detail);
+    expect(details.map((d) => d.eventId)).toEqual([eventId]);
+    expect(await outboxSweep.runOnce(runtime)).toEqual({ ran: true, result: { published: 0 } });
+  });
+});
