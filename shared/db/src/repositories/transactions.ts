@@ -1,6 +1,6 @@
 import { QueryCommand, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
-import { INDEXES } from "@expenzez/resources";
 import { sumMinor } from "@expenzez/money";
+import { INDEXES } from "@expenzez/resources";
 import { rethrowAws } from "../aws-errors";
 import { batchGet } from "../batch";
 import { BUDGET_LINE_ATTRIBUTES, type Transaction, type TransactionInput, transactionEntity } from "../entities/transaction";
