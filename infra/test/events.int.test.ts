@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { buildEvent, DETAIL_TYPES, type DetailInput, type DetailType, type DomainEvent, parseDeliveredEvent, publishEvents } from "@expenzez/events";
+import type { QueueId } from "@expenzez/resources";
 import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { QueueId } from "../src/resources";
 import { type LocalStack, provisionLocalStack } from "../src/stack";
 
 const userId = "user-routing";

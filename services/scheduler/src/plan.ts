@@ -1,5 +1,6 @@
+import { PSD2_UNATTENDED_PER_DAY } from "@expenzez/common";
 import type { DueConnection } from "@expenzez/db";
-import { nextSyncAt, UNATTENDED_PER_DAY } from "@expenzez/sync";
+import { nextSyncAt } from "@expenzez/sync";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -46,7 +47,7 @@ export function decide(due: DueConnection, now: Date, policy: SchedulePolicy = D
 
   const today = now.toISOString().slice(0, 10);
   const spent = c.unattendedRefreshes?.day === today ? c.unattendedRefreshes.count : 0;
-  if (spent >= UNATTENDED_PER_DAY) return { action: "defer", until: nextSyncAt({ now, unattendedToday: spent, random }), why: "psd2_limit" };
+  if (spent >= PSD2_UNATTENDED_PER_DAY) return { action: "defer", until: nextSyncAt({ now, unattendedToday: spent, random }), why: "psd2_limit" };
 
   const failures = c.syncStats?.consecutiveFailures ?? 0;
   if (failures > 0) {
