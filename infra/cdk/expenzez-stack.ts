@@ -155,23 +155,6 @@ export class ExpenzezStack extends Stack {
   }
 
   /**
-   * budget-recalc's two Lambda entries: `handler` on the budget-recalc queue, `rolloverHandler`
-   * every 15 minutes for the period roll-over (periods end at each user's local midnight, and
-   * some zones are offset by 30 or 45 minutes).
-   *
-   * @example stack.addBudgetRecalc({ consumer: new NodejsFunction(stack, "BudgetRecalc", { entry }), rollover: new NodejsFunction(stack, "BudgetRollover", { entry, handler: "rolloverHandler" }) })
-   */
-  addBudgetRecalc(fns: { consumer: lambda.Function; rollover: lambda.Function }): void {
-    this.addQueueConsumer("budgetRecalc", fns.consumer);
-    this.grantServiceBasics(fns.rollover);
-    new events.Rule(this, "BudgetRolloverPass", {
-      description: "budget-recalc: close budget periods that have ended, every 15 minutes",
-      schedule: events.Schedule.rate(Duration.minutes(15)),
-      targets: [new targets.LambdaFunction(fns.rollover, { retryAttempts: 2 })],
-    });
-  }
-
-  /**
    * The scheduler's Lambda (`services/scheduler/src/lambda.ts`), one tick a minute from an
    * EventBridge Scheduler schedule. It reads and claims connections (no tokens: no KMS grant),
    * sends to and reads the depth of the sync-jobs queue, and publishes consent warnings.

@@ -299,39 +299,6 @@ describe("recurring-detector on the CDK stack", () => {
   );
 });
 
-describe("budget-recalc on the CDK stack", () => {
-  it(
-    "consumes the budget-recalc queue with partial batch responses and runs the roll-over every 15 minutes with table, key and bus access",
-    () => {
-      // Prepare
-      const withBudgets = new ExpenzezStack(new App(), "expenzez-dev", { def });
-      const fn = (id: string) =>
-        new lambda.Function(withBudgets, id, {
-          runtime: lambda.Runtime.NODEJS_22_X,
-          handler: "index.handler",
-          code: lambda.Code.fromInline("exports.handler = async () => ({});"),
-        });
-      // Act
-      withBudgets.addBudgetRecalc({ consumer: fn("BudgetRecalc"), rollover: fn("BudgetRollover") });
-      // Assess
-      const t = Template.fromStack(withBudgets);
-      const queueId = logicalId(t, "AWS::SQS::Queue", { QueueName: def.queues.budgetRecalc.name });
-      t.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
-        EventSourceArn: { "Fn::GetAtt": [queueId, "Arn"] },
-        FunctionResponseTypes: ["ReportBatchItemFailures"],
-      });
-      t.hasResourceProperties("AWS::Events::Rule", { ScheduleExpression: "rate(15 minutes)", State: "ENABLED" });
-      expect(
-        Object.keys(t.findResources("AWS::Lambda::Function", { Properties: { Environment: { Variables: Match.objectLike({ STAGE: def.stage }) } } })),
-      ).toHaveLength(2);
-      const policy = JSON.stringify(t.findResources("AWS::IAM::Policy"));
-      for (const action of ["dynamodb:Query", "dynamodb:PutItem", "events:PutEvents", "sqs:ReceiveMessage", "sqs:SendMessage"])
-        expect(policy).toContain(action);
-    },
-    SYNTH_TIMEOUT_MS,
-  );
-});
-
 describe("scheduler and webhook on the CDK stack", () => {
   const inline = (stack: ExpenzezStack, id: string) =>
     new lambda.Function(stack, id, {

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { runMain } from "@expenzez/config";
 import { recalculateBudgets } from "./recalc";
 import { rollOverEndedPeriods } from "./rollover";
-import { createBudgetRuntime } from "./setup";
+import { budgetRecalc } from "./service";
 
 const USAGE = "usage: budget-recalc recalc --user ID [--budget ID] | rollover";
 
@@ -22,7 +22,7 @@ await runMain(async () => {
     process.exitCode = 2;
     return;
   }
-  const { deps } = await createBudgetRuntime();
+  const { deps } = await budgetRecalc.createRuntime();
   const summary =
     command === "rollover"
       ? await rollOverEndedPeriods(deps)

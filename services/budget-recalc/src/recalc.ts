@@ -2,7 +2,7 @@ import { correctClosedPeriod, recalcCurrent, touchedPeriods } from "@expenzez/bu
 import { TransactionConditionalCheckFailedError, TransactionConflictError, txPutVersioned, type UserBudget, userBudgetEntity } from "@expenzez/db";
 import type { DomainEvent } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
-import { commitWithEvents } from "./commit";
+import { commitWithEvents } from "@expenzez/runtime";
 import type { BudgetDeps } from "./deps";
 import { BudgetConflictError } from "./errors";
 import { thresholdCrossedEvent } from "./events";
@@ -110,7 +110,7 @@ async function recalculateBudget(
     }
     if (!changed) return;
     try {
-      await commitWithEvents(deps, [txPutVersioned(deps.db, userBudgetEntity, next, budget.version)], events, now);
+      await commitWithEvents(deps, [txPutVersioned(deps.db, userBudgetEntity, next, budget.version)], events, { now });
       summary.budgetsWritten++;
       summary.closedPeriodsCorrected += corrected;
       summary.thresholdsCrossed += events.length;

@@ -2,7 +2,7 @@ import { closeCurrentPeriod, recalcCurrent } from "@expenzez/budgets";
 import { TransactionConditionalCheckFailedError, TransactionConflictError, txPutVersioned, type UserBudget, userBudgetEntity } from "@expenzez/db";
 import type { DomainEvent } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
-import { commitWithEvents } from "./commit";
+import { commitWithEvents } from "@expenzez/runtime";
 import type { BudgetDeps } from "./deps";
 import { periodClosedEvent, thresholdCrossedEvent } from "./events";
 import { emptyReadStats, type ReadStats, tallyPeriod, userZone } from "./read";
@@ -95,7 +95,7 @@ async function rollOverBudget(deps: BudgetDeps, start: UserBudget, zone: string,
       events.push(...current.crossed.map((t) => thresholdCrossedEvent(next, t, zone, now)));
     }
     try {
-      await commitWithEvents(deps, [txPutVersioned(deps.db, userBudgetEntity, next, budget.version)], events, now);
+      await commitWithEvents(deps, [txPutVersioned(deps.db, userBudgetEntity, next, budget.version)], events, { now });
       summary.periodsClosed += closed;
       summary.budgetsWritten++;
       summary.thresholdsCrossed += events.length - closed;

@@ -83,6 +83,23 @@ export const SERVICES = {
     env: TRUELAYER_ENV,
     access: { table: "readWrite", key: "encryptDecrypt", bus: true },
   },
+  "budget-recalc": {
+    kind: "queue",
+    name: "budget-recalc",
+    package: "@expenzez/budget-recalc",
+    entry: "services/budget-recalc/src/lambda.ts",
+    queue: "budgetRecalc",
+    access: { table: "readWrite", bus: true },
+  },
+  "budget-rollover": {
+    kind: "schedule",
+    name: "budget-rollover",
+    package: "@expenzez/budget-recalc",
+    entry: "services/budget-recalc/src/rollover-lambda.ts",
+    // Periods end at each user's local midnight, which falls on a quarter hour in every zone.
+    everyMinutes: 15,
+    access: { table: "readWrite", bus: true },
+  },
   "outbox-sweep": {
     kind: "schedule",
     name: "outbox-sweep",
