@@ -3,12 +3,9 @@ import { Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
-import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
-import * as lambda from "aws-cdk-lib/aws-lambda";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
-import * as scheduler from "aws-cdk-lib/aws-scheduler";
-import * as schedulerTargets from "aws-cdk-lib/aws-scheduler-targets";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as ses from "aws-cdk-lib/aws-ses";
 import * as sqs from "aws-cdk-lib/aws-sqs";
@@ -152,55 +149,6 @@ export class ExpenzezStack extends Stack {
       schedule: events.Schedule.cron({ minute: "30", hour: "5" }),
       targets: [new targets.LambdaFunction(fns.missed, { retryAttempts: 2 })],
     });
-  }
-
-  /**
-   * The scheduler's Lambda (`services/scheduler/src/lambda.ts`), one tick a minute from an
-   * EventBridge Scheduler schedule. It reads and claims connections (no tokens: no KMS grant),
-   * sends to and reads the depth of the sync-jobs queue, and publishes consent warnings.
-   *
-   * @example stack.addScheduler(new NodejsFunction(stack, "Scheduler", { entry: "services/scheduler/src/lambda.ts" }))
-   */
-  addScheduler(fn: lambda.Function): scheduler.Schedule {
-    fn.addEnvironment("STAGE", this.def.stage);
-    this.table.grantReadWriteData(fn);
-    this.bus.grantPutEventsTo(fn);
-    const jobs = this.queues.syncJobs.queue;
-    jobs.grantSendMessages(fn);
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl"], resources: [jobs.queueArn] }));
-    return new scheduler.Schedule(this, "SchedulerTick", {
-      scheduleName: `expenzez-${this.def.stage}-scheduler`,
-      description: "scheduler: claim due connections and queue their sync jobs, every minute",
-      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(1)),
-      // A missed tick is covered by the next one; retrying it would only race the next.
-      target: new schedulerTargets.LambdaInvoke(fn, { retryAttempts: 0 }),
-    });
-  }
-
-  /**
-   * The webhook's Lambda (`services/webhook/src/lambda.ts`) behind a Function URL. The URL is
-   * public on purpose: every route checks its caller itself (the app's JWT, TrueLayer's
-   * signature, the results secret). The results secret lives in Secrets Manager and is read at
-   * start-up by reference; the identity provider and the allowed TrueLayer key sets are plain values.
-   *
-   * @example stack.addWebhook(fn, { jwksUrl: "https://id.expenzez.com/.well-known/jwks.json", issuer: "https://id.expenzez.com/", audience: "expenzez-app" })
-   */
-  addWebhook(fn: lambda.Function, auth: { jwksUrl: string; issuer: string; audience: string; truelayerJkus?: string[] }): lambda.FunctionUrl {
-    fn.addEnvironment("STAGE", this.def.stage);
-    fn.addEnvironment("AUTH_JWKS_URL", auth.jwksUrl);
-    fn.addEnvironment("AUTH_ISSUER", auth.issuer);
-    fn.addEnvironment("AUTH_AUDIENCE", auth.audience);
-    fn.addEnvironment("TRUELAYER_WEBHOOK_JKUS", (auth.truelayerJkus ?? ["https://webhooks.truelayer.com/.well-known/jwks"]).join(","));
-    const secret = new secretsmanager.Secret(this, "TrueLayerResultsSecret", {
-      secretName: `expenzez/${this.def.stage}/truelayer-results-secret`,
-      description: "path secret of the TrueLayer async-results webhook_uri",
-      generateSecretString: { passwordLength: 40, excludePunctuation: true },
-    });
-    secret.grantRead(fn);
-    fn.addEnvironment("TRUELAYER_RESULTS_SECRET_ARN", secret.secretArn);
-    this.table.grantReadWriteData(fn);
-    this.queues.syncJobs.queue.grantSendMessages(fn);
-    return fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
   }
 
   /** Table, key and bus for a function that is not a queue consumer (a scheduled pass). */

@@ -100,6 +100,30 @@ export const SERVICES = {
     everyMinutes: 15,
     access: { table: "readWrite", bus: true },
   },
+  scheduler: {
+    kind: "schedule",
+    name: "scheduler",
+    package: "@expenzez/scheduler",
+    entry: "services/scheduler/src/lambda.ts",
+    everyMinutes: 1,
+    // Reads and claims connections (never their tokens), queues jobs, announces consent warnings.
+    access: { table: "readWrite", bus: true, sendTo: ["syncJobs"], readDepthOf: ["syncJobs"] },
+  },
+  webhook: {
+    kind: "http",
+    name: "webhook",
+    package: "@expenzez/webhook",
+    entry: "services/webhook/src/lambda.ts",
+    env: {
+      AUTH_JWKS_URL: { value: "https://auth.expenzez.com/.well-known/jwks.json" },
+      AUTH_ISSUER: { value: "https://auth.expenzez.com/" },
+      AUTH_AUDIENCE: { value: "expenzez-app" },
+      TRUELAYER_WEBHOOK_JKUS: { value: "https://webhooks.truelayer.com/.well-known/jwks" },
+      TRUELAYER_RESULTS_SECRET: { secret: "truelayer-results-secret" },
+    },
+    // Idempotency records and the coalescing mark; connections are read without opening tokens.
+    access: { table: "readWrite", sendTo: ["syncJobs"] },
+  },
   "outbox-sweep": {
     kind: "schedule",
     name: "outbox-sweep",
