@@ -1,0 +1,198 @@
+import { ConfigError } from "@expenzez/config";
+import type { QueueId } from "@expenzez/resources";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { type OpsContext, resolveQueue } from "./context";
+import { inspectDeadLetter, listDeadLetters, MOVED_BY_SQS, redriveDeadLetters } from "./dlq";
+import { OpsError } from "./errors";
+import { replayOutbox } from "./outbox";
+import { age, table } from "./render";
+import { collectStatus } from "./status";
+import { eraseUser, exportUser } from "./users";
+
+export interface CliIo {
+  /** Builds the context lazily: `--help` and usage errors need no configuration. */
+  context: () => OpsContext;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("a whole number of at least 1");
+  return n;
+}
+
+/** The `expenzez` command tree. Every command prints a table, or JSON with `--json`. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command("expenzez")
+    .description("operate an expenzez stage: queues and dead letters, the outbox, users (STAGE, AWS_REGION, AWS_ENDPOINT_URL as the services)")
+    .option("--json", "print JSON for scripts instead of tables")
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  const emit = (cmd: Command, data: unknown, human: () => string) => {
+    io.out(cmd.optsWithGlobals().json ? JSON.stringify(data, null, 2) : human());
+  };
+  const queueOf = (name: string): QueueId => resolveQueue(io.context().def, name).id;
+
+  const dlq = program.command("dlq").description("dead-letter queues: list, inspect, redrive");
+  dlq
+    .command("list")
+    .description("depth of each DLQ and its messages with failure_code/failure_reason (peeked, not consumed)")
+    .option("--queue <id>", "one queue (syncJobs, budgetRecalc, recurring, alertDispatch)")
+    .option("--limit <n>", "messages to show per DLQ", positiveInt, 10)
+    .action(async (opts: { queue?: string; limit: number }, cmd: Command) => {
+      const ctx = io.context();
+      const summaries = await listDeadLetters(ctx, { ...(opts.queue ? { queue: queueOf(opts.queue) } : {}), limit: opts.limit });
+      emit(cmd, summaries, () =>
+        [
+          table(
+            ["queue", "dlq", "depth"],
+            summaries.map((s) => [s.queue, s.dlqName, s.depth]),
+          ),
+          ...summaries
+            .filter((s) => s.messages.length)
+            .map((s) =>
+              table(
+                ["queue", "message id", "failure code", "reason", "sent"],
+                s.messages.map((m) => [s.queue, m.messageId, m.failureCode ?? "-", m.failureReason ?? MOVED_BY_SQS, m.sentAt]),
+              ),
+            ),
+        ].join("\n"),
+      );
+    });
+  dlq
+    .command("inspect <queue> <messageId>")
+    .description("one dead letter in full: body and attributes")
+    .action(async (queue: string, messageId: string, _opts: unknown, cmd: Command) => {
+      const m = await inspectDeadLetter(io.context(), queueOf(queue), messageId);
+      emit(cmd, m, () =>
+        [
+          table(
+            ["field", "value"],
+            [
+              ["message id", m.messageId],
+              ["original message id", m.originalMessageId],
+              ["failure code", m.failureCode ?? "-"],
+              ["failure reason", m.failureReason ?? MOVED_BY_SQS],
+              ["receive count", m.receiveCount],
+              ["sent", m.sentAt],
+              ...Object.entries(m.attributes).map(([k, v]) => [`attribute ${k}`, v]),
+            ],
+            200,
+          ),
+          m.body,
+        ].join("\n"),
+      );
+    });
+  dlq
+    .command("redrive <queue>")
+    .description("move a DLQ's messages back to its source queue (deleted from the DLQ only after the send succeeded)")
+    .option("--dry-run", "list what would move, move nothing")
+    .option("--max <n>", "move at most n messages", positiveInt)
+    .action(async (queue: string, opts: { dryRun?: boolean; max?: number }, cmd: Command) => {
+      const r = await redriveDeadLetters(io.context(), queueOf(queue), { dryRun: opts.dryRun === true, ...(opts.max ? { max: opts.max } : {}) });
+      emit(cmd, r, () =>
+        [
+          table(
+            ["message id", "failure code", "new message id"],
+            r.messages.map((m) => [m.messageId, m.failureCode, m.newMessageId ?? (r.dryRun ? "(dry run)" : "-")]),
+          ),
+          r.dryRun
+            ? `dry run: ${r.messages.length} message(s) would move to ${r.queue}`
+            : `moved ${r.moved} message(s) to ${r.queue}; ${r.failed.length} failed`,
+        ].join("\n"),
+      );
+      if (r.failed.length) throw new OpsError("ops.dlq.redrive_partial", `${r.failed.length} message(s) could not be moved and stay in the DLQ`);
+    });
+
+  program
+    .command("status")
+    .description("queue and DLQ depths, oldest dead letter, outbox backlog, connections by status")
+    .action(async (_opts: unknown, cmd: Command) => {
+      const s = await collectStatus(io.context());
+      emit(cmd, s, () =>
+        [
+          `stage ${s.stage}`,
+          table(
+            ["queue", "depth", "in flight", "dlq depth", "oldest dead letter"],
+            s.queues.map((q) => [q.queue, q.depth, q.inFlight, q.dlqDepth, age(q.dlqOldestAgeSeconds)]),
+          ),
+          table(["outbox backlog", "oldest record"], [[s.outbox.backlog, s.outbox.oldestAt]]),
+          table(
+            ["connections", ...Object.keys(s.connections.byStatus), "failing", "last sync", "next sync", "last error"],
+            [
+              [
+                "",
+                ...Object.values(s.connections.byStatus),
+                s.connections.failing,
+                s.connections.lastSyncAt,
+                s.connections.nextSyncAt,
+                s.connections.lastErrorCode,
+              ],
+            ],
+          ),
+        ].join("\n"),
+      );
+    });
+
+  program
+    .command("outbox")
+    .description("the transactional outbox")
+    .command("replay")
+    .description("publish every outbox record now, however young")
+    .action(async (_opts: unknown, cmd: Command) => {
+      const r = await replayOutbox(io.context());
+      emit(cmd, r, () => `published ${r.published} outbox record(s)`);
+    });
+
+  const user = program.command("user").description("one user's data: export, erase");
+  user
+    .command("export")
+    .description("every item of the user's partition as JSON (sealed fields stay sealed)")
+    .requiredOption("--user <id>", "user id")
+    .action(async (opts: { user: string }) => {
+      // Always JSON: an export is for a file or a person's data request, not a table.
+      io.out(JSON.stringify(await exportUser(io.context(), opts.user), null, 2));
+    });
+  user
+    .command("erase")
+    .description("delete every item of the user, and outbox and idempotency items naming them")
+    .requiredOption("--user <id>", "user id")
+    .option("--dry-run", "count what would be deleted")
+    .option("--yes", "confirm: erasure cannot be undone")
+    .action(async (opts: { user: string; dryRun?: boolean; yes?: boolean }, cmd: Command) => {
+      if (!opts.dryRun && !opts.yes) throw new OpsError("ops.usage", "user erase deletes data for good: pass --yes (or --dry-run to count)", 2);
+      const r = await eraseUser(io.context(), opts.user, { dryRun: opts.dryRun === true });
+      emit(cmd, r, () =>
+        [
+          table(["user", "user items", "outbox", "idempotency"], [[r.userId, r.userItems, r.outbox, r.idempotency]]),
+          r.dryRun ? "dry run: nothing deleted" : "erased",
+        ].join("\n"),
+      );
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit status: 0 ok, 1 a failure, 2 a usage or configuration error. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2; // commander already printed it
+    if (err instanceof OpsError) {
+      io.err(`error ${err.code}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof ConfigError) {
+      io.err(`error ${err.code}: ${err.message}\n`);
+      return 2;
+    }
+    const e = err as Error & { name?: string };
+    io.err(`error ${e.name ?? "Error"}: ${e.message ?? String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,7 @@
+export { buildProgram, type CliIo, runCli } from "./cli";
+export { createOpsContext, type OpsContext, resolveQueue } from "./context";
+export * from "./dlq";
+export { OpsError } from "./errors";
+export { replayOutbox } from "./outbox";
+export * from "./status";
+export * from "./users";
