@@ -6,6 +6,7 @@ import { inspectDeadLetter, listDeadLetters, MOVED_BY_SQS, redriveDeadLetters } 
 import { OpsError } from "./errors";
 import { replayOutbox } from "./outbox";
 import { age, table } from "./render";
+import { resync } from "./resync";
 import { collectStatus } from "./status";
 import { eraseUser, exportUser } from "./users";
 
@@ -132,6 +133,24 @@ export function buildProgram(io: CliIo): Command {
               ],
             ],
           ),
+        ].join("\n"),
+      );
+    });
+
+  program
+    .command("resync")
+    .description("queue a sync job for a user's active connections, or one connection (counts as unattended for PSD2)")
+    .option("--user <id>", "every active connection of this user")
+    .option("--connection <id>", "one connection (with --user, of that user)")
+    .action(async (opts: { user?: string; connection?: string }, cmd: Command) => {
+      const r = await resync(io.context(), { ...(opts.user ? { userId: opts.user } : {}), ...(opts.connection ? { connectionId: opts.connection } : {}) });
+      emit(cmd, r, () =>
+        [
+          table(
+            ["user", "connection", "job id / status"],
+            [...r.queued.map((q) => [q.userId, q.connectionId, q.jobId]), ...r.skipped.map((s) => [s.userId, s.connectionId, `skipped: ${s.status}`])],
+          ),
+          `queued ${r.queued.length} sync job(s); skipped ${r.skipped.length} connection(s) that need the user to reconnect`,
         ].join("\n"),
       );
     });

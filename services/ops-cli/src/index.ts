@@ -3,5 +3,6 @@ export { createOpsContext, type OpsContext, resolveQueue } from "./context";
 export * from "./dlq";
 export { OpsError } from "./errors";
 export { replayOutbox } from "./outbox";
+export * from "./resync";
 export * from "./status";
 export * from "./users";
