@@ -297,10 +297,14 @@ await runMain(async () => {
         await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
       }
     } finally {
-      await stopServices(running);
-      await Promise.all([sandbox.stop(), auth.stop(), proxy.stop()]);
+      // Bounded: a process or a socket that will not close must not keep the demo from ending.
+      const bound = (p: Promise<unknown>) => Promise.race([p, sleep(20_000)]);
+      await bound(stopServices(running));
+      await bound(Promise.all([sandbox.stop(), auth.stop(), proxy.stop()]));
     }
   });
   say(failed ? "\ndemo FAILED (see above)" : "\ndemo ok");
   if (failed) process.exitCode = 1;
+  // Whatever handle lingers (a kept-alive socket), the demo ends once its output is out.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 5000).unref();
 });
