@@ -135,22 +135,6 @@ export class ExpenzezStack extends Stack {
     });
   }
 
-  /**
-   * recurring-detector's two Lambda entries: `handler` on the recurring queue, `missedHandler`
-   * once a day for the missed-payment pass (after the night's syncs, before people wake up).
-   *
-   * @example stack.addRecurringDetector({ consumer: new NodejsFunction(stack, "RecurringDetector", { entry }), missed: new NodejsFunction(stack, "RecurringMissed", { entry, handler: "missedHandler" }) })
-   */
-  addRecurringDetector(fns: { consumer: lambda.Function; missed: lambda.Function }): void {
-    this.addQueueConsumer("recurring", fns.consumer);
-    this.grantServiceBasics(fns.missed);
-    new events.Rule(this, "RecurringMissedPass", {
-      description: "recurring-detector: streams whose expected payment did not come, daily",
-      schedule: events.Schedule.cron({ minute: "30", hour: "5" }),
-      targets: [new targets.LambdaFunction(fns.missed, { retryAttempts: 2 })],
-    });
-  }
-
   /** Table, key and bus for a function that is not a queue consumer (a scheduled pass). */
   private grantServiceBasics(fn: lambda.Function): void {
     fn.addEnvironment("STAGE", this.def.stage);

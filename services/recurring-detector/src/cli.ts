@@ -1,7 +1,7 @@
 import { runMain } from "@expenzez/config";
 import { reportMissedPayments } from "./missed";
 import { refreshUpcomingBills } from "./predictions-store";
-import { createRecurringRuntime } from "./setup";
+import { recurringDetector } from "./service";
 import { recurringSummary } from "./summary";
 
 const USAGE = "usage: recurring-detector missed | bills USER_ID | summary USER_ID";
@@ -12,7 +12,7 @@ const USAGE = "usage: recurring-detector missed | bills USER_ID | summary USER_I
  */
 await runMain(async () => {
   const [command, userId] = process.argv.slice(2);
-  const { deps } = await createRecurringRuntime();
+  const { deps } = await recurringDetector.createRuntime();
   if (command === "missed") process.stdout.write(`${JSON.stringify(await reportMissedPayments(deps))}\n`);
   else if (command === "bills" && userId) {
     await refreshUpcomingBills(deps, userId, new Date());

@@ -1,4 +1,4 @@
-import { PermanentFailure, RetryLater } from "@expenzez/runtime";
+import { PermanentFailure } from "@expenzez/runtime";
 
 /**
  * The recurring detector's errors, each with a stable code; retry or dead-letter follows from
@@ -9,12 +9,5 @@ import { PermanentFailure, RetryLater } from "@expenzez/runtime";
 export class UnexpectedEventError extends PermanentFailure {
   constructor(detailType: string) {
     super("recurring.unexpected_event", `recurring-detector does not handle ${detailType}`);
-  }
-}
-
-/** Other deliveries kept changing one merchant's streams while this one re-read them. */
-export class StreamConflictError extends RetryLater {
-  constructor(merchantId: string, attempts: number, options?: { cause?: unknown }) {
-    super("recurring.write_conflict", `merchant ${merchantId} changed under ${attempts} write attempts`, undefined, options);
   }
 }

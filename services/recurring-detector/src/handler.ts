@@ -1,11 +1,11 @@
 import { recurringHistoryEntity, recurringStreamEntity, type Transaction } from "@expenzez/db";
 import { type Detail, parseDeliveredEvent } from "@expenzez/events";
 import { merchantOf } from "@expenzez/recurring";
-import type { QueueMessage } from "@expenzez/runtime";
+import { commitWithEvents, type QueueMessage, retryOnConflict } from "@expenzez/runtime";
 import pLimit from "p-limit";
-import { commitWithOutbox, isWriteConflict, put, relay } from "./commit";
+import { put } from "./commit";
 import type { RecurringDeps } from "./deps";
-import { StreamConflictError, UnexpectedEventError } from "./errors";
+import { UnexpectedEventError } from "./errors";
 import { merchantIdOf } from "./ids";
 import { planMerchant } from "./plan";
 import { refreshUpcomingBills } from "./predictions-store";
@@ -51,8 +51,6 @@ export async function reevaluateMerchants(
   const synced = await syncedByMerchant(deps, detail.userId, detail.range, touched);
   for (const [key, name] of touched) {
     const result = await evaluateMerchant(deps, detail.userId, key, name, synced.get(key) ?? [], now);
-    // At once, so a later merchant's failure does not leave these to the sweep.
-    await relay(deps, result.records);
     summary.merchants++;
     summary.streamsWritten += result.streamsWritten;
     summary.events += result.records.length;
@@ -90,39 +88,39 @@ async function syncedByMerchant(
 
 async function evaluateMerchant(deps: RecurringDeps, userId: string, merchantKey: string, merchant: string, synced: readonly Transaction[], now: Date) {
   const merchantId = merchantIdOf(merchantKey);
-  for (let attempt = 1; ; attempt++) {
-    const [history, streams] = await Promise.all([
-      deps.repos.recurring.getHistory(userId, merchantId),
-      deps.repos.recurring.listByMerchant(userId, merchantId),
-    ]);
-    // After a lost race, what an earlier attempt wrote to transactions is unknown: write them all.
-    const state = {
-      userId,
-      merchantId,
-      merchantKey,
-      merchant,
-      streams,
-      history:
-        attempt === 1 || !history
-          ? history
-          : { ...history, entries: history.entries.map(({ transactionId, date, amountMinor, currency }) => ({ transactionId, date, amountMinor, currency })) },
-    };
-    const plan = planMerchant(state, synced, now);
-    const written = await Promise.all(
-      plan.insights.map((change) => insightLimit(() => deps.repos.recurring.setInsights(userId, change.transactionId, change.aiInsights))),
-    );
-    const insights = written.filter(Boolean).length;
-    const actions = [
-      ...(plan.history ? [put(deps, recurringHistoryEntity, plan.history.item, plan.history.expectedVersion)] : []),
-      ...plan.streams.map((s) => put(deps, recurringStreamEntity, s.item, s.expectedVersion)),
-    ];
-    try {
-      const records = await commitWithOutbox(deps, actions, plan.events, now.toISOString());
-      return { streamsWritten: plan.streams.length, records, insights };
-    } catch (err) {
-      if (!isWriteConflict(err)) throw err;
-      if (attempt >= MAX_ATTEMPTS) throw new StreamConflictError(merchantId, attempt, { cause: err });
-      deps.log.info({ merchantId, attempt }, "merchant changed under the write; re-reading");
-    }
-  }
+  return retryOnConflict(
+    async (attempt) => {
+      const [history, streams] = await Promise.all([
+        deps.repos.recurring.getHistory(userId, merchantId),
+        deps.repos.recurring.listByMerchant(userId, merchantId),
+      ]);
+      // After a lost race, what an earlier attempt wrote to transactions is unknown: write them all.
+      const state = {
+        userId,
+        merchantId,
+        merchantKey,
+        merchant,
+        streams,
+        history:
+          attempt === 1 || !history
+            ? history
+            : {
+                ...history,
+                entries: history.entries.map(({ transactionId, date, amountMinor, currency }) => ({ transactionId, date, amountMinor, currency })),
+              },
+      };
+      const plan = planMerchant(state, synced, now);
+      const written = await Promise.all(
+        plan.insights.map((change) => insightLimit(() => deps.repos.recurring.setInsights(userId, change.transactionId, change.aiInsights))),
+      );
+      const actions = [
+        ...(plan.history ? [put(deps, recurringHistoryEntity, plan.history.item, plan.history.expectedVersion)] : []),
+        ...plan.streams.map((s) => put(deps, recurringStreamEntity, s.item, s.expectedVersion)),
+      ];
+      // Commits and relays at once, so a later merchant's failure does not leave these to the sweep.
+      const { records } = actions.length || plan.events.length ? await commitWithEvents(deps, actions, plan.events, { now }) : { records: [] };
+      return { streamsWritten: plan.streams.length, records, insights: written.filter(Boolean).length };
+    },
+    { what: `recurring streams of merchant ${merchantId}`, maxAttempts: MAX_ATTEMPTS, log: deps.log },
+  );
 }

@@ -1,5 +1,5 @@
 import { recurringStreamEntity, txPutVersioned } from "@expenzez/db";
-import { commitWithOutbox, isWriteConflict, relay } from "./commit";
+import { commitWithEvents, isTransactionConflict } from "@expenzez/runtime";
 import type { RecurringDeps } from "./deps";
 import { missedEvent } from "./plan";
 import { refreshUpcomingBills } from "./predictions-store";
@@ -31,10 +31,9 @@ export async function reportMissedPayments(deps: RecurringDeps): Promise<{ tombs
           : [];
         const item = { ...s, status: "tombstoned" as const, announced: { ...s.announced, ...(announce ? { missedFor: expectedOn } : {}) }, updatedAt: nowIso };
         try {
-          const records = await commitWithOutbox(deps, [txPutVersioned(deps.db, recurringStreamEntity, item, s.version)], events, nowIso);
-          await relay(deps, records);
+          await commitWithEvents(deps, [txPutVersioned(deps.db, recurringStreamEntity, item, s.version)], events, { now });
         } catch (err) {
-          if (!isWriteConflict(err)) throw err;
+          if (!isTransactionConflict(err)) throw err;
           continue;
         }
         tombstoned++;

@@ -34,7 +34,7 @@ describe("handleRecurringMessage", () => {
 
   it("refuses a body that is not an EventBridge event as permanent", async () => {
     const err = await handleRecurringMessage({ body: "{not json" }, untouchable).catch((e: unknown) => e);
-    expect(err).toMatchObject({ permanent: true });
+    expect(err).toMatchObject({ retryable: false });
   });
 
   it("does nothing for a sync that touched no merchant", async () => {

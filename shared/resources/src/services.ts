@@ -91,6 +91,23 @@ export const SERVICES = {
     queue: "budgetRecalc",
     access: { table: "readWrite", bus: true },
   },
+  "recurring-detector": {
+    kind: "queue",
+    name: "recurring-detector",
+    package: "@expenzez/recurring-detector",
+    entry: "services/recurring-detector/src/lambda.ts",
+    queue: "recurring",
+    access: { table: "readWrite", bus: true },
+  },
+  "recurring-missed": {
+    kind: "schedule",
+    name: "recurring-missed",
+    package: "@expenzez/recurring-detector",
+    entry: "services/recurring-detector/src/missed-lambda.ts",
+    // Daily: a payment is missed by days, not minutes.
+    everyMinutes: 1440,
+    access: { table: "readWrite", bus: true },
+  },
   "budget-rollover": {
     kind: "schedule",
     name: "budget-rollover",
