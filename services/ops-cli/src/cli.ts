@@ -1,6 +1,7 @@
 import { ConfigError } from "@expenzez/config";
 import type { QueueId } from "@expenzez/resources";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { recalcBudgets } from "./budgets";
 import { type OpsContext, resolveQueue } from "./context";
 import { inspectDeadLetter, listDeadLetters, MOVED_BY_SQS, redriveDeadLetters } from "./dlq";
 import { OpsError } from "./errors";
@@ -163,6 +164,18 @@ export function buildProgram(io: CliIo): Command {
     .action(async (_opts: unknown, cmd: Command) => {
       const r = await replayOutbox(io.context());
       emit(cmd, r, () => `published ${r.published} outbox record(s)`);
+    });
+
+  program
+    .command("budgets")
+    .description("budgets")
+    .command("recalc")
+    .description("recompute a user's open budget periods now (all budgets, or one)")
+    .requiredOption("--user <id>", "user id")
+    .option("--budget <id>", "one budget")
+    .action(async (opts: { user: string; budget?: string }, cmd: Command) => {
+      const r = await recalcBudgets(io.context(), { userId: opts.user, ...(opts.budget ? { budgetId: opts.budget } : {}) });
+      emit(cmd, r, () => table(Object.keys(r), [Object.values(r).map((v) => (typeof v === "object" && v !== null ? JSON.stringify(v) : v))], 40));
     });
 
   const user = program.command("user").description("one user's data: export, erase");

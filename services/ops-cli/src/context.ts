@@ -1,7 +1,8 @@
 import { GetQueueUrlCommand } from "@aws-sdk/client-sqs";
 import { type AwsClients, createAwsClients } from "@expenzez/aws";
 import { type BaseConfig, loadConfig } from "@expenzez/config";
-import type { Db } from "@expenzez/db";
+import { createFieldEncryptor } from "@expenzez/crypto";
+import { createRepositories, type Db, type Repositories } from "@expenzez/db";
 import { createLogger, type Logger } from "@expenzez/logger";
 import { type QueueDefinition, type QueueId, type StackDefinition, stackDefinition } from "@expenzez/resources";
 import type { RelayDeps } from "@expenzez/runtime";
@@ -13,6 +14,8 @@ export interface OpsContext {
   def: StackDefinition;
   aws: AwsClients;
   db: Db;
+  /** Repositories sealing and opening like the services' (same KMS key). */
+  repos: Repositories;
   log: Logger;
   relay: RelayDeps;
   queueUrls(id: QueueId): Promise<{ queueUrl: string; dlqUrl: string }>;
@@ -36,6 +39,7 @@ export function createOpsContext(env: Record<string, string | undefined> = proce
     def,
     aws,
     db,
+    repos: createRepositories(db, createFieldEncryptor({ kms: aws.kms, keyId: def.key.alias })),
     log,
     relay: { db, events: aws.events, busName: def.bus.name, log },
     queueUrls(id) {

@@ -1,3 +1,4 @@
+export { recalcBudgets } from "./budgets";
 export { buildProgram, type CliIo, runCli } from "./cli";
 export { createOpsContext, type OpsContext, resolveQueue } from "./context";
 export * from "./dlq";
