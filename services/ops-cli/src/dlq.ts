@@ -68,7 +68,9 @@ export async function queueDepth(ctx: OpsContext, url: string): Promise<{ visibl
  */
 export async function peekMessages(ctx: OpsContext, url: string, limit: number): Promise<Message[]> {
   const seen = new Map<string, Message>();
-  for (let round = 0; round < 10 && seen.size < limit; round++) {
+  // SQS returns a sample per receive: allow about two rounds per ten wanted before giving up.
+  const rounds = Math.max(10, Math.ceil(limit / 5));
+  for (let round = 0; round < rounds && seen.size < limit; round++) {
     const out = await ctx.aws.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: url,
