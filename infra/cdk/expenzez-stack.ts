@@ -6,7 +6,6 @@ import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as kms from "aws-cdk-lib/aws-kms";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
-import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as ses from "aws-cdk-lib/aws-ses";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
@@ -109,40 +108,6 @@ export class ExpenzezStack extends Stack {
    *
    * @example stack.addQueueConsumer("budgetRecalc", new NodejsFunction(stack, "BudgetRecalc", { entry }))
    */
-  /**
-   * alert-dispatch's two Lambda entries (`handler` on its queue, `deferredHandler` every minute):
-   * both get the FCM key by reference to its Secrets Manager secret (its name in the environment,
-   * read at start-up; the key never enters the template) and may send email as the alert sender.
-   *
-   * @example stack.addAlertDispatch({ consumer: new NodejsFunction(stack, "AlertDispatch", { entry }), deferred: new NodejsFunction(stack, "AlertDeferred", { entry, handler: "deferredHandler" }) })
-   */
-  addAlertDispatch(fns: { consumer: lambda.Function; deferred: lambda.Function }): void {
-    const fcmKey = secretsmanager.Secret.fromSecretNameV2(this, "FcmServiceAccount", this.def.fcm.secretName);
-    this.addQueueConsumer("alertDispatch", fns.consumer);
-    this.grantServiceBasics(fns.deferred);
-    for (const fn of [fns.consumer, fns.deferred]) {
-      fn.addEnvironment("FCM_SERVICE_ACCOUNT_SECRET", this.def.fcm.secretName);
-      fn.addEnvironment("ALERTS_FROM_EMAIL", this.def.email.sender);
-      // The worker's in-process pass is for local runs; on AWS the schedule below runs it.
-      fn.addEnvironment("ALERTS_DEFERRED_EVERY_SECONDS", "0");
-      fcmKey.grantRead(fn);
-      this.sender.grantSendEmail(fn);
-    }
-    new events.Rule(this, "AlertDeferredPass", {
-      description: "alert-dispatch: deferred notifications whose time has come, every minute",
-      schedule: events.Schedule.rate(Duration.minutes(1)),
-      targets: [new targets.LambdaFunction(fns.deferred, { retryAttempts: 0 })],
-    });
-  }
-
-  /** Table, key and bus for a function that is not a queue consumer (a scheduled pass). */
-  private grantServiceBasics(fn: lambda.Function): void {
-    fn.addEnvironment("STAGE", this.def.stage);
-    this.table.grantReadWriteData(fn);
-    this.key.grantEncryptDecrypt(fn);
-    this.bus.grantPutEventsTo(fn);
-  }
-
   addQueueConsumer(queueId: QueueId, fn: lambda.Function, options: { batchSize?: number } = {}): void {
     fn.addEnvironment("STAGE", this.def.stage);
     fn.addEventSource(new SqsEventSource(this.queues[queueId].queue, { batchSize: options.batchSize ?? 10, reportBatchItemFailures: true }));

@@ -238,33 +238,48 @@ describe("the services of the catalogue, deployed by the CDK app", () => {
   });
 });
 
-describe("alert-dispatch on the CDK stack", () => {
+describe("alert-dispatch on the CDK stack, from the catalogue", () => {
   it(
-    "consumes its queue, runs the deferred pass every minute, reads the FCM key by reference and may send as the alert sender",
+    "consumes its queue, runs the deferred pass every minute, reads the FCM key by reference and may send only as the alert sender",
     () => {
       // Prepare
-      const withAlerts = new ExpenzezStack(new App(), "expenzez-dev", { def });
-      const fn = (id: string) =>
-        new lambda.Function(withAlerts, id, {
-          runtime: lambda.Runtime.NODEJS_22_X,
-          handler: "index.handler",
-          code: lambda.Code.fromInline("exports.handler = async () => ({});"),
-        });
+      const stack = new ExpenzezStack(new App(), "expenzez-dev", { def });
+      const alerts = allServices().filter((s) => s.package === "@expenzez/alert-dispatch");
       // Act
-      withAlerts.addAlertDispatch({ consumer: fn("AlertDispatch"), deferred: fn("AlertDeferred") });
+      stack.addServices(alerts, { code: lambda.Code.fromInline("export const handler = async () => ({});") });
       // Assess
-      const t = Template.fromStack(withAlerts);
+      const t = Template.fromStack(stack);
+      expect(alerts.map((s) => s.name).sort()).toEqual(["alert-deferred", "alert-dispatch"]);
+      const fnId = (name: string) => logicalId(t, "AWS::Lambda::Function", { FunctionName: `expenzez-${def.stage}-${name}` });
       const queueId = logicalId(t, "AWS::SQS::Queue", { QueueName: def.queues.alertDispatch.name });
       t.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+        FunctionName: { Ref: fnId("alert-dispatch") },
         EventSourceArn: { "Fn::GetAtt": [queueId, "Arn"] },
         FunctionResponseTypes: ["ReportBatchItemFailures"],
       });
-      t.hasResourceProperties("AWS::Events::Rule", { ScheduleExpression: "rate(1 minute)", State: "ENABLED" });
-      const env = { STAGE: def.stage, FCM_SERVICE_ACCOUNT_SECRET: def.fcm.secretName, ALERTS_FROM_EMAIL: def.email.sender, ALERTS_DEFERRED_EVERY_SECONDS: "0" };
-      expect(Object.keys(t.findResources("AWS::Lambda::Function", { Properties: { Environment: { Variables: Match.objectLike(env) } } }))).toHaveLength(2);
-      const policy = JSON.stringify(t.findResources("AWS::IAM::Policy"));
-      for (const action of ["secretsmanager:GetSecretValue", "ses:SendEmail", "dynamodb:UpdateItem", "events:PutEvents"]) expect(policy).toContain(action);
-      expect(policy).toContain(def.fcm.secretName);
+      t.hasResourceProperties("AWS::Scheduler::Schedule", {
+        ScheduleExpression: "rate(1 minute)",
+        Target: Match.objectLike({ Arn: { "Fn::GetAtt": [fnId("alert-deferred"), "Arn"] } }),
+      });
+      const senderId = logicalId(t, "AWS::SES::EmailIdentity", { EmailIdentity: def.email.sender });
+      for (const name of ["alert-dispatch", "alert-deferred"]) {
+        const fn = t.findResources("AWS::Lambda::Function")[fnId(name)] as {
+          Properties: { Role: { "Fn::GetAtt": [string] }; Environment: { Variables: Record<string, unknown> } };
+        };
+        // The key by reference: its ARN, never the JSON itself.
+        expect(fn.Properties.Environment.Variables, name).toMatchObject({ STAGE: def.stage, FCM_SERVICE_ACCOUNT_JSON_SECRET_ARN: expect.anything() });
+        expect(fn.Properties.Environment.Variables.FCM_SERVICE_ACCOUNT_JSON, name).toBeUndefined();
+        const roleId = fn.Properties.Role["Fn::GetAtt"][0];
+        const policy = JSON.stringify(
+          Object.values(t.findResources("AWS::IAM::Policy") as Resources).filter(
+            (p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]),
+          ),
+        );
+        for (const action of ["secretsmanager:GetSecretValue", "ses:SendEmail", "dynamodb:UpdateItem", "events:PutEvents"])
+          expect(policy, name).toContain(action);
+        expect(policy, name).toContain(def.fcm.secretName);
+        expect(policy, name).toContain(senderId);
+      }
       // By reference only: no secret resource, no key material in the template.
       expect(Object.keys(t.findResources("AWS::SecretsManager::Secret"))).toEqual([]);
       expect(JSON.stringify(t.toJSON())).not.toContain("PRIVATE KEY");

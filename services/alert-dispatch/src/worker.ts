@@ -1,43 +1,24 @@
-import { runMain } from "@expenzez/config";
-import { startWorker } from "@expenzez/runtime";
-import { runDeferredPass } from "./deferred";
-import { handleAlertMessage } from "./handler";
-import { createAlertRuntime } from "./setup";
+import { ConfigError, runMain } from "@expenzez/config";
+import { runQueueWorker, startTaskHost } from "@expenzez/runtime";
+import { alertDeferred, alertDispatch, localDeferredEnv } from "./service";
 
-/** The long-polling runtime (laptop, CI, ECS): `pnpm --filter @expenzez/alert-dispatch start`. It also runs the deferred pass on an interval. */
+/**
+ * The long-polling runtime (laptop, CI, ECS): `pnpm --filter @expenzez/alert-dispatch start`.
+ * The same process hosts the deferred task on its interval (locked, like the Lambda on AWS);
+ * `ALERTS_DEFERRED_EVERY_SECONDS` shortens it for the demo, 0 leaves it to another host.
+ */
 await runMain(async () => {
-  const { aws, deps, log, queue, urlOf, config } = await createAlertRuntime();
-  const worker = startWorker({
-    sqs: aws.sqs,
-    queueUrl: await urlOf(queue.name),
-    dlqUrl: await urlOf(queue.dlqName),
-    visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
-    concurrency: config.ALERTS_CONCURRENCY,
-    log,
-    handler: async (message, context) => {
-      const result = await handleAlertMessage(message, { ...deps, log: context.log });
-      context.log.info(result, "alert handled");
-    },
-  });
-  // Until the platform's scheduled tasks run it: passes are safe to overlap (each notification is taken conditionally).
-  let passing = false;
-  const timer =
-    config.ALERTS_DEFERRED_EVERY_SECONDS > 0
-      ? setInterval(() => {
-          if (passing) return;
-          passing = true;
-          runDeferredPass(deps)
-            .catch((err: unknown) => log.error({ err }, "deferred pass failed"))
-            .finally(() => {
-              passing = false;
-            });
-        }, config.ALERTS_DEFERRED_EVERY_SECONDS * 1000)
-      : undefined;
-  log.info({ queue: queue.name, deferredEverySeconds: config.ALERTS_DEFERRED_EVERY_SECONDS }, "alert-dispatch polling");
-  for (const signal of ["SIGINT", "SIGTERM"] as const)
-    process.once(signal, () => {
-      if (timer) clearInterval(timer);
-      void worker.stop();
-    });
-  await worker.done;
+  const parsed = localDeferredEnv.safeParse(process.env);
+  if (!parsed.success) throw new ConfigError("ALERTS_DEFERRED_EVERY_SECONDS must be a whole number of seconds", ["ALERTS_DEFERRED_EVERY_SECONDS"]);
+  const everySeconds = parsed.data.ALERTS_DEFERRED_EVERY_SECONDS;
+  const host =
+    everySeconds === 0
+      ? undefined
+      : await startTaskHost([alertDeferred], everySeconds === undefined ? {} : { everyMs: { [alertDeferred.name]: everySeconds * 1000 } });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void host?.stop());
+  try {
+    await runQueueWorker(alertDispatch);
+  } finally {
+    await host?.stop();
+  }
 });

@@ -70,6 +70,19 @@ const TRUELAYER_ENV: Record<string, EnvSource> = {
   TRUELAYER_CLIENT_SECRET: { secret: "truelayer-client-secret" },
 };
 
+/**
+ * alert-dispatch's variables on AWS (the queue service and its deferred task read the same):
+ * the FCM key by reference, FCM's URL as a value. The sender is not a variable: it differs by
+ * stage (the stack definition's `email.sender`, the identity `sendEmail` is granted on), so the
+ * service reads it from the definition. Nothing it reads is sealed, so it needs no `key` access of
+ * its own (the table grant covers the table's encryption).
+ */
+const ALERTS_ENV: Record<string, EnvSource> = {
+  FCM_SERVICE_ACCOUNT_JSON: { secret: "fcm-service-account" },
+  FCM_BASE_URL: { value: "https://fcm.googleapis.com" },
+};
+const ALERTS_ACCESS: ServiceAccess = { table: "readWrite", bus: true, sendEmail: true };
+
 /** Every deployable, by name. The name is also the local process's logger name. */
 export const SERVICES = {
   "sync-worker": {
@@ -148,6 +161,25 @@ export const SERVICES = {
     entry: "shared/runtime/src/tasks/outbox-sweep-lambda.ts",
     everyMinutes: 1,
     access: { table: "readWrite", bus: true },
+  },
+  "alert-dispatch": {
+    kind: "queue",
+    name: "alert-dispatch",
+    package: "@expenzez/alert-dispatch",
+    entry: "services/alert-dispatch/src/lambda.ts",
+    queue: "alertDispatch",
+    batchSize: 5,
+    env: ALERTS_ENV,
+    access: ALERTS_ACCESS,
+  },
+  "alert-deferred": {
+    kind: "schedule",
+    name: "alert-deferred",
+    package: "@expenzez/alert-dispatch",
+    entry: "services/alert-dispatch/src/deferred-lambda.ts",
+    everyMinutes: 1,
+    env: ALERTS_ENV,
+    access: ALERTS_ACCESS,
   },
 } as const satisfies Record<string, ServiceDefinition>;
 
