@@ -5,7 +5,7 @@ import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { repoRoot } from "@expenzez/local-aws";
 import { emulatorEndpoint, receiveAll, resetForFile, until } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { defineQueueService, defineScheduledTask, outboxSweep, PermanentFailure } from "../src/index";
+import { defineQueueService, defineScheduledTask, outboxSweep, PermanentFailure, startTaskHost } from "../src/index";
 
 // Needs the local AWS emulator (the vitest global setup starts moto).
 let stack: LocalStack;
@@ -73,6 +73,27 @@ describe("defineScheduledTask", () => {
     expect(outcomes.map((o) => o.ran).sort()).toEqual([false, true]);
     expect(most).toBe(1);
     expect(after).toEqual({ ran: true, result: "swept" });
+  });
+
+  it("a task host is handed back while its tasks keep running on their interval, and stops them", async () => {
+    // Prepare
+    let passes = 0;
+    const task = defineScheduledTask({
+      name: "outbox-sweep",
+      deps: () => ({}),
+      run: async () => {
+        passes++;
+      },
+    });
+    // Act: resolves at once (not when the loops end), so a worker can run beside it.
+    const host = await startTaskHost([task], { env, everyMs: { "outbox-sweep": 50 } });
+    await until(() => passes >= 3, { message: "three passes" });
+    await host.stop();
+    const stopped = passes;
+    await new Promise((r) => setTimeout(r, 200));
+    // Assess
+    expect(host.runs["outbox-sweep"]).toBe(stopped);
+    expect(passes).toBe(stopped);
   });
 
   it("the outbox sweep publishes an event whose writer was killed between the commit and the relay", async () => {

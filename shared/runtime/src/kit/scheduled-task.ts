@@ -98,7 +98,9 @@ export async function startTaskHost(tasks: AnyTask[], options: { env?: Env; ever
       const runtime = await task.createRuntime(options.env);
       const every = options.everyMs?.[task.name] ?? task.definition.everyMinutes * 60_000;
       runs[task.name] = 0;
-      return (async () => {
+      // Wrapped in an object: an async callback that returned the loop itself would make this
+      // Promise.all wait for every loop to end, so the host would never be handed back.
+      const loop = (async () => {
         let first = options.runAtStart !== false;
         while (!stop.signal.aborted) {
           if (!first) await sleep(every, stop.signal);
@@ -113,9 +115,10 @@ export async function startTaskHost(tasks: AnyTask[], options: { env?: Env; ever
           }
         }
       })();
+      return { loop };
     }),
   );
-  const done = Promise.all(loops).then(() => undefined);
+  const done = Promise.all(loops.map((l) => l.loop)).then(() => undefined);
   return {
     runs,
     done,
