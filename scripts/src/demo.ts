@@ -30,7 +30,7 @@ import { DEMO_SERVICES, type DemoContext } from "./demo-services";
 
 const { values: flags } = parseArgs({
   options: {
-    users: { type: "string", default: "8" },
+    users: { type: "string", default: "3" },
     days: { type: "string", default: "90" },
     json: { type: "string" },
     keep: { type: "boolean", default: false },

@@ -1,19 +1,14 @@
+import { ExpenzezError } from "@expenzez/common";
+
 /** Base of alert-dispatch's errors; `code` is stable, `retryable` says whether trying again can help. */
-export class AlertDispatchError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly retryable: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
+export class AlertDispatchError extends ExpenzezError {
+  constructor(code: string, message: string, retryable: boolean, options?: { cause?: unknown }) {
+    super(code, message, { ...options, retryable });
   }
 }
 
 /** The message can never become a notification (not an event this service handles, bad detail). */
 export class UnroutableEventError extends AlertDispatchError {
-  readonly permanent = true;
   constructor(message: string, options?: { cause?: unknown }) {
     super("alerts.unroutable_event", message, false, options);
   }

@@ -35,7 +35,7 @@ describe("alert-dispatch messages", () => {
         }
       })();
       expect(err).toBeInstanceOf(UnroutableEventError);
-      expect(err).toMatchObject({ code: "alerts.unroutable_event", permanent: true });
+      expect(err).toMatchObject({ code: "alerts.unroutable_event", retryable: false });
     }
   });
 });

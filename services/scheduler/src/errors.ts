@@ -1,12 +1,9 @@
+import { ExpenzezError } from "@expenzez/common";
+
 /** Errors of the scheduler, each with a stable `code`. */
-export class SchedulerError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = new.target.name;
+export class SchedulerError extends ExpenzezError {
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(code, message, options);
   }
 }
 

@@ -1,16 +1,16 @@
+import { ExpenzezError } from "@expenzez/common";
+
 /** Errors of the webhook service; each maps to one HTTP status and a stable `code`. */
-export class WebhookError extends Error {
+export class WebhookError extends ExpenzezError {
   constructor(
-    readonly code: string,
+    code: string,
     readonly status: 400 | 401 | 404 | 413 | 429 | 503,
     message: string,
     options?: ErrorOptions & { retryAfterSeconds?: number },
   ) {
-    super(message, options);
-    this.name = new.target.name;
-    this.retryAfterSeconds = options?.retryAfterSeconds;
+    // A 4xx is the caller's to fix; a 429 or 503 may pass later.
+    super(code, message, { ...options, retryable: status === 429 || status === 503 });
   }
-  readonly retryAfterSeconds: number | undefined;
 }
 
 /** A body or parameter that fails its schema: 400 with the reason. */

@@ -1,12 +1,9 @@
+import { ExpenzezError } from "@expenzez/common";
+
 /** Base of the budget domain's errors; `code` is stable. */
-export class BudgetError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
+export class BudgetError extends ExpenzezError {
+  constructor(code: string, message: string, options?: { cause?: unknown; retryable?: boolean }) {
+    super(code, message, options);
   }
 }
 

@@ -1,12 +1,9 @@
+import { ExpenzezError } from "@expenzez/common";
+
 /** Base error of the categoriser; `code` is stable across releases. */
-export class CategoriserError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = "CategoriserError";
+export class CategoriserError extends ExpenzezError {
+  constructor(message: string, code: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }
 

@@ -1,10 +1,9 @@
+import { ExpenzezError } from "@expenzez/common";
+
 /** Base of every error this package throws; `code` is stable and safe to log (never holds plaintext). */
-export class CryptoError extends Error {
-  readonly code: string;
+export class CryptoError extends ExpenzezError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "CryptoError";
-    this.code = code;
+    super(code, message, options);
   }
 }
 

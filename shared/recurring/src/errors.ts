@@ -1,12 +1,9 @@
+import { ExpenzezError } from "@expenzez/common";
+
 /** Base error of the recurring detector; `code` is stable across releases. */
-export class RecurringError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = "RecurringError";
+export class RecurringError extends ExpenzezError {
+  constructor(message: string, code: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }
 

@@ -19,6 +19,6 @@ export interface HandlerContext {
 
 /**
  * A pure service handler: succeeds (message deleted), throws PermanentFailure (or an error with
- * `permanent: true`) to dead-letter with a reason, or throws anything else to be retried.
+ * `retryable: false`, see `classifyFailure`) to dead-letter with a reason, or throws anything else to be retried.
  */
 export type MessageHandler = (message: QueueMessage, context: HandlerContext) => Promise<void>;
