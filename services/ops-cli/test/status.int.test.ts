@@ -5,7 +5,7 @@ import type { LocalStack } from "@expenzez/infra";
 import { outboxItem, sendToDeadLetter } from "@expenzez/runtime";
 import { receiveAll } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { collectStatus, type OpsContext, outboxBacklog, replayOutbox, runCli } from "../src/index";
+import { collectStatus, type OpsContext, outboxBacklog, runCli } from "../src/index";
 import { aConnection, captureIo, freshStack, sealingRepos } from "./helpers";
 
 let stack: LocalStack;

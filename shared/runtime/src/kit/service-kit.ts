@@ -10,10 +10,9 @@ import type { z } from "zod";
 import type { RelayDeps } from "../outbox";
 import { resolveSecretVariables } from "./secrets";
 
-/** What every service gets from the platform, built once per process from the environment. */
-export interface ServiceKit<C = Record<never, never>> {
+/** The platform's clients for one process: what services and operator tools both work with. */
+export interface Platform<C = Record<never, never>> {
   name: string;
-  definition: ServiceDefinition;
   config: BaseConfig & C;
   def: StackDefinition;
   aws: AwsClients;
@@ -28,30 +27,28 @@ export interface ServiceKit<C = Record<never, never>> {
   processId: string;
 }
 
+/** What every service gets from the platform, built once per process from the environment. */
+export interface ServiceKit<C = Record<never, never>> extends Platform<C> {
+  definition: ServiceDefinition;
+}
+
 export type Env = Record<string, string | undefined>;
 
 /**
- * Config (base + the service's own schema, secrets resolved), SDK clients, logger,
- * repositories and the outbox relay for one named service of the SERVICES catalogue.
+ * SDK clients, logger, repositories (with envelope encryption), the outbox relay and queue
+ * URLs for a parsed configuration. The ops CLI builds its context with this too, so it talks to
+ * whatever stack the services talk to, the same way.
  */
-export async function createServiceKit<S extends z.ZodRawShape>(
-  name: string,
-  envSchema?: z.ZodObject<S>,
-  env: Env = process.env,
-): Promise<ServiceKit<z.infer<z.ZodObject<S>>>> {
-  const definition = serviceDefinition(name);
-  const resolved = await resolveSecretVariables(env, definition);
-  const config = loadConfig(resolved, envSchema);
+export function createPlatform<C>(name: string, config: BaseConfig & C, options: { logDestination?: { write(line: string): void } } = {}): Platform<C> {
   const def = stackDefinition(config.STAGE);
   const aws = createAwsClients({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL });
-  const log = createLogger(name, { level: config.LOG_LEVEL });
+  const log = createLogger(name, { level: config.LOG_LEVEL, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   const db: Db = { doc: aws.doc, tableName: def.table.name };
   const repos = createRepositories(db, createFieldEncryptor({ kms: aws.kms, keyId: def.key.alias }));
   const urls = new Map<QueueId, Promise<{ queueUrl: string; dlqUrl: string }>>();
   const urlOf = async (QueueName: string) => (await aws.sqs.send(new GetQueueUrlCommand({ QueueName }))).QueueUrl ?? QueueName;
   return {
     name,
-    definition,
     config,
     def,
     aws,
@@ -70,4 +67,19 @@ export async function createServiceKit<S extends z.ZodRawShape>(
       return found;
     },
   };
+}
+
+/**
+ * Config (base + the service's own schema, secrets resolved) and the platform's clients for one
+ * named service of the SERVICES catalogue.
+ */
+export async function createServiceKit<S extends z.ZodRawShape>(
+  name: string,
+  envSchema?: z.ZodObject<S>,
+  env: Env = process.env,
+): Promise<ServiceKit<z.infer<z.ZodObject<S>>>> {
+  const definition = serviceDefinition(name);
+  const resolved = await resolveSecretVariables(env, definition);
+  const config = loadConfig(resolved, envSchema);
+  return { ...createPlatform(name, config), definition };
 }
