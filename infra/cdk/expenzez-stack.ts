@@ -4,8 +4,6 @@ import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as kms from "aws-cdk-lib/aws-kms";
-import type * as lambda from "aws-cdk-lib/aws-lambda";
-import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import * as ses from "aws-cdk-lib/aws-ses";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
@@ -99,23 +97,6 @@ export class ExpenzezStack extends Stack {
     );
 
     this.sender = new ses.EmailIdentity(this, "AlertSender", { identity: ses.Identity.email(def.email.sender) });
-  }
-
-  /**
-   * The seam for the services' Lambda runtimes (`services/<name>/src/lambda.ts`): consumes
-   * the queue with partial-batch responses and grants what every handler needs (table, key,
-   * bus). The function reads resource names from `stackDefinition(STAGE)`, so only STAGE is set.
-   *
-   * @example stack.addQueueConsumer("budgetRecalc", new NodejsFunction(stack, "BudgetRecalc", { entry }))
-   */
-  addQueueConsumer(queueId: QueueId, fn: lambda.Function, options: { batchSize?: number } = {}): void {
-    fn.addEnvironment("STAGE", this.def.stage);
-    fn.addEventSource(new SqsEventSource(this.queues[queueId].queue, { batchSize: options.batchSize ?? 10, reportBatchItemFailures: true }));
-    // The runtime dead-letters a message that can never succeed itself, with the reason attached.
-    this.queues[queueId].dlq.grantSendMessages(fn);
-    this.table.grantReadWriteData(fn);
-    this.key.grantEncryptDecrypt(fn);
-    this.bus.grantPutEventsTo(fn);
   }
 
   /** Deploys the catalogue's services (one Lambda each) with the grants they declare. */

@@ -14,7 +14,7 @@ import { ExpenzezStack } from "../cdk/expenzez-stack";
 const def = stackDefinition("dev");
 const queues = Object.values(def.queues);
 
-const SYNTH_TIMEOUT_MS = 120_000;
+const SYNTH_TIMEOUT_MS = 240_000;
 
 /** The rate expression CDK writes: whole days and hours in their own unit (1440 minutes is `rate(1 day)`). */
 function rateOf(minutes: number): string {
@@ -325,6 +325,14 @@ describe("cdk synth (the real CLI)", () => {
         const ciDef = stackDefinition("ci");
         expect(resources.find((r) => r.Type === "AWS::DynamoDB::Table")?.Properties.TableName).toBe(ciDef.table.name);
         expect(resources.filter((r) => r.Type === "AWS::Events::Rule").map((r) => r.Properties.Name)).toEqual(ciDef.rules.map((r) => r.name));
+        // Every service of the catalogue is a function, bundled into an asset (not inline code).
+        const functions = resources.filter((r) => r.Type === "AWS::Lambda::Function" && String(r.Properties.FunctionName ?? "").startsWith("expenzez-ci-"));
+        expect(functions.map((f) => f.Properties.FunctionName).sort()).toEqual(
+          allServices()
+            .map((svc) => `expenzez-ci-${svc.name}`)
+            .sort(),
+        );
+        for (const f of functions) expect((f.Properties.Code as Record<string, unknown>).ZipFile, String(f.Properties.FunctionName)).toBeUndefined();
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
