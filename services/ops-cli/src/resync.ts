@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { SK_PREFIX, userPk } from "@expenzez/db";
-import { type SyncJob, syncJobSchema } from "@expenzez/sync";
+import { type SyncJob, syncJobSchema } from "@expenzez/events";
 import type { OpsContext } from "./context";
 import { OpsError, usageError } from "./errors";
 

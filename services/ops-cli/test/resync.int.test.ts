@@ -1,5 +1,5 @@
+import { parseSyncJob } from "@expenzez/events";
 import type { LocalStack } from "@expenzez/infra";
-import { parseSyncJob } from "@expenzez/sync";
 import { receiveAll } from "@expenzez/testing";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type OpsContext, resync, runCli } from "../src/index";

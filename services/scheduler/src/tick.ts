@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { type ConnectionRepository, type Db, type DueConnection, type OutboxRecord, SYNC_SHARDS } from "@expenzez/db";
+import { type SyncJob, syncJobSchema } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
 import { type RelayDeps, relayOutboxRecords } from "@expenzez/runtime";
-import { type SyncJob, syncJobSchema } from "@expenzez/sync";
 import pLimit from "p-limit";
 import { announceConsentExpiring } from "./consent";
 import { consentWarningDue, DEFAULT_POLICY, decide, type SchedulePolicy } from "./plan";

@@ -16,9 +16,10 @@ import {
   transactionEntity,
   ValidationError,
 } from "@expenzez/db";
+import { isAttended, parseSyncJob, type SyncJob } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
 import { PermanentFailure, type QueueMessage, RetryLater, relayOutboxRecords } from "@expenzez/runtime";
-import { isAttended, nextSyncAt, occurrencesOf, parseSyncJob, type SyncJob, toStoredTransaction, unattendedToday } from "@expenzez/sync";
+import { nextSyncAt, occurrencesOf, toStoredTransaction, unattendedToday } from "@expenzez/sync";
 import { type CallContext, InvalidGrantError, TrueLayerError, type Transaction as TrueLayerTransaction } from "@expenzez/truelayer";
 import pLimit from "p-limit";
 import { markReconnectRequired, markSyncFailed, reconnectReason, withCompletedJob, withFreshToken } from "./connection";

@@ -1,8 +1,8 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Db, Repositories } from "@expenzez/db";
+import type { SyncJob } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
 import { runOnce } from "@expenzez/runtime";
-import type { SyncJob } from "@expenzez/sync";
 import { z } from "zod";
 import type { BearerVerifier } from "./bearer";
 import { ConnectionNotFoundError, InvalidRequestError, QueueUnavailableError, TooSoonError, UnauthenticatedError } from "./errors";

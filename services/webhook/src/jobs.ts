@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { type SyncJob, syncJobSchema } from "@expenzez/sync";
+import { type SyncJob, syncJobSchema } from "@expenzez/events";
 
 /** Puts one SyncJob on the sync-jobs queue (validated first: nothing malformed reaches the queue). */
 export type JobSender = (job: SyncJob) => Promise<void>;

@@ -1,4 +1,3 @@
-export { isAttended, JOB_ID_MAX, parseSyncJob, SYNC_REASONS, type SyncJob, type SyncJobInput, type SyncReason, syncJobSchema } from "./job";
 export { type MapContext, occurrencesOf, ourTransactionId, toStoredTransaction, transactionTypeOf } from "./map-transaction";
 export { type Reconciliation, reconcile } from "./reconcile";
 export { boundedText, TEXT_LIMITS } from "./sanitise";
