@@ -294,6 +294,8 @@ await runMain(async () => {
         say(`    aws dynamodb scan --table-name ${handles.tableName} --max-items 5`);
         say(`    aws sqs get-queue-attributes --queue-url ${handles.queues.syncJobs.url} --attribute-names All`);
         say(`    TrueLayer simulator ${sandbox.url}   webhook ${webhookUrl}`);
+        // The operations CLI (services/ops-cli) reads the same variables as the services.
+        say("    pnpm --silent expenzez status        pnpm --silent expenzez dlq list");
         await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
       }
     } finally {
