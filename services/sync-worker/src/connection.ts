@@ -1,8 +1,8 @@
 import type { OutboxRecord, TransactAction } from "@expenzez/db";
 import { type BankConnection, bankConnectionEntity, type StoredBankConnection, transactWrite } from "@expenzez/db";
+import { outboxAction } from "@expenzez/runtime";
 import { InvalidGrantError, type TrueLayerError } from "@expenzez/truelayer";
 import type { SyncDeps } from "./deps";
-import { outboxAction } from "./events";
 
 /** Refresh the access token when it expires within this long: a sync must not run out mid-way. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -75,8 +75,10 @@ export async function markReconnectRequired(
   });
   const event = outboxAction(
     deps.db,
-    "ConnectionReconnectRequired",
-    { userId: connection.userId, connectionId: connection.connectionId, providerId: connection.providerId, reason },
+    {
+      detailType: "ConnectionReconnectRequired",
+      input: { userId: connection.userId, connectionId: connection.connectionId, providerId: connection.providerId, reason },
+    },
     now,
   );
   await transactWrite(deps.db.doc, [txPutLeased(deps, sealed, connection.version, run.owner), event.action]);
@@ -102,8 +104,16 @@ export async function markSyncFailed(
   });
   const event = outboxAction(
     deps.db,
-    "ConnectionSyncFailed",
-    { userId: connection.userId, connectionId: connection.connectionId, errorCode: failure.code, retryable: failure.retryable, attempts: consecutiveFailures },
+    {
+      detailType: "ConnectionSyncFailed",
+      input: {
+        userId: connection.userId,
+        connectionId: connection.connectionId,
+        errorCode: failure.code,
+        retryable: failure.retryable,
+        attempts: consecutiveFailures,
+      },
+    },
     now,
   );
   await transactWrite(deps.db.doc, [txPutLeased(deps, sealed, connection.version, run.owner), event.action]);

@@ -1,6 +1,4 @@
-import { type Db, type OutboxRecord, outboxRecordEntity, type TransactAction, type Transaction, type TransactionInput, txPutNew } from "@expenzez/db";
-import { buildEvent, type DetailInput, type DetailType } from "@expenzez/events";
-import { outboxItem } from "@expenzez/runtime";
+import type { Transaction, TransactionInput } from "@expenzez/db";
 import type { WriteChunk } from "./plan";
 
 /**
@@ -8,12 +6,6 @@ import type { WriteChunk } from "./plan";
  * purpose: whether a user wants to hear about it is alert-dispatch's decision (preferences).
  */
 export const LARGE_TRANSACTION_MINOR = 50_000;
-
-/** An event as a Put of its outbox record, plus the record to relay after the commit. */
-export function outboxAction<T extends DetailType>(db: Db, detailType: T, input: DetailInput<T>, now: Date): { action: TransactAction; record: OutboxRecord } {
-  const { record } = outboxItem(buildEvent(detailType, input), now.toISOString());
-  return { action: txPutNew(db, outboxRecordEntity, record), record };
-}
 
 /** True for a newly booked debit big enough to tell the user about. */
 export function isLargeDebit(t: TransactionInput): boolean {

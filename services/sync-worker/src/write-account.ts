@@ -16,10 +16,11 @@ import {
   txPutVersioned,
   txUpdateVersioned,
 } from "@expenzez/db";
+import { outboxAction } from "@expenzez/runtime";
 import { reconcile } from "@expenzez/sync";
 import type { SyncDeps } from "./deps";
 import { WriteConflictError } from "./errors";
-import { isLargeDebit, LARGE_TRANSACTION_MINOR, outboxAction, syncedDetail } from "./events";
+import { isLargeDebit, LARGE_TRANSACTION_MINOR, syncedDetail } from "./events";
 import type { FetchedAccount } from "./fetch";
 import { type AccountFacts, accountUnchanged, chunkChanges, chunkUnits, oldestPendingAfter, summaryDelta, type WriteUnit } from "./plan";
 
@@ -111,18 +112,20 @@ async function writeOnce(deps: SyncDeps, input: AccountWrite, result: AccountSyn
       if (isLargeDebit(t)) {
         const large = outboxAction(
           db,
-          "LargeTransactionDetected",
           {
-            // One per transaction, whatever retries and relays do: consumers dedupe on it.
-            eventId: largeEventId(userId, t.transactionId),
-            userId,
-            accountId: fetched.accountId,
-            transactionId: t.transactionId,
-            amountMinor: t.amountMinor,
-            currency: t.currency,
-            merchant: t.merchant?.name ?? t.description,
-            bookedAt: t.timestamp,
-            thresholdMinor: LARGE_TRANSACTION_MINOR,
+            detailType: "LargeTransactionDetected",
+            input: {
+              // One per transaction, whatever retries and relays do: consumers dedupe on it.
+              eventId: largeEventId(userId, t.transactionId),
+              userId,
+              accountId: fetched.accountId,
+              transactionId: t.transactionId,
+              amountMinor: t.amountMinor,
+              currency: t.currency,
+              merchant: t.merchant?.name ?? t.description,
+              bookedAt: t.timestamp,
+              thresholdMinor: LARGE_TRANSACTION_MINOR,
+            },
           },
           now,
         );
@@ -171,14 +174,16 @@ async function writeOnce(deps: SyncDeps, input: AccountWrite, result: AccountSyn
     if (chunk.length > 0) {
       const synced = outboxAction(
         db,
-        "TransactionsSynced",
         {
-          userId,
-          connectionId: input.connectionId,
-          syncId: input.syncId,
-          correlationId: input.syncId,
-          accountIds: [fetched.accountId],
-          ...syncedDetail(chunk),
+          detailType: "TransactionsSynced",
+          input: {
+            userId,
+            connectionId: input.connectionId,
+            syncId: input.syncId,
+            correlationId: input.syncId,
+            accountIds: [fetched.accountId],
+            ...syncedDetail(chunk),
+          },
         },
         now,
       );
