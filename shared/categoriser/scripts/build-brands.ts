@@ -43,6 +43,8 @@ interface NsiItem {
 }
 
 type Group = "brands" | "operators" | "transit";
+/** Tags holding an item's other names, read beside `matchNames`. */
+const OTHER_NAME_TAGS = ["alt_name", "alt_name:en", "short_name", "brand:short", "operator:short", "network:short", "official_name", "official_name:en"];
 /** Operator kinds that are merchants on a statement (parking, charging, post offices, energy, leisure trusts). */
 const OPERATOR_TAGS = new Set([
   "amenity=parking",
@@ -155,7 +157,8 @@ export function compileBrandTable(): { text: string; entries: number; aliases: n
         wikidata: t["brand:wikidata"] ?? t["operator:wikidata"] ?? t["network:wikidata"] ?? item.id,
       });
       const own = [t["brand"], t["name"], t["operator"], t["network"], t["brand:en"], t["name:en"], item.displayName.replace(/\s*\(.*\)\s*$/, "")];
-      const alternatives = item.matchNames ?? [];
+      // The item's other names (`alt_name` "Moss Bros", `brand:short` "YHA", `official_name`) rank as alternatives.
+      const alternatives = [...(item.matchNames ?? []), ...OTHER_NAME_TAGS.flatMap((k) => (t[k] ?? "").split(";"))];
       for (const [texts, isOwn] of [
         [own, true],
         [alternatives, false],

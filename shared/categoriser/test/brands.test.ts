@@ -29,6 +29,12 @@ describe("brand table (compiled from the name-suggestion-index)", () => {
     expect(categorise(purchase(description)).category).toMatchObject({ secondary, reason: "brand" });
   });
 
+  it("reads an item's other names too (alt_name, short names, official names), as alternative spellings", () => {
+    expect(findBrand(merchantTokens("DUNKIN DONUTS"))?.entry.name).toBe("Dunkin'");
+    expect(findBrand(merchantTokens("YVES SAINT LAURENT"))?.entry.name).toBe("Saint Laurent");
+    expect(categorise(purchase("CHIPOTLE MEXICAN GRILL 0012 LONDON")).category).toMatchObject({ secondary: "food_and_drink/fast_food", reason: "brand" });
+  });
+
   it("picks a brand's sub-line from a cue word (a supermarket's petrol, a fuel brand's shop is still fuel)", () => {
     const booths = findBrand(merchantTokens("BOOTHS"));
     expect(booths?.entry.subLines).toContain("transport/fuel");
