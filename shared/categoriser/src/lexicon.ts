@@ -1,4 +1,5 @@
-import type { Secondary } from "./taxonomy";
+import { readFileSync } from "node:fs";
+import { isSecondary, type Secondary } from "./taxonomy";
 
 /**
  * Words in business names that say what the business is (`PATELS BUTCHERS`, `KINGS CROSS
@@ -62,6 +63,8 @@ export const LEXICON: readonly LexiconWord[] = [
   ...W("gifts_and_donations/charity", 1, "CHARITY FOUNDATION HOSPICE"),
   ...W("housing/maintenance", 1, "PLUMBING PLUMBER PLUMBERS ELECTRICIAN ELECTRICIANS ELECTRICAL HANDYMAN LOCKSMITH LOCKSMITHS ROOFING GLAZIERS DECORATORS"),
   ...W("education/childcare", 1, "NURSERY CHILDCARE CHILDMINDER PRESCHOOL CRECHE"),
+  // A plant nursery sells plants; a day nursery minds children.
+  ...W("education/childcare", 1, "DAY_NURSERY DAY_NURSERIES"),
   ...W("education/tuition", 1, "TUTORS TUTOR TUTORING TUITION ACADEMY"),
   ...W("education/courses", 0.8, "SCHOOL LESSONS COURSES DRIVING"),
   ...W("entertainment/cinema_and_events", 1, "CINEMA THEATRE TICKETS BOWLING"),
@@ -81,8 +84,46 @@ export const LEXICON: readonly LexiconWord[] = [
   ...W("education/courses", 1, "DRIVING_SCHOOL"),
 ];
 
+/** The weight of a word from the OSM presets: a hint (it decides only as a name's last word); a phrase a little more. */
+const PRESET_WORD_WEIGHT = 0.6;
+const PRESET_PHRASE_WEIGHT = 0.8;
+
+/**
+ * Category words compiled from the en-GB names and terms of the OpenStreetMap presets
+ * (`data/preset-words.txt`, built by scripts/build-preset-words.ts from
+ * `@openstreetmap/id-tagging-schema`, ISC): `BOOKMAKER`, `DRUGSTORE`, `ESCAPE ROOM`. The hand
+ * table's words win; a missing or malformed file leaves the hand table alone.
+ */
+export function presetWords(text: string): LexiconWord[] {
+  const out: LexiconWord[] = [];
+  for (const line of text.split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const [word, secondary] = line.split("|");
+    if (!word || !isSecondary(secondary)) continue;
+    out.push({ word, secondary, weight: word.includes(" ") ? PRESET_PHRASE_WEIGHT : PRESET_WORD_WEIGHT });
+  }
+  return out;
+}
+
+function readPresetWords(): LexiconWord[] {
+  try {
+    return presetWords(readFileSync(new URL("../data/preset-words.txt", import.meta.url), "utf8"));
+  } catch {
+    return [];
+  }
+}
+
 const byWord = new Map<string, LexiconWord>();
-for (const l of LEXICON) if (!byWord.has(l.word)) byWord.set(l.word, l);
+for (const l of [...LEXICON, ...readPresetWords()]) if (!byWord.has(l.word)) byWord.set(l.word, l);
+// Statements print plurals the tables list in the singular (`LIGHT CINEMAS`, `NAIL STUDIOS`): the
+// same word with a plural S (or -Y as -IES) is the same category, unless the table lists it itself.
+for (const l of [...byWord.values()]) {
+  const last = l.word.split(" ").at(-1)!;
+  if (last.length < 4 || last.endsWith("S")) continue;
+  const stem = l.word.slice(0, l.word.length - last.length);
+  const plural = last.endsWith("Y") && !/[AEIOU]Y$/.test(last) ? `${last.slice(0, -1)}IES` : `${last}S`;
+  if (!byWord.has(stem + plural)) byWord.set(stem + plural, { ...l, word: stem + plural });
+}
 
 /** Words long enough to be read inside a run-together name (`MYTUTOR`, `BEAUTYWORKS`). */
 const SUBWORD_MIN = 5;

@@ -211,7 +211,11 @@ function merchantPart(tokens: string[], bankCategory?: unknown): string[] {
     if (STOP.has(t)) break;
     // "ON 12 MAR", "ON 12-03-2024": a date trailer (but E ON, ON THE BEACH are names).
     if (t === "ON" && out.length > 0 && isDateStart(tokens[i + 1])) break;
-    if (isStoreNumber(t)) continue;
+    if (isStoreNumber(t)) {
+      // Card terminals print `NAME 0021 TOWN`: after a store number comes where, not who.
+      if (out.length > 0 && t.length >= 3 && !startsAlias(t)) break;
+      continue;
+    }
     // `CO` is a domain part (`.CO.UK`) except in co-operative names (`MIDCOUNTIES CO-OP`).
     if (out.length > 0 && TRAILING_NOISE.has(t) && !(t === "CO" && CO_OP_NEXT.has(tokens[i + 1]!))) continue;
     out.push(t);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { merchantKey, normaliseMerchant } from "../src/index";
+import { merchantTokens } from "../src/normalise";
 
 describe("normaliseMerchant", () => {
   it.each([
@@ -131,5 +132,14 @@ describe("card-reader prefixes", () => {
     ["CARD PAYMENT TO ZTL*MARKET DELI ON 12 MAR", "Market Deli"],
   ])("drops %s's reader prefix", (description, name) => {
     expect(normaliseMerchant(description)).toBe(name);
+  });
+});
+
+describe("card-terminal store numbers", () => {
+  it("ends the merchant at a store number: what follows is where, not who", () => {
+    expect(merchantTokens("YORK HOSTEL 0021 AMBLESIDE")).toEqual(["YORK", "HOSTEL"]);
+    expect(merchantTokens("CARD PAYMENT TO 0412 JOES CAFE")).toEqual(["JOES", "CAFE"]);
+    // A brand spelt with digits is no store number.
+    expect(merchantTokens("BET365 LONDON")).toEqual(["BET365"]);
   });
 });
