@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isAttended, parseSyncJob } from "../src/index";
+import { countsAsUnattended, isAttended, parseSyncJob } from "../src/index";
 
 const valid = { jobId: "j1", userId: "u1", connectionId: "c1", reason: "scheduled", requestedAt: "2026-11-25T10:00:00Z" };
 
@@ -25,10 +25,29 @@ describe("parseSyncJob", () => {
 });
 
 describe("isAttended", () => {
-  it("only refresh_now with the user's IP is attended", () => {
+  it("only refresh_now or backfill with the user's IP is attended", () => {
     const base = { ...valid, reason: "refresh_now" as const };
     expect(isAttended({ ...base, psuIp: "203.0.113.9" })).toBe(true);
     expect(isAttended(base)).toBe(false);
     expect(isAttended({ ...valid, reason: "scheduled" as const, psuIp: "203.0.113.9" })).toBe(false);
+    expect(isAttended({ ...valid, reason: "backfill" as const, psuIp: "203.0.113.9" })).toBe(true);
+  });
+});
+
+describe("countsAsUnattended", () => {
+  it("counts scheduled and backfill runs without the user, never a refresh or a webhook", () => {
+    expect(countsAsUnattended({ reason: "scheduled" })).toBe(true);
+    expect(countsAsUnattended({ reason: "backfill" })).toBe(true);
+    expect(countsAsUnattended({ reason: "backfill", psuIp: "203.0.113.9" })).toBe(false);
+    expect(countsAsUnattended({ reason: "refresh_now" })).toBe(false);
+    expect(countsAsUnattended({ reason: "webhook" })).toBe(false);
+  });
+
+  it("a backfill job carries its oldest day, and refuses one that is not a date", () => {
+    expect(parseSyncJob(JSON.stringify({ ...valid, reason: "backfill", backfillFrom: "2026-09-01" }))).toMatchObject({
+      ok: true,
+      job: { backfillFrom: "2026-09-01" },
+    });
+    expect(parseSyncJob(JSON.stringify({ ...valid, reason: "backfill", backfillFrom: "last summer" })).ok).toBe(false);
   });
 });

@@ -1,7 +1,10 @@
 import { z } from "zod";
 
-/** Why a sync was asked for. Only `scheduled` runs count against the PSD2 unattended limit. */
-export const SYNC_REASONS = ["scheduled", "refresh_now", "webhook"] as const;
+/**
+ * Why a sync was asked for. `scheduled` and `backfill` runs without the user present count
+ * against the PSD2 unattended limit (see `countsAsUnattended`).
+ */
+export const SYNC_REASONS = ["scheduled", "refresh_now", "webhook", "backfill"] as const;
 export type SyncReason = (typeof SYNC_REASONS)[number];
 
 /** A stored id: it becomes a key segment, so no `#` (the key builders refuse it). */
@@ -34,6 +37,11 @@ export const syncJobSchema = z.object({
   psuIp: z.union([z.ipv4(), z.ipv6()]).optional(),
   /** The request (webhook, scheduler tick) that asked for this job, for following it through the logs. */
   correlationId: z.string().min(1).max(128).optional(),
+  /**
+   * A backfill's oldest day (`YYYY-MM-DD`, UTC): the booked window reaches back to it. Without the
+   * user present the bank still serves at most 90 days, so the worker clamps an unattended one.
+   */
+  backfillFrom: z.iso.date().optional(),
 });
 export type SyncJob = z.output<typeof syncJobSchema>;
 export type SyncJobInput = z.input<typeof syncJobSchema>;
@@ -56,6 +64,15 @@ export function parseSyncJob(body: string): { ok: true; job: SyncJob } | { ok: f
 }
 
 /** A job is attended when the user is there to pass strong customer authentication's checks. */
-export function isAttended(job: SyncJob): boolean {
-  return job.reason === "refresh_now" && job.psuIp !== undefined;
+export function isAttended(job: Pick<SyncJob, "reason" | "psuIp">): boolean {
+  return (job.reason === "refresh_now" || job.reason === "backfill") && job.psuIp !== undefined;
+}
+
+/**
+ * True when the job uses one of the connection's four unattended refreshes of the day: a
+ * scheduled or backfill run without the user present. The worker skips such a job once the
+ * day's four are spent, and the ops CLI's backfill defers it.
+ */
+export function countsAsUnattended(job: Pick<SyncJob, "reason" | "psuIp">): boolean {
+  return (job.reason === "scheduled" || job.reason === "backfill") && !isAttended(job);
 }

@@ -1,6 +1,7 @@
 import { ConfigError } from "@expenzez/config";
 import type { QueueId } from "@expenzez/resources";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { type BackfillProgress, backfill } from "./backfill";
 import { recalcBudgets } from "./budgets";
 import { type OpsContext, resolveQueue } from "./context";
 import { inspectDeadLetter, listDeadLetters, MOVED_BY_SQS, redriveDeadLetters } from "./dlq";
@@ -16,6 +17,8 @@ export interface CliIo {
   context: () => OpsContext;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** A progress display for long commands (a bar on a terminal); none in tests and pipes. */
+  progress?: (total: number, label: string) => { update(p: BackfillProgress): void; stop(): void };
 }
 
 function positiveInt(value: string): number {
@@ -157,6 +160,46 @@ export function buildProgram(io: CliIo): Command {
     });
 
   program
+    .command("backfill")
+    .description("queue backfill sync jobs reaching back to a day, with a resumable checkpoint (run it again to resume)")
+    .requiredOption("--from <date>", "oldest day, YYYY-MM-DD (UTC); without --psu-ip at most 90 days back (PSD2)")
+    .option("--user <id>", "every connection of this user (default: every connection)")
+    .option("--connection <id>", "one connection")
+    .option("--psu-ip <ip>", "the user's IP, in a session where they are present: attended jobs, not counted against the daily four")
+    .option("--id <id>", "name of the checkpoint (default: derived from the options, so the same command resumes)")
+    .action(async (opts: { from: string; user?: string; connection?: string; psuIp?: string; id?: string }, cmd: Command) => {
+      const json = cmd.optsWithGlobals().json === true;
+      let bar: ReturnType<NonNullable<CliIo["progress"]>> | undefined;
+      const r = await backfill(io.context(), {
+        from: opts.from,
+        ...(opts.user ? { userId: opts.user } : {}),
+        ...(opts.connection ? { connectionId: opts.connection } : {}),
+        ...(opts.psuIp ? { psuIp: opts.psuIp } : {}),
+        ...(opts.id ? { id: opts.id } : {}),
+        onProgress: (p) => {
+          if (json || !io.progress) return;
+          bar ??= io.progress(p.total, "connections");
+          bar.update(p);
+        },
+      }).finally(() => bar?.stop());
+      emit(cmd, r, () =>
+        [
+          table(
+            ["user", "connection", "backfill"],
+            [
+              ...r.queuedNow.map((c) => [c.userId, c.connectionId, "queued"]),
+              ...r.deferred.map((c) => [c.userId, c.connectionId, "deferred: PSD2 daily limit used"]),
+              ...r.skipped.map((c) => [c.userId, c.connectionId, `skipped: ${c.status}`]),
+            ],
+          ),
+          `backfill ${r.backfillId} from ${r.from}: ${r.status}; ${r.queuedNow.length} queued now, ${r.alreadyQueued} queued before, ` +
+            `${r.deferred.length} deferred, ${r.skipped.length} skipped, of ${r.total}` +
+            (r.deferred.length ? "\nrun the same command again after 00:00 UTC to queue the deferred ones" : ""),
+        ].join("\n"),
+      );
+    });
+
+  program
     .command("outbox")
     .description("the transactional outbox")
     .command("replay")
@@ -198,7 +241,7 @@ export function buildProgram(io: CliIo): Command {
       const r = await eraseUser(io.context(), opts.user, { dryRun: opts.dryRun === true });
       emit(cmd, r, () =>
         [
-          table(["user", "user items", "outbox", "idempotency"], [[r.userId, r.userItems, r.outbox, r.idempotency]]),
+          table(["user", "user items", "outbox", "idempotency", "checkpoints"], [[r.userId, r.userItems, r.outbox, r.idempotency, r.checkpoints]]),
           r.dryRun ? "dry run: nothing deleted" : "erased",
         ].join("\n"),
       );

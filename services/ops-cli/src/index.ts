@@ -1,5 +1,7 @@
+export * from "./backfill";
 export { recalcBudgets } from "./budgets";
 export { buildProgram, type CliIo, runCli } from "./cli";
+export * from "./connections";
 export { createOpsContext, type OpsContext, resolveQueue } from "./context";
 export * from "./dlq";
 export { OpsError } from "./errors";

@@ -1,5 +1,5 @@
 import { QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { batchWrite, IDEMPOTENCY_SK, OUTBOX_SHARDS, outboxPk, userPk } from "@expenzez/db";
+import { BACKFILL_PK_PREFIX, batchWrite, IDEMPOTENCY_SK, OUTBOX_SHARDS, outboxPk, userPk } from "@expenzez/db";
 import type { OpsContext } from "./context";
 
 type Item = Record<string, unknown>;
@@ -79,20 +79,26 @@ async function outboxNaming(ctx: OpsContext, userId: string): Promise<Item[]> {
   return found;
 }
 
-/** Idempotency records have no index by user: a filtered scan of them, matched on key and stored result. */
-async function idempotencyNaming(ctx: OpsContext, userId: string): Promise<Item[]> {
-  const found: Item[] = [];
+/**
+ * Idempotency records and backfill checkpoints have no index by user: one scan filtered to both,
+ * matched on key and stored result.
+ */
+async function unindexedNaming(ctx: OpsContext, userId: string): Promise<{ idempotency: Item[]; checkpoints: Item[] }> {
+  const found = { idempotency: [] as Item[], checkpoints: [] as Item[] };
   let startKey: Item | undefined;
   do {
     const page = await ctx.db.doc.send(
       new ScanCommand({
         TableName: ctx.db.tableName,
-        FilterExpression: "SK = :idemp",
-        ExpressionAttributeValues: { ":idemp": IDEMPOTENCY_SK },
+        FilterExpression: "SK = :idemp OR begins_with(PK, :backfill)",
+        ExpressionAttributeValues: { ":idemp": IDEMPOTENCY_SK, ":backfill": BACKFILL_PK_PREFIX },
         ExclusiveStartKey: startKey,
       }),
     );
-    found.push(...(page.Items ?? []).filter((i) => namesUser(i, userId)));
+    for (const i of page.Items ?? []) {
+      if (!namesUser(i, userId)) continue;
+      (i.SK === IDEMPOTENCY_SK ? found.idempotency : found.checkpoints).push(i);
+    }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return found;
@@ -103,6 +109,8 @@ export interface ErasePlan {
   userItems: number;
   outbox: number;
   idempotency: number;
+  /** Backfill checkpoint items naming the user (a step per connection, a header aimed at them). */
+  checkpoints: number;
 }
 
 export interface EraseResult extends ErasePlan {
@@ -112,16 +120,23 @@ export interface EraseResult extends ErasePlan {
 /**
  * Deletes every item of the user's partition (profile, connections with their sealed tokens,
  * accounts, transactions, budgets, notifications...; GSI entries go with their items) and the
- * outbox and idempotency items that name the user. Outbox records go too: relaying them later
+ * outbox, idempotency and backfill-checkpoint items that name the user. Outbox records go too: relaying them later
  * would announce data that no longer exists.
  */
 export async function eraseUser(ctx: OpsContext, userId: string, options: { dryRun?: boolean } = {}): Promise<EraseResult> {
   const own = await partitionItems(ctx, userId, "PK, SK");
   const outbox = await outboxNaming(ctx, userId);
-  const idempotency = await idempotencyNaming(ctx, userId);
-  const result: EraseResult = { userId, dryRun: options.dryRun === true, userItems: own.length, outbox: outbox.length, idempotency: idempotency.length };
+  const { idempotency, checkpoints } = await unindexedNaming(ctx, userId);
+  const result: EraseResult = {
+    userId,
+    dryRun: options.dryRun === true,
+    userItems: own.length,
+    outbox: outbox.length,
+    idempotency: idempotency.length,
+    checkpoints: checkpoints.length,
+  };
   if (options.dryRun) return result;
-  const deletes = [...own, ...outbox, ...idempotency].map((i) => ({ DeleteRequest: { Key: { PK: String(i.PK), SK: String(i.SK) } } }));
+  const deletes = [...own, ...outbox, ...idempotency, ...checkpoints].map((i) => ({ DeleteRequest: { Key: { PK: String(i.PK), SK: String(i.SK) } } }));
   await batchWrite(ctx.db.doc, ctx.db.tableName, deletes);
   return result;
 }

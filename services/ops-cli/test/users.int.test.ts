@@ -42,6 +42,41 @@ beforeAll(async () => {
       result: JSON.stringify({ userId, sent: 1 }),
     });
   }
+  // A backfill checkpoint: one step for each user's connection, and a header aimed at GONE alone.
+  const at = "2026-11-01T00:00:00Z";
+  for (const userId of [GONE, KEPT]) {
+    await ctx.repos.backfills.markQueued({
+      backfillId: "bf-all",
+      userId,
+      connectionId: `conn-${userId}`,
+      jobId: `bf-all-${userId}`,
+      queuedAt: at,
+      expiresAt: 1_900_000_000,
+    });
+  }
+  await ctx.repos.backfills.putRun({
+    backfillId: "bf-all",
+    from: "2026-10-01",
+    attended: false,
+    status: "done",
+    total: 2,
+    queued: 2,
+    createdAt: at,
+    updatedAt: at,
+    expiresAt: 1_900_000_000,
+  });
+  await ctx.repos.backfills.putRun({
+    backfillId: "bf-gone",
+    from: "2026-10-01",
+    userId: GONE,
+    attended: false,
+    status: "done",
+    total: 1,
+    queued: 0,
+    createdAt: at,
+    updatedAt: at,
+    expiresAt: 1_900_000_000,
+  });
   // An idempotency record that names the user only in its key.
   await ctx.db.doc.send(
     new PutCommand({ TableName: ctx.db.tableName, Item: { ...keys.idempotency("webhook", GONE), consumer: "webhook", key: GONE, status: "completed" } }),
@@ -100,7 +135,7 @@ describe("user erase", () => {
   it("with --dry-run counts and deletes nothing", async () => {
     const before = (await scanTable()).length;
     const r = await eraseUser(ctx, GONE, { dryRun: true });
-    expect(r).toEqual({ userId: GONE, dryRun: true, userItems: 4, outbox: 1, idempotency: 2 });
+    expect(r).toEqual({ userId: GONE, dryRun: true, userItems: 4, outbox: 1, idempotency: 2, checkpoints: 2 });
     expect((await scanTable()).length).toBe(before);
   });
 
@@ -110,12 +145,14 @@ describe("user erase", () => {
     const run = captureIo(ctx);
     expect(await runCli(["user", "erase", "--user", GONE, "--yes", "--json"], run.io)).toBe(0);
 
-    expect(JSON.parse(run.out.join(""))).toMatchObject({ userItems: 4, outbox: 1, idempotency: 2 });
+    expect(JSON.parse(run.out.join(""))).toMatchObject({ userItems: 4, outbox: 1, idempotency: 2, checkpoints: 2 });
     const after = await scanTable();
     expect(after.filter((i) => mentions(i, GONE))).toEqual([]);
     expect(after.filter((i) => mentions(i, KEPT))).toHaveLength(keptBefore);
-    expect(keptBefore).toBe(6);
+    expect(keptBefore).toBe(7);
+    // The shared checkpoint's header names nobody: it stays.
+    expect(await ctx.repos.backfills.getRun("bf-all")).toBeDefined();
     // A second erase finds nothing: erasure is repeatable.
-    expect(await eraseUser(ctx, GONE)).toMatchObject({ userItems: 0, outbox: 0, idempotency: 0 });
+    expect(await eraseUser(ctx, GONE)).toMatchObject({ userItems: 0, outbox: 0, idempotency: 0, checkpoints: 0 });
   });
 });

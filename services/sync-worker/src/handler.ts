@@ -16,7 +16,7 @@ import {
   transactionEntity,
   ValidationError,
 } from "@expenzez/db";
-import { isAttended, parseSyncJob, type SyncJob } from "@expenzez/events";
+import { countsAsUnattended, isAttended, parseSyncJob, type SyncJob } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
 import { PermanentFailure, type QueueMessage, RetryLater, relayOutboxRecords } from "@expenzez/runtime";
 import { nextSyncAt, occurrencesOf, toStoredTransaction, unattendedToday } from "@expenzez/sync";
@@ -169,7 +169,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   const attended = isAttended(job);
   const random = deps.random ?? Math.random;
   const spent = unattendedToday(connection, now);
-  if (!attended && job.reason === "scheduled" && spent >= PSD2_UNATTENDED_PER_DAY) {
+  if (countsAsUnattended(job) && spent >= PSD2_UNATTENDED_PER_DAY) {
     run.keeper.guard();
     await deps.repos.connections.finishLeased(
       {
@@ -182,7 +182,8 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
       run.owner,
     );
     run.released = true;
-    log.info({ spent }, "PSD2 unattended limit reached today: rescheduled for tomorrow");
+    if (job.backfillFrom) log.warn({ spent, backfillFrom: job.backfillFrom }, "PSD2 unattended limit reached today: backfill not run, queue it again tomorrow");
+    else log.info({ spent }, "PSD2 unattended limit reached today: rescheduled for tomorrow");
     return [];
   }
 
@@ -202,7 +203,13 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   ]);
   const mine = new Map<string, StoredBankAccount>();
   for (const a of storedAccounts) if (a.connectionId === connection.connectionId) mine.set(a.accountId, a);
-  const window = syncWindow({ now, lastSyncAt: connection.lastSyncAt, oldestPendingAt: oldestPendingOf(mine.values(), now), attended });
+  const window = syncWindow({
+    now,
+    lastSyncAt: connection.lastSyncAt,
+    oldestPendingAt: oldestPendingOf(mine.values(), now),
+    attended,
+    ...(job.backfillFrom ? { backfillFrom: job.backfillFrom } : {}),
+  });
 
   let fetched: FetchedAccount[];
   try {
@@ -288,7 +295,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   await Promise.all(fetched.map((account) => writing(() => syncOne(account))));
 
   if (quarantine.length) emitMetric(log, METRICS.quarantined, quarantine.length, { connectionId: connection.connectionId });
-  const counted = job.reason === "scheduled" && !attended ? spent + 1 : spent;
+  const counted = countsAsUnattended(job) ? spent + 1 : spent;
   const stats = connection.syncStats ?? { totalSyncs: 0, consecutiveFailures: 0 };
   const at = now.toISOString();
   run.keeper.guard();

@@ -32,4 +32,13 @@ describe("syncWindow", () => {
       "2026-10-31T12:00:00.000Z",
     );
   });
+
+  it("reaches back to a backfill's day, with the user present beyond 90 days, unattended no further than 90", () => {
+    const lastSyncAt = "2026-11-24T10:00:00Z";
+    expect(syncWindow({ now, lastSyncAt, attended: false, backfillFrom: "2026-10-01" }).from).toBe("2026-10-01T00:00:00.000Z");
+    expect(syncWindow({ now, lastSyncAt, attended: true, backfillFrom: "2025-11-01" }).from).toBe("2025-11-01T00:00:00.000Z");
+    const unattended = syncWindow({ now, lastSyncAt, attended: false, backfillFrom: "2025-11-01" });
+    expect(now.getTime() - Date.parse(unattended.from)).toBeLessThan(90 * 86_400_000);
+    expect(now.getTime() - Date.parse(unattended.from)).toBeGreaterThan(89.9 * 86_400_000);
+  });
 });

@@ -41,6 +41,11 @@ export const PROFILE_SK = "PROFILE";
 export const NOTIFICATION_PREFERENCES_SK = "NOTIFPREFS";
 export const IDEMPOTENCY_SK = "IDEMP";
 export const TASK_LOCK_SK = "LOCK";
+/** Partition prefix of a backfill's checkpoint items (`BACKFILL#<id>`). */
+export const BACKFILL_PK_PREFIX = "BACKFILL#";
+export const BACKFILL_RUN_SK = "RUN";
+/** Sort-key prefix of one queued connection of a backfill. */
+export const BACKFILL_STEP_PREFIX = "STEP#";
 export const EMAIL_GSI1SK = "USER";
 
 export type TableKey = { PK: string; SK: string };
@@ -114,6 +119,13 @@ export const keys = {
   idempotency: (consumer: string, key: string): TableKey => ({
     PK: `IDEMP#${segment("consumer", consumer)}#${segment("idempotency key", key)}`,
     SK: IDEMPOTENCY_SK,
+  }),
+  /** A backfill's header: what it reaches back to and for whom (its checkpoint, with its steps). */
+  backfillRun: (backfillId: string): TableKey => ({ PK: `${BACKFILL_PK_PREFIX}${segment("backfillId", backfillId)}`, SK: BACKFILL_RUN_SK }),
+  /** One connection a backfill has queued: a resumed backfill skips it. */
+  backfillStep: (backfillId: string, userId: string, connectionId: string): TableKey => ({
+    PK: `${BACKFILL_PK_PREFIX}${segment("backfillId", backfillId)}`,
+    SK: `${BACKFILL_STEP_PREFIX}${segment("userId", userId)}#${segment("connectionId", connectionId)}`,
   }),
   /** The lock that keeps one scheduled task from running twice at once, across processes. */
   taskLock: (task: string): TableKey => ({ PK: `LOCK#${segment("task", task)}`, SK: TASK_LOCK_SK }),

@@ -1,4 +1,5 @@
 export * from "./ai-analysis-cache";
+export * from "./backfill";
 export * from "./bank-account";
 export * from "./bank-connection";
 export * from "./budget-alert";

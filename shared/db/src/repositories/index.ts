@@ -2,6 +2,7 @@ import type { FieldEncryptor } from "@expenzez/crypto";
 import type { Db } from "../table";
 import { accountRepository } from "./accounts";
 import { budgetAlertRepository } from "./alerts";
+import { backfillRepository } from "./backfills";
 import { budgetRepository } from "./budgets";
 import { categoryEditRepository } from "./category-edits";
 import { connectionRepository } from "./connections";
@@ -13,6 +14,7 @@ import { transactionRepository } from "./transactions";
 
 export * from "./accounts";
 export * from "./alerts";
+export * from "./backfills";
 export * from "./budgets";
 export * from "./category-edits";
 export * from "./connections";
@@ -42,6 +44,7 @@ export function createRepositories(db: Db, encryptor: FieldEncryptor) {
     recurring: recurringRepository(db),
     budgetAlerts: budgetAlertRepository(db),
     notifications: notificationRepository(db),
+    backfills: backfillRepository(db),
   };
 }
 
