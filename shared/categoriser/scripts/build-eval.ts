@@ -17,7 +17,7 @@ import { findMerchant } from "../src/merchants";
 import { merchantKey, merchantTokens } from "../src/normalise";
 import { isSecondary, type Primary, primaryOf, type Secondary } from "../src/taxonomy";
 import type { TransactionInput } from "../src/types";
-import { generateCorpus } from "./corpus";
+import { generateCorpus, TRAIN_SEED, TRAIN_SIZE } from "./corpus";
 import { chance, int, pick, prng } from "./prng";
 import { classificationFor, mccFor } from "./signals-for";
 
@@ -38,7 +38,7 @@ const evaluationMerchants = calibrationSet
   : new Set<string>();
 /** The training corpus's merchant parts (same seed and size as scripts/train.ts). */
 const corpusMerchants = generalisation
-  ? new Set(generateCorpus(prng(20240601), 24000).map((e) => merchantKey(merchantTokens(e.tx.description ?? "").join(" "))))
+  ? new Set(generateCorpus(prng(TRAIN_SEED), TRAIN_SIZE).map((e) => merchantKey(merchantTokens(e.tx.description ?? "").join(" "))))
   : new Set<string>();
 const left: string[] = [];
 const rand = prng(SEED);

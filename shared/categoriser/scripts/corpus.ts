@@ -6,7 +6,15 @@
 import { MERCHANTS } from "../src/merchants";
 import { primaryOf, type Secondary } from "../src/taxonomy";
 import type { TransactionInput } from "../src/types";
+import { mccDescriptions, nsiBrandNames, type OpenName, presetCorpusWords } from "./open-names";
 import { chance, digits, int, pick, type Rand } from "./prng";
+
+/** The training corpus's seed and size (scripts/train.ts trains on it; scripts/build-eval.ts and the tests check against it). */
+export const TRAIN_SEED = 20240601;
+export const TRAIN_SIZE = 36000;
+/** Where the open names' share of the corpus ends (brands from 0.2, then preset words): see generateCorpus. */
+const BRAND_END = 0.28;
+const OPEN_END = 0.34;
 
 export interface Example {
   tx: TransactionInput;
@@ -392,6 +400,8 @@ function personOrCompany(rand: Rand, t: Template, words: string[]): string {
   }
   // Banks print interest as the bare words, sometimes after their own name.
   if (label === "income/interest") return chance(rand, 0.6) ? word : `${pick(rand, COMPANY)} ${word}`;
+  // Bank fees too: a bank's own words, never a shop's name (`JACKS FEE` is no fee).
+  if (label.startsWith("fees_and_charges/")) return chance(rand, 0.6) ? word : `${pick(rand, COMPANY)} ${word}`;
   if (label === "housing/rent" && chance(rand, 0.4)) return `${pick(rand, FIRST).charAt(0)} ${pick(rand, SURNAMES)} ${word}`;
   return businessName(rand, words);
 }
@@ -401,10 +411,16 @@ function amountIn(rand: Rand, [lo, hi]: [number, number]): number {
 }
 
 /**
- * `count` labelled examples. About a third use a dictionary merchant's alias (so the model
- * knows brands too), the rest local businesses built from category words, a few are opaque.
+ * `count` labelled examples: a fifth use a dictionary merchant's alias, 8% an open brand name
+ * (NSI worldwide, MCC chain names), 6% a local business named with an OSM preset word, 61% local
+ * businesses built from the templates' category words, 5% opaque names. `open` picks the open
+ * names (default: the training part; the calibration set passes the part kept apart).
  */
-export function generateCorpus(rand: Rand, count: number, options: { withheld?: ReadonlySet<string> } = {}): Example[] {
+export function generateCorpus(
+  rand: Rand,
+  count: number,
+  options: { withheld?: ReadonlySet<string>; open?: { brands: readonly OpenName[]; words: readonly OpenName[] } } = {},
+): Example[] {
   // Withheld words never appear: a model trained without them shows how it does on words it never saw.
   const wordsOf = (t: Template) => {
     const kept = options.withheld ? t.words.filter((w) => !options.withheld!.has(w)) : t.words;
@@ -412,6 +428,7 @@ export function generateCorpus(rand: Rand, count: number, options: { withheld?: 
   };
   const out: Example[] = [];
   const brands = MERCHANTS;
+  const open = options.open ?? openSources();
   for (let i = 0; i < count; i++) {
     const roll = rand();
     let label: Secondary;
@@ -419,12 +436,26 @@ export function generateCorpus(rand: Rand, count: number, options: { withheld?: 
     let kind: Kind;
     let amount: number;
     let credit = false;
-    if (roll < 0.3) {
+    if (roll < 0.2) {
       const m = pick(rand, brands);
       label = m.secondary;
       const t = TEMPLATES.find((x) => x.label === label);
       name = m.name.toUpperCase().replace(/[^A-Z0-9& ]/g, "");
       kind = t ? pick(rand, t.kinds) : "card";
+      amount = amountIn(rand, t?.amount ?? [3, 80]);
+    } else if (roll < OPEN_END && roll >= 0.2 && open.brands.length > 0) {
+      // Open data: a brand's name (NSI, MCC chain names) as it is, or a local business named with a preset word.
+      const fromPreset = roll >= BRAND_END && open.words.length > 0;
+      // A category first, then a name in it: NSI has 1,300 clothing brands and 35 bookmakers, and the
+      // model must not learn that an unknown name is most likely a clothes shop.
+      const pool = fromPreset ? open.words : open.brands;
+      const byLabel = grouped(pool);
+      const o = pick(rand, byLabel.get(pick(rand, [...byLabel.keys()]))!);
+      const donation = o.charity === true && chance(rand, 0.5);
+      label = donation ? "gifts_and_donations/charity" : o.secondary;
+      const t = TEMPLATES.find((x) => x.label === label);
+      name = fromPreset ? businessName(rand, [o.name]) : o.name;
+      kind = donation ? "dd" : t ? pick(rand, t.kinds) : "card";
       amount = amountIn(rand, t?.amount ?? [3, 80]);
     } else if (roll < 0.95) {
       const t = pick(rand, TEMPLATES);
@@ -453,6 +484,42 @@ export function generateCorpus(rand: Rand, count: number, options: { withheld?: 
     });
   }
   return out;
+}
+
+const groups = new WeakMap<readonly OpenName[], Map<Secondary, OpenName[]>>();
+
+/** Open names by category, in first-seen order (deterministic). */
+function grouped(pool: readonly OpenName[]): Map<Secondary, OpenName[]> {
+  let g = groups.get(pool);
+  if (!g) {
+    g = new Map();
+    for (const o of pool) g.set(o.secondary, [...(g.get(o.secondary) ?? []), o]);
+    groups.set(pool, g);
+  }
+  return g;
+}
+
+const openCache = new Map<string, { brands: OpenName[]; words: OpenName[] }>();
+
+/** One fifth of the open names, chosen by a hash of the name, is kept for calibration only. */
+function isCalibrationName(name: string): boolean {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+  return (h >>> 0) % 5 === 0;
+}
+
+/**
+ * The open data the corpus draws on (scripts/open-names.ts), read once: the training part, or the
+ * fifth of the names kept apart so that a calibration set measures the model on names it never saw.
+ */
+export function openSources(part: "train" | "calibration" = "train"): { brands: OpenName[]; words: OpenName[] } {
+  let cached = openCache.get(part);
+  if (!cached) {
+    const inPart = (o: OpenName) => isCalibrationName(o.name) === (part === "calibration");
+    cached = { brands: [...nsiBrandNames(), ...mccDescriptions()].filter(inPart), words: presetCorpusWords().filter(inPart) };
+    openCache.set(part, cached);
+  }
+  return cached;
 }
 
 /** Every label the corpus can produce, for checks. */

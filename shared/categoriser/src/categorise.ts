@@ -1,6 +1,6 @@
 import { brandCategory } from "./brands";
 import { mapClassification, topClassPrimaries } from "./classification";
-import { creditKind, depositSignal, merchantCredit, REFUND_WORDS, taxRefundSignal } from "./credits";
+import { creditKind, depositSignal, merchantCredit, PAYOUT_WORDS, REFUND_WORDS, taxRefundSignal } from "./credits";
 import { directionOf } from "./direction";
 import { transactionFeatures } from "./features";
 import { hashedConfidence, hashedFeatures, scorePrimaries } from "./hashed-model";
@@ -144,6 +144,22 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
   // Words in the name that say what the business is (`PATELS BUTCHERS`); not on payments to people.
   if (named && (!refund || isSpending(named.secondary))) {
     return outcome(named.secondary, "lexicon", lexiconConfidence(steps, named.score), merchant);
+  }
+  // A withdrawal or payout from a merchant nobody knows: a betting firm's is gambling (as a known
+  // bookmaker's is), anything else stays income. What the merchant is decides, read as a purchase there.
+  if (kind === "payout" && model.hashed && parsed.merchantTokens.length > 0) {
+    const asPurchase = transactionFeatures(
+      tx,
+      parsed.tokens.filter((t) => !PAYOUT_WORDS.has(t)),
+      "DEBIT",
+    );
+    const merchantWords = parsed.merchantTokens.filter((t) => !PAYOUT_WORDS.has(t));
+    const { primary, probability } = scorePrimaries(model.hashed, hashedFeatures(asPurchase, merchantWords, model.hashed.mask));
+    if (primary === "gambling") {
+      const within = predict(model, asPurchase, primary);
+      const secondary = within?.primary === primary ? within.secondary : model.hashed.config.defaultSecondary[primary];
+      if (secondary) return outcome(secondary, "model", hashedConfidence(model.hashed, probability), merchant);
+    }
   }
   const tokens = refund ? parsed.tokens.filter((t) => !REFUND_WORDS.has(t)) : parsed.tokens;
   const features = transactionFeatures(tx, tokens, refund ? "DEBIT" : direction);

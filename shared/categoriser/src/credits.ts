@@ -30,7 +30,17 @@ export const REFUND_WORDS: ReadonlySet<string> = new Set([
 const EARNINGS_WORDS = new Set(["SALARY", "WAGES", "WAGE", "PAYROLL", "BONUS", "EXPENSES"]);
 const PENSION_WORDS = new Set(["PENSION", "PENSIONS", "ANNUITY"]);
 /** Marketplace and platform payouts: the user sold something or was paid for work. */
-const PAYOUT_WORDS = new Set(["PAYOUT", "PAYOUTS", "SETTLEMENT", "EARNINGS", "COMMISSION", "DIVIDEND", "SALES", "PROCEEDS", "WITHDRAWAL"]);
+export const PAYOUT_WORDS: ReadonlySet<string> = new Set([
+  "PAYOUT",
+  "PAYOUTS",
+  "SETTLEMENT",
+  "EARNINGS",
+  "COMMISSION",
+  "DIVIDEND",
+  "SALES",
+  "PROCEEDS",
+  "WITHDRAWAL",
+]);
 
 /** @example creditKind(["ZARA", "UK", "REFUND"]) // "refund" */
 export function creditKind(tokens: readonly string[]): CreditKind {

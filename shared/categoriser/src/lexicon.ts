@@ -40,6 +40,8 @@ export const LEXICON: readonly LexiconWord[] = [
   ...W("transport/parking", 1, "PARKING CARPARK"),
   ...W("transport/car_maintenance", 1, "GARAGE TYRES TYRE MOT AUTOCENTRE VALETING BODYWORK"),
   ...W("transport/car_maintenance", 0.6, "MOTORS AUTOS AUTO"),
+  // The parts a garage names itself after (`KWIK CLUTCH`, `EXHAUST CENTRE`).
+  ...W("transport/car_maintenance", 0.8, "CLUTCH CLUTCHES EXHAUST EXHAUSTS BRAKES GEARBOX GEARBOXES AUTOPARTS"),
   ...W("transport/public_transport", 0.8, "COACHES BUSES RAILWAY"),
   ...W("travel/hotels", 1, "HOTEL HOTELS HOSTEL GUESTHOUSE B&B"),
   ...W("travel/hotels", 0.6, "LODGE"),
@@ -66,8 +68,10 @@ export const LEXICON: readonly LexiconWord[] = [
   // A plant nursery sells plants; a day nursery minds children.
   ...W("education/childcare", 1, "DAY_NURSERY DAY_NURSERIES"),
   ...W("education/tuition", 1, "TUTORS TUTOR TUTORING TUITION ACADEMY"),
-  ...W("education/courses", 0.8, "SCHOOL LESSONS COURSES DRIVING"),
+  ...W("education/courses", 0.8, "SCHOOL LESSONS COURSES DRIVING LEARNING"),
   ...W("entertainment/cinema_and_events", 1, "CINEMA THEATRE TICKETS BOWLING"),
+  // Yarn, sewing and craft shops (the OSM presets file them as crafts).
+  ...W("entertainment/hobbies", 0.8, "WOOL YARN YARNS KNITTING HABERDASHERY HABERDASHERS CRAFTS"),
   ...W("other/business_services", 0.8, "SOLICITORS ACCOUNTANTS PRINTING STORAGE"),
   ...W("insurance/home", 0.6, "INSURANCE"),
   // Two-word phrases beat their words (`NAIL BAR` is not a bar, `CAR PARK` not a garage).

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { BRAND_REVIEW } from "../scripts/brand-review";
+import { generateCorpus, TRAIN_SEED, TRAIN_SIZE } from "../scripts/corpus";
+import { prng } from "../scripts/prng";
 import { categoriseBatch, type TransactionInput } from "../src/index";
 import { findMerchant } from "../src/merchants";
 import { merchantKey, merchantTokens } from "../src/normalise";
@@ -36,6 +38,15 @@ describe("generalisation evaluation set (merchants the categoriser was not built
     }
     expect(evaluation.length).toBeGreaterThanOrEqual(200);
   });
+
+  it("shares no merchant with the training corpus (open brand names, preset words, generator) and none with the calibration set", () => {
+    // Split by merchant: a row's merchant part, or its first word alone, is never a training example's merchant part.
+    const corpus = new Set(generateCorpus(prng(TRAIN_SEED), TRAIN_SIZE).map((e) => merchantKey(merchantTokens(e.tx.description ?? "").join(" "))));
+    for (const row of [...evaluation, ...calibration]) {
+      const part = merchantTokens(row.description);
+      expect(corpus.has(merchantKey(part.join(" "))), String(row.description)).toBe(false);
+    }
+  }, 60_000);
 
   it("meets the primary accuracy floor without transaction_classification, with honest confidence", () => {
     const { accuracy, meanConfidence } = measure(evaluation.map(({ transaction_classification: _c, ...tx }) => tx as Row));
