@@ -59,7 +59,11 @@ export async function startCountingProxy(target: string, kind: "aws" | "truelaye
           up.on("end", () => {
             const out = Buffer.concat(back);
             if (operation.startsWith("DynamoDB.")) record.responseBody = out.toString("utf8");
-            res.writeHead(up.statusCode ?? 502, up.headers);
+            // Hop-by-hop headers are the proxy's own (RFC 9110 7.6.1): passing the emulator's
+            // `Connection: close` on would make the measured worker reconnect for every request,
+            // a cost it does not have against the real endpoints.
+            const { connection: _c, "keep-alive": _k, "transfer-encoding": _t, ...headers } = up.headers;
+            res.writeHead(up.statusCode ?? 502, headers);
             res.end(out);
           });
         },

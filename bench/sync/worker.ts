@@ -6,7 +6,7 @@ import { createAwsClients } from "@expenzez/aws";
 import { createFieldEncryptor } from "@expenzez/crypto";
 import { createRepositories } from "@expenzez/db";
 import { createLogger } from "@expenzez/logger";
-import { startWorker } from "@expenzez/runtime";
+import { createOutboxDeleteBatcher, startWorker } from "@expenzez/runtime";
 import { handleSyncJob, type SyncDeps } from "@expenzez/sync-worker";
 import { createTrueLayerClient } from "@expenzez/truelayer";
 
@@ -30,6 +30,7 @@ const deps: SyncDeps = {
     logger: log,
   }),
   relay: { db, events: aws.events, busName: env("BENCH_BUS"), log },
+  outboxDeletes: createOutboxDeleteBatcher({ db, log }),
   log,
   workerId: `${hostname()}:${process.pid}`,
   leaseSeconds: 240,
@@ -54,6 +55,10 @@ process.on("message", (msg: { cmd: string }) => {
     const cpu = process.cpuUsage(started);
     process.send?.({ cpuMicros: cpu.user + cpu.system, maxRssKb: process.resourceUsage().maxRSS, stats: worker.stats });
   }
-  if (msg.cmd === "stop") void worker.stop().then(() => process.exit(0));
+  if (msg.cmd === "stop")
+    void worker
+      .stop()
+      .then(() => deps.outboxDeletes?.flush())
+      .then(() => process.exit(0));
 });
 process.send?.({ ready: true });

@@ -1,6 +1,6 @@
 import type { Db, Repositories } from "@expenzez/db";
 import type { Logger } from "@expenzez/logger";
-import type { RelayDeps } from "@expenzez/runtime";
+import type { OutboxDeleteBatcher, RelayDeps } from "@expenzez/runtime";
 import type { TrueLayerClient } from "@expenzez/truelayer";
 
 /** Everything the sync handler touches, injected so tests and both runtimes share one handler. */
@@ -10,6 +10,8 @@ export interface SyncDeps {
   truelayer: TrueLayerClient;
   /** Publishes outbox records right after commit; the sweep catches any it misses. */
   relay: RelayDeps;
+  /** Deletes of relayed records gathered across jobs (one BatchWriteItem per 25); absent: each relay deletes its own. */
+  outboxDeletes?: OutboxDeleteBatcher;
   log: Logger;
   /** Names this worker in the lease. */
   workerId: string;

@@ -36,8 +36,8 @@ export class ProviderUnavailableError extends RetryLater {
 
 /** Concurrent writers kept changing an account while we re-read and re-diffed it. */
 export class WriteConflictError extends RetryLater {
-  constructor(accountId: string, attempts: number, options?: { cause?: unknown }) {
-    super("sync.write_conflict", `account ${accountId} changed under ${attempts} write attempts`, undefined, options);
+  constructor(connectionId: string, attempts: number, options?: { cause?: unknown }) {
+    super("sync.write_conflict", `accounts of connection ${connectionId} changed under ${attempts} write attempts`, undefined, options);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Transaction, TransactionInput } from "@expenzez/db";
-import type { WriteChunk } from "./plan";
+import type { WriteUnit } from "./plan";
 
 /**
  * A debit at or above this (in pence) is announced as LargeTransactionDetected. Fixed here on
@@ -12,8 +12,8 @@ export function isLargeDebit(t: TransactionInput): boolean {
   return t.status === "booked" && t.direction === "debit" && Math.abs(t.amountMinor) >= LARGE_TRANSACTION_MINOR;
 }
 
-/** What a TransactionsSynced event says about one chunk: categories, merchants, dates, counts. */
-export function syncedDetail(chunk: WriteChunk) {
+/** What a TransactionsSynced event says about one chunk's units: categories, merchants, dates, counts. */
+export function syncedDetail(chunk: readonly WriteUnit[]) {
   const touched: (TransactionInput | Transaction)[] = [];
   let added = 0;
   let modified = 0;

@@ -21,7 +21,6 @@ import type { Logger } from "@expenzez/logger";
 import { PermanentFailure, type QueueMessage, RetryLater, relayOutboxRecords } from "@expenzez/runtime";
 import { nextSyncAt, occurrencesOf, toStoredTransaction, unattendedToday } from "@expenzez/sync";
 import { type CallContext, InvalidGrantError, TrueLayerError, type Transaction as TrueLayerTransaction } from "@expenzez/truelayer";
-import pLimit from "p-limit";
 import { markReconnectRequired, markSyncFailed, reconnectReason, withCompletedJob, withFreshToken } from "./connection";
 import type { SyncDeps } from "./deps";
 import { InvalidJobError, LeaseHeldError, ProviderUnavailableError, TokenRotatedElsewhereError, UnknownConnectionError } from "./errors";
@@ -30,12 +29,10 @@ import { keepLease, type LeaseKeeper } from "./lease";
 import { emitMetric, METRICS } from "./metrics";
 import { planReads } from "./plan";
 import { syncWindow } from "./window";
-import { syncAccount } from "./write-account";
+import { type SyncTotals, syncAccounts } from "./write-account";
 
 const DEFAULT_LEASE_SECONDS = 240;
 const DEFAULT_LEASE_RETRY_SECONDS = 15;
-/** Accounts of one connection written at once. */
-const ACCOUNTS_WRITTEN_AT_ONCE = 3;
 /** Quarantined transactions remembered on the connection (newest last). */
 const QUARANTINE_KEPT = 20;
 
@@ -156,7 +153,7 @@ async function runJob(job: SyncJob, deps: SyncDeps, log: Logger): Promise<void> 
 
 async function relay(deps: SyncDeps, records: OutboxRecord[], log: Logger): Promise<void> {
   try {
-    await relayOutboxRecords(deps.relay, records);
+    await relayOutboxRecords(deps.relay, records, deps.outboxDeletes ? { deletes: deps.outboxDeletes } : {});
   } catch (err) {
     // Committed already: the outbox sweep publishes what this relay could not.
     log.warn({ err, records: records.length }, "outbox relay failed; the sweep will publish");
@@ -197,8 +194,11 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
 
   const startedAt = Date.now();
   // What is stored of the user's accounts (sealed fields stay sealed) and their rules, at once.
+  // A connection that never completed a sync has no accounts of its own stored (a first run
+  // that died mid-write left some: their puts then fail their condition and are re-read).
+  const firstSync = connection.lastSyncAt === undefined;
   const [storedAccounts, rules] = await Promise.all([
-    listAllUserItems(deps.db, bankAccountEntity, job.userId, SK_PREFIX.account),
+    firstSync ? Promise.resolve([]) : listAllUserItems(deps.db, bankAccountEntity, job.userId, SK_PREFIX.account),
     deps.repos.rules.listAllByUser(job.userId),
   ]);
   const mine = new Map<string, StoredBankAccount>();
@@ -267,62 +267,59 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   const plan = planReads({ accounts: fetched.map((a) => ({ accountId: a.accountId, stored: mine.get(a.accountId) })), window, now });
   const storedByAccount = plan.read ? await readStored(deps, job.userId, new Set(mine.keys()), plan) : new Map<string, Transaction[]>();
 
-  const records: OutboxRecord[] = [];
-  const totals = { added: 0, changed: 0, removed: 0 };
-  // Accounts are independent items: written a few at a time, so one long account does not hold the others.
-  const writing = pLimit(ACCOUNTS_WRITTEN_AT_ONCE);
-  const syncOne = async (account: FetchedAccount) => {
-    const rejectedPending = account.data?.rejected.some((r) => r.status === "pending") ?? false;
-    const result = await syncAccount(deps, {
-      userId: job.userId,
-      connectionId: connection.connectionId,
-      syncId: job.jobId,
-      fetched: account,
-      transactions: byAccount.get(account.accountId) ?? [],
-      stored: storedByAccount.get(account.accountId) ?? [],
-      ...(mine.has(account.accountId) ? { account: mine.get(account.accountId) } : {}),
-      bookedFrom: window.from,
-      pendingComplete: !rejectedPending,
-      now,
-      guard: run.keeper.guard,
-      reread: async (ids) => (await deps.repos.transactions.getMany(job.userId, ids)).filter((t) => t.accountId === account.accountId),
-    });
-    records.push(...result.records);
-    totals.added += result.added;
-    totals.changed += result.changed;
-    totals.removed += result.removed;
-  };
-  await Promise.all(fetched.map((account) => writing(() => syncOne(account))));
-
   if (quarantine.length) emitMetric(log, METRICS.quarantined, quarantine.length, { connectionId: connection.connectionId });
   const counted = countsAsUnattended(job) ? spent + 1 : spent;
   const stats = connection.syncStats ?? { totalSyncs: 0, consecutiveFailures: 0 };
   const at = now.toISOString();
-  run.keeper.guard();
-  await deps.repos.connections.finishLeased(
-    {
-      ...connection,
-      lastSyncAt: at,
-      nextSyncAt: nextSyncAt({ now, unattendedToday: counted, random }).toISOString(),
-      unattendedRefreshes: { day: utcDay(now), count: counted },
-      syncStats: {
-        ...stats,
-        totalSyncs: (stats.totalSyncs ?? 0) + 1,
-        consecutiveFailures: 0,
-        lastDurationMs: Date.now() - startedAt,
-        lastNew: totals.added,
-        lastChanged: totals.changed,
-        lastRemoved: totals.removed,
-        lastQuarantined: quarantine.length,
-        lastErrorCode: undefined,
-      },
-      ...(quarantine.length ? { quarantine: [...(connection.quarantine ?? []), ...quarantine.map((q) => ({ ...q, at }))].slice(-QUARANTINE_KEPT) } : {}),
-      recentJobIds: withCompletedJob(connection, job.jobId),
-      updatedAt: at,
+  const finished = (totals: SyncTotals): BankConnection => ({
+    ...connection,
+    lastSyncAt: at,
+    nextSyncAt: nextSyncAt({ now, unattendedToday: counted, random }).toISOString(),
+    unattendedRefreshes: { day: utcDay(now), count: counted },
+    syncStats: {
+      ...stats,
+      totalSyncs: (stats.totalSyncs ?? 0) + 1,
+      consecutiveFailures: 0,
+      lastDurationMs: Date.now() - startedAt,
+      lastNew: totals.added,
+      lastChanged: totals.changed,
+      lastRemoved: totals.removed,
+      lastQuarantined: quarantine.length,
+      lastErrorCode: undefined,
     },
-    connection.version,
-    run.owner,
-  );
+    ...(quarantine.length ? { quarantine: [...(connection.quarantine ?? []), ...quarantine.map((q) => ({ ...q, at }))].slice(-QUARANTINE_KEPT) } : {}),
+    recentJobIds: withCompletedJob(connection, job.jobId),
+    updatedAt: at,
+  });
+
+  // Every account in as few transactions as the action limit allows; the last one also records
+  // the run and releases the lease.
+  const result = await syncAccounts(deps, {
+    userId: job.userId,
+    connectionId: connection.connectionId,
+    syncId: job.jobId,
+    accounts: fetched.map((account) => ({
+      fetched: account,
+      transactions: byAccount.get(account.accountId) ?? [],
+      stored: storedByAccount.get(account.accountId) ?? [],
+      account: mine.get(account.accountId),
+      pendingComplete: !(account.data?.rejected.some((r) => r.status === "pending") ?? false),
+    })),
+    bookedFrom: window.from,
+    now,
+    guard: run.keeper.guard,
+    reread: (ids) => deps.repos.transactions.getMany(job.userId, ids),
+    finish: async (totals) => ({
+      action: await deps.repos.connections.finishLeasedAction(finished(totals), connection.version, run.owner),
+      expectedVersion: connection.version,
+    }),
+  });
+  const records = result.records;
+  const totals = { added: result.added, changed: result.changed, removed: result.removed };
+  if (!result.finished) {
+    run.keeper.guard();
+    await deps.repos.connections.finishLeased(finished(totals), connection.version, run.owner);
+  }
   run.released = true;
   log.info({ ...totals, quarantined: quarantine.length, accounts: fetched.length, window }, "connection synced");
   return records;

@@ -39,40 +39,89 @@ export interface WriteUnit {
   removed?: Transaction;
 }
 
-/** One TransactWriteItems call: its units; the caller adds the account update and the synced event. */
-export type WriteChunk = WriteUnit[];
+/** One account's share of a transaction: its units there, and where it stands in the account's writes. */
+export interface ChunkPart {
+  accountId: string;
+  units: WriteUnit[];
+  /** The account's first part of this write (a new account is put here). */
+  first: boolean;
+  /** The account's last part (its final oldest-pending mark is written here). */
+  last: boolean;
+}
 
-/** Actions every chunk reserves: the account's versioned update and its TransactionsSynced outbox record. */
-export const RESERVED_PER_CHUNK = 2;
+/** One TransactWriteItems call: account parts; each part adds its account's write, the chunk one synced event. */
+export interface WriteChunk {
+  parts: ChunkPart[];
+  /** The connection's finishing write (lease released) rides in this transaction. */
+  finish: boolean;
+}
+
+/** An account with something to write: its transactions' units (none for a balance-only change). */
+export interface AccountUnits {
+  accountId: string;
+  units: readonly WriteUnit[];
+}
+
+/** Actions a chunk reserves whatever it holds: its TransactionsSynced outbox record. */
+export const RESERVED_PER_CHUNK = 1;
 
 /**
- * Packs write units into transactions of at most 100 actions, keeping each unit whole and
- * leaving room in every chunk for the account update and the synced event. Each chunk then
- * commits its transactions, their counter deltas and their announcement together, so a crash
- * between chunks leaves counts exact and every committed write announced. An empty input gives
- * one empty chunk: a sync with no changes still updates the balance and announces itself.
+ * Packs the connection's writes into transactions of at most `limit` actions, across accounts:
+ * each chunk holds up to ~98 transactions and, per account it touches, that account's update
+ * (balance, exact counter deltas for its units in the chunk), plus one TransactionsSynced
+ * record. A unit (a transaction and its large-transaction event) is never split. With
+ * `finish`, the connection's finishing write goes into the last chunk when it has room (else
+ * the caller writes it alone). Each chunk commits its transactions, their counters and their
+ * announcement together, so a crash between chunks leaves counts exact and every committed write
+ * announced. Nothing to write gives no chunk.
  */
-export function chunkUnits(units: readonly WriteUnit[], limit = MAX_TRANSACT_ACTIONS): WriteChunk[] {
-  const capacity = limit - RESERVED_PER_CHUNK;
+export function packChunks(accounts: readonly AccountUnits[], options: { finish: boolean; limit?: number }): WriteChunk[] {
+  const limit = options.limit ?? MAX_TRANSACT_ACTIONS;
   const chunks: WriteChunk[] = [];
-  let current: WriteChunk = [];
-  let size = 0;
-  for (const unit of units) {
-    if (unit.actions.length > capacity) throw new RangeError(`a write unit of ${unit.actions.length} actions cannot fit one transaction`);
-    if (size + unit.actions.length > capacity) {
-      chunks.push(current);
-      current = [];
-      size = 0;
+  let current: WriteChunk = { parts: [], finish: false };
+  let size = RESERVED_PER_CHUNK;
+  const close = () => {
+    chunks.push(current);
+    current = { parts: [], finish: false };
+    size = RESERVED_PER_CHUNK;
+  };
+  for (const account of accounts) {
+    let first = true;
+    const open = (): ChunkPart => {
+      const part: ChunkPart = { accountId: account.accountId, units: [], first, last: false };
+      first = false;
+      current.parts.push(part);
+      size += 1;
+      return part;
+    };
+    // Room for the account's write and its first unit, or the account starts the next chunk.
+    if (current.parts.length > 0 && size + 1 + (account.units[0]?.actions.length ?? 0) > limit) close();
+    let part = open();
+    for (const unit of account.units) {
+      if (unit.actions.length + RESERVED_PER_CHUNK + 1 > limit)
+        throw new RangeError(`a write unit of ${unit.actions.length} actions cannot fit one transaction`);
+      if (size + unit.actions.length > limit) {
+        close();
+        part = open();
+      }
+      part.units.push(unit);
+      size += unit.actions.length;
     }
-    current.push(unit);
-    size += unit.actions.length;
+    part.last = true;
   }
+  if (current.parts.length === 0) return chunks;
+  if (options.finish && size + 1 <= limit) current.finish = true;
   chunks.push(current);
   return chunks;
 }
 
+/** The units of a chunk, all accounts together. */
+export function unitsOf(chunk: WriteChunk): WriteUnit[] {
+  return chunk.parts.flatMap((p) => p.units);
+}
+
 /** The changes carried by one chunk, in the shape `summaryDelta` reads. */
-export function chunkChanges(chunk: WriteChunk): Pick<Reconciliation, "added" | "changed" | "removed"> {
+export function chunkChanges(chunk: readonly WriteUnit[]): Pick<Reconciliation, "added" | "changed" | "removed"> {
   return {
     added: chunk.flatMap((u) => (u.added ? [u.added] : [])),
     changed: chunk.flatMap((u) => (u.changed ? [u.changed] : [])),

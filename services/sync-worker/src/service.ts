@@ -1,4 +1,4 @@
-import { defineQueueService } from "@expenzez/runtime";
+import { createOutboxDeleteBatcher, defineQueueService } from "@expenzez/runtime";
 import { createTrueLayerClient } from "@expenzez/truelayer";
 import { z } from "zod";
 import type { SyncDeps } from "./deps";
@@ -30,6 +30,8 @@ export const syncWorker = defineQueueService({
       logger: kit.log,
     }),
     relay: kit.relay,
+    // Gathered across jobs: a process that dies with some queued leaves them to the sweep.
+    outboxDeletes: createOutboxDeleteBatcher(kit.relay),
     log: kit.log,
     workerId: kit.processId,
     // Shorter than the queue's visibility timeout, so a dead worker's lease ends before redelivery.

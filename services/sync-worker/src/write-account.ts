@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
 import {
   bankAccountEntity,
+  type Db,
   getEntity,
   keys,
   type OutboxRecord,
   type StoredBankAccount,
+  type TransactAction,
   type Transaction,
   TransactionConditionalCheckFailedError,
   TransactionConflictError,
@@ -15,6 +17,7 @@ import {
   txPutNewParsed,
   txPutVersioned,
   txUpdateVersioned,
+  VersionConflictError,
 } from "@expenzez/db";
 import { outboxAction } from "@expenzez/runtime";
 import { reconcile } from "@expenzez/sync";
@@ -22,68 +25,116 @@ import type { SyncDeps } from "./deps";
 import { WriteConflictError } from "./errors";
 import { isLargeDebit, LARGE_TRANSACTION_MINOR, syncedDetail } from "./events";
 import type { FetchedAccount } from "./fetch";
-import { type AccountFacts, accountUnchanged, chunkChanges, chunkUnits, oldestPendingAfter, summaryDelta, type WriteUnit } from "./plan";
+import {
+  type AccountFacts,
+  accountUnchanged,
+  chunkChanges,
+  oldestPendingAfter,
+  packChunks,
+  summaryDelta,
+  unitsOf,
+  type WriteChunk,
+  type WriteUnit,
+} from "./plan";
 
 /** Re-read and re-diff this often when a concurrent writer cancels our transaction. */
 const MAX_WRITE_ATTEMPTS = 4;
 
-export interface AccountSyncResult {
+/** What the connection's writes did, for its sync stats. */
+export interface SyncTotals {
   added: number;
   changed: number;
   removed: number;
-  /** TransactWriteItems calls made (0 for an unchanged account). */
-  writes: number;
-  records: OutboxRecord[];
 }
 
-export interface AccountWrite {
-  userId: string;
-  connectionId: string;
-  syncId: string;
+export interface ConnectionSyncResult extends SyncTotals {
+  /** TransactWriteItems calls made (0 when nothing changed). */
+  writes: number;
+  records: OutboxRecord[];
+  /** The connection's finishing write committed inside the last transaction. */
+  finished: boolean;
+}
+
+/** One account of the connection as the sync found it. */
+export interface AccountInput {
   fetched: FetchedAccount;
   /** Mapped and categorised booked + pending transactions of this account, as `transactionEntity.parse` returned them. */
   transactions: Transaction[];
   /** Stored transactions of this account in the window and all its stored pending ones (from the connection's one read). */
   stored: Transaction[];
   /** The account's stored item (sealed fields untouched); absent for a new account. */
-  account?: StoredBankAccount;
-  /** Start of the booked window fetched: pending ones dated before it are not removed. */
-  bookedFrom: string;
+  account?: StoredBankAccount | undefined;
   /** The bank's pending list arrived whole (no transaction of it was refused). */
   pendingComplete: boolean;
+}
+
+export interface ConnectionWrite {
+  userId: string;
+  connectionId: string;
+  syncId: string;
+  accounts: AccountInput[];
+  /** Start of the booked window fetched: pending ones dated before it are not removed. */
+  bookedFrom: string;
   now: Date;
   /** Throws when this run may no longer write (its lease was lost). */
   guard: () => void;
-  /** Re-reads this account's stored transactions after a cancelled transaction (consistent). */
+  /** Re-reads stored transactions by id after a cancelled transaction (consistent). */
   reread: (ids: readonly string[]) => Promise<Transaction[]>;
+  /**
+   * The connection's finishing write for these totals (lease released, conditional on its
+   * version and lease): put into the last transaction when it has room, so a sync that writes
+   * costs no separate put. Its condition failing is a `VersionConflictError`, not a re-diff.
+   */
+  finish?: (totals: SyncTotals) => Promise<{ action: TransactAction; expectedVersion: number }>;
+}
+
+/** One account's reconciliation: the units to write and the account facts after them. */
+interface AccountPlan {
+  input: AccountInput;
+  units: WriteUnit[];
+  facts: AccountFacts;
 }
 
 /**
- * Reconciles one account against what is stored and writes the difference: transactions,
- * the account's balance and exact counter deltas, and a TransactionsSynced event, together in
- * each transaction. An account with nothing new costs no write at all. A cancelled transaction
- * is re-read and re-diffed, never blindly retried.
+ * Reconciles every account of the connection against what is stored and writes the difference
+ * in as few transactions as the 100-action limit allows, packing accounts together: each holds
+ * its transactions, every touched account's balance and exact counter deltas, and one
+ * TransactionsSynced event; the last one may carry the connection's finish. An unchanged account
+ * costs no write at all. A cancelled transaction is re-read and re-diffed, never blindly retried.
  */
-export async function syncAccount(deps: SyncDeps, input: AccountWrite): Promise<AccountSyncResult> {
-  const result: AccountSyncResult = { added: 0, changed: 0, removed: 0, writes: 0, records: [] };
-  let current = input;
+export async function syncAccounts(deps: SyncDeps, input: ConnectionWrite): Promise<ConnectionSyncResult> {
+  const result: ConnectionSyncResult = { added: 0, changed: 0, removed: 0, writes: 0, records: [], finished: false };
+  let accounts = input.accounts;
   for (let attempt = 1; ; attempt++) {
     try {
-      await writeOnce(deps, current, result);
+      await writeOnce(deps, input, accounts, result);
       return result;
     } catch (err) {
       const conflict = err instanceof TransactionConditionalCheckFailedError || err instanceof TransactionConflictError;
       if (!conflict) throw err;
-      if (attempt >= MAX_WRITE_ATTEMPTS) throw new WriteConflictError(input.fetched.accountId, attempt, { cause: err });
-      deps.log.info({ accountId: input.fetched.accountId, attempt }, "account changed while we wrote it: re-reading and re-diffing");
-      const ids = [...new Set([...input.transactions.map((t) => t.transactionId), ...current.stored.map((t) => t.transactionId)])];
-      const [stored, account] = await Promise.all([
-        current.reread(ids),
-        getEntity(deps.db, bankAccountEntity, keys.account(input.userId, input.fetched.accountId), { consistent: true }),
-      ]);
-      current = { ...current, stored, account };
+      if (attempt >= MAX_WRITE_ATTEMPTS) throw new WriteConflictError(input.connectionId, attempt, { cause: err });
+      deps.log.info({ attempt }, "accounts changed while we wrote them: re-reading and re-diffing");
+      accounts = await reread(deps, input, accounts);
     }
   }
+}
+
+/** Consistent re-read of every account item and of the stored copies of every transaction in play. */
+async function reread(deps: SyncDeps, input: ConnectionWrite, accounts: readonly AccountInput[]): Promise<AccountInput[]> {
+  const ids = new Set<string>();
+  for (const a of accounts) {
+    for (const t of a.transactions) ids.add(t.transactionId);
+    for (const t of a.stored) ids.add(t.transactionId);
+  }
+  const [stored, items] = await Promise.all([
+    input.reread([...ids]),
+    Promise.all(accounts.map((a) => getEntity(deps.db, bankAccountEntity, keys.account(input.userId, a.fetched.accountId), { consistent: true }))),
+  ]);
+  return accounts.map((a, i) => ({
+    ...a,
+    stored: stored.filter((t) => t.accountId === a.fetched.accountId),
+    account: items[i],
+  }));
 }
 
 /** A stable event id for a transaction's one LargeTransactionDetected (a UUID shape, from a hash). */
@@ -93,18 +144,18 @@ export function largeEventId(userId: string, transactionId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((Number.parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
 }
 
-async function writeOnce(deps: SyncDeps, input: AccountWrite, result: AccountSyncResult): Promise<void> {
-  const { db } = deps;
-  const { userId, fetched, now } = input;
+/** The writes one account needs: reconcile, then nothing at all when the account is unchanged. */
+function planAccount(db: Db, input: ConnectionWrite, account: AccountInput): AccountPlan | undefined {
+  const { userId, now } = input;
+  const { fetched } = account;
   const closed = fetched.data === undefined;
   // A closed account keeps its booked history; its pending holds no longer exist.
   const diff = reconcile({
-    stored: input.stored,
-    fetched: input.transactions,
-    pendingComplete: closed || input.pendingComplete,
+    stored: account.stored,
+    fetched: account.transactions,
+    pendingComplete: closed || account.pendingComplete,
     ...(closed ? {} : { bookedFrom: input.bookedFrom }),
   });
-
   const units: WriteUnit[] = [
     ...diff.added.map((t): WriteUnit => {
       // Validated once, when it was mapped: added ones are the parsed inputs themselves.
@@ -137,41 +188,68 @@ async function writeOnce(deps: SyncDeps, input: AccountWrite, result: AccountSyn
     ...diff.changed.map((c): WriteUnit => ({ actions: [txPutVersioned(db, transactionEntity, c.next, c.before.version)], changed: c })),
     ...diff.removed.map((t): WriteUnit => ({ actions: [txDelete(db, keys.transaction(userId, t.transactionId), t.version)], removed: t })),
   ];
-
-  const oldestPendingAt = oldestPendingAfter(input.stored, diff);
+  const oldestPendingAt = oldestPendingAfter(account.stored, diff);
   const balance = balanceOf(fetched, now);
   const facts: AccountFacts = { closed, oldestPendingAt, ...(balance ? { balance } : {}) };
-  if (accountUnchanged(units, input.account, facts)) return;
+  if (accountUnchanged(units, account.account, facts)) return undefined;
+  return { input: account, units, facts };
+}
 
-  let version = input.account?.version;
-  const chunks = chunkUnits(units);
-  for (const [i, chunk] of chunks.entries()) {
-    const delta = summaryDelta(chunkChanges(chunk));
-    // Until the last chunk, the mark stays at the oldest of before and after: a crash between
-    // chunks leaves it no newer than any pending transaction still stored.
-    const last = i === chunks.length - 1;
-    const pendingMark = last ? oldestPendingAt : minIso(oldestPendingAt, input.account?.transactionSummary.oldestPendingAt ?? null, input.stored);
-    const accountAction =
-      version !== undefined
-        ? txUpdateVersioned(
-            db,
-            keys.account(userId, fetched.accountId),
-            {
-              set: {
-                ...(balance ? { balance } : {}),
-                closed,
-                "transactionSummary.oldestPendingAt": pendingMark,
-                updatedAt: now.toISOString(),
+async function writeOnce(deps: SyncDeps, input: ConnectionWrite, accounts: readonly AccountInput[], result: ConnectionSyncResult): Promise<void> {
+  const { db } = deps;
+  const { userId, now } = input;
+  const plans = new Map<string, AccountPlan>();
+  for (const a of accounts) {
+    const plan = planAccount(db, input, a);
+    if (plan) plans.set(a.fetched.accountId, plan);
+  }
+  const chunks = packChunks(
+    [...plans.values()].map((p) => ({ accountId: p.input.fetched.accountId, units: p.units })),
+    { finish: input.finish !== undefined },
+  );
+  // The next part of an account is conditional on the version its previous part wrote.
+  const versions = new Map<string, number | undefined>([...plans].map(([id, p]) => [id, p.input.account?.version]));
+  for (const chunk of chunks) {
+    const actions: TransactAction[] = [];
+    const records: OutboxRecord[] = [];
+    for (const part of chunk.parts) {
+      const plan = plans.get(part.accountId) as AccountPlan;
+      const account = plan.input;
+      for (const u of part.units) {
+        actions.push(...u.actions);
+        records.push(...(u.records ?? []));
+      }
+      const delta = summaryDelta(chunkChanges(part.units));
+      // Until the account's last part, the mark stays at the oldest of before and after: a crash
+      // between chunks leaves it no newer than any pending transaction still stored.
+      const pendingMark = part.last
+        ? plan.facts.oldestPendingAt
+        : minIso(plan.facts.oldestPendingAt, account.account?.transactionSummary.oldestPendingAt ?? null, account.stored);
+      const version = versions.get(part.accountId);
+      const balance = balanceOf(account.fetched, now);
+      actions.push(
+        version !== undefined
+          ? txUpdateVersioned(
+              db,
+              keys.account(userId, account.fetched.accountId),
+              {
+                set: {
+                  ...(balance ? { balance } : {}),
+                  closed: plan.facts.closed,
+                  "transactionSummary.oldestPendingAt": pendingMark,
+                  updatedAt: now.toISOString(),
+                },
+                add: { "transactionSummary.totalTransactions": delta.total, "transactionSummary.pendingTransactions": delta.pending },
               },
-              add: { "transactionSummary.totalTransactions": delta.total, "transactionSummary.pendingTransactions": delta.pending },
-            },
-            version,
-          )
-        : txPutNew(db, bankAccountEntity, await deps.repos.accounts.seal(newAccount(input, delta, pendingMark)));
-    const actions = [...chunk.flatMap((u) => u.actions), accountAction];
-    const records = chunk.flatMap((u) => u.records ?? []);
+              version,
+            )
+          : txPutNew(db, bankAccountEntity, await deps.repos.accounts.seal(newAccount(input, account, delta, pendingMark))),
+      );
+      versions.set(part.accountId, version === undefined ? 1 : version + 1);
+    }
+    const units = unitsOf(chunk);
     // A balance-only change announces nothing: no transaction moved.
-    if (chunk.length > 0) {
+    if (units.length > 0) {
       const synced = outboxAction(
         db,
         {
@@ -181,8 +259,8 @@ async function writeOnce(deps: SyncDeps, input: AccountWrite, result: AccountSyn
             connectionId: input.connectionId,
             syncId: input.syncId,
             correlationId: input.syncId,
-            accountIds: [fetched.accountId],
-            ...syncedDetail(chunk),
+            accountIds: chunk.parts.filter((p) => p.units.length > 0).map((p) => p.accountId),
+            ...syncedDetail(units),
           },
         },
         now,
@@ -190,16 +268,44 @@ async function writeOnce(deps: SyncDeps, input: AccountWrite, result: AccountSyn
       actions.push(synced.action);
       records.push(synced.record);
     }
+    const counts = countsOf(chunk);
+    const finishAt = chunk.finish && input.finish ? actions.length : -1;
+    let finishVersion = 0;
+    if (finishAt >= 0 && input.finish) {
+      const finish = await input.finish({
+        added: result.added + counts.added,
+        changed: result.changed + counts.changed,
+        removed: result.removed + counts.removed,
+      });
+      actions.push(finish.action);
+      finishVersion = finish.expectedVersion;
+    }
     input.guard();
-    await transactWrite(db.doc, actions);
+    try {
+      await transactWrite(db.doc, actions);
+    } catch (err) {
+      // The connection's own condition (version, lease) failed: not a reason to re-diff accounts.
+      if (finishAt >= 0 && err instanceof TransactionConditionalCheckFailedError && err.failed.some((f) => f.index === finishAt)) {
+        throw new VersionConflictError(keys.connection(userId, input.connectionId), finishVersion, undefined, { cause: err });
+      }
+      throw err;
+    }
     result.writes++;
-    result.added += chunk.filter((u) => u.added).length;
-    result.changed += chunk.filter((u) => u.changed).length;
-    result.removed += chunk.filter((u) => u.removed).length;
+    result.added += counts.added;
+    result.changed += counts.changed;
+    result.removed += counts.removed;
     result.records.push(...records);
-    // The next chunk is conditional on the version this one wrote.
-    version = version === undefined ? 1 : version + 1;
+    if (finishAt >= 0) result.finished = true;
   }
+}
+
+function countsOf(chunk: WriteChunk): SyncTotals {
+  const units = unitsOf(chunk);
+  return {
+    added: units.filter((u) => u.added).length,
+    changed: units.filter((u) => u.changed).length,
+    removed: units.filter((u) => u.removed).length,
+  };
 }
 
 /** The older of the oldest pending after the write and any stored pending before it (mid-write state). */
@@ -221,8 +327,9 @@ function balanceOf(fetched: FetchedAccount, now: Date) {
   };
 }
 
-function newAccount(input: AccountWrite, delta: { total: number; pending: number }, oldestPendingAt: string | null) {
-  const { fetched, now } = input;
+function newAccount(input: ConnectionWrite, account: AccountInput, delta: { total: number; pending: number }, oldestPendingAt: string | null) {
+  const { now } = input;
+  const { fetched } = account;
   const balance = balanceOf(fetched, now);
   return {
     userId: input.userId,

@@ -441,8 +441,12 @@ describe("nothing written when nothing changed", () => {
     await sync(c, {}, { db: again.db, repos: createRepositories(again.db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId })) });
     // Assess
     expect(first.counts.get("BatchGetCommand") ?? 0).toBe(0);
-    // The accounts and rules of the user: one Query each; no transaction is read.
-    expect(first.counts.get("QueryCommand")).toBe(2);
+    // The user's rules only: a connection that never synced has no account stored, so neither
+    // its accounts nor any transaction is read.
+    expect(first.counts.get("QueryCommand")).toBe(1);
+    // The lease is taken once, and released with the run's record inside the last transaction.
+    expect(first.counts.get("UpdateCommand")).toBe(1);
+    expect(first.counts.get("PutCommand") ?? 0).toBe(0);
     expect(again.counts.get("TransactWriteCommand") ?? 0).toBe(0);
     const writes = ["PutCommand", "UpdateCommand", "DeleteCommand", "BatchWriteCommand", "TransactWriteCommand"].reduce(
       (n, k) => n + (again.counts.get(k) ?? 0),

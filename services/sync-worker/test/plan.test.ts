@@ -1,6 +1,17 @@
 import type { StoredBankAccount, TransactAction, Transaction, TransactionInput } from "@expenzez/db";
 import { describe, expect, it } from "vitest";
-import { accountUnchanged, chunkChanges, chunkUnits, oldestPendingAfter, planReads, RESERVED_PER_CHUNK, summaryDelta, type WriteUnit } from "../src/plan";
+import {
+  accountUnchanged,
+  chunkChanges,
+  oldestPendingAfter,
+  packChunks,
+  planReads,
+  RESERVED_PER_CHUNK,
+  summaryDelta,
+  unitsOf,
+  type WriteChunk,
+  type WriteUnit,
+} from "../src/plan";
 import { largeEventId } from "../src/write-account";
 
 const action = (i: number): TransactAction => ({ Delete: { TableName: "t", Key: { PK: "U", SK: String(i) } } });
@@ -25,24 +36,49 @@ describe("summaryDelta", () => {
   });
 });
 
-describe("chunkUnits", () => {
-  it("leaves room in every chunk for the account update and the synced event", () => {
-    const units: WriteUnit[] = Array.from({ length: 250 }, (_, i) => ({ actions: [action(i)], added: tx("booked") }));
-    const chunks = chunkUnits(units);
-    expect(chunks.map((c) => c.length)).toEqual([98, 98, 54]);
-    for (const c of chunks) expect(c.flatMap((u) => u.actions).length + RESERVED_PER_CHUNK).toBeLessThanOrEqual(100);
-    expect(chunks.flat()).toEqual(units);
+describe("packChunks", () => {
+  const units = (n: number): WriteUnit[] => Array.from({ length: n }, (_, i) => ({ actions: [action(i)], added: tx("booked") }));
+  const size = (c: WriteChunk) => unitsOf(c).flatMap((u) => u.actions).length + c.parts.length + RESERVED_PER_CHUNK + (c.finish ? 1 : 0);
+
+  it("fills 100-action transactions across accounts: 257 transactions on 3 accounts take 3, the last also finishing", () => {
+    const accounts = [
+      { accountId: "a1", units: units(86) },
+      { accountId: "a2", units: units(86) },
+      { accountId: "c1", units: units(85) },
+    ];
+    const chunks = packChunks(accounts, { finish: true });
+    expect(chunks).toHaveLength(3);
+    for (const c of chunks) expect(size(c)).toBeLessThanOrEqual(100);
+    expect(chunks.map((c) => c.finish)).toEqual([false, false, true]);
+    // Every unit once, in order, and each account's parts marked first and last.
+    for (const a of accounts) {
+      const parts = chunks.flatMap((c) => c.parts.filter((p) => p.accountId === a.accountId));
+      expect(parts.flatMap((p) => p.units)).toEqual(a.units);
+      expect(parts.map((p) => p.first)).toEqual(parts.map((_, i) => i === 0));
+      expect(parts.map((p) => p.last)).toEqual(parts.map((_, i) => i === parts.length - 1));
+    }
+    expect(chunks[0]?.parts.map((p) => p.units.length)).toEqual([86, 11]);
   });
 
-  it("keeps a transaction and its large-transaction event in the same chunk", () => {
-    const units: WriteUnit[] = [...Array.from({ length: 97 }, (_, i) => ({ actions: [action(i)] })), { actions: [action(97), action(98)] }];
-    const chunks = chunkUnits(units);
+  it("keeps a transaction and its large-transaction event in the same transaction", () => {
+    const chunks = packChunks([{ accountId: "a1", units: [...units(97), { actions: [action(97), action(98)] }] }], { finish: false });
     expect(chunks).toHaveLength(2);
-    expect(chunks[1]?.[0]?.actions).toHaveLength(2);
+    expect(chunks[1]?.parts[0]?.units[0]?.actions).toHaveLength(2);
   });
 
-  it("gives one empty chunk when there is nothing to write, so the balance and event still commit", () => {
-    expect(chunkUnits([])).toEqual([[]]);
+  it("writes the finish on its own when the last transaction is full", () => {
+    const chunks = packChunks([{ accountId: "a1", units: units(98) }], { finish: true });
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]?.finish).toBe(false);
+  });
+
+  it("gives a balance-only account its own account write and no transaction unit", () => {
+    const chunks = packChunks([{ accountId: "a1", units: [] }], { finish: true });
+    expect(chunks).toEqual([{ parts: [{ accountId: "a1", units: [], first: true, last: true }], finish: true }]);
+  });
+
+  it("plans no write at all when no account has anything to write", () => {
+    expect(packChunks([], { finish: true })).toEqual([]);
   });
 
   it("splits a chunk's changes back out for its counter deltas", () => {

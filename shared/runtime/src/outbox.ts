@@ -1,6 +1,16 @@
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { batchWrite, type Db, newOutboxRecord, OUTBOX_SHARDS, type OutboxRecord, outboxPk, outboxRecordEntity } from "@expenzez/db";
+import {
+  BATCH_WRITE_LIMIT,
+  batchWrite,
+  type Db,
+  newOutboxRecord,
+  OUTBOX_SHARDS,
+  type OutboxRecord,
+  outboxPk,
+  outboxRecordEntity,
+  type TableKey,
+} from "@expenzez/db";
 import { CATALOGUE, type DetailType, type DomainEvent, EventValidationError, publishEvents, toPutEventsEntry } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
 
@@ -45,7 +55,11 @@ function toDomainEvent(record: OutboxRecord): DomainEvent {
  * after its commit with the records it wrote, and by the sweep for stragglers. A record whose
  * publish fails stays for the next sweep.
  */
-export async function relayOutboxRecords(deps: RelayDeps, records: OutboxRecord[]): Promise<{ published: number }> {
+export async function relayOutboxRecords(
+  deps: RelayDeps,
+  records: OutboxRecord[],
+  options: { deletes?: OutboxDeleteBatcher } = {},
+): Promise<{ published: number }> {
   if (records.length === 0) return { published: 0 };
   const valid: { record: OutboxRecord; event: DomainEvent }[] = [];
   for (const record of records) {
@@ -64,12 +78,78 @@ export async function relayOutboxRecords(deps: RelayDeps, records: OutboxRecord[
     valid.map((v) => v.event),
     { busName: deps.busName },
   );
-  await batchWrite(
-    deps.db.doc,
-    deps.db.tableName,
-    valid.map(({ record }) => ({ DeleteRequest: { Key: outboxRecordEntity.key(record) } })),
-  );
+  const published = valid.map(({ record }) => outboxRecordEntity.key(record));
+  if (options.deletes) options.deletes.add(published);
+  else
+    await batchWrite(
+      deps.db.doc,
+      deps.db.tableName,
+      published.map((Key) => ({ DeleteRequest: { Key } })),
+    );
   return { published: valid.length };
+}
+
+/** Deletes of published outbox records, gathered across relays into full BatchWriteItem calls. */
+export interface OutboxDeleteBatcher {
+  /** Queues keys of records already published; a full batch is deleted at once. */
+  add(keys: readonly TableKey[]): void;
+  /** Deletes everything queued (call before the process exits). */
+  flush(): Promise<void>;
+  /** Keys queued and not yet deleted. */
+  readonly pending: number;
+}
+
+/**
+ * Gathers the relay's deletes of published records across writers (jobs) of one process and
+ * sends them 25 to a BatchWriteItem, at the latest `maxDelayMs` after the first was queued (the timer keeps a stopping process
+ * alive that long, so a graceful stop still deletes them): a
+ * writer that relays 3 records no longer pays a request of its own to delete them. A delete
+ * that never happens (the process died first, or the batch failed) only leaves a published
+ * record for the sweep to publish again: at-least-once, as the outbox always was, and
+ * consumers deduplicate on `eventId`.
+ */
+export function createOutboxDeleteBatcher(deps: Pick<RelayDeps, "db" | "log">, options: { maxDelayMs?: number } = {}): OutboxDeleteBatcher {
+  const maxDelayMs = options.maxDelayMs ?? 500;
+  let queued: TableKey[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const inFlight = new Set<Promise<void>>();
+  const send = (keys: TableKey[]) => {
+    const done = batchWrite(
+      deps.db.doc,
+      deps.db.tableName,
+      keys.map((Key) => ({ DeleteRequest: { Key } })),
+    )
+      .then(() => undefined)
+      .catch((err: unknown) => deps.log.warn({ err, records: keys.length }, "outbox deletes failed; the sweep will publish those records again"))
+      .finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  };
+  const drain = (all: boolean) => {
+    while (queued.length >= BATCH_WRITE_LIMIT || (all && queued.length > 0)) send(queued.splice(0, BATCH_WRITE_LIMIT));
+    if (queued.length === 0 && timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+  };
+  return {
+    add(keys) {
+      queued = queued.concat(keys);
+      drain(false);
+      if (queued.length > 0 && !timer) {
+        timer = setTimeout(() => {
+          timer = undefined;
+          drain(true);
+        }, maxDelayMs);
+      }
+    },
+    async flush() {
+      drain(true);
+      await Promise.all([...inFlight]);
+    },
+    get pending() {
+      return queued.length;
+    },
+  };
 }
 
 /**

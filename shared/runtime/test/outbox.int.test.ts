@@ -6,7 +6,7 @@ import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
 import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { outboxItem, relayOutboxRecords, sweepOutbox } from "../src/index";
+import { createOutboxDeleteBatcher, outboxItem, relayOutboxRecords, sweepOutbox } from "../src/index";
 
 let stack: LocalStack;
 let db: Db;
@@ -121,5 +121,50 @@ describe("transactional outbox on moto", () => {
     const delivered = (await drain(stack.handles.queues.budgetRecalc.url)).map(parseDeliveredEvent);
     expect(delivered.map((d) => d.detail.eventId)).toEqual([good.detail.eventId]);
     expect(await outboxCount()).toBe(before - 1);
+  });
+});
+
+describe("outbox deletes gathered across relays", () => {
+  it("publishes at once but deletes the published records in one batch, at 25 keys or on flush", async () => {
+    // Prepare: three writers' records, each committed (earlier tests leave records for inspection)
+    const before = await outboxCount();
+    const writes = Array.from({ length: 3 }, () => outboxItem(synced()));
+    for (const { item } of writes) await db.doc.send(new PutCommand({ TableName: db.tableName, Item: item }));
+    let batches = 0;
+    const counted = {
+      ...db,
+      doc: {
+        send: (command: { constructor: { name: string } }) => {
+          if (command.constructor.name === "BatchWriteCommand") batches++;
+          return db.doc.send(command as never);
+        },
+      } as Db["doc"],
+    };
+    const deletes = createOutboxDeleteBatcher({ db: counted, log }, { maxDelayMs: 60_000 });
+    const relay = { db: counted, events: stack.aws.events, busName: stack.handles.busName, log };
+    // Act: three relays, then the flush a stopping process does
+    for (const { record } of writes) await relayOutboxRecords(relay, [record], { deletes });
+    // Assess
+    expect(await drain(stack.handles.queues.budgetRecalc.url)).toHaveLength(3);
+    expect(deletes.pending).toBe(3);
+    expect(await outboxCount()).toBe(before + 3);
+    await deletes.flush();
+    expect(batches).toBe(1);
+    expect(deletes.pending).toBe(0);
+    expect(await outboxCount()).toBe(before);
+  });
+
+  it("deletes a full batch of 25 without waiting", async () => {
+    // Prepare
+    const before = await outboxCount();
+    const keys = Array.from({ length: 25 }, (_, i) => ({ PK: outboxPk(0), SK: `2026-11-01T00:00:00.000Z#batch-${i}` }));
+    for (const k of keys) await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...k, entityType: "Outbox" } }));
+    const deletes = createOutboxDeleteBatcher({ db, log }, { maxDelayMs: 60_000 });
+    // Act
+    deletes.add(keys);
+    // Assess: sent already; flush only waits for it
+    expect(deletes.pending).toBe(0);
+    await deletes.flush();
+    expect(await outboxCount()).toBe(before);
   });
 });

@@ -14,6 +14,7 @@ import { getEntity, queryPage } from "../items";
 import { gsi1Credentials, gsi4SyncDue, isoUtc, keys, SK_PREFIX, SYNC_SHARDS, syncDuePk } from "../keys";
 import { sealFields } from "../sealing";
 import type { Db, Page, PageOptions } from "../table";
+import type { TransactAction } from "../transact";
 import { sealedRepository } from "./sealed-repository";
 
 /** What the scheduler needs from GSI4: which connection is due, no secrets. */
@@ -100,6 +101,25 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
       if (isConditionalCheckFailed(err)) return false;
       rethrowAws(err, "UpdateItem");
     }
+  }
+
+  /** The put that ends a leased run, releasing the lease: conditional on the version and on the lease being ours. */
+  async function finishLeasedAction(
+    value: BankConnection,
+    expectedVersion: number,
+    owner: string,
+  ): Promise<TransactAction & { Put: NonNullable<TransactAction["Put"]> & { Item: Record<string, unknown> } }> {
+    const { leaseOwner: _owner, leaseUntil: _until, ...rest } = value;
+    const item = bankConnectionEntity.toItem({ ...(await base.seal({ ...rest, version: expectedVersion + 1 })) });
+    return {
+      Put: {
+        TableName: db.tableName,
+        Item: item,
+        ConditionExpression: "#version = :expected AND leaseOwner = :owner",
+        ExpressionAttributeNames: { "#version": "version" },
+        ExpressionAttributeValues: { ":expected": expectedVersion, ":owner": owner },
+      },
+    };
   }
 
   return {
@@ -297,25 +317,23 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
      * conditional on `expectedVersion` and on `leaseOwner` still being ours.
      */
     async finishLeased(value: BankConnection, expectedVersion: number, owner: string): Promise<BankConnection> {
-      const { leaseOwner: _owner, leaseUntil: _until, ...rest } = value;
-      const item = bankConnectionEntity.toItem({ ...(await base.seal({ ...rest, version: expectedVersion + 1 })) });
-      const key = { PK: item.PK as string, SK: item.SK as string };
+      const { Put: put } = await finishLeasedAction(value, expectedVersion, owner);
+      const key = { PK: put.Item.PK as string, SK: put.Item.SK as string };
       try {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.tableName,
-            Item: item,
-            ConditionExpression: "#version = :expected AND leaseOwner = :owner",
-            ExpressionAttributeNames: { "#version": "version" },
-            ExpressionAttributeValues: { ":expected": expectedVersion, ":owner": owner },
-          }),
-        );
+        await db.doc.send(new PutCommand(put));
       } catch (err) {
         if (isConditionalCheckFailed(err)) throw new VersionConflictError(key, expectedVersion, undefined, { cause: err });
         rethrowAws(err, "PutItem");
       }
+      const { leaseOwner: _owner, leaseUntil: _until, ...rest } = value;
       return { ...rest, version: expectedVersion + 1 } as BankConnection;
     },
+
+    /**
+     * `finishLeased` as a TransactWriteItems action, so the sync's last transaction can release
+     * the lease and record the run with its final writes (one request instead of two).
+     */
+    finishLeasedAction,
 
     /** Releases our lease; a lease already taken over by another worker is left alone. */
     async releaseLease(userId: string, connectionId: string, owner: string): Promise<boolean> {
