@@ -123,7 +123,8 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
 
   const classified = mapClassification(tx.transaction_classification);
   // A top class alone ("Shopping") says less than a category word in the name (`BUTCHERS`).
-  const named = parsed.personal ? undefined : lexiconCategory(parsed.merchantTokens);
+  // Read only when it can decide: a subclass wins over the name's words, so they are not looked up then.
+  const named = parsed.personal || classified?.level === "sub" ? undefined : lexiconCategory(parsed.merchantTokens);
   if (classified && !(classified.level === "top" && named)) {
     const confidence = steps[`classification_${classified.level}`] ?? DEFAULT_STEP_CONFIDENCE;
     if (classified.level === "top") {
