@@ -1,8 +1,8 @@
 import { brandCategory } from "./brands";
 import { mapClassification, topClassPrimaries } from "./classification";
 import { creditKind, depositSignal, merchantCredit, PAYOUT_WORDS, REFUND_WORDS, taxRefundSignal } from "./credits";
-import { directionOf } from "./direction";
-import { transactionFeatures } from "./features";
+import { directionOf, magnitudeOf } from "./direction";
+import { modelFeatures, transactionFeatures } from "./features";
 import { hashedConfidence, hashedFeatures, scorePrimaries } from "./hashed-model";
 import { lexiconCategory, lexiconWord } from "./lexicon";
 import { mapMcc, mccOf } from "./mcc";
@@ -31,6 +31,8 @@ const USER_RULE_CONFIDENCE = 0.99;
 /** Confidence when the measured table lacks a step (an older model file). */
 const DEFAULT_STEP_CONFIDENCE = 0.5;
 const FALLBACK: Secondary = "other/uncategorised";
+/** A category word's score at which it is "strong" (one specific word at the end of the name): see lexiconConfidence. */
+const STRONG_NAME = 0.95;
 /** The regression's probability needed when no word of the description is known to naive Bayes. */
 const HASHED_ALONE_MIN = 0.5;
 
@@ -122,10 +124,13 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
   }
 
   const classified = mapClassification(tx.transaction_classification);
-  // A top class alone ("Shopping") says less than a category word in the name (`BUTCHERS`).
-  // Read only when it can decide: a subclass wins over the name's words, so they are not looked up then.
-  const named = parsed.personal || classified?.level === "sub" ? undefined : lexiconCategory(parsed.merchantTokens);
-  if (classified && !(classified.level === "top" && named)) {
+  // A top class alone ("Shopping") says less than a category word in the name (`BUTCHERS`); a
+  // subclass says more, unless the name ends in a fully specific word of another primary
+  // (`SUMUP *THE OLD FORGE DENTAL` with a subclass of "Amusement": the classification is the one that is wrong).
+  const named = parsed.personal ? undefined : lexiconCategory(parsed.merchantTokens);
+  const namedOverrules =
+    named !== undefined && classified !== undefined && named.score >= STRONG_NAME && primaryOf(named.secondary) !== primaryOf(classified.secondary);
+  if (classified && !(classified.level === "top" && named) && !namedOverrules) {
     const confidence = steps[`classification_${classified.level}`] ?? DEFAULT_STEP_CONFIDENCE;
     if (classified.level === "top") {
       // A top class alone narrows the choice; the model picks within it ("Shopping" at a deli is groceries).
@@ -149,10 +154,11 @@ function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Mo
   // A withdrawal or payout from a merchant nobody knows: a betting firm's is gambling (as a known
   // bookmaker's is), anything else stays income. What the merchant is decides, read as a purchase there.
   if (kind === "payout" && model.hashed && parsed.merchantTokens.length > 0) {
-    const asPurchase = transactionFeatures(
-      tx,
+    const asPurchase = modelFeatures(
       parsed.tokens.filter((t) => !PAYOUT_WORDS.has(t)),
       "DEBIT",
+      "PURCHASE",
+      magnitudeOf(tx),
     );
     const merchantWords = parsed.merchantTokens.filter((t) => !PAYOUT_WORDS.has(t));
     const { primary, probability } = scorePrimaries(model.hashed, hashedFeatures(asPurchase, merchantWords, model.hashed.mask));
@@ -228,7 +234,7 @@ function subLineOf(secondary: Secondary, match: { start: number; length: number 
 
 /** The lexicon's measured precision, by how strong the words were (strong: one specific word at the end). */
 function lexiconConfidence(steps: Record<string, number>, score: number): number {
-  return (score >= 0.95 ? steps["lexicon_strong"] : steps["lexicon_weak"]) ?? steps["lexicon"] ?? DEFAULT_STEP_CONFIDENCE;
+  return (score >= STRONG_NAME ? steps["lexicon_strong"] : steps["lexicon_weak"]) ?? steps["lexicon"] ?? DEFAULT_STEP_CONFIDENCE;
 }
 
 /** Primaries a refund can reverse: not income, transfers, savings or cash. */

@@ -152,6 +152,9 @@ export function lexiconWord(token: string): LexiconWord | undefined {
   return byWord.get(token);
 }
 
+/** Words that say only "a place of business": they do not take a name's last place from the word that names the kind. */
+const GENERIC_TRAILING = new Set(["SHOP", "SHOPS", "STORE", "STORES", "CENTRE", "CENTER", "CO", "COMPANY", "LTD", "LIMITED", "UK", "GROUP"]);
+
 /** Below this, a name's words are too weak a hint to decide. */
 const MIN_SCORE = 0.6;
 
@@ -167,6 +170,9 @@ export function lexiconCategory(tokens: readonly string[]): { secondary: Seconda
   let best: Secondary | undefined;
   let bestScore = 0;
   let second = 0;
+  // A generic last word (`… DISCOUNT STORE`, `… FABRIC SHOP`) leaves the last place to the word before it.
+  let lastIndex = tokens.length - 1;
+  while (lastIndex > 0 && GENERIC_TRAILING.has(tokens[lastIndex]!)) lastIndex--;
   for (let i = 0; i < tokens.length; i++) {
     let hit: LexiconWord | undefined;
     let end = i;
@@ -176,7 +182,7 @@ export function lexiconCategory(tokens: readonly string[]): { secondary: Seconda
     }
     hit ??= byWord.get(tokens[i]!) ?? subwordHit(tokens[i]!);
     if (!hit) continue;
-    const score = hit.weight * (end === tokens.length - 1 ? 1 : 0.85);
+    const score = hit.weight * (end >= lastIndex ? 1 : 0.85);
     i = end;
     if (hit.secondary === best) bestScore = Math.max(bestScore, score);
     else if (score > bestScore) {

@@ -65,4 +65,10 @@ describe("refunds and other credits", () => {
     expect(categorise(dd).category.secondary).toBe("bills_and_utilities/council_tax");
     expect(categorise({ ...dd, description: "LB HACKNEY COUNCIL TAX" }).category.primary).toBe("bills_and_utilities");
   });
+
+  it("files a withdrawal from a betting firm nobody listed as gambling, and other payouts as income", () => {
+    const credit = (description: string) => ({ description, amount: 50, currency: "GBP", transaction_type: "CREDIT", transaction_category: "CREDIT" });
+    expect(categorise(credit("BETZONIA WITHDRAWAL 0012")).category.primary).toBe("gambling");
+    expect(categorise(credit("ACME CONSULTING PAYOUT")).category.primary).toBe("income");
+  });
 });

@@ -76,4 +76,16 @@ describe("category words and TrueLayer's classification", () => {
     const sub = purchase("SUMUP *HILLTOP BUTCHERS", -12, { transaction_classification: ["Shopping", "Groceries"] });
     expect(categorise(sub).category).toMatchObject({ secondary: "groceries/supermarkets", reason: "classification" });
   });
+
+  it("lets a fully specific last word overrule a subclass of another primary, but not a hint", () => {
+    const wrong = purchase("SUMUP *THE OLD FORGE DENTAL", -40, { transaction_classification: ["Entertainment", "Amusement"] });
+    expect(categorise(wrong).category).toMatchObject({ secondary: "health_and_fitness/dental", reason: "lexicon" });
+    const hint = purchase("SUMUP *THE OLD FORGE KITCHEN", -40, { transaction_classification: ["Entertainment", "Amusement"] });
+    expect(categorise(hint).category.reason).toBe("classification");
+  });
+
+  it("reads the word before a generic last word (STORE, SHOP, CO) as the name's last", () => {
+    expect(lexiconCategory(["ACME", "DRUGSTORE", "CO"])).toMatchObject({ secondary: "health_and_fitness/pharmacy", score: 0.6 });
+    expect(lexiconCategory(["ACME", "DRUGSTORE", "HOLDINGS"])).toBeUndefined();
+  });
 });
