@@ -25,7 +25,11 @@ export type SoftGuard<E> = (tokens: readonly string[], start: number, length: nu
  * one Map probe per position. Shared by the hand dictionary and the brand table.
  */
 export class AliasIndex<E> {
-  private readonly byFirstToken = new Map<string, Alias<E>[]>();
+  /**
+   * First token → its aliases: one-token aliases, and longer ones keyed by their second token
+   * (`THE` starts a hundred brand aliases: a lookup then tries only those whose second token fits).
+   */
+  private readonly byFirstToken = new Map<string, { one: Alias<E>[]; bySecond: Map<string, Alias<E>[]> }>();
 
   constructor(private readonly guard: SoftGuard<E> = () => false) {}
 
@@ -35,10 +39,17 @@ export class AliasIndex<E> {
     const soft = alias.startsWith("~");
     const tokens = (whole || soft ? alias.slice(1) : alias).trim().split(" ");
     if (tokens[0] === "") return;
-    const list = this.byFirstToken.get(tokens[0]!) ?? [];
-    list.push({ tokens, entry, whole, soft });
-    list.sort((a, b) => b.tokens.length - a.tokens.length);
-    this.byFirstToken.set(tokens[0]!, list);
+    const slot = this.byFirstToken.get(tokens[0]!) ?? { one: [], bySecond: new Map<string, Alias<E>[]>() };
+    const item = { tokens, entry, whole, soft };
+    if (tokens.length === 1) slot.one.push(item);
+    else {
+      const list = slot.bySecond.get(tokens[1]!) ?? [];
+      list.push(item);
+      // Longest first: the first that fits is a position's best.
+      list.sort((a, b) => b.tokens.length - a.tokens.length);
+      slot.bySecond.set(tokens[1]!, list);
+    }
+    this.byFirstToken.set(tokens[0]!, slot);
   }
 
   /** Whether some alias starts with this token. */
@@ -55,21 +66,27 @@ export class AliasIndex<E> {
     let best: Alias<E> | undefined;
     let bestStart = 0;
     for (let i = 0; i < last; i++) {
-      const candidates = this.byFirstToken.get(tokens[i]!);
-      if (!candidates) continue;
-      for (const alias of candidates) {
-        // Candidates are longest first: the first that fits is this position's best.
-        if (!matchesAt(tokens, i, alias.tokens)) continue;
-        const isWhole = i === 0 && tokens.length === alias.tokens.length;
-        if ((alias.whole && !isWhole) || (alias.soft && !isWhole && !this.guard(tokens, i, alias.tokens.length, alias.entry))) continue;
-        if (!best || alias.tokens.length > best.tokens.length) {
-          best = alias;
-          bestStart = i;
-        }
-        break;
+      const slot = this.byFirstToken.get(tokens[i]!);
+      if (!slot) continue;
+      const longer = i + 1 < tokens.length ? slot.bySecond.get(tokens[i + 1]!) : undefined;
+      const hit = (longer && this.firstFit(tokens, i, longer)) ?? this.firstFit(tokens, i, slot.one);
+      if (hit && (!best || hit.tokens.length > best.tokens.length)) {
+        best = hit;
+        bestStart = i;
       }
     }
     return best ? { entry: best.entry, start: bestStart, length: best.tokens.length } : undefined;
+  }
+
+  /** The first alias of the list (longest first) that matches at `i` and whose guards let it stand. */
+  private firstFit(tokens: readonly string[], i: number, candidates: readonly Alias<E>[]): Alias<E> | undefined {
+    for (const alias of candidates) {
+      if (!matchesAt(tokens, i, alias.tokens)) continue;
+      const isWhole = i === 0 && tokens.length === alias.tokens.length;
+      if ((alias.whole && !isWhole) || (alias.soft && !isWhole && !this.guard(tokens, i, alias.tokens.length, alias.entry))) continue;
+      return alias;
+    }
+    return undefined;
   }
 }
 
