@@ -68,7 +68,7 @@ export async function readStored(db: Db, users: { userId: string; connectionId: 
         out.transactions++;
         const accountId = String(item.accountId);
         perAccount.set(accountId, (perAccount.get(accountId) ?? 0) + 1);
-        const identity = `${accountId}/${String(item.normalisedProviderTransactionId ?? item.transactionId)}/${String(item.status)}`;
+        const identity = `${accountId}/${String(item.normalisedProviderTransactionId ?? sk(item).slice(SK_PREFIX.transaction.length))}/${String(item.status)}`;
         if (seenTx.has(identity)) out.violations.push(`${user.userId}: transaction ${identity} stored twice`);
         seenTx.add(identity);
         if (item.status === "booked") {

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { keys, SK_PREFIX, userPk } from "@expenzez/db";
+import { keys, SK_PREFIX, transactionEntity, userPk } from "@expenzez/db";
 import { startWorker } from "@expenzez/runtime";
 import { emulatorEndpoint, receiveAll } from "@expenzez/testing";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -44,7 +44,8 @@ async function independentSpent(userId: string, from: string, to: string): Promi
     }),
   );
   let net = 0;
-  for (const t of out.Items ?? []) {
+  // Through the entity: the stored item keeps the timestamp in its index key, not as an attribute.
+  for (const t of (out.Items ?? []).map((i) => transactionEntity.fromItem(i))) {
     const at = Date.parse(t.timestamp);
     if (t.category.primary !== "groceries" || t.status !== "booked" || t.isHidden === true || t.currency !== "GBP") continue;
     if (t.category.secondary === "transfers/own_accounts" || at < Date.parse(from) || at >= Date.parse(to)) continue;

@@ -59,14 +59,20 @@ export function defineEntity<S extends z.ZodType>(
      * Attributes the primary key already holds (a transaction's `userId` in PK, its id in SK):
      * not stored again, restored from the key on read. Items that still carry them read the same.
      */
-    derived?: { attributes: readonly string[]; fromKey(key: TableKey): Record<string, unknown> };
+    derived?: {
+      attributes: readonly string[];
+      /** Restores them from the item's keys (primary and index keys, as stored). */
+      fromKey(key: TableKey & Item): Record<string, unknown>;
+      /** Keeps one stored after all for this value (e.g. a form the key does not hold exactly). */
+      keepStored?(attribute: string, value: z.output<S>): boolean;
+    };
   } = {},
 ): Entity<S> {
   const parse = (value: unknown): z.output<S> => validate(entityType, schema, value);
   const derived = options.derived;
   const itemOf = (entity: z.output<S>): Item => {
     const item = withoutUndefined({ ...(entity as Item), ...layout(entity), [ENTITY_TYPE]: entityType }) as Item;
-    if (derived) for (const a of derived.attributes) delete item[a];
+    if (derived) for (const a of derived.attributes) if (!derived.keepStored?.(a, entity)) delete item[a];
     return item;
   };
   return {
@@ -86,7 +92,7 @@ export function defineEntity<S extends z.ZodType>(
       return itemOf(value);
     },
     fromItem(item) {
-      const data: Item = derived && typeof item.PK === "string" && typeof item.SK === "string" ? derived.fromKey({ PK: item.PK, SK: item.SK }) : {};
+      const data: Item = derived && typeof item.PK === "string" && typeof item.SK === "string" ? derived.fromKey(item as TableKey & Item) : {};
       for (const [k, v] of Object.entries(item)) if (!LAYOUT_ATTRIBUTES.has(k)) data[k] = v;
       return parse(data);
     },

@@ -66,6 +66,27 @@ describe("entities", () => {
     expect(validationErrorOf(() => transactionEntity.toItem({ ...aTransaction({ pence: -1235 }), amount: -12.345 })).field).toBe("amountMinor");
   });
 
+  it("stores userId, transactionId and a canonical timestamp once, in the keys, and reads them back from there", () => {
+    // Prepare
+    const tx = aTransaction({ transactionId: "txn_2", timestamp: "2024-03-10T08:00:00.000Z" });
+    const offset = aTransaction({ transactionId: "txn_3", timestamp: "2024-03-10T09:00:00+01:00" });
+    // Act
+    const item = transactionEntity.toItem(tx);
+    const offsetItem = transactionEntity.toItem(offset);
+    // Assess
+    expect(item).not.toHaveProperty("userId");
+    expect(item).not.toHaveProperty("transactionId");
+    expect(item).not.toHaveProperty("timestamp");
+    expect(transactionEntity.fromItem(item)).toEqual({ ...tx, category: { ...tx.category, userModified: false }, version: 1 });
+    // A timestamp the index key would give back changed (an offset) stays stored as written.
+    expect(offsetItem.timestamp).toBe("2024-03-10T09:00:00+01:00");
+    expect(transactionEntity.fromItem(offsetItem).timestamp).toBe("2024-03-10T09:00:00+01:00");
+    // An item written before (with every attribute) reads the same.
+    expect(transactionEntity.fromItem({ ...item, userId: tx.userId, transactionId: "txn_2", timestamp: tx.timestamp })).toEqual(
+      transactionEntity.fromItem(item),
+    );
+  });
+
   it("refuses to store a plaintext token: only sealed values pass the stored schema", () => {
     const err = validationErrorOf(() => bankConnectionEntity.toItem(aConnection()));
     expect(err.field).toBe("accessToken");

@@ -1,7 +1,8 @@
 import { fromMinor, toMinor } from "@expenzez/money";
+import { INDEXES } from "@expenzez/resources";
 import { z } from "zod";
 import { defineEntity } from "../entity";
-import { gsi2Time, gsi3Category, keys, userIdFromPk } from "../keys";
+import { gsi2Time, gsi3Category, isoUtc, keys, SK_PREFIX, userIdFromPk } from "../keys";
 import { currency, id, isoDate, isoDateTime, minor, timestamps, version } from "./common";
 
 /** What kind of money movement it is (the seed's field); `direction` stays the sign. */
@@ -84,10 +85,22 @@ export type Transaction = z.output<typeof transactionSchema>;
 export type TransactionInput = z.input<typeof transactionSchema>;
 
 /**
- * `USER#<id>` / `TRANSACTION#<transactionId>`; GSI2 by time; GSI3 by category and time. The
- * item does not repeat `userId` (PK holds it; GSI projections keep PK): a smaller item costs
- * less in the table and in both indexes. `transactionId` stays, projections read it.
+ * What a stored transaction item leaves out because its keys hold it: `userId` (PK),
+ * `transactionId` (SK) and `timestamp` (the GSI2 sort key, `<timestamp>#<transactionId>`), so
+ * each is stored once instead of three or four times: a smaller item costs less in the table and
+ * in both indexes. A timestamp not in the canonical UTC form the key holds stays stored (the key
+ * would give it back changed). Items that still carry them read the same.
  */
+export function transactionKeyAttributes(item: Record<string, unknown>): { userId?: string; transactionId?: string; timestamp?: string } {
+  const out: { userId?: string; transactionId?: string; timestamp?: string } = {};
+  if (typeof item.PK === "string") out.userId = userIdFromPk(item.PK);
+  if (typeof item.SK === "string" && item.SK.startsWith(SK_PREFIX.transaction)) out.transactionId = item.SK.slice(SK_PREFIX.transaction.length);
+  const timeKey = item[INDEXES.byTime.sortKey];
+  if (typeof timeKey === "string" && timeKey.includes("#")) out.timestamp = timeKey.slice(0, timeKey.indexOf("#"));
+  return out;
+}
+
+/** `USER#<id>` / `TRANSACTION#<transactionId>`; GSI2 by time; GSI3 by category and time. */
 export const transactionEntity = defineEntity(
   "Transaction",
   transactionSchema,
@@ -96,7 +109,13 @@ export const transactionEntity = defineEntity(
     ...gsi2Time(t.userId, t.timestamp, t.transactionId),
     ...gsi3Category(t.userId, t.category.primary, t.timestamp),
   }),
-  { derived: { attributes: ["userId"], fromKey: (key) => ({ userId: userIdFromPk(key.PK) }) } },
+  {
+    derived: {
+      attributes: ["userId", "transactionId", "timestamp"],
+      fromKey: transactionKeyAttributes,
+      keepStored: (attribute, t) => attribute === "timestamp" && isoUtc(t.timestamp) !== t.timestamp,
+    },
+  },
 );
 
 /**
@@ -114,5 +133,20 @@ export const budgetLineSchema = z.object({
   isHidden: z.boolean().default(false),
 });
 export type BudgetLine = z.output<typeof budgetLineSchema>;
-/** Top-level attributes to project for a BudgetLine (a nested path would do for `category`, but it is small). */
-export const BUDGET_LINE_ATTRIBUTES = ["transactionId", "timestamp", "amountMinor", "currency", "direction", "status", "category", "isHidden"] as const;
+/**
+ * Top-level attributes to project for a BudgetLine (a nested path would do for `category`, but
+ * it is small). `transactionId` and `timestamp` come from the keys (`transactionKeyAttributes`),
+ * projected beside them; `timestamp` is still projected for items that store it.
+ */
+export const BUDGET_LINE_ATTRIBUTES = [
+  "PK",
+  "SK",
+  INDEXES.byTime.sortKey,
+  "timestamp",
+  "amountMinor",
+  "currency",
+  "direction",
+  "status",
+  "category",
+  "isHidden",
+] as const;

@@ -3,7 +3,7 @@ import { sumMinor } from "@expenzez/money";
 import { INDEXES } from "@expenzez/resources";
 import { rethrowAws } from "../aws-errors";
 import { batchGet } from "../batch";
-import { BUDGET_LINE_ATTRIBUTES, type Transaction, type TransactionInput, transactionEntity } from "../entities/transaction";
+import { BUDGET_LINE_ATTRIBUTES, type Transaction, type TransactionInput, transactionEntity, transactionKeyAttributes } from "../entities/transaction";
 import { getEntity, putNew, queryAll, queryPage, updateVersioned } from "../items";
 import { categoryPrefix, isoUtc, keys, SK_PREFIX, userPk } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
@@ -138,7 +138,11 @@ export function transactionRepository(db: Db) {
         }
         read.requests++;
         read.readUnits += out.ConsumedCapacity?.CapacityUnits ?? 0;
-        read.items.push(...(out.Items ?? []));
+        // The keys hold transactionId and timestamp: give them back as attributes, as budget lines have them.
+        for (const item of out.Items ?? []) {
+          const { PK: _pk, SK: _sk, [INDEXES.byTime.sortKey]: _time, ...line } = item;
+          read.items.push({ ...transactionKeyAttributes(item), ...line });
+        }
         startKey = out.LastEvaluatedKey;
       } while (startKey);
       return read;
