@@ -109,7 +109,7 @@ export interface OutboxDeleteBatcher {
  * consumers deduplicate on `eventId`.
  */
 export function createOutboxDeleteBatcher(deps: Pick<RelayDeps, "db" | "log">, options: { maxDelayMs?: number } = {}): OutboxDeleteBatcher {
-  const maxDelayMs = options.maxDelayMs ?? 500;
+  const maxDelayMs = options.maxDelayMs ?? 2000;
   let queued: TableKey[] = [];
   let timer: NodeJS.Timeout | undefined;
   const inFlight = new Set<Promise<void>>();

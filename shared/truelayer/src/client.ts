@@ -185,6 +185,9 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
     transitional: { clarifyTimeoutError: true },
     httpAgent: new HttpAgent({ keepAlive: true }),
     httpsAgent: new HttpsAgent({ keepAlive: true }),
+    // TrueLayer answers, it does not redirect; no redirect or proxy-environment wrapper per request (measured CPU).
+    maxRedirects: 0,
+    proxy: false,
   });
   const dataBase = options.dataBaseUrl.replace(/\/$/, "");
   const authBase = options.authBaseUrl.replace(/\/$/, "");
