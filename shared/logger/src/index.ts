@@ -59,3 +59,5 @@ export function createLogger(service: string, options: { level?: string; destina
   };
   return options.destination ? pino(opts, options.destination) : pino(opts);
 }
+export * from "./correlation";
+export * from "./metrics";

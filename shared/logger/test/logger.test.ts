@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger, REDACTED } from "../src/index";
+import { bindCorrelationId, createLogger, REDACTED } from "../src/index";
 
 function capture() {
   const lines: string[] = [];
@@ -44,5 +44,19 @@ describe("createLogger", () => {
     const { log, lines } = capture();
     log.info({ connectionId: "c1", count: 3, tokenExpiresAt: "2026-11-25T10:00:00Z", sortCodeMasked: false }, "ok");
     expect(JSON.parse(lines[0]!)).toMatchObject({ connectionId: "c1", count: 3, tokenExpiresAt: "2026-11-25T10:00:00Z" });
+  });
+});
+
+describe("bindCorrelationId", () => {
+  it("binds a correlation id once: a logger that has one keeps it and writes the key once", () => {
+    const { log, lines } = capture();
+    bindCorrelationId(log, "corr-1").info("first");
+    bindCorrelationId(bindCorrelationId(log, "corr-1"), "corr-2").info("second");
+    bindCorrelationId(log, undefined).info("third");
+    const [first, second, third] = lines.map((l) => JSON.parse(l));
+    expect(first.correlationId).toBe("corr-1");
+    expect(second.correlationId).toBe("corr-1");
+    expect(lines[1]!.match(/"correlationId":/g)).toHaveLength(1);
+    expect(third.correlationId).toBeUndefined();
   });
 });
