@@ -9,7 +9,7 @@ export interface SqsEventRecord {
   messageId: string;
   receiptHandle: string;
   body: string;
-  attributes: { ApproximateReceiveCount?: string };
+  attributes: { ApproximateReceiveCount?: string; SentTimestamp?: string };
   messageAttributes?: Record<string, { stringValue?: string; dataType?: string }>;
   eventSourceARN: string;
 }
@@ -31,12 +31,14 @@ export interface LambdaAdapterOptions {
 function toQueueMessage(record: SqsEventRecord): QueueMessage {
   const attributes: Record<string, string> = {};
   for (const [k, v] of Object.entries(record.messageAttributes ?? {})) if (v.stringValue !== undefined) attributes[k] = v.stringValue;
+  const sentAt = Number(record.attributes.SentTimestamp);
   return {
     messageId: record.messageId,
     body: record.body,
     receiveCount: Number(record.attributes.ApproximateReceiveCount ?? 1),
     receiptHandle: record.receiptHandle,
     attributes,
+    ...(Number.isFinite(sentAt) && sentAt > 0 ? { sentAt } : {}),
   };
 }
 

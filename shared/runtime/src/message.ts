@@ -9,6 +9,8 @@ export interface QueueMessage {
   receiptHandle: string;
   /** String message attributes (e.g. a correlation id). */
   attributes: Record<string, string>;
+  /** When SQS accepted the message (its `SentTimestamp`, epoch ms), for the queue-lag metric. */
+  sentAt?: number;
 }
 
 export interface HandlerContext {

@@ -1,4 +1,5 @@
-import type { Logger } from "@expenzez/logger";
+import { emitMetrics, type Logger, type MetricPoint } from "@expenzez/logger";
+import { correlationIdOf } from "./correlation";
 import { classifyFailure, type Disposition } from "./disposition";
 import { HandlerTimeoutError } from "./errors";
 import type { MessageHandler, QueueMessage } from "./message";
@@ -12,9 +13,15 @@ import type { MessageHandler, QueueMessage } from "./message";
 export async function processMessage(
   handler: MessageHandler,
   message: QueueMessage,
-  context: { log: Logger; signal: AbortSignal; random?: () => number; timeoutMs?: number },
+  context: { log: Logger; signal: AbortSignal; random?: () => number; timeoutMs?: number; now?: () => number },
 ): Promise<Disposition> {
-  const log = context.log.child({ messageId: message.messageId, receiveCount: message.receiveCount, ...correlationOf(message) });
+  const correlationId = correlationIdOf(message);
+  const log = context.log.child({ messageId: message.messageId, receiveCount: message.receiveCount, ...(correlationId ? { correlationId } : {}) });
+  const now = context.now ?? Date.now;
+  const started = now();
+  // How long the message waited on the queue (retries included): the first sign of a backlog.
+  const lag: MetricPoint[] =
+    message.sentAt === undefined ? [] : [{ name: RUNTIME_METRICS.queueLag, value: Math.max(0, started - message.sentAt), unit: "Milliseconds" }];
   const timeout = new AbortController();
   const signal = context.timeoutMs === undefined ? context.signal : AbortSignal.any([context.signal, timeout.signal]);
   let timer: NodeJS.Timeout | undefined;
@@ -33,9 +40,16 @@ export async function processMessage(
         }),
       ]);
     }
+    emitMetrics(log, [...lag, { name: RUNTIME_METRICS.handlerDuration, value: now() - started, unit: "Milliseconds" }]);
     return { kind: "done" };
   } catch (error) {
     const disposition = classifyFailure(error, message.receiveCount, context.random);
+    emitMetrics(log, lag);
+    // Errors by code: the code is a dimension (a small, stable set per service), the outcome a field.
+    emitMetrics(log, [{ name: RUNTIME_METRICS.handlerErrors, value: 1, unit: "Count" }], {
+      dimensions: { errorCode: disposition.code },
+      properties: { disposition: disposition.kind },
+    });
     if (disposition.kind === "dead") log.error({ err: error, code: disposition.code }, "message can never succeed: dead-lettering");
     else log.warn({ err: error, code: disposition.code, delaySeconds: disposition.delaySeconds }, "message failed: will retry");
     return disposition;
@@ -44,8 +58,12 @@ export async function processMessage(
   }
 }
 
-/** The correlation id a producer put on the message, so every log line of its handling carries it. */
-function correlationOf(message: QueueMessage): { correlationId?: string } {
-  const id = message.attributes.correlationId;
-  return id ? { correlationId: id } : {};
-}
+/** Metrics every queue service emits through the runtime (namespace `expenzez`, dimension `service`). */
+export const RUNTIME_METRICS = {
+  /** Now minus the message's SentTimestamp when a handler starts on it (ms). */
+  queueLag: "QueueLag",
+  /** A handler's run time for a message it finished (ms). */
+  handlerDuration: "HandlerDuration",
+  /** A handler that threw, by `errorCode` (dimension); `disposition` says retry or dead. */
+  handlerErrors: "HandlerErrors",
+} as const;

@@ -62,12 +62,14 @@ function validate(options: WorkerOptions): Required<Pick<WorkerOptions, "heartbe
 export function toQueueMessage(m: Message): QueueMessage {
   const attributes: Record<string, string> = {};
   for (const [k, v] of Object.entries(m.MessageAttributes ?? {})) if (v.StringValue !== undefined) attributes[k] = v.StringValue;
+  const sentAt = Number(m.Attributes?.SentTimestamp);
   return {
     messageId: m.MessageId!,
     body: m.Body ?? "",
     receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 1),
     receiptHandle: m.ReceiptHandle!,
     attributes,
+    ...(Number.isFinite(sentAt) && sentAt > 0 ? { sentAt } : {}),
   };
 }
 
@@ -220,7 +222,7 @@ export function startWorker(options: WorkerOptions): Worker {
             // While messages are running, poll briefly: a long wait here would delay their settling.
             WaitTimeSeconds: inFlight.size > 0 ? Math.min(1, waitTimeSeconds) : waitTimeSeconds,
             VisibilityTimeout: options.visibilityTimeoutSeconds,
-            MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+            MessageSystemAttributeNames: ["ApproximateReceiveCount", "SentTimestamp"],
             MessageAttributeNames: ["All"],
           }),
           // Not aborted on stop: a long poll cut short client-side can still take messages

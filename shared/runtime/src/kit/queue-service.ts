@@ -5,7 +5,8 @@ import { WorkerOptionsError } from "../errors";
 import { type SqsBatchResponse, type SqsEvent, toSqsLambdaHandler } from "../lambda-adapter";
 import type { HandlerContext, QueueMessage } from "../message";
 import { startWorker, type Worker } from "../sqs-worker";
-import { createServiceKit, type Env, type ServiceKit } from "./service-kit";
+import { queueReadiness, startHealthServerFromEnv } from "./health";
+import { createServiceKit, type Env, type KitOptions, type ServiceKit } from "./service-kit";
 
 /** What a queue-consuming service declares; the kit turns it into both runtimes. */
 export interface QueueServiceDeclaration<S extends z.ZodRawShape, D> {
@@ -33,11 +34,11 @@ export interface QueueService<D> {
   readonly definition: QueueServiceDefinition;
   readonly handle: (message: QueueMessage, deps: D, context: HandlerContext) => Promise<void>;
   /** Kit, deps and queue URLs, from the environment: what both runtimes (and tests) start from. */
-  createRuntime(env?: Env): Promise<QueueServiceRuntime<D>>;
+  createRuntime(env?: Env, options?: KitOptions): Promise<QueueServiceRuntime<D>>;
   /** The long-polling runtime (laptop, CI, ECS). Options override the defaults, e.g. in tests. */
   startWorker(
     env?: Env,
-    options?: { concurrency?: number; waitTimeSeconds?: number; handlerTimeoutSeconds?: number },
+    options?: { concurrency?: number; waitTimeSeconds?: number; handlerTimeoutSeconds?: number } & KitOptions,
   ): Promise<Worker & { runtime: QueueServiceRuntime<D> }>;
   /** The Lambda runtime: an SQS event source handler with partial batch responses. */
   lambdaHandler(env?: Env): Promise<(event: SqsEvent) => Promise<SqsBatchResponse>>;
@@ -57,8 +58,8 @@ export interface QueueService<D> {
  */
 export function defineQueueService<S extends z.ZodRawShape, D>(declaration: QueueServiceDeclaration<S, D>): QueueService<D> {
   const definition = queueDefinition(declaration.name);
-  async function createRuntime(env: Env = process.env): Promise<QueueServiceRuntime<D>> {
-    const kit = await createServiceKit(declaration.name, declaration.env, env);
+  async function createRuntime(env: Env = process.env, options: KitOptions = {}): Promise<QueueServiceRuntime<D>> {
+    const kit = await createServiceKit(declaration.name, declaration.env, env, options);
     const deps = await declaration.deps(kit);
     const { queueUrl, dlqUrl } = await kit.queueUrls(definition.queue);
     return { kit: kit as ServiceKit, deps, queueUrl, dlqUrl };
@@ -69,7 +70,7 @@ export function defineQueueService<S extends z.ZodRawShape, D>(declaration: Queu
     handle: declaration.handle,
     createRuntime,
     async startWorker(env = process.env, options = {}) {
-      const runtime = await createRuntime(env);
+      const runtime = await createRuntime(env, options.logDestination ? { logDestination: options.logDestination } : {});
       const { kit, deps } = runtime;
       const queue = kit.def.queues[definition.queue];
       const worker = startWorker({
@@ -101,9 +102,30 @@ export function defineQueueService<S extends z.ZodRawShape, D>(declaration: Queu
 export async function runQueueWorker<D>(service: QueueService<D>): Promise<void> {
   await runMain(async () => {
     const worker = await service.startWorker();
-    worker.runtime.kit.log.info({ queueUrl: worker.runtime.queueUrl }, `${service.name} polling`);
-    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void worker.stop());
-    await worker.done;
+    const { kit, queueUrl } = worker.runtime;
+    kit.log.info({ queueUrl }, `${service.name} polling`);
+    // Liveness, and readiness that fails while its queue cannot be reached (HEALTH_PORT; off by default)
+    // or once it is stopping (it finishes its in-flight messages, but should be sent no more work).
+    let stopping = false;
+    const queueReady = queueReadiness(kit.aws.sqs, queueUrl);
+    const health = await startHealthServerFromEnv(
+      process.env,
+      async (signal) => {
+        if (stopping) throw new Error("stopping: finishing in-flight messages");
+        await queueReady(signal);
+      },
+      kit.log,
+    );
+    for (const signal of ["SIGINT", "SIGTERM"] as const)
+      process.once(signal, () => {
+        stopping = true;
+        void worker.stop();
+      });
+    try {
+      await worker.done;
+    } finally {
+      await health?.close();
+    }
   });
 }
 

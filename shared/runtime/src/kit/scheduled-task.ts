@@ -1,8 +1,10 @@
 import { runMain } from "@expenzez/config";
-import type { Logger } from "@expenzez/logger";
+import { keys } from "@expenzez/db";
+import { createLogger, type Logger } from "@expenzez/logger";
 import { type ScheduledTaskDefinition, serviceDefinition } from "@expenzez/resources";
 import type { z } from "zod";
 import { WorkerOptionsError } from "../errors";
+import { type ReadinessCheck, startHealthServerFromEnv, tableReadiness } from "./health";
 import { createServiceKit, type Env, type ServiceKit } from "./service-kit";
 import { acquireTaskLock } from "./task-lock";
 
@@ -81,6 +83,8 @@ type AnyTask = ScheduledTask<any, any>;
 export interface TaskHost {
   /** Passes run so far, by task name, for progress output and tests. */
   readonly runs: Record<string, number>;
+  /** Readiness: every task's table answers a read of its lock item (what each pass needs first). */
+  ready: ReadinessCheck;
   stop(): Promise<void>;
   readonly done: Promise<void>;
 }
@@ -93,9 +97,11 @@ export interface TaskHost {
 export async function startTaskHost(tasks: AnyTask[], options: { env?: Env; everyMs?: Record<string, number>; runAtStart?: boolean } = {}): Promise<TaskHost> {
   const stop = new AbortController();
   const runs: Record<string, number> = {};
+  const checks: ReadinessCheck[] = [];
   const loops = await Promise.all(
     tasks.map(async (task) => {
       const runtime = await task.createRuntime(options.env);
+      checks.push(tableReadiness(runtime.kit.db, keys.taskLock(task.name)));
       const every = options.everyMs?.[task.name] ?? task.definition.everyMinutes * 60_000;
       runs[task.name] = 0;
       // Wrapped in an object: an async callback that returned the loop itself would make this
@@ -122,6 +128,9 @@ export async function startTaskHost(tasks: AnyTask[], options: { env?: Env; ever
   return {
     runs,
     done,
+    async ready(signal) {
+      await Promise.all(checks.map((check) => check(signal)));
+    },
     async stop() {
       stop.abort();
       await done;
@@ -133,8 +142,13 @@ export async function startTaskHost(tasks: AnyTask[], options: { env?: Env; ever
 export async function runTaskHost(tasks: AnyTask[]): Promise<void> {
   await runMain(async () => {
     const host = await startTaskHost(tasks);
+    const health = await startHealthServerFromEnv(process.env, host.ready, createLogger("task-host", {}));
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void host.stop());
-    await host.done;
+    try {
+      await host.done;
+    } finally {
+      await health?.close();
+    }
   });
 }
 

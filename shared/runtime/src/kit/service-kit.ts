@@ -34,6 +34,12 @@ export interface ServiceKit<C = Record<never, never>> extends Platform<C> {
 
 export type Env = Record<string, string | undefined>;
 
+/** How a kit is built beyond its environment: tests read the log lines a service writes. */
+export interface KitOptions {
+  /** Where the service's log lines go instead of stdout. */
+  logDestination?: { write(line: string): void };
+}
+
 /**
  * SDK clients, logger, repositories (with envelope encryption), the outbox relay and queue
  * URLs for a parsed configuration. The ops CLI builds its context with this too, so it talks to
@@ -77,9 +83,10 @@ export async function createServiceKit<S extends z.ZodRawShape>(
   name: string,
   envSchema?: z.ZodObject<S>,
   env: Env = process.env,
+  options: KitOptions = {},
 ): Promise<ServiceKit<z.infer<z.ZodObject<S>>>> {
   const definition = serviceDefinition(name);
   const resolved = await resolveSecretVariables(env, definition);
   const config = loadConfig(resolved, envSchema);
-  return { ...createPlatform(name, config), definition };
+  return { ...createPlatform(name, config, options), definition };
 }
