@@ -72,3 +72,12 @@ export function parseDeliveredEvent(body: string): ReceivedEvent {
     eventBridgeId: envelope.data.id,
   } as ReceivedEvent;
 }
+
+/**
+ * The event with `correlationId` set, unless it has one or `correlationId` is absent: for a
+ * consumer that builds events in pure planning code and learns the cause's id around it.
+ */
+export function withCorrelationId<E extends DomainEvent>(event: E, correlationId: string | undefined): E {
+  if (!correlationId || event.detail.correlationId) return event;
+  return { ...event, detail: { ...event.detail, correlationId } };
+}

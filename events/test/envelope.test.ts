@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildEvent, EventValidationError, parseDeliveredEvent, SOURCES } from "../src/index";
+import { buildEvent, EventValidationError, parseDeliveredEvent, SOURCES, withCorrelationId } from "../src/index";
 
 const userId = "user-1";
 
@@ -82,5 +82,23 @@ describe("parseDeliveredEvent", () => {
     ["no envelope", JSON.stringify(event.detail)],
   ])("rejects %s with a typed error", (_name, text) => {
     expect(() => parseDeliveredEvent(text)).toThrow(EventValidationError);
+  });
+});
+
+describe("withCorrelationId", () => {
+  const event = buildEvent("RecurringPaymentMissed", {
+    userId: "u1",
+    streamId: "s1",
+    merchant: "Gym",
+    frequency: "monthly",
+    currency: "GBP",
+    expectedOn: "2026-11-01",
+    amountMinor: 2500,
+  });
+
+  it("sets the cause's correlation id on an event that has none, and keeps one it has", () => {
+    expect(withCorrelationId(event, "req-1").detail.correlationId).toBe("req-1");
+    expect(withCorrelationId(withCorrelationId(event, "req-1"), "req-2").detail.correlationId).toBe("req-1");
+    expect(withCorrelationId(event, undefined)).toBe(event);
   });
 });

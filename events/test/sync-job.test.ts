@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countsAsUnattended, isAttended, parseSyncJob } from "../src/index";
+import { countsAsUnattended, isAttended, jobCorrelationId, parseSyncJob } from "../src/index";
 
 const valid = { jobId: "j1", userId: "u1", connectionId: "c1", reason: "scheduled", requestedAt: "2026-11-25T10:00:00Z" };
 
@@ -49,5 +49,12 @@ describe("countsAsUnattended", () => {
       job: { backfillFrom: "2026-09-01" },
     });
     expect(parseSyncJob(JSON.stringify({ ...valid, reason: "backfill", backfillFrom: "last summer" })).ok).toBe(false);
+  });
+});
+
+describe("jobCorrelationId", () => {
+  it("is the producer's correlation id, or the job's own id when it was sent without one", () => {
+    expect(jobCorrelationId({ jobId: "j-1", correlationId: "req-9" })).toBe("req-9");
+    expect(jobCorrelationId({ jobId: "j-1" })).toBe("j-1");
   });
 });

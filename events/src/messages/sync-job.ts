@@ -76,3 +76,11 @@ export function isAttended(job: Pick<SyncJob, "reason" | "psuIp">): boolean {
 export function countsAsUnattended(job: Pick<SyncJob, "reason" | "psuIp">): boolean {
   return (job.reason === "scheduled" || job.reason === "backfill") && !isAttended(job);
 }
+
+/**
+ * The correlation id a job's work carries into its log lines and the events it publishes: the
+ * producer's (the webhook request, the scheduler tick) or, for a job sent without one, its own id.
+ */
+export function jobCorrelationId(job: Pick<SyncJob, "jobId" | "correlationId">): string {
+  return job.correlationId ?? job.jobId;
+}

@@ -7,6 +7,7 @@ import {
   type OutboxRecord,
   transactWrite,
 } from "@expenzez/db";
+import { bindCorrelationId, emitMetrics } from "@expenzez/logger";
 import { relayOutboxRecords } from "@expenzez/runtime";
 import type { UserContext } from "./context";
 import type { Priority } from "./decide";
@@ -14,6 +15,22 @@ import { DEFAULT_MAX_ROUNDS, DEFAULT_SEND_LEASE_MS, type DispatchDeps } from "./
 import { dispatchedAction } from "./dispatched-events";
 import { AlertDispatchError, DeliveryError } from "./errors";
 import { type FcmMessage, triesOf } from "./fcm";
+
+/** Metrics of a delivery (namespace `expenzez`, dimensions `service` and `channel`). */
+export const ALERT_METRICS = {
+  /** From the event's `occurredAt` to the provider accepting the message (deferrals included), ms. */
+  latency: "AlertLatency",
+} as const;
+
+function emitAlertLatency(deps: DispatchDeps, entry: NotificationHistory, channel: Target["channel"], deliveredAt: string): void {
+  if (!entry.occurredAt) return;
+  const ms = Date.parse(deliveredAt) - Date.parse(entry.occurredAt);
+  if (!Number.isFinite(ms)) return;
+  emitMetrics(deps.log, [{ name: ALERT_METRICS.latency, value: Math.max(0, ms), unit: "Milliseconds" }], {
+    dimensions: { channel },
+    properties: { notificationId: entry.notificationId, detailType: entry.detailType },
+  });
+}
 
 /** One place a notification goes: a device (push) or the user's address (email). */
 export type Target = { channel: "push"; target: string; token: NotificationToken } | { channel: "email"; target: "email"; address: string };
@@ -57,7 +74,9 @@ export function fcmMessageOf(entry: NotificationHistory, token: string, priority
  * dispatcher that died inside the send: it is taken over and counted (`reclaimed`), the one
  * case in which a device may get the message twice.
  */
-export async function deliverAll(deps: DispatchDeps, entry: NotificationHistory, ctx: UserContext, priority: Priority): Promise<DeliveryStats> {
+export async function deliverAll(given: DispatchDeps, entry: NotificationHistory, ctx: UserContext, priority: Priority): Promise<DeliveryStats> {
+  // The deferred pass has no message to take the correlation id from: the history item has it.
+  const deps = { ...given, log: bindCorrelationId(given.log, entry.correlationId) };
   const stats: DeliveryStats = { delivered: 0, failed: 0, retry: 0, inFlight: 0, reclaimed: 0, invalidatedTokens: 0 };
   const targets = targetsOf(entry.channels ?? [], ctx);
   const records: OutboxRecord[] = [];
@@ -144,6 +163,7 @@ async function deliverOne(
     event.action,
   ]);
   records.push(event.record);
+  if (attempt.outcome === "delivered") emitAlertLatency(deps, entry, t.channel, attempt.at);
   // Counters are best effort (a token deleted meanwhile is not recreated by the count).
   if (t.channel === "push") await deps.repos.notifications.countTokenDelivery(entry.userId, t.target, attempt.outcome === "delivered", attempt.at);
   return attempt.outcome === "delivered" ? "delivered" : release ? "retry" : "failed";

@@ -11,6 +11,7 @@ import {
   transactWrite,
   txPutNew,
 } from "@expenzez/db";
+import { bindCorrelationId } from "@expenzez/logger";
 import { relayOutboxRecords } from "@expenzez/runtime";
 import { DateTime } from "luxon";
 import { type Alert, type AlertEvent, toAlert } from "./alert";
@@ -112,7 +113,7 @@ export async function handleAlertEvent(event: AlertEvent, deps: DispatchDeps): P
   const now = deps.now?.() ?? new Date();
   const alert = toAlert(event);
   const notificationId = notificationIdOf(alert);
-  const log = deps.log.child({ notificationId, userId: alert.userId, detailType: alert.detailType, correlationId: alert.correlationId });
+  const log = bindCorrelationId(deps.log, alert.correlationId).child({ notificationId, userId: alert.userId, detailType: alert.detailType });
   const existing = await deps.repos.notifications.getHistory(alert.userId, notificationId);
   if (existing) {
     log.debug({ status: existing.status }, "notification recorded before: replay sends nothing");

@@ -1,9 +1,18 @@
 import { utcDateRange } from "@expenzez/budgets";
 import { EventValidationError, parseDeliveredEvent, type ReceivedEvent } from "@expenzez/events";
+import { emitMetrics } from "@expenzez/logger";
 import { type QueueMessage, runOnce } from "@expenzez/runtime";
 import type { BudgetDeps } from "./deps";
 import { InvalidBudgetEventError } from "./errors";
 import { type RecalcRequest, type RecalcSummary, recalculateBudgets } from "./recalc";
+
+/** Metrics of one handled event (namespace `expenzez`, dimension `service`). */
+export const BUDGET_METRICS = {
+  /** Budgets whose figures an event recomputed and wrote. */
+  recalculations: "BudgetRecalculations",
+  /** Thresholds an event's recalculation crossed (each one a BudgetThresholdCrossed). */
+  thresholdsCrossed: "BudgetThresholdsCrossed",
+} as const;
 
 /** The consumer name in idempotency keys. */
 export const CONSUMER = "budget-recalc";
@@ -19,7 +28,7 @@ export function requestOf(event: ReceivedEvent): RecalcRequest | undefined {
   }
   const { detail } = event;
   if (!detail.range || detail.categories.length === 0) return undefined;
-  return { userId: detail.userId, categories: detail.categories, range: utcDateRange(detail.range), cause: detail.eventId };
+  return { userId: detail.userId, categories: detail.categories, range: utcDateRange(detail.range), cause: detail.correlationId ?? detail.eventId };
 }
 
 /**
@@ -47,5 +56,11 @@ export async function handleBudgetEvent(message: Pick<QueueMessage, "body">, dep
     recalculateBudgets(deps, request, log),
   );
   if (replayed) log.info("event handled before: nothing to do");
+  else {
+    emitMetrics(log, [
+      { name: BUDGET_METRICS.recalculations, value: result.budgetsWritten, unit: "Count" },
+      { name: BUDGET_METRICS.thresholdsCrossed, value: result.thresholdsCrossed, unit: "Count" },
+    ]);
+  }
   return result;
 }

@@ -20,7 +20,7 @@ export interface RecalcRequest {
   range: { from: string; to: string } | "all-open";
   /** Only this budget. */
   budgetId?: string;
-  /** Id of the event that asked: the correlation id of the events this emits. */
+  /** The correlation id of the event that asked (else its id): carried by the events this emits. */
   cause?: string;
 }
 

@@ -24,6 +24,21 @@ describe("what an event asks budget-recalc to do", () => {
     });
   });
 
+  it("carries the sync's correlation id into the events it emits, when the sync had one", () => {
+    const event = buildEvent("TransactionsSynced", {
+      userId: "u1",
+      connectionId: "c1",
+      syncId: "s1",
+      correlationId: "req-42",
+      accountIds: ["a1"],
+      counts: { added: 1, modified: 0, removed: 0 },
+      categories: ["groceries"],
+      merchants: [],
+      range: { from: "2024-03-30", to: "2024-03-30" },
+    });
+    expect(requestOf(received(event))?.cause).toBe("req-42");
+  });
+
   it("has nothing to do for a sync that changed nothing, and refuses events for other consumers", () => {
     const quiet = buildEvent("TransactionsRecategorised", { userId: "u1", ruleId: null, transactionIds: [], categories: [], range: null });
     expect(requestOf(received(quiet))).toBeUndefined();

@@ -1,5 +1,5 @@
 import { recurringHistoryEntity, recurringStreamEntity, type Transaction } from "@expenzez/db";
-import { type Detail, parseDeliveredEvent } from "@expenzez/events";
+import { type Detail, parseDeliveredEvent, withCorrelationId } from "@expenzez/events";
 import { merchantOf } from "@expenzez/recurring";
 import { commitWithEvents, type QueueMessage, retryOnConflict } from "@expenzez/runtime";
 import pLimit from "p-limit";
@@ -41,7 +41,7 @@ export async function handleRecurringMessage(message: Pick<QueueMessage, "body">
  * @example await reevaluateMerchants(event.detail, deps)
  */
 export async function reevaluateMerchants(
-  detail: Pick<Detail<"TransactionsSynced">, "userId" | "merchants" | "range">,
+  detail: Pick<Detail<"TransactionsSynced">, "userId" | "merchants" | "range" | "correlationId">,
   deps: RecurringDeps,
 ): Promise<EvaluationSummary> {
   const summary: EvaluationSummary = { merchants: 0, streamsWritten: 0, events: 0, insights: 0 };
@@ -50,7 +50,7 @@ export async function reevaluateMerchants(
   const touched = new Map(detail.merchants.map((name) => [merchantOf(name, name).key, name]));
   const synced = await syncedByMerchant(deps, detail.userId, detail.range, touched);
   for (const [key, name] of touched) {
-    const result = await evaluateMerchant(deps, detail.userId, key, name, synced.get(key) ?? [], now);
+    const result = await evaluateMerchant(deps, detail.userId, key, name, synced.get(key) ?? [], now, detail.correlationId);
     summary.merchants++;
     summary.streamsWritten += result.streamsWritten;
     summary.events += result.records.length;
@@ -86,7 +86,15 @@ async function syncedByMerchant(
   return byMerchant;
 }
 
-async function evaluateMerchant(deps: RecurringDeps, userId: string, merchantKey: string, merchant: string, synced: readonly Transaction[], now: Date) {
+async function evaluateMerchant(
+  deps: RecurringDeps,
+  userId: string,
+  merchantKey: string,
+  merchant: string,
+  synced: readonly Transaction[],
+  now: Date,
+  correlationId: string | undefined,
+) {
   const merchantId = merchantIdOf(merchantKey);
   return retryOnConflict(
     async (attempt) => {
@@ -118,7 +126,9 @@ async function evaluateMerchant(deps: RecurringDeps, userId: string, merchantKey
         ...plan.streams.map((s) => put(deps, recurringStreamEntity, s.item, s.expectedVersion)),
       ];
       // Commits and relays at once, so a later merchant's failure does not leave these to the sweep.
-      const { records } = actions.length || plan.events.length ? await commitWithEvents(deps, actions, plan.events, { now }) : { records: [] };
+      // The sync's correlation id travels on into the alerts these events cause.
+      const events = plan.events.map((e) => withCorrelationId(e, correlationId));
+      const { records } = actions.length || events.length ? await commitWithEvents(deps, actions, events, { now }) : { records: [] };
       return { streamsWritten: plan.streams.length, records, insights: written.filter(Boolean).length };
     },
     { what: `recurring streams of merchant ${merchantId}`, maxAttempts: MAX_ATTEMPTS, log: deps.log },

@@ -65,7 +65,7 @@ export async function markReconnectRequired(
   connection: BankConnection,
   reason: ReconnectReason,
   now: Date,
-  run: { owner: string; jobId: string },
+  run: { owner: string; jobId: string; correlationId?: string },
 ): Promise<OutboxRecord> {
   const sealed = await deps.repos.connections.seal({
     ...connection,
@@ -77,7 +77,13 @@ export async function markReconnectRequired(
     deps.db,
     {
       detailType: "ConnectionReconnectRequired",
-      input: { userId: connection.userId, connectionId: connection.connectionId, providerId: connection.providerId, reason },
+      input: {
+        userId: connection.userId,
+        connectionId: connection.connectionId,
+        providerId: connection.providerId,
+        reason,
+        ...(run.correlationId ? { correlationId: run.correlationId } : {}),
+      },
     },
     now,
   );
@@ -91,7 +97,7 @@ export async function markSyncFailed(
   connection: BankConnection,
   failure: { code: string; retryable: boolean; nextSyncAt: Date },
   now: Date,
-  run: { owner: string; jobId: string },
+  run: { owner: string; jobId: string; correlationId?: string },
 ): Promise<OutboxRecord> {
   const stats = connection.syncStats ?? { totalSyncs: 0, consecutiveFailures: 0 };
   const consecutiveFailures = (stats.consecutiveFailures ?? 0) + 1;
@@ -112,6 +118,7 @@ export async function markSyncFailed(
         errorCode: failure.code,
         retryable: failure.retryable,
         attempts: consecutiveFailures,
+        ...(run.correlationId ? { correlationId: run.correlationId } : {}),
       },
     },
     now,

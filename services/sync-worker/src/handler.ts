@@ -16,8 +16,8 @@ import {
   transactionEntity,
   ValidationError,
 } from "@expenzez/db";
-import { countsAsUnattended, isAttended, parseSyncJob, type SyncJob } from "@expenzez/events";
-import type { Logger } from "@expenzez/logger";
+import { countsAsUnattended, isAttended, jobCorrelationId, parseSyncJob, type SyncJob } from "@expenzez/events";
+import { bindCorrelationId, type Logger } from "@expenzez/logger";
 import { PermanentFailure, type QueueMessage, RetryLater, relayOutboxRecords } from "@expenzez/runtime";
 import { nextSyncAt, occurrencesOf, toStoredTransaction, unattendedToday } from "@expenzez/sync";
 import { type CallContext, InvalidGrantError, TrueLayerError, type Transaction as TrueLayerTransaction } from "@expenzez/truelayer";
@@ -26,7 +26,7 @@ import type { SyncDeps } from "./deps";
 import { InvalidJobError, LeaseHeldError, ProviderUnavailableError, TokenRotatedElsewhereError, UnknownConnectionError } from "./errors";
 import { type FetchedAccount, fetchConnection } from "./fetch";
 import { keepLease, type LeaseKeeper } from "./lease";
-import { emitMetric, METRICS } from "./metrics";
+import { emitMetric, emitSyncFailure, emitSyncMetrics, METRICS } from "./metrics";
 import { planReads } from "./plan";
 import { syncWindow } from "./window";
 import { type SyncTotals, syncAccounts } from "./write-account";
@@ -40,6 +40,8 @@ const QUARANTINE_KEPT = 20;
 interface Run {
   job: SyncJob;
   jobId: string;
+  /** Carried by every event this run writes (`jobCorrelationId`). */
+  correlationId: string;
   owner: string;
   keeper: LeaseKeeper;
   /** The terminal connection write released the lease already. */
@@ -72,7 +74,13 @@ export async function handleSyncJob(message: Pick<QueueMessage, "body">, deps: S
  * runtimes call it with a parsed job.
  */
 export async function syncConnection(job: SyncJob, deps: SyncDeps): Promise<void> {
-  const log = deps.log.child({ jobId: job.jobId, userId: job.userId, connectionId: job.connectionId, reason: job.reason });
+  // The runtime's per-message logger has the correlation id bound already; the ops CLI's has not.
+  const log = bindCorrelationId(deps.log, jobCorrelationId(job)).child({
+    jobId: job.jobId,
+    userId: job.userId,
+    connectionId: job.connectionId,
+    reason: job.reason,
+  });
   try {
     await runJob(job, deps, log);
   } catch (err) {
@@ -127,7 +135,7 @@ async function runJob(job: SyncJob, deps: SyncDeps, log: Logger): Promise<void> 
   }
 
   const keeper = keepLease(deps, job, owner, leaseSeconds, log);
-  const run: Run = { job, jobId: job.jobId, owner, keeper, released: false };
+  const run: Run = { job, jobId: job.jobId, correlationId: jobCorrelationId(job), owner, keeper, released: false };
   let records: OutboxRecord[] = [];
   try {
     if (connection.recentJobIds?.includes(job.jobId)) {
@@ -187,6 +195,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   // Consent past its 90 days: the bank would refuse every call; ask the user now.
   if (Date.parse(connection.consentExpiresAt) <= now.getTime()) {
     log.warn("consent expired: the user must reconnect");
+    emitSyncFailure(log, "sync.consent_expired");
     const record = await markReconnectRequired(deps, connection, "consent_expired", now, run);
     run.released = true;
     return [record];
@@ -219,7 +228,8 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
       accessToken: connection.accessToken,
       connectionId: connection.connectionId,
       providerId: connection.providerId,
-      correlationId: job.jobId,
+      // X-Client-Correlation-Id and the client's log lines: the same id as the rest of the job's trail.
+      correlationId: run.correlationId,
       ...(attended ? { psuIp: job.psuIp } : {}),
       // A 401 mid-sync refreshes once; shared so parallel calls do not rotate the token twice.
       refreshAccessToken: () => {
@@ -298,6 +308,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     userId: job.userId,
     connectionId: connection.connectionId,
     syncId: job.jobId,
+    correlationId: run.correlationId,
     accounts: fetched.map((account) => ({
       fetched: account,
       transactions: byAccount.get(account.accountId) ?? [],
@@ -322,6 +333,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   }
   run.released = true;
   log.info({ ...totals, quarantined: quarantine.length, accounts: fetched.length, window }, "connection synced");
+  emitSyncMetrics(log, { durationMs: Date.now() - startedAt, ...totals });
   return records;
 }
 
@@ -419,6 +431,8 @@ async function readStored(
 
 /** What a TrueLayer failure means for this job, by the error's kind (decided in the client). */
 async function onProviderError(deps: SyncDeps, connection: BankConnection, err: TrueLayerError, now: Date, log: Logger, run: Run): Promise<OutboxRecord> {
+  // A retryable error is counted by the runtime (HandlerErrors) when the job is retried.
+  if (err.kind !== "retryable") emitSyncFailure(log, err.code);
   switch (err.kind) {
     case "retryable":
       throw new ProviderUnavailableError(connection.connectionId, err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000), {

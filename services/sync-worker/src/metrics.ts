@@ -1,6 +1,6 @@
-import type { Logger } from "@expenzez/logger";
+import { emitMetrics, type Logger, type MetricPoint } from "@expenzez/logger";
 
-/** Metric names the sync worker emits (CloudWatch namespace `expenzez/sync`). */
+/** Metric names the sync worker emits (CloudWatch namespace `expenzez`, dimension `service`; see docs/operations.md). */
 export const METRICS = {
   /** Transactions the bank served that could not be stored; the rest of the connection synced. */
   quarantined: "TransactionsQuarantined",
@@ -8,21 +8,34 @@ export const METRICS = {
   refreshLost: "RefreshTokenRefused",
   /** Duplicate deliveries of a job that had already completed, or was running. */
   duplicateJobs: "DuplicateJobs",
+  /** A connection synced: lease taken to connection written (ms). */
+  syncDuration: "SyncDuration",
+  /** Transactions a sync added, changed or removed. */
+  transactionsPerSync: "TransactionsPerSync",
+  /** A sync that ended without syncing, by `errorCode` (dimension): reconnect needed, bank refused, limits. */
+  syncFailures: "SyncFailures",
 } as const;
 
 /**
- * One metric as a CloudWatch Embedded Metric Format log line: Lambda's and ECS's log drivers
- * turn it into a metric without an extra API call per sync.
+ * One count as a CloudWatch Embedded Metric Format line through the job's logger (so it carries
+ * the job's correlation id); the EMF shape is `@expenzez/logger`'s `emitMetrics`.
  *
  * @example emitMetric(log, METRICS.quarantined, 2, { connectionId })
  */
 export function emitMetric(log: Logger, name: string, value: number, context: Record<string, string> = {}): void {
-  log.info(
-    {
-      _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: "expenzez/sync", Dimensions: [[]], Metrics: [{ Name: name, Unit: "Count" }] }] },
-      [name]: value,
-      ...context,
-    },
-    `metric ${name}`,
-  );
+  emitMetrics(log, [{ name, value, unit: "Count" }], { properties: context });
+}
+
+/** What one finished sync reports: how long it took and how many transactions it moved. */
+export function emitSyncMetrics(log: Logger, figures: { durationMs: number; added: number; changed: number; removed: number }): void {
+  const points: MetricPoint[] = [
+    { name: METRICS.syncDuration, value: figures.durationMs, unit: "Milliseconds" },
+    { name: METRICS.transactionsPerSync, value: figures.added + figures.changed + figures.removed, unit: "Count" },
+  ];
+  emitMetrics(log, points, { properties: { added: figures.added, changed: figures.changed, removed: figures.removed } });
+}
+
+/** A sync that ended without syncing, by its error code (a stable, small set: TrueLayer's kinds and ours). */
+export function emitSyncFailure(log: Logger, errorCode: string): void {
+  emitMetrics(log, [{ name: METRICS.syncFailures, value: 1, unit: "Count" }], { dimensions: { errorCode } });
 }

@@ -72,6 +72,8 @@ export interface ConnectionWrite {
   userId: string;
   connectionId: string;
   syncId: string;
+  /** The job's correlation id, carried by every event written (defaults to the sync id). */
+  correlationId?: string;
   accounts: AccountInput[];
   /** Start of the booked window fetched: pending ones dated before it are not removed. */
   bookedFrom: string;
@@ -168,6 +170,7 @@ function planAccount(db: Db, input: ConnectionWrite, account: AccountInput): Acc
             input: {
               // One per transaction, whatever retries and relays do: consumers dedupe on it.
               eventId: largeEventId(userId, t.transactionId),
+              correlationId: input.correlationId ?? input.syncId,
               userId,
               accountId: fetched.accountId,
               transactionId: t.transactionId,
@@ -258,7 +261,7 @@ async function writeOnce(deps: SyncDeps, input: ConnectionWrite, accounts: reado
             userId,
             connectionId: input.connectionId,
             syncId: input.syncId,
-            correlationId: input.syncId,
+            correlationId: input.correlationId ?? input.syncId,
             accountIds: chunk.parts.filter((p) => p.units.length > 0).map((p) => p.accountId),
             ...syncedDetail(units),
           },
