@@ -53,7 +53,7 @@ const awsProxy = await startCountingProxy(moto.endpoint, "aws");
 const tlProxy = await startCountingProxy(sandbox.authUrl, "truelayer");
 const children: ChildProcess[] = [];
 
-function startWorkerProcess(): Promise<{ child: ChildProcess; usage(): Promise<Usage>; stop(): Promise<Usage> }> {
+function startWorkerProcess(): Promise<{ child: ChildProcess; usage(): Promise<Usage>; flush(): Promise<void>; stop(): Promise<Usage> }> {
   const child = fork(join(here, "worker.ts"), {
     // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the worker process, to see where its time goes.
     execArgv: ["--import", "tsx", ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [])],
@@ -79,11 +79,17 @@ function startWorkerProcess(): Promise<{ child: ChildProcess; usage(): Promise<U
     child.send({ cmd: "usage" });
     return reply;
   };
+  const flush = async () => {
+    const reply = next();
+    child.send({ cmd: "flush" });
+    await reply;
+  };
   return new Promise((resolve) =>
     child.once("message", () =>
       resolve({
         child,
         usage,
+        flush,
         async stop() {
           const last = await usage();
           child.send({ cmd: "stop" });
@@ -243,6 +249,7 @@ try {
   // One user first, unmeasured: modules load and the categoriser's model is built on first use.
   await enqueue(await connect(1, { accounts: 1, cards: 0, history_days: 5 }));
   await until(worker, 1);
+  await worker.flush();
   const rssGrowth: number[] = [];
   let [awsFrom, tlFrom] = [awsProxy.seen.length, tlProxy.seen.length];
   let usage0 = await worker.usage();
@@ -251,6 +258,7 @@ try {
   const quarter = Math.max(1, Math.floor(SIZE.users / 4));
   for (let q = quarter; q < SIZE.users; q += quarter) rssGrowth.push((await until(worker, 1 + q)).maxRssKb);
   let usage1 = await until(worker, 1 + SIZE.users);
+  await worker.flush();
   rssGrowth.push(usage1.maxRssKb);
   const firstNew = await newTransactionsOf(connections);
   const first = phaseOf(
@@ -268,6 +276,7 @@ try {
   t0 = performance.now();
   await enqueue(connections, { reason: "refresh_now", psuIp: PSU_IP });
   usage1 = await until(worker, 1 + SIZE.users * 2);
+  await worker.flush();
   const resync = phaseOf(
     awsProxy.seen.slice(awsFrom),
     tlProxy.seen.slice(tlFrom),
@@ -291,6 +300,7 @@ try {
   t0 = performance.now();
   await enqueue(long, { reason: "refresh_now", psuIp: PSU_IP });
   const longDone = await until(longWorker, 1);
+  await longWorker.flush();
   const longPhase = phaseOf(
     awsProxy.seen.slice(awsFrom),
     tlProxy.seen.slice(tlFrom),

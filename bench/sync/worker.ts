@@ -51,6 +51,9 @@ const worker = startWorker({
 
 const started = process.cpuUsage();
 process.on("message", (msg: { cmd: string }) => {
+  // The relay's deletes wait up to 2 s to fill a batch: flushed at the end of a phase, so they
+  // are counted with the writes of the records they delete.
+  if (msg.cmd === "flush") void deps.outboxDeletes?.flush().then(() => process.send?.({ flushed: true }));
   if (msg.cmd === "usage") {
     const cpu = process.cpuUsage(started);
     process.send?.({ cpuMicros: cpu.user + cpu.system, maxRssKb: process.resourceUsage().maxRSS, stats: worker.stats });

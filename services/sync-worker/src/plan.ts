@@ -29,11 +29,21 @@ export function summaryDelta(changes: {
   return { total, pending };
 }
 
+/** The actions of one write unit, and the outbox records among them (relayed after the commit). */
+export interface BuiltUnit {
+  actions: TransactAction[];
+  records?: OutboxRecord[];
+}
+
 /** One transaction's write and whatever must commit with it (e.g. its large-transaction event). */
 export interface WriteUnit {
-  actions: TransactAction[];
-  /** Outbox records among `actions`, relayed after the commit. */
-  records?: OutboxRecord[];
+  /** Actions it takes in a transaction. */
+  size: number;
+  /**
+   * Its actions, built when its transaction is written: a long history's items are not all held
+   * as request payloads at once, only one transaction's worth.
+   */
+  build(): BuiltUnit;
   added?: TransactionInput;
   changed?: { before: Transaction; next: TransactionInput };
   removed?: Transaction;
@@ -54,6 +64,11 @@ export interface WriteChunk {
   parts: ChunkPart[];
   /** The connection's finishing write (lease released) rides in this transaction. */
   finish: boolean;
+}
+
+/** A unit whose actions exist already (changes and deletes are small; tests). */
+export function builtUnit(built: BuiltUnit): Pick<WriteUnit, "size" | "build"> {
+  return { size: built.actions.length, build: () => built };
 }
 
 /** An account with something to write: its transactions' units (none for a balance-only change). */
@@ -95,17 +110,16 @@ export function packChunks(accounts: readonly AccountUnits[], options: { finish:
       return part;
     };
     // Room for the account's write and its first unit, or the account starts the next chunk.
-    if (current.parts.length > 0 && size + 1 + (account.units[0]?.actions.length ?? 0) > limit) close();
+    if (current.parts.length > 0 && size + 1 + (account.units[0]?.size ?? 0) > limit) close();
     let part = open();
     for (const unit of account.units) {
-      if (unit.actions.length + RESERVED_PER_CHUNK + 1 > limit)
-        throw new RangeError(`a write unit of ${unit.actions.length} actions cannot fit one transaction`);
-      if (size + unit.actions.length > limit) {
+      if (unit.size + RESERVED_PER_CHUNK + 1 > limit) throw new RangeError(`a write unit of ${unit.size} actions cannot fit one transaction`);
+      if (size + unit.size > limit) {
         close();
         part = open();
       }
       part.units.push(unit);
-      size += unit.actions.length;
+      size += unit.size;
     }
     part.last = true;
   }

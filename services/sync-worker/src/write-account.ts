@@ -28,6 +28,8 @@ import type { FetchedAccount } from "./fetch";
 import {
   type AccountFacts,
   accountUnchanged,
+  type BuiltUnit,
+  builtUnit,
   chunkChanges,
   oldestPendingAfter,
   packChunks,
@@ -146,6 +148,34 @@ export function largeEventId(userId: string, transactionId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((Number.parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
 }
 
+/** A new transaction's put, and its LargeTransactionDetected record when it is a large debit. */
+function addedActions(db: Db, input: Pick<ConnectionWrite, "userId" | "syncId" | "correlationId" | "now">, accountId: string, t: Transaction): BuiltUnit {
+  const { userId, now } = input;
+  const put = txPutNewParsed(db, transactionEntity, t);
+  if (!isLargeDebit(t)) return { actions: [put] };
+  const large = outboxAction(
+    db,
+    {
+      detailType: "LargeTransactionDetected",
+      input: {
+        // One per transaction, whatever retries and relays do: consumers dedupe on it.
+        eventId: largeEventId(userId, t.transactionId),
+        correlationId: input.correlationId ?? input.syncId,
+        userId,
+        accountId,
+        transactionId: t.transactionId,
+        amountMinor: t.amountMinor,
+        currency: t.currency,
+        merchant: t.merchant?.name ?? t.description,
+        bookedAt: t.timestamp,
+        thresholdMinor: LARGE_TRANSACTION_MINOR,
+      },
+    },
+    now,
+  );
+  return { actions: [put, large.action], records: [large.record] };
+}
+
 /** The writes one account needs: reconcile, then nothing at all when the account is unchanged. */
 function planAccount(db: Db, input: ConnectionWrite, account: AccountInput): AccountPlan | undefined {
   const { userId, now } = input;
@@ -159,37 +189,16 @@ function planAccount(db: Db, input: ConnectionWrite, account: AccountInput): Acc
     ...(closed ? {} : { bookedFrom: input.bookedFrom }),
   });
   const units: WriteUnit[] = [
-    ...diff.added.map((t): WriteUnit => {
-      // Validated once, when it was mapped: added ones are the parsed inputs themselves.
-      const unit: WriteUnit = { actions: [txPutNewParsed(db, transactionEntity, t as Transaction)], added: t };
-      if (isLargeDebit(t)) {
-        const large = outboxAction(
-          db,
-          {
-            detailType: "LargeTransactionDetected",
-            input: {
-              // One per transaction, whatever retries and relays do: consumers dedupe on it.
-              eventId: largeEventId(userId, t.transactionId),
-              correlationId: input.correlationId ?? input.syncId,
-              userId,
-              accountId: fetched.accountId,
-              transactionId: t.transactionId,
-              amountMinor: t.amountMinor,
-              currency: t.currency,
-              merchant: t.merchant?.name ?? t.description,
-              bookedAt: t.timestamp,
-              thresholdMinor: LARGE_TRANSACTION_MINOR,
-            },
-          },
-          now,
-        );
-        unit.actions.push(large.action);
-        unit.records = [large.record];
-      }
-      return unit;
-    }),
-    ...diff.changed.map((c): WriteUnit => ({ actions: [txPutVersioned(db, transactionEntity, c.next, c.before.version)], changed: c })),
-    ...diff.removed.map((t): WriteUnit => ({ actions: [txDelete(db, keys.transaction(userId, t.transactionId), t.version)], removed: t })),
+    ...diff.added.map(
+      (t): WriteUnit => ({
+        // Validated once, when it was mapped: added ones are the parsed inputs themselves.
+        size: isLargeDebit(t) ? 2 : 1,
+        build: () => addedActions(db, input, fetched.accountId, t as Transaction),
+        added: t,
+      }),
+    ),
+    ...diff.changed.map((c): WriteUnit => ({ ...builtUnit({ actions: [txPutVersioned(db, transactionEntity, c.next, c.before.version)] }), changed: c })),
+    ...diff.removed.map((t): WriteUnit => ({ ...builtUnit({ actions: [txDelete(db, keys.transaction(userId, t.transactionId), t.version)] }), removed: t })),
   ];
   const oldestPendingAt = oldestPendingAfter(account.stored, diff);
   const balance = balanceOf(fetched, now);
@@ -219,8 +228,9 @@ async function writeOnce(deps: SyncDeps, input: ConnectionWrite, accounts: reado
       const plan = plans.get(part.accountId) as AccountPlan;
       const account = plan.input;
       for (const u of part.units) {
-        actions.push(...u.actions);
-        records.push(...(u.records ?? []));
+        const built = u.build();
+        actions.push(...built.actions);
+        records.push(...(built.records ?? []));
       }
       const delta = summaryDelta(chunkChanges(part.units));
       // Until the account's last part, the mark stays at the oldest of before and after: a crash

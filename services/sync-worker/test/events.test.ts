@@ -2,6 +2,7 @@ import type { Transaction, TransactionInput } from "@expenzez/db";
 import { unattendedToday } from "@expenzez/sync";
 import { describe, expect, it } from "vitest";
 import { isLargeDebit, LARGE_TRANSACTION_MINOR, syncedDetail } from "../src/events";
+import { builtUnit } from "../src/plan";
 
 const t = (over: Partial<TransactionInput>) =>
   ({
@@ -16,12 +17,12 @@ const t = (over: Partial<TransactionInput>) =>
 describe("syncedDetail", () => {
   it("names the categories, merchants and booking days a chunk touched, with its counts", () => {
     const detail = syncedDetail([
-      { actions: [], added: t({ merchant: { name: "Tesco" } }) },
+      { ...builtUnit({ actions: [] }), added: t({ merchant: { name: "Tesco" } }) },
       {
-        actions: [],
+        ...builtUnit({ actions: [] }),
         changed: { before: t({ category: { primary: "shopping" } as never }) as Transaction, next: t({ timestamp: "2026-11-22T09:00:00+01:00" }) },
       },
-      { actions: [], removed: t({ timestamp: "2026-11-18T23:30:00-02:00", status: "pending" }) as Transaction },
+      { ...builtUnit({ actions: [] }), removed: t({ timestamp: "2026-11-18T23:30:00-02:00", status: "pending" }) as Transaction },
     ]);
     expect(detail).toEqual({
       counts: { added: 1, modified: 1, removed: 1 },

@@ -2,6 +2,7 @@ import type { StoredBankAccount, TransactAction, Transaction, TransactionInput }
 import { describe, expect, it } from "vitest";
 import {
   accountUnchanged,
+  builtUnit,
   chunkChanges,
   oldestPendingAfter,
   packChunks,
@@ -37,8 +38,8 @@ describe("summaryDelta", () => {
 });
 
 describe("packChunks", () => {
-  const units = (n: number): WriteUnit[] => Array.from({ length: n }, (_, i) => ({ actions: [action(i)], added: tx("booked") }));
-  const size = (c: WriteChunk) => unitsOf(c).flatMap((u) => u.actions).length + c.parts.length + RESERVED_PER_CHUNK + (c.finish ? 1 : 0);
+  const units = (n: number): WriteUnit[] => Array.from({ length: n }, (_, i) => ({ ...builtUnit({ actions: [action(i)] }), added: tx("booked") }));
+  const size = (c: WriteChunk) => unitsOf(c).reduce((n, u) => n + u.size, 0) + c.parts.length + RESERVED_PER_CHUNK + (c.finish ? 1 : 0);
 
   it("fills 100-action transactions across accounts: 257 transactions on 3 accounts take 3, the last also finishing", () => {
     const accounts = [
@@ -61,9 +62,9 @@ describe("packChunks", () => {
   });
 
   it("keeps a transaction and its large-transaction event in the same transaction", () => {
-    const chunks = packChunks([{ accountId: "a1", units: [...units(97), { actions: [action(97), action(98)] }] }], { finish: false });
+    const chunks = packChunks([{ accountId: "a1", units: [...units(97), builtUnit({ actions: [action(97), action(98)] })] }], { finish: false });
     expect(chunks).toHaveLength(2);
-    expect(chunks[1]?.parts[0]?.units[0]?.actions).toHaveLength(2);
+    expect(chunks[1]?.parts[0]?.units[0]?.build().actions).toHaveLength(2);
   });
 
   it("writes the finish on its own when the last transaction is full", () => {
@@ -87,8 +88,8 @@ describe("packChunks", () => {
     expect(
       summaryDelta(
         chunkChanges([
-          { actions: [], added: a },
-          { actions: [], removed: r },
+          { ...builtUnit({ actions: [] }), added: a },
+          { ...builtUnit({ actions: [] }), removed: r },
         ]),
       ),
     ).toEqual({ total: 0, pending: 0 });
@@ -131,7 +132,7 @@ describe("accountUnchanged", () => {
 
   it("writes when the balance moved, a transaction changed, or the account is new", () => {
     expect(accountUnchanged([], account, { closed: false, oldestPendingAt: null, balance: { currentMinor: 1001, availableMinor: 900 } })).toBe(false);
-    expect(accountUnchanged([{ actions: [action(1)] }], account, { closed: false, oldestPendingAt: null })).toBe(false);
+    expect(accountUnchanged([builtUnit({ actions: [action(1)] })], account, { closed: false, oldestPendingAt: null })).toBe(false);
     expect(accountUnchanged([], undefined, { closed: false, oldestPendingAt: null })).toBe(false);
   });
 });
