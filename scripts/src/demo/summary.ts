@@ -2,6 +2,7 @@ import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { type Db, keys, SK_PREFIX } from "@expenzez/db";
 import type { StackHandles } from "@expenzez/infra";
+import { checkInvariants } from "@expenzez/invariants";
 
 /** What the pipeline left in the table, per kind, read back after the jobs drained. */
 export interface Stored {
@@ -40,9 +41,10 @@ async function userItems(db: Db, userId: string): Promise<Record<string, unknown
 }
 
 /**
- * Reads back every seeded user's items and checks the invariants the summary can see:
- * each account's counter equals its stored transactions (1), no transaction stored twice (2),
- * every synced connection announced itself (7), no token in plaintext at rest (8).
+ * Reads back every seeded user's items for the summary's figures, and checks the invariants
+ * with the one checker the fault suite uses too (@expenzez/invariants): counters, nothing
+ * stored twice, budgets against an independent sum, alerts once, every synced connection
+ * announced, nothing left in the outbox, no token in plaintext at rest.
  */
 export async function readStored(db: Db, users: { userId: string; connectionId: string; tokens: string[] }[], syncedAnnounced: Set<string>): Promise<Stored> {
   const out: Stored = {
@@ -61,16 +63,9 @@ export async function readStored(db: Db, users: { userId: string; connectionId: 
   for (const user of users) {
     const items = await userItems(db, user.userId);
     const sk = (i: Record<string, unknown>) => String(i.SK);
-    const perAccount = new Map<string, number>();
-    const seenTx = new Set<string>();
     for (const item of items) {
       if (sk(item).startsWith(SK_PREFIX.transaction)) {
         out.transactions++;
-        const accountId = String(item.accountId);
-        perAccount.set(accountId, (perAccount.get(accountId) ?? 0) + 1);
-        const identity = `${accountId}/${String(item.normalisedProviderTransactionId ?? sk(item).slice(SK_PREFIX.transaction.length))}/${String(item.status)}`;
-        if (seenTx.has(identity)) out.violations.push(`${user.userId}: transaction ${identity} stored twice`);
-        seenTx.add(identity);
         if (item.status === "booked") {
           const primary = String((item.category as { primary?: string } | undefined)?.primary ?? "other");
           const row = out.byCategory.get(primary) ?? { count: 0, outMinor: 0, inMinor: 0 };
@@ -96,18 +91,15 @@ export async function readStored(db: Db, users: { userId: string; connectionId: 
         }
       } else if (sk(item).startsWith(SK_PREFIX.connection)) {
         if (item.lastSyncAt) out.connectionsSynced++;
-        const raw = JSON.stringify(item);
-        if (user.tokens.some((t) => t.length > 0 && raw.includes(t))) out.violations.push(`${user.userId}: a bank token is stored in plaintext`);
-        if (item.lastSyncAt && !syncedAnnounced.has(String(item.connectionId)))
-          out.violations.push(`${user.userId}: connection synced without a TransactionsSynced event`);
       }
     }
-    for (const account of items.filter((i) => sk(i).startsWith(SK_PREFIX.account))) {
-      const counted = Number((account.transactionSummary as { totalTransactions?: number } | undefined)?.totalTransactions ?? 0);
-      const stored = perAccount.get(String(account.accountId)) ?? 0;
-      if (counted !== stored) out.violations.push(`${user.userId}: account ${String(account.accountId)} counts ${counted} transactions, ${stored} stored`);
-    }
   }
+  const report = await checkInvariants({
+    table: db,
+    users: users.map((u) => ({ userId: u.userId, secrets: u.tokens.filter((t) => t.length > 0) })),
+    announced: { syncedConnections: syncedAnnounced, correlationIds: new Set() },
+  });
+  out.violations = report.violations.map((v) => `${v.userId ?? "all"}: [${v.invariant}] ${v.message}`);
   return out;
 }
 

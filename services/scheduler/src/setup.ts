@@ -16,6 +16,8 @@ export const schedulerEnv = z.object({
   SCHEDULER_MAX_PER_TICK: z.coerce.number().int().positive().default(5_000),
   /** Local loop only: seconds between ticks (EventBridge Scheduler drives the Lambda on AWS). */
   SCHEDULER_INTERVAL_SECONDS: z.coerce.number().positive().default(60),
+  /** Local loop only: seconds between outbox sweeps (default: the catalogue's interval). The fault suite sweeps every few seconds. */
+  OUTBOX_SWEEP_EVERY_SECONDS: z.coerce.number().positive().optional(),
 });
 
 /** Config, clients and tick deps for both runtimes, from the environment (parsed once). */

@@ -16,7 +16,8 @@ await runMain(async () => {
   const stop = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
   const once = process.argv.includes("--once");
-  const tasks = once ? undefined : await startTaskHost([outboxSweep]);
+  const sweepEveryMs = config.OUTBOX_SWEEP_EVERY_SECONDS === undefined ? undefined : { [outboxSweep.name]: config.OUTBOX_SWEEP_EVERY_SECONDS * 1000 };
+  const tasks = once ? undefined : await startTaskHost([outboxSweep], sweepEveryMs ? { everyMs: sweepEveryMs } : {});
   log.info({ intervalSeconds: config.SCHEDULER_INTERVAL_SECONDS, once }, "scheduler started");
   while (!stop.signal.aborted) {
     const started = Date.now();

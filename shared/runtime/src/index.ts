@@ -1,5 +1,6 @@
 export * from "./commit";
 export * from "./correlation";
+export * from "./crash-point";
 export * from "./dead-letter";
 export * from "./disposition";
 export * from "./errors";

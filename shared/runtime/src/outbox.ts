@@ -13,6 +13,7 @@ import {
 } from "@expenzez/db";
 import { CATALOGUE, type DetailType, type DomainEvent, EventValidationError, publishEvents, toPutEventsEntry } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
+import { crashPoint } from "./crash-point";
 
 /**
  * The transactional outbox (DESIGN section 4): an event is written as an Outbox item in the
@@ -61,6 +62,8 @@ export async function relayOutboxRecords(
   options: { deletes?: OutboxDeleteBatcher } = {},
 ): Promise<{ published: number }> {
   if (records.length === 0) return { published: 0 };
+  // The fault suite's kill between a commit and its announcement (off unless switched on).
+  crashPoint("before-relay");
   const valid: { record: OutboxRecord; event: DomainEvent }[] = [];
   for (const record of records) {
     try {

@@ -1,5 +1,14 @@
+import { z } from "zod";
 import { defineScheduledTask } from "../kit/scheduled-task";
 import { sweepOutbox } from "../outbox";
+
+const sweepEnv = z.object({
+  /**
+   * Records younger than this are left to their writer (default a minute). The fault suite
+   * lowers it so a writer it killed after its commit is announced within seconds, not minutes.
+   */
+  OUTBOX_SWEEP_MIN_AGE_SECONDS: z.coerce.number().positive().default(60),
+});
 
 /**
  * The outbox's owner on a clock: re-publishes every event whose writer committed it but died
@@ -7,6 +16,7 @@ import { sweepOutbox } from "../outbox";
  */
 export const outboxSweep = defineScheduledTask({
   name: "outbox-sweep",
-  deps: (kit) => kit.relay,
-  run: (relay, { now }) => sweepOutbox(relay, { now }),
+  env: sweepEnv,
+  deps: (kit) => ({ relay: kit.relay, olderThanMs: kit.config.OUTBOX_SWEEP_MIN_AGE_SECONDS * 1000 }),
+  run: ({ relay, olderThanMs }, { now }) => sweepOutbox(relay, { now, olderThanMs }),
 });

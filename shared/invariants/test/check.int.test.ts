@@ -1,0 +1,202 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { gsi2Time, keys } from "@expenzez/db";
+import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
+import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type BankAccountTruth, type CheckInput, checkInvariants, type InvariantName } from "../src";
+
+let stack: LocalStack;
+let table: CheckInput["table"];
+const SEALED = "ezk1.a2V5.ZWRr.aXY.Y3Q.dGFn";
+
+beforeAll(async () => {
+  await resetForFile();
+  stack = await provisionLocalStack(emulatorEndpoint());
+  table = { doc: stack.aws.doc, tableName: stack.handles.tableName };
+});
+
+type Items = Record<string, Record<string, unknown>>;
+
+/** One consistent user: a synced connection, an account with a booked and a pending transaction, a budget that adds up. */
+function consistentUser(userId: string): Items {
+  const tx = (id: string, extra: Record<string, unknown>) => ({
+    // As the sync writes it (ADR 0043): id and timestamp only in the keys.
+    ...keys.transaction(userId, id),
+    ...gsi2Time(userId, "2026-11-10T12:00:00.000Z", id),
+    accountId: "a1",
+    connectionId: "c1",
+    currency: "GBP",
+    direction: "debit",
+    category: { primary: "groceries", reason: "merchant", confidence: 0.9, userModified: false },
+    version: 1,
+    ...extra,
+  });
+  return {
+    profile: { ...keys.profile(userId), userId, timeZone: "Europe/London" },
+    connection: {
+      ...keys.connection(userId, "c1"),
+      connectionId: "c1",
+      lastSyncAt: "2026-11-20T00:00:00.000Z",
+      accessToken: SEALED,
+      refreshToken: SEALED,
+      version: 3,
+    },
+    account: {
+      ...keys.account(userId, "a1"),
+      accountId: "a1",
+      connectionId: "c1",
+      providerAccountId: "bank-a1",
+      accountNumber: SEALED,
+      transactionSummary: { totalTransactions: 2, pendingTransactions: 1 },
+      balance: { currentMinor: 1000 },
+      version: 2,
+    },
+    t1: tx("t1", { normalisedProviderTransactionId: "txn-1", status: "booked", amountMinor: -1250 }),
+    t2: tx("t2", { normalisedProviderTransactionId: "pnd-2", status: "pending", amountMinor: -300 }),
+    budget: {
+      ...keys.budget(userId, "b1"),
+      budgetId: "b1",
+      category: "groceries",
+      currency: "GBP",
+      status: "active",
+      currentPeriod: { start: "2026-11-01T00:00:00.000Z", end: "2026-12-01T00:00:00.000Z" },
+      spentMinor: 1250,
+      version: 4,
+    },
+  };
+}
+
+const bank = (): BankAccountTruth[] => [
+  { providerAccountId: "bank-a1", booked: ["txn-1"], pending: ["pnd-2"], balance: { currentMinor: 1000 }, identifiers: ["12345678"] },
+];
+
+async function store(items: Items): Promise<void> {
+  for (const Item of Object.values(items)) await table.doc.send(new PutCommand({ TableName: table.tableName, Item }));
+}
+
+function thresholdAlert(userId: string, notificationId: string) {
+  return {
+    ...keys.notificationHistory(userId, notificationId),
+    userId,
+    notificationId,
+    detailType: "BudgetThresholdCrossed",
+    status: "delivered",
+    sourceEvent: JSON.stringify({ detailType: "BudgetThresholdCrossed", detail: { budgetId: "b1", thresholdPercent: 80, period: { start: "2026-11-01" } } }),
+    attempts: [{ channel: "push", target: "d1", outcome: "delivered", at: "2026-11-10T12:00:00.000Z" }],
+  };
+}
+
+describe("checkInvariants on moto", () => {
+  it("finds nothing wrong with a consistent user and says how much it looked at", async () => {
+    // Prepare
+    await store(consistentUser("ok-user"));
+    // Act
+    const report = await checkInvariants({
+      table,
+      users: [{ userId: "ok-user", bank: bank() }],
+      announced: { syncedConnections: new Set(["c1"]), correlationIds: new Set() },
+    });
+    // Assess
+    expect(report.violations).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.totals).toMatchObject({ accounts: 1, transactions: 2, budgets: 1, outboxLeft: 0, lostTransactions: 0 });
+    for (const name of ["counts", "exactly_once", "balances", "budgets", "syncs_announced", "no_plaintext_secrets"] as const)
+      expect(report.checked[name]).toBeGreaterThan(0);
+  });
+
+  const cases: {
+    name: string;
+    invariant: InvariantName;
+    breakIt: (items: Items, userId: string) => void;
+    bank?: BankAccountTruth[];
+    announced?: string[];
+    lost?: number;
+  }[] = [
+    {
+      name: "a counter that drifted",
+      invariant: "counts",
+      breakIt: (i) => Object.assign(i.account!, { transactionSummary: { totalTransactions: 3, pendingTransactions: 1 } }),
+    },
+    {
+      name: "a booked transaction stored twice",
+      invariant: "exactly_once",
+      breakIt: (i, u) => Object.assign(i, { t3: { ...i.t1, ...keys.transaction(u, "t3"), ...gsi2Time(u, "2026-11-10T12:00:00.000Z", "t3") } }),
+    },
+    {
+      name: "a booked transaction the bank serves and we lost",
+      invariant: "exactly_once",
+      breakIt: () => {},
+      bank: [{ ...bank()[0]!, booked: ["txn-1", "txn-9"] }],
+      lost: 1,
+    },
+    {
+      name: "a pending transaction that vanished at the bank but is still stored",
+      invariant: "exactly_once",
+      breakIt: () => {},
+      bank: [{ ...bank()[0]!, pending: [] }],
+    },
+    { name: "a balance older than the bank's latest", invariant: "balances", breakIt: (i) => Object.assign(i.account!, { balance: { currentMinor: 999 } }) },
+    { name: "a budget whose spent is not the sum in pence", invariant: "budgets", breakIt: (i) => Object.assign(i.budget!, { spentMinor: 1249 }) },
+    {
+      name: "a budget period cut at UTC midnight for a New York user",
+      invariant: "budgets",
+      breakIt: (i) => Object.assign(i.profile!, { timeZone: "America/New_York" }),
+    },
+    {
+      name: "one threshold delivered as two notifications",
+      invariant: "alerts_once",
+      breakIt: (i, u) => Object.assign(i, { n1: thresholdAlert(u, "ntf-1"), n2: thresholdAlert(u, "ntf-2") }),
+    },
+    { name: "a synced connection nobody announced", invariant: "syncs_announced", breakIt: () => {}, announced: [] },
+    {
+      name: "a token stored in plaintext",
+      invariant: "no_plaintext_secrets",
+      breakIt: (i) => Object.assign(i.connection!, { accessToken: "plain-access-token" }),
+    },
+    {
+      name: "an account number in plaintext",
+      invariant: "no_plaintext_secrets",
+      breakIt: (i) => Object.assign(i.account!, { displayName: "Current 12345678" }),
+    },
+  ];
+
+  it.each(cases)("reports $name as a $invariant violation", async ({ invariant, breakIt, bank: truth, announced, lost }) => {
+    // Prepare
+    const userId = `broken-${Math.random().toString(36).slice(2, 10)}`;
+    const items = consistentUser(userId);
+    breakIt(items, userId);
+    await store(items);
+    // Act
+    const report = await checkInvariants({
+      table,
+      users: [{ userId, bank: truth ?? bank() }],
+      announced: { syncedConnections: new Set(announced ?? ["c1"]), correlationIds: new Set() },
+    });
+    // Assess
+    expect(report.ok).toBe(false);
+    expect(report.violations.map((v) => v.invariant)).toContain(invariant);
+    expect(report.totals.lostTransactions).toBe(lost ?? 0);
+  });
+
+  it("reports a category the user chose that a re-sync overwrote", async () => {
+    // Prepare
+    await store(consistentUser("edited-user"));
+    // Act
+    const report = await checkInvariants({ table, users: [{ userId: "edited-user", userCategories: [{ transactionId: "t1", primary: "transport" }] }] });
+    // Assess
+    expect(report.violations.map((v) => v.invariant)).toEqual(["user_categories"]);
+  });
+
+  it("reports a version that went down since the previous check", async () => {
+    // Prepare
+    await store(consistentUser("versioned-user"));
+    const first = await checkInvariants({ table, users: [{ userId: "versioned-user" }] });
+    const items = consistentUser("versioned-user");
+    Object.assign(items.account!, { version: 1 });
+    await store(items);
+    // Act
+    const second = await checkInvariants({ table, users: [{ userId: "versioned-user" }], previousVersions: first.versions });
+    // Assess
+    expect(second.violations).toEqual([expect.objectContaining({ invariant: "balances", message: expect.stringContaining("back to 1") })]);
+  });
+});
