@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { categoriseBatch, loadModelFiles, type TransactionInput } from "@expenzez/categoriser";
+import { type CategorisableTransaction, categoriseBatch, loadModelFiles } from "@expenzez/categoriser";
 import { type Labelled, pct, score } from "./metrics";
 
 /** Everything printed is also written to bench/results/categoriser.md. */
@@ -26,13 +26,13 @@ const pkgDir = dirname(createRequire(import.meta.url).resolve("@expenzez/categor
 const evalRows = readFileSync(join(pkgDir, "eval.jsonl"), "utf8")
   .split("\n")
   .filter((l) => l.trim() !== "")
-  .map((l) => JSON.parse(l) as TransactionInput & { label: Labelled });
+  .map((l) => JSON.parse(l) as CategorisableTransaction & { label: Labelled });
 const OWN_ACCOUNTS = ["acc-current", "acc-savings", "acc-monzo"];
 /** Merchants the categoriser was not built from (data/generalisation-source.txt): the headline. */
 const genRows = readFileSync(join(pkgDir, "generalisation.jsonl"), "utf8")
   .split("\n")
   .filter((l) => l.trim() !== "")
-  .map((l) => JSON.parse(l) as TransactionInput & { label: Labelled });
+  .map((l) => JSON.parse(l) as CategorisableTransaction & { label: Labelled });
 
 // 1. Model load: read + parse + build, as a cold process does it.
 const loads: number[] = [];
@@ -57,7 +57,7 @@ function throughputRuns(): { wall: number[]; cpu: number[] } {
   const withoutClassification = evalRows.map(({ label: _label, transaction_classification: _c, ...tx }) => tx);
   // Each copy of the set is moved a week later, as a long history would be, so transfers pair within their copy.
   const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
-  const big: TransactionInput[] = Array.from({ length: BATCH }, (_, i) => {
+  const big: CategorisableTransaction[] = Array.from({ length: BATCH }, (_, i) => {
     const tx = withoutClassification[i % withoutClassification.length]!;
     const copy = Math.floor(i / withoutClassification.length);
     return { ...tx, transactionId: `t${i}`, timestamp: new Date(Date.parse(String(tx.timestamp)) + copy * WEEK_MS).toISOString() };

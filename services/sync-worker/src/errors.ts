@@ -27,8 +27,8 @@ export class LeaseHeldError extends RetryLater {
   }
 }
 
-/** TrueLayer kept failing with a retryable error after the client's own retries. */
-export class ProviderUnavailableError extends RetryLater {
+/** TrueLayer kept failing with a retryable error after the client's own retries (the client's own `ProviderUnavailableError` is one such cause). */
+export class ProviderRetriesExhaustedError extends RetryLater {
   constructor(connectionId: string, delaySeconds: number | undefined, options?: { cause?: unknown }) {
     super("sync.provider_unavailable", `TrueLayer unavailable for ${connectionId}; the queue redelivers later`, delaySeconds, options);
   }

@@ -5,7 +5,7 @@ import {
   type RejectedTransaction,
   type TransactionList,
   type TrueLayerClient,
-  type Transaction as TrueLayerTransaction,
+  type TrueLayerTransaction,
 } from "@expenzez/truelayer";
 import pLimit from "p-limit";
 

@@ -6,6 +6,7 @@ import {
   bankAccountEntity,
   bankConnectionEntity,
   ConditionalCheckFailedError,
+  EntityValidationError,
   getEntity,
   keys,
   listAllUserItems,
@@ -14,16 +15,15 @@ import {
   type StoredBankAccount,
   type Transaction,
   transactionEntity,
-  ValidationError,
 } from "@expenzez/db";
 import { countsAsUnattended, isAttended, jobCorrelationId, parseSyncJob, type SyncJob } from "@expenzez/events";
 import { bindCorrelationId, type Logger } from "@expenzez/logger";
 import { PermanentFailure, type QueueMessage, RetryLater, relayOutboxRecords } from "@expenzez/runtime";
 import { nextSyncAt, occurrencesOf, toStoredTransaction, unattendedToday } from "@expenzez/sync";
-import { type CallContext, InvalidGrantError, TrueLayerError, type Transaction as TrueLayerTransaction } from "@expenzez/truelayer";
+import { type CallContext, InvalidGrantError, TrueLayerError, type TrueLayerTransaction } from "@expenzez/truelayer";
 import { markReconnectRequired, markSyncFailed, reconnectReason, withCompletedJob, withFreshToken } from "./connection";
 import type { SyncDeps } from "./deps";
-import { InvalidJobError, LeaseHeldError, ProviderUnavailableError, TokenRotatedElsewhereError, UnknownConnectionError } from "./errors";
+import { InvalidJobError, LeaseHeldError, ProviderRetriesExhaustedError, TokenRotatedElsewhereError, UnknownConnectionError } from "./errors";
 import { type FetchedAccount, fetchConnection } from "./fetch";
 import { keepLease, type LeaseKeeper } from "./lease";
 import { emitMetric, emitSyncFailure, emitSyncMetrics, METRICS } from "./metrics";
@@ -391,7 +391,7 @@ function mapTransactions(
         toStoredTransaction(tl, categorisation, { userId: job.userId, connectionId: connection.connectionId, accountId, status, now: iso }, occurrence),
       );
     } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
+      if (!(err instanceof EntityValidationError)) throw err;
       const providerTransactionId = tl.normalised_provider_transaction_id ?? tl.provider_transaction_id;
       quarantine.push({
         accountId,
@@ -435,7 +435,7 @@ async function onProviderError(deps: SyncDeps, connection: BankConnection, err: 
   if (err.kind !== "retryable") emitSyncFailure(log, err.code);
   switch (err.kind) {
     case "retryable":
-      throw new ProviderUnavailableError(connection.connectionId, err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000), {
+      throw new ProviderRetriesExhaustedError(connection.connectionId, err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000), {
         cause: err,
       });
     case "needs_reconnect": {

@@ -9,7 +9,7 @@ import { type RunningSandbox, startSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LeaseLostError, TokenRotatedElsewhereError } from "../src/errors";
 import { storedAccountId } from "../src/fetch";
-import { handleSyncJob, InvalidJobError, LeaseHeldError, ProviderUnavailableError, type SyncDeps } from "../src/index";
+import { handleSyncJob, InvalidJobError, LeaseHeldError, ProviderRetriesExhaustedError, type SyncDeps } from "../src/index";
 
 // Hostile bank data and duplicate jobs, each on the simulator's admin API; moto from the vitest global setup.
 
@@ -249,7 +249,7 @@ describe("one bad transaction never blocks a connection", () => {
     // Act
     const attempt = sync(c);
     // Assess
-    await expect(attempt).rejects.toBeInstanceOf(ProviderUnavailableError);
+    await expect(attempt).rejects.toBeInstanceOf(ProviderRetriesExhaustedError);
     expect(await stored(c.userId)).toEqual([]);
     const conn = await connectionOf(c);
     expect(conn.syncStats?.consecutiveFailures ?? 0).toBe(0);
@@ -470,7 +470,7 @@ describe("refresh tokens", () => {
       ],
     });
     // Act
-    await expect(sync(c)).rejects.toBeInstanceOf(ProviderUnavailableError);
+    await expect(sync(c)).rejects.toBeInstanceOf(ProviderRetriesExhaustedError);
     // Assess
     const conn = await connectionOf(c);
     expect(conn.refreshToken).not.toBe(c.connection.refreshToken);

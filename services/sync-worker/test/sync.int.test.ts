@@ -11,7 +11,7 @@ import { emulatorEndpoint, receiveAll, resetForFile, until } from "@expenzez/tes
 import { createTrueLayerClient, type TrueLayerClient } from "@expenzez/truelayer";
 import { type RunningSandbox, startSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { handleSyncJob, LARGE_TRANSACTION_MINOR, LeaseHeldError, ProviderUnavailableError, type SyncDeps } from "../src/index";
+import { handleSyncJob, LARGE_TRANSACTION_MINOR, LeaseHeldError, ProviderRetriesExhaustedError, type SyncDeps } from "../src/index";
 import { syncWorker } from "../src/service";
 
 // Needs the local AWS emulator (started by the vitest global setup) and runs the TrueLayer simulator in-process.
@@ -409,7 +409,7 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
     // Act
     const attempt = sync(c);
     // Assess
-    await expect(attempt).rejects.toBeInstanceOf(ProviderUnavailableError);
+    await expect(attempt).rejects.toBeInstanceOf(ProviderRetriesExhaustedError);
     await expect(attempt).rejects.toMatchObject({ code: "sync.provider_unavailable", delaySeconds: 7 });
     expect(await storedTransactions(c.userId)).toEqual([]);
     expect((await repos.connections.get(c.userId, c.connectionId))?.leaseOwner).toBeUndefined();

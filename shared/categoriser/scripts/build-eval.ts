@@ -16,7 +16,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { findMerchant } from "../src/merchants";
 import { merchantKey, merchantTokens } from "../src/normalise";
 import { isSecondary, type Primary, primaryOf, type Secondary } from "../src/taxonomy";
-import type { TransactionInput } from "../src/types";
+import type { CategorisableTransaction } from "../src/types";
 import { generateCorpus, TRAIN_SEED, TRAIN_SIZE } from "./corpus";
 import { chance, int, pick, prng } from "./prng";
 import { classificationFor, mccFor } from "./signals-for";
@@ -60,7 +60,7 @@ const AMOUNTS: Partial<Record<Primary, [number, number]>> = {
 };
 const BILL_LIKE: Primary[] = ["bills_and_utilities", "insurance", "housing", "savings_and_investments", "gifts_and_donations"];
 
-interface EvalRow extends TransactionInput {
+interface EvalRow extends CategorisableTransaction {
   transactionId: string;
   accountId: string;
   timestamp: string;

@@ -5,7 +5,7 @@
  */
 import { MERCHANTS } from "../src/merchants";
 import { primaryOf, type Secondary } from "../src/taxonomy";
-import type { TransactionInput } from "../src/types";
+import type { CategorisableTransaction } from "../src/types";
 import { mccDescriptions, nsiBrandNames, type OpenName, presetCorpusWords } from "./open-names";
 import { chance, digits, int, pick, type Rand } from "./prng";
 
@@ -17,7 +17,7 @@ const BRAND_END = 0.28;
 const OPEN_END = 0.34;
 
 export interface Example {
-  tx: TransactionInput;
+  tx: CategorisableTransaction;
   label: Secondary;
 }
 

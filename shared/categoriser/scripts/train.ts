@@ -18,7 +18,7 @@ import { type HashedModel, hashedFeatures, scorePrimaries } from "../src/hashed-
 import { loadModel, type ModelFile, predict } from "../src/model";
 import { parseDescription } from "../src/normalise";
 import { type Primary, primaryOf, type Secondary } from "../src/taxonomy";
-import type { TransactionInput } from "../src/types";
+import type { CategorisableTransaction } from "../src/types";
 import { type Example, generateCorpus, openSources, TRAIN_SEED, TRAIN_SIZE, withheldWords } from "./corpus";
 import { chance, prng } from "./prng";
 import { classificationFor, mccFor } from "./signals-for";
@@ -35,7 +35,7 @@ const dataDir = new URL("../data/", import.meta.url);
 
 const isMetaFeature = (token: string) => token.startsWith("~") || token.startsWith("#") || token.startsWith("$");
 
-const featuresOf = (tx: TransactionInput) =>
+const featuresOf = (tx: CategorisableTransaction) =>
   transactionFeatures(tx, parseDescription(tx.description, tx.merchant_name, tx.transaction_category).tokens, directionOf(tx));
 
 function train(examples: Example[]): Omit<ModelFile, "calibration"> {
@@ -258,7 +258,7 @@ shippedHashed.config.buckets = monotone(hashedTally);
 const handSet = readFileSync(new URL("calibration.jsonl", dataDir), "utf8")
   .split("\n")
   .filter((l) => l.trim() !== "")
-  .map((l) => JSON.parse(l) as TransactionInput & { label: { primary: string } });
+  .map((l) => JSON.parse(l) as CategorisableTransaction & { label: { primary: string } });
 const firstModel = loadModel({ ...trained, calibration: { steps, model: modelBuckets } });
 firstModel.hashed = shippedHashed;
 const firstPass = createCategoriser({ model: firstModel });

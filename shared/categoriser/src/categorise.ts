@@ -12,7 +12,7 @@ import { type CategoryRule, type CompiledRule, compileRules, matchRule, ruleSubj
 import { bankSignal, cashMachineSignal } from "./signals";
 import { isSecondary, primaryOf, type Secondary } from "./taxonomy";
 import { findOwnTransfers } from "./transfers";
-import type { Categorisation, Reason, TransactionInput } from "./types";
+import type { CategorisableTransaction, Categorisation, Reason } from "./types";
 
 /** What the categoriser knows about the user. Rules are per user: pass only this user's. */
 export interface CategoriseContext {
@@ -38,8 +38,8 @@ const HASHED_ALONE_MIN = 0.5;
 
 /** A categoriser bound to one user's context; reuse it across batches to compile rules once. */
 export interface Categoriser {
-  categorise(tx: TransactionInput): Categorisation;
-  categoriseBatch(txs: readonly TransactionInput[]): Categorisation[];
+  categorise(tx: CategorisableTransaction): Categorisation;
+  categoriseBatch(txs: readonly CategorisableTransaction[]): Categorisation[];
 }
 
 /**
@@ -73,7 +73,7 @@ export function createCategoriser(context: CategoriseContext = {}): Categoriser 
  * // { category: { primary: "groceries", secondary: "groceries/supermarkets", confidence: 0.99, reason: "merchant",
  * //   userModified: false }, merchant: { name: "Tesco" } }
  */
-export function categorise(tx: TransactionInput, context: CategoriseContext = {}): Categorisation {
+export function categorise(tx: CategorisableTransaction, context: CategoriseContext = {}): Categorisation {
   return createCategoriser(context).categorise(tx);
 }
 
@@ -83,13 +83,13 @@ export function categorise(tx: TransactionInput, context: CategoriseContext = {}
  *
  * @example categoriseBatch(txs, { ownAccounts: ["acc-current", "acc-savings"], rules })
  */
-export function categoriseBatch(txs: readonly TransactionInput[], context: CategoriseContext = {}): Categorisation[] {
+export function categoriseBatch(txs: readonly CategorisableTransaction[], context: CategoriseContext = {}): Categorisation[] {
   return createCategoriser(context).categoriseBatch(txs);
 }
 
-function categoriseOne(input: TransactionInput, rules: CompiledRule[], model: Model, ownTransfer: boolean): Categorisation {
+function categoriseOne(input: CategorisableTransaction, rules: CompiledRule[], model: Model, ownTransfer: boolean): Categorisation {
   // Anything that is not an object (null, a string) is treated as an empty transaction.
-  const tx: TransactionInput = input !== null && typeof input === "object" ? input : {};
+  const tx: CategorisableTransaction = input !== null && typeof input === "object" ? input : {};
   const parsed = parseDescription(tx.description, tx.merchant_name, tx.transaction_category);
   const merchant = { name: parsed.name };
   const kept = keptUserCategory(tx);
@@ -245,7 +245,7 @@ function isSpending(secondary: Secondary): boolean {
 }
 
 /** A category the user set by hand survives every re-categorisation. */
-function keptUserCategory(tx: TransactionInput): Secondary | undefined {
+function keptUserCategory(tx: CategorisableTransaction): Secondary | undefined {
   if (tx.userModified !== true) return undefined;
   const secondary = tx.category?.secondary;
   return isSecondary(secondary) ? secondary : undefined;

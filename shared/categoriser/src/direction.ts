@@ -1,10 +1,10 @@
 import { toMinor } from "@expenzez/money";
-import type { TransactionInput } from "./types";
+import type { CategorisableTransaction } from "./types";
 
 export type Direction = "DEBIT" | "CREDIT";
 
 /** Amount in minor units, or undefined when it is missing or not a decimal (never throws). */
-export function amountMinorOf(tx: TransactionInput): number | undefined {
+export function amountMinorOf(tx: CategorisableTransaction): number | undefined {
   const { amount } = tx;
   if (typeof amount !== "number" && typeof amount !== "string") return undefined;
   try {
@@ -18,7 +18,7 @@ export function amountMinorOf(tx: TransactionInput): number | undefined {
  * DEBIT or CREDIT from `transaction_type`; the sign only when the type is missing, because card
  * purchases arrive positive (see truelayer.md).
  */
-export function directionOf(tx: TransactionInput, amountMinor?: number): Direction {
+export function directionOf(tx: CategorisableTransaction, amountMinor?: number): Direction {
   const raw = tx.transaction_type;
   if (raw === "DEBIT" || raw === "CREDIT") return raw;
   const type = typeof raw === "string" ? raw.toUpperCase() : "";
@@ -32,7 +32,7 @@ export function directionOf(tx: TransactionInput, amountMinor?: number): Directi
  * Order of magnitude of the amount (0 for pennies, 5 for £1,000+), a model feature only: no sum
  * or comparison of money is made from it, so a float parse is enough and cheaper than `toMinor`.
  */
-export function magnitudeOf(tx: TransactionInput): number | undefined {
+export function magnitudeOf(tx: CategorisableTransaction): number | undefined {
   const n = typeof tx.amount === "number" ? tx.amount : typeof tx.amount === "string" ? Number(tx.amount) : Number.NaN;
   return Number.isFinite(n) ? Math.min(5, Math.floor(Math.log10(Math.abs(n) * 100 + 1))) : undefined;
 }

@@ -1,6 +1,6 @@
 import { type Direction, magnitudeOf } from "./direction";
 import { isNumericNoise } from "./tokens";
-import type { TransactionInput } from "./types";
+import type { CategorisableTransaction } from "./types";
 
 /** Words every kind of payment carries: no evidence, and they cost the most to score. */
 const NOISE_WORDS = new Set(["CARD", "PAYMENT", "TO", "ON", "GB", "GBR", "UK", "CD", "REF", "RATE", "GBP", "COM", "WWW", "CO", "VIS", "POS", "CONTACTLESS"]);
@@ -38,6 +38,6 @@ export function modelFeatures(tokens: readonly string[], direction: Direction, b
 }
 
 /** The model's features for a transaction whose description is already tokenised (runtime and training share it). */
-export function transactionFeatures(tx: TransactionInput, tokens: readonly string[], direction: Direction): string[] {
+export function transactionFeatures(tx: CategorisableTransaction, tokens: readonly string[], direction: Direction): string[] {
   return modelFeatures(tokens, direction, tx.transaction_category, magnitudeOf(tx));
 }

@@ -5,11 +5,11 @@ export { CategoriserError, InvalidInputError, ModelFormatError } from "./errors"
 export { type HashedModel, hashedFeatures, hashFeature, loadHashedModel, scorePrimaries } from "./hashed-model";
 export {
   alwaysCategorise,
-  type CategoryEdit,
   LEARNING_AGREEMENT,
   LEARNING_WINDOW,
   type LearningDeps,
   learnFromEdits,
+  type MerchantEdit,
   planRecategorisation,
   type RecategorisationPlan,
   type RuleDecision,
@@ -22,4 +22,4 @@ export { merchantKey, normaliseMerchant } from "./normalise";
 export { type CategoryRule, CategoryRuleSchema } from "./rules";
 export { isPrimary, isSecondary, PRIMARIES, type Primary, primaryOf, SECONDARIES, type Secondary, TAXONOMY } from "./taxonomy";
 export { findOwnTransfers } from "./transfers";
-export type { Categorisation, Reason, TransactionInput } from "./types";
+export type { CategorisableTransaction, Categorisation, Reason } from "./types";

@@ -1,14 +1,14 @@
 import { merchantKey, normaliseMerchant } from "./normalise";
 import { type CategoryRule, compileRules, matchRule, ruleSubject } from "./rules";
 import { type Primary, primaryOf, type Secondary } from "./taxonomy";
-import type { TransactionInput } from "./types";
+import type { CategorisableTransaction } from "./types";
 
 /** How many of the user's latest edits for a merchant are looked at, and how many must agree. */
 export const LEARNING_WINDOW = 5;
 export const LEARNING_AGREEMENT = 3;
 
-/** One re-categorisation by the user. */
-export interface CategoryEdit {
+/** One re-categorisation by the user as the learner reads it (the stored item is @expenzez/db's `MerchantEdit`). */
+export interface MerchantEdit {
   userId: string;
   transactionId: string;
   /** The transaction's normalised merchant name (`merchant.name`). */
@@ -38,7 +38,7 @@ export interface LearningDeps {
 export function learnFromEdits(
   userId: string,
   merchant: string,
-  edits: readonly CategoryEdit[],
+  edits: readonly MerchantEdit[],
   rules: readonly CategoryRule[],
   deps: LearningDeps,
 ): RuleDecision {
@@ -58,7 +58,7 @@ export function learnFromEdits(
 }
 
 /** An edit's instant in ms; an unreadable timestamp sorts as the oldest. */
-function editTime(e: CategoryEdit): number {
+function editTime(e: MerchantEdit): number {
   const t = typeof e.editedAt === "string" ? Date.parse(e.editedAt) : Number.NaN;
   return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
 }
@@ -104,7 +104,7 @@ function upsertMerchantRule(
 }
 
 /** A stored transaction as the planner reads it. */
-export interface StoredTransaction extends TransactionInput {
+export interface StoredTransaction extends CategorisableTransaction {
   transactionId: string;
   userId?: string;
   merchant?: { name?: string } | null;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { amountMinorOf, directionOf } from "./direction";
 import { merchantKey } from "./normalise";
 import { PRIMARIES, type Primary, primaryOf, SECONDARIES, type Secondary } from "./taxonomy";
-import type { TransactionInput } from "./types";
+import type { CategorisableTransaction } from "./types";
 
 const minor = z.number().int().describe("integer minor units (pence) of the absolute amount");
 
@@ -108,7 +108,7 @@ export function matchRule(rules: readonly CompiledRule[], s: RuleSubject): Compi
 }
 
 /** The rule subject of a transaction whose merchant name is already known. */
-export function ruleSubject(tx: TransactionInput, merchantName: string): RuleSubject {
+export function ruleSubject(tx: CategorisableTransaction, merchantName: string): RuleSubject {
   const amountMinor = amountMinorOf(tx);
   return {
     merchantKey: merchantKey(merchantName),

@@ -1,5 +1,5 @@
 import { amountMinorOf, directionOf } from "./direction";
-import type { TransactionInput } from "./types";
+import type { CategorisableTransaction } from "./types";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Card purchases, ATM and fees are never a move between own accounts, however the amounts line up. */
@@ -23,7 +23,7 @@ interface TimedLeg extends Leg {
  *
  * @example findOwnTransfers(txs, new Set(["acc-current", "acc-savings"])) // Set { 3, 7 }
  */
-export function findOwnTransfers(txs: readonly TransactionInput[], ownAccounts: ReadonlySet<string>): Set<number> {
+export function findOwnTransfers(txs: readonly CategorisableTransaction[], ownAccounts: ReadonlySet<string>): Set<number> {
   const found = new Set<number>();
   if (ownAccounts.size < 2) return found;
   // A cheap bucket first (currency and the amount as written); exact minor units decide below,
@@ -47,7 +47,7 @@ export function findOwnTransfers(txs: readonly TransactionInput[], ownAccounts: 
   return found;
 }
 
-function pairLegs(txs: readonly TransactionInput[], legs: Leg[], found: Set<number>): void {
+function pairLegs(txs: readonly CategorisableTransaction[], legs: Leg[], found: Set<number>): void {
   const debits: TimedLeg[] = [];
   const credits: TimedLeg[] = [];
   for (const leg of legs) {

@@ -1,10 +1,10 @@
 import type { Primary, Secondary } from "./taxonomy";
 
 /**
- * A TrueLayer-shaped transaction as the categoriser reads it. Every field is optional and
+ * A TrueLayer-shaped transaction as the categoriser reads it (not @expenzez/db's stored `CategorisableTransaction`). Every field is optional and
  * loosely typed on purpose: the categoriser never throws on odd input, it falls back to `other`.
  */
-export interface TransactionInput {
+export interface CategorisableTransaction {
   transactionId?: string;
   accountId?: string;
   timestamp?: string;

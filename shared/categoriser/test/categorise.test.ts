@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type CategoryRule, categorise, categoriseBatch, createCategoriser, PRIMARIES, type TransactionInput } from "../src/index";
+import { type CategorisableTransaction, type CategoryRule, categorise, categoriseBatch, createCategoriser, PRIMARIES } from "../src/index";
 import { purchase } from "./helpers";
 
 const rule = (over: Partial<CategoryRule> & { match: CategoryRule["match"] }): CategoryRule => ({
@@ -99,7 +99,7 @@ describe("categorise: pipeline order, first match wins", () => {
 });
 
 describe("transfers between the user's own accounts", () => {
-  const leg = (accountId: string, amount: number, timestamp: string, description = "ONLINE TRANSFER"): TransactionInput => ({
+  const leg = (accountId: string, amount: number, timestamp: string, description = "ONLINE TRANSFER"): CategorisableTransaction => ({
     accountId,
     timestamp,
     description,
@@ -160,7 +160,7 @@ describe("bad input never throws", () => {
   ];
 
   it.each(odd.map((tx, i) => [i, tx]))("case %i gets a category", (_i, tx) => {
-    const result = categorise(tx as TransactionInput);
+    const result = categorise(tx as CategorisableTransaction);
     expect(PRIMARIES).toContain(result.category.primary);
     expect(result.category.confidence).toBeGreaterThanOrEqual(0);
     expect(result.category.confidence).toBeLessThanOrEqual(1);
@@ -176,9 +176,9 @@ describe("bad input never throws", () => {
   });
 
   it("handles a whole batch of odd rows with own accounts set", () => {
-    const results = createCategoriser({ ownAccounts: ["a", "b"] }).categoriseBatch(odd as TransactionInput[]);
+    const results = createCategoriser({ ownAccounts: ["a", "b"] }).categoriseBatch(odd as CategorisableTransaction[]);
     expect(results).toHaveLength(odd.length);
-    expect(categoriseBatch(null as unknown as TransactionInput[])).toEqual([]);
+    expect(categoriseBatch(null as unknown as CategorisableTransaction[])).toEqual([]);
   });
 });
 

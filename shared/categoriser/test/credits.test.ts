@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { categorise, type TransactionInput } from "../src/index";
+import { type CategorisableTransaction, categorise } from "../src/index";
 
-const credit = (description: string, extra: Partial<TransactionInput> = {}): TransactionInput => ({
+const credit = (description: string, extra: Partial<CategorisableTransaction> = {}): CategorisableTransaction => ({
   description,
   amount: 24.99,
   currency: "GBP",

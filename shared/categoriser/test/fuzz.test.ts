@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { int, pick, prng, type Rand } from "../scripts/prng";
-import { type CategoryRule, createCategoriser, normaliseMerchant, PRIMARIES, type TransactionInput } from "../src/index";
+import { type CategorisableTransaction, type CategoryRule, createCategoriser, normaliseMerchant, PRIMARIES } from "../src/index";
 
 /** Values a careless producer could put in any field: JSON junk plus what only JavaScript callers can pass. */
 function junk(rand: Rand, depth = 0): unknown {
@@ -83,7 +83,7 @@ describe("fuzz: odd input never throws (seeded, so a failure replays)", () => {
   it("gives every junk transaction a valid category, one at a time and as a batch", () => {
     // Prepare
     const rand = prng(20261125);
-    const txs = Array.from({ length: 400 }, () => junkTransaction(rand)) as TransactionInput[];
+    const txs = Array.from({ length: 400 }, () => junkTransaction(rand)) as CategorisableTransaction[];
     const categoriser = createCategoriser({ rules, userId: "u1", ownAccounts: ["acc-a", "acc-b"] });
     // Act
     const batch = categoriser.categoriseBatch(txs);
@@ -108,7 +108,7 @@ describe("fuzz: odd input never throws (seeded, so a failure replays)", () => {
       timestamp: "2026-03-01T09:00:00Z",
     }));
     const credit = { accountId: "acc-b", amount: 10, transaction_type: "CREDIT", timestamp: "2026-03-01T10:00:00Z" };
-    const results = createCategoriser({ ownAccounts: ["acc-a", "acc-b"] }).categoriseBatch([...legs, credit] as unknown as TransactionInput[]);
+    const results = createCategoriser({ ownAccounts: ["acc-a", "acc-b"] }).categoriseBatch([...legs, credit] as unknown as CategorisableTransaction[]);
     expect(results.map((r) => r.category.reason)).not.toContain("own_transfer");
   });
 

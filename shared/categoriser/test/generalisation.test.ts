@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import { BRAND_REVIEW } from "../scripts/brand-review";
 import { generateCorpus, TRAIN_SEED, TRAIN_SIZE } from "../scripts/corpus";
 import { prng } from "../scripts/prng";
-import { categoriseBatch, type TransactionInput } from "../src/index";
+import { type CategorisableTransaction, categoriseBatch } from "../src/index";
 import { findMerchant } from "../src/merchants";
 import { merchantKey, merchantTokens } from "../src/normalise";
 
-type Row = TransactionInput & { label: { primary: string } };
+type Row = CategorisableTransaction & { label: { primary: string } };
 const load = (file: string) =>
   readFileSync(new URL(`../data/${file}`, import.meta.url), "utf8")
     .split("\n")

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
   alwaysCategorise,
-  type CategoryEdit,
   type CategoryRule,
   learnFromEdits,
+  type MerchantEdit,
   planRecategorisation,
   type Secondary,
   type StoredTransaction,
@@ -11,7 +11,7 @@ import {
 
 let ids = 0;
 const deps = { now: () => "2026-06-01T12:00:00Z", newRuleId: () => `rule-${++ids}` };
-const edit = (secondary: Secondary, minute: number, over: Partial<CategoryEdit> = {}): CategoryEdit => ({
+const edit = (secondary: Secondary, minute: number, over: Partial<MerchantEdit> = {}): MerchantEdit => ({
   userId: "u1",
   transactionId: `t${minute}`,
   merchant: "Joes Cafe",

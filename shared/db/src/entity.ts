@@ -1,6 +1,6 @@
 import { INDEXES, TTL_ATTRIBUTE } from "@expenzez/resources";
 import type { z } from "zod";
-import { ValidationError, type ValidationIssue } from "./errors";
+import { EntityValidationError, type ValidationIssue } from "./errors";
 import { PK, SK, type TableKey } from "./keys";
 
 /** Attribute that names an item's type; lets generic readers (outbox relay, exports) dispatch. */
@@ -28,7 +28,7 @@ export interface Entity<S extends z.ZodType> {
   readonly unversioned: readonly string[];
   /** Attributes not stored because the keys hold them (see `defineEntity`'s `derived`). */
   readonly derived: readonly string[];
-  /** Validates (applying schema defaults) and throws `ValidationError` naming the first bad field. */
+  /** Validates (applying schema defaults) and throws `EntityValidationError` naming the first bad field. */
   parse(value: z.input<S>): z.output<S>;
   /** Primary key of a (valid) entity. */
   key(value: z.output<S>): TableKey;
@@ -104,7 +104,7 @@ export function unversionedValues(entity: Pick<Entity<z.ZodType>, "unversioned">
   return Object.fromEntries(entity.unversioned.map((a) => [a, item[a]]));
 }
 
-/** Runs a zod schema and turns its issues into a `ValidationError` with field paths. */
+/** Runs a zod schema and turns its issues into a `EntityValidationError` with field paths. */
 export function validate<S extends z.ZodType>(entityType: string, schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -112,7 +112,7 @@ export function validate<S extends z.ZodType>(entityType: string, schema: S, val
     field: i.path.length ? i.path.map(String).join(".") : "(root)",
     message: i.message,
   }));
-  throw new ValidationError(entityType, issues, { cause: result.error });
+  throw new EntityValidationError(entityType, issues, { cause: result.error });
 }
 
 /** DynamoDB rejects `undefined`; optional fields that are absent are simply not written. */

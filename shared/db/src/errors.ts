@@ -16,7 +16,7 @@ export interface ValidationIssue {
 }
 
 /** An item failed its entity schema (on write: nothing was written; on read: a corrupt item). */
-export class ValidationError extends DbError {
+export class EntityValidationError extends DbError {
   readonly field: string;
   constructor(
     readonly entityType: string,

@@ -3,7 +3,7 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createFieldEncryptor, DecryptFailedError } from "@expenzez/crypto";
 import type { LocalStack } from "@expenzez/infra";
 import { beforeAll, describe, expect, it } from "vitest";
-import { accountRepository, bankConnectionEntity, connectionRepository, type Db, keys, putNew, ValidationError } from "../src";
+import { accountRepository, bankConnectionEntity, connectionRepository, type Db, EntityValidationError, keys, putNew } from "../src";
 import { aConnection, anAccount } from "./fixtures";
 import { freshTable } from "./local-table";
 
@@ -90,8 +90,8 @@ describe("secrets at rest", () => {
 
   it("refuses to write a connection whose tokens were not sealed", async () => {
     const err = await putNew(db, bankConnectionEntity, aConnection({ userId: "user-h", connectionId: "conn-h" })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ValidationError);
-    expect((err as ValidationError).field).toBe("accessToken");
+    expect(err).toBeInstanceOf(EntityValidationError);
+    expect((err as EntityValidationError).field).toBe("accessToken");
   });
 
   it("refuses to seal a value that is sealed already (it would open to ciphertext, not the token)", async () => {
@@ -102,8 +102,8 @@ describe("secrets at rest", () => {
     // Act
     const err = await connections.updateVersioned({ ...plain, refreshToken: stored.refreshToken }, plain.version).catch((e: unknown) => e);
     // Assess: nothing written; the token still opens to itself.
-    expect(err).toBeInstanceOf(ValidationError);
-    expect((err as ValidationError).field).toBe("refreshToken");
+    expect(err).toBeInstanceOf(EntityValidationError);
+    expect((err as EntityValidationError).field).toBe("refreshToken");
     expect(await connections.get("user-i", "conn-i")).toMatchObject({ refreshToken: plain.refreshToken, version: 1 });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   bankConnectionEntity,
   categoryRuleEntity,
+  EntityValidationError,
   idempotencyRecordEntity,
   newOutboxRecord,
   notificationHistoryEntity,
@@ -11,20 +12,19 @@ import {
   transactionEntity,
   userBudgetEntity,
   userProfileEntity,
-  ValidationError,
 } from "../src";
 import { aBudget, aConnection, aRule, aTransaction, NOW } from "./fixtures";
 
 const SEALED = `ezk1.${["a2V5", "ZWRr", "AAAAAAAAAAAAAAAA", "Y3Q", "AAAAAAAAAAAAAAAAAAAAAA"].join(".")}`;
 
-function validationErrorOf(fn: () => unknown): ValidationError {
+function validationErrorOf(fn: () => unknown): EntityValidationError {
   try {
     fn();
   } catch (err) {
-    if (err instanceof ValidationError) return err;
+    if (err instanceof EntityValidationError) return err;
     throw err;
   }
-  throw new Error("expected a ValidationError");
+  throw new Error("expected a EntityValidationError");
 }
 
 describe("entities", () => {
@@ -61,7 +61,7 @@ describe("entities", () => {
   it("rejects an amountMinor that does not equal the decimal amount exactly", () => {
     const err = validationErrorOf(() => transactionEntity.toItem({ ...aTransaction({ pence: -1250 }), amountMinor: -1249 }));
     expect(err.field).toBe("amountMinor");
-    expect(() => transactionEntity.toItem({ ...aTransaction(), amountMinor: -12.5 })).toThrow(ValidationError);
+    expect(() => transactionEntity.toItem({ ...aTransaction(), amountMinor: -12.5 })).toThrow(EntityValidationError);
     // A sub-penny decimal would round to the minor units but show the app another amount.
     expect(validationErrorOf(() => transactionEntity.toItem({ ...aTransaction({ pence: -1235 }), amount: -12.345 })).field).toBe("amountMinor");
   });
@@ -111,7 +111,7 @@ describe("entities", () => {
     expect(budget.spentMinor).toBe(0);
     const err = validationErrorOf(() => userBudgetEntity.parse(aBudget({ currentPeriod: { start: "2024-04-01T00:00:00Z", end: "2024-03-01T00:00:00Z" } })));
     expect(err.field).toBe("currentPeriod.end");
-    expect(() => userBudgetEntity.parse(aBudget({ limitMinor: 100.5 }))).toThrow(ValidationError);
+    expect(() => userBudgetEntity.parse(aBudget({ limitMinor: 100.5 }))).toThrow(EntityValidationError);
   });
 
   it("refuses a custom budget without its dates and indexes open budgets by period end for the roll-over", () => {

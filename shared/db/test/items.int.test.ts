@@ -6,12 +6,12 @@ import {
   ConditionalCheckFailedError,
   type Db,
   deleteItem,
+  EntityValidationError,
   getEntity,
   keys,
   putNew,
   updateVersioned,
   userBudgetEntity,
-  ValidationError,
   VersionConflictError,
 } from "../src";
 import { aBudget } from "./fixtures";
@@ -65,8 +65,8 @@ describe("putNew / updateVersioned on moto", () => {
 
   it("writes nothing when the item fails its schema, and names the field", async () => {
     const err = await putNew(db, userBudgetEntity, aBudget({ budgetId: "b-bad", limitMinor: 12.5 })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ValidationError);
-    expect((err as ValidationError).field).toBe("limitMinor");
+    expect(err).toBeInstanceOf(EntityValidationError);
+    expect((err as EntityValidationError).field).toBe("limitMinor");
     expect(await rawItem(keys.budget("user-1", "b-bad"))).toBeUndefined();
   });
 

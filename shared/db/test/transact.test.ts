@@ -56,7 +56,7 @@ describe("transaction error mapping", () => {
     for (const code of ["ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"]) {
       expect(transactionError(cancelled(["None", code, "None"]), actions)).toBeInstanceOf(ThrottledError);
     }
-    const other = transactionError(cancelled(["ValidationError", "None", "None"]), actions);
+    const other = transactionError(cancelled(["EntityValidationError", "None", "None"]), actions);
     expect(other).toBeInstanceOf(TransactionCanceledError);
     expect(other).toMatchObject({ code: "db.transaction_canceled" });
   });

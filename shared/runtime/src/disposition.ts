@@ -15,7 +15,7 @@ export type FailureDisposition = Exclude<Disposition, { kind: "done" }>;
 
 /**
  * The one place that decides retry versus dead-letter, from the error's own advice:
- * - an `ExpenzezError` with `retryable: false` (PermanentFailure, db's ValidationError, the
+ * - an `ExpenzezError` with `retryable: false` (PermanentFailure, db's EntityValidationError, the
  *   events package's EventValidationError, a TrueLayer `permanent` error, ...) or a zod
  *   validation error → dead-letter now, with the reason;
  * - everything else → retry after the error's `retryAfterSeconds` (Retry-After, a lease's

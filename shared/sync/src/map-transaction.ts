@@ -1,7 +1,7 @@
 import type { Categorisation } from "@expenzez/categoriser";
 import { type TransactionInput, type TransactionType, transactionIdFor } from "@expenzez/db";
 import { fromMinor } from "@expenzez/money";
-import type { Transaction as TrueLayerTransaction } from "@expenzez/truelayer";
+import type { TrueLayerTransaction } from "@expenzez/truelayer";
 import { boundedText, TEXT_LIMITS } from "./sanitise";
 
 export interface MapContext {

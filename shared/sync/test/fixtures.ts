@@ -1,6 +1,6 @@
 import type { Categorisation } from "@expenzez/categoriser";
 import { type Transaction, type TransactionInput, transactionEntity } from "@expenzez/db";
-import { type Transaction as TrueLayerTransaction, transactionSchema } from "@expenzez/truelayer";
+import { type TrueLayerTransaction, transactionSchema } from "@expenzez/truelayer";
 
 /** A TrueLayer transaction parsed by the client's own schema, as the sync receives it. */
 export function tlTransaction(over: Record<string, unknown> = {}): TrueLayerTransaction {

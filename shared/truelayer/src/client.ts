@@ -35,7 +35,7 @@ import {
   resultsOf,
   type StandingOrder,
   standingOrderSchema,
-  type Transaction,
+  type TrueLayerTransaction,
   tokenResponseSchema,
   transactionSchema,
 } from "./schemas";
@@ -106,14 +106,14 @@ export interface TrueLayerClient {
   getInfo(ctx: CallContext): Promise<Info>;
   getAccounts(ctx: CallContext): Promise<Account[]>;
   getBalance(ctx: CallContext, accountId: string): Promise<Balance>;
-  getTransactions(ctx: CallContext, accountId: string, range: DateRange): Promise<Transaction[]>;
-  getPendingTransactions(ctx: CallContext, accountId: string): Promise<Transaction[]>;
+  getTransactions(ctx: CallContext, accountId: string, range: DateRange): Promise<TrueLayerTransaction[]>;
+  getPendingTransactions(ctx: CallContext, accountId: string): Promise<TrueLayerTransaction[]>;
   getStandingOrders(ctx: CallContext, accountId: string): Promise<StandingOrder[]>;
   getDirectDebits(ctx: CallContext, accountId: string): Promise<DirectDebit[]>;
   getCards(ctx: CallContext): Promise<Card[]>;
   getCardBalance(ctx: CallContext, cardId: string): Promise<CardBalance>;
-  getCardTransactions(ctx: CallContext, cardId: string, range: DateRange): Promise<Transaction[]>;
-  getCardPendingTransactions(ctx: CallContext, cardId: string): Promise<Transaction[]>;
+  getCardTransactions(ctx: CallContext, cardId: string, range: DateRange): Promise<TrueLayerTransaction[]>;
+  getCardPendingTransactions(ctx: CallContext, cardId: string): Promise<TrueLayerTransaction[]>;
   /**
    * Booked or pending transactions of an account or card, parsed one by one: a transaction the
    * schema refuses is returned in `rejected` with its reason, the others still arrive. The
@@ -141,7 +141,7 @@ export interface RejectedTransaction {
 }
 
 export interface TransactionList {
-  transactions: Transaction[];
+  transactions: TrueLayerTransaction[];
   rejected: RejectedTransaction[];
 }
 

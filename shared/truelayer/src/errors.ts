@@ -64,8 +64,8 @@ export abstract class TrueLayerError extends ExpenzezError {
   }
 }
 
-/** 400 validation_error: the request itself is wrong. */
-export class ValidationError extends TrueLayerError {
+/** 400 validation_error / invalid_request: TrueLayer rejected the request itself (not the entity-level `EntityValidationError` of @expenzez/db). */
+export class RequestRejectedError extends TrueLayerError {
   readonly code = "truelayer.validation_error";
   readonly kind = "permanent";
 }
@@ -200,8 +200,8 @@ type ErrorClass = new (message: string, context?: ErrorContext, options?: { caus
 
 /** TrueLayer's `error` values (the error table of the Data API and the token endpoint). */
 const BY_ERROR: Record<string, ErrorClass> = {
-  validation_error: ValidationError,
-  invalid_request: ValidationError,
+  validation_error: RequestRejectedError,
+  invalid_request: RequestRejectedError,
   invalid_date_range: InvalidDateRangeError,
   invalid_grant: InvalidGrantError,
   invalid_client: InvalidClientError,

@@ -33,7 +33,7 @@ export {
   resultsOf,
   type StandingOrder,
   standingOrderSchema,
-  type Transaction,
+  type TrueLayerTransaction,
   tokenResponseSchema,
   toUtcIso,
   transactionSchema,

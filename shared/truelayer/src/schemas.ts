@@ -79,7 +79,7 @@ export const transactionSchema = transactionBase.transform((t) => {
     },
   };
 });
-export type Transaction = z.output<typeof transactionSchema>;
+export type TrueLayerTransaction = z.output<typeof transactionSchema>;
 
 export const accountSchema = z.looseObject({
   account_id: id,

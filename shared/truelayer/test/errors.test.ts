@@ -12,15 +12,15 @@ import {
   ProviderTimeoutError,
   ProviderTooManyRequestsError,
   ProviderUnavailableError,
+  RequestRejectedError,
   ScaExceededError,
   UnauthorizedError,
   UnknownTrueLayerError,
-  ValidationError,
 } from "../src/errors";
 
 describe("the error table", () => {
   it.each([
-    [400, "validation_error", ValidationError, "permanent"],
+    [400, "validation_error", RequestRejectedError, "permanent"],
     [400, "invalid_date_range", InvalidDateRangeError, "permanent"],
     [400, "invalid_grant", InvalidGrantError, "needs_reconnect"],
     [401, "unauthorized", UnauthorizedError, "unauthorized"],

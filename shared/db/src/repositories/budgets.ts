@@ -2,7 +2,7 @@ import { QueryCommand, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
 import { INDEXES } from "@expenzez/infra";
 import { rethrowAws } from "../aws-errors";
 import { type UserBudget, type UserBudgetInput, userBudgetEntity } from "../entities/user-budget";
-import { ValidationError } from "../errors";
+import { EntityValidationError } from "../errors";
 import { getEntity, type KeyQuery, putNew, updateVersioned } from "../items";
 import { BUDGET_ROLLOVER_SHARDS, budgetRolloverPk, isoUtc, keys, SK_PREFIX, type TableKey, userPk } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
@@ -11,7 +11,7 @@ import { listAllUserItems, listUserItems } from "./user-items";
 /** A stored budget that does not pass its schema: reported by key so the others still run. */
 export interface InvalidBudgetItem {
   key: TableKey;
-  error: ValidationError;
+  error: EntityValidationError;
 }
 
 /** Budgets read item by item: the valid ones, and the keys of those that failed their schema. */
@@ -26,7 +26,7 @@ function check(items: Record<string, unknown>[], into: CheckedBudgets): void {
     try {
       into.budgets.push(userBudgetEntity.fromItem(item));
     } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
+      if (!(err instanceof EntityValidationError)) throw err;
       into.invalid.push({ key: { PK: String(item.PK), SK: String(item.SK) }, error: err });
     }
   }
