@@ -18,7 +18,7 @@ export async function sendToDeadLetter(
   sqs: SQSClient,
   input: { dlqUrl: string; sourceQueueUrl: string; message: QueueMessage; code: string; reason: string },
 ): Promise<void> {
-  const text = (value: string): MessageAttributeValue => ({ DataType: "String", StringValue: value || "-" });
+  const text = (value: string): MessageAttributeValue => ({ DataType: "String", StringValue: sqsText(value) || "-" });
   const ours = new Set<string>(Object.values(DLQ_ATTRIBUTES));
   const carried = Object.fromEntries(
     Object.entries(input.message.attributes)
@@ -41,4 +41,15 @@ export async function sendToDeadLetter(
       },
     }),
   );
+}
+
+/**
+ * SQS refuses a message whose attribute holds a character outside XML 1.0's (NUL, most control
+ * characters, U+FFFE/U+FFFF, lone surrogates). A reason can quote hostile input (an id from the
+ * body, decoded from a JSON escape), and a refused send would leave the message to retry until
+ * SQS moves it without its reason: such characters become U+FFFD instead.
+ */
+export function sqsText(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters SQS refuses
+  return value.replace(/[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD");
 }

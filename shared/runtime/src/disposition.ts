@@ -49,7 +49,18 @@ function errorCode(error: unknown): string {
 }
 
 function errorMessage(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = describe(error);
   // SQS message attributes hold up to 256 KiB, but a reason is for people: keep it short.
   return text.length > 1000 ? `${text.slice(0, 1000)}…` : text;
+}
+
+// A handler may throw anything: a null-prototype object (or an array holding one) has no string
+// conversion, and an Error's message may have been replaced by a non-string. Deciding must not throw.
+function describe(error: unknown): string {
+  try {
+    const message = error instanceof Error ? error.message : error;
+    return typeof message === "string" ? message : String(message);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
 }

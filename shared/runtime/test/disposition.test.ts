@@ -6,6 +6,14 @@ import * as zm from "zod/mini";
 import { classifyFailure, PermanentFailure, RetryLater } from "../src/index";
 
 describe("classifyFailure", () => {
+  it("decides for thrown values that have no string conversion (a null-prototype object, an Error whose message is not a string)", () => {
+    const bare = Object.create(null);
+    expect(classifyFailure(bare, 1)).toMatchObject({ kind: "retry", code: "unknown", reason: "[object Object]" });
+    expect(classifyFailure([bare], 1)).toMatchObject({ kind: "retry", reason: "[object Array]" });
+    const odd = Object.assign(new Error("x"), { message: { text: "not a string" } });
+    expect(classifyFailure(odd, 1)).toMatchObject({ kind: "retry", code: "Error", reason: "[object Object]" });
+  });
+
   it("dead-letters permanent failures with their code and reason", () => {
     expect(classifyFailure(new PermanentFailure("sync.unknown_connection", "no connection c1"), 1)).toEqual({
       kind: "dead",
