@@ -1,10 +1,4 @@
-import { createSchedulerRuntime } from "./setup";
-import { runTick } from "./tick";
+import { schedulerTask } from "./service";
 
-// Invoked by an EventBridge Scheduler schedule (every minute); one tick per invocation.
-const { deps } = await createSchedulerRuntime();
-
-export const handler = async (): Promise<{ enqueued: number; backPressure: boolean }> => {
-  const report = await runTick(deps);
-  return { enqueued: report.enqueued, backPressure: report.backPressure };
-};
+// Invoked by an EventBridge Scheduler schedule (every minute); one locked tick per invocation.
+export const handler = await schedulerTask.lambdaHandler();

@@ -7,9 +7,10 @@ import { type BankConnectionInput, createRepositories, type Db, type Repositorie
 import { parseDeliveredEvent } from "@expenzez/events";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
+import { acquireTaskLock } from "@expenzez/runtime";
 import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { runTick, type SchedulerDeps } from "../src/index";
+import { runTick, type SchedulerDeps, schedulerTask } from "../src/index";
 
 // Needs the local AWS emulator (vitest global setup). The race test starts two real scheduler processes.
 
@@ -88,7 +89,11 @@ describe("claiming due connections", () => {
     // Assess
     const queued = await jobs();
     expect(queued.map((j) => j.connectionId).sort()).toEqual(due.map((c) => c.connectionId).sort());
-    const reports = outputs.map((o) => JSON.parse(o.stdout.split("\n").find((l) => l.includes('"scheduler tick"')) ?? "{}"));
+    // Each process either ran a tick or found the other holding the task lock (then it queued nothing).
+    const lines = outputs.map((o) => o.stdout.split("\n").find((l) => l.includes('"scheduler tick"') || l.includes("scheduler tick skipped")));
+    expect(lines.every((l) => l !== undefined)).toBe(true);
+    const reports = lines.map((l) => JSON.parse(l as string)).filter((r) => r.enqueued !== undefined);
+    expect(reports.length).toBeGreaterThanOrEqual(1);
     expect(reports.reduce((n, r) => n + r.enqueued, 0)).toBe(40);
     expect(queued.every((j) => j.reason === "scheduled" && j.correlationId)).toBe(true);
   }, 90_000);
@@ -214,5 +219,31 @@ describe("policies", () => {
     // Assess
     expect(report).toMatchObject({ enqueued: 1, stuck: 1, staleLeases: 1 });
     expect((await jobs()).map((j) => j.connectionId)).toEqual([c.connectionId]);
+  });
+});
+
+describe("the scheduler as the kit's scheduled task", () => {
+  it("queues due connections in a locked pass, and a pass while another scheduler holds the lock queues nothing", async () => {
+    // Prepare
+    const due = await Promise.all(Array.from({ length: 3 }, () => dueConnection()));
+    const runtime = await schedulerTask.createRuntime({
+      ...process.env,
+      AWS_ENDPOINT_URL: emulatorEndpoint(),
+      STAGE: "local",
+      AWS_REGION: "eu-west-2",
+      LOG_LEVEL: "silent",
+    });
+    const held = await acquireTaskLock(db, schedulerTask.name, "another-scheduler", 60);
+    // Act
+    const whileHeld = await schedulerTask.runOnce(runtime);
+    const queuedWhileHeld = await jobs();
+    await held?.release();
+    const afterRelease = await schedulerTask.runOnce(runtime);
+    // Assess
+    expect(held).toBeDefined();
+    expect(whileHeld).toEqual({ ran: false, reason: "locked" });
+    expect(queuedWhileHeld).toEqual([]);
+    expect(afterRelease).toMatchObject({ ran: true, result: { enqueued: 3 } });
+    expect((await jobs()).map((j) => j.connectionId).sort()).toEqual(due.map((c) => c.connectionId).sort());
   });
 });
