@@ -54,6 +54,14 @@ process.on("message", (msg: { cmd: string }) => {
   // The relay's deletes wait up to 2 s to fill a batch: flushed at the end of a phase, so they
   // are counted with the writes of the records they delete.
   if (msg.cmd === "flush") void deps.outboxDeletes?.flush().then(() => process.send?.({ flushed: true }));
+  // Live heap after a full collection (--expose-gc): tells retained memory from V8's heap sizing.
+  // Its own CPU is answered so the run can leave it out of the worker's figure.
+  if (msg.cmd === "heap") {
+    const before = process.cpuUsage();
+    (globalThis as { gc?: () => void }).gc?.();
+    const spent = process.cpuUsage(before);
+    process.send?.({ heapUsedKb: process.memoryUsage().heapUsed / 1024, gcCpuMicros: spent.user + spent.system });
+  }
   if (msg.cmd === "usage") {
     const cpu = process.cpuUsage(started);
     process.send?.({ cpuMicros: cpu.user + cpu.system, maxRssKb: process.resourceUsage().maxRSS, stats: worker.stats });
