@@ -1,46 +1,32 @@
 import { periodContaining } from "@expenzez/budgets";
 import { formatMinorPlain } from "@expenzez/money";
 import { handleSyncJob } from "@expenzez/sync-worker";
-import { createTrueLayerClient, type TrueLayerClient } from "@expenzez/truelayer";
-import { type RunningSandbox, startSandbox } from "@expenzez/truelayer-sandbox";
+import { type SyncHarness, startSyncHarness } from "@expenzez/sync-worker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleBudgetEvent, recalculateBudgets } from "../src";
-import { depsFor, drain, type Env, log, setUpEnv } from "./helpers";
+import { depsFor, drain, type Env, log } from "./helpers";
 
 // Needs the local AWS emulator (vitest global setup); runs the TrueLayer simulator in-process and
 // the real sync worker's handler, so the events budget-recalc consumes are the ones a sync commits.
 
 let env: Env;
-let sandbox: RunningSandbox;
-let truelayer: TrueLayerClient;
+let harness: SyncHarness;
 
 beforeAll(async () => {
-  env = await setUpEnv();
-  sandbox = await startSandbox({ seed: "budget-recalc-tests", now: new Date("2026-11-20T12:00:00Z") });
-  truelayer = createTrueLayerClient({
-    authBaseUrl: sandbox.authUrl,
-    dataBaseUrl: sandbox.dataUrl,
-    clientId: "sandbox-client",
-    clientSecret: "sandbox-secret",
-    maxRetries: 1,
-    logger: log,
-    sleep: async () => {},
-  });
+  harness = await startSyncHarness({ seed: "budget-recalc-tests", log });
+  env = { stack: harness.stack, db: harness.db, repos: harness.repos };
 });
 
 afterAll(async () => {
-  await sandbox?.stop();
+  await harness?.stop();
 });
 
 let jobs = 0;
 async function sync(userId: string, connectionId: string): Promise<void> {
-  const now = await sandbox.admin.now();
+  const now = await harness.sandbox.admin.now();
   jobs++;
   const body = JSON.stringify({ jobId: `job-${jobs}`, userId, connectionId, reason: "scheduled", requestedAt: now.toISOString() });
-  await handleSyncJob(
-    { body },
-    { db: env.db, repos: env.repos, truelayer, relay: depsFor(env, now).relay, log, workerId: "test", now: () => now, random: () => 0.5 },
-  );
+  await handleSyncJob({ body }, harness.syncDeps(now));
 }
 
 /** Hands every message the sync's events put on the budget-recalc queue to the handler; returns the bodies. */
@@ -73,8 +59,8 @@ async function independentSpent(userId: string, period: { start: string; end: st
 
 describe("budget-recalc behind the real sync worker and the TrueLayer simulator", () => {
   it("announces exactly 50% and 100% of a groceries budget as the user shops, and replays change nothing", async () => {
-    const sim = await sandbox.admin.createUser({ accounts: 1, cards: 0, history_days: 30, scenario: { unattended_limit: null } });
-    const now = await sandbox.admin.now();
+    const sim = await harness.sandbox.admin.createUser({ accounts: 1, cards: 0, history_days: 30, scenario: { unattended_limit: null } });
+    const now = await harness.sandbox.admin.now();
     const userId = `u-${sim.user_id}`;
     const connectionId = `conn-${sim.user_id}`;
     const account = sim.accounts[0]?.account_id as string;
@@ -122,7 +108,7 @@ describe("budget-recalc behind the real sync worker and the TrueLayer simulator"
     expect(await crossings()).toEqual([]);
 
     const shop = async (pence: number) => {
-      await sandbox.admin.addTransaction(sim.user_id, {
+      await harness.sandbox.admin.addTransaction(sim.user_id, {
         account_id: account,
         description: "TESCO STORES 3117",
         merchant_name: "Tesco",

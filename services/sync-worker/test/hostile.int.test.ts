@@ -1,15 +1,16 @@
 import { createFieldEncryptor } from "@expenzez/crypto";
 import { type BankConnection, createRepositories, type Db, type Repositories, type Transaction } from "@expenzez/db";
 import { parseDeliveredEvent, type ReceivedEvent } from "@expenzez/events";
-import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
+import type { LocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
-import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
-import { createTrueLayerClient, type TrueLayerClient } from "@expenzez/truelayer";
-import { type RunningSandbox, startSandbox } from "@expenzez/truelayer-sandbox";
+import { receiveAll } from "@expenzez/testing";
+import type { TrueLayerClient } from "@expenzez/truelayer";
+import type { RunningSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LeaseLostError, TokenRotatedElsewhereError } from "../src/errors";
 import { storedAccountId } from "../src/fetch";
 import { handleSyncJob, InvalidJobError, LeaseHeldError, ProviderRetriesExhaustedError, type SyncDeps } from "../src/index";
+import { startSyncHarness } from "./harness";
 
 // Hostile bank data and duplicate jobs, each on the simulator's admin API; moto from the vitest global setup.
 
@@ -23,20 +24,7 @@ const log = createLogger("test", { level: "info", destination: { write: (l: stri
 const PSU_IP = "203.0.113.7";
 
 beforeAll(async () => {
-  await resetForFile();
-  stack = await provisionLocalStack(emulatorEndpoint());
-  db = { doc: stack.aws.doc, tableName: stack.handles.tableName };
-  repos = createRepositories(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }));
-  sandbox = await startSandbox({ seed: "sync-hostile-tests", now: new Date("2026-11-20T12:00:00Z") });
-  truelayer = createTrueLayerClient({
-    authBaseUrl: sandbox.authUrl,
-    dataBaseUrl: sandbox.dataUrl,
-    clientId: "sandbox-client",
-    clientSecret: "sandbox-secret",
-    maxRetries: 1,
-    logger: log,
-    sleep: async () => {},
-  });
+  ({ stack, db, repos, sandbox, truelayer } = await startSyncHarness({ seed: "sync-hostile-tests", log }));
 });
 
 afterAll(async () => {

@@ -1,18 +1,18 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { createFieldEncryptor } from "@expenzez/crypto";
-import { type BankConnection, createRepositories, type Db, keys, type Repositories, type Transaction } from "@expenzez/db";
+import { type BankConnection, type Db, keys, type Repositories, type Transaction } from "@expenzez/db";
 import { parseDeliveredEvent, type ReceivedEvent } from "@expenzez/events";
-import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
+import type { LocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
 import { startWorker } from "@expenzez/runtime";
 import { ourTransactionId } from "@expenzez/sync";
-import { emulatorEndpoint, receiveAll, resetForFile, until } from "@expenzez/testing";
-import { createTrueLayerClient, type TrueLayerClient } from "@expenzez/truelayer";
-import { type RunningSandbox, startSandbox } from "@expenzez/truelayer-sandbox";
+import { emulatorEndpoint, receiveAll, until } from "@expenzez/testing";
+import type { TrueLayerClient } from "@expenzez/truelayer";
+import type { RunningSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { handleSyncJob, LARGE_TRANSACTION_MINOR, LeaseHeldError, ProviderRetriesExhaustedError, type SyncDeps } from "../src/index";
 import { syncWorker } from "../src/service";
+import { startSyncHarness } from "./harness";
 
 // Needs the local AWS emulator (started by the vitest global setup) and runs the TrueLayer simulator in-process.
 
@@ -25,20 +25,7 @@ const log = createLogger("test", { level: "silent" });
 const PSU_IP = "203.0.113.7";
 
 beforeAll(async () => {
-  await resetForFile();
-  stack = await provisionLocalStack(emulatorEndpoint());
-  db = { doc: stack.aws.doc, tableName: stack.handles.tableName };
-  repos = createRepositories(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }));
-  sandbox = await startSandbox({ seed: "sync-worker-tests", now: new Date("2026-11-20T12:00:00Z") });
-  truelayer = createTrueLayerClient({
-    authBaseUrl: sandbox.authUrl,
-    dataBaseUrl: sandbox.dataUrl,
-    clientId: "sandbox-client",
-    clientSecret: "sandbox-secret",
-    maxRetries: 1,
-    logger: log,
-    sleep: async () => {},
-  });
+  ({ stack, db, repos, sandbox, truelayer } = await startSyncHarness({ seed: "sync-worker-tests", log }));
 });
 
 afterAll(async () => {
