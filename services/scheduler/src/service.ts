@@ -1,3 +1,4 @@
+import { emitMetric } from "@expenzez/logger";
 import { defineScheduledTask, type ServiceKit } from "@expenzez/runtime";
 import { z } from "zod";
 import { runTick, type SchedulerDeps } from "./tick";
@@ -28,16 +29,10 @@ export async function schedulerDeps(kit: ServiceKit<SchedulerConfig>): Promise<S
     log,
     maxQueueDepth: kit.config.SCHEDULER_MAX_QUEUE_DEPTH,
     maxPerTick: kit.config.SCHEDULER_MAX_PER_TICK,
-    // CloudWatch Embedded Metric Format: the log driver turns the line into a metric, no API call per tick.
+    // CloudWatch Embedded Metric Format through the logger: no API call per tick.
     metric: (name, value) => {
       if (value === 0) return;
-      log.info(
-        {
-          _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: "expenzez/scheduler", Dimensions: [[]], Metrics: [{ Name: name, Unit: "Count" }] }] },
-          [name]: value,
-        },
-        `metric ${name}`,
-      );
+      emitMetric(log, name, value);
     },
   };
 }

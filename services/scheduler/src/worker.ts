@@ -1,5 +1,6 @@
 import { loadConfig, runMain } from "@expenzez/config";
-import { outboxSweep, startTaskHost } from "@expenzez/runtime";
+import { createLogger } from "@expenzez/logger";
+import { outboxSweep, startHealthServerFromEnv, startTaskHost } from "@expenzez/runtime";
 import { schedulerEnv, schedulerTask } from "./service";
 
 /**
@@ -20,6 +21,12 @@ await runMain(async () => {
   const everyMs: Record<string, number> = { [schedulerTask.name]: config.SCHEDULER_INTERVAL_SECONDS * 1000 };
   if (config.OUTBOX_SWEEP_EVERY_SECONDS !== undefined) everyMs[outboxSweep.name] = config.OUTBOX_SWEEP_EVERY_SECONDS * 1000;
   const host = await startTaskHost([schedulerTask, outboxSweep], { everyMs });
+  // Liveness, and readiness that fails while the table its passes need cannot be reached (HEALTH_PORT; off by default).
+  const health = await startHealthServerFromEnv(process.env, host.ready, createLogger("scheduler", { level: config.LOG_LEVEL }));
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void host.stop());
-  await host.done;
+  try {
+    await host.done;
+  } finally {
+    await health?.close();
+  }
 });
