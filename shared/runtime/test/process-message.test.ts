@@ -1,6 +1,6 @@
 import { createLogger } from "@expenzez/logger";
 import { describe, expect, it } from "vitest";
-import { correlationIdOf, PermanentFailure, processMessage, type QueueMessage, RUNTIME_METRICS } from "../src/index";
+import { correlationIdOf, PermanentFailure, processMessage, type QueueMessage, RUNTIME_METRICS, toSqsLambdaHandler } from "../src/index";
 
 function capture() {
   const lines: string[] = [];
@@ -75,5 +75,35 @@ describe("processMessage logging and metrics", () => {
     expect(errors._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([["service", "errorCode"]]);
     const failureLine = entries().find((l) => l.msg === "message can never succeed: dead-lettering");
     expect(failureLine?.correlationId).toBe("corr-err");
+  });
+});
+
+describe("the Lambda adapter", () => {
+  it("reads SQS's SentTimestamp and the correlation attribute from the event record, so Lambda emits the same QueueLag line", async () => {
+    const { log, entries } = capture();
+    const handler = toSqsLambdaHandler(
+      async (_m, ctx) => {
+        ctx.log.info("working");
+      },
+      { sqs: {} as never, queueUrl: "q", dlqUrl: "dlq", log },
+    );
+    const sentAt = Date.now() - 5_000;
+    const result = await handler({
+      Records: [
+        {
+          messageId: "m-l",
+          receiptHandle: "rh",
+          body: "{}",
+          attributes: { ApproximateReceiveCount: "1", SentTimestamp: String(sentAt) },
+          messageAttributes: { correlationId: { stringValue: "corr-lambda", dataType: "String" } },
+          eventSourceARN: "arn:aws:sqs:eu-west-2:000000000000:q",
+        },
+      ],
+    });
+    expect(result.batchItemFailures).toEqual([]);
+    const metrics = entries().find((l) => RUNTIME_METRICS.queueLag in l);
+    expect(metrics).toMatchObject({ correlationId: "corr-lambda", messageId: "m-l" });
+    expect(metrics?.[RUNTIME_METRICS.queueLag]).toBeGreaterThanOrEqual(5_000);
+    expect(entries().find((l) => l.msg === "working")?.correlationId).toBe("corr-lambda");
   });
 });
