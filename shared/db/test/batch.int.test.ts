@@ -1,8 +1,8 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { LocalStack } from "@expenzez/infra";
 import { beforeAll, describe, expect, it } from "vitest";
+import { aRule } from "../../fixtures/src/entities";
 import { batchGet, batchWrite, categoryRuleEntity, keys } from "../src";
-import { aRule } from "./fixtures";
 import { freshTable } from "./local-table";
 
 let stack: LocalStack;

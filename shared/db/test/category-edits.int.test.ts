@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { aTransaction } from "../../fixtures/src/entities";
 import { batchWrite, categoryEditEntity, type Db, putNew, type Repositories, transactionEntity } from "../src";
-import { aTransaction } from "./fixtures";
 import { freshTable } from "./local-table";
 
 let db: Db;

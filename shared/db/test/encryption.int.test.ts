@@ -3,8 +3,8 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createFieldEncryptor, DecryptFailedError } from "@expenzez/crypto";
 import type { LocalStack } from "@expenzez/infra";
 import { beforeAll, describe, expect, it } from "vitest";
+import { aConnection, anAccount } from "../../fixtures/src/entities";
 import { accountRepository, bankConnectionEntity, connectionRepository, type Db, EntityValidationError, keys, putNew } from "../src";
-import { aConnection, anAccount } from "./fixtures";
 import { freshTable } from "./local-table";
 
 let stack: LocalStack;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { aBudget, aConnection, aRule, aTransaction, NOW } from "../../fixtures/src/entities";
 import {
   bankConnectionEntity,
   categoryRuleEntity,
@@ -13,7 +14,6 @@ import {
   userBudgetEntity,
   userProfileEntity,
 } from "../src";
-import { aBudget, aConnection, aRule, aTransaction, NOW } from "./fixtures";
 
 const SEALED = `ezk1.${["a2V5", "ZWRr", "AAAAAAAAAAAAAAAA", "Y3Q", "AAAAAAAAAAAAAAAAAAAAAA"].join(".")}`;
 

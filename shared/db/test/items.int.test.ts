@@ -1,6 +1,7 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { LocalStack } from "@expenzez/infra";
 import { beforeAll, describe, expect, it } from "vitest";
+import { aBudget } from "../../fixtures/src/entities";
 import {
   budgetRepository,
   ConditionalCheckFailedError,
@@ -14,7 +15,6 @@ import {
   userBudgetEntity,
   VersionConflictError,
 } from "../src";
-import { aBudget } from "./fixtures";
 import { freshTable } from "./local-table";
 
 let stack: LocalStack;

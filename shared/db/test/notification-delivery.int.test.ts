@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { NOW } from "../../fixtures/src/entities";
 import {
   budgetAlertId,
   CLAIM_DONE,
@@ -8,7 +9,6 @@ import {
   TransactionConditionalCheckFailedError,
   transactWrite,
 } from "../src";
-import { NOW } from "./fixtures";
 import { freshTable } from "./local-table";
 
 let repos: Repositories;

@@ -1,7 +1,7 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
+import { NOW } from "../../fixtures/src/entities";
 import { budgetAlertId, ConditionalCheckFailedError, type Db, keys, notificationHistoryExpiry, type Repositories, VersionConflictError } from "../src";
-import { NOW } from "./fixtures";
 import { freshTable } from "./local-table";
 
 let db: Db;

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { aBudget, aConnection, anAccount, aRule, aTransaction, NOW } from "../../fixtures/src/entities";
 import {
   bankConnectionEntity,
   batchWrite,
@@ -14,7 +15,6 @@ import {
   txPutVersioned,
   VersionConflictError,
 } from "../src";
-import { aBudget, aConnection, anAccount, aRule, aTransaction, NOW } from "./fixtures";
 import { freshTable } from "./local-table";
 
 let db: Db;

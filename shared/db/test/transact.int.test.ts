@@ -2,6 +2,7 @@ import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createFieldEncryptor } from "@expenzez/crypto";
 import type { LocalStack } from "@expenzez/infra";
 import { beforeAll, describe, expect, it } from "vitest";
+import { anAccount, aTransaction, NOW } from "../../fixtures/src/entities";
 import {
   accountRepository,
   bankAccountEntity,
@@ -18,7 +19,6 @@ import {
   txPutVersioned,
   txUpdateVersioned,
 } from "../src";
-import { anAccount, aTransaction, NOW } from "./fixtures";
 import { freshTable } from "./local-table";
 
 let stack: LocalStack;

@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
+import { aTransaction } from "../../fixtures/src/entities";
 import {
   bankConnectionEntity,
   chunkTransactions,
@@ -21,7 +22,6 @@ import {
   txUpdateVersioned,
   versionedUpdateExpression,
 } from "../src";
-import { aTransaction } from "./fixtures";
 
 const db = { doc: {} as DocClient, tableName: "t" };
 const actions: TransactAction[] = [

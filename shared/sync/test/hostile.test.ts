@@ -1,7 +1,7 @@
 import { transactionEntity } from "@expenzez/db";
+import { groceries, stored, tlTransaction } from "@expenzez/fixtures";
 import { describe, expect, it } from "vitest";
 import { boundedText, occurrencesOf, reconcile, TEXT_LIMITS, toStoredTransaction } from "../src/index";
-import { groceries, stored, tlTransaction } from "./fixtures";
 
 const ctx = { userId: "u1", connectionId: "conn-1", accountId: "acc-1", now: "2026-11-25T10:00:00.000Z" };
 

@@ -1,6 +1,6 @@
+import { groceries, tlTransaction } from "@expenzez/fixtures";
 import { describe, expect, it } from "vitest";
 import { ourTransactionId, toStoredTransaction } from "../src/index";
-import { groceries, tlTransaction } from "./fixtures";
 
 const ctx = { userId: "u1", connectionId: "conn-1", accountId: "acc-1", status: "booked" as const, now: "2026-11-25T10:00:00.000Z" };
 

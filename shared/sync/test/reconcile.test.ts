@@ -1,6 +1,6 @@
+import { groceries, stored, tlTransaction } from "@expenzez/fixtures";
 import { describe, expect, it } from "vitest";
 import { reconcile, toStoredTransaction } from "../src/index";
-import { groceries, stored, tlTransaction } from "./fixtures";
 
 const ctx = { userId: "u1", connectionId: "conn-1", accountId: "acc-1", now: "2026-11-25T10:00:00.000Z" };
 const booked = (over: Record<string, unknown> = {}) => toStoredTransaction(tlTransaction(over), groceries, { ...ctx, status: "booked" });
