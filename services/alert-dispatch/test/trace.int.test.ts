@@ -1,4 +1,6 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { budgetRecalc } from "@expenzez/budget-recalc";
+import { recurringDetector } from "@expenzez/recurring-detector";
 import { syncWorker } from "@expenzez/sync-worker";
 import { emulatorEndpoint, until } from "@expenzez/testing";
 import { type RunningSandbox, startSandbox } from "@expenzez/truelayer-sandbox";
@@ -7,12 +9,13 @@ import { alertDispatch } from "../src/service";
 import { type Harness, harness } from "./helpers";
 
 // Needs the local AWS emulator (vitest global setup); runs the TrueLayer simulator in-process and
-// the real sync worker and alert-dispatch as their long-polling queue workers, with their log
+// the real sync worker and every consumer (budget-recalc, recurring-detector, alert-dispatch) as
+// their long-polling queue workers, with their log
 // lines captured: one job's correlation id is followed from the job to the notification history.
 
 let h: Harness;
 let sandbox: RunningSandbox;
-const lines: { sync: string[]; alerts: string[] } = { sync: [], alerts: [] };
+const lines: { sync: string[]; alerts: string[]; budgets: string[]; recurring: string[] } = { sync: [], alerts: [], budgets: [], recurring: [] };
 let workers: { stop(): Promise<void> }[] = [];
 
 beforeAll(async () => {
@@ -32,6 +35,8 @@ beforeAll(async () => {
   workers = [
     await syncWorker.startWorker(env, { waitTimeSeconds: 1, logDestination: { write: (l) => void lines.sync.push(l) } }),
     await alertDispatch.startWorker(env, { waitTimeSeconds: 1, logDestination: { write: (l) => void lines.alerts.push(l) } }),
+    await budgetRecalc.startWorker(env, { waitTimeSeconds: 1, logDestination: { write: (l) => void lines.budgets.push(l) } }),
+    await recurringDetector.startWorker(env, { waitTimeSeconds: 1, logDestination: { write: (l) => void lines.recurring.push(l) } }),
   ];
 });
 
@@ -98,6 +103,17 @@ describe("one correlation id from the job to the notification history", () => {
     expect(syncMetrics).toMatchObject({ service: "sync-worker", correlationId });
     expect(syncMetrics?.TransactionsPerSync).toBeGreaterThanOrEqual(1);
     expect(ofMessage.find((l) => "QueueLag" in l)?.QueueLag).toBeGreaterThanOrEqual(0);
+
+    // budget-recalc and recurring-detector: every line of their handling of the sync's TransactionsSynced.
+    for (const consumer of ["budgets", "recurring"] as const) {
+      await until(() => parsed(lines[consumer]).some((l) => l.correlationId === correlationId && "HandlerDuration" in l), {
+        message: `${consumer} handled the sync's event`,
+      });
+      const handling = parsed(lines[consumer]).filter((l) => typeof l.messageId === "string");
+      expect(handling.length).toBeGreaterThan(0);
+      for (const l of handling) expect(l.correlationId).toBe(correlationId);
+    }
+    expect(parsed(lines.budgets).some((l) => "BudgetRecalculations" in l && l.correlationId === correlationId)).toBe(true);
 
     // alert-dispatch: the lines of its messages for this user carry the same id, and the latency is measured.
     const alerts = parsed(lines.alerts);

@@ -6,4 +6,5 @@ export { reportMissedPayments } from "./missed";
 export { type MerchantPlan, type MerchantState, planMerchant } from "./plan";
 export { PREDICTIONS_TTL_DAYS, UPCOMING_DAYS, upcomingBills } from "./predictions";
 export { refreshUpcomingBills } from "./predictions-store";
+export { recurringDetector, recurringMissed } from "./service";
 export { recurringSummary } from "./summary";
