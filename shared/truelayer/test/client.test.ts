@@ -351,21 +351,46 @@ describe("failures that are not retried", () => {
 });
 
 describe("against a loopback server of our own", () => {
+  // After `holdUntil(n)`, replies wait until n requests are in flight (plus a short grace in
+  // which any excess would arrive too), so the in-flight figure does not depend on how loaded the machine
+  // is; a fallback releases them if that many never arrive, and the assertion then fails.
   async function serve(handler: (path: string) => { status: number; body: unknown; delayMs?: number }) {
     let inFlight = 0;
     let maxInFlight = 0;
+    let holdUntil = 0;
+    let held: Array<() => void> = [];
+    const releaseAll = () => {
+      const now = held;
+      held = [];
+      for (const reply of now) reply();
+    };
     const server = createServer((req, res) => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       const reply = handler(req.url ?? "");
-      setTimeout(() => {
+      const send = () => {
         inFlight--;
         res.writeHead(reply.status, { "Content-Type": "application/json" }).end(JSON.stringify(reply.body));
-      }, reply.delayMs ?? 0);
+      };
+      if (holdUntil === 0) {
+        setTimeout(send, reply.delayMs ?? 0);
+        return;
+      }
+      held.push(send);
+      if (inFlight >= holdUntil) {
+        holdUntil = 0; // one gate per phase: later requests are answered after their delay
+        setTimeout(releaseAll, reply.delayMs ?? 0);
+      } else setTimeout(releaseAll, 2_000);
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, maxInFlight: () => maxInFlight };
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      maxInFlight: () => maxInFlight,
+      holdUntil: (n: number) => {
+        holdUntil = n;
+      },
+    };
   }
   const account = { account_id: "a1", currency: "GBP", display_name: "A", account_number: {}, provider: { provider_id: "p" } };
 
@@ -373,9 +398,11 @@ describe("against a loopback server of our own", () => {
     const fake = await serve(() => ({ status: 200, body: { results: [account] }, delayMs: 40 }));
     const tl = client({ dataBaseUrl: fake.url, concurrencyPerConnection: 2 });
     const ctx = { accessToken: "t", connectionId: "c", providerId: "bank-a" };
+    fake.holdUntil(2);
     await Promise.all(Array.from({ length: 6 }, () => tl.getAccounts(ctx)));
     expect(fake.maxInFlight()).toBe(2);
     // Same bank, another connection: its own slots.
+    fake.holdUntil(4);
     await Promise.all([
       ...Array.from({ length: 2 }, () => tl.getAccounts(ctx)),
       ...Array.from({ length: 2 }, () => tl.getAccounts({ ...ctx, connectionId: "c2" })),
@@ -386,6 +413,7 @@ describe("against a loopback server of our own", () => {
   it("bounds requests in flight for the whole client across connections", async () => {
     const fake = await serve(() => ({ status: 200, body: { results: [account] }, delayMs: 40 }));
     const tl = client({ dataBaseUrl: fake.url, concurrencyPerConnection: 4, maxConcurrency: 3 });
+    fake.holdUntil(3);
     await Promise.all(Array.from({ length: 8 }, (_, i) => tl.getAccounts({ accessToken: "t", connectionId: `c${i}` })));
     expect(fake.maxInFlight()).toBe(3);
   });
