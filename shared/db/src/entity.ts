@@ -32,6 +32,8 @@ export interface Entity<S extends z.ZodType> {
   parse(value: z.input<S>): z.output<S>;
   /** Primary key of a (valid) entity. */
   key(value: z.output<S>): TableKey;
+  /** The key layout as declared (keys, GSI keys, TTL): what `toItem` adds; read by the index-source derivation. */
+  readonly layout: (value: z.output<S>) => ItemLayout;
   /** Validated entity → table item with keys, GSI keys, TTL and `entityType`. */
   toItem(value: z.input<S>): Item;
   /**
@@ -77,6 +79,7 @@ export function defineEntity<S extends z.ZodType>(
   };
   return {
     entityType,
+    layout,
     schema,
     unversioned: options.unversioned ?? [],
     derived: derived?.attributes ?? [],

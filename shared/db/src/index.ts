@@ -4,6 +4,7 @@ export { decodeCursor, encodeCursor } from "./cursor";
 export * from "./entities";
 export { defineEntity, ENTITY_TYPE, type Entity, type Item, LAYOUT_ATTRIBUTES, validate } from "./entity";
 export * from "./errors";
+export * from "./index-sources";
 export * from "./items";
 export * from "./keys";
 export * from "./repositories";

@@ -50,18 +50,6 @@ export const EMAIL_GSI1SK = "USER";
 
 export type TableKey = { PK: string; SK: string };
 
-/**
- * Attributes that index keys are built from, per item type (by sort key). A partial update
- * cannot rebuild GSI keys, so `txUpdateVersioned` refuses these: a category change must move
- * GSI3, a connection leaving `active` must drop GSI4. Change them with a full versioned put.
- */
-export const INDEX_KEY_SOURCES: readonly { sk: (sk: string) => boolean; attributes: readonly string[] }[] = [
-  { sk: (sk) => sk.startsWith(SK_PREFIX.transaction), attributes: ["timestamp", "category"] },
-  { sk: (sk) => sk.startsWith(SK_PREFIX.connection), attributes: ["status", "nextSyncAt", "credentialsId"] },
-  { sk: (sk) => sk === PROFILE_SK, attributes: ["email"] },
-  { sk: (sk) => sk.startsWith(SK_PREFIX.budget), attributes: ["currentPeriod", "status"] },
-];
-
 /** Ids become key segments: a `#` inside one would make keys ambiguous. */
 function segment(name: string, value: string): string {
   if (typeof value !== "string" || value.length === 0) throw new TypeError(`${name} must be a non-empty string`);

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { type Entity, LAYOUT_ATTRIBUTES, unversionedValues } from "./entity";
-import { INDEX_KEY_SOURCES, type TableKey } from "./keys";
+import { INDEX_KEY_SOURCES } from "./index-sources";
+import type { TableKey } from "./keys";
 import type { Db } from "./table";
 import type { TransactAction } from "./transact";
 import { versionCondition } from "./version-condition";
