@@ -1,7 +1,7 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { type Db, keys } from "@expenzez/db";
 import { provisionLocalStack, TTL_ATTRIBUTE } from "@expenzez/infra";
-import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
+import { emulatorEndpoint, resetForFile, until } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { RetryLater, runOnce } from "../src/index";
 
@@ -37,7 +37,7 @@ describe("runOnce on moto", () => {
   it("makes a concurrent delivery retry later while a live run holds the claim", async () => {
     let release!: () => void;
     const running = runOnce(db, { consumer: "c", key: "evt-3", leaseSeconds: 60 }, () => new Promise<string>((r) => (release = () => r("done"))));
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => release !== undefined, { message: "the first delivery holds the claim" });
     const duplicate = runOnce(db, { consumer: "c", key: "evt-3" }, async () => "twice");
     await expect(duplicate).rejects.toBeInstanceOf(RetryLater);
     await duplicate.catch((err: RetryLater) => expect(err.delaySeconds).toBeGreaterThan(50));
@@ -46,9 +46,13 @@ describe("runOnce on moto", () => {
   });
 
   it("takes over a claim whose run died (lease lapsed)", async () => {
-    const crashed = runOnce(db, { consumer: "d", key: "evt-4", leaseSeconds: 1, now: () => new Date(Date.now() - 10_000) }, () => new Promise<never>(() => {}));
+    let started = false;
+    const crashed = runOnce(db, { consumer: "d", key: "evt-4", leaseSeconds: 1, now: () => new Date(Date.now() - 10_000) }, () => {
+      started = true;
+      return new Promise<never>(() => {});
+    });
     void crashed;
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => started, { message: "the crashed run holds its claim" });
     const retry = await runOnce(db, { consumer: "d", key: "evt-4" }, async () => "recovered");
     expect(retry).toEqual({ result: "recovered", replayed: false });
   });
@@ -66,10 +70,10 @@ describe("runOnce on moto", () => {
       { consumer: "g", key: "evt-7", leaseSeconds: 1, now: () => new Date(Date.now() - 10_000) },
       () => new Promise<never>((_, reject) => (failSlow = () => reject(new Error("slow failed")))),
     );
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => failSlow !== undefined, { message: "the slow run holds its claim" });
     let finishTakeover!: () => void;
     const takeover = runOnce(db, { consumer: "g", key: "evt-7", leaseSeconds: 60 }, () => new Promise<string>((r) => (finishTakeover = () => r("taken over"))));
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => finishTakeover !== undefined, { message: "the takeover holds the claim" });
     // Act
     failSlow();
     await expect(slow).rejects.toThrow("slow failed");
@@ -88,7 +92,7 @@ describe("runOnce on moto", () => {
       { consumer: "h", key: "evt-8", leaseSeconds: 1, now: () => new Date(Date.now() - 10_000) },
       () => new Promise<string>((r) => (finishSlow = () => r("slow done"))),
     );
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => finishSlow !== undefined, { message: "the slow run holds its claim" });
     await expect(runOnce(db, { consumer: "h", key: "evt-8" }, async () => Promise.reject(new Error("takeover failed")))).rejects.toThrow("takeover failed");
     // Act
     finishSlow();
