@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { INDEX_KEY_SOURCES, indexSourcesOf, keys, txUpdateVersioned } from "../src";
+import { INDEX_KEY_SOURCES, indexSourcesOf, keys, txUpdateVersioned, userPk } from "../src";
 
 const db = { doc: {} as never, tableName: "t" };
 const sourcesFor = (sk: string) => INDEX_KEY_SOURCES.find((s) => s.sk(sk));
@@ -17,7 +17,7 @@ describe("index key sources derived from the entity layouts", () => {
 
   it("picks up an attribute the day a layout starts reading it", () => {
     const layout = (v: { userId: string; id: string; email: string; nickname: string }) => ({
-      PK: `USER#${v.userId}`,
+      PK: userPk(v.userId),
       SK: `THING#${v.id}`,
       GSI1PK: `EMAIL#${v.email}`,
     });
