@@ -3,7 +3,7 @@ import { type BankConnection, createRepositories, type Db, type Repositories, ty
 import { parseDeliveredEvent, type ReceivedEvent } from "@expenzez/events";
 import type { LocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
-import { receiveAll } from "@expenzez/testing";
+import { receiveAll, until } from "@expenzez/testing";
 import type { TrueLayerClient } from "@expenzez/truelayer";
 import type { RunningSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -407,7 +407,7 @@ describe("duplicate and concurrent jobs", () => {
     const now = await sandbox.admin.now();
     // Act
     const running = handleSyncJob({ body: body(c) }, deps(now, { leaseSeconds: 1 }));
-    await new Promise((r) => setTimeout(r, 150));
+    await until(async () => (await connectionOf(c)).leaseOwner !== undefined, { message: "the worker holds the lease" });
     const later = new Date(now.getTime() + 5_000);
     await repos.connections.acquireLease(c.userId, c.connectionId, "other/y/job:other", new Date(later.getTime() + 60_000).toISOString(), later.toISOString());
     // Assess
