@@ -61,3 +61,13 @@ export class QueueUnavailableError extends WebhookError {
     super("webhook.queue_unavailable", 503, "the sync-jobs queue did not take the job; try again", { ...options, retryAfterSeconds: 5 });
   }
 }
+
+/**
+ * The same delivery (event or task id) is being handled by a concurrent request right now:
+ * 503 with a short Retry-After; the retry finds it done and answers `duplicate`.
+ */
+export class DeliveryInProgressError extends WebhookError {
+  constructor(options?: ErrorOptions) {
+    super("webhook.delivery_in_progress", 503, "this delivery is being handled by a concurrent request; try again", { ...options, retryAfterSeconds: 5 });
+  }
+}

@@ -2,10 +2,10 @@ import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Db, Repositories } from "@expenzez/db";
 import type { SyncJob } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
-import { runOnce } from "@expenzez/runtime";
+import { RetryLater, runOnce } from "@expenzez/runtime";
 import { z } from "zod";
 import type { BearerVerifier } from "./bearer";
-import { ConnectionNotFoundError, InvalidRequestError, QueueUnavailableError, TooSoonError, UnauthenticatedError } from "./errors";
+import { ConnectionNotFoundError, DeliveryInProgressError, InvalidRequestError, QueueUnavailableError, TooSoonError, UnauthenticatedError } from "./errors";
 import type { JobSender } from "./jobs";
 import type { TlSignatureVerifier } from "./tl-signature";
 
@@ -135,6 +135,7 @@ async function jobForCredentials(
   correlationId: string,
 ): Promise<DeliveryResult> {
   const now = (deps.now ?? (() => new Date()))();
+  // TrueLayer retries, and retries can overlap: a concurrent twin is a 503 to retry, not a 500.
   const once = await runOnce(deps.db, { consumer, key: digest(deliveryId), now: () => now }, async (): Promise<DeliveryResult> => {
     const found = await deps.repos.connections.findByCredentialsId(credentialsId);
     if (!found) return { outcome: "ignored", reason: "no connection has these credentials" };
@@ -145,6 +146,9 @@ async function jobForCredentials(
       throw new QueueUnavailableError({ cause: err });
     }
     return { outcome: "queued", jobId };
+  }).catch((err: unknown) => {
+    if (err instanceof RetryLater && err.code === "runtime.idempotency_in_progress") throw new DeliveryInProgressError({ cause: err });
+    throw err;
   });
   return once.replayed ? { outcome: "duplicate" } : once.result;
 }

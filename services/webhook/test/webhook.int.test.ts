@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createFieldEncryptor } from "@expenzez/crypto";
 import { createRepositories, type Db, type Repositories } from "@expenzez/db";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
+import { runOnce } from "@expenzez/runtime";
 import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { createWebhookSigner, type WebhookSigner } from "@expenzez/truelayer-sandbox";
 import { type ServerType, serve } from "@hono/node-server";
@@ -243,6 +245,28 @@ describe("TrueLayer signed webhooks", () => {
     expect(await json(first)).toEqual(expect.objectContaining({ outcome: "queued" }));
     expect(await json(replay)).toEqual({ outcome: "duplicate" });
     expect(await queuedJobs()).toEqual([expect.objectContaining({ userId: c.userId, connectionId: c.connectionId, reason: "webhook" })]);
+  });
+
+  it("answers 503 with Retry-After (not 500) while a concurrent twin of the same delivery is being handled", async () => {
+    // Prepare: another request holds the delivery's claim (TrueLayer's retries can overlap)
+    const c = await connection("u-tl-twin");
+    const body = event(c.credentialsId, "evt-twin");
+    let release: () => void = () => {};
+    const held = runOnce(
+      db,
+      { consumer: "webhook-truelayer", key: createHash("sha256").update("evt-twin").digest("base64url") },
+      () => new Promise<void>((r) => (release = r)),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    // Act
+    const twin = await signedPost(body);
+    release();
+    await held;
+    // Assess
+    expect(twin.status).toBe(503);
+    expect(twin.headers.get("retry-after")).toBe("5");
+    expect((await json(twin)).error).toBe("webhook.delivery_in_progress");
+    expect(await queuedJobs()).toEqual([]);
   });
 
   it("refuses a tampered body, a stale timestamp and a jku off the allow list with 401, queueing nothing", async () => {
