@@ -4,7 +4,6 @@ import fc from "fast-check";
 export const BOUNDARIES = [
   "truelayer-schemas",
   "truelayer-client",
-  "sync-worker-bank-data",
   "webhook-jwt",
   "webhook-tl-signature",
   "webhook-http",
