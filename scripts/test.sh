@@ -12,6 +12,9 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
 pnpm exec turbo run typecheck lint test --concurrency=2 "$@" 2>&1 | tee "$log" || status=$?
+# Every log line the suites wrote (each package's .local/logs/<package>.log, the demo test's
+# service logs) must hold no token or account number (shared/testing/src/log-scan.ts).
+pnpm exec tsx shared/testing/src/scan-logs-main.ts .local/logs .local/demo || status=1
 # One closing line over every package's vitest summary ("Tests  3 failed | 40 passed (43)").
 node -e '
   const text = require("fs").readFileSync(process.argv[1], "utf8").replace(/\x1b\[[0-9;]*m/g, "");

@@ -46,8 +46,8 @@ export class ExpenzezStack extends Stack {
       partitionKey: { name: def.table.keys.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: def.table.keys.sortKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.key,
+      // Not the data key: a grant on the table would then let every service open sealed tokens.
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: def.table.pointInTimeRecovery },
       timeToLiveAttribute: def.table.ttlAttribute,
       removalPolicy: RemovalPolicy.RETAIN,

@@ -63,8 +63,7 @@ describe("CDK stack built from stackDefinition()", () => {
     });
   });
 
-  it("has the table with keys, four ALL-projection GSIs, TTL, PITR and SSE with the stack's key", () => {
-    const keyId = logicalId(template, "AWS::KMS::Key", {});
+  it("has the table with keys, four ALL-projection GSIs, TTL, PITR and SSE by KMS, not with the data key that seals tokens", () => {
     const indexes = Object.values(def.table.indexes);
     expect(indexes).toHaveLength(4);
     template.resourceCountIs("AWS::DynamoDB::Table", 1);
@@ -88,9 +87,11 @@ describe("CDK stack built from stackDefinition()", () => {
         })),
         TimeToLiveSpecification: { AttributeName: def.table.ttlAttribute, Enabled: true },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: def.table.pointInTimeRecovery },
-        SSESpecification: { SSEEnabled: true, SSEType: "KMS", KMSMasterKeyId: { "Fn::GetAtt": [keyId, "Arn"] } },
       }),
     });
+    // Encrypted at rest by DynamoDB's KMS key: no grant on the table is a grant on the data key.
+    const [table] = Object.values(template.findResources("AWS::DynamoDB::Table") as Resources);
+    expect(table?.Properties.SSESpecification).toEqual({ SSEEnabled: true });
   });
 
   it("has every queue with SQS-managed encryption and a redrive policy to its own DLQ", () => {
@@ -224,6 +225,30 @@ describe("the services of the catalogue, deployed by the CDK app", () => {
     for (const statement of statementsOf(template, functionId(template, name))) {
       for (const action of [statement.Action].flat()) expect(action, JSON.stringify(statement)).not.toMatch(/^\*$|:\*$/);
       for (const resource of [statement.Resource].flat()) expect(resource, JSON.stringify(statement)).not.toBe("*");
+    }
+  });
+
+  it("grants each service only actions of what it declares (table, key, bus, queues, email, secrets)", () => {
+    const kmsWrite = /^kms:(Encrypt|GenerateDataKey.*|ReEncrypt.*)$/;
+    for (const service of allServices()) {
+      const { access } = service;
+      const ownQueue = service.kind === "queue";
+      const hasSecret = Object.values(service.env ?? {}).some((source) => "secret" in source);
+      for (const action of statementsOf(template, functionId(template, service.name)).flatMap((st) => [st.Action].flat())) {
+        const [prefix] = action.split(":");
+        const allowed =
+          (prefix === "dynamodb" && access.table !== undefined) ||
+          (action === "kms:Decrypt" && access.key !== undefined) ||
+          (action === "kms:DescribeKey" && access.key !== undefined) ||
+          (kmsWrite.test(action) && access.key === "encryptDecrypt") ||
+          (action === "events:PutEvents" && access.bus === true) ||
+          (action === "sqs:SendMessage" && (ownQueue || (access.sendTo?.length ?? 0) > 0)) ||
+          (/^sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility)$/.test(action) && ownQueue) ||
+          (/^sqs:(GetQueueAttributes|GetQueueUrl)$/.test(action) && (ownQueue || (access.readDepthOf?.length ?? 0) > 0 || (access.sendTo?.length ?? 0) > 0)) ||
+          (/^ses:(SendEmail|SendRawEmail)$/.test(action) && access.sendEmail === true) ||
+          (/^secretsmanager:(GetSecretValue|DescribeSecret)$/.test(action) && hasSecret);
+        expect(allowed, `${service.name} may ${action}`).toBe(true);
+      }
     }
   });
 

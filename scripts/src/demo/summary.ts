@@ -64,7 +64,8 @@ export async function readStored(db: Db, users: { userId: string; connectionId: 
     const items = await userItems(db, user.userId);
     const sk = (i: Record<string, unknown>) => String(i.SK);
     for (const item of items) {
-      if (sk(item).startsWith(SK_PREFIX.transaction)) {
+      // Soft-deleted ones (a pending hold that vanished) are kept but off every count.
+      if (sk(item).startsWith(SK_PREFIX.transaction) && item.deletedAt === undefined) {
         out.transactions++;
         if (item.status === "booked") {
           const primary = String((item.category as { primary?: string } | undefined)?.primary ?? "other");

@@ -47,7 +47,7 @@ async function independentSpent(userId: string, from: string, to: string): Promi
   // Through the entity: the stored item keeps the timestamp in its index key, not as an attribute.
   for (const t of (out.Items ?? []).map((i) => transactionEntity.fromItem(i))) {
     const at = Date.parse(t.timestamp);
-    if (t.category.primary !== "groceries" || t.status !== "booked" || t.isHidden === true || t.currency !== "GBP") continue;
+    if (t.category.primary !== "groceries" || t.status !== "booked" || t.isHidden === true || t.deletedAt || t.currency !== "GBP") continue;
     if (t.category.secondary === "transfers/own_accounts" || at < Date.parse(from) || at >= Date.parse(to)) continue;
     // Debits are negative and refunds positive in amountMinor: spending is minus their sum.
     net -= t.amountMinor;
@@ -106,6 +106,27 @@ describe("budget-recalc on the emulator", () => {
     // Every event again, twice, newest first: the same budget, no event.
     await deliver([first, second, refund, first, second, refund], NOW, (b) => [...b].reverse());
     expect(await env.repos.budgets.get(userId, "groceries")).toEqual(settled);
+    expect(await thresholdEvents()).toEqual([]);
+  });
+
+  it("leaves soft-deleted transactions out of the sum (a forgotten closed account, a vanished hold)", async () => {
+    const userId = "u-soft";
+    await env.repos.profiles.putNew({
+      userId,
+      email: "soft@example.com",
+      timeZone: "Europe/London",
+      createdAt: NOW.toISOString(),
+      updatedAt: NOW.toISOString(),
+    });
+    await env.repos.budgets.putNew(aBudget({ userId, thresholds: [50, 100] }));
+    await putTransaction(env, userId, -2_500);
+    await putTransaction(env, userId, -40_000, { deletedAt: "2024-03-19T10:00:00Z", deletedReason: "account_closed" });
+
+    await deliver([synced({ userId, syncId: "s-soft" })]);
+
+    const budget = await env.repos.budgets.get(userId, "groceries");
+    expect(budget?.spentMinor).toBe(2_500);
+    expect(budget?.spentMinor).toBe(await independentSpent(userId, "2024-03-01T00:00:00Z", "2024-04-01T00:00:00Z"));
     expect(await thresholdEvents()).toEqual([]);
   });
 

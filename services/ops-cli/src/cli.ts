@@ -1,9 +1,12 @@
 import { ConfigError } from "@expenzez/config";
 import type { QueueId } from "@expenzez/resources";
+import type { TrueLayerClient } from "@expenzez/truelayer";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { forgetClosedAccount } from "./accounts";
 import { type BackfillProgress, backfill } from "./backfill";
 import { recalcBudgets } from "./budgets";
 import { type OpsContext, resolveQueue } from "./context";
+import { disconnectConnection, trueLayerFromEnv } from "./disconnect";
 import { inspectDeadLetter, listDeadLetters, MOVED_BY_SQS, redriveDeadLetters } from "./dlq";
 import { OpsError } from "./errors";
 import { replayOutbox } from "./outbox";
@@ -17,6 +20,8 @@ export interface CliIo {
   context: () => OpsContext;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** The TrueLayer client for `connection disconnect` (default: from TRUELAYER_* variables, as the sync worker). */
+  truelayer?: () => TrueLayerClient;
   /** A progress display for long commands (a bar on a terminal); none in tests and pipes. */
   progress?: (total: number, label: string) => { update(p: BackfillProgress): void; stop(): void };
 }
@@ -219,6 +224,42 @@ export function buildProgram(io: CliIo): Command {
     .action(async (opts: { user: string; budget?: string }, cmd: Command) => {
       const r = await recalcBudgets(io.context(), { userId: opts.user, ...(opts.budget ? { budgetId: opts.budget } : {}) });
       emit(cmd, r, () => table(Object.keys(r), [Object.values(r).map((v) => (typeof v === "object" && v !== null ? JSON.stringify(v) : v))], 40));
+    });
+
+  program
+    .command("connection")
+    .description("bank connections")
+    .command("disconnect")
+    .description("revoke the consent at TrueLayer, delete the stored tokens, drop the connection from the schedule")
+    .requiredOption("--user <id>", "user id")
+    .requiredOption("--connection <id>", "connection id")
+    .option("--yes", "confirm: the user must connect the bank again to sync it")
+    .action(async (opts: { user: string; connection: string; yes?: boolean }, cmd: Command) => {
+      if (!opts.yes) throw new OpsError("ops.usage", "connection disconnect revokes the bank consent: pass --yes", 2);
+      const ctx = io.context();
+      const r = await disconnectConnection(ctx, (io.truelayer ?? (() => trueLayerFromEnv(ctx)))(), { userId: opts.user, connectionId: opts.connection });
+      emit(cmd, r, () => table(["user", "connection", "truelayer", "tokens deleted, unscheduled"], [[r.userId, r.connectionId, r.trueLayer, r.disconnected]]));
+    });
+
+  program
+    .command("account")
+    .description("bank accounts")
+    .command("forget")
+    .description("soft-delete every transaction of a closed account the user asked to forget (budgets and recurring streams recompute)")
+    .requiredOption("--user <id>", "user id")
+    .requiredOption("--account <id>", "account id (must be closed)")
+    .option("--dry-run", "count what would be soft-deleted")
+    .option("--yes", "confirm")
+    .action(async (opts: { user: string; account: string; dryRun?: boolean; yes?: boolean }, cmd: Command) => {
+      if (!opts.dryRun && !opts.yes)
+        throw new OpsError("ops.usage", "account forget hides the account's transactions everywhere: pass --yes (or --dry-run)", 2);
+      const r = await forgetClosedAccount(io.context(), { userId: opts.user, accountId: opts.account }, { dryRun: opts.dryRun === true });
+      emit(cmd, r, () =>
+        [
+          table(["user", "account", "transactions", "events"], [[r.userId, r.accountId, r.transactions, r.events]]),
+          r.dryRun ? "dry run: nothing changed" : "soft-deleted",
+        ].join("\n"),
+      );
     });
 
   const user = program.command("user").description("one user's data: export, erase");

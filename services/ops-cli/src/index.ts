@@ -1,8 +1,10 @@
+export * from "./accounts";
 export * from "./backfill";
 export { recalcBudgets } from "./budgets";
 export { buildProgram, type CliIo, runCli } from "./cli";
 export * from "./connections";
 export { createOpsContext, type OpsContext, resolveQueue } from "./context";
+export * from "./disconnect";
 export * from "./dlq";
 export { OpsError } from "./errors";
 export { replayOutbox } from "./outbox";

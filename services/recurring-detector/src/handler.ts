@@ -72,7 +72,8 @@ async function syncedByMerchant(
     const page = await deps.repos.transactions.listByDateRange(
       userId,
       { from: `${range.from}T00:00:00.000Z`, to: `${range.to}T23:59:59.999Z` },
-      { cursor, order: "asc" },
+      // Soft-deleted ones too, so a forgotten payment leaves the merchant's history.
+      { cursor, order: "asc", includeDeleted: true },
     );
     for (const t of page.items) {
       const { key } = merchantOf(t.description, t.merchant?.name);

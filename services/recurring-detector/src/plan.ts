@@ -154,7 +154,7 @@ function mergeEntries(stored: readonly RecurringHistoryEntry[], synced: readonly
   const byId = new Map(stored.map((e) => [e.transactionId, e]));
   for (const t of synced) {
     const existing = byId.get(t.transactionId);
-    if (t.status !== "booked") {
+    if (t.status !== "booked" || t.deletedAt) {
       byId.delete(t.transactionId);
       continue;
     }

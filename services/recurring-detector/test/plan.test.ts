@@ -93,6 +93,16 @@ describe("planMerchant", () => {
     const plan = planMerchant(empty, [...january, txn("p1", "2024-04-19", 10.99, "pending")], new Date("2024-04-20T08:00:00Z"));
     expect(plan.history?.item.entries.map((e) => e.transactionId)).toEqual(["n0", "n1", "n2", "n3"]);
   });
+
+  it("drops soft-deleted payments from the history (a forgotten closed account), so the stream no longer stands on them", () => {
+    const now = new Date("2024-04-20T08:00:00Z");
+    const before = applied(empty, planMerchant(empty, january, now));
+    const forgotten = january.map((t) => ({ ...t, deletedAt: "2024-04-20T08:00:00Z", deletedReason: "account_closed" as const }));
+    const plan = planMerchant(before, forgotten, now);
+    expect(plan.history?.item.entries).toEqual([]);
+    expect(plan.detected).toEqual([]);
+    expect(plan.streams.map((s) => s.item.status)).toEqual(["ended"]);
+  });
 });
 
 describe("upcomingBills", () => {

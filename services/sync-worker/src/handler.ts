@@ -319,7 +319,8 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     bookedFrom: window.from,
     now,
     guard: run.keeper.guard,
-    reread: (ids) => deps.repos.transactions.getMany(job.userId, ids),
+    // Soft-deleted ones too: a vanished pending the bank serves again is restored, not re-added.
+    reread: (ids) => deps.repos.transactions.getMany(job.userId, ids, { includeDeleted: true }),
     finish: async (totals) => ({
       action: await deps.repos.connections.finishLeasedAction(finished(totals), connection.version, run.owner),
       expectedVersion: connection.version,

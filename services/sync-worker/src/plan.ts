@@ -21,7 +21,13 @@ export function summaryDelta(changes: {
     total++;
     pending += isPending(t);
   }
-  for (const c of changes.changed) pending += isPending(c.next) - isPending(c.before);
+  for (const c of changes.changed) {
+    // A soft-deleted one the bank served again counts anew (its removal took it off the counters).
+    if (c.before.deletedAt) {
+      total++;
+      pending += isPending(c.next);
+    } else pending += isPending(c.next) - isPending(c.before);
+  }
   for (const t of changes.removed) {
     total--;
     pending -= isPending(t);
@@ -186,7 +192,7 @@ export type ReadPlan = { read: false } | { read: true; from: string; to: string 
  */
 export function oldestPendingAfter(stored: readonly Transaction[], diff: Pick<Reconciliation, "added" | "changed" | "removed">): string | null {
   const pending = new Map<string, string>();
-  for (const t of stored) if (t.status === "pending") pending.set(t.transactionId, t.timestamp);
+  for (const t of stored) if (t.status === "pending" && !t.deletedAt) pending.set(t.transactionId, t.timestamp);
   for (const t of diff.removed) pending.delete(t.transactionId);
   for (const c of diff.changed) {
     if (c.next.status === "pending") pending.set(c.next.transactionId, c.next.timestamp);

@@ -6,13 +6,13 @@ import {
   keys,
   type OutboxRecord,
   type StoredBankAccount,
+  softDeleteAction,
   type TransactAction,
   type Transaction,
   TransactionConditionalCheckFailedError,
   TransactionConflictError,
   transactionEntity,
   transactWrite,
-  txDelete,
   txPutNew,
   txPutNewParsed,
   txPutVersioned,
@@ -82,7 +82,7 @@ export interface ConnectionWrite {
   now: Date;
   /** Throws when this run may no longer write (its lease was lost). */
   guard: () => void;
-  /** Re-reads stored transactions by id after a cancelled transaction (consistent). */
+  /** Re-reads stored transactions by id after a cancelled transaction (consistent, soft-deleted ones included). */
   reread: (ids: readonly string[]) => Promise<Transaction[]>;
   /**
    * The connection's finishing write for these totals (lease released, conditional on its
@@ -178,7 +178,7 @@ function addedActions(db: Db, input: Pick<ConnectionWrite, "userId" | "syncId" |
 
 /** The writes one account needs: reconcile, then nothing at all when the account is unchanged. */
 function planAccount(db: Db, input: ConnectionWrite, account: AccountInput): AccountPlan | undefined {
-  const { userId, now } = input;
+  const { now } = input;
   const { fetched } = account;
   const closed = fetched.data === undefined;
   // A closed account keeps its booked history; its pending holds no longer exist.
@@ -198,7 +198,8 @@ function planAccount(db: Db, input: ConnectionWrite, account: AccountInput): Acc
       }),
     ),
     ...diff.changed.map((c): WriteUnit => ({ ...builtUnit({ actions: [txPutVersioned(db, transactionEntity, c.next, c.before.version)] }), changed: c })),
-    ...diff.removed.map((t): WriteUnit => ({ ...builtUnit({ actions: [txDelete(db, keys.transaction(userId, t.transactionId), t.version)] }), removed: t })),
+    // Kept as soft-deleted (retention: 7 years); every read path hides it.
+    ...diff.removed.map((t): WriteUnit => ({ ...builtUnit({ actions: [softDeleteAction(db, t, "vanished", now)] }), removed: t })),
   ];
   const oldestPendingAt = oldestPendingAfter(account.stored, diff);
   const balance = balanceOf(fetched, now);
@@ -325,7 +326,7 @@ function countsOf(chunk: WriteChunk): SyncTotals {
 function minIso(after: string | null, before: string | null, stored: readonly Transaction[]): string | null {
   let ms = after === null ? Number.POSITIVE_INFINITY : Date.parse(after);
   if (before !== null) ms = Math.min(ms, Date.parse(before));
-  for (const t of stored) if (t.status === "pending") ms = Math.min(ms, Date.parse(t.timestamp));
+  for (const t of stored) if (t.status === "pending" && !t.deletedAt) ms = Math.min(ms, Date.parse(t.timestamp));
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 

@@ -32,6 +32,15 @@ describe("summaryDelta", () => {
     expect(delta).toEqual({ total: 3 - 2, pending: 1 - 1 - 2 });
   });
 
+  it("counts a soft-deleted transaction the bank served again as stored anew", () => {
+    const deleted = { status: "pending", deletedAt: "2026-11-24T10:00:00Z" } as Transaction;
+    expect(summaryDelta({ added: [], changed: [{ before: deleted, next: tx("pending") }], removed: [] })).toEqual({ total: 1, pending: 1 });
+    // And it is not a pending one still stored while deleted.
+    expect(
+      oldestPendingAfter([{ ...deleted, transactionId: "t-1", timestamp: "2026-11-20T10:00:00Z" } as Transaction], { added: [], changed: [], removed: [] }),
+    ).toBeNull();
+  });
+
   it("is zero when nothing changed", () => {
     expect(summaryDelta({ added: [], changed: [], removed: [] })).toEqual({ total: 0, pending: 0 });
   });

@@ -264,6 +264,9 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
     for (const p of pendingBefore.filter((t) => /TESTVILLE/.test(t.description))) expect(ids.has(p.transactionId)).toBe(false);
     expect(second.txs.some((t) => t.description.includes("DISHOOM TESTVILLE") && t.status === "booked" && t.amountMinor === -4500)).toBe(true);
     expect(second.txs.some((t) => t.description.includes("SHELL TESTVILLE"))).toBe(false);
+    // The vanished hold is kept, soft-deleted (retention), and hidden from the reads above.
+    const hold = pendingBefore.find((t) => t.description.includes("SHELL TESTVILLE"));
+    expect(await repos.transactions.get(c.userId, hold?.transactionId ?? "", { includeDeleted: true })).toMatchObject({ deletedReason: "vanished" });
     const bank = await bankView(c, c.sim.history_start);
     expect(new Set(second.txs.filter((t) => t.status === "booked").map((t) => t.transactionId))).toEqual(bank.booked);
     // Pending ones the bank still holds stay; every other one settled or vanished.

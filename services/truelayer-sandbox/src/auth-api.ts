@@ -29,6 +29,18 @@ export async function handleToken(state: SandboxState, req: IncomingMessage, res
   return authError(res, 400, "invalid_request", `Unsupported grant_type "${form.grant_type ?? ""}".`);
 }
 
+/**
+ * `DELETE /api/delete` with the connection's access token as bearer: TrueLayer's way to revoke a
+ * connection (its credentials and consent). 200 with an empty object; 401 for an unknown or
+ * expired token (refresh first, as a client must).
+ */
+export function handleDeleteConnection(state: SandboxState, req: IncomingMessage, res: ServerResponse): void {
+  const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+  if (req.method !== "DELETE") authError(res, 405, "invalid_request", "Use DELETE.");
+  else if (!token || !state.revokeConsent(token)) authError(res, 401, "invalid_token", "The access token is invalid or expired.");
+  else sendJson(res, 200, {});
+}
+
 function authError(res: ServerResponse, status: number, error: string, description: string): void {
   sendJson(res, status, { error, error_description: description });
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "@expenzez/logger";
 import { handleAdmin, type RequestRecord } from "./admin-api";
 import { createSandboxAdmin, type SandboxAdmin } from "./admin-client";
-import { handleToken } from "./auth-api";
+import { handleDeleteConnection, handleToken } from "./auth-api";
 import { handleData } from "./data-api";
 import { sendError, sendJson } from "./http";
 import { type SandboxConfigInput, SandboxState, sandboxConfigSchema } from "./state";
@@ -77,8 +77,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", base);
     const path = url.pathname;
-    if (path.startsWith("/data/v1/") || path.startsWith("/connect/")) record(req, res, path);
+    if (path.startsWith("/data/v1/") || path.startsWith("/connect/") || path === "/api/delete") record(req, res, path);
     if (path === "/connect/token") return handleToken(state, req, res);
+    if (path === "/api/delete") return handleDeleteConnection(state, req, res);
     if (path.startsWith("/data/v1/")) return handleData(state, calls, req, res, url, path.slice("/data/v1".length));
     if (path.startsWith("/admin/")) return handleAdmin(state, req, res, path, { requests, deliveries: calls.deliveries });
     if (path === "/.well-known/jwks") return signer ? sendJson(res, 200, signer.jwks) : sendError(res, 404, "not_found", "Webhook signing is off.");
@@ -86,9 +87,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   }
 
   function record(req: IncomingMessage, res: ServerResponse, path: string): void {
+    // Whose token it is, read before the request is handled (a revocation deletes it).
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const checked = token ? state.checkAccessToken(token) : undefined;
     res.on("finish", () => {
-      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-      const checked = token ? state.checkAccessToken(token) : undefined;
       requests.push({
         at: new Date(state.now()).toISOString(),
         method: req.method ?? "GET",

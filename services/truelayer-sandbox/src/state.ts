@@ -172,6 +172,21 @@ export class SandboxState {
     return this.issue(user, user.scenario.rotate_refresh_token);
   }
 
+  /**
+   * `DELETE /api/delete`: the consent behind this access token is withdrawn. Every token of the
+   * user stops working (data calls answer 401, a refresh `invalid_grant`) until they authorise again.
+   * Undefined when the token is unknown or expired.
+   */
+  revokeConsent(accessToken: string): SimUser | undefined {
+    const checked = this.checkAccessToken(accessToken);
+    if (!("user" in checked)) return undefined;
+    const { user } = checked;
+    user.scenario = { ...user.scenario, consent: "revoked" };
+    for (const [token, entry] of this.accessTokens) if (entry.userId === user.spec.userId) this.accessTokens.delete(token);
+    for (const [token, userId] of this.refreshTokens) if (userId === user.spec.userId) this.refreshTokens.delete(token);
+    return user;
+  }
+
   /** The user behind a bearer token, or why there is none. */
   checkAccessToken(token: string): { user: SimUser } | { problem: "unknown" } | { problem: "expired"; expiredAt: number } {
     const entry = this.accessTokens.get(token);

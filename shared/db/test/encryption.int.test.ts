@@ -100,7 +100,7 @@ describe("secrets at rest", () => {
     const plain = await connections.putNew(aConnection({ userId: "user-i", connectionId: "conn-i" }));
     const stored = await connections.seal(plain);
     // Act
-    const err = await connections.updateVersioned({ ...plain, refreshToken: stored.refreshToken }, plain.version).catch((e: unknown) => e);
+    const err = await connections.updateVersioned({ ...plain, refreshToken: stored.refreshToken as string }, plain.version).catch((e: unknown) => e);
     // Assess: nothing written; the token still opens to itself.
     expect(err).toBeInstanceOf(EntityValidationError);
     expect((err as EntityValidationError).field).toBe("refreshToken");

@@ -7,6 +7,7 @@ import {
   type Db,
   InvalidCursorError,
   type Repositories,
+  softDeleteAction,
   syncShard,
   type Transaction,
   TransactionConditionalCheckFailedError,
@@ -120,6 +121,36 @@ describe("spending by category and period (GSI3)", () => {
     expect(spentMinor).toBe(1999 + 1 + 3333);
     expect(page.items).toHaveLength(2);
     expect(page.cursor).toBeDefined();
+  });
+});
+
+describe("soft-deleted transactions", () => {
+  it("are kept in the table but hidden from every read: by id, many, user, date range, category, budget lines and sums", async () => {
+    // Prepare: two groceries debits in March; one is soft-deleted (a vanished pending hold).
+    const kept = aTransaction({ userId: "user-sd", pence: -1000, timestamp: "2024-03-05T10:00:00Z" });
+    const gone = aTransaction({ userId: "user-sd", pence: -9900, timestamp: "2024-03-06T10:00:00Z", status: "pending" });
+    await writeTransactions([kept, gone]);
+    const stored = await repos.transactions.get("user-sd", gone.transactionId);
+    if (!stored) throw new Error("not stored");
+    // Act
+    await transactWrite(db.doc, [softDeleteAction(db, stored, "vanished", new Date(NOW))]);
+    // Assess
+    const march = { from: "2024-03-01T00:00:00Z", to: "2024-03-31T23:59:59.999Z" };
+    const period = { start: "2024-03-01T00:00:00Z", end: "2024-04-01T00:00:00Z" };
+    const ids = (ts: readonly { transactionId: string }[]) => ts.map((t) => t.transactionId);
+    expect(await repos.transactions.get("user-sd", gone.transactionId)).toBeUndefined();
+    expect(ids(await repos.transactions.getMany("user-sd", [kept.transactionId, gone.transactionId]))).toEqual([kept.transactionId]);
+    expect(ids((await repos.transactions.listByUser("user-sd")).items)).toEqual([kept.transactionId]);
+    expect(ids((await repos.transactions.listByDateRange("user-sd", march)).items)).toEqual([kept.transactionId]);
+    expect(ids((await repos.transactions.listByCategory("user-sd", "groceries", march)).items)).toEqual([kept.transactionId]);
+    expect((await repos.transactions.budgetLines("user-sd", "groceries", period)).items.map((i) => i.transactionId)).toEqual([kept.transactionId]);
+    expect((await repos.transactions.spendingByCategory("user-sd", "groceries", period)).spentMinor).toBe(1000);
+    // Still there, flagged, for the readers that must see it (the sync, the recurring history, exports).
+    const deleted = await repos.transactions.get("user-sd", gone.transactionId, { includeDeleted: true });
+    expect(deleted).toMatchObject({ deletedAt: new Date(NOW).toISOString(), deletedReason: "vanished", version: stored.version + 1 });
+    expect(ids((await repos.transactions.listByDateRange("user-sd", march, { includeDeleted: true })).items).sort()).toEqual(
+      [kept.transactionId, gone.transactionId].sort(),
+    );
   });
 });
 

@@ -57,7 +57,27 @@ export function createLogger(service: string, options: { level?: string; destina
       },
     },
   };
-  return options.destination ? pino(opts, options.destination) : pino(opts);
+  const capture = captureStream();
+  if (!capture) return options.destination ? pino(opts, options.destination) : pino(opts);
+  // Tests: every line at every level also goes to the capture file (what the log scan reads),
+  // while the logger's own destination still gets only its level.
+  const level = String(opts.level);
+  const streams: pino.StreamEntry[] = [{ level: "trace", stream: capture }];
+  if (level !== "silent") streams.push({ level: level as pino.Level, stream: options.destination ?? pino.destination(1) });
+  return pino({ ...opts, level: "trace" }, pino.multistream(streams));
+}
+
+let captured: { path: string; stream: pino.DestinationStream } | undefined;
+
+/**
+ * The file named by `EXPENZEZ_LOG_CAPTURE` (set by the shared test set-up), opened once per
+ * process for appending with synchronous writes, so no line is lost when a test process exits.
+ */
+function captureStream(): pino.DestinationStream | undefined {
+  const path = process.env.EXPENZEZ_LOG_CAPTURE;
+  if (!path) return undefined;
+  if (captured?.path !== path) captured = { path, stream: pino.destination({ dest: path, append: true, sync: true, mkdir: true }) };
+  return captured.stream;
 }
 export * from "./correlation";
 export * from "./metrics";

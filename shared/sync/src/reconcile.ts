@@ -5,7 +5,7 @@ export interface Reconciliation {
   added: TransactionInput[];
   /** `next` keeps the stored version (the write is conditional on it) and any user category. */
   changed: { before: Transaction; next: TransactionInput }[];
-  /** Pending transactions that settled (under another id) or vanished. */
+  /** Pending transactions that settled (under another id) or vanished: soft-deleted, never erased. */
   removed: Transaction[];
   unchanged: number;
 }
@@ -42,6 +42,7 @@ function sameCategory(a: TransactionInput["category"], b: Transaction["category"
  *   (`pendingComplete`) and the booked window reaches back to the pending one's date
  *   (`bookedFrom`), so its booked copy, dated at the purchase or later, was fetched too; booked
  *   ones are never removed by a sync;
+ * - a soft-deleted one (`deletedAt`) the bank serves again is restored: a change without `deletedAt`;
  * - everything else is unchanged and costs no write.
  *
  * `stored` must hold the account's stored transactions in the fetched window and all its stored
@@ -70,7 +71,7 @@ export function reconcile(input: {
       continue;
     }
     const category = before.category.userModified ? before.category : next.category;
-    const factsChanged = bankFacts(before) !== bankFacts(next);
+    const factsChanged = bankFacts(before) !== bankFacts(next) || before.deletedAt !== undefined;
     const categoryChanged = !before.category.userModified && !sameCategory(next.category, before.category);
     if (!factsChanged && !categoryChanged) {
       result.unchanged++;
@@ -91,7 +92,9 @@ export function reconcile(input: {
 
   if (input.pendingComplete) {
     const from = input.bookedFrom === undefined ? Number.NEGATIVE_INFINITY : Date.parse(input.bookedFrom);
-    for (const t of input.stored) if (t.status === "pending" && !seen.has(t.transactionId) && Date.parse(t.timestamp) >= from) result.removed.push(t);
+    for (const t of input.stored) {
+      if (t.status === "pending" && !t.deletedAt && !seen.has(t.transactionId) && Date.parse(t.timestamp) >= from) result.removed.push(t);
+    }
   }
   return result;
 }

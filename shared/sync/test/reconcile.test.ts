@@ -46,6 +46,17 @@ describe("reconcile", () => {
     expect(reconcile({ stored: [settled], fetched: [], pendingComplete: false }).removed).toEqual([]);
   });
 
+  it("leaves a soft-deleted pending one alone while the bank does not serve it, and restores it when the bank serves it again", () => {
+    const hold = pending({ normalised_provider_transaction_id: "pnd-9" });
+    const deleted = stored({ ...hold, status: "pending", version: 3, deletedAt: "2026-11-24T10:00:00Z", deletedReason: "vanished" });
+    expect(reconcile({ stored: [deleted], fetched: [], pendingComplete: true }).removed).toEqual([]);
+    const back = reconcile({ stored: [deleted], fetched: [hold], pendingComplete: true });
+    expect(back.unchanged).toBe(0);
+    expect(back.changed).toHaveLength(1);
+    expect(back.changed[0]!.next).toMatchObject({ transactionId: hold.transactionId, version: 3 });
+    expect(back.changed[0]!.next).not.toHaveProperty("deletedAt");
+  });
+
   it("never removes a booked transaction the bank stopped listing", () => {
     const old = stored({ ...booked({ normalised_provider_transaction_id: "gone" }) });
     expect(reconcile({ stored: [old], fetched: [], pendingComplete: true }).removed).toEqual([]);

@@ -1,3 +1,5 @@
+export { type LogFinding, type LogScan, SECRET_PATTERNS, scanLogs, scanText } from "./log-scan";
+
 import { resetEmulator } from "@expenzez/local-aws";
 import { inject } from "vitest";
 import "./provided-context";

@@ -120,6 +120,12 @@ export interface TrueLayerClient {
    * strict `get*Transactions` fail the whole call on one bad transaction.
    */
   listTransactions(ctx: CallContext, source: TransactionSource): Promise<TransactionList>;
+  /**
+   * Revokes the connection at TrueLayer (`DELETE /api/delete` on the auth server, bearer: its
+   * access token): the consent ends and its tokens stop working. A 401 refreshes once through
+   * `ctx.refreshAccessToken`, as data calls do.
+   */
+  deleteConnection(ctx: CallContext): Promise<void>;
 }
 
 /** Whose transactions `listTransactions` reads: an account or card, booked (in a range) or pending. */
@@ -146,7 +152,7 @@ export interface TransactionList {
 }
 
 interface Request {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   baseUrl: string;
   path: string;
   params?: Record<string, string>;
@@ -155,6 +161,8 @@ interface Request {
   connectionId?: string;
   correlationId: string;
   providerId: string;
+  /** A 2xx with an empty body is the answer (DELETE), not a gateway's page. */
+  emptyOk?: boolean;
 }
 
 /**
@@ -232,6 +240,7 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
       "truelayer response",
     );
     if (res.status >= 200 && res.status < 300) {
+      if (req.emptyOk && (res.data === "" || res.data === undefined || res.data === null)) return res;
       // A gateway's maintenance page served as 200: the bank is down, not our request wrong.
       if (typeof res.data === "string" || /text\/html/i.test(header(res, "content-type") ?? "")) {
         throw new NonJsonResponseError(
@@ -352,6 +361,27 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
     };
   }
 
+  async function deleteConnection(ctx: CallContext): Promise<void> {
+    const correlationId = ctx.correlationId ?? randomUUID();
+    const build = (accessToken: string): Request => ({
+      method: "DELETE",
+      baseUrl: authBase,
+      path: "/api/delete",
+      headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json", "X-Client-Correlation-Id": correlationId },
+      connectionId: ctx.connectionId,
+      correlationId,
+      providerId: ctx.providerId ?? "truelayer-auth",
+      emptyOk: true,
+    });
+    try {
+      await withRetries(build(ctx.accessToken));
+    } catch (err) {
+      if (!(err instanceof UnauthorizedError) || !ctx.refreshAccessToken) throw err;
+      await withRetries(build(await ctx.refreshAccessToken()));
+    }
+    log.info({ connectionId: ctx.connectionId, correlationId }, "truelayer connection deleted");
+  }
+
   const list = <S extends z.ZodType>(item: S) => resultsOf(item);
   const one = async <S extends z.ZodType>(ctx: CallContext, path: string, item: S): Promise<z.output<S>> => {
     const { results } = (await data(ctx, path, list(item))) as { results: z.output<S>[] };
@@ -393,6 +423,7 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
       return tokens;
     },
     refreshToken: (refreshToken, context = {}) => token({ grant_type: "refresh_token", refresh_token: refreshToken }, context),
+    deleteConnection,
     getMe: (ctx) => one(ctx, "/me", meSchema),
     getInfo: (ctx) => one(ctx, "/info", infoSchema),
     getAccounts: (ctx) => many(ctx, "/accounts", accountSchema),

@@ -74,12 +74,21 @@ export const bankConnectionSchema = z.object({
 export type BankConnection = z.output<typeof bankConnectionSchema>;
 export type BankConnectionInput = z.input<typeof bankConnectionSchema>;
 
-/** A connection as stored: tokens sealed. Writing a plaintext token fails validation. */
-export const storedBankConnectionSchema = z.object({
-  ...connectionFields,
-  accessToken: sealed,
-  refreshToken: sealed,
-});
+/**
+ * A connection as stored: tokens sealed. Writing a plaintext token fails validation. A
+ * disconnected (`revoked`) connection has none: disconnecting deletes them.
+ */
+export const storedBankConnectionSchema = z
+  .object({
+    ...connectionFields,
+    accessToken: sealed.optional(),
+    refreshToken: sealed.optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.status === "revoked") return;
+    for (const field of CONNECTION_SEALED_FIELDS)
+      if (c[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: `is required while ${c.status}` });
+  });
 export type StoredBankConnection = z.output<typeof storedBankConnectionSchema>;
 
 /**

@@ -65,6 +65,12 @@ export const transactionSchema = z
         note: z.string().optional(),
       })
       .optional(),
+    /**
+     * Soft deletion: set when a pending one vanished from the bank or the user asked to forget a
+     * closed account. The item is kept (7 years) but every read path of the repository hides it.
+     */
+    deletedAt: isoDateTime.optional(),
+    deletedReason: z.enum(["vanished", "account_closed"]).optional(),
     version: version.default(1),
     ...timestamps,
   })

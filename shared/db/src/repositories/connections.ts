@@ -300,14 +300,24 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
             TableName: db.tableName,
             Key: key,
             UpdateExpression: "SET accessToken = :a, refreshToken = :r, tokenExpiresAt = :e, updatedAt = :now ADD version :one",
-            ConditionExpression: "attribute_exists(PK)",
-            ExpressionAttributeValues: { ":a": sealed.accessToken, ":r": sealed.refreshToken, ":e": tokens.tokenExpiresAt, ":now": now, ":one": 1 },
+            // Never onto a disconnected connection: its tokens were deleted for good.
+            ConditionExpression: "attribute_exists(PK) AND #status <> :revoked",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: {
+              ":a": sealed.accessToken,
+              ":r": sealed.refreshToken,
+              ":e": tokens.tokenExpiresAt,
+              ":now": now,
+              ":one": 1,
+              ":revoked": "revoked",
+            },
             ReturnValues: "ALL_NEW",
           }),
         );
         return base.open(bankConnectionEntity.fromItem(out.Attributes ?? {}));
       } catch (err) {
-        if (isConditionalCheckFailed(err)) throw new ConditionalCheckFailedError(key, `connection ${connection.connectionId} is gone`, { cause: err });
+        if (isConditionalCheckFailed(err))
+          throw new ConditionalCheckFailedError(key, `connection ${connection.connectionId} is gone or disconnected`, { cause: err });
         rethrowAws(err, "UpdateItem");
       }
     },
@@ -334,6 +344,32 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
      * the lease and record the run with its final writes (one request instead of two).
      */
     finishLeasedAction,
+
+    /**
+     * The connection is disconnected: `revoked`, its sealed tokens deleted, out of the sync
+     * schedule (GSI4), any lease or queued refresh cleared; the version is bumped so a sync in
+     * flight cannot write its copy back. Call it after the consent was revoked at TrueLayer.
+     * False when there is no such connection.
+     */
+    async disconnect(userId: string, connectionId: string, now: string): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.connection(userId, connectionId),
+            UpdateExpression:
+              "SET #status = :revoked, updatedAt = :now REMOVE accessToken, refreshToken, nextSyncAt, #gpk, #gsk, leaseOwner, leaseUntil, refreshQueued ADD version :one",
+            ConditionExpression: "attribute_exists(PK)",
+            ExpressionAttributeNames: { "#status": "status", "#gpk": INDEXES.syncDue.partitionKey, "#gsk": INDEXES.syncDue.sortKey },
+            ExpressionAttributeValues: { ":revoked": "revoked", ":now": now, ":one": 1 },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        rethrowAws(err, "UpdateItem");
+      }
+    },
 
     /** Releases our lease; a lease already taken over by another worker is left alone. */
     async releaseLease(userId: string, connectionId: string, owner: string): Promise<boolean> {

@@ -4,15 +4,52 @@ import { INDEXES } from "@expenzez/resources";
 import { rethrowAws } from "../aws-errors";
 import { batchGet } from "../batch";
 import { BUDGET_LINE_ATTRIBUTES, type Transaction, type TransactionInput, transactionEntity, transactionKeyAttributes } from "../entities/transaction";
-import { getEntity, putNew, queryAll, queryPage, updateVersioned } from "../items";
+import { getEntity, type KeyQuery, putNew, queryAll, queryPage, updateVersioned } from "../items";
 import { categoryPrefix, isoUtc, keys, SK_PREFIX, userPk } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
-import { listUserItems } from "./user-items";
+import type { TransactAction } from "../transact";
+import { txUpdateVersioned } from "../transact-actions";
 
 /** Inclusive time range of ISO timestamps. */
 export interface TimeRange {
   from: string;
   to: string;
+}
+
+/** Reads that may return soft-deleted transactions (`deletedAt`): only the sync and the recurring detector need them. */
+export interface DeletedOption {
+  includeDeleted?: boolean;
+}
+
+/** Why a transaction was soft-deleted. */
+export type DeletedReason = NonNullable<Transaction["deletedReason"]>;
+
+const DELETED = "deletedAt";
+
+/**
+ * Adds the filter that hides soft-deleted transactions to a query. A page may then hold fewer
+ * items than its limit (DynamoDB filters after the limit): callers page to the end anyway.
+ */
+function visibleOnly<Q extends { ExpressionAttributeNames?: Record<string, string>; FilterExpression?: string }>(query: Q, options: DeletedOption = {}): Q {
+  if (options.includeDeleted) return query;
+  return {
+    ...query,
+    FilterExpression: query.FilterExpression ? `(${query.FilterExpression}) AND attribute_not_exists(#deleted)` : "attribute_not_exists(#deleted)",
+    ExpressionAttributeNames: { ...query.ExpressionAttributeNames, "#deleted": DELETED },
+  };
+}
+
+const visible = (t: Transaction | undefined, options: DeletedOption = {}) => (t && (options.includeDeleted || !t.deletedAt) ? t : undefined);
+
+/**
+ * The write that soft-deletes a stored transaction (conditional on its version): `deletedAt` and
+ * the reason are set, the item is kept. Its index entries stay; the repository's reads filter it.
+ *
+ * @example await transactWrite(db.doc, [softDeleteAction(db, t, "vanished", now), ...])
+ */
+export function softDeleteAction(db: Db, t: Pick<Transaction, "userId" | "transactionId" | "version">, reason: DeletedReason, now: Date): TransactAction {
+  const at = now.toISOString();
+  return txUpdateVersioned(db, keys.transaction(t.userId, t.transactionId), { set: { deletedAt: at, deletedReason: reason, updatedAt: at } }, t.version);
 }
 
 /** Half-open budget period `[start, end)`. */
@@ -47,7 +84,10 @@ function inclusiveEnd(end: string): string {
   return new Date(Date.parse(isoUtc(end)) - 1).toISOString();
 }
 
-/** Transactions: by id, by date range (GSI2), by category and period (GSI3). */
+/**
+ * Transactions: by id, by date range (GSI2), by category and period (GSI3). Every read hides
+ * soft-deleted ones (`deletedAt`) unless asked with `includeDeleted`.
+ */
 export function transactionRepository(db: Db) {
   function byCategoryQuery(userId: string, primary: string, range: TimeRange) {
     return {
@@ -63,46 +103,68 @@ export function transactionRepository(db: Db) {
   }
 
   return {
-    get: (userId: string, transactionId: string): Promise<Transaction | undefined> => getEntity(db, transactionEntity, keys.transaction(userId, transactionId)),
+    get: async (userId: string, transactionId: string, options: DeletedOption = {}): Promise<Transaction | undefined> =>
+      visible(await getEntity(db, transactionEntity, keys.transaction(userId, transactionId)), options),
     putNew: (transaction: TransactionInput) => putNew(db, transactionEntity, transaction),
     updateVersioned: (transaction: TransactionInput, expectedVersion: number) => updateVersioned(db, transactionEntity, transaction, expectedVersion),
 
     /** One page of all of a user's transactions, in transaction-id order (for whole-history passes). */
-    listByUser: (userId: string, options: PageOptions = {}): Promise<Page<Transaction>> =>
-      listUserItems(db, transactionEntity, userId, SK_PREFIX.transaction, options),
+    listByUser: (userId: string, options: PageOptions & DeletedOption = {}): Promise<Page<Transaction>> =>
+      queryPage(
+        db,
+        transactionEntity,
+        `user:${userId}:${SK_PREFIX.transaction}`,
+        visibleOnly<KeyQuery>(
+          {
+            KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
+            ExpressionAttributeValues: { ":pk": userPk(userId), ":prefix": SK_PREFIX.transaction },
+          },
+          options,
+        ),
+        options,
+      ),
 
-    /** Many by id (batches of 100); ids not found are simply absent. */
-    async getMany(userId: string, transactionIds: readonly string[]): Promise<Transaction[]> {
+    /** Many by id (batches of 100); ids not found (or soft-deleted, unless `includeDeleted`) are simply absent. */
+    async getMany(userId: string, transactionIds: readonly string[], options: DeletedOption = {}): Promise<Transaction[]> {
       const { items } = await batchGet(
         db.doc,
         db.tableName,
         transactionIds.map((id) => keys.transaction(userId, id)),
         { consistent: true },
       );
-      return items.map((i) => transactionEntity.fromItem(i));
+      return items.map((i) => transactionEntity.fromItem(i)).filter((t) => visible(t, options));
     },
 
     /** A user's transactions with `from <= timestamp <= to` (GSI2), newest first unless `order: "asc"`. */
-    listByDateRange(userId: string, range: TimeRange, options: PageOptions & { order?: "asc" | "desc" } = {}): Promise<Page<Transaction>> {
+    listByDateRange(userId: string, range: TimeRange, options: PageOptions & DeletedOption & { order?: "asc" | "desc" } = {}): Promise<Page<Transaction>> {
       const order = options.order ?? "desc";
       return queryPage(
         db,
         transactionEntity,
         `gsi2:${userId}:${range.from}:${range.to}:${order}`,
-        {
-          IndexName: INDEXES.byTime.name,
-          KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :from AND :to",
-          ExpressionAttributeNames: { "#pk": INDEXES.byTime.partitionKey, "#sk": INDEXES.byTime.sortKey },
-          ExpressionAttributeValues: { ":pk": userPk(userId), ":from": isoUtc(range.from), ":to": `${isoUtc(range.to)}#${HIGH}` },
-          ScanIndexForward: order === "asc",
-        },
+        visibleOnly(
+          {
+            IndexName: INDEXES.byTime.name,
+            KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :from AND :to",
+            ExpressionAttributeNames: { "#pk": INDEXES.byTime.partitionKey, "#sk": INDEXES.byTime.sortKey },
+            ExpressionAttributeValues: { ":pk": userPk(userId), ":from": isoUtc(range.from), ":to": `${isoUtc(range.to)}#${HIGH}` },
+            ScanIndexForward: order === "asc",
+          },
+          options,
+        ),
         options,
       );
     },
 
     /** A user's transactions of one primary category with `from <= timestamp <= to` (GSI3), oldest first. */
     listByCategory(userId: string, primary: string, range: TimeRange, options: PageOptions = {}): Promise<Page<Transaction>> {
-      return queryPage(db, transactionEntity, `gsi3:${userId}:${primary}:${range.from}:${range.to}`, byCategoryQuery(userId, primary, range), options);
+      return queryPage(
+        db,
+        transactionEntity,
+        `gsi3:${userId}:${primary}:${range.from}:${range.to}`,
+        visibleOnly(byCategoryQuery(userId, primary, range)),
+        options,
+      );
     },
 
     /**
@@ -111,7 +173,7 @@ export function transactionRepository(db: Db) {
      * reported by its key without losing the others.
      */
     async budgetLines(userId: string, primary: string, period: Period, options: { pageSize?: number } = {}): Promise<BudgetLinesRead> {
-      const query = byCategoryQuery(userId, primary, { from: period.start, to: inclusiveEnd(period.end) });
+      const query = visibleOnly(byCategoryQuery(userId, primary, { from: period.start, to: inclusiveEnd(period.end) }));
       const names: Record<string, string> = { ...query.ExpressionAttributeNames };
       const projection = BUDGET_LINE_ATTRIBUTES.map((a, i) => {
         names[`#p${i}`] = a;
@@ -158,7 +220,7 @@ export function transactionRepository(db: Db) {
         db,
         transactionEntity,
         `gsi3:${userId}:${primary}:${range.from}:${range.to}`,
-        byCategoryQuery(userId, primary, range),
+        visibleOnly(byCategoryQuery(userId, primary, range)),
       );
       return { transactions, spentMinor: sumDebitsMinor(transactions) };
     },

@@ -1,0 +1,2 @@
+import { packageTestConfig } from "./src/vitest-preset";
+export default packageTestConfig(import.meta.dirname);
