@@ -79,5 +79,6 @@ function captureStream(): pino.DestinationStream | undefined {
   if (captured?.path !== path) captured = { path, stream: pino.destination({ dest: path, append: true, sync: true, mkdir: true }) };
   return captured.stream;
 }
+
 export * from "./correlation";
 export * from "./metrics";
