@@ -43,7 +43,11 @@ export async function checkInvariants(input: CheckInput): Promise<CheckReport> {
       }
     }
     const accounts = items.filter(is(SK_PREFIX.account));
-    const transactions = items.filter(is(SK_PREFIX.transaction)).map(withKeyAttributes);
+    // Soft-deleted ones (a vanished hold, a forgotten account; ADR 0053) are kept but off every count and sum.
+    const transactions = items
+      .filter(is(SK_PREFIX.transaction))
+      .filter((t) => t.deletedAt === undefined)
+      .map(withKeyAttributes);
     totals.accounts += accounts.length;
     totals.transactions += transactions.length;
     checkCounts(user, accounts, transactions, checked, fail);
