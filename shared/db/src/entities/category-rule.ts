@@ -1,11 +1,12 @@
-import { type CategoryRule, CategoryRuleSchema } from "@expenzez/categoriser";
+import { type CategoryRule, CategoryRuleSchema } from "@expenzez/taxonomy";
 import type { z } from "zod";
 import { defineEntity } from "../entity";
 import { keys } from "../keys";
 
 /**
- * A user's category rule. The categoriser owns its shape (it matches and learns rules); the
- * table stores exactly that shape under `USER#<id>` / `RULE#<ruleId>`.
+ * A user's category rule. Its shape is a contract in @expenzez/taxonomy (beside the category tree
+ * it names), shared with the categoriser that matches and learns rules, so the table does not
+ * load the categoriser to validate a rule; stored under `USER#<id>` / `RULE#<ruleId>`.
  */
 export const categoryRuleSchema = CategoryRuleSchema;
 export type { CategoryRule };

@@ -1,0 +1,2 @@
+export { type CategoryRule, CategoryRuleSchema } from "./category-rule";
+export * from "./taxonomy";

@@ -1,0 +1,2 @@
+import { packageTestConfig } from "@expenzez/testing/vitest";
+export default packageTestConfig(import.meta.dirname);
