@@ -10,4 +10,13 @@ export interface BudgetDeps {
   relay: RelayDeps;
   log: Logger;
   now?: () => Date;
+  /**
+   * How long an event's idempotency claim holds off other deliveries while it is handled
+   * (default 60 s, the queue's visibility timeout). A delivery that dies holding it (a killed
+   * process) delays the event by this much, so it is as short as a handling may take.
+   */
+  claimLeaseSeconds?: number;
 }
+
+/** The budget-recalc queue's visibility timeout: a handling never takes longer than this. */
+export const DEFAULT_CLAIM_LEASE_SECONDS = 60;

@@ -2,7 +2,7 @@ import { utcDateRange } from "@expenzez/budgets";
 import { EventValidationError, parseDeliveredEvent, type ReceivedEvent } from "@expenzez/events";
 import { emitMetrics } from "@expenzez/logger";
 import { type QueueMessage, runOnce } from "@expenzez/runtime";
-import type { BudgetDeps } from "./deps";
+import { type BudgetDeps, DEFAULT_CLAIM_LEASE_SECONDS } from "./deps";
 import { InvalidBudgetEventError } from "./errors";
 import { type RecalcRequest, type RecalcSummary, recalculateBudgets } from "./recalc";
 
@@ -52,8 +52,12 @@ export async function handleBudgetEvent(message: Pick<QueueMessage, "body">, dep
     log.debug("event touched no transactions: nothing to recalculate");
     return undefined;
   }
-  const { result, replayed } = await runOnce(deps.db, { consumer: CONSUMER, key: event.detail.eventId, now: deps.now }, () =>
-    recalculateBudgets(deps, request, log),
+  const { result, replayed } = await runOnce(
+    deps.db,
+    // The runtime's default lease is 5 minutes: far beyond the queue's 60 s, so a consumer killed
+    // mid-event held that event (and each duplicate of it) back for 5 minutes (the fault suite).
+    { consumer: CONSUMER, key: event.detail.eventId, now: deps.now, leaseSeconds: deps.claimLeaseSeconds ?? DEFAULT_CLAIM_LEASE_SECONDS },
+    () => recalculateBudgets(deps, request, log),
   );
   if (replayed) log.info("event handled before: nothing to do");
   else {

@@ -4,7 +4,15 @@ import type { BudgetDeps } from "./deps";
 import { handleBudgetEvent } from "./handler";
 import { rollOverEndedPeriods } from "./rollover";
 
-const depsOf = (kit: Pick<BudgetDeps, "db" | "repos" | "relay" | "log">): BudgetDeps => ({ db: kit.db, repos: kit.repos, relay: kit.relay, log: kit.log });
+const depsOf = (
+  kit: Pick<BudgetDeps, "db" | "repos" | "relay" | "log"> & { def: { queues: { budgetRecalc: { visibilityTimeoutSeconds: number } } } },
+): BudgetDeps => ({
+  db: kit.db,
+  repos: kit.repos,
+  relay: kit.relay,
+  log: kit.log,
+  claimLeaseSeconds: kit.def.queues.budgetRecalc.visibilityTimeoutSeconds,
+});
 
 /**
  * budget-recalc as a queue service: the kit gives config, clients, repositories and the relay;

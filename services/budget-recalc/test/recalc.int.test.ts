@@ -130,6 +130,30 @@ describe("budget-recalc on the emulator", () => {
     expect(await thresholdEvents()).toEqual([]);
   });
 
+  it("takes over an event whose delivery died holding its claim once the queue's visibility timeout has passed", async () => {
+    // Prepare: the first delivery claims the event and then hangs forever, as a killed process would.
+    const userId = "u-died";
+    await env.repos.profiles.putNew({
+      userId,
+      email: "died@example.com",
+      timeZone: "Europe/London",
+      createdAt: NOW.toISOString(),
+      updatedAt: NOW.toISOString(),
+    });
+    await env.repos.budgets.putNew(aBudget({ userId }));
+    await putTransaction(env, userId, -4_200);
+    await publish(env, [synced({ userId, syncId: "s-died" })]);
+    const [message] = await drain(env, "budgetRecalc");
+    const hung = new Proxy(env.repos.budgets, { get: () => () => new Promise(() => {}) });
+    void handleBudgetEvent({ body: message!.body }, depsFor(env, NOW, { repos: { ...env.repos, budgets: hung } }));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Act: the redelivery, just after the queue's visibility timeout (60 s) brings it back.
+    const later = new Date(NOW.getTime() + 61_000);
+    await handleBudgetEvent({ body: message!.body }, depsFor(env, later));
+    // Assess
+    expect(await env.repos.budgets.get(userId, "groceries")).toMatchObject({ spentMinor: 4_200 });
+  });
+
   it("sends an event that fails its schema to the dead-letter path with the reason", async () => {
     const err = await handleBudgetEvent(
       { body: JSON.stringify({ id: "x", source: "expenzez.sync", "detail-type": "TransactionsSynced", detail: { userId: "u" } }) },
