@@ -26,15 +26,30 @@ export interface AwsClients {
 const EMULATOR_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 
 /**
+ * A socket that says nothing for this long fails the attempt (retried like any transient error).
+ * The SDK's default is no limit: a connection that died without a reset (the fault suite's proxy
+ * cut mid-request; a NAT that forgets an idle flow) hung the scheduler's tick and outbox sweep
+ * for good. Above SQS's 20 s long poll, which keeps a socket quiet by design.
+ */
+export const AWS_SOCKET_TIMEOUT_MS = 35_000;
+export const AWS_CONNECT_TIMEOUT_MS = 5_000;
+
+/**
  * One set of SDK v3 clients for a target: the same code talks to moto, LocalStack or AWS.
  *
  * @example const aws = createAwsClients({ region: "eu-west-2", endpoint: process.env.AWS_ENDPOINT_URL });
  */
-export function createAwsClients(target: AwsTarget): AwsClients {
+export function createAwsClients(target: AwsTarget, options: { socketTimeoutMs?: number } = {}): AwsClients {
   const common = {
     region: target.region,
     ...(target.endpoint ? { endpoint: target.endpoint, credentials: EMULATOR_CREDENTIALS } : {}),
     maxAttempts: 4,
+    // throwOnRequestTimeout: without it this SDK only logs a warning and keeps waiting.
+    requestHandler: {
+      requestTimeout: options.socketTimeoutMs ?? AWS_SOCKET_TIMEOUT_MS,
+      connectionTimeout: AWS_CONNECT_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
   };
   const dynamo = new DynamoDBClient(common);
   const doc = DynamoDBDocumentClient.from(dynamo, {
