@@ -122,7 +122,12 @@ function dispatch(
   const user = state.user(userId!);
   if (sub === undefined && method === "GET") return { body: describeUser(state, user) };
   if (sub === "/scenario" && (method === "PATCH" || method === "PUT")) {
-    const patch = scenarioSchema.partial().parse(body);
+    const parsed = scenarioSchema.partial().parse(body);
+    // zod fills a field's default even in a partial schema: keep only the switches the body
+    // names, or a PATCH of `errors` would put `unattended_limit` (and every other switch) back
+    // to its default (found by the fault suite: its storms re-armed the daily limit).
+    const named = new Set(Object.keys(body as object));
+    const patch = Object.fromEntries(Object.entries(parsed).filter(([key]) => named.has(key))) as typeof parsed;
     return { body: state.setScenario(user.spec.userId, patch, method === "PUT") };
   }
   if (sub === "/transactions" && method === "POST") return { status: 201, body: addTransaction(state, user, addTransactionSchema.parse(body)) };

@@ -5,6 +5,17 @@ import { getData, postToken, results, sandboxForFile, type TlTransaction } from 
 const sandbox = await sandboxForFile();
 const { admin } = sandbox;
 
+describe("scenario switches", () => {
+  it("a PATCH changes only the switches it names and keeps the others as they were", async () => {
+    // Prepare
+    const user = await admin.createUser({ scenario: { unattended_limit: null, latency_ms: 5, rotate_refresh_token: false } });
+    // Act
+    const after = await admin.setScenario(user.user_id, { errors: [{ status: 429, error: "provider_too_many_requests", times: 1 }] });
+    // Assess
+    expect(after).toMatchObject({ unattended_limit: null, latency_ms: 5, rotate_refresh_token: false, errors: [expect.objectContaining({ status: 429 })] });
+  });
+});
+
 describe("tokens", () => {
   it("rotates refresh tokens: the new one works, the old one is invalid_grant", async () => {
     // Prepare
