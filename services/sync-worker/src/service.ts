@@ -12,6 +12,12 @@ export const syncWorkerEnv = z.object({
   TRUELAYER_CLIENT_SECRET: z.string().min(1),
   /** Messages handled at once by one worker process. */
   SYNC_CONCURRENCY: z.coerce.number().int().positive().default(5),
+  /**
+   * The connection lease (default: 80 % of the queue's visibility timeout). The fault suite
+   * shortens it so a connection whose worker it killed is free again in seconds; the lease is
+   * renewed every third of its term, so a long sync keeps it either way.
+   */
+  SYNC_LEASE_SECONDS: z.coerce.number().int().min(6).optional(),
 });
 
 /** The sync worker as a queue service: the sync-jobs queue in, synced connections and events out. */
@@ -35,7 +41,7 @@ export const syncWorker = defineQueueService({
     log: kit.log,
     workerId: kit.processId,
     // Shorter than the queue's visibility timeout, so a dead worker's lease ends before redelivery.
-    leaseSeconds: Math.floor(kit.def.queues.syncJobs.visibilityTimeoutSeconds * 0.8),
+    leaseSeconds: kit.config.SYNC_LEASE_SECONDS ?? Math.floor(kit.def.queues.syncJobs.visibilityTimeoutSeconds * 0.8),
   }),
   handle: (message, deps, context) => handleSyncJob(message, { ...deps, log: context.log }),
 });
