@@ -15,7 +15,12 @@ import { parseDeliveredEvent, SOURCES } from "@expenzez/events";
  * reads, so the summary counts events by detail-type without touching the consumers' queues.
  * Not part of the stack definition: it exists only for the demo run.
  */
-export async function createAuditTap(aws: AwsClients, busName: string, stage: string) {
+export async function createAuditTap(
+  aws: AwsClients,
+  busName: string,
+  stage: string,
+  options: { onEvent?: (event: ReturnType<typeof parseDeliveredEvent>) => void } = {},
+) {
   const name = `expenzez-${stage}-demo-audit`;
   const { QueueUrl } = await aws.sqs.send(new CreateQueueCommand({ QueueName: name }));
   const url = QueueUrl as string;
@@ -41,6 +46,7 @@ export async function createAuditTap(aws: AwsClients, busName: string, stage: st
         seen.add(event.detail.eventId);
         byType.set(event.detailType, (byType.get(event.detailType) ?? 0) + 1);
         if (event.detailType === "TransactionsSynced") connectionsSynced.add(event.detail.connectionId);
+        options.onEvent?.(event);
       }
       return seen.size;
     },

@@ -28,21 +28,34 @@ export function startServices(root: string, services: DemoService[], ctx: DemoCo
   mkdirSync(logDir, { recursive: true });
   const running: RunningService[] = [];
   for (const service of services) {
-    for (let i = 1; i <= (service.instances ?? 1); i++) {
-      const name = (service.instances ?? 1) > 1 ? `${service.name}#${i}` : service.name;
-      const log = join(logDir, `${name.replace("#", "-")}.log`);
-      const out = createWriteStream(log);
-      const child = spawn(process.execPath, ["--import", "tsx", service.entry, ...(service.args?.(ctx) ?? [])], {
-        cwd: join(root, "services", service.dir),
-        env: { ...process.env, ...ctx.common, ...(service.env?.(ctx) ?? {}) },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      child.stdout?.pipe(out);
-      child.stderr?.pipe(out);
-      running.push({ name, pid: child.pid ?? -1, log, child });
-    }
+    for (let i = 1; i <= (service.instances ?? 1); i++) running.push(startServiceProcess(root, service, i, ctx, logDir));
   }
   return running;
+}
+
+/**
+ * Starts instance `instance` of one service. `append` keeps the log of an earlier process of
+ * the same instance (the fault suite restarts what it killed); `env` adds variables.
+ */
+export function startServiceProcess(
+  root: string,
+  service: DemoService,
+  instance: number,
+  ctx: DemoContext,
+  logDir: string,
+  options: { append?: boolean; env?: Record<string, string> } = {},
+): RunningService {
+  const name = (service.instances ?? 1) > 1 ? `${service.name}#${instance}` : service.name;
+  const log = join(logDir, `${name.replace("#", "-")}.log`);
+  const out = createWriteStream(log, { flags: options.append ? "a" : "w" });
+  const child = spawn(process.execPath, ["--import", "tsx", service.entry, ...(service.args?.(ctx) ?? [])], {
+    cwd: join(root, "services", service.dir),
+    env: { ...process.env, ...ctx.common, ...(service.env?.(ctx) ?? {}), ...(options.env ?? {}) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  return { name, pid: child.pid ?? -1, log, child };
 }
 
 /** Waits until each probe answers 200 (or a process exits, or the time runs out). */
