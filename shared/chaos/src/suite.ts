@@ -96,6 +96,11 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
 
   const aws = createAwsClients({ region, endpoint: options.endpoint });
   const def = stackDefinition(stage);
+  // A message a killed worker had received comes back after the queue's visibility timeout:
+  // 5 minutes on sync-jobs (2 on recurring), longer than this suite's whole drain. The suite's
+  // stage uses 40 s (a worker still running a job when it lapses is a duplicate the lease absorbs).
+  def.queues.syncJobs.visibilityTimeoutSeconds = 40;
+  def.queues.recurring.visibilityTimeoutSeconds = 60;
   const { handles } = await provision(aws, def);
   const db = { doc: aws.doc, tableName: handles.tableName };
   const repos = createRepositories(db, createFieldEncryptor({ kms: aws.kms, keyId: handles.keyId }));

@@ -27,7 +27,7 @@ it(
       days: 30,
       faultSeconds,
       drainSeconds: 180,
-      intensity: 1.3,
+      intensity: 2,
       logDir,
       say: (line) => console.log(line),
     });
