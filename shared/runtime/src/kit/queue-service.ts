@@ -77,7 +77,7 @@ export function defineQueueService<S extends z.ZodRawShape, D>(declaration: Queu
         sqs: kit.aws.sqs,
         queueUrl: runtime.queueUrl,
         dlqUrl: runtime.dlqUrl,
-        visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
+        ...workerVisibility(queue.visibilityTimeoutSeconds),
         concurrency: options.concurrency ?? declaration.concurrency?.(kit.config as never) ?? 10,
         ...(options.waitTimeSeconds !== undefined ? { waitTimeSeconds: options.waitTimeSeconds } : {}),
         ...(options.handlerTimeoutSeconds !== undefined ? { handlerTimeoutSeconds: options.handlerTimeoutSeconds } : {}),
@@ -133,4 +133,20 @@ function queueDefinition(name: string): QueueServiceDefinition {
   const definition = serviceDefinitionOf(name);
   if (definition.kind !== "queue") throw new WorkerOptionsError(`${name} is declared as a ${definition.kind} service, not a queue consumer`);
   return definition;
+}
+
+/** How long a long-polling worker hides a message it took before its heartbeat must extend it. */
+export const WORKER_VISIBILITY_SECONDS = 30;
+
+/**
+ * The visibility a long-polling worker receives with, and how long its handler may run.
+ * The queue's own timeout (300 s for sync jobs) is sized for a Lambda's whole run; a worker
+ * that is killed would hide the messages it held for that long. The worker has a heartbeat,
+ * so it takes messages for a short term and extends it while the handler runs: a killed
+ * worker's messages return within 30 s. The handler's limit stays four queue timeouts.
+ *
+ * @example workerVisibility(300) // { visibilityTimeoutSeconds: 30, handlerTimeoutSeconds: 1200 }
+ */
+export function workerVisibility(queueVisibilitySeconds: number): { visibilityTimeoutSeconds: number; handlerTimeoutSeconds: number } {
+  return { visibilityTimeoutSeconds: Math.min(queueVisibilitySeconds, WORKER_VISIBILITY_SECONDS), handlerTimeoutSeconds: queueVisibilitySeconds * 4 };
 }
