@@ -9,7 +9,10 @@ import { seedFromEnv } from "./prng";
 import { formatReport, passed } from "./report";
 import { runFaultSuite } from "./suite";
 
+// `pnpm faults -- --users 4` hands node a literal "--" first; it would end the options.
+const argv = process.argv.slice(2);
 const { values } = parseArgs({
+  args: argv[0] === "--" ? argv.slice(1) : argv,
   options: {
     users: { type: "string", default: "6" },
     seconds: { type: "string" },
