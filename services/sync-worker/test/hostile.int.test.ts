@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LeaseLostError, TokenRotatedElsewhereError } from "../src/errors";
 import { storedAccountId } from "../src/fetch";
 import { handleSyncJob, InvalidJobError, LeaseHeldError, ProviderRetriesExhaustedError, type SyncDeps } from "../src/index";
-import { startSyncHarness } from "./harness";
+import { type SyncHarness, startSyncHarness } from "./harness";
 
 // Hostile bank data and duplicate jobs, each on the simulator's admin API; moto from the vitest global setup.
 
@@ -19,12 +19,14 @@ let db: Db;
 let repos: Repositories;
 let sandbox: RunningSandbox;
 let truelayer: TrueLayerClient;
+let harness: SyncHarness;
 const lines: string[] = [];
 const log = createLogger("test", { level: "info", destination: { write: (l: string) => void lines.push(l) } });
 const PSU_IP = "203.0.113.7";
 
 beforeAll(async () => {
-  ({ stack, db, repos, sandbox, truelayer } = await startSyncHarness({ seed: "sync-hostile-tests", log }));
+  harness = await startSyncHarness({ seed: "sync-hostile-tests", log });
+  ({ stack, db, repos, sandbox, truelayer } = harness);
 });
 
 afterAll(async () => {
@@ -53,17 +55,7 @@ function counting(): { db: Db; counts: Map<string, number> } {
 }
 
 function deps(now: Date | (() => Date), over: Partial<SyncDeps> = {}): SyncDeps {
-  return {
-    db,
-    repos,
-    truelayer,
-    relay: { db, events: stack.aws.events, busName: stack.handles.busName, log },
-    log,
-    workerId: "test",
-    now: typeof now === "function" ? now : () => now,
-    random: () => 0.5,
-    ...over,
-  };
+  return harness.syncDeps(now, over);
 }
 
 let jobs = 0;
