@@ -2,6 +2,7 @@ import { QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { SK_PREFIX, userPk } from "@expenzez/db";
 import type { OpsContext } from "./context";
 import { OpsError } from "./errors";
+import { allItems } from "./pages";
 
 /** What the ops commands need of a connection: who, its status and PSD2 count; never its tokens. */
 export interface ConnectionRef {
@@ -14,10 +15,8 @@ export interface ConnectionRef {
 const PROJECTION = { ProjectionExpression: "userId, connectionId, #s, unattendedRefreshes", ExpressionAttributeNames: { "#s": "status" } };
 
 async function ofUser(ctx: OpsContext, userId: string): Promise<ConnectionRef[]> {
-  const found: ConnectionRef[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ctx.db.doc.send(
+  return allItems<ConnectionRef>((startKey) =>
+    ctx.db.doc.send(
       new QueryCommand({
         TableName: ctx.db.tableName,
         KeyConditionExpression: "PK = :pk AND begins_with(SK, :bank)",
@@ -25,19 +24,14 @@ async function ofUser(ctx: OpsContext, userId: string): Promise<ConnectionRef[]>
         ...PROJECTION,
         ExclusiveStartKey: startKey,
       }),
-    );
-    found.push(...((page.Items ?? []) as ConnectionRef[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return found;
+    ),
+  );
 }
 
 /** Connections have no index by id alone: a scan filtered to connection items (all of them without an id). */
 async function scanConnections(ctx: OpsContext, connectionId?: string): Promise<ConnectionRef[]> {
-  const found: ConnectionRef[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ctx.db.doc.send(
+  return allItems<ConnectionRef>((startKey) =>
+    ctx.db.doc.send(
       new ScanCommand({
         TableName: ctx.db.tableName,
         FilterExpression: connectionId ? "begins_with(SK, :bank) AND connectionId = :c" : "begins_with(SK, :bank)",
@@ -45,11 +39,8 @@ async function scanConnections(ctx: OpsContext, connectionId?: string): Promise<
         ...PROJECTION,
         ExclusiveStartKey: startKey,
       }),
-    );
-    found.push(...((page.Items ?? []) as ConnectionRef[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return found;
+    ),
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { BACKFILL_PK_PREFIX, batchWrite, IDEMPOTENCY_SK, OUTBOX_SHARDS, outboxPk, userPk } from "@expenzez/db";
 import type { OpsContext } from "./context";
+import { allItems } from "./pages";
 
 type Item = Record<string, unknown>;
 
@@ -12,10 +13,8 @@ export interface UserExport {
 }
 
 async function partitionItems(ctx: OpsContext, userId: string, projection?: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: Item | undefined;
-  do {
-    const page = await ctx.db.doc.send(
+  return allItems((startKey) =>
+    ctx.db.doc.send(
       new QueryCommand({
         TableName: ctx.db.tableName,
         KeyConditionExpression: "PK = :pk",
@@ -24,11 +23,8 @@ async function partitionItems(ctx: OpsContext, userId: string, projection?: stri
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+    ),
+  );
 }
 
 export async function exportUser(ctx: OpsContext, userId: string, now = new Date()): Promise<UserExport> {
@@ -62,19 +58,17 @@ export function namesUser(value: unknown, userId: string): boolean {
 async function outboxNaming(ctx: OpsContext, userId: string): Promise<Item[]> {
   const found: Item[] = [];
   for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
-    let startKey: Item | undefined;
-    do {
-      const page = await ctx.db.doc.send(
+    const records = await allItems((startKey) =>
+      ctx.db.doc.send(
         new QueryCommand({
           TableName: ctx.db.tableName,
           KeyConditionExpression: "PK = :pk",
           ExpressionAttributeValues: { ":pk": outboxPk(shard) },
           ExclusiveStartKey: startKey,
         }),
-      );
-      found.push(...(page.Items ?? []).filter((i) => namesUser(i.detail, userId)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+      ),
+    );
+    found.push(...records.filter((i) => namesUser(i.detail, userId)));
   }
   return found;
 }
@@ -85,22 +79,20 @@ async function outboxNaming(ctx: OpsContext, userId: string): Promise<Item[]> {
  */
 async function unindexedNaming(ctx: OpsContext, userId: string): Promise<{ idempotency: Item[]; checkpoints: Item[] }> {
   const found = { idempotency: [] as Item[], checkpoints: [] as Item[] };
-  let startKey: Item | undefined;
-  do {
-    const page = await ctx.db.doc.send(
+  const unindexed = await allItems((startKey) =>
+    ctx.db.doc.send(
       new ScanCommand({
         TableName: ctx.db.tableName,
         FilterExpression: "SK = :idemp OR begins_with(PK, :backfill)",
         ExpressionAttributeValues: { ":idemp": IDEMPOTENCY_SK, ":backfill": BACKFILL_PK_PREFIX },
         ExclusiveStartKey: startKey,
       }),
-    );
-    for (const i of page.Items ?? []) {
-      if (!namesUser(i, userId)) continue;
-      (i.SK === IDEMPOTENCY_SK ? found.idempotency : found.checkpoints).push(i);
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+    ),
+  );
+  for (const i of unindexed) {
+    if (!namesUser(i, userId)) continue;
+    (i.SK === IDEMPOTENCY_SK ? found.idempotency : found.checkpoints).push(i);
+  }
   return found;
 }
 
