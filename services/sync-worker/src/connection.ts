@@ -1,5 +1,5 @@
-import type { OutboxRecord, TransactAction } from "@expenzez/db";
-import { type BankConnection, bankConnectionEntity, type StoredBankConnection, transactWrite } from "@expenzez/db";
+import type { OutboxRecord } from "@expenzez/db";
+import { type BankConnection, transactWrite } from "@expenzez/db";
 import { outboxAction } from "@expenzez/runtime";
 import { InvalidGrantError, type TrueLayerError } from "@expenzez/truelayer";
 import type { SyncDeps } from "./deps";
@@ -39,24 +39,6 @@ export function withCompletedJob(connection: Pick<BankConnection, "recentJobIds"
 }
 
 /**
- * A Put of the connection that ends a leased run: conditional on the version read and on the
- * lease still being ours, and written without the lease fields, so it releases the lease in the
- * same write.
- */
-export function txPutLeased(deps: SyncDeps, sealed: StoredBankConnection, expectedVersion: number, owner: string): TransactAction {
-  const { leaseOwner: _owner, leaseUntil: _until, ...rest } = sealed;
-  return {
-    Put: {
-      TableName: deps.db.tableName,
-      Item: bankConnectionEntity.toItem({ ...rest, version: expectedVersion + 1 }),
-      ConditionExpression: "#version = :expected AND leaseOwner = :owner",
-      ExpressionAttributeNames: { "#version": "version" },
-      ExpressionAttributeValues: { ":expected": expectedVersion, ":owner": owner },
-    },
-  };
-}
-
-/**
  * Marks the connection `reconnect_required` (which drops it from the scheduling index) and
  * writes ConnectionReconnectRequired to the outbox in the same transaction, releasing the lease.
  */
@@ -67,12 +49,12 @@ export async function markReconnectRequired(
   now: Date,
   run: { owner: string; jobId: string; correlationId?: string },
 ): Promise<OutboxRecord> {
-  const sealed = await deps.repos.connections.seal({
+  const finished: BankConnection = {
     ...connection,
     status: "reconnect_required",
     recentJobIds: withCompletedJob(connection, run.jobId),
     updatedAt: now.toISOString(),
-  });
+  };
   const event = outboxAction(
     deps.db,
     {
@@ -87,7 +69,7 @@ export async function markReconnectRequired(
     },
     now,
   );
-  await transactWrite(deps.db.doc, [txPutLeased(deps, sealed, connection.version, run.owner), event.action]);
+  await transactWrite(deps.db.doc, [await deps.repos.connections.finishLeasedAction(finished, connection.version, run.owner), event.action]);
   return event.record;
 }
 
@@ -101,13 +83,13 @@ export async function markSyncFailed(
 ): Promise<OutboxRecord> {
   const stats = connection.syncStats ?? { totalSyncs: 0, consecutiveFailures: 0 };
   const consecutiveFailures = (stats.consecutiveFailures ?? 0) + 1;
-  const sealed = await deps.repos.connections.seal({
+  const finished: BankConnection = {
     ...connection,
     nextSyncAt: failure.nextSyncAt.toISOString(),
     syncStats: { ...stats, consecutiveFailures, lastErrorCode: failure.code },
     recentJobIds: withCompletedJob(connection, run.jobId),
     updatedAt: now.toISOString(),
-  });
+  };
   const event = outboxAction(
     deps.db,
     {
@@ -123,6 +105,6 @@ export async function markSyncFailed(
     },
     now,
   );
-  await transactWrite(deps.db.doc, [txPutLeased(deps, sealed, connection.version, run.owner), event.action]);
+  await transactWrite(deps.db.doc, [await deps.repos.connections.finishLeasedAction(finished, connection.version, run.owner), event.action]);
   return event.record;
 }
