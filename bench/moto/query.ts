@@ -2,36 +2,21 @@
 // (partition-only Query, shared/local-aws/src/moto_server.py) against stock moto 5.2.x, which
 // sorts the whole table on every Query. Figures: ms per Query of a 20-item partition, and the
 // ratio stock / ours, per table size. Run: pnpm --filter @expenzez/bench run bench:moto-query
-import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
+import { QueryCommand } from "@aws-sdk/client-dynamodb";
 import { type Emulator, startMoto } from "@expenzez/local-aws";
+import { filledTable } from "./table";
 
 const SIZES = [1000, 5000, 20000];
 const QUERIES = 20;
 
 async function measure(emulator: Emulator, size: number): Promise<number> {
-  const db = new DynamoDBClient({ endpoint: emulator.endpoint, region: "eu-west-2", credentials: { accessKeyId: "t", secretAccessKey: "t" } });
   const TableName = `q-${size}`;
-  await db.send(
-    new CreateTableCommand({
-      TableName,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: "PK", AttributeType: "S" },
-        { AttributeName: "SK", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "PK", KeyType: "HASH" },
-        { AttributeName: "SK", KeyType: "RANGE" },
-      ],
-    }),
-  );
   const partitions = size / 20;
-  for (let i = 0; i < size; i += 25) {
-    const batch = Array.from({ length: Math.min(25, size - i) }, (_, j) => ({
-      PutRequest: { Item: { PK: { S: `P${(i + j) % partitions}` }, SK: { S: `TRANSACTION#${i + j}` }, description: { S: "TESCO STORES 2231" } } },
-    }));
-    await db.send(new BatchWriteItemCommand({ RequestItems: { [TableName]: batch } }));
-  }
+  const db = await filledTable(emulator, TableName, size, (i) => ({
+    PK: { S: `P${i % partitions}` },
+    SK: { S: `TRANSACTION#${i}` },
+    description: { S: "TESCO STORES 2231" },
+  }));
   const started = performance.now();
   for (let q = 0; q < QUERIES; q++) {
     await db.send(new QueryCommand({ TableName, KeyConditionExpression: "PK = :p", ExpressionAttributeValues: { ":p": { S: `P${q}` } } }));

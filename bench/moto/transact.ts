@@ -2,36 +2,22 @@
 // (undo-log rollback, shared/local-aws/src/moto_server.py) against stock moto 5.2.x, which
 // deep-copies the whole table once per action. Figures: ms per 100-action transaction and the
 // ratio stock / ours, per table size. Run: pnpm --filter @expenzez/bench run bench:moto
-import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
+import { TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
 import { type Emulator, startMoto } from "@expenzez/local-aws";
+import { filledTable } from "./table";
 
 const SIZES = [0, 1000, 3000];
 const TRANSACTIONS_PER_SIZE = 2;
 const ACTIONS = 100;
 
 async function measure(emulator: Emulator, size: number): Promise<number> {
-  const db = new DynamoDBClient({ endpoint: emulator.endpoint, region: "eu-west-2", credentials: { accessKeyId: "t", secretAccessKey: "t" } });
   const TableName = `bench-${size}`;
-  await db.send(
-    new CreateTableCommand({
-      TableName,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: "PK", AttributeType: "S" },
-        { AttributeName: "SK", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "PK", KeyType: "HASH" },
-        { AttributeName: "SK", KeyType: "RANGE" },
-      ],
-    }),
-  );
-  for (let i = 0; i < size; i += 25) {
-    const batch = Array.from({ length: Math.min(25, size - i) }, (_, j) => ({
-      PutRequest: { Item: { PK: { S: `p${(i + j) % 50}` }, SK: { S: `s${i + j}` }, description: { S: "TESCO STORES 2231" }, amountMinor: { N: "-1250" } } },
-    }));
-    await db.send(new BatchWriteItemCommand({ RequestItems: { [TableName]: batch } }));
-  }
+  const db = await filledTable(emulator, TableName, size, (i) => ({
+    PK: { S: `p${i % 50}` },
+    SK: { S: `s${i}` },
+    description: { S: "TESCO STORES 2231" },
+    amountMinor: { N: "-1250" },
+  }));
   const started = performance.now();
   for (let t = 0; t < TRANSACTIONS_PER_SIZE; t++) {
     await db.send(
