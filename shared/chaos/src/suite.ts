@@ -407,7 +407,7 @@ async function readDeadLetters(
       for (const m of Messages as Message[]) {
         if (seen.has(m.MessageId as string)) continue;
         seen.add(m.MessageId as string);
-        const code = m.MessageAttributes?.failure_code?.StringValue ?? "no failure_code (exhausted receives)";
+        const code = m.MessageAttributes?.failure_code?.StringValue ?? "no failure_code (moved by SQS: its worker died on the last receive)";
         const key = `${id}: ${code}`;
         byReason[key] = (byReason[key] ?? 0) + 1;
       }

@@ -19,8 +19,8 @@ export type FailureDisposition = Exclude<Disposition, { kind: "done" }>;
  *   events package's EventValidationError, a TrueLayer `permanent` error, ...) or a zod
  *   validation error → dead-letter now, with the reason;
  * - everything else → retry after the error's `retryAfterSeconds` (Retry-After, a lease's
- *   remaining term) or with full-jitter exponential backoff on the receive count. SQS's
- *   redrive policy still moves a message that keeps failing to the DLQ after `maxReceiveCount`.
+ *   remaining term) or with full-jitter exponential backoff on the receive count; on the queue's
+ *   last allowed receive, the runtime dead-letters it instead (`lastReceive`).
  */
 export function classifyFailure(error: unknown, receiveCount: number, random: () => number = Math.random): FailureDisposition {
   const code = errorCode(error);
@@ -33,6 +33,28 @@ export function classifyFailure(error: unknown, receiveCount: number, random: ()
       ? Math.min(MAX_BACKOFF_SECONDS, Math.ceil(Math.max(0, advised)))
       : fullJitterDelay(receiveCount, { base: BASE_BACKOFF_SECONDS, cap: MAX_BACKOFF_SECONDS }, random);
   return { kind: "retry", delaySeconds, code, reason };
+}
+
+/** The code a message carries to its DLQ when its transient failures outlasted the queue's receives. */
+export const RETRIES_EXHAUSTED = "retries_exhausted";
+
+/**
+ * A retry on the queue's last allowed receive would only let SQS's redrive policy move the
+ * message to the DLQ on its next receive, without a reason. The runtime dead-letters it itself
+ * instead, with `retries_exhausted` and the last error, so every DLQ message says why.
+ * `ApproximateReceiveCount` is what SQS's redrive compares to `maxReceiveCount` too. Without a
+ * `maxReceiveCount` (a queue with no redrive policy), a retry stays a retry.
+ *
+ * @example lastReceive({ kind: "retry", delaySeconds: 4, code: "truelayer.provider_error", reason: "503" }, 5, 5)
+ * // → { kind: "dead", code: "retries_exhausted", reason: "truelayer.provider_error: 503 (receive 5 of 5)" }
+ */
+export function lastReceive(disposition: FailureDisposition, receiveCount: number, maxReceiveCount: number | undefined): FailureDisposition {
+  if (disposition.kind !== "retry" || maxReceiveCount === undefined || receiveCount < maxReceiveCount) return disposition;
+  return {
+    kind: "dead",
+    code: RETRIES_EXHAUSTED,
+    reason: shorten(`${disposition.code}: ${disposition.reason} (receive ${receiveCount} of ${maxReceiveCount})`),
+  };
 }
 
 function isPermanent(error: unknown): boolean {
@@ -49,8 +71,11 @@ function errorCode(error: unknown): string {
 }
 
 function errorMessage(error: unknown): string {
-  const text = describe(error);
-  // SQS message attributes hold up to 256 KiB, but a reason is for people: keep it short.
+  return shorten(describe(error));
+}
+
+// SQS message attributes hold up to 256 KiB, but a reason is for people: keep it short.
+function shorten(text: string): string {
   return text.length > 1000 ? `${text.slice(0, 1000)}…` : text;
 }
 

@@ -25,6 +25,8 @@ export interface LambdaAdapterOptions {
   /** Queue URL of the event source (for delaying retries) and its DLQ. */
   queueUrl: string;
   dlqUrl: string;
+  /** The queue's redrive `maxReceiveCount`: the last receive dead-letters with `retries_exhausted` (see `startWorker`). */
+  maxReceiveCount?: number;
   log?: Logger;
 }
 
@@ -56,7 +58,11 @@ export function toSqsLambdaHandler(handler: MessageHandler, options: LambdaAdapt
     // Records of one batch run one after another: Lambda scales by batches, not within one.
     for (const record of event.Records) {
       const message = toQueueMessage(record);
-      const disposition = await processMessage(handler, message, { log, signal });
+      const disposition = await processMessage(handler, message, {
+        log,
+        signal,
+        ...(options.maxReceiveCount !== undefined ? { maxReceiveCount: options.maxReceiveCount } : {}),
+      });
       try {
         if (disposition.kind === "dead") {
           await sendToDeadLetter(options.sqs, {

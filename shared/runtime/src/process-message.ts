@@ -1,6 +1,6 @@
 import { emitMetrics, type Logger, type MetricPoint } from "@expenzez/logger";
 import { correlationIdOf } from "./correlation";
-import { classifyFailure, type Disposition } from "./disposition";
+import { classifyFailure, type Disposition, lastReceive, RETRIES_EXHAUSTED } from "./disposition";
 import { HandlerTimeoutError } from "./errors";
 import type { MessageHandler, QueueMessage } from "./message";
 
@@ -9,11 +9,13 @@ import type { MessageHandler, QueueMessage } from "./message";
  * long-polling worker and the Lambda adapter so both treat failures identically. With
  * `timeoutMs`, a handler that has not settled by then is abandoned (its signal aborted) and the
  * message retried: the handler is idempotent, so a late finish of the abandoned run is harmless.
+ * With `maxReceiveCount` (the queue's redrive setting), a failure on the last allowed receive is
+ * dead-lettered with `retries_exhausted` instead of retried.
  */
 export async function processMessage(
   handler: MessageHandler,
   message: QueueMessage,
-  context: { log: Logger; signal: AbortSignal; random?: () => number; timeoutMs?: number; now?: () => number },
+  context: { log: Logger; signal: AbortSignal; random?: () => number; timeoutMs?: number; now?: () => number; maxReceiveCount?: number },
 ): Promise<Disposition> {
   const correlationId = correlationIdOf(message);
   const log = context.log.child({ messageId: message.messageId, receiveCount: message.receiveCount, ...(correlationId ? { correlationId } : {}) });
@@ -43,14 +45,16 @@ export async function processMessage(
     emitMetrics(log, [...lag, { name: RUNTIME_METRICS.handlerDuration, value: now() - started, unit: "Milliseconds" }]);
     return { kind: "done" };
   } catch (error) {
-    const disposition = classifyFailure(error, message.receiveCount, context.random);
+    const disposition = lastReceive(classifyFailure(error, message.receiveCount, context.random), message.receiveCount, context.maxReceiveCount);
     emitMetrics(log, lag);
     // Errors by code: the code is a dimension (a small, stable set per service), the outcome a field.
     emitMetrics(log, [{ name: RUNTIME_METRICS.handlerErrors, value: 1, unit: "Count" }], {
       dimensions: { errorCode: disposition.code },
       properties: { disposition: disposition.kind },
     });
-    if (disposition.kind === "dead") log.error({ err: error, code: disposition.code }, "message can never succeed: dead-lettering");
+    if (disposition.kind === "dead" && disposition.code === RETRIES_EXHAUSTED)
+      log.error({ err: error, code: disposition.code, reason: disposition.reason }, "last allowed receive failed: dead-lettering");
+    else if (disposition.kind === "dead") log.error({ err: error, code: disposition.code }, "message can never succeed: dead-lettering");
     else log.warn({ err: error, code: disposition.code, delaySeconds: disposition.delaySeconds }, "message failed: will retry");
     return disposition;
   } finally {

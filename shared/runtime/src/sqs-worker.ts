@@ -23,6 +23,12 @@ export interface WorkerOptions {
   heartbeatSeconds?: number;
   /** Messages handled at once. */
   concurrency?: number;
+  /**
+   * The queue's redrive `maxReceiveCount`: a message still failing on that receive is
+   * dead-lettered by the worker with `retries_exhausted` and its last error, not left for SQS to
+   * move without a reason. Omit it for a queue without a redrive policy.
+   */
+  maxReceiveCount?: number;
   /** Long-poll wait, 0..20. */
   waitTimeSeconds?: number;
   /**
@@ -121,6 +127,7 @@ export function startWorker(options: WorkerOptions): Worker {
         log,
         signal: stop.signal,
         timeoutMs: handlerTimeoutSeconds * 1000,
+        ...(options.maxReceiveCount !== undefined ? { maxReceiveCount: options.maxReceiveCount } : {}),
         ...(options.random ? { random: options.random } : {}),
       });
       if (disposition.kind === "done") {

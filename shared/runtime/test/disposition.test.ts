@@ -3,7 +3,7 @@ import { transactionEntity } from "@expenzez/db";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import * as zm from "zod/mini";
-import { classifyFailure, PermanentFailure, RetryLater } from "../src/index";
+import { classifyFailure, lastReceive, PermanentFailure, RETRIES_EXHAUSTED, RetryLater } from "../src/index";
 
 describe("classifyFailure", () => {
   it("decides for thrown values that have no string conversion (a null-prototype object, an Error whose message is not a string)", () => {
@@ -66,5 +66,28 @@ describe("classifyFailure", () => {
   it("keeps reasons short", () => {
     const d = classifyFailure(new PermanentFailure("x", "y".repeat(5000)), 1);
     expect(d.kind === "dead" && d.reason.length).toBe(1001);
+  });
+});
+
+describe("lastReceive", () => {
+  const retry = classifyFailure(new RetryLater("truelayer.provider_error", "503 from the bank", 4), 5);
+
+  it("dead-letters a retry on the queue's last allowed receive, with retries_exhausted and the last error", () => {
+    expect(lastReceive(retry, 5, 5)).toEqual({ kind: "dead", code: RETRIES_EXHAUSTED, reason: "truelayer.provider_error: 503 from the bank (receive 5 of 5)" });
+    // ApproximateReceiveCount can run past the setting (a redrive that lagged): still the last.
+    expect(lastReceive(retry, 7, 5).kind).toBe("dead");
+  });
+
+  it("leaves a retry before the last receive, a permanent failure, and a queue without redrive as they are", () => {
+    expect(lastReceive(retry, 4, 5)).toBe(retry);
+    expect(lastReceive(retry, 50, undefined)).toBe(retry);
+    const permanent = classifyFailure(new PermanentFailure("sync.invalid_job", "no"), 5);
+    expect(lastReceive(permanent, 5, 5)).toBe(permanent);
+  });
+
+  it("keeps the reason short whatever the last error said", () => {
+    const long = classifyFailure(new Error("z".repeat(5000)), 5);
+    const dead = lastReceive(long, 5, 5);
+    expect(dead.kind === "dead" && dead.reason.length).toBe(1001);
   });
 });

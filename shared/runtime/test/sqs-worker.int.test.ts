@@ -10,6 +10,7 @@ import {
   DLQ_ATTRIBUTES,
   type MessageHandler,
   PermanentFailure,
+  RETRIES_EXHAUSTED,
   RetryLater,
   startWorker,
   toSqsLambdaHandler,
@@ -109,6 +110,39 @@ describe("startWorker on moto", () => {
     expect(attempts.map((a) => a.n)).toEqual([1, 2]);
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(1900);
     expect(worker.stats.retried).toBe(1);
+    expect(await count(queueUrl)).toBe(0);
+  });
+
+  it("dead-letters a message still failing on the queue's last allowed receive, with retries_exhausted and the last error", async () => {
+    const { maxReceiveCount } = stack.def.queues.budgetRecalc;
+    await send("bank-down");
+    const attempts: number[] = [];
+    worker = startWorker({
+      sqs,
+      queueUrl,
+      dlqUrl,
+      visibilityTimeoutSeconds: 10,
+      waitTimeSeconds: 1,
+      maxReceiveCount,
+      log,
+      random: () => 0, // no backoff: the five receives come at once
+      handler: async (m) => {
+        attempts.push(m.receiveCount);
+        throw new RetryLater("truelayer.provider_error", `503 on receive ${m.receiveCount}`, 0);
+      },
+    });
+    await until(() => worker!.stats.deadLettered === 1, 30_000);
+    await worker.stop();
+    expect(attempts).toEqual([1, 2, 3, 4, 5].slice(0, maxReceiveCount));
+    expect(worker.stats.retried).toBe(maxReceiveCount - 1);
+    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MessageAttributeNames: ["All"], WaitTimeSeconds: 1 }));
+    const message = dead.Messages![0]!;
+    expect(message.Body).toBe("bank-down");
+    expect(message.MessageAttributes?.[DLQ_ATTRIBUTES.code]?.StringValue).toBe(RETRIES_EXHAUSTED);
+    expect(message.MessageAttributes?.[DLQ_ATTRIBUTES.reason]?.StringValue).toBe(
+      `truelayer.provider_error: 503 on receive ${maxReceiveCount} (receive ${maxReceiveCount} of ${maxReceiveCount})`,
+    );
+    expect(message.MessageAttributes?.[DLQ_ATTRIBUTES.receiveCount]?.StringValue).toBe(String(maxReceiveCount));
     expect(await count(queueUrl)).toBe(0);
   });
 
@@ -245,5 +279,34 @@ describe("toSqsLambdaHandler on moto", () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: later.messageId }]);
     const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, WaitTimeSeconds: 1 }));
     expect(dead.Messages?.map((m) => m.Body)).toEqual(["bad"]);
+  });
+
+  it("dead-letters a transient failure on the last allowed receive instead of reporting it for a retry", async () => {
+    await send("still-down");
+    const got = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1, MessageSystemAttributeNames: ["ApproximateReceiveCount", "SentTimestamp"] }),
+    );
+    const m = got.Messages![0]!;
+    const { maxReceiveCount } = stack.def.queues.budgetRecalc;
+    const lambda = toSqsLambdaHandler(
+      async () => {
+        throw new Error("socket hang up");
+      },
+      { sqs, queueUrl, dlqUrl, maxReceiveCount, log },
+    );
+    // Lambda hands over SQS's own count; the fifth receive is the last the redrive policy allows.
+    const record = (receiveCount: number) => ({
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body!,
+      attributes: { ApproximateReceiveCount: String(receiveCount) },
+      eventSourceARN: stack.handles.queues.budgetRecalc.arn,
+    });
+    expect((await lambda({ Records: [record(maxReceiveCount - 1)] })).batchItemFailures).toEqual([{ itemIdentifier: m.MessageId }]);
+    expect((await lambda({ Records: [record(maxReceiveCount)] })).batchItemFailures).toEqual([]);
+    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MessageAttributeNames: ["All"], WaitTimeSeconds: 1 }));
+    expect(
+      dead.Messages?.map((d) => [d.Body, d.MessageAttributes?.[DLQ_ATTRIBUTES.code]?.StringValue, d.MessageAttributes?.[DLQ_ATTRIBUTES.reason]?.StringValue]),
+    ).toEqual([["still-down", RETRIES_EXHAUSTED, `Error: socket hang up (receive ${maxReceiveCount} of ${maxReceiveCount})`]]);
   });
 });

@@ -78,6 +78,7 @@ export function defineQueueService<S extends z.ZodRawShape, D>(declaration: Queu
         queueUrl: runtime.queueUrl,
         dlqUrl: runtime.dlqUrl,
         ...workerVisibility(queue.visibilityTimeoutSeconds),
+        maxReceiveCount: queue.maxReceiveCount,
         concurrency: options.concurrency ?? declaration.concurrency?.(kit.config as never) ?? 10,
         ...(options.waitTimeSeconds !== undefined ? { waitTimeSeconds: options.waitTimeSeconds } : {}),
         ...(options.handlerTimeoutSeconds !== undefined ? { handlerTimeoutSeconds: options.handlerTimeoutSeconds } : {}),
@@ -92,6 +93,7 @@ export function defineQueueService<S extends z.ZodRawShape, D>(declaration: Queu
         sqs: runtime.kit.aws.sqs,
         queueUrl: runtime.queueUrl,
         dlqUrl: runtime.dlqUrl,
+        maxReceiveCount: runtime.kit.def.queues[definition.queue].maxReceiveCount,
         log: runtime.kit.log,
       });
     },
