@@ -1,4 +1,4 @@
-import { PermanentFailure, RetryLater } from "@expenzez/runtime";
+import { DeferMessage, PermanentFailure, RetryLater } from "@expenzez/runtime";
 
 /**
  * The sync worker's errors, each with a stable code. Whether a message is retried or
@@ -20,8 +20,11 @@ export class UnknownConnectionError extends PermanentFailure {
   }
 }
 
-/** Another delivery is syncing this connection; try again once its lease may have ended. */
-export class LeaseHeldError extends RetryLater {
+/**
+ * Another delivery is syncing this connection; try again once its lease may have ended. A
+ * deferral: the runtime sends the job back delayed without spending a receive (`contention.ts`).
+ */
+export class LeaseHeldError extends DeferMessage {
   constructor(connectionId: string, delaySeconds: number, options?: { cause?: unknown }) {
     super("sync.lease_held", `sync lease on ${connectionId} is held by another worker`, delaySeconds, options);
   }

@@ -18,12 +18,13 @@ import {
 } from "@expenzez/db";
 import { countsAsUnattended, isAttended, jobCorrelationId, parseSyncJob, type SyncJob } from "@expenzez/events";
 import { bindCorrelationId, type Logger } from "@expenzez/logger";
-import { PermanentFailure, type QueueMessage, RetryLater, relayOutboxRecords } from "@expenzez/runtime";
+import { deferralsOf, PermanentFailure, type QueueMessage, RetryLater, relayOutboxRecords } from "@expenzez/runtime";
 import { nextSyncAt, occurrencesOf, toStoredTransaction, unattendedToday } from "@expenzez/sync";
 import { type CallContext, InvalidGrantError, TrueLayerError, type TrueLayerTransaction } from "@expenzez/truelayer";
 import { markReconnectRequired, markSyncFailed, reconnectReason, withCompletedJob, withFreshToken } from "./connection";
+import { coveredByCompletedSync, leaseHeld } from "./contention";
 import type { SyncDeps } from "./deps";
-import { InvalidJobError, LeaseHeldError, ProviderRetriesExhaustedError, TokenRotatedElsewhereError, UnknownConnectionError } from "./errors";
+import { InvalidJobError, ProviderRetriesExhaustedError, TokenRotatedElsewhereError, UnknownConnectionError } from "./errors";
 import { type FetchedAccount, fetchConnection } from "./fetch";
 import { keepLease, type LeaseKeeper } from "./lease";
 import { emitMetric, emitSyncFailure, emitSyncMetrics, METRICS } from "./metrics";
@@ -63,17 +64,17 @@ interface Quarantined {
  *
  * @example await handleSyncJob(message, deps)
  */
-export async function handleSyncJob(message: Pick<QueueMessage, "body">, deps: SyncDeps): Promise<void> {
+export async function handleSyncJob(message: Pick<QueueMessage, "body"> & Partial<Pick<QueueMessage, "attributes">>, deps: SyncDeps): Promise<void> {
   const parsed = parseSyncJob(message.body);
   if (!parsed.ok) throw new InvalidJobError(parsed.reason);
-  await syncConnection(parsed.job, deps);
+  await syncConnection(parsed.job, deps, { deferrals: message.attributes ? deferralsOf({ attributes: message.attributes }) : 0 });
 }
 
 /**
  * The use case without the message: syncs the job's connection. The ops CLI, tests and both
  * runtimes call it with a parsed job.
  */
-export async function syncConnection(job: SyncJob, deps: SyncDeps): Promise<void> {
+export async function syncConnection(job: SyncJob, deps: SyncDeps, delivery: { deferrals?: number } = {}): Promise<void> {
   // The runtime's per-message logger has the correlation id bound already; the ops CLI's has not.
   const log = bindCorrelationId(deps.log, jobCorrelationId(job)).child({
     jobId: job.jobId,
@@ -82,7 +83,7 @@ export async function syncConnection(job: SyncJob, deps: SyncDeps): Promise<void
     reason: job.reason,
   });
   try {
-    await runJob(job, deps, log);
+    await runJob(job, deps, log, delivery.deferrals ?? 0);
   } catch (err) {
     // The runtime's own retry line names only the message: this one names the job.
     if (err instanceof RetryLater) log.warn({ code: err.code, delaySeconds: err.delaySeconds }, "sync job will be retried");
@@ -101,7 +102,7 @@ function jobOfOwner(owner: string | undefined): string | undefined {
   return owner && at >= 0 ? owner.slice(at + "/job:".length) : undefined;
 }
 
-async function runJob(job: SyncJob, deps: SyncDeps, log: Logger): Promise<void> {
+async function runJob(job: SyncJob, deps: SyncDeps, log: Logger, deferrals: number): Promise<void> {
   const now = (deps.now ?? (() => new Date()))();
   const leaseSeconds = deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   const owner = leaseOwner(deps.workerId, job.jobId);
@@ -125,13 +126,18 @@ async function runJob(job: SyncJob, deps: SyncDeps, log: Logger): Promise<void> 
       log.info("this job already completed: nothing to do");
       return;
     }
+    if (coveredByCompletedSync(found, job)) return covered(log, found);
     // The holder may be running this very job, or be this message's own earlier delivery that
     // died with the lease: never acknowledge on its behalf; come back soon and find it done.
     if (jobOfOwner(found.leaseOwner) === job.jobId) emitMetric(log, METRICS.duplicateJobs, 1);
-    const remaining = found.leaseUntil ? Math.ceil((Date.parse(found.leaseUntil) - now.getTime()) / 1000) : leaseSeconds;
-    // Soon, not after the holder's whole term: most syncs take seconds. Jitter spreads the copies.
-    const soon = Math.ceil((deps.leaseRetrySeconds ?? DEFAULT_LEASE_RETRY_SECONDS) * (0.5 + (deps.random ?? Math.random)() / 2));
-    throw new LeaseHeldError(job.connectionId, Math.max(1, Math.min(remaining, soon)), { cause: err });
+    const remainingSeconds = found.leaseUntil ? Math.ceil((Date.parse(found.leaseUntil) - now.getTime()) / 1000) : leaseSeconds;
+    throw leaseHeld(job.connectionId, {
+      remainingSeconds,
+      deferrals,
+      retrySeconds: deps.leaseRetrySeconds ?? DEFAULT_LEASE_RETRY_SECONDS,
+      random: deps.random ?? Math.random,
+      cause: err,
+    });
   }
 
   const keeper = keepLease(deps, job, owner, leaseSeconds, log);
@@ -141,6 +147,8 @@ async function runJob(job: SyncJob, deps: SyncDeps, log: Logger): Promise<void> 
     if (connection.recentJobIds?.includes(job.jobId)) {
       emitMetric(log, METRICS.duplicateJobs, 1);
       log.info("this job already completed: nothing to do");
+    } else if (coveredByCompletedSync(connection, job)) {
+      covered(log, connection);
     } else if (connection.status !== "active") {
       log.info({ status: connection.status }, "connection is not active: nothing to sync");
     } else {
@@ -157,6 +165,12 @@ async function runJob(job: SyncJob, deps: SyncDeps, log: Logger): Promise<void> 
     }
   }
   await relay(deps, records, log);
+}
+
+/** A job a completed sync did the work of: logged and counted, nothing else (`contention.ts`). */
+function covered(log: Logger, connection: Pick<BankConnection, "lastSyncAt">): void {
+  emitMetric(log, METRICS.coveredJobs, 1);
+  log.info({ lastSyncAt: connection.lastSyncAt }, "a sync that started after this job was requested completed: nothing to do");
 }
 
 async function relay(deps: SyncDeps, records: OutboxRecord[], log: Logger): Promise<void> {

@@ -8,6 +8,8 @@ export const METRICS = {
   refreshLost: "RefreshTokenRefused",
   /** Duplicate deliveries of a job that had already completed, or was running. */
   duplicateJobs: "DuplicateJobs",
+  /** Jobs acknowledged without a sync: a completed sync had started after they were requested (`contention.ts`). */
+  coveredJobs: "JobsCovered",
   /** A connection synced: lease taken to connection written (ms). */
   syncDuration: "SyncDuration",
   /** Transactions a sync added, changed or removed. */

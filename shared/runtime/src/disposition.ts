@@ -1,9 +1,12 @@
 import { ExpenzezError, fullJitterDelay } from "@expenzez/common";
 import { z } from "zod";
+import { DeferMessage, deferralDelaySeconds, MAX_DEFERRALS } from "./defer";
 
 /** What a runtime does with a message once its handler has run. */
 export type Disposition =
   | { kind: "done" }
+  /** Sent back to its queue delayed, this copy deleted: no receive spent (`DeferMessage`). */
+  | { kind: "defer"; delaySeconds: number; code: string; reason: string }
   | { kind: "retry"; delaySeconds: number; code: string; reason: string }
   | { kind: "dead"; code: string; reason: string };
 
@@ -11,7 +14,16 @@ export type Disposition =
 const MAX_BACKOFF_SECONDS = 900;
 const BASE_BACKOFF_SECONDS = 2;
 
-export type FailureDisposition = Exclude<Disposition, { kind: "done" }>;
+export type FailureDisposition = Extract<Disposition, { kind: "retry" | "dead" }>;
+
+/**
+ * A `DeferMessage` under its bound becomes a deferral; past `MAX_DEFERRALS`, or any other error,
+ * is left to `classifyFailure` (a `DeferMessage` then retries after the delay it asked for).
+ */
+export function deferral(error: unknown, deferrals: number): Extract<Disposition, { kind: "defer" }> | undefined {
+  if (!(error instanceof DeferMessage) || deferrals >= MAX_DEFERRALS) return undefined;
+  return { kind: "defer", delaySeconds: deferralDelaySeconds(error.delaySeconds ?? 0), code: error.code, reason: errorMessage(error) };
+}
 
 /**
  * The one place that decides retry versus dead-letter, from the error's own advice:

@@ -2,6 +2,7 @@ export * from "./commit";
 export * from "./correlation";
 export * from "./crash-point";
 export * from "./dead-letter";
+export * from "./defer";
 export * from "./disposition";
 export * from "./errors";
 export * from "./idempotency";

@@ -1,6 +1,7 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { createLogger, type Logger } from "@expenzez/logger";
 import { sendToDeadLetter } from "./dead-letter";
+import { sendDeferred } from "./defer";
 import type { MessageHandler, QueueMessage } from "./message";
 import { processMessage } from "./process-message";
 
@@ -46,8 +47,8 @@ function toQueueMessage(record: SqsEventRecord): QueueMessage {
 
 /**
  * The Lambda runtime: the same handler behind an SQS event source with
- * `ReportBatchItemFailures`. Successes and dead-lettered messages are reported as processed
- * (Lambda deletes them); retries are reported as failures after their visibility is set to
+ * `ReportBatchItemFailures`. Successes, deferred messages (their delayed copy sent) and
+ * dead-lettered messages are reported as processed (Lambda deletes them); retries are reported as failures after their visibility is set to
  * the backoff, so only they come back, and only after the delay.
  */
 export function toSqsLambdaHandler(handler: MessageHandler, options: LambdaAdapterOptions) {
@@ -64,7 +65,10 @@ export function toSqsLambdaHandler(handler: MessageHandler, options: LambdaAdapt
         ...(options.maxReceiveCount !== undefined ? { maxReceiveCount: options.maxReceiveCount } : {}),
       });
       try {
-        if (disposition.kind === "dead") {
+        if (disposition.kind === "defer") {
+          // Reported as processed: Lambda deletes this copy once the delayed one is sent.
+          await sendDeferred(options.sqs, { queueUrl: options.queueUrl, message, delaySeconds: disposition.delaySeconds });
+        } else if (disposition.kind === "dead") {
           await sendToDeadLetter(options.sqs, {
             dlqUrl: options.dlqUrl,
             sourceQueueUrl: options.queueUrl,

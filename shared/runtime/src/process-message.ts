@@ -1,6 +1,7 @@
 import { emitMetrics, type Logger, type MetricPoint } from "@expenzez/logger";
 import { correlationIdOf } from "./correlation";
-import { classifyFailure, type Disposition, lastReceive, RETRIES_EXHAUSTED } from "./disposition";
+import { deferralsOf } from "./defer";
+import { classifyFailure, type Disposition, deferral, lastReceive, RETRIES_EXHAUSTED } from "./disposition";
 import { HandlerTimeoutError } from "./errors";
 import type { MessageHandler, QueueMessage } from "./message";
 
@@ -45,6 +46,14 @@ export async function processMessage(
     emitMetrics(log, [...lag, { name: RUNTIME_METRICS.handlerDuration, value: now() - started, unit: "Milliseconds" }]);
     return { kind: "done" };
   } catch (error) {
+    const deferrals = deferralsOf(message);
+    const deferred = deferral(error, deferrals);
+    if (deferred) {
+      // Not a failure of the message: counted apart from HandlerErrors, by why it waits.
+      emitMetrics(log, [...lag, { name: RUNTIME_METRICS.deferred, value: 1, unit: "Count" }], { dimensions: { code: deferred.code } });
+      log.info({ code: deferred.code, delaySeconds: deferred.delaySeconds, deferrals: deferrals + 1 }, "message deferred: sent back delayed, no receive spent");
+      return deferred;
+    }
     const disposition = lastReceive(classifyFailure(error, message.receiveCount, context.random), message.receiveCount, context.maxReceiveCount);
     emitMetrics(log, lag);
     // Errors by code: the code is a dimension (a small, stable set per service), the outcome a field.
@@ -70,4 +79,6 @@ export const RUNTIME_METRICS = {
   handlerDuration: "HandlerDuration",
   /** A handler that threw, by `errorCode` (dimension); `disposition` says retry or dead. */
   handlerErrors: "HandlerErrors",
+  /** A message sent back delayed by `DeferMessage` (no receive spent), by `code` (dimension). */
+  deferred: "MessagesDeferred",
 } as const;

@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { createLogger, type Logger } from "@expenzez/logger";
 import { sendToDeadLetter } from "./dead-letter";
+import { sendDeferred } from "./defer";
 import { WorkerOptionsError } from "./errors";
 import type { MessageHandler, QueueMessage } from "./message";
 import { processMessage } from "./process-message";
@@ -47,7 +48,7 @@ export interface Worker {
   /** Stops receiving (after the current long poll), lets in-flight handlers finish. */
   stop(): Promise<void>;
   /** Messages settled so far, by outcome: for progress output and tests. */
-  readonly stats: { done: number; retried: number; deadLettered: number };
+  readonly stats: { done: number; retried: number; deadLettered: number; deferred: number };
 }
 
 function validate(options: WorkerOptions): Required<Pick<WorkerOptions, "heartbeatSeconds" | "concurrency" | "waitTimeSeconds" | "handlerTimeoutSeconds">> {
@@ -82,8 +83,9 @@ export function toQueueMessage(m: Message): QueueMessage {
 /**
  * The long-polling runtime for local and ECS use: receives up to 10 messages, runs the handler
  * with bounded concurrency, keeps each message invisible while its handler runs (heartbeat),
- * deletes successes in batches, delays retries with ChangeMessageVisibility, and dead-letters
- * permanent failures with their reason.
+ * deletes successes in batches, delays retries with ChangeMessageVisibility, sends deferred
+ * messages back delayed (deleting the copy it holds), and dead-letters permanent failures with
+ * their reason.
  *
  * @example
  * const worker = startWorker({ sqs, queueUrl, dlqUrl, handler, visibilityTimeoutSeconds: 60 });
@@ -94,7 +96,7 @@ export function startWorker(options: WorkerOptions): Worker {
   const log = options.log ?? createLogger("sqs-worker");
   const { sqs, queueUrl, dlqUrl } = options;
   const stop = new AbortController();
-  const stats = { done: 0, retried: 0, deadLettered: 0 };
+  const stats = { done: 0, retried: 0, deadLettered: 0, deferred: 0 };
 
   /** Keeps a message invisible until `stop()`, which also waits for a beat still in flight. */
   function startHeartbeat(message: QueueMessage): { stop(): Promise<void> } {
@@ -132,6 +134,11 @@ export function startWorker(options: WorkerOptions): Worker {
       });
       if (disposition.kind === "done") {
         stats.done++;
+        return { receiptHandle: message.receiptHandle, heartbeat };
+      }
+      if (disposition.kind === "defer") {
+        await sendDeferred(sqs, { queueUrl, message, delaySeconds: disposition.delaySeconds });
+        stats.deferred++;
         return { receiptHandle: message.receiptHandle, heartbeat };
       }
       if (disposition.kind === "dead") {

@@ -7,7 +7,10 @@ const until = (check: () => boolean | Promise<boolean>, timeoutMs = 15_000) => u
 
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  DEFERRALS_ATTRIBUTE,
+  DeferMessage,
   DLQ_ATTRIBUTES,
+  MAX_DEFERRALS,
   type MessageHandler,
   PermanentFailure,
   RETRIES_EXHAUSTED,
@@ -144,6 +147,64 @@ describe("startWorker on moto", () => {
     );
     expect(message.MessageAttributes?.[DLQ_ATTRIBUTES.receiveCount]?.StringValue).toBe(String(maxReceiveCount));
     expect(await count(queueUrl)).toBe(0);
+  });
+
+  it("defers a message that cannot run yet: a delayed copy with its attributes and a deferral count, no receive spent", async () => {
+    await send("wait-for-lease");
+    const seen: { receiveCount: number; deferrals?: string; correlation?: string; at: number }[] = [];
+    worker = startWorker({
+      sqs,
+      queueUrl,
+      dlqUrl,
+      visibilityTimeoutSeconds: 10,
+      waitTimeSeconds: 1,
+      log,
+      handler: async (m) => {
+        seen.push({ receiveCount: m.receiveCount, deferrals: m.attributes[DEFERRALS_ATTRIBUTE], correlation: m.attributes.correlation_id, at: Date.now() });
+        if (seen.length < 3) throw new DeferMessage("sync.lease_held", "held by another delivery", 1);
+      },
+    });
+    await until(() => worker!.stats.done === 1);
+    await worker.stop();
+    expect(seen.map(({ receiveCount, deferrals, correlation }) => ({ receiveCount, deferrals, correlation }))).toEqual([
+      { receiveCount: 1, deferrals: undefined, correlation: "corr-1" },
+      { receiveCount: 1, deferrals: "1", correlation: "corr-1" },
+      { receiveCount: 1, deferrals: "2", correlation: "corr-1" },
+    ]);
+    expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(worker.stats).toMatchObject({ deferred: 2, retried: 0, deadLettered: 0 });
+    expect(await count(queueUrl)).toBe(0);
+  });
+
+  it("past its deferral bound, a deferred message is retried like any other and spends its receives", async () => {
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: "waited-too-long",
+        MessageAttributes: { [DEFERRALS_ATTRIBUTE]: { DataType: "Number", StringValue: String(MAX_DEFERRALS) } },
+      }),
+    );
+    const receives: number[] = [];
+    worker = startWorker({
+      sqs,
+      queueUrl,
+      dlqUrl,
+      visibilityTimeoutSeconds: 10,
+      waitTimeSeconds: 1,
+      maxReceiveCount: 2,
+      log,
+      handler: async (m) => {
+        receives.push(m.receiveCount);
+        throw new DeferMessage("sync.lease_held", "still held", 0);
+      },
+    });
+    await until(() => worker!.stats.deadLettered === 1, 20_000);
+    await worker.stop();
+    expect(receives).toEqual([1, 2]);
+    expect(worker.stats).toMatchObject({ deferred: 0, retried: 1 });
+    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MessageAttributeNames: ["All"], WaitTimeSeconds: 1 }));
+    expect(dead.Messages?.[0]?.MessageAttributes?.[DLQ_ATTRIBUTES.code]?.StringValue).toBe(RETRIES_EXHAUSTED);
+    expect(dead.Messages?.[0]?.MessageAttributes?.[DLQ_ATTRIBUTES.reason]?.StringValue).toBe("sync.lease_held: still held (receive 2 of 2)");
   });
 
   it("keeps a slow message invisible with a heartbeat, so no second worker takes it", async () => {
