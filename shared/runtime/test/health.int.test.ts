@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { createAwsClients } from "@expenzez/aws";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
-import { emulatorEndpoint, resetForFile, until } from "@expenzez/testing";
+import { emulatorEndpoint, resetForFile, startServiceProcess, until } from "@expenzez/testing";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { defineScheduledTask, HEALTH_PATHS, type HealthServer, healthListenOf, queueReadiness, startHealthServer, startTaskHost } from "../src/index";
 
@@ -100,23 +100,14 @@ describe("a worker process (runQueueWorker)", () => {
   });
 
   it("serves its health endpoint on HEALTH_PORT=0, and stops being ready on SIGTERM", async () => {
-    child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "fixtures", "health-worker.ts")], {
-      env: { ...process.env, STAGE: "local", AWS_ENDPOINT_URL: emulatorEndpoint(), LOG_LEVEL: "info", HEALTH_PORT: "0" },
-      stdio: ["ignore", "pipe", "inherit"],
+    const worker = startServiceProcess(join(import.meta.dirname, "fixtures", "health-worker.ts"), {
+      STAGE: "local",
+      AWS_ENDPOINT_URL: emulatorEndpoint(),
+      LOG_LEVEL: "info",
+      HEALTH_PORT: "0",
     });
-    let out = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    let url = "";
-    await until(
-      () => {
-        const line = out.split("\n").find((l) => l.includes("health endpoint listening"));
-        if (line) url = JSON.parse(line).url as string;
-        return url !== "";
-      },
-      { message: "the worker logged its health URL", timeoutMs: 30_000 },
-    );
+    child = worker.child;
+    const url = await worker.healthUrl();
     expect((await fetch(`${url}${HEALTH_PATHS.live}`)).status).toBe(200);
     expect((await fetch(`${url}${HEALTH_PATHS.ready}`)).status).toBe(200);
     // Stopping: it finishes its long poll and in-flight messages, and says it wants no more work.

@@ -22,6 +22,7 @@ export function emulatorEndpoint(): string {
 export async function resetForFile(endpoint = emulatorEndpoint()): Promise<void> {
   await resetEmulator(endpoint);
 }
+export { type ServiceProcess, startServiceProcess } from "./processes";
 export { receiveAll } from "./queues";
 export { eventBridgeBody, eventBridgeSqsRecord, type SqsRecordFixture, sqsRecord } from "./records";
 export { until } from "./until";
