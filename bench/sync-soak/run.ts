@@ -50,7 +50,7 @@ const sandbox = await startSandbox({ seed: "bench-sync-soak", now: NOW });
 const connections: { userId: string; connectionId: string }[] = [];
 for (let i = 0; i < SIZE.users; i++) {
   const user = await sandbox.admin.createUser({ accounts: 1, cards: 0, history_days: SIZE.days, scenario: { unattended_limit: null } });
-  const c = await repos.connections.putNew({
+  const c = await repos.connections.create({
     userId: `u-${user.user_id}`,
     connectionId: `conn-${user.user_id}`,
     providerId: "mock",

@@ -123,7 +123,7 @@ async function connect(count: number, spec: { accounts: number; cards: number; h
       history_days: spec.history_days,
       scenario: { unattended_limit: null },
     });
-    const c = await repos.connections.putNew({
+    const c = await repos.connections.create({
       userId: `u-${user.user_id}`,
       connectionId: `conn-${user.user_id}`,
       providerId: "mock",

@@ -33,7 +33,7 @@ export async function seedUser(
   const now = options.now.toISOString();
   const timeZone = ZONES[index % ZONES.length] as string;
   await repos.profiles.putNew({ userId, email: `${userId}@demo.expenzez.test`, displayName: `Demo user ${index}`, timeZone, createdAt: now, updatedAt: now });
-  await repos.connections.putNew({
+  await repos.connections.create({
     userId,
     connectionId,
     credentialsId: bank.credentials_id,

@@ -218,11 +218,13 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   const startedAt = Date.now();
   // What is stored of the user's accounts (sealed fields stay sealed) and their rules, at once.
   // A connection that never completed a sync has no accounts of its own stored (a first run
-  // that died mid-write left some: their puts then fail their condition and are re-read).
+  // that died mid-write left some: their puts then fail their condition and are re-read). A
+  // connection that says its user has no rules (`hasRules: false`, set true by any rule's
+  // creation) needs no rules read.
   const firstSync = connection.lastSyncAt === undefined;
   const [storedAccounts, rules] = await Promise.all([
     firstSync ? Promise.resolve([]) : listAllUserItems(deps.db, bankAccountEntity, job.userId, SK_PREFIX.account),
-    deps.repos.rules.listAllByUser(job.userId),
+    connection.hasRules === false ? Promise.resolve([]) : deps.repos.rules.listAllByUser(job.userId),
   ]);
   const mine = new Map<string, StoredBankAccount>();
   for (const a of storedAccounts) if (a.connectionId === connection.connectionId) mine.set(a.accountId, a);
@@ -313,6 +315,9 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     },
     ...(quarantine.length ? { quarantine: [...(connection.quarantine ?? []), ...quarantine.map((q) => ({ ...q, at }))].slice(-QUARANTINE_KEPT) } : {}),
     recentJobIds: withCompletedJob(connection, job.jobId),
+    // What this run learnt of the rules; a rule created meanwhile bumped the version, so this put
+    // fails and the job runs again (a copy refreshed since then shows it as true).
+    hasRules: connection.hasRules === true || rules.length > 0,
     updatedAt: at,
   });
 

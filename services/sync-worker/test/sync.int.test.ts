@@ -9,7 +9,7 @@ import { ourTransactionId } from "@expenzez/sync";
 import { emulatorEndpoint, receiveAll, until } from "@expenzez/testing";
 import type { TrueLayerClient } from "@expenzez/truelayer";
 import type { RunningSandbox } from "@expenzez/truelayer-sandbox";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { handleSyncJob, LARGE_TRANSACTION_MINOR, LeaseHeldError, ProviderRetriesExhaustedError, type SyncDeps } from "../src/index";
 import { syncWorker } from "../src/service";
 import { startSyncHarness } from "./harness";
@@ -82,7 +82,7 @@ async function connect(options: { accounts?: number; cards?: number; history_day
     scenario: { unattended_limit: null },
   });
   const now = await sandbox.admin.now();
-  const connection = await repos.connections.putNew({
+  const connection = await repos.connections.create({
     userId: `u-${user.user_id}`,
     connectionId: `conn-${user.user_id}`,
     providerId: "mock",
@@ -296,6 +296,41 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
     const after = await repos.transactions.get(c.userId, target.transactionId);
     expect(after?.category).toMatchObject({ primary: "shopping", secondary: "shopping/general", userModified: true });
     await expectExactCounts(c.userId);
+  });
+
+  it("reads a user's rules only when the connection says there are some: none read for a user without, a rule stored later applies", async () => {
+    // Prepare: two new users; one stores a rule after connecting
+    const plain = await connect({ cards: 0 });
+    const ruled = await connect({ cards: 0 });
+    const account = ruled.sim.accounts[0]?.account_id as string;
+    await sandbox.admin.addTransaction(ruled.sim.user_id, { account_id: account, description: "ZEBRA YOGA STUDIO", amount: "12.00" });
+    const at = new Date().toISOString();
+    await repos.rules.putNew({
+      userId: ruled.userId,
+      ruleId: "r-zebra",
+      match: { contains: "ZEBRA YOGA" },
+      category: { primary: "shopping", secondary: "shopping/general" },
+      source: "explicit",
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+    });
+    const read = vi.spyOn(repos.rules, "listAllByUser");
+    try {
+      // Act
+      await sync(plain);
+      const readForPlain = read.mock.calls.length;
+      await sync(ruled);
+      // Assess
+      expect(readForPlain).toBe(0);
+      expect(read.mock.calls.map((c) => c[0])).toEqual([ruled.userId]);
+    } finally {
+      read.mockRestore();
+    }
+    expect((await repos.connections.get(plain.userId, plain.connectionId))?.hasRules).toBe(false);
+    expect((await repos.connections.get(ruled.userId, ruled.connectionId))?.hasRules).toBe(true);
+    const zebra = (await storedTransactions(ruled.userId)).find((t) => t.description.includes("ZEBRA YOGA"));
+    expect(zebra?.category).toMatchObject({ primary: "shopping", secondary: "shopping/general" });
   });
 
   it("refreshes an access token that expires within 5 minutes and stores the rotated pair sealed", async () => {

@@ -227,6 +227,28 @@ describe("versioned writes and the sync lease", () => {
 });
 
 describe("lists by user (begins_with on SK)", () => {
+  it("a connection knows whether its user has rules: created false without, true with one; a new rule marks every connection and bumps its version", async () => {
+    // Prepare
+    await repos.rules.putNew(aRule({ userId: "user-hr1", ruleId: "r1" }));
+    // Act
+    const withRule = await repos.connections.create(aConnection({ userId: "user-hr1", connectionId: "c1" }));
+    const a = await repos.connections.create(aConnection({ userId: "user-hr2", connectionId: "c1" }));
+    const b = await repos.connections.create(aConnection({ userId: "user-hr2", connectionId: "c2" }));
+    // Assess
+    expect(withRule.hasRules).toBe(true);
+    expect([a.hasRules, b.hasRules]).toEqual([false, false]);
+    // Act: the user's first rule
+    await repos.rules.putNew(aRule({ userId: "user-hr2", ruleId: "r1" }));
+    // Assess
+    const after = await Promise.all([repos.connections.get("user-hr2", "c1"), repos.connections.get("user-hr2", "c2")]);
+    expect(after.map((c) => c?.hasRules)).toEqual([true, true]);
+    expect(after.map((c) => c?.version)).toEqual([a.version + 1, b.version + 1]);
+    // Act: a second rule changes nothing more
+    await repos.rules.putNew(aRule({ userId: "user-hr2", ruleId: "r2" }));
+    // Assess
+    expect((await repos.connections.get("user-hr2", "c1"))?.version).toBe(a.version + 1);
+  });
+
   it("lists budgets, rules and accounts of one user only, with paging", async () => {
     // Prepare
     for (const id of ["b1", "b2", "b3"]) await repos.budgets.putNew(aBudget({ userId: "user-l2", budgetId: id }));

@@ -60,6 +60,13 @@ const connectionFields = {
   credentialsId: z.string().min(1).optional(),
   /** A "refresh now" job on the queue since `at`: the webhook coalesces further requests until a sync completes or `until`. */
   refreshQueued: z.object({ jobId: id, at: utcDateTime, until: utcDateTime }).optional(),
+  /**
+   * Whether the user has CategoryRules, so a sync can skip reading them: `false` only while the
+   * user has none (a rule's creation sets it `true` on every connection of the user, after the
+   * rule is stored, bumping the version); absent means unknown, and the sync reads them and
+   * records what it found. See `ruleRepository.putNew` and `connections.create`.
+   */
+  hasRules: z.boolean().optional(),
   /** Consent-expiry warnings already announced for the consent ending at `consentExpiresAt` (once each). */
   consentWarnings: z.object({ consentExpiresAt: isoDateTime, sent: z.array(z.enum(["7d", "1d"])) }).optional(),
   ...timestamps,

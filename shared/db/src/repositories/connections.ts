@@ -4,6 +4,7 @@ import { INDEXES } from "@expenzez/resources";
 import { isConditionalCheckFailed, rethrowAws } from "../aws-errors";
 import {
   type BankConnection,
+  type BankConnectionInput,
   bankConnectionEntity,
   bankConnectionSchema,
   CONNECTION_SEALED_FIELDS,
@@ -15,6 +16,7 @@ import { gsi1Credentials, gsi4SyncDue, isoUtc, keys, SK_PREFIX, SYNC_SHARDS, syn
 import { sealFields } from "../sealing";
 import type { Db, Page, PageOptions } from "../table";
 import type { TransactAction } from "../transact";
+import { markUserHasRules, ruleRepository } from "./rules";
 import { sealedRepository } from "./sealed-repository";
 
 /** What the scheduler needs from GSI4: which connection is due, no secrets. */
@@ -124,6 +126,20 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
 
   return {
     ...base,
+
+    /**
+     * Stores a new connection with `hasRules` known, so its first sync reads no rules for a user
+     * who has none: the put says `false`, then one read looks for a rule and marks it `true` if
+     * there is one. A rule stored concurrently is either seen here or, stored after this read, marks
+     * this connection itself (`ruleRepository.putNew` marks after its put).
+     */
+    async create(value: BankConnectionInput): Promise<BankConnection> {
+      const stored = await base.putNew({ ...value, hasRules: false });
+      if (!(await ruleRepository(db).any(stored.userId))) return stored;
+      await markUserHasRules(db, stored.userId);
+      return (await base.getByKey(keys.connection(stored.userId, stored.connectionId))) ?? stored;
+    },
+
     get: (userId: string, connectionId: string): Promise<BankConnection | undefined> => base.getByKey(keys.connection(userId, connectionId)),
     listDue,
     moveDue,
