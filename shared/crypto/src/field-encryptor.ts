@@ -2,7 +2,7 @@ import { DecryptCommand, type DecryptCommandOutput, GenerateDataKeyCommand, type
 import { canonicalContext, type EncryptionContext } from "./context";
 import { DecryptFailedError, EncryptFailedError, KmsUnavailableError } from "./errors";
 import { DataKeyCache } from "./key-cache";
-import { isSealedValue, openWithDataKey, parseSealed, sealWithDataKey } from "./sealed-format";
+import { dataKeyContext, isSealedValue, openWithDataKey, parseSealed, sealWithDataKey } from "./sealed-format";
 
 export interface FieldEncryptorOptions {
   kms: Pick<KMSClient, "send">;
@@ -18,10 +18,16 @@ export interface FieldEncryptorOptions {
 }
 
 export interface FieldEncryptor {
-  /** Seals `plaintext` into one self-describing string bound to `context`. */
-  encrypt(plaintext: string, context: EncryptionContext): Promise<string>;
-  /** Opens a sealed string; throws `DecryptFailedError` when the context or any byte differs. */
-  decrypt(sealed: string, context: EncryptionContext): Promise<string>;
+  /**
+   * Seals `plaintext` into one self-describing string bound to the record's `context` and to
+   * `field`: every field of one record (one context) is sealed under the same data key.
+   */
+  encrypt(plaintext: string, context: EncryptionContext, field?: string): Promise<string>;
+  /**
+   * Opens a sealed string of either format (ezk1: sealed under `{ ...context, purpose: field }`);
+   * throws `DecryptFailedError` when the context, the field or any byte differs.
+   */
+  decrypt(sealed: string, context: EncryptionContext, field?: string): Promise<string>;
   /** Shape check only (no KMS): tells sealed values from plaintext. */
   isSealed(value: unknown): value is string;
   /** Drops and zeroes every cached plaintext data key. */
@@ -44,13 +50,14 @@ const REJECTIONS = new Set([
 ]);
 
 /**
- * Field-level envelope encryption: one KMS data key (AES-256) per context, reused within
- * bounded time and uses, then AES-256-GCM with a random IV and the context as additional data.
+ * Field-level envelope encryption: one KMS data key (AES-256) per record context, shared by the
+ * record's fields and reused within bounded time and uses, then AES-256-GCM with a random IV per
+ * field and the context and field name as additional data (ADR 0061).
  *
  * @example
  * const fields = createFieldEncryptor({ kms: aws.kms, keyId: handles.keyId });
- * const sealed = await fields.encrypt(token, { purpose: "accessToken", userId });
- * const token2 = await fields.decrypt(sealed, { purpose: "accessToken", userId });
+ * const sealed = await fields.encrypt(token, { userId, connectionId }, "accessToken");
+ * const token2 = await fields.decrypt(sealed, { userId, connectionId }, "accessToken");
  */
 export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncryptor {
   const now = options.now ?? Date.now;
@@ -84,13 +91,14 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
     key.fill(0);
   }
 
-  async function encrypt(plaintext: string, context: EncryptionContext): Promise<string> {
+  async function encrypt(plaintext: string, context: EncryptionContext, field?: string): Promise<string> {
+    if (field !== undefined && field.length === 0) throw new RangeError("a field name must not be empty");
     const slot = canonicalContext(context);
     // Every use is counted against the cached key, also by callers that waited for it: past
     // maxUses, they wait for the next key (waiters resume before any other KMS reply can evict it).
     for (;;) {
       const cached = encryptKeys.take(slot, true);
-      if (cached) return sealWithDataKey(plaintext, cached.plaintextKey, cached.value, context);
+      if (cached) return sealWithDataKey(plaintext, cached.plaintextKey, cached.value, context, field);
       let inFlight = pending.get(slot);
       if (!inFlight) {
         inFlight = generate(slot, context).finally(() => pending.delete(slot));
@@ -131,14 +139,17 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
     key.fill(0);
   }
 
-  async function decrypt(sealed: string, context: EncryptionContext): Promise<string> {
-    const slot = canonicalContext(context);
+  async function decrypt(sealed: string, context: EncryptionContext, field?: string): Promise<string> {
     const parts = parseSealed(sealed);
-    const key = await dataKeyFor(parts, context, slot);
+    // The data key's own context: the record's (ezk2), or the record's and the field's (ezk1).
+    const keyContext = dataKeyContext(parts.version, context, field);
+    const key = await dataKeyFor(parts, keyContext, canonicalContext(keyContext));
     try {
-      return openWithDataKey(parts, key, context);
+      return openWithDataKey(parts, key, context, field);
     } catch (err) {
-      throw new DecryptFailedError("ciphertext failed authentication (tampered, or sealed for another context)", context, { cause: err });
+      throw new DecryptFailedError("ciphertext failed authentication (tampered, or sealed for another context or field)", dataKeyContext(1, context, field), {
+        cause: err,
+      });
     } finally {
       key.fill(0);
     }

@@ -1,8 +1,9 @@
-import type { KMSClient } from "@aws-sdk/client-kms";
+import { createCipheriv, randomBytes } from "node:crypto";
+import { GenerateDataKeyCommand, type KMSClient } from "@aws-sdk/client-kms";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createFieldEncryptor, DecryptFailedError, MalformedSealedValueError } from "../src";
+import { canonicalContext, createFieldEncryptor, DecryptFailedError, MalformedSealedValueError } from "../src";
 
 let stack: LocalStack;
 
@@ -59,6 +60,46 @@ describe("field encryptor on moto KMS", () => {
     expect(otherUser).toBeInstanceOf(DecryptFailedError);
     expect(otherField).toMatchObject({ code: "crypto.decrypt_failed" });
     expect((otherField as Error).cause).toMatchObject({ name: "InvalidCiphertextException" });
+  });
+
+  it("seals a record's fields with one data key: one GenerateDataKey to seal them, one Decrypt to open them all", async () => {
+    // Prepare
+    const kms = countingKms(stack.aws.kms);
+    const fields = createFieldEncryptor({ kms: kms.client, keyId: stack.handles.keyId });
+    const record = { userId: "user-r1", accountId: "acc-1" };
+    const values = { accountNumber: "12345678", sortCode: "60-16-13", iban: "GB29NWBK60161331926819" };
+    // Act
+    const sealed = await Promise.all(Object.entries(values).map(([field, v]) => fields.encrypt(v, record, field)));
+    fields.clearCache();
+    const opened = await Promise.all(Object.keys(values).map((field, i) => fields.decrypt(sealed[i]!, record, field)));
+    const moved = await fields.decrypt(sealed[0]!, record, "sortCode").catch((e: unknown) => e);
+    const otherRecord = await fields.decrypt(sealed[0]!, { ...record, accountId: "acc-2" }, "accountNumber").catch((e: unknown) => e);
+    // Assess
+    expect(opened).toEqual(Object.values(values));
+    expect(kms.calls.filter((c) => c === "GenerateDataKeyCommand")).toHaveLength(1);
+    expect(kms.calls.filter((c) => c === "DecryptCommand")).toHaveLength(2);
+    expect(moved).toBeInstanceOf(DecryptFailedError);
+    expect(otherRecord).toBeInstanceOf(DecryptFailedError);
+  });
+
+  it("opens a value sealed in the earlier ezk1 format: a data key per field, its name in the KMS context", async () => {
+    // Prepare: written as ezk1 was, under a data key for { ...record, purpose: field }
+    const record = { userId: "user-l1", connectionId: "conn-1" };
+    const keyContext = { ...record, purpose: "refreshToken" };
+    const dk = await stack.aws.kms.send(new GenerateDataKeyCommand({ KeyId: stack.handles.keyId, KeySpec: "AES_256", EncryptionContext: keyContext }));
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", Buffer.from(dk.Plaintext!), iv, { authTagLength: 16 });
+    cipher.setAAD(Buffer.from(`ezk1\n${canonicalContext(keyContext)}`, "utf8"));
+    const ct = Buffer.concat([cipher.update("rt_from_before", "utf8"), cipher.final()]);
+    const b = (buf: Uint8Array) => Buffer.from(buf).toString("base64url");
+    const legacy = ["ezk1", b(Buffer.from(dk.KeyId!)), b(dk.CiphertextBlob!), b(iv), b(ct), b(cipher.getAuthTag())].join(".");
+    const fields = createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId });
+    // Act
+    const opened = await fields.decrypt(legacy, record, "refreshToken");
+    const wrongField = await fields.decrypt(legacy, record, "accessToken").catch((e: unknown) => e);
+    // Assess
+    expect(opened).toBe("rt_from_before");
+    expect(wrongField).toBeInstanceOf(DecryptFailedError);
   });
 
   it("rejects a tampered ciphertext with DecryptFailedError, also when the data key is cached", async () => {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { canonicalContext, type EncryptionContext, type FieldEncryptor } from "@expenzez/crypto";
 
-type Transform = (value: string, context: EncryptionContext) => Promise<string>;
+type Transform = (value: string, context: EncryptionContext, field: string) => Promise<string>;
 
 /**
  * Sealed values this process opened or sealed, by a hash of (context, plaintext): writing back
@@ -20,8 +20,8 @@ function cacheOf(encryptor: FieldEncryptor): Map<string, string> {
   return cache;
 }
 
-function cacheKey(plaintext: string, context: EncryptionContext): string {
-  return createHash("sha256").update(canonicalContext(context)).update("\u0000").update(plaintext).digest("base64");
+function cacheKey(plaintext: string, context: EncryptionContext, field: string): string {
+  return createHash("sha256").update(canonicalContext(context)).update("\u0000").update(field).update("\u0000").update(plaintext).digest("base64");
 }
 
 function remember(cache: Map<string, string>, key: string, sealed: string): void {
@@ -35,23 +35,24 @@ async function transformFields<T extends object>(value: T, fields: readonly stri
   await Promise.all(
     fields.map(async (field) => {
       const current = out[field];
-      if (typeof current === "string") out[field] = await transform(current, { ...context, purpose: field });
+      if (typeof current === "string") out[field] = await transform(current, context, field);
     }),
   );
   return out as T;
 }
 
 /**
- * Seals the named string fields of `value`, each under `{ ...context, purpose: <field> }`, so
- * a ciphertext copied into another field, record or user fails to open.
+ * Seals the named string fields of `value` under the record's `context`: one data key for the
+ * record, each field bound to its name, so a ciphertext copied into another field, record or
+ * user fails to open.
  */
 export function sealFields<T extends object>(encryptor: FieldEncryptor, value: T, fields: readonly string[], context: EncryptionContext): Promise<T> {
   const cache = cacheOf(encryptor);
-  return transformFields(value, fields, context, async (plaintext, ctx) => {
-    const key = cacheKey(plaintext, ctx);
+  return transformFields(value, fields, context, async (plaintext, ctx, field) => {
+    const key = cacheKey(plaintext, ctx, field);
     const known = cache.get(key);
     if (known !== undefined) return known;
-    const sealed = await encryptor.encrypt(plaintext, ctx);
+    const sealed = await encryptor.encrypt(plaintext, ctx, field);
     remember(cache, key, sealed);
     return sealed;
   });
@@ -60,9 +61,9 @@ export function sealFields<T extends object>(encryptor: FieldEncryptor, value: T
 /** Inverse of `sealFields`. */
 export function openFields<T extends object>(encryptor: FieldEncryptor, value: T, fields: readonly string[], context: EncryptionContext): Promise<T> {
   const cache = cacheOf(encryptor);
-  return transformFields(value, fields, context, async (sealed, ctx) => {
-    const plaintext = await encryptor.decrypt(sealed, ctx);
-    remember(cache, cacheKey(plaintext, ctx), sealed);
+  return transformFields(value, fields, context, async (sealed, ctx, field) => {
+    const plaintext = await encryptor.decrypt(sealed, ctx, field);
+    remember(cache, cacheKey(plaintext, ctx, field), sealed);
     return plaintext;
   });
 }

@@ -4,7 +4,17 @@ import { createFieldEncryptor, DecryptFailedError } from "@expenzez/crypto";
 import type { LocalStack } from "@expenzez/infra";
 import { beforeAll, describe, expect, it } from "vitest";
 import { aConnection, anAccount } from "../../fixtures/src/entities";
-import { accountRepository, bankConnectionEntity, connectionRepository, type Db, EntityValidationError, keys, putNew } from "../src";
+import {
+  accountRepository,
+  bankAccountEntity,
+  bankConnectionEntity,
+  connectionRepository,
+  type Db,
+  EntityValidationError,
+  getEntity,
+  keys,
+  putNew,
+} from "../src";
 import { freshTable } from "./local-table";
 
 let stack: LocalStack;
@@ -36,8 +46,29 @@ describe("secrets at rest", () => {
     expect(raw).not.toContain("PLAINTEXT");
     expect(raw).not.toContain(plain.accessToken);
     expect(raw).not.toContain(plain.refreshToken);
-    expect(raw).toContain('"ezk1.');
+    expect(raw).toContain('"ezk2.');
     expect(opened).toMatchObject({ accessToken: plain.accessToken, refreshToken: plain.refreshToken });
+  });
+
+  it("seals an account's three fields under one data key: one KMS call for the record", async () => {
+    // Prepare
+    const generated: string[] = [];
+    const kms = {
+      send: ((command: { constructor: { name: string } }) => {
+        generated.push(command.constructor.name);
+        return (stack.aws.kms.send as (c: unknown) => Promise<unknown>)(command);
+      }) as typeof stack.aws.kms.send,
+    };
+    const accounts = accountRepository(db, createFieldEncryptor({ kms, keyId: stack.handles.keyId }));
+    const plain = anAccount({ userId: "user-k", accountId: "acc-k" });
+    // Act
+    await accounts.putNew(plain);
+    const stored = await getEntity(db, bankAccountEntity, keys.account("user-k", "acc-k"));
+    // Assess
+    expect(generated.filter((c) => c === "GenerateDataKeyCommand")).toHaveLength(1);
+    const dataKeys = new Set(["accountNumber", "sortCode", "iban"].map((f) => String((stored as Record<string, unknown>)[f]).split(".")[2]));
+    expect(dataKeys.size).toBe(1);
+    expect(await accounts.get("user-k", "acc-k")).toMatchObject({ accountNumber: plain.accountNumber, sortCode: plain.sortCode, iban: plain.iban });
   });
 
   it("stores no plaintext account number, sort code or IBAN", async () => {

@@ -4,7 +4,7 @@ import { budgetPeriodMisplaced, independentSpent } from "./budgets";
 import { type Item, outboxLeft, userPartition } from "./table";
 import { type CheckInput, type CheckReport, INVARIANTS, type InvariantName, type UserToCheck, type Violation } from "./types";
 
-const SEALED = /^ezk1(\.[A-Za-z0-9_-]+){5}$/;
+const SEALED = /^ezk[12](\.[A-Za-z0-9_-]+){5}$/;
 const str = (v: unknown): string => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
 const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
 const skOf = (i: Item) => str(i.SK);
