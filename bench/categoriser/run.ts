@@ -33,6 +33,11 @@ const genRows = readFileSync(join(pkgDir, "generalisation.jsonl"), "utf8")
   .split("\n")
   .filter((l) => l.trim() !== "")
   .map((l) => JSON.parse(l) as CategorisableTransaction & { label: Labelled });
+/** Merchants nobody tuned against (data/holdout-source.txt, written before the session-4 changes): the second headline. */
+const holdRows = readFileSync(join(pkgDir, "holdout.jsonl"), "utf8")
+  .split("\n")
+  .filter((l) => l.trim() !== "")
+  .map((l) => JSON.parse(l) as CategorisableTransaction & { label: Labelled });
 
 // 1. Model load: read + parse + build, as a cold process does it.
 const loads: number[] = [];
@@ -102,6 +107,19 @@ const genWithout = score(
   genDescriptions,
 );
 const genClassified = genInputs.filter((t) => t.transaction_classification).length;
+const holdLabels = holdRows.map((r) => r.label);
+const holdDescriptions = holdRows.map((r) => String(r.description));
+const holdInputs = holdRows.map(({ label: _label, ...tx }) => tx);
+const holdWith = score(categoriseBatch(holdInputs, { model }), holdLabels, holdDescriptions);
+const holdWithout = score(
+  categoriseBatch(
+    holdInputs.map(({ transaction_classification: _c, ...tx }) => tx),
+    { model },
+  ),
+  holdLabels,
+  holdDescriptions,
+);
+const holdClassified = holdInputs.filter((t) => t.transaction_classification).length;
 
 log(`\n## Categoriser benchmark\n`);
 log(`### Headline: ${genRows.length} transactions from merchants the categoriser was not built from (${genClassified} carry transaction_classification)\n`);
@@ -130,6 +148,31 @@ for (const [name, r] of [
 if (process.argv.includes("--errors")) {
   log("\n#### Misses on unseen merchants (without classification)\n");
   for (const e of genWithout.errors) log(`- ${e.description} → ${e.got} (${e.reason}, ${e.confidence}); expected ${e.expected}`);
+}
+
+log(
+  `\n### Hold-out: ${holdRows.length} transactions from merchants nobody tuned against (${holdClassified} carry transaction_classification; written before this round's changes, read only in aggregate while making them)\n`,
+);
+log("| run | primary correct | primary accuracy | secondary accuracy | ECE |");
+log("|---|---|---|---|---|");
+for (const [name, r] of [
+  ["without transaction_classification", holdWithout],
+  ["with transaction_classification", holdWith],
+] as const) {
+  log(`| ${name} | ${r.primaryCorrect}/${r.total} | ${pct(r.primaryCorrect, r.total)} | ${pct(r.secondaryCorrect, r.total)} | ${r.ece.toFixed(3)} |`);
+}
+log("\n#### Hold-out: reliability per step (without classification)\n");
+log("| step (reason) | n | correct | precision | mean confidence |");
+log("|---|---|---|---|---|");
+for (const s of holdWithout.perReason) log(`| ${s.reason} | ${s.n} | ${s.correct} | ${pct(s.correct, s.n)} | ${s.meanConfidence.toFixed(3)} |`);
+log("\n| confidence | n | mean confidence | correct | accuracy |");
+log("|---|---|---|---|---|");
+for (const b of holdWithout.reliability) {
+  log(`| ${b.from.toFixed(2)}–${b.to.toFixed(2)} | ${b.n} | ${b.n ? b.meanConfidence.toFixed(3) : "-"} | ${b.correct} | ${pct(b.correct, b.n)} |`);
+}
+if (process.argv.includes("--errors")) {
+  log("\n#### Misses on the hold-out (without classification)\n");
+  for (const e of holdWithout.errors) log(`- ${e.description} → ${e.got} (${e.reason}, ${e.confidence}); expected ${e.expected}`);
 }
 
 log(`\n### Own evaluation set — ${evalRows.length} held-out transactions (${classified} carry transaction_classification)\n`);
@@ -225,6 +268,7 @@ writeFileSync(
   `${JSON.stringify(
     {
       generalisation: { withoutClassification: figures(genWithout), withClassification: figures(genWith) },
+      holdout: { withoutClassification: figures(holdWithout), withClassification: figures(holdWith) },
       ownSet: { withoutClassification: figures(without), withClassification: figures(withClass) },
       throughput: {
         batch: BATCH,

@@ -49,6 +49,7 @@ const OTHER_NAME_TAGS = ["alt_name", "alt_name:en", "short_name", "brand:short",
 const OPERATOR_TAGS = new Set([
   "amenity=parking",
   "amenity=charging_station",
+  "man_made=charge_point",
   "amenity=post_office",
   "amenity=bicycle_rental",
   "amenity=car_sharing",
@@ -127,6 +128,7 @@ export function compileBrandTable(): { text: string; entries: number; aliases: n
   );
 
   const groupRank: Record<Group, number> = { brands: 0, operators: 1, transit: 2 };
+  const subLineRank = [...SUB_LINE_TAGS];
   const dropped = new Set(BRAND_REVIEW.drop.map((d) => d.name.toUpperCase()));
   const byAlias = new Map<string, Candidate[]>();
   let items = 0;
@@ -153,7 +155,7 @@ export function compileBrandTable(): { text: string; entries: number; aliases: n
         name,
         secondary: override?.secondary ?? secondary,
         own,
-        rank: (SUB_LINE_TAGS.has(tag) ? 1000 : 0) + (keyRank < 0 ? TAG_KEY_RANK.length : keyRank) * 10 + groupRank[group],
+        rank: (SUB_LINE_TAGS.has(tag) ? 1000 + subLineRank.indexOf(tag) * 10 : (keyRank < 0 ? TAG_KEY_RANK.length : keyRank) * 10) + groupRank[group],
         wikidata: t["brand:wikidata"] ?? t["operator:wikidata"] ?? t["network:wikidata"] ?? item.id,
       });
       const own = [t["brand"], t["name"], t["operator"], t["network"], t["brand:en"], t["name:en"], item.displayName.replace(/\s*\(.*\)\s*$/, "")];
@@ -168,9 +170,11 @@ export function compileBrandTable(): { text: string; entries: number; aliases: n
           for (const alias of spellings(text)) {
             if (alias.replace(/ /g, "").length < 3) continue;
             const list = byAlias.get(alias) ?? [];
-            if (!list.some((c) => c.wikidata === candidate(isOwn).wikidata && c.secondary === candidate(isOwn).secondary && c.own === isOwn)) {
-              list.push(candidate(isOwn));
-            }
+            const next = candidate(isOwn);
+            // One candidate per brand, category and kind of name; filed twice, it keeps its better-ranked tag.
+            const same = list.findIndex((c) => c.wikidata === next.wikidata && c.secondary === next.secondary && c.own === isOwn);
+            if (same < 0) list.push(next);
+            else if (next.rank < list[same]!.rank) list[same] = next;
             byAlias.set(alias, list);
           }
         }

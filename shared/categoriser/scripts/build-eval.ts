@@ -22,20 +22,30 @@ import { chance, int, pick, prng } from "./prng";
 import { classificationFor, mccFor } from "./signals-for";
 
 const calibrationSet = process.argv.includes("--calibration");
-/** Both hand-written sets of merchants the categoriser was not built from are checked the same way. */
-const generalisation = process.argv.includes("--generalisation") || calibrationSet;
-const SEED = calibrationSet ? 9201 : generalisation ? 9101 : 9001;
-const SOURCE = calibrationSet ? "calibration-source.txt" : generalisation ? "generalisation-source.txt" : "eval-source.txt";
-const OUT_FILE = calibrationSet ? "calibration.jsonl" : generalisation ? "generalisation.jsonl" : "eval.jsonl";
-/** The calibration set shares no merchant with the evaluation set. */
-const evaluationMerchants = calibrationSet
-  ? new Set(
-      readFileSync(new URL("../data/generalisation-source.txt", import.meta.url), "utf8")
-        .split("\n")
-        .filter((l) => l.trim() !== "" && !l.startsWith("#") && !l.startsWith("@"))
-        .map((l) => merchantKey(merchantTokens(l.replace(/^\+/, "").split("||")[0]).join(" "))),
-    )
-  : new Set<string>();
+const holdout = process.argv.includes("--holdout");
+/** The hand-written sets of merchants the categoriser was not built from are checked the same way. */
+const generalisation = process.argv.includes("--generalisation") || calibrationSet || holdout;
+const [SEED, SOURCE, OUT_FILE, ID_PREFIX] = calibrationSet
+  ? [9201, "calibration-source.txt", "calibration.jsonl", "cal"]
+  : holdout
+    ? [9301, "holdout-source.txt", "holdout.jsonl", "hold"]
+    : generalisation
+      ? [9101, "generalisation-source.txt", "generalisation.jsonl", "gen"]
+      : [9001, "eval-source.txt", "eval.jsonl", "eval"];
+/** The merchant keys of a hand-written source file. */
+const sourceMerchants = (file: string) =>
+  readFileSync(new URL(`../data/${file}`, import.meta.url), "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "" && !l.startsWith("#") && !l.startsWith("@"))
+    .map((l) => merchantKey(merchantTokens(l.replace(/^\+/, "").split("||")[0]).join(" ")));
+/** The calibration set shares no merchant with the generalisation set; the hold-out set none with either. */
+const evaluationMerchants = new Set(
+  calibrationSet
+    ? sourceMerchants("generalisation-source.txt")
+    : holdout
+      ? [...sourceMerchants("generalisation-source.txt"), ...sourceMerchants("calibration-source.txt")]
+      : [],
+);
 /** The training corpus's merchant parts (same seed and size as scripts/train.ts). */
 const corpusMerchants = generalisation
   ? new Set(generateCorpus(prng(TRAIN_SEED), TRAIN_SIZE).map((e) => merchantKey(merchantTokens(e.tx.description ?? "").join(" "))))
@@ -111,7 +121,7 @@ for (const raw of readFileSync(new URL(`../data/${SOURCE}`, import.meta.url), "u
       continue;
     }
     if (evaluationMerchants.has(merchantKey(part.join(" ")))) {
-      left.push(`${description} (in the evaluation set)`);
+      left.push(`${description} (in another hand-written set)`);
       continue;
     }
   }
@@ -121,7 +131,7 @@ for (const raw of readFileSync(new URL(`../data/${SOURCE}`, import.meta.url), "u
   // A fifth of purchases are on a credit card, where TrueLayer sends debits as positive amounts.
   const onCard = !credit && category === "PURCHASE" && chance(rand, 0.2);
   const tx: EvalRow = {
-    transactionId: `${calibrationSet ? "cal" : generalisation ? "gen" : "eval"}-${String(++n).padStart(4, "0")}`,
+    transactionId: `${ID_PREFIX}-${String(++n).padStart(4, "0")}`,
     accountId: onCard ? "card-amex" : "acc-current",
     timestamp: time(),
     description: description!,

@@ -150,7 +150,11 @@ export function compilePresetWords(): { text: string; words: number; presets: nu
   for (const [word, byCategory] of [...votes].sort(([a], [b]) => a.localeCompare(b))) {
     if (HAND.has(word) || PRESET_REVIEW_DROP.has(word) || byCategory.size > 1) continue;
     // A two-word phrase (`TURF ACCOUNTANT`, `ESCAPE ROOM`) says what it says; a lone word must be rare enough.
-    if (!word.includes(" ") && (word.length < MIN_LENGTH || (fromName.has(word) ? NAME_COMMON.has(word) : TERM_COMMON.has(word)))) continue;
+    if (
+      !word.includes(" ") &&
+      ((fromName.has(word) ? word.length < 3 : word.length < MIN_LENGTH) || (fromName.has(word) ? NAME_COMMON.has(word) : TERM_COMMON.has(word)))
+    )
+      continue;
     kept.push([word, [...byCategory.keys()][0]!]);
   }
   const header = [

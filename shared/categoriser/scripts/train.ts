@@ -67,7 +67,8 @@ function train(examples: Example[]): Omit<ModelFile, "calibration"> {
   return { format: "expenzez-nb/1", alpha: ALPHA, classes, docs, totals, vocab, trainedOn: { examples: examples.length, seed: TRAIN_SEED } };
 }
 
-const HASH_BITS = 14;
+/** 2^16 buckets: of 14, 15 and 16 bits (4-grams, and 3–5-grams), 16 with 4-grams was best on the hand calibration set (17 of 31 model-step rows right, 154 of 170 overall). */
+const HASH_BITS = 16;
 const EPOCHS = 10;
 /** Learning-rate decay per epoch. */
 const DECAY = 0.8;

@@ -6,7 +6,7 @@ import { PRIMARIES, type Primary, SECONDARIES, type Secondary } from "./taxonomy
  * The second model: multinomial logistic regression over the primaries, on hashed features (the
  * naive Bayes features plus character 3–5-grams of the merchant's words, so `TUTORFUL` and
  * `BETVICTOR` share evidence with words it was trained on). Weights are int8 in one typed array
- * (`data/model-lr.bin`, 2^14 buckets × 21 primaries), scaled by one factor.
+ * (`data/model-lr.bin`, 2^16 buckets × 21 primaries), scaled by one factor.
  */
 export const HashedConfigSchema = z.object({
   format: z.literal("expenzez-lr/1"),

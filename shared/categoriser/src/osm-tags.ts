@@ -112,6 +112,8 @@ export const OSM_TAG_CATEGORY: Readonly<Record<string, Secondary | null>> = {
   // Transport
   "amenity=fuel": "transport/fuel",
   "amenity=charging_station": "transport/fuel",
+  // One charger (the name-suggestion-index files many UK charging networks under it rather than under the station).
+  "man_made=charge_point": "transport/fuel",
   "highway=services": "transport/fuel",
   "amenity=parking": "transport/parking",
   "amenity=car_wash": "transport/car_maintenance",
@@ -246,7 +248,7 @@ export const OSM_TAG_CATEGORY: Readonly<Record<string, Secondary | null>> = {
  * and a charging operator): what people buy at a till first, then services, then operators of
  * infrastructure. The lower index wins; the others stay as sub-lines that cue words can pick.
  */
-export const TAG_KEY_RANK: readonly string[] = ["shop", "amenity", "tourism", "leisure", "healthcare", "craft", "office", "highway", "route"];
+export const TAG_KEY_RANK: readonly string[] = ["shop", "amenity", "tourism", "leisure", "healthcare", "craft", "office", "highway", "man_made", "route"];
 
 /**
  * Kinds that are usually a counter inside another brand's site (the shop at a Shell station, the
@@ -254,18 +256,21 @@ export const TAG_KEY_RANK: readonly string[] = ["shop", "amenity", "tourism", "l
  * other kind, whatever their key, so Shell is fuel and Asda a supermarket.
  */
 export const SUB_LINE_TAGS: ReadonlySet<string> = new Set([
+  // Among themselves they rank in this order: a counter that sells things, then services, then
+  // infrastructure (a car-park operator with chargers in its car parks is parking).
   "shop=convenience",
   "amenity=cafe",
+  "shop=bakery",
   "amenity=pharmacy",
   "shop=optician",
   "shop=mobile_phone",
-  "amenity=car_wash",
-  "amenity=charging_station",
-  "amenity=parking",
-  "shop=bakery",
-  "amenity=post_office",
-  "amenity=bicycle_rental",
-  "shop=travel_agency",
   "shop=photo",
   "shop=dry_cleaning",
+  "shop=travel_agency",
+  "amenity=post_office",
+  "amenity=car_wash",
+  "amenity=parking",
+  "amenity=charging_station",
+  "man_made=charge_point",
+  "amenity=bicycle_rental",
 ]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type CategorisableTransaction, type CategoryRule, categorise, categoriseBatch, createCategoriser, PRIMARIES } from "../src/index";
+import { type CategorisableTransaction, type CategoryRule, categorise, categoriseBatch, confidenceBand, createCategoriser, PRIMARIES } from "../src/index";
 import { purchase } from "./helpers";
 
 const rule = (over: Partial<CategoryRule> & { match: CategoryRule["match"] }): CategoryRule => ({
@@ -76,7 +76,16 @@ describe("categorise: pipeline order, first match wins", () => {
   it("reads category words, then the model, for local businesses, and falls to other when nothing is known", () => {
     expect(categorise(purchase("SQ *PATELS BUTCHERS 0412 BRIGHTON GB")).category).toMatchObject({ primary: "groceries", reason: "lexicon" });
     expect(categorise(purchase("SQ *PATELS MEAT AND FISH 0412")).category).toMatchObject({ primary: "groceries", reason: "model" });
-    expect(categorise(purchase("XQZV 99812")).category).toMatchObject({ primary: "other", secondary: "other/uncategorised", reason: "fallback" });
+    expect(categorise(purchase("99812 0412")).category).toMatchObject({ primary: "other", secondary: "other/uncategorised", reason: "fallback" });
+  });
+
+  it("gives a name made of unknown words the regression's guess from its parts, at a confidence that asks the user", () => {
+    const betting = categorise(purchase("BETMAXIMO 0012")).category;
+    expect(betting).toMatchObject({ primary: "gambling", reason: "model" });
+    expect(confidenceBand(betting.confidence).askUser).toBe(true);
+    const noise = categorise(purchase("XQZV 99812")).category;
+    expect(noise.reason).toBe("model");
+    expect(noise.confidence).toBeLessThan(0.3);
   });
 
   it("knows a standing order to a person is a transfer and interest paid in is interest, without the bank's category", () => {

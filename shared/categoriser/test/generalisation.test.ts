@@ -13,12 +13,17 @@ const load = (file: string) =>
     .split("\n")
     .filter((l) => l.trim() !== "")
     .map((l) => JSON.parse(l) as Row);
-const evaluation = load("generalisation.jsonl");
+const generalisation = load("generalisation.jsonl");
+/** Written before the session-4 changes and read only in aggregate while making them (data/holdout-source.txt). */
+const holdout = load("holdout.jsonl");
 const calibration = load("calibration.jsonl");
+const keyOf = (row: Row) => merchantKey(merchantTokens(row.description).join(" "));
 
 /** Floors a little below what the benchmark reports for merchants the categoriser was not built from. */
-const FLOOR_WITHOUT_CLASSIFICATION = 0.88;
-const FLOOR_WITH_CLASSIFICATION = 0.95;
+const SETS = [
+  { name: "generalisation", rows: generalisation, others: [...calibration, ...holdout], minRows: 200, without: 0.9, with: 0.96 },
+  { name: "hold-out", rows: holdout, others: [...calibration, ...generalisation], minRows: 100, without: 0.72, with: 0.88 },
+];
 
 function measure(rows: Row[]) {
   const results = categoriseBatch(rows.map(({ label: _l, ...tx }) => tx));
@@ -26,37 +31,34 @@ function measure(rows: Row[]) {
   return { accuracy: correct / rows.length, meanConfidence: results.reduce((s, r) => s + r.category.confidence, 0) / rows.length };
 }
 
-describe("generalisation evaluation set (merchants the categoriser was not built from)", () => {
-  it("has no merchant the dictionary, the brand review or the calibration set knows", () => {
+describe.each(SETS)("$name evaluation set (merchants the categoriser was not built from)", (set) => {
+  it("has no merchant the dictionary, the brand review or another hand-written set knows", () => {
     const reviewed = new Set(
       [...BRAND_REVIEW.drop.map((d) => d.name), ...BRAND_REVIEW.recategorise.map((r) => r.name), ...BRAND_REVIEW.wholeOnly].map((n) => merchantKey(n)),
     );
-    const calibrationMerchants = new Set(calibration.map((r) => merchantKey(merchantTokens(r.description).join(" "))));
-    for (const row of evaluation) {
+    const otherMerchants = new Set(set.others.map(keyOf));
+    for (const row of set.rows) {
       const part = merchantTokens(row.description);
       expect(findMerchant(part), String(row.description)).toBeUndefined();
       expect(reviewed.has(merchantKey(part.join(" ")))).toBe(false);
-      expect(calibrationMerchants.has(merchantKey(part.join(" "))), String(row.description)).toBe(false);
+      expect(otherMerchants.has(keyOf(row)), String(row.description)).toBe(false);
     }
-    expect(evaluation.length).toBeGreaterThanOrEqual(200);
+    expect(set.rows.length).toBeGreaterThanOrEqual(set.minRows);
   });
 
-  it("shares no merchant with the training corpus (open brand names, preset words, generator) and none with the calibration set", () => {
-    // Split by merchant: a row's merchant part, or its first word alone, is never a training example's merchant part.
+  it("shares no merchant with the training corpus (open brand names, preset words, generator)", () => {
+    // Split by merchant: a row's merchant part is never a training example's merchant part.
     const corpus = new Set(generateCorpus(prng(TRAIN_SEED), TRAIN_SIZE).map((e) => merchantKey(merchantTokens(e.tx.description ?? "").join(" "))));
-    for (const row of [...evaluation, ...calibration]) {
-      const part = merchantTokens(row.description);
-      expect(corpus.has(merchantKey(part.join(" "))), String(row.description)).toBe(false);
-    }
+    for (const row of [...set.rows, ...calibration]) expect(corpus.has(keyOf(row)), String(row.description)).toBe(false);
   }, 60_000);
 
   it("meets the primary accuracy floor without transaction_classification, with honest confidence", () => {
-    const { accuracy, meanConfidence } = measure(evaluation.map(({ transaction_classification: _c, ...tx }) => tx as Row));
-    expect(accuracy).toBeGreaterThanOrEqual(FLOOR_WITHOUT_CLASSIFICATION);
+    const { accuracy, meanConfidence } = measure(set.rows.map(({ transaction_classification: _c, ...tx }) => tx as Row));
+    expect(accuracy).toBeGreaterThanOrEqual(set.without);
     expect(Math.abs(meanConfidence - accuracy)).toBeLessThan(0.07);
   });
 
   it("meets the primary accuracy floor with transaction_classification", () => {
-    expect(measure(evaluation).accuracy).toBeGreaterThanOrEqual(FLOOR_WITH_CLASSIFICATION);
+    expect(measure(set.rows).accuracy).toBeGreaterThanOrEqual(set.with);
   });
 });

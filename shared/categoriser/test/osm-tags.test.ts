@@ -32,7 +32,7 @@ const REVIEWED: Record<string, string> = {
   "bills_and_utilities/energy": "office=energy_supplier shop=gas",
   "bills_and_utilities/broadband_and_tv": "office=telecommunication",
   "bills_and_utilities/mobile": "shop=telecommunication shop=mobile_phone",
-  "transport/fuel": "amenity=fuel amenity=charging_station highway=services",
+  "transport/fuel": "amenity=fuel amenity=charging_station man_made=charge_point highway=services",
   "transport/parking": "amenity=parking",
   "transport/car_maintenance": "amenity=car_wash shop=car_repair shop=car shop=car_parts shop=tyres shop=motorcycle shop=motorcycle_repair",
   "transport/taxis_and_rideshare": "amenity=taxi",
