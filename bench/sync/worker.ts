@@ -1,7 +1,12 @@
 // The measured process: the long-polling worker runtime running the sync handler, talking to
 // the emulator and the simulator through the counting proxies. Started by run.ts with an IPC
-// channel: "usage" answers its CPU time and peak RSS so far, "stop" drains and exits.
+// channel: "usage" answers its CPU time and peak RSS so far, "threads" its CPU by thread,
+// "profile-start" / "profile-stop" take a V8 CPU profile of the measured phase only
+// (BENCH_CPU_PROF=<dir>), "stop" drains and exits.
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { hostname } from "node:os";
+import { join } from "node:path";
 import { createAwsClients } from "@expenzez/aws";
 import { createFieldEncryptor } from "@expenzez/crypto";
 import { createRepositories } from "@expenzez/db";
@@ -9,6 +14,7 @@ import { createLogger } from "@expenzez/logger";
 import { createOutboxDeleteBatcher, startWorker } from "@expenzez/runtime";
 import { handleSyncJob, type SyncDeps } from "@expenzez/sync-worker";
 import { createTrueLayerClient } from "@expenzez/truelayer";
+import { threadCpuMicros } from "./threads";
 
 const env = (name: string): string => {
   const v = process.env[name];
@@ -50,7 +56,8 @@ const worker = startWorker({
 });
 
 const started = process.cpuUsage();
-process.on("message", (msg: { cmd: string }) => {
+let profiler: Session | undefined;
+process.on("message", (msg: { cmd: string; name?: string }) => {
   // The relay's deletes wait up to 2 s to fill a batch: flushed at the end of a phase, so they
   // are counted with the writes of the records they delete.
   if (msg.cmd === "flush") void deps.outboxDeletes?.flush().then(() => process.send?.({ flushed: true }));
@@ -58,13 +65,44 @@ process.on("message", (msg: { cmd: string }) => {
   // Its own CPU is answered so the run can leave it out of the worker's figure.
   if (msg.cmd === "heap") {
     const before = process.cpuUsage();
+    const threadsBefore = threadCpuMicros();
     (globalThis as { gc?: () => void }).gc?.();
     const spent = process.cpuUsage(before);
-    process.send?.({ heapUsedKb: process.memoryUsage().heapUsed / 1024, gcCpuMicros: spent.user + spent.system });
+    const threadsAfter = threadCpuMicros();
+    const gcThreadMicros =
+      threadsBefore && threadsAfter
+        ? Object.fromEntries(Object.entries(threadsAfter).map(([g, v]) => [g, v - threadsBefore[g as keyof typeof threadsBefore]]))
+        : undefined;
+    process.send?.({ heapUsedKb: process.memoryUsage().heapUsed / 1024, gcCpuMicros: spent.user + spent.system, gcThreadMicros });
   }
   if (msg.cmd === "usage") {
     const cpu = process.cpuUsage(started);
-    process.send?.({ cpuMicros: cpu.user + cpu.system, maxRssKb: process.resourceUsage().maxRSS, stats: worker.stats });
+    const sinceStart = process.cpuUsage();
+    process.send?.({
+      cpuMicros: cpu.user + cpu.system,
+      // From the process's start: node, tsx and module loading before `started` included.
+      cpuSinceStartMicros: sinceStart.user + sinceStart.system,
+      maxRssKb: process.resourceUsage().maxRSS,
+      stats: worker.stats,
+    });
+  }
+  if (msg.cmd === "threads") process.send?.({ threads: threadCpuMicros() });
+  if (msg.cmd === "profile-start") {
+    profiler = new Session();
+    profiler.connect();
+    void profiler
+      .post("Profiler.enable")
+      .then(() => profiler?.post("Profiler.setSamplingInterval", { interval: 250 }))
+      .then(() => profiler?.post("Profiler.start"))
+      .then(() => process.send?.({ profiling: true }));
+  }
+  if (msg.cmd === "profile-stop") {
+    void (profiler as Session).post("Profiler.stop").then(({ profile }) => {
+      const file = join(env("BENCH_CPU_PROF"), `${msg.name ?? "phase"}-${process.pid}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      profiler?.disconnect();
+      process.send?.({ profile: file });
+    });
   }
   if (msg.cmd === "stop")
     void worker

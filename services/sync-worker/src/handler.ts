@@ -6,7 +6,6 @@ import {
   bankAccountEntity,
   bankConnectionEntity,
   ConditionalCheckFailedError,
-  EntityValidationError,
   getEntity,
   keys,
   listAllUserItems,
@@ -14,7 +13,6 @@ import {
   SK_PREFIX,
   type StoredBankAccount,
   type Transaction,
-  transactionEntity,
 } from "@expenzez/db";
 import { countsAsUnattended, isAttended, jobCorrelationId, parseSyncJob, type SyncJob } from "@expenzez/events";
 import { bindCorrelationId, type Logger } from "@expenzez/logger";
@@ -375,8 +373,9 @@ function oldestPendingOf(accounts: Iterable<StoredBankAccount>, now: Date): stri
 
 /**
  * Categorises every fetched transaction of the connection in one batch (so transfers between
- * its accounts pair up) and maps each to the item we store, validated once; one that cannot be
- * stored is quarantined with its reason and the others go on.
+ * its accounts pair up) and maps each to the item we store. A transaction the bank's schema
+ * refused (`rejected`, one by one at the boundary) is quarantined with its reason and the others
+ * go on; what passed maps to a valid item by construction (ADR 0064).
  */
 function mapTransactions(
   job: SyncJob,
@@ -405,21 +404,13 @@ function mapTransactions(
   const iso = now.toISOString();
   raw.forEach(({ tl, accountId, status, occurrence }, i) => {
     const categorisation = categorisations[i] as (typeof categorisations)[number];
-    let stored: Transaction;
-    try {
-      stored = transactionEntity.parse(
-        toStoredTransaction(tl, categorisation, { userId: job.userId, connectionId: connection.connectionId, accountId, status, now: iso }, occurrence),
-      );
-    } catch (err) {
-      if (!(err instanceof EntityValidationError)) throw err;
-      const providerTransactionId = tl.normalised_provider_transaction_id ?? tl.provider_transaction_id;
-      quarantine.push({
-        accountId,
-        ...(providerTransactionId ? { providerTransactionId: providerTransactionId.slice(0, 256) } : {}),
-        reason: err.message.slice(0, 512),
-      });
-      return;
-    }
+    // Valid by construction (ADR 0064): the bank's transaction passed its schema at the boundary.
+    const stored = toStoredTransaction(
+      tl,
+      categorisation,
+      { userId: job.userId, connectionId: connection.connectionId, accountId, status, now: iso },
+      occurrence,
+    );
     const list = byAccount.get(accountId);
     if (list) list.push(stored);
     else byAccount.set(accountId, [stored]);

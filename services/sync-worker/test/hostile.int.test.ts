@@ -427,8 +427,8 @@ describe("nothing written when nothing changed", () => {
     // The lease is taken once, and released with the run's record inside the last transaction.
     expect(first.counts.get("UpdateCommand")).toBe(1);
     expect(first.counts.get("PutCommand") ?? 0).toBe(0);
-    expect(again.counts.get("TransactWriteCommand") ?? 0).toBe(0);
-    const writes = ["PutCommand", "UpdateCommand", "DeleteCommand", "BatchWriteCommand", "TransactWriteCommand"].reduce(
+    expect(again.counts.get("TransactWriteItemsCommand") ?? 0).toBe(0);
+    const writes = ["PutCommand", "UpdateCommand", "DeleteCommand", "BatchWriteCommand", "TransactWriteItemsCommand"].reduce(
       (n, k) => n + (again.counts.get(k) ?? 0),
       0,
     );

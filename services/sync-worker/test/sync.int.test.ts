@@ -1,5 +1,5 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { type BankConnection, type Db, keys, type Repositories, type Transaction } from "@expenzez/db";
 import { parseDeliveredEvent, type ReceivedEvent } from "@expenzez/events";
 import type { LocalStack } from "@expenzez/infra";
@@ -463,7 +463,8 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
     let interfered = false;
     const doc = {
       send: async (command: Parameters<typeof db.doc.send>[0]) => {
-        if (command instanceof TransactWriteCommand && !interfered) {
+        // transactWrite sends the low-level TransactWriteItemsCommand (marshalled by @expenzez/db).
+        if (command.constructor.name === "TransactWriteItemsCommand" && !interfered) {
           interfered = true;
           // Another writer bumps the account between our read and our write.
           const current = await repos.accounts.get(c.userId, account);

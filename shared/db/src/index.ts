@@ -1,3 +1,4 @@
+export { toAttributeMap, toAttributeValue, toTransactWriteItem } from "./attribute-values";
 export * from "./aws-errors";
 export * from "./batch";
 export { decodeCursor, encodeCursor } from "./cursor";

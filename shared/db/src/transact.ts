@@ -1,4 +1,6 @@
-import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
+import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { toTransactWriteItem } from "./attribute-values";
 import { errorName, rethrowAws } from "./aws-errors";
 import {
   type CancelledAction,
@@ -43,12 +45,13 @@ export async function transactWrite(doc: DocClient, actions: readonly TransactAc
   if (actions.length === 0) return;
   if (actions.length > MAX_TRANSACT_ACTIONS) throw new TransactionTooLargeError(actions.length, MAX_TRANSACT_ACTIONS);
   try {
-    await doc.send(
-      new TransactWriteCommand({
-        TransactItems: [...actions],
-        ...(options.clientRequestToken ? { ClientRequestToken: options.clientRequestToken } : {}),
-      }),
-    );
+    // Marshalled here (ADR 0063), sent as the low-level command: the document client shares the
+    // base client's config and middleware stack, and only its own commands marshal.
+    const command = new TransactWriteItemsCommand({
+      TransactItems: actions.map(toTransactWriteItem),
+      ...(options.clientRequestToken ? { ClientRequestToken: options.clientRequestToken } : {}),
+    });
+    await doc.send(command as unknown as Parameters<DocClient["send"]>[0]);
   } catch (err) {
     throw transactionError(err, actions);
   }

@@ -94,7 +94,10 @@ describe("transactWrite limits", () => {
     const inputs: unknown[] = [];
     const doc = { send: async (c: { input: unknown }) => void inputs.push(c.input) } as unknown as DocClient;
     await transactWrite(doc, actions.slice(0, 1), { clientRequestToken: "sync-run-42" });
-    expect(inputs[0]).toMatchObject({ ClientRequestToken: "sync-run-42", TransactItems: [actions[0]] });
+    expect(inputs[0]).toMatchObject({
+      ClientRequestToken: "sync-run-42",
+      TransactItems: [{ Put: { TableName: "t", Item: { PK: { S: "USER#u1" }, SK: { S: "TRANSACTION#a" } } } }],
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Categorisation } from "@expenzez/categoriser";
-import { type TransactionInput, type TransactionType, transactionIdFor } from "@expenzez/db";
+import { type Transaction, type TransactionType, transactionIdFor } from "@expenzez/db";
 import { fromMinor } from "@expenzez/money";
 import type { TrueLayerTransaction } from "@expenzez/truelayer";
 import { boundedText, TEXT_LIMITS } from "./sanitise";
@@ -80,8 +80,13 @@ export function transactionTypeOf(tl: TrueLayerTransaction, primaryCategory: str
  * decimal that is derived from the pence, so the two never disagree. Text from the bank is
  * sanitised (lone surrogates, control characters) and bounded (`TEXT_LIMITS`), so one odd
  * description can never make an item DynamoDB refuses.
+ *
+ * The result is a valid `Transaction` by construction (the bank's transaction passed its schema
+ * at the boundary; ids, sizes and amounts are bounded here), so the sync stores it without a
+ * second zod pass over what it just built (ADR 0064); `test/builder-valid.test.ts` proves it
+ * against the entity schema on ordinary and hostile bank data.
  */
-export function toStoredTransaction(tl: TrueLayerTransaction, categorisation: Categorisation, ctx: MapContext, occurrence = 0): TransactionInput {
+export function toStoredTransaction(tl: TrueLayerTransaction, categorisation: Categorisation, ctx: MapContext, occurrence = 0): Transaction {
   const { category, merchant } = categorisation;
   const providerId = tl.provider_transaction_id && tl.provider_transaction_id.length <= TEXT_LIMITS.id ? tl.provider_transaction_id : undefined;
   const normalisedId =
@@ -116,6 +121,7 @@ export function toStoredTransaction(tl: TrueLayerTransaction, categorisation: Ca
     ...(tl.transaction_category ? { providerCategory: boundedText(tl.transaction_category, TEXT_LIMITS.name) } : {}),
     ...(classification.length ? { providerClassification: classification } : {}),
     ...(tl.running_balance?.amount_minor !== undefined ? { runningBalanceMinor: tl.running_balance.amount_minor } : {}),
+    version: 1,
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };
