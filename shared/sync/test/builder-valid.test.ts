@@ -55,7 +55,10 @@ const categorisations: Record<string, Categorisation> = {
     category: { primary: "food_and_drink", secondary: "food_and_drink/coffee_shops", confidence: 1, reason: "user_rule", ruleId: "r1", userModified: false },
     merchant: { name: "Pret" },
   },
-  "no merchant": { category: { primary: "other", secondary: "other/uncategorised", confidence: 0, reason: "fallback", userModified: false }, merchant: { name: "" } },
+  "no merchant": {
+    category: { primary: "other", secondary: "other/uncategorised", confidence: 0, reason: "fallback", userModified: false },
+    merchant: { name: "" },
+  },
   "a merchant name of control characters": { ...groceries, merchant: { name: "\u0000\u0001" } },
 };
 
