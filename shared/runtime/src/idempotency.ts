@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { type Db, idempotencyRecordEntity, isConditionalCheckFailed, keys } from "@expenzez/db";
-import { RetryLater } from "./errors";
+import { DeferMessage } from "./defer";
 
 export interface IdempotencyOptions {
   /** The consumer's name: keys are per consumer, so two consumers may handle the same event. */
@@ -23,7 +23,8 @@ export interface OnceResult<T> {
 /**
  * Runs `fn` at most once to completion per (consumer, key), across processes and machines:
  * a conditional put claims the key, a completed record replays the stored result, a claim
- * held by a live run makes this delivery retry later (RetryLater), a failed run releases it.
+ * held by a live run defers this delivery until the claim ends (`DeferMessage`, a RetryLater
+ * that spends no receive), a failed run releases it.
  * `fn`'s result must be JSON-serialisable.
  *
  * @example
@@ -61,7 +62,10 @@ export async function runOnce<T>(db: Db, options: IdempotencyOptions, fn: () => 
       return { result: (existing.result === undefined ? undefined : JSON.parse(existing.result)) as T, replayed: true };
     }
     const waitSeconds = existing?.inProgressUntil ? Math.max(1, Math.ceil((Date.parse(existing.inProgressUntil) - now.getTime()) / 1000)) : 1;
-    throw new RetryLater("runtime.idempotency_in_progress", `${options.consumer}/${options.key} is being handled by another delivery`, waitSeconds);
+    // Waiting for another delivery is no failure of this one: a deferral spends no receive. (A
+    // killed consumer's claim outlives its message's return, so a retry here cost every kill a
+    // second receive, and events reached their DLQ under kills: the fault suite.)
+    throw new DeferMessage("runtime.idempotency_in_progress", `${options.consumer}/${options.key} is being handled by another delivery`, waitSeconds);
   }
 
   let result: T;

@@ -50,7 +50,8 @@ export async function processMessage(
     const deferred = deferral(error, deferrals);
     if (deferred) {
       // Not a failure of the message: counted apart from HandlerErrors, by why it waits.
-      emitMetrics(log, [...lag, { name: RUNTIME_METRICS.deferred, value: 1, unit: "Count" }], { dimensions: { code: deferred.code } });
+      emitMetrics(log, lag);
+      emitMetrics(log, [{ name: RUNTIME_METRICS.deferred, value: 1, unit: "Count" }], { dimensions: { code: deferred.code } });
       log.info({ code: deferred.code, delaySeconds: deferred.delaySeconds, deferrals: deferrals + 1 }, "message deferred: sent back delayed, no receive spent");
       return deferred;
     }

@@ -3,7 +3,7 @@ import { type Db, keys } from "@expenzez/db";
 import { provisionLocalStack, TTL_ATTRIBUTE } from "@expenzez/infra";
 import { emulatorEndpoint, resetForFile, until } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { RetryLater, runOnce } from "../src/index";
+import { DeferMessage, RetryLater, runOnce } from "../src/index";
 
 let db: Db;
 
@@ -34,12 +34,12 @@ describe("runOnce on moto", () => {
     expect(runs).toBe(2);
   });
 
-  it("makes a concurrent delivery retry later while a live run holds the claim", async () => {
+  it("defers a concurrent delivery (no receive spent) until a live run's claim ends", async () => {
     let release!: () => void;
     const running = runOnce(db, { consumer: "c", key: "evt-3", leaseSeconds: 60 }, () => new Promise<string>((r) => (release = () => r("done"))));
     await until(() => release !== undefined, { message: "the first delivery holds the claim" });
     const duplicate = runOnce(db, { consumer: "c", key: "evt-3" }, async () => "twice");
-    await expect(duplicate).rejects.toBeInstanceOf(RetryLater);
+    await expect(duplicate).rejects.toBeInstanceOf(DeferMessage);
     await duplicate.catch((err: RetryLater) => expect(err.delaySeconds).toBeGreaterThan(50));
     release();
     expect((await running).result).toBe("done");
