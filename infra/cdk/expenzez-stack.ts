@@ -1,10 +1,13 @@
-import type { QueueId, ServiceDefinition, StackDefinition } from "@expenzez/resources";
+import { type AlarmMetric, alarmDefinitions, alarmTopicName, type QueueId, type ServiceDefinition, type StackDefinition } from "@expenzez/resources";
 import { Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as ses from "aws-cdk-lib/aws-ses";
+import * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { ServiceFunction, type ServiceFunctionOptions } from "./service-functions";
@@ -27,6 +30,9 @@ export class ExpenzezStack extends Stack {
   readonly rules: events.Rule[];
   /** The alert sender (SES verifies it by email on first deploy; the provisioner does it on emulators). */
   readonly sender: ses.EmailIdentity;
+  /** Every alarm of the catalogue notifies this topic, when it fires and when it clears. */
+  readonly alarmTopic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: ExpenzezStackProps) {
     super(scope, id, props);
@@ -97,10 +103,46 @@ export class ExpenzezStack extends Stack {
     );
 
     this.sender = new ses.EmailIdentity(this, "AlertSender", { identity: ses.Identity.email(def.email.sender) });
+
+    // The alarms come from the catalogue (@expenzez/resources alarms.ts); docs/operations.md is their runbook.
+    this.alarmTopic = new sns.Topic(this, "AlarmTopic", { topicName: alarmTopicName(def.stage), enforceSSL: true });
+    const notify = new cloudwatchActions.SnsAction(this.alarmTopic);
+    this.alarms = alarmDefinitions(def).map((a) => {
+      const alarm = new cloudwatch.Alarm(this, `Alarm-${a.name}`, {
+        alarmName: a.name,
+        alarmDescription: a.description,
+        metric:
+          "expression" in a.metric
+            ? new cloudwatch.MathExpression({
+                expression: a.metric.expression,
+                label: a.metric.label,
+                usingMetrics: Object.fromEntries(Object.entries(a.metric.metrics).map(([id, m]) => [id, metricOf(m)])),
+                period: Duration.seconds(Object.values(a.metric.metrics)[0]?.periodSeconds ?? 300),
+              })
+            : metricOf(a.metric),
+        threshold: a.threshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: a.evaluationPeriods,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(notify);
+      alarm.addOkAction(notify);
+      return alarm;
+    });
   }
 
   /** Deploys the catalogue's services (one Lambda each) with the grants they declare. */
   addServices(services: readonly ServiceDefinition[], options: ServiceFunctionOptions = {}): Record<string, ServiceFunction> {
     return Object.fromEntries(services.map((service) => [service.name, new ServiceFunction(this, service, options)]));
   }
+}
+
+function metricOf(m: AlarmMetric): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: m.namespace,
+    metricName: m.metricName,
+    dimensionsMap: m.dimensions,
+    statistic: m.statistic,
+    period: Duration.seconds(m.periodSeconds),
+  });
 }

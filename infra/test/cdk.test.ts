@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { allServices, stackDefinition } from "@expenzez/resources";
+import { alarmDefinitions, alarmTopicName, allServices, stackDefinition } from "@expenzez/resources";
 import { App, Token } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import * as lambda from "aws-cdk-lib/aws-lambda";
@@ -152,6 +152,69 @@ describe("CDK stack built from stackDefinition()", () => {
         });
       }
     }
+  });
+});
+
+describe("the alarms of the catalogue, on the CDK stack", () => {
+  let template: Template;
+  const alarms = alarmDefinitions(def);
+  beforeAll(() => {
+    template = Template.fromStack(new ExpenzezStack(new App(), "expenzez-dev", { def }));
+  }, SYNTH_TIMEOUT_MS);
+
+  it("creates every alarm of the catalogue and nothing else, each notifying the alarm topic when it fires and when it clears", () => {
+    const topicId = logicalId(template, "AWS::SNS::Topic", { TopicName: alarmTopicName(def.stage) });
+    template.resourceCountIs("AWS::CloudWatch::Alarm", alarms.length);
+    for (const a of alarms) {
+      template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        AlarmName: a.name,
+        AlarmDescription: a.description,
+        Threshold: a.threshold,
+        ComparisonOperator: "GreaterThanThreshold",
+        EvaluationPeriods: a.evaluationPeriods,
+        TreatMissingData: "notBreaching",
+        AlarmActions: [{ Ref: topicId }],
+        OKActions: [{ Ref: topicId }],
+      });
+    }
+  });
+
+  it("watches every DLQ's depth above 0 and every work queue's oldest message, by queue name", () => {
+    for (const q of queues) {
+      template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        Namespace: "AWS/SQS",
+        MetricName: "ApproximateNumberOfMessagesVisible",
+        Dimensions: [{ Name: "QueueName", Value: q.dlqName }],
+        Statistic: "Maximum",
+        Threshold: 0,
+      });
+      template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        Namespace: "AWS/SQS",
+        MetricName: "ApproximateAgeOfOldestMessage",
+        Dimensions: [{ Name: "QueueName", Value: q.name }],
+      });
+    }
+  });
+
+  it("watches the runtime's HandlerErrors per queue service and the share of failed syncs from the EMF metrics", () => {
+    for (const svc of allServices().filter((s) => s.kind === "queue")) {
+      template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        Namespace: "expenzez",
+        MetricName: "HandlerErrors",
+        Dimensions: [{ Name: "service", Value: svc.name }],
+        Statistic: "Sum",
+      });
+    }
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      AlarmName: `expenzez-${def.stage}-sync-failures`,
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          Id: "failures",
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: "SyncFailures", Namespace: "expenzez" }), Stat: "Sum" }),
+        }),
+        Match.objectLike({ Id: "syncs", MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: "SyncDuration" }), Stat: "SampleCount" }) }),
+      ]),
+    });
   });
 });
 

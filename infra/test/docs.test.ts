@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DETAIL_TYPES } from "@expenzez/events";
-import { routedDetailTypes, type StackDefinition, stackDefinition } from "@expenzez/resources";
+import { alarmDefinitions, allServices, routedDetailTypes, type StackDefinition, stackDefinition } from "@expenzez/resources";
 import { describe, expect, it } from "vitest";
 
 // docs/infrastructure.md carries tables generated from the definition; this keeps them true.
@@ -56,5 +56,22 @@ describe("docs/infrastructure.md", () => {
     const actual = doc.slice(start, doc.indexOf(END) + END.length);
     // Assess
     expect(actual).toBe(expected);
+  });
+});
+
+describe("docs/operations.md, the runbook", () => {
+  it("names every kind of alarm the catalogue deploys", () => {
+    const runbook = readFileSync(join(dirname(docPath), "operations.md"), "utf8");
+    const def = stackDefinition("dev");
+    const suffixes = [...Object.keys(def.queues), ...allServices().map((s) => s.name)];
+    for (const alarm of alarmDefinitions(def)) {
+      // expenzez-dev-dlq-depth-syncJobs → expenzez-<stage>-dlq-depth-<queue>
+      const kind = alarm.name.slice(`expenzez-${def.stage}-`.length);
+      const suffix = suffixes.find((s) => kind.endsWith(`-${s}`));
+      const documented = suffix
+        ? `expenzez-<stage>-${kind.slice(0, -suffix.length - 1)}-<${suffix in def.queues ? "queue" : "service"}>`
+        : `expenzez-<stage>-${kind}`;
+      expect(runbook, alarm.name).toContain(`\`${documented}\``);
+    }
   });
 });

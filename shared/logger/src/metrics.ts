@@ -17,7 +17,9 @@ export interface MetricPoint {
 export interface EmitOptions {
   /**
    * Extra dimensions (each on top of `service`), e.g. `{ errorCode }`. Keep their values
-   * low-cardinality: every distinct combination is its own CloudWatch metric.
+   * low-cardinality: every distinct combination is its own CloudWatch metric. The point is also
+   * published by `service` alone, so an alarm can watch the total (a CloudWatch alarm cannot sum
+   * over every value of a dimension).
    */
   dimensions?: Record<string, string>;
   /** Fields searchable in the log line but not metrics (ids, counts for context). */
@@ -45,7 +47,9 @@ export function emitMetrics(log: Logger, points: readonly MetricPoint[], options
     const metrics = new Metrics({ namespace: options.namespace ?? METRICS_NAMESPACE, serviceName: service, logger: warningsTo(log) });
     for (const [name, value] of Object.entries(options.dimensions ?? {})) metrics.addDimension(name, value);
     for (const p of points) metrics.addMetric(p.name, p.unit, p.value);
-    const { service: _alreadyBound, ...emf } = metrics.serializeMetrics() as Record<string, unknown>;
+    const { service: _alreadyBound, ...emf } = metrics.serializeMetrics() as Record<string, unknown> & EmfDocument;
+    const directive = emf._aws.CloudWatchMetrics[0];
+    if (directive && Object.keys(options.dimensions ?? {}).length > 0) directive.Dimensions.push(["service"]);
     // `service` is on every line already (the logger's base): writing it twice would duplicate the key.
     log.info({ ...options.properties, ...emf }, `metrics ${points.map((p) => p.name).join(",")}`);
   } catch (err) {
@@ -57,6 +61,11 @@ export function emitMetrics(log: Logger, points: readonly MetricPoint[], options
 /** Shorthand for one metric. */
 export function emitMetric(log: Logger, name: string, value: number, unit: MetricUnit = "Count", options: EmitOptions = {}): void {
   emitMetrics(log, [{ name, value, unit }], options);
+}
+
+/** The part of Powertools' EMF document we extend. */
+interface EmfDocument {
+  _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] };
 }
 
 function serviceOf(log: Logger): string {

@@ -39,12 +39,12 @@ describe("emitMetrics (CloudWatch Embedded Metric Format through the logger)", (
     expect(entry).toMatchObject({ service: "sync-worker", SyncDuration: 812, TransactionsPerSync: 40 });
   });
 
-  it("adds dimensions on top of service and keeps properties out of the metric definitions", () => {
+  it("adds dimensions on top of service, also publishes the point by service alone, and keeps properties out of the metric definitions", () => {
     const { log, entries } = capture("budget-recalc");
     emitMetric(log, "HandlerErrors", 1, "Count", { dimensions: { errorCode: "budget.invalid_event" }, properties: { messageId: "m-1" } });
     const [entry] = entries();
     const directive = expectValidEmf(entry!);
-    expect(directive.Dimensions).toEqual([["service", "errorCode"]]);
+    expect(directive.Dimensions).toEqual([["service", "errorCode"], ["service"]]);
     expect(directive.Metrics.map((m) => m.Name)).toEqual(["HandlerErrors"]);
     expect(entry).toMatchObject({ service: "budget-recalc", errorCode: "budget.invalid_event", messageId: "m-1", HandlerErrors: 1 });
   });

@@ -1,2 +1,3 @@
+export * from "./alarms";
 export * from "./services";
 export * from "./stack-definition";
