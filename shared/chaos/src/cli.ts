@@ -9,13 +9,15 @@ import { seedFromEnv } from "./prng";
 import { formatReport, passed } from "./report";
 import { runFaultSuite } from "./suite";
 
-// `pnpm faults -- --users 4` hands node a literal "--" first; it would end the options.
+// `pnpm faults -- --users 4` hands node literal "--"s first (the root script's and the caller's); one would end the options.
 const argv = process.argv.slice(2);
+while (argv[0] === "--") argv.shift();
 const { values } = parseArgs({
-  args: argv[0] === "--" ? argv.slice(1) : argv,
+  args: argv,
   options: {
     users: { type: "string", default: "6" },
     seconds: { type: "string" },
+    intensity: { type: "string", default: "1" },
     json: { type: "string" },
   },
 });
@@ -35,6 +37,7 @@ await runMain(async () => {
       seed,
       users: Number(values.users),
       faultSeconds: seconds,
+      intensity: Number(values.intensity),
       drainSeconds: Math.max(150, Math.round(seconds / 2)),
       logDir: join(root, ".local", "faults", "logs"),
     });
