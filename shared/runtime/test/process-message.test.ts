@@ -72,7 +72,7 @@ describe("processMessage logging and metrics", () => {
       _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] };
     };
     expect(errors).toMatchObject({ errorCode: "budget.invalid_event", disposition: "dead", correlationId: "corr-err", [RUNTIME_METRICS.handlerErrors]: 1 });
-    expect(errors._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([["service", "errorCode"]]);
+    expect(errors._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([["service", "errorCode"], ["service"]]);
     const failureLine = entries().find((l) => l.msg === "message can never succeed: dead-lettering");
     expect(failureLine?.correlationId).toBe("corr-err");
   });
