@@ -114,6 +114,33 @@ export async function fetchConnection(
   ]);
 }
 
+/**
+ * Booked transactions of the given accounts in one more slice of the window (a long history is
+ * fetched slice by slice), by account id. An account the bank no longer knows gives none.
+ */
+export async function fetchBooked(
+  client: TrueLayerClient,
+  ctx: CallContext,
+  accounts: readonly FetchedAccount[],
+  range: { from: string; to: string },
+  concurrency: number,
+): Promise<Map<string, TransactionList>> {
+  const limit = pLimit(concurrency);
+  const lists = await Promise.all(
+    accounts.map((a) =>
+      limit(async () => {
+        try {
+          return await client.listTransactions(ctx, { kind: a.kind, accountId: a.providerAccountId, range });
+        } catch (err) {
+          if (err instanceof AccountNotFoundError) return { transactions: [], rejected: [] };
+          throw err;
+        }
+      }),
+    ),
+  );
+  return new Map(accounts.map((a, i) => [a.accountId, lists[i] as TransactionList]));
+}
+
 type BalanceReply = Awaited<ReturnType<TrueLayerClient["getBalance"]>> | Awaited<ReturnType<TrueLayerClient["getCardBalance"]>>;
 
 function withData(base: FetchedAccount, updatedAt: string, b: BalanceReply, booked: TransactionList, pending: TransactionList): FetchedAccount {

@@ -18,12 +18,13 @@ import { countsAsUnattended, isAttended, jobCorrelationId, parseSyncJob, type Sy
 import { bindCorrelationId, type Logger } from "@expenzez/logger";
 import { deferralsOf, PermanentFailure, type QueueMessage, RetryLater, relayOutboxRecords } from "@expenzez/runtime";
 import { nextSyncAt, occurrencesOf, toStoredTransaction, unattendedToday } from "@expenzez/sync";
-import { type CallContext, InvalidGrantError, TrueLayerError, type TrueLayerTransaction } from "@expenzez/truelayer";
+import { type CallContext, InvalidGrantError, type TransactionList, TrueLayerError, type TrueLayerTransaction } from "@expenzez/truelayer";
 import { markReconnectRequired, markSyncFailed, reconnectReason, withCompletedJob, withFreshToken } from "./connection";
 import { coveredByCompletedSync, leaseHeld } from "./contention";
 import type { SyncDeps } from "./deps";
 import { InvalidJobError, ProviderRetriesExhaustedError, TokenRotatedElsewhereError, UnknownConnectionError } from "./errors";
-import { type FetchedAccount, fetchConnection } from "./fetch";
+import { type FetchedAccount, fetchBooked, fetchConnection } from "./fetch";
+import { type BatchBounds, batchBounds, historySlices, type Slice, timeOf } from "./history";
 import { keepLease, type LeaseKeeper } from "./lease";
 import { emitMetric, emitSyncFailure, emitSyncMetrics, METRICS } from "./metrics";
 import { planReads } from "./plan";
@@ -234,11 +235,26 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     ...(job.backfillFrom ? { backfillFrom: job.backfillFrom } : {}),
   });
 
+  // A long history (a catch-up) comes and is written in slices, oldest first; most windows are one.
+  const slices = historySlices(window);
+  const concurrency = deps.accountConcurrency ?? 4;
+  // A provider failure ends the run; batches of a long history committed before it are relayed with it.
+  const records: OutboxRecord[] = [];
+  const providerFailure = async (err: unknown): Promise<OutboxRecord[]> => {
+    if (!(err instanceof TrueLayerError)) throw err;
+    // A refresh still in flight stores a new version: the failure is written on top of it.
+    if (run.refreshing) connection = await (run.refreshing as Promise<BankConnection>).catch(() => connection);
+    const record = await onProviderError(deps, connection, err, now, log, run);
+    run.released = true;
+    return [...records, record];
+  };
+
   let fetched: FetchedAccount[];
+  let ctx: CallContext;
   try {
     connection = await refreshTracked(run, withFreshToken(deps, connection, now));
     let forced: Promise<BankConnection> | undefined;
-    const ctx: CallContext = {
+    ctx = {
       accessToken: connection.accessToken,
       connectionId: connection.connectionId,
       providerId: connection.providerId,
@@ -250,18 +266,16 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
         forced ??= refreshTracked(run, withFreshToken(deps, connection, now, true));
         return forced.then((c) => {
           connection = c;
+          // Later slices of a long history start with the new token.
+          ctx.accessToken = c.accessToken;
           return c.accessToken;
         });
       },
     };
-    fetched = await fetchConnection(deps.truelayer, ctx, window, deps.accountConcurrency ?? 4);
+    // The newest slice first: it brings the accounts, their balances and pending lists.
+    fetched = await fetchConnection(deps.truelayer, ctx, slices[slices.length - 1] as Slice, concurrency);
   } catch (err) {
-    if (!(err instanceof TrueLayerError)) throw err;
-    // A refresh still in flight stores a new version: the failure is written on top of it.
-    if (run.refreshing) connection = await (run.refreshing as Promise<BankConnection>).catch(() => connection);
-    const record = await onProviderError(deps, connection, err, now, log, run);
-    run.released = true;
-    return [record];
+    return providerFailure(err);
   }
 
   // Accounts the bank stopped listing (no 404): closed, their pending holds gone, history kept.
@@ -279,19 +293,6 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   }
 
   const quarantine: Quarantined[] = [];
-  const byAccount = mapTransactions(job, connection, fetched, rules, now, quarantine);
-  // The bank's parsed lists are mapped now: let them go before the writes (a long history is large).
-  for (const a of fetched) {
-    if (!a.data) continue;
-    a.data.booked = [];
-    a.data.pending = [];
-  }
-
-  // One read of stored transactions for the whole connection, none when every account is new.
-  const plan = planReads({ accounts: fetched.map((a) => ({ accountId: a.accountId, stored: mine.get(a.accountId) })), window, now });
-  const storedByAccount = plan.read ? await readStored(deps, job.userId, new Set(mine.keys()), plan) : new Map<string, Transaction[]>();
-
-  if (quarantine.length) emitMetric(log, METRICS.quarantined, quarantine.length, { connectionId: connection.connectionId });
   const counted = countsAsUnattended(job) ? spent + 1 : spent;
   const stats = connection.syncStats ?? { totalSyncs: 0, consecutiveFailures: 0 };
   const at = now.toISOString();
@@ -319,40 +320,170 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     updatedAt: at,
   });
 
-  // Every account in as few transactions as the action limit allows; the last one also records
-  // the run and releases the lease.
-  const result = await syncAccounts(deps, {
-    userId: job.userId,
-    connectionId: connection.connectionId,
-    syncId: job.jobId,
-    correlationId: run.correlationId,
-    accounts: fetched.map((account) => ({
-      fetched: account,
-      transactions: byAccount.get(account.accountId) ?? [],
-      stored: storedByAccount.get(account.accountId) ?? [],
-      account: mine.get(account.accountId),
-      pendingComplete: !(account.data?.rejected.some((r) => r.status === "pending") ?? false),
-    })),
-    bookedFrom: window.from,
-    now,
-    guard: run.keeper.guard,
-    // Soft-deleted ones too: a vanished pending the bank serves again is restored, not re-added.
-    reread: (ids) => deps.repos.transactions.getMany(job.userId, ids, { includeDeleted: true }),
-    finish: async (totals) => ({
-      action: await deps.repos.connections.finishLeasedAction(finished(totals), connection.version, run.owner),
-      expectedVersion: connection.version,
-    }),
-  });
-  const records = result.records;
-  const totals = { added: result.added, changed: result.changed, removed: result.removed };
-  if (!result.finished) {
+  const totals: SyncTotals = { added: 0, changed: 0, removed: 0 };
+  let finishedInTransaction = false;
+  // Accounts this run created: nothing of theirs is stored beyond what this run wrote, so no read.
+  const created = new Set<string>();
+  const seenQuarantine = new Set<string>();
+  let carried = new Map<string, TrueLayerTransaction[]>();
+  for (let i = 0; i < slices.length; i++) {
+    const last = i === slices.length - 1;
+    const bounds = batchBounds(slices, i);
+    let older: Map<string, TransactionList> | undefined;
+    if (!last) {
+      try {
+        older = await fetchBooked(
+          deps.truelayer,
+          ctx,
+          fetched.filter((a) => a.data),
+          slices[i] as Slice,
+          concurrency,
+        );
+      } catch (err) {
+        return providerFailure(err);
+      }
+    }
+    const batch = batchAccounts(fetched, older, carried, slices, i);
+    const batchQuarantine: Quarantined[] = [];
+    let byAccount = mapTransactions(job, connection, batch, rules, now, batchQuarantine);
+    if (slices.length === 1) quarantine.push(...batchQuarantine);
+    else {
+      // A transaction near a boundary is mapped by two batches: record its quarantine once.
+      for (const q of batchQuarantine) {
+        const key = JSON.stringify([q.accountId, q.providerTransactionId ?? null, q.reason]);
+        if (!seenQuarantine.has(key)) quarantine.push(q);
+        seenQuarantine.add(key);
+      }
+      byAccount = withinBounds(byAccount, bounds);
+      carried = last ? new Map() : keptForNext(batch, bounds);
+    }
+    // The bank's parsed lists are mapped now: let them go before the writes.
+    for (const a of last ? [...batch, ...fetched] : batch) {
+      if (!a.data) continue;
+      a.data.booked = [];
+      a.data.pending = [];
+    }
+
+    // One read of stored transactions for the batch, none when every account is new.
+    const range = { from: i === 0 ? window.from : new Date(bounds.writeFrom).toISOString(), to: last ? window.to : new Date(bounds.writeTo).toISOString() };
+    const known = batch.map((a) => ({ accountId: a.accountId, stored: created.has(a.accountId) ? undefined : mine.get(a.accountId) }));
+    const plan = planReads({ accounts: known, window: range, now, interim: !last });
+    const readable = new Set([...mine.keys()].filter((id) => !created.has(id)));
+    const storedByAccount = plan.read ? await readStored(deps, job.userId, readable, plan) : new Map<string, Transaction[]>();
+
+    // Every account in as few transactions as the action limit allows; the last one also records
+    // the run and releases the lease.
+    const done = { ...totals };
+    const result = await syncAccounts(deps, {
+      userId: job.userId,
+      connectionId: connection.connectionId,
+      syncId: job.jobId,
+      correlationId: run.correlationId,
+      accounts: batch.map((account) => ({
+        fetched: account,
+        transactions: byAccount.get(account.accountId) ?? [],
+        stored: storedByAccount.get(account.accountId) ?? [],
+        account: mine.get(account.accountId),
+        pendingComplete: last && !(account.data?.rejected.some((r) => r.status === "pending") ?? false),
+        interim: !last,
+      })),
+      bookedFrom: window.from,
+      now,
+      guard: run.keeper.guard,
+      // Soft-deleted ones too: a vanished pending the bank serves again is restored, not re-added.
+      reread: (ids) => deps.repos.transactions.getMany(job.userId, ids, { includeDeleted: true }),
+      ...(last
+        ? {
+            finish: async (t: SyncTotals) => ({
+              action: await deps.repos.connections.finishLeasedAction(finished(sumTotals(done, t)), connection.version, run.owner),
+              expectedVersion: connection.version,
+            }),
+          }
+        : {}),
+    });
+    Object.assign(totals, sumTotals(totals, result));
+    records.push(...result.records);
+    for (const [id, item] of result.accounts) {
+      if (!mine.has(id)) created.add(id);
+      mine.set(id, item);
+    }
+    if (last) finishedInTransaction = result.finished;
+  }
+
+  if (quarantine.length) emitMetric(log, METRICS.quarantined, quarantine.length, { connectionId: connection.connectionId });
+  if (!finishedInTransaction) {
     run.keeper.guard();
     await deps.repos.connections.finishLeased(finished(totals), connection.version, run.owner);
   }
   run.released = true;
-  log.info({ ...totals, quarantined: quarantine.length, accounts: fetched.length, window }, "connection synced");
+  log.info({ ...totals, quarantined: quarantine.length, accounts: fetched.length, window, batches: slices.length }, "connection synced");
   emitSyncMetrics(log, { durationMs: Date.now() - startedAt, ...totals });
   return records;
+}
+
+function sumTotals(a: SyncTotals, b: SyncTotals): SyncTotals {
+  return { added: a.added + b.added, changed: a.changed + b.changed, removed: a.removed + b.removed };
+}
+
+/**
+ * The accounts as batch `i` sees them: the newest slice's data for the last batch (pending lists
+ * and closed accounts only there), else booked transactions of slice `i`, each after what the
+ * previous batch carried over. The bank filters by day, so a slice keeps only its own times.
+ */
+function batchAccounts(
+  fetched: readonly FetchedAccount[],
+  older: ReadonlyMap<string, TransactionList> | undefined,
+  carried: ReadonlyMap<string, TrueLayerTransaction[]>,
+  slices: readonly Slice[],
+  i: number,
+): FetchedAccount[] {
+  const last = i === slices.length - 1;
+  if (slices.length === 1) return [...fetched];
+  const from = i === 0 ? Number.NEGATIVE_INFINITY : Date.parse((slices[i] as Slice).from);
+  const to = last ? Number.POSITIVE_INFINITY : Date.parse((slices[i] as Slice).to);
+  const out: FetchedAccount[] = [];
+  for (const a of fetched) {
+    if (!a.data) {
+      if (last) out.push(a);
+      continue;
+    }
+    const list = last ? a.data.booked : (older?.get(a.accountId)?.transactions ?? []);
+    const own = list.filter((t) => {
+      const ms = timeOf(t.timestamp_utc, from);
+      return ms >= from && ms < to;
+    });
+    const rejected = last ? a.data.rejected : (older?.get(a.accountId)?.rejected ?? []).map((r) => ({ ...r, status: "booked" as const }));
+    out.push({ ...a, data: { ...a.data, booked: [...(carried.get(a.accountId) ?? []), ...own], pending: last ? a.data.pending : [], rejected } });
+  }
+  return out;
+}
+
+/** Of a batch's mapped transactions, the ones it writes (the rest were context or are held back). */
+function withinBounds(byAccount: Map<string, Transaction[]>, bounds: BatchBounds): Map<string, Transaction[]> {
+  const out = new Map<string, Transaction[]>();
+  for (const [id, list] of byAccount) {
+    out.set(
+      id,
+      list.filter((t) => {
+        const ms = timeOf(t.timestamp, bounds.writeFrom);
+        return ms >= bounds.writeFrom && ms < bounds.writeTo;
+      }),
+    );
+  }
+  return out;
+}
+
+/** What the next batch needs of this one's booked transactions: its context and what this one held back. */
+function keptForNext(batch: readonly FetchedAccount[], bounds: BatchBounds): Map<string, TrueLayerTransaction[]> {
+  const out = new Map<string, TrueLayerTransaction[]>();
+  for (const a of batch) {
+    if (a.data)
+      out.set(
+        a.accountId,
+        a.data.booked.filter((t) => timeOf(t.timestamp_utc, bounds.writeFrom) >= bounds.keepFrom),
+      );
+  }
+  return out;
 }
 
 function refreshTracked<T>(run: Run, refresh: Promise<T>): Promise<T> {

@@ -166,13 +166,23 @@ export const LEGACY_PENDING_LOOKBACK_MS = 30 * 86_400_000;
  *
  * @example planReads({ accounts: [{ accountId: "a1" }], window, now }) // { read: false }
  */
-export function planReads(input: { accounts: readonly KnownAccount[]; window: { from: string; to: string }; now: Date }): ReadPlan {
+export function planReads(input: {
+  accounts: readonly KnownAccount[];
+  window: { from: string; to: string };
+  now: Date;
+  /**
+   * An earlier batch of a long history: only the booked range up to `window.to` (and a day), not
+   * the stored pending ones, which the last batch reads and reconciles.
+   */
+  interim?: boolean;
+}): ReadPlan {
   const known = input.accounts.filter((a) => a.stored);
   if (known.length === 0) return { read: false };
   // Banks filter booked transactions by day (and date them at midnight): read from a day before
   // the window's first day, or a transaction the bank serves would look new to us.
   const windowDay = Date.parse(`${input.window.from.slice(0, 10)}T00:00:00.000Z`);
   let from = windowDay - 86_400_000;
+  if (input.interim) return { read: true, from: new Date(from).toISOString(), to: new Date(Date.parse(input.window.to) + 86_400_000).toISOString() };
   for (const a of known) {
     const summary = a.stored?.transactionSummary;
     if (!summary || summary.pendingTransactions === 0 || summary.oldestPendingAt === null) continue;

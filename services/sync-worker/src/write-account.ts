@@ -55,6 +55,8 @@ export interface ConnectionSyncResult extends SyncTotals {
   records: OutboxRecord[];
   /** The connection's finishing write committed inside the last transaction. */
   finished: boolean;
+  /** Each written account's item as it stands after the commits (the next batch of a long history writes on top of it). */
+  accounts: Map<string, StoredBankAccount>;
 }
 
 /** One account of the connection as the sync found it. */
@@ -68,6 +70,11 @@ export interface AccountInput {
   account?: StoredBankAccount | undefined;
   /** The bank's pending list arrived whole (no transaction of it was refused). */
   pendingComplete: boolean;
+  /**
+   * An earlier batch of a long history: booked transactions only, so the account's pending
+   * facts (its oldest pending mark) are left as stored; the last batch sets them.
+   */
+  interim?: boolean;
 }
 
 export interface ConnectionWrite {
@@ -107,7 +114,7 @@ interface AccountPlan {
  * costs no write at all. A cancelled transaction is re-read and re-diffed, never blindly retried.
  */
 export async function syncAccounts(deps: SyncDeps, input: ConnectionWrite): Promise<ConnectionSyncResult> {
-  const result: ConnectionSyncResult = { added: 0, changed: 0, removed: 0, writes: 0, records: [], finished: false };
+  const result: ConnectionSyncResult = { added: 0, changed: 0, removed: 0, writes: 0, records: [], finished: false, accounts: new Map() };
   let accounts = input.accounts;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -201,7 +208,7 @@ function planAccount(db: Db, input: ConnectionWrite, account: AccountInput): Acc
     // Kept as soft-deleted (retention: 7 years); every read path hides it.
     ...diff.removed.map((t): WriteUnit => ({ ...builtUnit({ actions: [softDeleteAction(db, t, "vanished", now)] }), removed: t })),
   ];
-  const oldestPendingAt = oldestPendingAfter(account.stored, diff);
+  const oldestPendingAt = account.interim ? (account.account?.transactionSummary.oldestPendingAt ?? null) : oldestPendingAfter(account.stored, diff);
   const balance = balanceOf(fetched, now);
   const facts: AccountFacts = { closed, oldestPendingAt, ...(balance ? { balance } : {}) };
   if (accountUnchanged(units, account.account, facts)) return undefined;
@@ -222,9 +229,12 @@ async function writeOnce(deps: SyncDeps, input: ConnectionWrite, accounts: reado
   );
   // The next part of an account is conditional on the version its previous part wrote.
   const versions = new Map<string, number | undefined>([...plans].map(([id, p]) => [id, p.input.account?.version]));
+  // Each account's item as the previous chunk left it (what the next batch of a long history builds on).
+  const items = new Map<string, StoredBankAccount | undefined>([...plans].map(([id, p]) => [id, p.input.account]));
   for (const chunk of chunks) {
     const actions: TransactAction[] = [];
     const records: OutboxRecord[] = [];
+    const after = new Map<string, StoredBankAccount>();
     for (const part of chunk.parts) {
       const plan = plans.get(part.accountId) as AccountPlan;
       const account = plan.input;
@@ -241,24 +251,43 @@ async function writeOnce(deps: SyncDeps, input: ConnectionWrite, accounts: reado
         : minIso(plan.facts.oldestPendingAt, account.account?.transactionSummary.oldestPendingAt ?? null, account.stored);
       const version = versions.get(part.accountId);
       const balance = balanceOf(account.fetched, now);
-      actions.push(
-        version !== undefined
-          ? txUpdateVersioned(
-              db,
-              keys.account(userId, account.fetched.accountId),
-              {
-                set: {
-                  ...(balance ? { balance } : {}),
-                  closed: plan.facts.closed,
-                  "transactionSummary.oldestPendingAt": pendingMark,
-                  updatedAt: now.toISOString(),
-                },
-                add: { "transactionSummary.totalTransactions": delta.total, "transactionSummary.pendingTransactions": delta.pending },
+      const before = items.get(part.accountId);
+      if (version !== undefined) {
+        actions.push(
+          txUpdateVersioned(
+            db,
+            keys.account(userId, account.fetched.accountId),
+            {
+              set: {
+                ...(balance ? { balance } : {}),
+                closed: plan.facts.closed,
+                "transactionSummary.oldestPendingAt": pendingMark,
+                updatedAt: now.toISOString(),
               },
-              version,
-            )
-          : txPutNew(db, bankAccountEntity, await deps.repos.accounts.seal(newAccount(input, account, delta, pendingMark))),
-      );
+              add: { "transactionSummary.totalTransactions": delta.total, "transactionSummary.pendingTransactions": delta.pending },
+            },
+            version,
+          ),
+        );
+        if (before) {
+          after.set(part.accountId, {
+            ...before,
+            ...(balance ? { balance } : {}),
+            closed: plan.facts.closed,
+            transactionSummary: {
+              totalTransactions: before.transactionSummary.totalTransactions + delta.total,
+              pendingTransactions: before.transactionSummary.pendingTransactions + delta.pending,
+              oldestPendingAt: pendingMark,
+            },
+            version: version + 1,
+            updatedAt: now.toISOString(),
+          });
+        }
+      } else {
+        const sealed = await deps.repos.accounts.seal(newAccount(input, account, delta, pendingMark));
+        actions.push(txPutNew(db, bankAccountEntity, sealed));
+        after.set(part.accountId, sealed);
+      }
       versions.set(part.accountId, version === undefined ? 1 : version + 1);
     }
     const units = unitsOf(chunk);
@@ -309,6 +338,10 @@ async function writeOnce(deps: SyncDeps, input: ConnectionWrite, accounts: reado
     result.changed += counts.changed;
     result.removed += counts.removed;
     result.records.push(...records);
+    for (const [id, item] of after) {
+      items.set(id, item);
+      result.accounts.set(id, item);
+    }
     if (finishAt >= 0) result.finished = true;
   }
 }

@@ -126,6 +126,17 @@ describe("planReads", () => {
     // From a day before the window's first day: the bank filters by day.
     expect(planReads({ accounts: [{ accountId: "a1", ...summary() }], window, now })).toMatchObject({ read: true, from: "2026-11-10T00:00:00.000Z" });
   });
+
+  it("plans an earlier batch of a long history over its own range only, not back to the stored pending ones", () => {
+    const slice = { from: "2026-01-01T00:00:00.000Z", to: "2026-06-30T00:00:00.000Z" };
+    const pending = summary({ pendingTransactions: 2, oldestPendingAt: "2025-06-01T00:00:00.000Z" });
+    expect(planReads({ accounts: [{ accountId: "a1", ...pending }], window: slice, now, interim: true })).toEqual({
+      read: true,
+      from: "2025-12-31T00:00:00.000Z",
+      to: "2026-07-01T00:00:00.000Z",
+    });
+    expect(planReads({ accounts: [{ accountId: "a1" }], window: slice, now, interim: true })).toEqual({ read: false });
+  });
 });
 
 describe("accountUnchanged", () => {

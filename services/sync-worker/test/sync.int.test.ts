@@ -10,6 +10,7 @@ import { emulatorEndpoint, receiveAll, until } from "@expenzez/testing";
 import type { TrueLayerClient } from "@expenzez/truelayer";
 import type { RunningSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { historySlices } from "../src/history";
 import { handleSyncJob, LARGE_TRANSACTION_MINOR, LeaseHeldError, ProviderRetriesExhaustedError, type SyncDeps } from "../src/index";
 import { syncWorker } from "../src/service";
 import { startSyncHarness } from "./harness";
@@ -331,6 +332,39 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
     expect((await repos.connections.get(ruled.userId, ruled.connectionId))?.hasRules).toBe(true);
     const zebra = (await storedTransactions(ruled.userId)).find((t) => t.description.includes("ZEBRA YOGA"));
     expect(zebra?.category).toMatchObject({ primary: "shopping", secondary: "shopping/general" });
+  });
+
+  it("a long history is synced in slices: every booked transaction stored once, counts exact, a transfer across a slice boundary pairs", async () => {
+    // Prepare: 400 days (three slices of 180) and a move between the two accounts across the first boundary
+    const c = await connect({ accounts: 2, cards: 0, history_days: 400 });
+    const now = await sandbox.admin.now();
+    const backfillFrom = new Date(now.getTime() - 400 * 86_400_000).toISOString().slice(0, 10);
+    const boundary = historySlices({ from: `${backfillFrom}T00:00:00.000Z`, to: now.toISOString() })[1]?.from as string;
+    const [from, to] = c.sim.accounts.map((a) => a.account_id) as [string, string];
+    const leg = { description: "ZXQ 4471 REF 9", amount: "1234.56", transaction_category: "OTHER" };
+    await sandbox.admin.addTransaction(c.sim.user_id, {
+      ...leg,
+      account_id: from,
+      transaction_type: "DEBIT",
+      timestamp: new Date(Date.parse(boundary) - 1_800_000).toISOString(),
+    });
+    await sandbox.admin.addTransaction(c.sim.user_id, {
+      ...leg,
+      account_id: to,
+      transaction_type: "CREDIT",
+      timestamp: new Date(Date.parse(boundary) + 1_800_000).toISOString(),
+    });
+    // Act
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP, backfillFrom });
+    // Assess
+    const { txs } = await expectExactCounts(c.userId);
+    const bank = await bankView(c, `${backfillFrom}T00:00:00.000Z`);
+    const booked = txs.filter((t) => t.status === "booked").map((t) => t.transactionId);
+    expect(new Set(booked).size).toBe(booked.length);
+    expect(new Set(booked)).toEqual(bank.booked);
+    const legs = txs.filter((t) => t.description.includes("ZXQ 4471"));
+    expect(legs).toHaveLength(2);
+    for (const t of legs) expect(t.category.secondary).toBe("transfers/own_accounts");
   });
 
   it("refreshes an access token that expires within 5 minutes and stores the rotated pair sealed", async () => {
