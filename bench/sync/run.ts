@@ -87,7 +87,8 @@ function startWorkerProcess(): Promise<{
   stop(): Promise<Usage>;
 }> {
   const child = fork(join(here, "worker.ts"), {
-    execArgv: ["--import", "tsx", "--expose-gc"],
+    // BENCH_WORKER_FLAGS: extra node flags for the measured worker (e.g. V8 heap sizing), space-separated.
+    execArgv: ["--import", "tsx", "--expose-gc", ...(process.env.BENCH_WORKER_FLAGS?.split(" ").filter(Boolean) ?? [])],
     env: {
       ...process.env,
       BENCH_AWS_ENDPOINT: awsProxy.url,
@@ -463,7 +464,7 @@ try {
   const md = [
     `# Sync worker benchmark`,
     ``,
-    `${SIZE.users} users × (${SIZE.accounts} accounts + ${SIZE.cards} card) × ${SIZE.days} days (after ${SIZE.warmUpUsers} unmeasured warm-up users of the same shape), worker concurrency ${SIZE.concurrency}; long user ${SIZE.longAccounts} accounts × ${SIZE.longYears} years (attended catch-up). Machine: ${cpus().length} cores (shared), load average ${loadAtStart.toFixed(1)} → ${(loadavg()[0] as number).toFixed(1)}, Node ${process.version}. Queue → worker runtime (child process) → moto + TrueLayer simulator; requests counted at loopback proxies.`,
+    `${SIZE.users} users × (${SIZE.accounts} accounts + ${SIZE.cards} card) × ${SIZE.days} days (after ${SIZE.warmUpUsers} unmeasured warm-up users of the same shape), worker concurrency ${SIZE.concurrency}; long user ${SIZE.longAccounts} accounts × ${SIZE.longYears} years (attended catch-up). Machine: ${cpus().length} cores (shared), load average ${loadAtStart.toFixed(1)} → ${(loadavg()[0] as number).toFixed(1)}, Node ${process.version}. ${process.env.BENCH_WORKER_FLAGS ? `Worker flags: \`${process.env.BENCH_WORKER_FLAGS}\`. ` : ""}Queue → worker runtime (child process) → moto + TrueLayer simulator; requests counted at loopback proxies.`,
     ``,
     `| figure | measured | target | met |`,
     `|---|---|---|---|`,

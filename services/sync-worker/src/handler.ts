@@ -530,7 +530,21 @@ function mapTransactions(
       });
     }
   }
-  const categorisations = categoriser.categoriseBatch(raw.map(({ tl, accountId }) => ({ ...tl, accountId })));
+  // The fields the categoriser reads, not a copy of the whole bank transaction.
+  const categorisations = categoriser.categoriseBatch(
+    raw.map(({ tl, accountId }) => ({
+      accountId,
+      timestamp: tl.timestamp,
+      description: tl.description,
+      amount: tl.amount,
+      currency: tl.currency,
+      transaction_type: tl.transaction_type,
+      transaction_category: tl.transaction_category,
+      transaction_classification: tl.transaction_classification,
+      merchant_name: tl.merchant_name,
+      meta: tl.meta,
+    })),
+  );
   const byAccount = new Map<string, Transaction[]>();
   const iso = now.toISOString();
   raw.forEach(({ tl, accountId, status, occurrence }, i) => {
