@@ -11,7 +11,7 @@
  * Writes bench/results/webhook.json and bench/results/webhook.md.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cpus, loadavg } from "node:os";
@@ -26,6 +26,8 @@ import { createWebhookSigner } from "@expenzez/truelayer-sandbox";
 import autocannon from "autocannon";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 
+/** USER_HZ: 100 on every Linux build this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS_PER_SECOND = 100;
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -87,7 +89,10 @@ const port = await new Promise<number>((resolve) => {
     s.close(() => resolve(p));
   });
 });
-const server: ChildProcess = spawn(process.execPath, ["--import", "tsx", join(root, "services", "webhook", "src", "server.ts")], {
+// BENCH_WEBHOOK_PROFILE=<dir>: the server writes a V8 CPU profile there on exit (what the CPU goes to).
+const profileDir = process.env.BENCH_WEBHOOK_PROFILE;
+const profileArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+const server: ChildProcess = spawn(process.execPath, [...profileArgs, "--import", "tsx", join(root, "services", "webhook", "src", "server.ts")], {
   env: {
     ...process.env,
     AWS_ENDPOINT_URL: moto.endpoint,
@@ -188,7 +193,13 @@ for (let i = 0; i < SIZE.deliveries; i++) {
   const old = new Date(Date.now() - 3_600_000).toISOString();
   const stale = JSON.stringify({ event_id: `evt-stale-${i}`, type: "data_available", credentials_id: u.credentialsId });
   add("tl_stale", TL_PATH, { "tl-signature": await signer.sign(TL_PATH, old, stale), "x-tl-webhook-timestamp": old }, stale);
-  const result = JSON.stringify({ results_uri: "https://x.test/r", credentials_id: u.credentialsId, task_id: `task-${i}`, status: "Succeeded" });
+  const result = JSON.stringify({
+    request_uri: `https://api.truelayer.test/data/v1/accounts/acc-${i}/transactions?from=2026-01-01&to=2026-06-01&async=true`,
+    results_uri: `https://api.truelayer.test/data/v1/results/task-${i}`,
+    credentials_id: u.credentialsId,
+    task_id: `task-${i}`,
+    status: "Succeeded",
+  });
   add("results_valid", `/truelayer/results/${SECRET}`, {}, result);
   add("results_bad_secret", `/truelayer/results/${SECRET.slice(0, -1)}x`, {}, result.replace(`task-${i}`, `task-bad-${i}`));
 }
@@ -198,6 +209,8 @@ const byKind = new Map<Kind, Map<number, number>>();
 const coalescedOrDuplicate = { refresh: 0, tl: 0, results: 0 };
 let queuedResponses = 0;
 let cursor = 0;
+// The server's own CPU (user + system) over the run, from /proc: per request it means something on a shared machine.
+const cpuBefore = processCpuMs(server.pid);
 const result = await autocannon({
   url: base,
   connections: SIZE.connections,
@@ -229,6 +242,8 @@ const result = await autocannon({
     },
   ],
 });
+
+const cpuMs = processCpuMs(server.pid) - cpuBefore;
 
 // Every job on the queue, with the correlation id its request carried.
 const jobs: { correlationId?: string }[] = [];
@@ -277,6 +292,7 @@ const summary = {
     errors: result.errors,
     timeouts: result.timeouts,
   },
+  webhookCpu: { totalMs: Math.round(cpuMs), perRequestMs: Math.round((cpuMs / Math.max(1, result.requests.total)) * 100) / 100 },
   latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, average: result.latency.average },
   responsesByKind: responses,
   validRequests,
@@ -310,9 +326,9 @@ const md = [
   "",
   `Measured ${summary.at} on ${summary.machine.cpus} shared cores at load average ${summary.machine.loadAverage1m} (Node ${summary.machine.node}); ${SIZE.seconds} s, ${SIZE.connections} connections, ${SIZE.users} users, a pool of ${pool.length} requests cycled (${SIZE.deliveries} of each kind). Re-run: \`pnpm --filter @expenzez/bench run bench:webhook\`.`,
   "",
-  "| requests | req/s (mean) | p50 ms | p90 ms | p99 ms | max ms | errors | timeouts |",
-  "|---:|---:|---:|---:|---:|---:|---:|---:|",
-  `| ${summary.requests.total} | ${summary.requests.perSecondAverage} | ${summary.latencyMs.p50} | ${summary.latencyMs.p90} | ${summary.latencyMs.p99} | ${summary.latencyMs.max} | ${summary.requests.errors} | ${summary.requests.timeouts} |`,
+  "| requests | req/s (mean) | p50 ms | p90 ms | p99 ms | max ms | errors | timeouts | webhook CPU ms / request |",
+  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  `| ${summary.requests.total} | ${summary.requests.perSecondAverage} | ${summary.latencyMs.p50} | ${summary.latencyMs.p90} | ${summary.latencyMs.p99} | ${summary.latencyMs.max} | ${summary.requests.errors} | ${summary.requests.timeouts} | ${summary.webhookCpu.perRequestMs} |`,
   "",
   "## Responses by kind of request",
   "",
@@ -340,3 +356,13 @@ const md = [
 writeFileSync(join(results, "webhook.md"), md);
 process.stdout.write(md);
 if (!summary.queue.proof) process.exitCode = 1;
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
+function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}

@@ -24,6 +24,32 @@ describe("parseSyncJob", () => {
   });
 });
 
+describe("SyncJob v2 (async results)", () => {
+  const results = {
+    uri: "https://api.truelayer.com/data/v1/results/t1",
+    taskId: "t1",
+    requestUri: "https://api.truelayer.com/data/v1/accounts/a1/transactions?from=2026-01-01&to=2026-06-01",
+    status: "Succeeded",
+  };
+
+  it("accepts a results job as version 2, and a v1 job with or without its version", () => {
+    expect(parseSyncJob(JSON.stringify({ ...valid, reason: "webhook", version: 2, results }))).toEqual({
+      ok: true,
+      job: { ...valid, reason: "webhook", version: 2, results },
+    });
+    expect(parseSyncJob(JSON.stringify({ ...valid, version: 1 })).ok).toBe(true);
+    expect(parseSyncJob(JSON.stringify(valid)).ok).toBe(true);
+  });
+
+  it("refuses results on a job that does not say version 2, and a version it does not know", () => {
+    const unversioned = parseSyncJob(JSON.stringify({ ...valid, reason: "webhook", results }));
+    expect(unversioned).toEqual({ ok: false, reason: expect.stringContaining("version 2") });
+    expect(parseSyncJob(JSON.stringify({ ...valid, version: 3 })).ok).toBe(false);
+    expect(parseSyncJob(JSON.stringify({ ...valid, version: 2, results: { ...results, uri: "ftp://x/y" } })).ok).toBe(false);
+    expect(parseSyncJob(JSON.stringify({ ...valid, version: 2, results: { ...results, status: "Queued" } })).ok).toBe(false);
+  });
+});
+
 describe("isAttended", () => {
   it("only refresh_now or backfill with the user's IP is attended", () => {
     const base = { ...valid, reason: "refresh_now" as const };

@@ -48,6 +48,9 @@ export const DEMO_SERVICES: DemoService[] = [
       TRUELAYER_DATA_URL: ctx.truelayer.dataUrl,
       TRUELAYER_CLIENT_ID: ctx.truelayer.clientId,
       TRUELAYER_CLIENT_SECRET: ctx.truelayer.clientSecret,
+      // A backfill's older history comes back through the webhook's results callback (async requests).
+      TRUELAYER_RESULTS_URL: `http://127.0.0.1:${ctx.webhook.port}/truelayer/results`,
+      TRUELAYER_RESULTS_SECRET: ctx.webhook.resultsSecret,
     }),
   },
   {

@@ -20,29 +20,59 @@ const id = z
 export const JOB_ID_MAX = 128;
 
 /**
+ * The newest SyncJob version (ADR 0046). v1 jobs carry no `version`; v2 adds `results`, which
+ * changes what the worker does (store a TrueLayer async result instead of reading the bank), so
+ * a v2 job says so: a worker that knows only v1 would refuse `version: 2` rather than run a
+ * plain sync. Workers are deployed before any producer sends v2.
+ */
+export const SYNC_JOB_VERSION = 2;
+
+/** An async task's outcome as TrueLayer's callback reported it. */
+export const ASYNC_TASK_STATUSES = ["Succeeded", "Failed"] as const;
+
+/**
+ * A TrueLayer async data request that has finished (`?async=true&webhook_uri=…`): where its
+ * results are served, the task, and what was asked (`requestUri` without its `webhook_uri`,
+ * which holds our secret). The worker fetches `uri` only from its own TrueLayer data host.
+ */
+export const asyncResultsRefSchema = z.object({
+  uri: z.url({ protocol: /^https?$/ }).max(2048),
+  taskId: z.string().min(1).max(256),
+  requestUri: z.url({ protocol: /^https?$/ }).max(2048),
+  status: z.enum(ASYNC_TASK_STATUSES),
+});
+export type AsyncResultsRef = z.output<typeof asyncResultsRefSchema>;
+
+/**
  * The message on the sync-jobs queue. The scheduler, the webhook receiver and the app's
  * "refresh now" all send this shape; the sync worker parses it.
  */
-export const syncJobSchema = z.object({
-  jobId: z
-    .string()
-    .min(1)
-    .max(JOB_ID_MAX)
-    .refine((v) => !v.includes("#"), { message: 'must not contain "#"' }),
-  userId: id,
-  connectionId: id,
-  reason: z.enum(SYNC_REASONS),
-  requestedAt: z.iso.datetime({ offset: true }),
-  /** The user's IP when they are present (`refresh_now`): sent as X-PSU-IP, lifts the daily limit. */
-  psuIp: z.union([z.ipv4(), z.ipv6()]).optional(),
-  /** The request (webhook, scheduler tick) that asked for this job, for following it through the logs. */
-  correlationId: z.string().min(1).max(128).optional(),
-  /**
-   * A backfill's oldest day (`YYYY-MM-DD`, UTC): the booked window reaches back to it. Without the
-   * user present the bank still serves at most 90 days, so the worker clamps an unattended one.
-   */
-  backfillFrom: z.iso.date().optional(),
-});
+export const syncJobSchema = z
+  .object({
+    /** Absent: 1. Any version this code does not know is refused (a permanent error, to the DLQ). */
+    version: z.union([z.literal(1), z.literal(2)]).optional(),
+    jobId: z
+      .string()
+      .min(1)
+      .max(JOB_ID_MAX)
+      .refine((v) => !v.includes("#"), { message: 'must not contain "#"' }),
+    userId: id,
+    connectionId: id,
+    reason: z.enum(SYNC_REASONS),
+    requestedAt: z.iso.datetime({ offset: true }),
+    /** The user's IP when they are present (`refresh_now`): sent as X-PSU-IP, lifts the daily limit. */
+    psuIp: z.union([z.ipv4(), z.ipv6()]).optional(),
+    /** The request (webhook, scheduler tick) that asked for this job, for following it through the logs. */
+    correlationId: z.string().min(1).max(128).optional(),
+    /**
+     * A backfill's oldest day (`YYYY-MM-DD`, UTC): the booked window reaches back to it. Without the
+     * user present the bank still serves at most 90 days, so the worker clamps an unattended one.
+     */
+    backfillFrom: z.iso.date().optional(),
+    /** v2: store the results of a finished async request (the webhook's results callback). */
+    results: asyncResultsRefSchema.optional(),
+  })
+  .refine((job) => job.results === undefined || job.version === 2, { message: "a job with results is version 2", path: ["version"] });
 export type SyncJob = z.output<typeof syncJobSchema>;
 export type SyncJobInput = z.input<typeof syncJobSchema>;
 

@@ -10,14 +10,18 @@ import { LeaseHeldError } from "./errors";
  *   after the job was requested (`requestedAt`) read the bank later than whatever asked for
  *   the job, so the job's work is done: acknowledged as a no-op, the bank not called (no PSD2
  *   refresh spent). A running holder never covers a job: its sync may still fail, and the job
- *   would then be lost. A backfill is never covered: it reaches further back than a sync.
+ *   would then be lost. A backfill is never covered: it reaches further back than a sync; nor
+ *   is a results job (v2): it stores an async request's history, which no sync reads.
  * - otherwise the lease is waited for by deferral (`LeaseHeldError` is a runtime
  *   `DeferMessage`): the message goes back delayed, no receive spent, the deferral count carried
  *   on it and bounded by the runtime. The copy then finds the job completed (`recentJobIds`),
  *   covered, or the lease free.
  */
-export function coveredByCompletedSync(connection: Pick<BankConnection, "lastSyncAt">, job: Pick<SyncJob, "requestedAt" | "backfillFrom">): boolean {
-  if (job.backfillFrom !== undefined || connection.lastSyncAt === undefined) return false;
+export function coveredByCompletedSync(
+  connection: Pick<BankConnection, "lastSyncAt">,
+  job: Pick<SyncJob, "requestedAt" | "backfillFrom" | "results">,
+): boolean {
+  if (job.backfillFrom !== undefined || job.results !== undefined || connection.lastSyncAt === undefined) return false;
   return Date.parse(connection.lastSyncAt) >= Date.parse(job.requestedAt);
 }
 

@@ -21,6 +21,11 @@ export interface SyncDeps {
   accountConcurrency?: number;
   /** Longest wait before a delivery that found the lease held tries again (seconds). Default 15. */
   leaseRetrySeconds?: number;
+  /**
+   * Set: a backfill asks for its older history with TrueLayer's async requests, whose callbacks
+   * reach the webhook at `webhookUri` (`…/truelayer/results/<secret>`) and come back as results jobs.
+   */
+  asyncHistory?: { webhookUri: string };
   now?: () => Date;
   random?: () => number;
 }

@@ -57,3 +57,17 @@ export class TokenRotatedElsewhereError extends RetryLater {
     super("sync.token_rotated_elsewhere", `refresh token of ${connectionId} was rotated by another run; retrying with the stored pair`, 1, options);
   }
 }
+
+/** A results callback's `results_uri` is not on our TrueLayer data host: never fetched (the token stays home). */
+export class ForeignResultsHostError extends PermanentFailure {
+  constructor(taskId: string, options?: { cause?: unknown }) {
+    super("sync.results_foreign_host", `results of task ${taskId} are not on the configured TrueLayer data host: refused`, options);
+  }
+}
+
+/** A results job that names a request we never make or an account the connection does not have. */
+export class UnusableResultsError extends PermanentFailure {
+  constructor(taskId: string, reason: string) {
+    super("sync.results_unusable", `results of task ${taskId} cannot be stored: ${reason}`);
+  }
+}

@@ -27,9 +27,11 @@ export interface FetchedAccount {
    * it is marked closed, its booked history kept.
    */
   data?: {
-    balance: { currentMinor: number; availableMinor?: number; current: number; available?: number; updatedAt: string };
+    /** Absent: not read in this run (a results job); the stored balance stays. */
+    balance?: { currentMinor: number; availableMinor?: number; current: number; available?: number; updatedAt: string };
     booked: TrueLayerTransaction[];
-    pending: TrueLayerTransaction[];
+    /** Absent: not read in this run (a results job); the stored pending ones stay as they are. */
+    pending?: TrueLayerTransaction[];
     /** Transactions the client's schema refused: quarantined, the others sync. */
     rejected: (RejectedTransaction & { status: "booked" | "pending" })[];
   };

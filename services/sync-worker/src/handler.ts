@@ -14,20 +14,28 @@ import {
   type StoredBankAccount,
   type Transaction,
 } from "@expenzez/db";
-import { countsAsUnattended, isAttended, jobCorrelationId, parseSyncJob, type SyncJob } from "@expenzez/events";
+import { type AsyncResultsRef, countsAsUnattended, isAttended, jobCorrelationId, parseSyncJob, type SyncJob } from "@expenzez/events";
 import { bindCorrelationId, type Logger } from "@expenzez/logger";
 import { deferralsOf, PermanentFailure, type QueueMessage, RetryLater, relayOutboxRecords } from "@expenzez/runtime";
 import { nextSyncAt, occurrencesOf, toStoredTransaction, unattendedToday } from "@expenzez/sync";
-import { type CallContext, InvalidGrantError, type TransactionList, TrueLayerError, type TrueLayerTransaction } from "@expenzez/truelayer";
+import {
+  type CallContext,
+  ForeignResultsUriError,
+  InvalidGrantError,
+  type TransactionList,
+  TrueLayerError,
+  type TrueLayerTransaction,
+} from "@expenzez/truelayer";
 import { markReconnectRequired, markSyncFailed, reconnectReason, withCompletedJob, withFreshToken } from "./connection";
 import { coveredByCompletedSync, leaseHeld } from "./contention";
 import type { SyncDeps } from "./deps";
-import { InvalidJobError, ProviderRetriesExhaustedError, TokenRotatedElsewhereError, UnknownConnectionError } from "./errors";
+import { ForeignResultsHostError, InvalidJobError, ProviderRetriesExhaustedError, TokenRotatedElsewhereError, UnknownConnectionError } from "./errors";
 import { type FetchedAccount, fetchBooked, fetchConnection } from "./fetch";
 import { type BatchBounds, batchBounds, historySlices, type Slice, timeOf } from "./history";
 import { keepLease, type LeaseKeeper } from "./lease";
 import { emitMetric, emitSyncFailure, emitSyncMetrics, METRICS } from "./metrics";
 import { planReads } from "./plan";
+import { fetchResults, resultsRequest } from "./results";
 import { syncWindow } from "./window";
 import { type SyncTotals, syncAccounts } from "./write-account";
 
@@ -214,6 +222,16 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     return [record];
   }
 
+  // A Failed async task has nothing to fetch: the failure is recorded on the connection and announced.
+  if (job.results?.status === "Failed") {
+    log.warn({ taskId: job.results.taskId }, "async request failed at TrueLayer: recorded on the connection");
+    emitSyncFailure(log, ASYNC_TASK_FAILED);
+    const next = connection.nextSyncAt ? new Date(connection.nextSyncAt) : now;
+    const record = await markSyncFailed(deps, connection, { code: ASYNC_TASK_FAILED, retryable: false, nextSyncAt: next }, now, run);
+    run.released = true;
+    return [record];
+  }
+
   const startedAt = Date.now();
   // What is stored of the user's accounts (sealed fields stay sealed) and their rules, at once.
   // A connection that never completed a sync has no accounts of its own stored (a first run
@@ -227,13 +245,22 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   ]);
   const mine = new Map<string, StoredBankAccount>();
   for (const a of storedAccounts) if (a.connectionId === connection.connectionId) mine.set(a.accountId, a);
-  const window = syncWindow({
-    now,
-    lastSyncAt: connection.lastSyncAt,
-    oldestPendingAt: oldestPendingOf(mine.values(), now),
-    attended,
-    ...(job.backfillFrom ? { backfillFrom: job.backfillFrom } : {}),
-  });
+  // A results job stores one account's booked history from a finished async request, nothing else.
+  if (job.results) return storeResults(deps, run, { connection, results: job.results, mine, rules, now, log });
+
+  const windowOf = (backfillFrom?: string) =>
+    syncWindow({
+      now,
+      lastSyncAt: connection.lastSyncAt,
+      oldestPendingAt: oldestPendingOf(mine.values(), now),
+      attended,
+      ...(backfillFrom ? { backfillFrom } : {}),
+    });
+  const full = windowOf(job.backfillFrom);
+  // With async history on, a backfill syncs the usual window now and asks for the older part
+  // asynchronously: the bank takes minutes over years of history, longer than a lease should last.
+  const window = deps.asyncHistory && job.backfillFrom ? windowOf() : full;
+  const history = window.from > full.from ? { from: full.from, to: window.from } : undefined;
 
   // A long history (a catch-up) comes and is written in slices, oldest first; most windows are one.
   const slices = historySlices(window);
@@ -253,27 +280,15 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   let ctx: CallContext;
   try {
     connection = await refreshTracked(run, withFreshToken(deps, connection, now));
-    let forced: Promise<BankConnection> | undefined;
-    ctx = {
-      accessToken: connection.accessToken,
-      connectionId: connection.connectionId,
-      providerId: connection.providerId,
-      // X-Client-Correlation-Id and the client's log lines: the same id as the rest of the job's trail.
-      correlationId: run.correlationId,
-      ...(attended ? { psuIp: job.psuIp } : {}),
-      // A 401 mid-sync refreshes once; shared so parallel calls do not rotate the token twice.
-      refreshAccessToken: () => {
-        forced ??= refreshTracked(run, withFreshToken(deps, connection, now, true));
-        return forced.then((c) => {
-          connection = c;
-          // Later slices of a long history start with the new token.
-          ctx.accessToken = c.accessToken;
-          return c.accessToken;
-        });
+    ctx = callContext(deps, run, now, attended ? job.psuIp : undefined, {
+      get: () => connection,
+      set: (c) => {
+        connection = c;
       },
-    };
+    });
     // The newest slice first: it brings the accounts, their balances and pending lists.
     fetched = await fetchConnection(deps.truelayer, ctx, slices[slices.length - 1] as Slice, concurrency);
+    if (history && deps.asyncHistory) await requestHistory(deps.truelayer, ctx, fetched, history, deps.asyncHistory.webhookUri, log);
   } catch (err) {
     return providerFailure(err);
   }
@@ -484,6 +499,148 @@ function keptForNext(batch: readonly FetchedAccount[], bounds: BatchBounds): Map
       );
   }
   return out;
+}
+
+/**
+ * The context of a run's TrueLayer calls on the connection `state` holds (its access token fresh
+ * already). A 401 mid-run refreshes once, shared so parallel calls do not rotate the token twice;
+ * the refreshed connection is handed back through `state.set`, and later calls use its token.
+ */
+function callContext(
+  deps: SyncDeps,
+  run: Run,
+  now: Date,
+  psuIp: string | undefined,
+  state: { get: () => BankConnection; set: (c: BankConnection) => void },
+): CallContext {
+  let forced: Promise<BankConnection> | undefined;
+  const start = state.get();
+  const ctx: CallContext = {
+    accessToken: start.accessToken,
+    connectionId: start.connectionId,
+    providerId: start.providerId,
+    // X-Client-Correlation-Id and the client's log lines: the same id as the rest of the job's trail.
+    correlationId: run.correlationId,
+    ...(psuIp ? { psuIp } : {}),
+    refreshAccessToken: () => {
+      forced ??= refreshTracked(run, withFreshToken(deps, state.get(), now, true));
+      return forced.then((c) => {
+        state.set(c);
+        // Later slices of a long history start with the new token.
+        ctx.accessToken = c.accessToken;
+        return c.accessToken;
+      });
+    },
+  };
+  return ctx;
+}
+
+/** The code a Failed async task is recorded with (syncStats.lastErrorCode, ConnectionSyncFailed). */
+export const ASYNC_TASK_FAILED = "sync.async_task_failed";
+
+/** Asks the bank for each open account's older booked history asynchronously; each answer comes back as a results job. */
+async function requestHistory(
+  client: SyncDeps["truelayer"],
+  ctx: CallContext,
+  fetched: readonly FetchedAccount[],
+  range: { from: string; to: string },
+  webhookUri: string,
+  log: Logger,
+): Promise<void> {
+  const tasks = await Promise.all(
+    fetched.filter((a) => a.data).map((a) => client.requestTransactionsAsync(ctx, { kind: a.kind, accountId: a.providerAccountId, range }, webhookUri)),
+  );
+  log.info({ tasks: tasks.map((t) => t.taskId), history: range }, "older history requested asynchronously");
+}
+
+/**
+ * A results job (ADR 0046): the booked transactions a finished async request produced, for the
+ * one account and range it asked for, fetched from our TrueLayer host and written by the sync's
+ * write code. No balance or pending list was read, so those stay as stored (an interim write),
+ * and so do the connection's sync clock, PSD2 count and stats: only the job is recorded.
+ */
+async function storeResults(
+  deps: SyncDeps,
+  run: Run,
+  input: {
+    connection: BankConnection;
+    results: AsyncResultsRef;
+    mine: Map<string, StoredBankAccount>;
+    rules: Awaited<ReturnType<SyncDeps["repos"]["rules"]["listAllByUser"]>>;
+    now: Date;
+    log: Logger;
+  },
+): Promise<OutboxRecord[]> {
+  const { results, mine, rules, now, log } = input;
+  let connection = input.connection;
+  const request = resultsRequest(results);
+  let account: FetchedAccount;
+  try {
+    connection = await refreshTracked(run, withFreshToken(deps, connection, now));
+    const ctx = callContext(deps, run, now, undefined, {
+      get: () => connection,
+      set: (c) => {
+        connection = c;
+      },
+    });
+    account = await fetchResults(deps.truelayer, ctx, results, request, mine);
+  } catch (err) {
+    // Never fetched: the connection's token goes to our TrueLayer host only. Nothing to retry.
+    if (err instanceof ForeignResultsUriError) throw new ForeignResultsHostError(results.taskId, { cause: err });
+    if (!(err instanceof TrueLayerError)) throw err;
+    if (run.refreshing) connection = await (run.refreshing as Promise<BankConnection>).catch(() => connection);
+    const record = await onProviderError(deps, connection, err, now, log, run);
+    run.released = true;
+    return [record];
+  }
+
+  const quarantine: Quarantined[] = [];
+  const byAccount = mapTransactions(run.job, connection, [account], rules, now, quarantine);
+  const plan = planReads({ accounts: [{ accountId: account.accountId, stored: mine.get(account.accountId) }], window: request.window, now, interim: true });
+  const storedByAccount = plan.read ? await readStored(deps, run.job.userId, new Set([account.accountId]), plan) : new Map<string, Transaction[]>();
+  const at = now.toISOString();
+  const finished: BankConnection = {
+    ...connection,
+    ...(quarantine.length ? { quarantine: [...(connection.quarantine ?? []), ...quarantine.map((q) => ({ ...q, at }))].slice(-QUARANTINE_KEPT) } : {}),
+    recentJobIds: withCompletedJob(connection, run.jobId),
+    hasRules: connection.hasRules === true || rules.length > 0,
+    updatedAt: at,
+  };
+  const result = await syncAccounts(deps, {
+    userId: run.job.userId,
+    connectionId: connection.connectionId,
+    syncId: run.jobId,
+    correlationId: run.correlationId,
+    accounts: [
+      {
+        fetched: account,
+        transactions: byAccount.get(account.accountId) ?? [],
+        stored: storedByAccount.get(account.accountId) ?? [],
+        account: mine.get(account.accountId),
+        pendingComplete: false,
+        interim: true,
+      },
+    ],
+    bookedFrom: request.window.from,
+    now,
+    guard: run.keeper.guard,
+    reread: (ids) => deps.repos.transactions.getMany(run.job.userId, ids, { includeDeleted: true }),
+    finish: async () => ({
+      action: await deps.repos.connections.finishLeasedAction(finished, connection.version, run.owner),
+      expectedVersion: connection.version,
+    }),
+  });
+  if (!result.finished) {
+    run.keeper.guard();
+    await deps.repos.connections.finishLeased(finished, connection.version, run.owner);
+  }
+  run.released = true;
+  if (quarantine.length) emitMetric(log, METRICS.quarantined, quarantine.length, { connectionId: connection.connectionId });
+  log.info(
+    { added: result.added, changed: result.changed, taskId: results.taskId, accountId: account.accountId, window: request.window },
+    "async results stored",
+  );
+  return result.records;
 }
 
 function refreshTracked<T>(run: Run, refresh: Promise<T>): Promise<T> {

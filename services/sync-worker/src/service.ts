@@ -18,6 +18,13 @@ export const syncWorkerEnv = z.object({
    * renewed every third of its term, so a long sync keeps it either way.
    */
   SYNC_LEASE_SECONDS: z.coerce.number().int().min(6).optional(),
+  /**
+   * The webhook's async-results base URL (`https://…/truelayer/results`) and its secret (the
+   * webhook's TRUELAYER_RESULTS_SECRET). Both set: a backfill asks for its older history
+   * asynchronously (docs/scheduler-and-webhook.md). Neither: every window is read at once.
+   */
+  TRUELAYER_RESULTS_URL: z.url().optional(),
+  TRUELAYER_RESULTS_SECRET: z.string().min(16).optional(),
 });
 
 /** The sync worker as a queue service: the sync-jobs queue in, synced connections and events out. */
@@ -42,6 +49,15 @@ export const syncWorker = defineQueueService({
     workerId: kit.processId,
     // Shorter than the queue's visibility timeout, so a dead worker's lease ends before redelivery.
     leaseSeconds: kit.config.SYNC_LEASE_SECONDS ?? Math.floor(kit.def.queues.syncJobs.visibilityTimeoutSeconds * 0.8),
+    ...asyncHistoryOf(kit.config),
   }),
   handle: (message, deps, context) => handleSyncJob(message, { ...deps, log: context.log }),
 });
+
+/** The async-history option from the two variables: both or neither. */
+export function asyncHistoryOf(config: { TRUELAYER_RESULTS_URL?: string; TRUELAYER_RESULTS_SECRET?: string }): Pick<SyncDeps, "asyncHistory"> {
+  const { TRUELAYER_RESULTS_URL: url, TRUELAYER_RESULTS_SECRET: secret } = config;
+  if (!url && !secret) return {};
+  if (!url || !secret) throw new Error("TRUELAYER_RESULTS_URL and TRUELAYER_RESULTS_SECRET go together: set both or neither");
+  return { asyncHistory: { webhookUri: `${url.replace(/\/$/, "")}/${encodeURIComponent(secret)}` } };
+}

@@ -11,6 +11,16 @@ describe("coveredByCompletedSync", () => {
     expect(coveredByCompletedSync({ lastSyncAt: "2026-11-20T12:00:05.000Z" }, job)).toBe(true);
   });
 
+  it("is false for an async results job however late the last sync: it stores history no sync reads", () => {
+    const results = {
+      uri: "https://api.truelayer.com/data/v1/results/t1",
+      taskId: "t1",
+      requestUri: "https://api.truelayer.com/data/v1/accounts/a1/transactions?from=2026-01-01&to=2026-02-01",
+      status: "Succeeded" as const,
+    };
+    expect(coveredByCompletedSync({ lastSyncAt: "2026-11-20T13:00:00.000Z" }, { ...job, results })).toBe(false);
+  });
+
   it("is false for a sync that started before the request, for a connection never synced, and for any backfill", () => {
     expect(coveredByCompletedSync({ lastSyncAt: "2026-11-20T11:59:59.999Z" }, job)).toBe(false);
     expect(coveredByCompletedSync({}, job)).toBe(false);

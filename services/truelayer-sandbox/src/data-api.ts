@@ -59,6 +59,17 @@ export async function handleData(state: SandboxState, calls: AsyncCalls, req: In
     return sendError(res, 403, "access_denied", describe("access_denied"), headers);
   }
   const fault = firstMatching(user, "errors", user.scenario.errors, path, roll.next());
+  const asyncCall = url.searchParams.get("async") === "true";
+  if (fault && asyncCall) {
+    // TrueLayer accepts an async request and reports the bank's failure in the callback: a Failed task.
+    const queued = calls.enqueue({
+      user,
+      requestUri: url.toString(),
+      webhookUri: url.searchParams.get("webhook_uri") ?? undefined,
+      ...fail(fault.status, fault.error),
+    });
+    return sendJson(res, 202, queued, headers);
+  }
   if (fault) {
     const extra: Record<string, string> = fault.retry_after === undefined ? {} : { "Retry-After": String(fault.retry_after) };
     return sendError(res, fault.status, fault.error, fault.error_description ?? describe(fault.error), { ...headers, ...extra });
@@ -76,7 +87,7 @@ export async function handleData(state: SandboxState, calls: AsyncCalls, req: In
   }
 
   const reply = route(state, user, path, url.searchParams, Boolean(psuIp));
-  if (url.searchParams.get("async") === "true" && reply.status === 200) {
+  if (asyncCall && reply.status === 200) {
     const webhookUri = url.searchParams.get("webhook_uri") ?? undefined;
     const queued = calls.enqueue({ user, requestUri: url.toString(), webhookUri, status: reply.status, body: reply.body });
     return sendJson(res, 202, queued, headers);

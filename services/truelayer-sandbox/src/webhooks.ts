@@ -84,7 +84,7 @@ export function createAsyncCalls(options: {
           results_uri: resultsUri,
           credentials_id: user.credentialsId,
           task_id: taskId,
-          status: "Succeeded",
+          status: status >= 200 && status < 300 ? "Succeeded" : "Failed",
         };
         const job = new Promise<void>((resolve) => setTimeout(resolve, options.delayMs)).then(() => deliver(webhookUri, payload));
         inFlight.add(job);

@@ -1,6 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Db, Repositories } from "@expenzez/db";
-import type { SyncJob } from "@expenzez/events";
+import { SYNC_JOB_VERSION, type SyncJob } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
 import { RetryLater, runOnce } from "@expenzez/runtime";
 import { z } from "zod";
@@ -46,8 +46,8 @@ export const tlWebhookSchema = z.looseObject({
 /** TrueLayer's async-request callback (Data API v1). */
 export const asyncResultSchema = z.looseObject({
   request_timestamp: z.string().optional(),
-  request_uri: z.string().optional(),
-  results_uri: z.url(),
+  request_uri: z.url({ protocol: /^https?$/ }).max(4096),
+  results_uri: z.url({ protocol: /^https?$/ }).max(2048),
   credentials_id: z.string().min(1).max(256),
   task_id: z.string().min(1).max(256),
   status: z.enum(["Succeeded", "Failed"]),
@@ -133,24 +133,45 @@ async function jobForCredentials(
   deliveryId: string,
   credentialsId: string,
   correlationId: string,
+  extra: Pick<SyncJob, "version" | "results"> = {},
 ): Promise<DeliveryResult> {
   const now = (deps.now ?? (() => new Date()))();
-  // TrueLayer retries, and retries can overlap: a concurrent twin is a 503 to retry, not a 500.
-  const once = await runOnce(deps.db, { consumer, key: digest(deliveryId), now: () => now }, async (): Promise<DeliveryResult> => {
+  const queue = async (): Promise<DeliveryResult> => {
     const found = await deps.repos.connections.findByCredentialsId(credentialsId);
     if (!found) return { outcome: "ignored", reason: "no connection has these credentials" };
     const jobId = randomUUID();
     try {
-      await deps.sendJob({ jobId, ...found, reason: "webhook", requestedAt: now.toISOString(), correlationId });
+      await deps.sendJob({ ...extra, jobId, ...found, reason: "webhook", requestedAt: now.toISOString(), correlationId });
     } catch (err) {
       throw new QueueUnavailableError({ cause: err });
     }
     return { outcome: "queued", jobId };
-  }).catch((err: unknown) => {
-    if (err instanceof RetryLater && err.code === "runtime.idempotency_in_progress") throw new DeliveryInProgressError({ cause: err });
-    throw err;
-  });
+  };
+  const once = await onceWaitingForTwin(deps, consumer, digest(deliveryId), queue);
   return once.replayed ? { outcome: "duplicate" } : once.result;
+}
+
+/** How long a delivery waits for a concurrent twin (TrueLayer's retry racing its original) to finish. */
+const TWIN_WAIT_MS = 3000;
+
+/**
+ * `runOnce` for a delivery that may arrive twice at once (TrueLayer retries a delivery it timed
+ * out on while the first is still here). A twin finding the record in progress waits for the
+ * other copy instead of failing: it completes → this copy is a duplicate (200); it fails and
+ * releases the record → this copy does the work itself. Only a twin still running after
+ * TWIN_WAIT_MS is a 503, the one case a retry is really needed.
+ */
+async function onceWaitingForTwin(deps: WebhookDeps, consumer: string, key: string, fn: () => Promise<DeliveryResult>) {
+  const deadline = Date.now() + TWIN_WAIT_MS;
+  for (let pause = 25; ; pause = Math.min(pause * 2, 400)) {
+    try {
+      return await runOnce(deps.db, { consumer, key, now: deps.now }, fn);
+    } catch (err) {
+      if (!(err instanceof RetryLater && err.code === "runtime.idempotency_in_progress")) throw err;
+      if (Date.now() + pause > deadline) throw new DeliveryInProgressError({ cause: err });
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
 }
 
 /** A signed TrueLayer webhook: verified first (nothing unverified is even parsed), then mapped to a `webhook` job. */
@@ -167,19 +188,30 @@ export async function truelayerWebhook(
 
 /**
  * TrueLayer's async-results callback. v1 callbacks are unsigned, so the secret in our
- * `webhook_uri` authenticates them (compared in constant time). A succeeded result becomes a
- * `webhook` job: the sync worker reads the connection's data with the same code as any sync.
+ * `webhook_uri` authenticates them (compared in constant time). Each task becomes one v2 `webhook`
+ * job carrying the results reference (idempotent on `task_id`): the sync worker fetches
+ * `results_uri` from its own TrueLayer host and stores it with the sync's write code, or records
+ * a Failed task on the connection.
  */
 export async function asyncResults(deps: WebhookDeps, input: { secret: string; body: string; correlationId: string }): Promise<DeliveryResult> {
   if (!secretMatches(input.secret, deps.resultsSecret)) throw new UnauthenticatedError("unknown results callback");
   const result = parseBody(asyncResultSchema, input.body);
-  if (result.status === "Failed") {
-    deps.log.warn({ taskId: result.task_id, correlationId: input.correlationId }, "async request failed at TrueLayer");
-    return { outcome: "ignored", reason: "the async request failed" };
-  }
-  const outcome = await jobForCredentials(deps, "webhook-results", result.task_id, result.credentials_id, input.correlationId);
-  deps.log.info({ taskId: result.task_id, correlationId: input.correlationId, ...outcome }, "async results ready");
+  const results = { uri: result.results_uri, taskId: result.task_id, requestUri: withoutWebhookUri(result.request_uri), status: result.status };
+  const outcome = await jobForCredentials(deps, "webhook-results", result.task_id, result.credentials_id, input.correlationId, {
+    version: SYNC_JOB_VERSION,
+    results,
+  });
+  const line = { taskId: result.task_id, status: result.status, correlationId: input.correlationId, ...outcome };
+  if (result.status === "Failed") deps.log.warn(line, "async request failed at TrueLayer");
+  else deps.log.info(line, "async results ready");
   return outcome;
+}
+
+/** The request as TrueLayer echoes it, minus our `webhook_uri` (it holds the secret; jobs and logs must not). */
+export function withoutWebhookUri(requestUri: string): string {
+  const url = new URL(requestUri);
+  url.searchParams.delete("webhook_uri");
+  return url.toString();
 }
 
 /** Constant-time equality of two secrets (digests first, so their lengths do not leak either). */

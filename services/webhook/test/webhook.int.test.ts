@@ -247,21 +247,60 @@ describe("TrueLayer signed webhooks", () => {
     expect(await queuedJobs()).toEqual([expect.objectContaining({ userId: c.userId, connectionId: c.connectionId, reason: "webhook" })]);
   });
 
-  it("answers 503 with Retry-After (not 500) while a concurrent twin of the same delivery is being handled", async () => {
-    // Prepare: another request holds the delivery's claim (TrueLayer's retries can overlap)
-    const c = await connection("u-tl-twin");
-    const body = event(c.credentialsId, "evt-twin");
-    let release: () => void = () => {};
+  /** Holds the delivery's claim as a concurrent request would (TrueLayer's retries can overlap its original). */
+  function holdClaim(eventId: string) {
+    let settle: (ok: boolean) => void = () => {};
     const held = runOnce(
       db,
-      { consumer: "webhook-truelayer", key: createHash("sha256").update("evt-twin").digest("base64url") },
-      () => new Promise<void>((r) => (release = r)),
-    );
-    await new Promise((r) => setTimeout(r, 200));
+      { consumer: "webhook-truelayer", key: createHash("sha256").update(eventId).digest("base64url") },
+      () => new Promise<{ outcome: string }>((resolve, reject) => (settle = (ok) => (ok ? resolve({ outcome: "queued" }) : reject(new Error("send failed"))))),
+    ).catch(() => undefined);
+    return { held, settle: (ok: boolean) => settle(ok) };
+  }
+
+  it("answers a twin arriving while the first copy is handled as a duplicate (200) once that copy completes", async () => {
+    // Prepare
+    const c = await connection("u-tl-twin");
+    const claim = holdClaim("evt-twin");
+    await new Promise((r) => setTimeout(r, 100));
     // Act
-    const twin = await signedPost(body);
-    release();
-    await held;
+    const twin = signedPost(event(c.credentialsId, "evt-twin"));
+    await new Promise((r) => setTimeout(r, 300));
+    claim.settle(true);
+    await claim.held;
+    const res = await twin;
+    // Assess
+    expect(res.status).toBe(200);
+    expect(await json(res)).toEqual({ outcome: "duplicate" });
+    expect(await queuedJobs()).toEqual([]);
+  });
+
+  it("queues the job itself when the first copy failed and released the delivery while the twin waited", async () => {
+    // Prepare
+    const c = await connection("u-tl-twin-failed");
+    const claim = holdClaim("evt-twin-failed");
+    await new Promise((r) => setTimeout(r, 100));
+    // Act
+    const twin = signedPost(event(c.credentialsId, "evt-twin-failed"));
+    await new Promise((r) => setTimeout(r, 300));
+    claim.settle(false);
+    await claim.held;
+    const res = await twin;
+    // Assess
+    expect(res.status).toBe(200);
+    expect(await json(res)).toEqual(expect.objectContaining({ outcome: "queued" }));
+    expect(await queuedJobs()).toEqual([expect.objectContaining({ connectionId: c.connectionId, reason: "webhook" })]);
+  });
+
+  it("answers 503 with Retry-After (not 500) when the first copy is still being handled after the twin's wait", async () => {
+    // Prepare
+    const c = await connection("u-tl-twin-slow");
+    const claim = holdClaim("evt-twin-slow");
+    await new Promise((r) => setTimeout(r, 100));
+    // Act
+    const twin = await signedPost(event(c.credentialsId, "evt-twin-slow"));
+    claim.settle(true);
+    await claim.held;
     // Assess
     expect(twin.status).toBe(503);
     expect(twin.headers.get("retry-after")).toBe("5");
@@ -281,6 +320,26 @@ describe("TrueLayer signed webhooks", () => {
     // Assess
     expect([tampered.status, stale.status, foreign.status, unsigned.status]).toEqual([401, 401, 401, 401]);
     expect((await json(stale)).error).toBe("webhook.bad_signature");
+    expect(await queuedJobs()).toEqual([]);
+  });
+
+  it("refuses a signature whose header names another algorithm than ES512 before verifying it (no algorithm confusion)", async () => {
+    // Prepare: a valid signature whose protected header is switched to HMAC (keyed with the public key, the classic forgery)
+    const c = await connection("u-tl-alg");
+    const body = event(c.credentialsId, "evt-alg");
+    const timestamp = new Date().toISOString();
+    const [header, , footer] = (await signer.sign("/truelayer/webhooks", timestamp, body)).split(".");
+    const forged = { ...JSON.parse(Buffer.from(header as string, "base64url").toString("utf8")), alg: "HS256" };
+    const signature = `${Buffer.from(JSON.stringify(forged)).toString("base64url")}..${footer}`;
+    // Act
+    const res = await fetch(`${base}/truelayer/webhooks`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Tl-Signature": signature, "X-Tl-Webhook-Timestamp": timestamp },
+      body,
+    });
+    // Assess
+    expect(res.status).toBe(401);
+    expect((await json(res)).message).toContain("ES512");
     expect(await queuedJobs()).toEqual([]);
   });
 
@@ -310,15 +369,16 @@ describe("TrueLayer signed webhooks", () => {
 });
 
 describe("async results callback", () => {
-  const result = (credentialsId: string, taskId: string) =>
+  const result = (credentialsId: string, taskId: string, status = "Succeeded") =>
     JSON.stringify({
-      results_uri: "https://api.truelayer-sandbox.test/data/v1/results/x",
+      request_uri: `https://api.truelayer-sandbox.test/data/v1/accounts/a1/transactions?from=2026-01-01&to=2026-06-01&async=true&webhook_uri=${encodeURIComponent(`https://hooks.test/truelayer/results/${SECRET}`)}`,
+      results_uri: `https://api.truelayer-sandbox.test/data/v1/results/${taskId}`,
       credentials_id: credentialsId,
       task_id: taskId,
-      status: "Succeeded",
+      status,
     });
 
-  it("queues a webhook job for the right secret, once per task, and 401 for a wrong one", async () => {
+  it("queues one v2 webhook job carrying the results reference for the right secret, once per task, and 401 for a wrong one", async () => {
     // Prepare
     const c = await connection("u-results");
     // Act
@@ -328,7 +388,33 @@ describe("async results callback", () => {
     const malformed = await fetch(`${base}/truelayer/results/${SECRET}`, { method: "POST", body: JSON.stringify({ task_id: "t2" }) });
     // Assess
     expect([wrong.status, ok.status, again.status, malformed.status]).toEqual([401, 200, 200, 400]);
-    expect(await queuedJobs()).toEqual([expect.objectContaining({ connectionId: c.connectionId, reason: "webhook" })]);
+    expect(await json(again)).toEqual({ outcome: "duplicate" });
+    const jobs = await queuedJobs();
+    expect(jobs).toEqual([
+      expect.objectContaining({
+        connectionId: c.connectionId,
+        reason: "webhook",
+        version: 2,
+        results: {
+          uri: "https://api.truelayer-sandbox.test/data/v1/results/t1",
+          taskId: "t1",
+          requestUri: "https://api.truelayer-sandbox.test/data/v1/accounts/a1/transactions?from=2026-01-01&to=2026-06-01&async=true",
+          status: "Succeeded",
+        },
+      }),
+    ]);
+    // The secret in our webhook_uri never travels on the queue.
+    expect(JSON.stringify(jobs)).not.toContain(SECRET);
+  });
+
+  it("queues a Failed task too, so the worker records it on the connection", async () => {
+    // Prepare
+    const c = await connection("u-results-failed");
+    // Act
+    const res = await fetch(`${base}/truelayer/results/${SECRET}`, { method: "POST", body: result(c.credentialsId, "t-failed", "Failed") });
+    // Assess
+    expect(res.status).toBe(200);
+    expect(await queuedJobs()).toEqual([expect.objectContaining({ connectionId: c.connectionId, results: expect.objectContaining({ status: "Failed" }) })]);
   });
 });
 

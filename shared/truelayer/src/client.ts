@@ -8,6 +8,7 @@ import { z } from "zod";
 import {
   type ErrorContext,
   errorFromResponse,
+  ForeignResultsUriError,
   isRetryable,
   NetworkError,
   NonJsonResponseError,
@@ -19,6 +20,7 @@ import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseHttpDate, parseRetryAfter, t
 import {
   type Account,
   accountSchema,
+  asyncResponseSchema,
   type Balance,
   balanceSchema,
   type Card,
@@ -121,11 +123,29 @@ export interface TrueLayerClient {
    */
   listTransactions(ctx: CallContext, source: TransactionSource): Promise<TransactionList>;
   /**
+   * Asks for booked transactions of a range asynchronously (`?async=true&webhook_uri=…`):
+   * TrueLayer answers with a task at once and POSTs `webhook_uri` when its results are ready
+   * (a long history takes the bank minutes, longer than a sync should hold its lease).
+   */
+  requestTransactionsAsync(ctx: CallContext, source: TransactionSource & { range: DateRange }, webhookUri: string): Promise<AsyncTask>;
+  /**
+   * The transactions an async request produced, from its `results_uri`, parsed one by one like
+   * `listTransactions`. Refuses (ForeignResultsUriError, before any request) a URI that is not
+   * under the configured Data API base URL.
+   */
+  getTransactionResults(ctx: CallContext, resultsUri: string): Promise<TransactionList>;
+  /**
    * Revokes the connection at TrueLayer (`DELETE /api/delete` on the auth server, bearer: its
    * access token): the consent ends and its tokens stop working. A 401 refreshes once through
    * `ctx.refreshAccessToken`, as data calls do.
    */
   deleteConnection(ctx: CallContext): Promise<void>;
+}
+
+/** An accepted async request: where its results will be served. */
+export interface AsyncTask {
+  taskId: string;
+  resultsUri: string;
 }
 
 /** Whose transactions `listTransactions` reads: an account or card, booked (in a range) or pending. */
@@ -298,11 +318,17 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
     });
   }
 
-  async function data<S extends z.ZodType>(ctx: CallContext, path: string, schema: S, params?: Record<string, string>): Promise<z.output<S>> {
+  async function data<S extends z.ZodType>(
+    ctx: CallContext,
+    path: string,
+    schema: S,
+    params?: Record<string, string>,
+    baseUrl = dataBase,
+  ): Promise<z.output<S>> {
     const correlationId = ctx.correlationId ?? randomUUID();
     const build = (accessToken: string): Request => ({
       method: "GET",
-      baseUrl: dataBase,
+      baseUrl,
       path,
       params,
       headers: {
@@ -393,10 +419,34 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
   const enc = encodeURIComponent;
   const looseList = resultsOf(z.unknown());
 
+  const transactionsPath = (source: TransactionSource) =>
+    `/${source.kind === "card" ? "cards" : "accounts"}/${enc(source.accountId)}/transactions${source.range ? "" : "/pending"}`;
+
   async function listTransactions(ctx: CallContext, source: TransactionSource): Promise<TransactionList> {
-    const family = source.kind === "card" ? "cards" : "accounts";
-    const path = `/${family}/${enc(source.accountId)}/transactions${source.range ? "" : "/pending"}`;
+    const path = transactionsPath(source);
     const { results } = await data(ctx, path, looseList, source.range ? { from: source.range.from, to: source.range.to } : undefined);
+    return parseTransactions(ctx, path, results);
+  }
+
+  async function requestTransactionsAsync(ctx: CallContext, source: TransactionSource & { range: DateRange }, webhookUri: string): Promise<AsyncTask> {
+    const params = { from: source.range.from, to: source.range.to, async: "true", webhook_uri: webhookUri };
+    const task = await data(ctx, transactionsPath(source), asyncResponseSchema, params);
+    return { taskId: task.task_id, resultsUri: task.results_uri };
+  }
+
+  async function getTransactionResults(ctx: CallContext, resultsUri: string): Promise<TransactionList> {
+    const url = URL.canParse(resultsUri) ? new URL(resultsUri) : undefined;
+    const own = new URL(`${dataBase}/`);
+    // Same scheme, host and port as the configured Data API, and under its path: nothing else gets the token.
+    if (!url || url.origin !== own.origin || !url.pathname.startsWith(own.pathname) || url.username || url.password) {
+      throw new ForeignResultsUriError(`results_uri is not on the configured TrueLayer data host (${own.host})`, { connectionId: ctx.connectionId });
+    }
+    const params = Object.fromEntries(url.searchParams);
+    const { results } = await data(ctx, url.pathname, looseList, Object.keys(params).length ? params : undefined, url.origin);
+    return parseTransactions(ctx, url.pathname, results);
+  }
+
+  function parseTransactions(ctx: CallContext, path: string, results: unknown[]): TransactionList {
     const list: TransactionList = { transactions: [], rejected: [] };
     results.forEach((raw, index) => {
       const parsed = transactionSchema.safeParse(raw);
@@ -437,6 +487,8 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
     getCardTransactions: (ctx, id, range) => many(ctx, `/cards/${enc(id)}/transactions`, transactionSchema, { from: range.from, to: range.to }),
     getCardPendingTransactions: (ctx, id) => many(ctx, `/cards/${enc(id)}/transactions/pending`, transactionSchema),
     listTransactions,
+    requestTransactionsAsync,
+    getTransactionResults,
   };
 }
 

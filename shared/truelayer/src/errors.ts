@@ -185,6 +185,15 @@ export class NonJsonResponseError extends TrueLayerError {
   readonly kind = "retryable";
 }
 
+/**
+ * A `results_uri` that is not on the configured Data API host: refused before any request, so
+ * the connection's token never goes elsewhere. The callback naming it is not TrueLayer's.
+ */
+export class ForeignResultsUriError extends TrueLayerError {
+  readonly code = "truelayer.foreign_results_uri";
+  readonly kind = "permanent";
+}
+
 /** An error code this client does not know; classified by status (5xx and 429 retry). */
 export class UnknownTrueLayerError extends TrueLayerError {
   readonly code = "truelayer.unknown_error";

@@ -1,4 +1,5 @@
 export {
+  type AsyncTask,
   type CallContext,
   createTrueLayerClient,
   type DateRange,

@@ -457,6 +457,50 @@ describe("against a loopback server of our own", () => {
     expect(list.rejected).toEqual([{ index: 1, providerId: "n2", reason: expect.stringContaining("amount") }]);
   });
 
+  it("asks for transactions asynchronously with the webhook_uri, and fetches results only from the configured data host", async () => {
+    // Prepare
+    const seen: string[] = [];
+    const good = {
+      transaction_id: "t1",
+      normalised_provider_transaction_id: "n1",
+      timestamp: "2025-06-01T00:00:00+00:00",
+      description: "TESCO",
+      amount: -1.5,
+      currency: "GBP",
+      transaction_type: "DEBIT",
+    };
+    const fake = await serve((path) => {
+      seen.push(path);
+      return path.includes("async=true")
+        ? { status: 202, body: { results_uri: "https://ignored.test/r", status: "Queued", task_id: "task-1" } }
+        : { status: 200, body: { results: [good], status: "Succeeded" } };
+    });
+    const tl = client({ dataBaseUrl: `${fake.url}/data/v1` });
+    const ctx = { accessToken: "t", connectionId: "c" };
+    // Act
+    const task = await tl.requestTransactionsAsync(
+      ctx,
+      { kind: "card", accountId: "k1", range: { from: "2025-01-01", to: "2025-06-01" } },
+      "https://hooks.test/r/s3cret",
+    );
+    const results = await tl.getTransactionResults(ctx, `${fake.url}/data/v1/results/task-1`);
+    const elsewhere = [
+      `http://127.0.0.2:${new URL(fake.url).port}/data/v1/results/task-1`,
+      `${fake.url}/other/results/task-1`,
+      "not a url",
+      `http://user:pw@${new URL(fake.url).host}/data/v1/results/x`,
+    ];
+    const refused = await Promise.all(elsewhere.map((uri) => tl.getTransactionResults(ctx, uri).catch((err: unknown) => err)));
+    // Assess
+    expect(task).toEqual({ taskId: "task-1", resultsUri: "https://ignored.test/r" });
+    expect(new URL(`http://x${seen[0]}`).pathname).toBe("/data/v1/cards/k1/transactions");
+    expect(new URL(`http://x${seen[0]}`).searchParams.get("webhook_uri")).toBe("https://hooks.test/r/s3cret");
+    expect(results.transactions.map((t) => t.normalised_provider_transaction_id)).toEqual(["n1"]);
+    for (const err of refused) expect(err).toMatchObject({ code: "truelayer.foreign_results_uri", kind: "permanent" });
+    // The refused ones never reached any server.
+    expect(seen).toHaveLength(2);
+  });
+
   it("times out a response that keeps trickling: the timeout covers the whole request, not socket idleness", async () => {
     const server = createServer((_req, res) => {
       res.writeHead(200, { "Content-Type": "application/json" });
