@@ -32,9 +32,23 @@ export function modelFeatures(tokens: readonly string[], direction: Direction, b
     words++;
   }
   out.push(direction === "DEBIT" ? "~D" : "~C");
-  if (typeof bankCategory === "string" && bankCategory.length < 20) out.push(`#${bankCategory}`);
-  if (magnitude !== undefined) out.push(`$${magnitude}`);
+  if (typeof bankCategory === "string" && bankCategory.length < 20) out.push(categoryFeature(bankCategory));
+  if (magnitude !== undefined) out.push(MAGNITUDES[magnitude] ?? `$${magnitude}`);
   return out;
+}
+
+/** `$0` … `$5`, built once: every transaction carries one. */
+const MAGNITUDES = Array.from({ length: 6 }, (_, i) => `$${i}`);
+/** `#PURCHASE`, `#DIRECT_DEBIT`, …: the few categories banks send, built once each (bounded: odd ones are built per call). */
+const CATEGORY_FEATURES = new Map<string, string>();
+const CATEGORY_FEATURES_LIMIT = 100;
+
+function categoryFeature(bankCategory: string): string {
+  const known = CATEGORY_FEATURES.get(bankCategory);
+  if (known !== undefined) return known;
+  const feature = `#${bankCategory}`;
+  if (CATEGORY_FEATURES.size < CATEGORY_FEATURES_LIMIT) CATEGORY_FEATURES.set(bankCategory, feature);
+  return feature;
 }
 
 /** The model's features for a transaction whose description is already tokenised (runtime and training share it). */

@@ -129,22 +129,52 @@ for (const l of [...byWord.values()]) {
   if (!byWord.has(stem + plural)) byWord.set(stem + plural, { ...l, word: stem + plural });
 }
 
+/** Two-word phrases by first word then second (`NAIL` → `BAR`): looked up without building the pair's text. */
+const byPair = new Map<string, Map<string, LexiconWord>>();
+for (const [text, l] of byWord) {
+  const words = text.split(" ");
+  if (words.length !== 2) continue;
+  const next = byPair.get(words[0]!) ?? new Map<string, LexiconWord>();
+  next.set(words[1]!, l);
+  byPair.set(words[0]!, next);
+}
+
 /** Words long enough to be read inside a run-together name (`MYTUTOR`, `BEAUTYWORKS`). */
 const SUBWORD_MIN = 5;
 const SUBWORD_MAX = 12;
 /** A word found inside a longer token is weaker evidence than the word on its own. */
 const SUBWORD_FACTOR = 0.7;
-const subwords = new Map<string, LexiconWord>();
-for (const l of LEXICON) if (l.word.length >= SUBWORD_MIN && !l.word.includes(" ") && !subwords.has(l.word)) subwords.set(l.word, l);
+/**
+ * The subwords by their first and by their last SUBWORD_MIN letters, longest first: a token is
+ * checked with two lookups instead of a substring per length (this runs for every unknown word).
+ */
+const subwordsByHead = new Map<string, LexiconWord[]>();
+const subwordsByTail = new Map<string, LexiconWord[]>();
+{
+  const seen = new Set<string>();
+  for (const l of LEXICON) {
+    if (l.word.length < SUBWORD_MIN || l.word.length > SUBWORD_MAX || l.word.includes(" ") || seen.has(l.word)) continue;
+    seen.add(l.word);
+    for (const [byKey, key] of [
+      [subwordsByHead, l.word.slice(0, SUBWORD_MIN)],
+      [subwordsByTail, l.word.slice(-SUBWORD_MIN)],
+    ] as const) {
+      const list = byKey.get(key) ?? [];
+      list.push(l);
+      list.sort((a, b) => b.word.length - a.word.length);
+      byKey.set(key, list);
+    }
+  }
+}
 
-/** A category word that starts or ends a run-together token, at reduced weight; the longest wins. */
+/** A category word that starts or ends a run-together token, at reduced weight; the longest wins (the start on a tie). */
 function subwordHit(token: string): LexiconWord | undefined {
   if (token.length < SUBWORD_MIN + 2) return undefined;
-  for (let n = Math.min(SUBWORD_MAX, token.length - 2); n >= SUBWORD_MIN; n--) {
-    const hit = subwords.get(token.slice(0, n)) ?? subwords.get(token.slice(token.length - n));
-    if (hit) return { word: hit.word, secondary: hit.secondary, weight: hit.weight * SUBWORD_FACTOR };
-  }
-  return undefined;
+  const room = token.length - 2;
+  const head = subwordsByHead.get(token.slice(0, SUBWORD_MIN))?.find((l) => l.word.length <= room && token.startsWith(l.word));
+  const tail = subwordsByTail.get(token.slice(-SUBWORD_MIN))?.find((l) => l.word.length <= room && token.endsWith(l.word));
+  const hit = head && (!tail || head.word.length >= tail.word.length) ? head : tail;
+  return hit && { word: hit.word, secondary: hit.secondary, weight: hit.weight * SUBWORD_FACTOR };
 }
 
 /** The category word for a token, if it is one. @example lexiconWord("BUTCHERS")?.secondary // "groceries/specialist_food" */
@@ -177,7 +207,7 @@ export function lexiconCategory(tokens: readonly string[]): { secondary: Seconda
     let hit: LexiconWord | undefined;
     let end = i;
     if (i + 1 < tokens.length) {
-      hit = byWord.get(`${tokens[i]} ${tokens[i + 1]}`);
+      hit = byPair.get(tokens[i]!)?.get(tokens[i + 1]!);
       if (hit) end = i + 1;
     }
     hit ??= byWord.get(tokens[i]!) ?? subwordHit(tokens[i]!);

@@ -28,6 +28,12 @@ export const ModelFileSchema = z.object({
 });
 export type ModelFile = z.infer<typeof ModelFileSchema>;
 
+/** One step of the meta-feature trie: the scores when the path ends here, and the next features. */
+export interface MetaNode {
+  next: Map<string, MetaNode>;
+  entry?: { scores: Float64Array; known: number };
+}
+
 /**
  * A loaded model, ready to score. Naive Bayes in sparse form: a word adds log((n + α) / α) only to
  * the classes it was seen with, and every known word adds each class's base log(α / (N + αV)).
@@ -46,7 +52,10 @@ export interface Model {
   steps: Record<string, number>;
   buckets: { upTo: number; confidence: number }[];
   /** Prior plus the meta features' evidence, per meta combination (direction, bank category, amount size). */
-  metaCache: Map<string, { scores: Float64Array; known: number }>;
+  /** The meta features' scores, as a trie over them in order (`~D` → `#PURCHASE` → `$2`). */
+  metaCache: MetaNode;
+  /** Nodes in the trie, bounded by META_CACHE_LIMIT. */
+  metaCacheNodes: number;
   /** The logistic regression that picks the primary, when shipped (the naive Bayes then picks the secondary within it). */
   hashed?: HashedModel;
 }
@@ -117,7 +126,8 @@ export function loadModel(raw: unknown): Model {
     delta,
     steps: file.calibration.steps,
     buckets: file.calibration.model,
-    metaCache: new Map(),
+    metaCache: { next: new Map() },
+    metaCacheNodes: 0,
   };
 }
 
@@ -145,7 +155,7 @@ export function shippedModel(): Model {
 const primaryScratch = new Float64Array(PRIMARIES.length);
 const bestClassScratch = new Int32Array(PRIMARIES.length);
 const scratchByModel = new WeakMap<Model, Float64Array>();
-/** Odd bank categories could make endless combinations: past this, compute without caching. */
+/** Odd bank categories could make endless combinations: past this many trie nodes, compute without caching. */
 const META_CACHE_LIMIT = 2000;
 
 function isMeta(feature: string): boolean {
@@ -159,10 +169,22 @@ function addEvidence(model: Model, scores: Float64Array, i: number): void {
 
 /** The prior plus the meta features' evidence: they touch every class, so it is worth computing once. */
 function metaScores(model: Model, features: readonly string[]): { scores: Float64Array; known: number } {
-  let key = "";
-  for (const f of features) if (isMeta(f)) key += f;
-  const cached = model.metaCache.get(key);
-  if (cached) return cached;
+  // The cache is a trie over the meta features in order (`~D` → `#PURCHASE` → `$2`): no key text is built per call.
+  let node = model.metaCache;
+  for (const f of features) {
+    if (!isMeta(f)) continue;
+    let next = node.next.get(f);
+    if (!next) {
+      next = { next: new Map() };
+      // Odd bank categories could make endless combinations: past the limit, a new path is computed but not kept.
+      if (model.metaCacheNodes < META_CACHE_LIMIT) {
+        node.next.set(f, next);
+        model.metaCacheNodes++;
+      }
+    }
+    node = next;
+  }
+  if (node.entry) return node.entry;
   const scores = model.logPrior.slice();
   let known = 0;
   for (const f of features) {
@@ -173,9 +195,10 @@ function metaScores(model: Model, features: readonly string[]): { scores: Float6
     addEvidence(model, scores, i);
   }
   const entry = { scores, known };
-  if (model.metaCache.size < META_CACHE_LIMIT) model.metaCache.set(key, entry);
+  node.entry = entry;
   return entry;
 }
+
 
 /**
  * The most likely category for the features, or undefined when no feature word is known (the

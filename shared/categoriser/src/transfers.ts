@@ -28,21 +28,24 @@ export function findOwnTransfers(txs: readonly CategorisableTransaction[], ownAc
   if (ownAccounts.size < 2) return found;
   // A cheap bucket first (currency and the amount as written); exact minor units decide below,
   // so parsing money and dates is paid only where a debit and a credit could meet.
-  const buckets = new Map<string, Leg[]>();
+  // Currency, then the amount as written: no key text is built per transaction.
+  const buckets = new Map<string, Map<number, Leg[]>>();
   txs.forEach((tx, index) => {
     if (!tx || typeof tx !== "object" || typeof tx.accountId !== "string" || !ownAccounts.has(tx.accountId)) return;
     if (typeof tx.transaction_category === "string" && NEVER_TRANSFER.has(tx.transaction_category)) return;
     // Only numbers and strings can be money; Number() would throw on a Symbol.
     const size = typeof tx.amount === "number" || typeof tx.amount === "string" ? Math.abs(Number(tx.amount)) : Number.NaN;
     if (!Number.isFinite(size) || size === 0) return;
-    const key = `${typeof tx.currency === "string" ? tx.currency.toUpperCase() : "GBP"}:${size}`;
-    const legs = buckets.get(key) ?? [];
+    const currency = typeof tx.currency === "string" ? tx.currency.toUpperCase() : "GBP";
+    const byAmount = buckets.get(currency) ?? buckets.set(currency, new Map()).get(currency)!;
+    const legs = byAmount.get(size) ?? byAmount.set(size, []).get(size)!;
     legs.push({ index, accountId: tx.accountId, credit: directionOf(tx) === "CREDIT" });
-    buckets.set(key, legs);
   });
-  for (const legs of buckets.values()) {
-    if (!legs.some((l) => l.credit) || legs.every((l) => l.credit)) continue;
-    pairLegs(txs, legs, found);
+  for (const byAmount of buckets.values()) {
+    for (const legs of byAmount.values()) {
+      if (!legs.some((l) => l.credit) || legs.every((l) => l.credit)) continue;
+      pairLegs(txs, legs, found);
+    }
   }
   return found;
 }
