@@ -199,7 +199,6 @@ function metaScores(model: Model, features: readonly string[]): { scores: Float6
   return entry;
 }
 
-
 /**
  * The most likely category for the features, or undefined when no feature word is known (the
  * direction and amount alone say nothing worth a guess). With `within`, the best class of that
