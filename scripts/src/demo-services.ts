@@ -70,6 +70,11 @@ export const DEMO_SERVICES: DemoService[] = [
       AUTH_AUDIENCE: ctx.auth.audience,
       TRUELAYER_WEBHOOK_JKUS: ctx.truelayer.jwksUrl,
       TRUELAYER_RESULTS_SECRET: ctx.webhook.resultsSecret,
+      // DELETE /v1/connections/{id} revokes the consent at the simulator.
+      TRUELAYER_AUTH_URL: ctx.truelayer.authUrl,
+      TRUELAYER_DATA_URL: ctx.truelayer.dataUrl,
+      TRUELAYER_CLIENT_ID: ctx.truelayer.clientId,
+      TRUELAYER_CLIENT_SECRET: ctx.truelayer.clientSecret,
       WEBHOOK_PORT: String(ctx.webhook.port),
     }),
     healthUrl: (ctx) => `http://127.0.0.1:${ctx.webhook.port}/health`,

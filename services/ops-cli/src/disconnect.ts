@@ -1,5 +1,6 @@
 import { loadConfig } from "@expenzez/config";
-import { type CallContext, createTrueLayerClient, InvalidGrantError, type TrueLayerClient, TrueLayerError } from "@expenzez/truelayer";
+import { DisconnectNotFoundError, type DisconnectResult, disconnectConnection as disconnect, RevocationFailedError } from "@expenzez/sync";
+import { createTrueLayerClient, type TrueLayerClient } from "@expenzez/truelayer";
 import { z } from "zod";
 import type { OpsContext } from "./context";
 import { OpsError } from "./errors";
@@ -24,20 +25,11 @@ export function trueLayerFromEnv(ctx: OpsContext, env: Record<string, string | u
   });
 }
 
-export interface DisconnectResult {
-  userId: string;
-  connectionId: string;
-  /** `revoked`: this call revoked the consent; `already_revoked`: TrueLayer had no live consent (refresh refused). */
-  trueLayer: "revoked" | "already_revoked";
-  /** The stored tokens are deleted and the connection is out of the schedule. */
-  disconnected: boolean;
-}
+export type { DisconnectResult };
 
 /**
- * Disconnects a bank connection: revokes the consent at TrueLayer (`DELETE /api/delete` with a
- * fresh access token), then deletes the stored tokens, marks it `revoked` and drops it from the
- * sync schedule. Nothing local changes unless TrueLayer confirmed (or its refresh said the
- * consent is gone already), so a failure can simply be run again; so can a success.
+ * `connection disconnect`: the shared disconnect (`@expenzez/sync`, also behind the app's
+ * `DELETE /v1/connections/{id}`) with the CLI's errors and log line.
  */
 export async function disconnectConnection(
   ctx: OpsContext,
@@ -45,39 +37,14 @@ export async function disconnectConnection(
   target: { userId: string; connectionId: string },
   now = new Date(),
 ): Promise<DisconnectResult> {
-  const { userId, connectionId } = target;
-  const connection = await ctx.repos.connections.get(userId, connectionId);
-  if (!connection) throw new OpsError("ops.disconnect.not_found", `no connection ${connectionId} for user ${userId}`);
-  const correlationId = `ops-disconnect-${connectionId}`.slice(0, 128);
-  let trueLayer: DisconnectResult["trueLayer"] = "revoked";
-  if (connection.accessToken === undefined || connection.refreshToken === undefined) {
-    // Disconnected before (the tokens are what a revocation needs, and they are gone).
-    trueLayer = "already_revoked";
-  } else {
-    const refreshToken = connection.refreshToken;
-    // A rotated pair is stored at once: if the revocation then fails, the connection still works.
-    const refresh = async () => {
-      const tokens = await truelayer.refreshToken(refreshToken, { connectionId, correlationId });
-      await ctx.repos.connections.storeTokens(
-        connection,
-        { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, tokenExpiresAt: tokens.expiresAt.toISOString() },
-        now.toISOString(),
-      );
-      return tokens.accessToken;
-    };
-    try {
-      // An expired access token would answer 401: refresh first rather than fail once.
-      const accessToken = Date.parse(connection.tokenExpiresAt) - now.getTime() > 60_000 ? connection.accessToken : await refresh();
-      const call: CallContext = { accessToken, connectionId, providerId: connection.providerId, correlationId, refreshAccessToken: refresh };
-      await truelayer.deleteConnection(call);
-    } catch (err) {
-      if (err instanceof InvalidGrantError) trueLayer = "already_revoked";
-      else if (err instanceof TrueLayerError) {
-        throw new OpsError("ops.disconnect.truelayer_failed", `TrueLayer did not revoke the consent (${err.code}): nothing changed here; run it again`);
-      } else throw err;
-    }
+  const correlationId = `ops-disconnect-${target.connectionId}`.slice(0, 128);
+  try {
+    const result = await disconnect({ connections: ctx.repos.connections, truelayer }, { ...target, correlationId }, now);
+    ctx.log.info({ userId: target.userId, connectionId: target.connectionId, trueLayer: result.trueLayer, correlationId }, "connection disconnected");
+    return result;
+  } catch (err) {
+    if (err instanceof DisconnectNotFoundError) throw new OpsError("ops.disconnect.not_found", err.message);
+    if (err instanceof RevocationFailedError) throw new OpsError("ops.disconnect.truelayer_failed", err.message);
+    throw err;
   }
-  const disconnected = await ctx.repos.connections.disconnect(userId, connectionId, now.toISOString());
-  ctx.log.info({ userId, connectionId, trueLayer, correlationId }, "connection disconnected");
-  return { userId, connectionId, trueLayer, disconnected };
 }

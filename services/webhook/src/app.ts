@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { BodyTooLargeError, WebhookError } from "./errors";
-import { asyncResults, refreshNow, truelayerWebhook, type WebhookDeps } from "./handler";
+import { asyncResults, disconnectNow, refreshNow, truelayerWebhook, type WebhookDeps } from "./handler";
 
 /** How a runtime tells the app the caller's address (the socket in Node, the request context on Lambda). */
 export type ClientIp = (c: Context) => string | undefined;
@@ -66,6 +66,15 @@ export function createApp(deps: WebhookDeps, options: AppOptions): Hono<Env> {
       correlationId: c.get("correlationId"),
     });
     return c.json({ jobId: result.jobId, coalesced: result.coalesced }, 202);
+  });
+
+  app.delete("/v1/connections/:connectionId", limit, async (c) => {
+    const result = await disconnectNow(deps, {
+      authorization: c.req.header("authorization"),
+      connectionId: c.req.param("connectionId"),
+      correlationId: c.get("correlationId"),
+    });
+    return c.json({ connectionId: result.connectionId, trueLayer: result.trueLayer, disconnected: result.disconnected }, 200);
   });
 
   app.post("/truelayer/webhooks", limit, async (c) => {

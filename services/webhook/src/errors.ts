@@ -71,3 +71,20 @@ export class DeliveryInProgressError extends WebhookError {
     super("webhook.delivery_in_progress", 503, "this delivery is being handled by a concurrent request; try again", { ...options, retryAfterSeconds: 5 });
   }
 }
+
+/** TrueLayer did not confirm a revocation (nothing changed here): 503, the app may retry. */
+export class RevocationUnavailableError extends WebhookError {
+  constructor(options?: ErrorOptions) {
+    super("webhook.revocation_unavailable", 503, "TrueLayer did not confirm the disconnection; nothing changed; try again", {
+      ...options,
+      retryAfterSeconds: 30,
+    });
+  }
+}
+
+/** This deployment has no TrueLayer client configured, so it cannot revoke a consent: 503. */
+export class DisconnectUnavailableError extends WebhookError {
+  constructor() {
+    super("webhook.disconnect_unavailable", 503, "disconnecting is not configured on this service");
+  }
+}

@@ -3,9 +3,20 @@ import type { Db, Repositories } from "@expenzez/db";
 import { SYNC_JOB_VERSION, type SyncJob } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
 import { RetryLater, runOnce } from "@expenzez/runtime";
+import { DisconnectNotFoundError, type DisconnectResult, disconnectConnection, RevocationFailedError } from "@expenzez/sync";
+import type { TrueLayerClient } from "@expenzez/truelayer";
 import { z } from "zod";
 import type { BearerVerifier } from "./bearer";
-import { ConnectionNotFoundError, DeliveryInProgressError, InvalidRequestError, QueueUnavailableError, TooSoonError, UnauthenticatedError } from "./errors";
+import {
+  ConnectionNotFoundError,
+  DeliveryInProgressError,
+  DisconnectUnavailableError,
+  InvalidRequestError,
+  QueueUnavailableError,
+  RevocationUnavailableError,
+  TooSoonError,
+  UnauthenticatedError,
+} from "./errors";
 import type { JobSender } from "./jobs";
 import type { TlSignatureVerifier } from "./tl-signature";
 
@@ -16,6 +27,8 @@ export interface WebhookDeps {
   sendJob: JobSender;
   verifyBearer: BearerVerifier;
   verifyTlSignature: TlSignatureVerifier;
+  /** Revokes consents for `DELETE /v1/connections/{id}`; absent: that route answers 503. */
+  truelayer?: TrueLayerClient;
   /** The secret in our async `webhook_uri` (`/truelayer/results/<secret>`). */
   resultsSecret: string;
   log: Logger;
@@ -84,7 +97,7 @@ export async function refreshNow(
   const connectionId = connectionIdSchema.safeParse(input.connectionId);
   if (!connectionId.success) throw new ConnectionNotFoundError(input.connectionId);
   const now = (deps.now ?? (() => new Date()))();
-  // Read without opening the tokens: the webhook has no business with them (and no decrypt grant).
+  // Read without opening the tokens: a refresh has no business with them (only a disconnect opens them).
   const connection = await deps.repos.connections.peek(caller.userId, connectionId.data);
   if (connection?.status !== "active") throw new ConnectionNotFoundError(connectionId.data);
 
@@ -122,6 +135,38 @@ export async function refreshNow(
     "refresh queued",
   );
   return { jobId, coalesced: false };
+}
+
+/**
+ * The app's "disconnect this bank": the caller must own the connection (someone else's is a
+ * 404), then the shared disconnect revokes the consent at TrueLayer, deletes the stored tokens
+ * and drops it from the schedule. Running it again on a disconnected connection is a 200.
+ */
+export async function disconnectNow(
+  deps: WebhookDeps,
+  input: { authorization: string | undefined; connectionId: string; correlationId: string },
+): Promise<DisconnectResult> {
+  const caller = await deps.verifyBearer(input.authorization);
+  const connectionId = connectionIdSchema.safeParse(input.connectionId);
+  if (!connectionId.success) throw new ConnectionNotFoundError(input.connectionId);
+  if (!deps.truelayer) throw new DisconnectUnavailableError();
+  try {
+    // Looked up under the caller's own user id: another user's connection is simply not there.
+    const result = await disconnectConnection(
+      { connections: deps.repos.connections, truelayer: deps.truelayer },
+      { userId: caller.userId, connectionId: connectionId.data, correlationId: input.correlationId },
+      (deps.now ?? (() => new Date()))(),
+    );
+    deps.log.info(
+      { userId: caller.userId, connectionId: connectionId.data, trueLayer: result.trueLayer, correlationId: input.correlationId },
+      "connection disconnected",
+    );
+    return result;
+  } catch (err) {
+    if (err instanceof DisconnectNotFoundError) throw new ConnectionNotFoundError(connectionId.data);
+    if (err instanceof RevocationFailedError) throw new RevocationUnavailableError({ cause: err });
+    throw err;
+  }
 }
 
 export type DeliveryResult = { outcome: "queued"; jobId: string } | { outcome: "duplicate" } | { outcome: "ignored"; reason: string };

@@ -4,9 +4,10 @@ import { loadConfig } from "@expenzez/config";
 import { createFieldEncryptor } from "@expenzez/crypto";
 import { createRepositories } from "@expenzez/db";
 import { stackDefinition } from "@expenzez/infra";
-import { createLogger } from "@expenzez/logger";
+import { createLogger, type Logger } from "@expenzez/logger";
 import { serviceDefinition } from "@expenzez/resources";
 import { resolveSecretVariables } from "@expenzez/runtime";
+import { createTrueLayerClient } from "@expenzez/truelayer";
 import { z } from "zod";
 import { bearerVerifier } from "./bearer";
 import type { WebhookDeps } from "./handler";
@@ -33,6 +34,14 @@ export const webhookEnv = z.object({
   TRUELAYER_WEBHOOK_JKUS: list.default(["https://webhooks.truelayer.com/.well-known/jwks"]),
   /** The secret path segment of our async-results webhook_uri (on AWS read from Secrets Manager at start-up by the kit's resolver). */
   TRUELAYER_RESULTS_SECRET: z.string().min(16),
+  /**
+   * TrueLayer, as the sync worker sees it, for `DELETE /v1/connections/{id}` (revoking the consent).
+   * All four or none; none: that route answers 503.
+   */
+  TRUELAYER_AUTH_URL: z.url().optional(),
+  TRUELAYER_DATA_URL: z.url().optional(),
+  TRUELAYER_CLIENT_ID: z.string().min(1).optional(),
+  TRUELAYER_CLIENT_SECRET: z.string().min(1).optional(),
   WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   WEBHOOK_HOST: z.string().default("127.0.0.1"),
   WEBHOOK_MAX_BODY_BYTES: z.coerce
@@ -58,7 +67,19 @@ export async function createWebhookRuntime(env: Record<string, string | undefine
     verifyBearer: bearerVerifier({ jwks: new URL(config.AUTH_JWKS_URL), issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
     verifyTlSignature: tlSignatureVerifier({ allowedJkus: config.TRUELAYER_WEBHOOK_JKUS }),
     resultsSecret: config.TRUELAYER_RESULTS_SECRET,
+    ...trueLayerOf(config, log),
     log,
   };
   return { config, deps, log, queueUrl };
+}
+
+/** The TrueLayer client from the four variables: all or none. */
+function trueLayerOf(config: z.output<typeof webhookEnv>, log: Logger): Pick<WebhookDeps, "truelayer"> {
+  const { TRUELAYER_AUTH_URL: authBaseUrl, TRUELAYER_DATA_URL: dataBaseUrl, TRUELAYER_CLIENT_ID: clientId, TRUELAYER_CLIENT_SECRET: clientSecret } = config;
+  const given = [authBaseUrl, dataBaseUrl, clientId, clientSecret].filter((v) => v !== undefined).length;
+  if (given === 0) return {};
+  if (!authBaseUrl || !dataBaseUrl || !clientId || !clientSecret) {
+    throw new Error("TRUELAYER_AUTH_URL, TRUELAYER_DATA_URL, TRUELAYER_CLIENT_ID and TRUELAYER_CLIENT_SECRET go together: set all or none");
+  }
+  return { truelayer: createTrueLayerClient({ authBaseUrl, dataBaseUrl, clientId, clientSecret, logger: log }) };
 }

@@ -1,12 +1,14 @@
 import { createHash } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { createFieldEncryptor } from "@expenzez/crypto";
-import { createRepositories, type Db, type Repositories } from "@expenzez/db";
+import { createRepositories, type Db, keys, type Repositories } from "@expenzez/db";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
 import { runOnce } from "@expenzez/runtime";
 import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
-import { createWebhookSigner, type WebhookSigner } from "@expenzez/truelayer-sandbox";
+import { createTrueLayerClient } from "@expenzez/truelayer";
+import { createWebhookSigner, type RunningSandbox, startSandbox, type WebhookSigner } from "@expenzez/truelayer-sandbox";
 import { type ServerType, serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
@@ -30,6 +32,7 @@ let appKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 let signer: WebhookSigner;
 let servedJwks: { keys: JWK[] };
 let jwksFetches = 0;
+let sandbox: RunningSandbox;
 
 beforeAll(async () => {
   await resetForFile();
@@ -41,6 +44,15 @@ beforeAll(async () => {
   const appJwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: "app-1", alg: "ES256" }] });
   signer = await createWebhookSigner(JKU);
   servedJwks = signer.jwks;
+  sandbox = await startSandbox({ seed: "webhook-disconnect", now: new Date() });
+  const truelayer = createTrueLayerClient({
+    authBaseUrl: sandbox.authUrl,
+    dataBaseUrl: sandbox.dataUrl,
+    clientId: "sandbox-client",
+    clientSecret: "sandbox-secret",
+    maxRetries: 0,
+    logger: log,
+  });
   const app = createApp(
     {
       db,
@@ -56,6 +68,7 @@ beforeAll(async () => {
         }) as typeof fetch,
       }),
       resultsSecret: SECRET,
+      truelayer,
       log,
     },
     { clientIp: (c) => getConnInfo(c).remote.address, maxBodyBytes: 4096 },
@@ -67,6 +80,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
+  await sandbox?.stop();
 });
 
 beforeEach(async () => {
@@ -415,6 +429,75 @@ describe("async results callback", () => {
     // Assess
     expect(res.status).toBe(200);
     expect(await queuedJobs()).toEqual([expect.objectContaining({ connectionId: c.connectionId, results: expect.objectContaining({ status: "Failed" }) })]);
+  });
+});
+
+describe("disconnect (DELETE /v1/connections/{id})", () => {
+  /** A simulator user and their connection stored with its real tokens, due in the schedule. */
+  async function connected(userId: string) {
+    seq++;
+    const sim = await sandbox.admin.createUser({ accounts: 1, cards: 0, history_days: 10 });
+    const now = new Date();
+    const c = { userId, connectionId: `conn-dc-${seq}` };
+    await repos.connections.putNew({
+      ...c,
+      providerId: "mock",
+      status: "active",
+      accessToken: sim.tokens.access_token,
+      refreshToken: sim.tokens.refresh_token as string,
+      tokenExpiresAt: new Date(now.getTime() + sim.tokens.expires_in * 1000).toISOString(),
+      consentExpiresAt: sim.consent_expires_at,
+      nextSyncAt: new Date(now.getTime() - 60_000).toISOString(),
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    });
+    return { ...c, sim };
+  }
+  const disconnect = (connectionId: string, bearer?: string) =>
+    fetch(`${base}/v1/connections/${connectionId}`, { method: "DELETE", headers: bearer ? { Authorization: `Bearer ${bearer}` } : {} });
+  const bankAnswers = (accessToken: string) =>
+    fetch(`${sandbox.dataUrl}/accounts`, { headers: { Authorization: `Bearer ${accessToken}` } }).then((r) => r.status);
+
+  it("revokes the consent at TrueLayer, deletes the stored tokens and drops the connection from the schedule", async () => {
+    // Prepare
+    const c = await connected("u-dc-own");
+    expect(await bankAnswers(c.sim.tokens.access_token)).toBe(200);
+    // Act
+    const res = await disconnect(c.connectionId, await token(c.userId));
+    // Assess
+    expect(res.status).toBe(200);
+    expect(await json(res)).toEqual({ connectionId: c.connectionId, trueLayer: "revoked", disconnected: true });
+    const stored = (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.connection(c.userId, c.connectionId), ConsistentRead: true }))).Item;
+    expect(stored?.status).toBe("revoked");
+    expect(stored).not.toHaveProperty("accessToken");
+    expect(stored).not.toHaveProperty("refreshToken");
+    expect((await repos.connections.listAllDue(new Date().toISOString())).map((d) => d.connectionId)).not.toContain(c.connectionId);
+    expect(await bankAnswers(c.sim.tokens.access_token)).toBe(401);
+  });
+
+  it("answers 404 for another user's connection and changes nothing, 401 without a valid token", async () => {
+    // Prepare
+    const c = await connected("u-dc-victim");
+    // Act
+    const stranger = await disconnect(c.connectionId, await token("u-dc-attacker"));
+    const anonymous = await disconnect(c.connectionId);
+    const expired = await disconnect(c.connectionId, await token(c.userId, { expiresIn: "-1m" }));
+    // Assess
+    expect([stranger.status, anonymous.status, expired.status]).toEqual([404, 401, 401]);
+    expect((await json(stranger)).error).toBe("webhook.connection_not_found");
+    expect((await repos.connections.peek(c.userId, c.connectionId))?.status).toBe("active");
+    expect(await bankAnswers(c.sim.tokens.access_token)).toBe(200);
+  });
+
+  it("answers 200 again for a connection already disconnected (the app may retry)", async () => {
+    // Prepare
+    const c = await connected("u-dc-twice");
+    await disconnect(c.connectionId, await token(c.userId));
+    // Act
+    const again = await disconnect(c.connectionId, await token(c.userId));
+    // Assess
+    expect(again.status).toBe(200);
+    expect(await json(again)).toEqual(expect.objectContaining({ trueLayer: "already_revoked" }));
   });
 });
 

@@ -150,9 +150,12 @@ export const SERVICES = {
       AUTH_AUDIENCE: { value: "expenzez-app" },
       TRUELAYER_WEBHOOK_JKUS: { value: "https://webhooks.truelayer.com/.well-known/jwks" },
       TRUELAYER_RESULTS_SECRET: { secret: "truelayer-results-secret" },
+      // DELETE /v1/connections/{id} revokes the consent at TrueLayer (the shared disconnect).
+      ...TRUELAYER_ENV,
     },
-    // Idempotency records and the coalescing mark; connections are read without opening tokens.
-    access: { table: "readWrite", sendTo: ["syncJobs"] },
+    // Idempotency records and the coalescing mark; the key opens a connection's tokens only to
+    // revoke its consent (and seals a pair the revocation's refresh rotated).
+    access: { table: "readWrite", key: "encryptDecrypt", sendTo: ["syncJobs"] },
   },
   "outbox-sweep": {
     kind: "schedule",
