@@ -342,6 +342,41 @@ describe("toSqsLambdaHandler on moto", () => {
     expect(dead.Messages?.map((m) => m.Body)).toEqual(["bad"]);
   });
 
+  it("reports a deferred message as processed once its delayed copy, with the deferral count, is on the queue", async () => {
+    await send("lease-held");
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1, MessageAttributeNames: ["All"] }));
+    const m = got.Messages![0]!;
+    const lambda = toSqsLambdaHandler(
+      async () => {
+        throw new DeferMessage("sync.lease_held", "held", 1);
+      },
+      { sqs, queueUrl, dlqUrl, log },
+    );
+    const response = await lambda({
+      Records: [
+        {
+          messageId: m.MessageId!,
+          receiptHandle: m.ReceiptHandle!,
+          body: m.Body!,
+          attributes: { ApproximateReceiveCount: "1" },
+          messageAttributes: { correlation_id: { stringValue: "corr-1", dataType: "String" } },
+          eventSourceARN: stack.handles.queues.budgetRecalc.arn,
+        },
+      ],
+    });
+    expect(response.batchItemFailures).toEqual([]);
+    // The copy is delayed by a second; the original is Lambda's to delete (not done here).
+    const copies: Awaited<ReturnType<typeof receiveAll>> = [];
+    await until(async () => {
+      copies.push(...(await receiveAll(sqs, queueUrl, { remove: true })));
+      return copies.some((c) => c.MessageAttributes?.[DEFERRALS_ATTRIBUTE]);
+    });
+    const copy = copies.find((c) => c.MessageAttributes?.[DEFERRALS_ATTRIBUTE]);
+    expect(copy?.Body).toBe("lease-held");
+    expect(copy?.MessageAttributes?.[DEFERRALS_ATTRIBUTE]?.StringValue).toBe("1");
+    expect(copy?.MessageAttributes?.correlation_id?.StringValue).toBe("corr-1");
+  });
+
   it("dead-letters a transient failure on the last allowed receive instead of reporting it for a retry", async () => {
     await send("still-down");
     const got = await sqs.send(
