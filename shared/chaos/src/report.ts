@@ -10,7 +10,7 @@ export function formatReport(r: FaultReport): string[] {
   const lines = [
     `seed ${r.seed}   (replay: ${r.replay} pnpm faults)`,
     `time: ${r.seconds.faults} s set-up + faults, ${r.seconds.drain} s drain, ${r.seconds.total} s in all; ${r.users} users`,
-    `faults injected: ${r.faults.total} — ${kv(r.faults.byKind)}`,
+    `faults injected: ${r.faults.total}${r.faults.target ? ` (target ${r.faults.target})` : ""} — ${kv(r.faults.byKind)}`,
     `bank failures served: ${kv(r.bankErrorsServed)}`,
     `network: ${r.network.connections} connections, ${r.network.droppedBeforeForward} cut before and ${r.network.droppedAfterForward} after the request reached the emulator, ${r.network.delayedChunks} chunks delayed`,
     `processes restarted: ${r.processes.restarts}; exits nobody asked for: ${r.processes.unexpectedExits.length ? r.processes.unexpectedExits.join(", ") : "none"}`,

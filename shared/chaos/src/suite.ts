@@ -37,8 +37,16 @@ export interface FaultSuiteOptions {
   users?: number;
   /** Days of bank history per user. */
   days?: number;
-  /** How long faults are injected. */
+  /**
+   * How long faults are injected; with `targetFaults`, the longest they are (the phase ends
+   * as soon as that many were injected).
+   */
   faultSeconds?: number;
+  /**
+   * Ends the fault phase once this many faults were injected: the loops' rate follows the
+   * machine's speed, so a count reached by time alone would depend on the load.
+   */
+  targetFaults?: number;
   /** How long the pipeline may take to drain once the faults stop. */
   drainSeconds?: number;
   /** Chance per relay that a worker dies between its commit and the relay. */
@@ -56,7 +64,7 @@ export interface FaultReport {
   replay: string;
   seconds: { faults: number; drain: number; total: number };
   users: number;
-  faults: { total: number; byKind: Record<FaultKind, number> };
+  faults: { total: number; byKind: Record<FaultKind, number>; target?: number };
   /** Failures the bank simulator actually served, by HTTP status. */
   bankErrorsServed: Record<string, number>;
   network: { connections: number; droppedBeforeForward: number; droppedAfterForward: number; delayedChunks: number };
@@ -95,12 +103,9 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
   mkdirSync(options.logDir, { recursive: true });
 
   const aws = createAwsClients({ region, endpoint: options.endpoint });
+  // The stage as deployed: a killed long-polling worker's messages return within its own 30 s
+  // visibility (`workerVisibility`), whatever the queue's timeout (sized for a Lambda's run).
   const def = stackDefinition(stage);
-  // A message a killed worker had received comes back after the queue's visibility timeout:
-  // 5 minutes on sync-jobs (2 on recurring), longer than this suite's whole drain. The suite's
-  // stage uses 40 s (a worker still running a job when it lapses is a duplicate the lease absorbs).
-  def.queues.syncJobs.visibilityTimeoutSeconds = 40;
-  def.queues.recurring.visibilityTimeoutSeconds = 60;
   const { handles } = await provision(aws, def);
   const db = { doc: aws.doc, tableName: handles.tableName };
   const repos = createRepositories(db, createFieldEncryptor({ kms: aws.kms, keyId: handles.keyId }));
@@ -199,14 +204,16 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
 
     const byUser = new Map(seeded.map((u) => [u.userId, u]));
     let jobN = 0;
-    const sendJob = async (userId: string, jobId = `fault-${options.seed}-${++jobN}`) => {
+    const sendJob = async (userId: string, jobId = `fault-${options.seed}-${++jobN}`): Promise<string> => {
       const u = byUser.get(userId) as SeededUser;
+      const requestedAt = new Date().toISOString();
       await aws.sqs.send(
         new SendMessageCommand({
           QueueUrl: handles.queues.syncJobs.url,
-          MessageBody: JSON.stringify({ jobId, userId, connectionId: u.connectionId, reason: "webhook", requestedAt: new Date().toISOString() }),
+          MessageBody: JSON.stringify({ jobId, userId, connectionId: u.connectionId, reason: "webhook", requestedAt }),
         }),
       );
+      return requestedAt;
     };
 
     const edits = new Map<string, { userId: string; transactionId: string; primary: string }>();
@@ -253,7 +260,7 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
       bank: sandbox.admin,
       bankUsers: seeded.map((u) => u.userId),
       proxy,
-      sendJob: (userId) => sendJob(userId),
+      sendJob: async (userId) => void (await sendJob(userId)),
       editCategory,
       intensity: options.intensity ?? 1,
       onError: (kind, err) => {
@@ -261,18 +268,28 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
         driverErrors[key] = (driverErrors[key] ?? 0) + 1;
       },
     });
-    say(`  injecting faults for ${faultMs / 1000} s (seed ${options.seed})`);
+    const target = options.targetFaults;
+    say(`  injecting faults ${target ? `until ${target} are in (at most ${faultMs / 1000} s)` : `for ${faultMs / 1000} s`} (seed ${options.seed})`);
     const faultEnd = Date.now() + faultMs;
-    let lastSnapshot = Date.now();
-    while (Date.now() < faultEnd) {
-      await sleep(1000);
-      await audit.drain().catch(() => undefined);
-      if (Date.now() - lastSnapshot > 15_000) {
-        await snapshot().catch(() => undefined);
-        lastSnapshot = Date.now();
+    const injected = () => Object.values(driver.counts()).reduce((a, b) => a + b, 0);
+    // The audit tap and the version snapshots run beside the faults: a snapshot can take seconds
+    // on a loaded machine, and the count target is watched more often than that.
+    let faulting = true;
+    const watching = (async () => {
+      let lastSnapshot = Date.now();
+      while (faulting) {
+        await sleep(1000);
+        await audit.drain().catch(() => undefined);
+        if (faulting && Date.now() - lastSnapshot > 15_000) {
+          await snapshot().catch(() => undefined);
+          lastSnapshot = Date.now();
+        }
       }
-    }
+    })();
+    while (Date.now() < faultEnd && !(target !== undefined && injected() >= target)) await sleep(200);
+    faulting = false;
     await driver.stop();
+    await watching;
     frozenAt = Date.now();
     const faultsDone = Date.now();
     say(`  faults stopped: ${JSON.stringify(driver.counts())}`);
@@ -282,7 +299,8 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
     const drainDeadline = Date.now() + drainMs;
     let drained = await waitDrained(() => sup.allRunning(), drainDeadline);
     const finalJobs = new Map(seeded.map((u) => [u.userId, `final-${options.seed}-${u.userId}`]));
-    for (const [userId, jobId] of finalJobs) await sendJob(userId, jobId);
+    const finalRequestedAt = new Map<string, string>();
+    for (const [userId, jobId] of finalJobs) finalRequestedAt.set(userId, await sendJob(userId, jobId));
     let completedFinal = false;
     let finalNotDone = seeded.length;
     while (Date.now() < drainDeadline) {
@@ -293,7 +311,11 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
         const { Item } = await aws.doc.send(
           new GetCommand({ TableName: handles.tableName, Key: keys.connection(u.userId, u.connectionId), ConsistentRead: true }),
         );
-        if ((Item?.recentJobIds as string[] | undefined)?.includes(finalJobs.get(u.userId) as string)) done++;
+        // Its own run, or one that started after it was requested and completed (the worker then
+        // acknowledges the final job as covered: docs/sync-worker.md).
+        const ownRun = (Item?.recentJobIds as string[] | undefined)?.includes(finalJobs.get(u.userId) as string);
+        const covered = typeof Item?.lastSyncAt === "string" && Date.parse(Item.lastSyncAt) >= Date.parse(finalRequestedAt.get(u.userId) as string);
+        if (ownRun || covered) done++;
       }
       finalNotDone = seeded.length - done;
       if (done === seeded.length) {
@@ -337,7 +359,7 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
         total: Math.round((Date.now() - started) / 1000),
       },
       users,
-      faults: { total: Object.values(byKind).reduce((a, b) => a + b, 0), byKind },
+      faults: { total: Object.values(byKind).reduce((a, b) => a + b, 0), byKind, ...(target !== undefined ? { target } : {}) },
       bankErrorsServed,
       network: proxy.stats(),
       processes: { restarts: sc.restarts, unexpectedExits: sc.unexpectedExits },
