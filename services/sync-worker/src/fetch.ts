@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { boundedText, TEXT_LIMITS } from "@expenzez/sync";
 import {
   AccountNotFoundError,
   type CallContext,
@@ -35,6 +36,16 @@ export interface FetchedAccount {
     /** Transactions the client's schema refused: quarantined, the others sync. */
     rejected: (RejectedTransaction & { status: "booked" | "pending" })[];
   };
+}
+
+/**
+ * A name or type from the bank as we store it: sanitised and bounded like transaction text (a
+ * lone surrogate or 400 KB would make the account's item one DynamoDB refuses), `fallback` when
+ * nothing printable is left.
+ */
+function bankLabel(value: string | undefined, fallback: string): string {
+  const label = boundedText(value ?? "", TEXT_LIMITS.name).trim();
+  return label || boundedText(fallback, TEXT_LIMITS.name).trim() || "-";
 }
 
 const str = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : undefined);
@@ -93,8 +104,8 @@ export async function fetchConnection(
         accountId: storedAccountId(a.account_id),
         providerAccountId: a.account_id,
         kind: "account",
-        type: a.account_type ?? "TRANSACTION",
-        displayName: a.display_name || a.account_id,
+        type: bankLabel(a.account_type, "TRANSACTION"),
+        displayName: bankLabel(a.display_name, a.account_id),
         currency: a.currency,
         accountNumber: str(number.number),
         sortCode: str(number.sort_code),
@@ -107,8 +118,8 @@ export async function fetchConnection(
         accountId: storedAccountId(c.account_id),
         providerAccountId: c.account_id,
         kind: "card",
-        type: c.card_type ?? "CREDIT",
-        displayName: c.display_name || c.account_id,
+        type: bankLabel(c.card_type, "CREDIT"),
+        displayName: bankLabel(c.display_name, c.account_id),
         currency: c.currency,
       };
       return load(base, () => client.getCardBalance(ctx, c.account_id));

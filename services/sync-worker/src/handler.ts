@@ -17,7 +17,7 @@ import {
 import { type AsyncResultsRef, countsAsUnattended, isAttended, jobCorrelationId, parseSyncJob, type SyncJob } from "@expenzez/events";
 import { bindCorrelationId, type Logger } from "@expenzez/logger";
 import { deferralsOf, PermanentFailure, type QueueMessage, RetryLater, relayOutboxRecords } from "@expenzez/runtime";
-import { nextSyncAt, occurrencesOf, toStoredTransaction, unattendedToday } from "@expenzez/sync";
+import { nextSyncAt, occurrencesOf, storableId, toStoredTransaction, unattendedToday } from "@expenzez/sync";
 import {
   type CallContext,
   ForeignResultsUriError,
@@ -677,7 +677,8 @@ function mapTransactions(
   const raw: { tl: TrueLayerTransaction; accountId: string; status: "booked" | "pending"; occurrence: number }[] = [];
   for (const a of fetched) {
     for (const r of a.data?.rejected ?? []) {
-      quarantine.push({ accountId: a.accountId, ...(r.providerId ? { providerTransactionId: r.providerId } : {}), reason: r.reason.slice(0, 512) });
+      const providerTransactionId = storableId(r.providerId);
+      quarantine.push({ accountId: a.accountId, ...(providerTransactionId ? { providerTransactionId } : {}), reason: r.reason.slice(0, 512) });
     }
     for (const status of ["booked", "pending"] as const) {
       const list = a.data?.[status] ?? [];

@@ -188,6 +188,25 @@ describe("one bad transaction never blocks a connection", () => {
     expect(txs.length).toBeGreaterThan(0);
   });
 
+  it("an account with an empty type and a name of lone surrogates, control characters and 450 KB is stored with a sanitised name", async () => {
+    // Prepare
+    const c = await connect();
+    await sandbox.admin.setScenario(c.sim.user_id, {
+      unattended_limit: null,
+      account_overrides: { [c.account]: { fields: { account_type: "", display_name: `CURRENT \uD800\u0000${"X".repeat(450_000)}` } } },
+    });
+    // Act
+    await sync(c);
+    // Assess
+    const { accounts, txs } = await expectExactCounts(c.userId);
+    expect(accounts).toHaveLength(1);
+    expect(accounts[0]?.type).toBe("TRANSACTION");
+    expect(accounts[0]?.displayName.startsWith("CURRENT \uFFFD X")).toBe(true);
+    expect(accounts[0]?.displayName.length).toBe(256);
+    expect(txs.length).toBeGreaterThan(0);
+    expect((await connectionOf(c)).syncStats?.consecutiveFailures).toBe(0);
+  });
+
   it("two transactions the bank serves under one normalised id, and two identical ones without ids, are all stored", async () => {
     // Prepare
     const c = await connect();

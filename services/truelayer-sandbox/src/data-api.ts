@@ -6,7 +6,7 @@ import { sendError, sendJson, sleep } from "./http";
 import { balanceAt, bookedBetween, pendingAt, toTrueLayerTransaction } from "./ledger";
 import { priceOn } from "./merchants";
 import { hexId, rng } from "./random";
-import type { ErrorRule, MaintenanceRule, TimeoutRule } from "./scenarios";
+import type { ErrorRule, FieldOverride, MaintenanceRule, TimeoutRule } from "./scenarios";
 import type { SandboxState, SimUser } from "./state";
 
 /** What an async call hands to the webhook side. */
@@ -157,8 +157,11 @@ function route(state: SandboxState, user: SimUser, path: string, query: URLSearc
   if (path === "/info") return ok([{ full_name: fullName(user), update_timestamp: stamp }]);
   const suffix = user.scenario.account_id_suffix;
   const listed = (a: SimAccount) => !user.scenario.unlisted_accounts.includes(a.id);
-  if (path === "/accounts") return ok(user.accounts.filter((a) => a.kind !== "card" && listed(a)).map((a) => withSuffix(accountJson(a, stamp), suffix)));
-  if (path === "/cards") return ok(user.accounts.filter((a) => a.kind === "card" && listed(a)).map((a) => withSuffix(cardJson(user, a, stamp), suffix)));
+  const accounts = user.scenario.account_overrides;
+  if (path === "/accounts")
+    return ok(user.accounts.filter((a) => a.kind !== "card" && listed(a)).map((a) => overridden(withSuffix(accountJson(a, stamp), suffix), accounts[a.id])));
+  if (path === "/cards")
+    return ok(user.accounts.filter((a) => a.kind === "card" && listed(a)).map((a) => overridden(withSuffix(cardJson(user, a, stamp), suffix), accounts[a.id])));
 
   const match = /^\/(accounts|cards)\/([^/]+)(\/balance|\/transactions|\/transactions\/pending|\/standing_orders|\/direct_debits)?$/.exec(path);
   if (!match) return fail(404, "not_found");
@@ -172,7 +175,7 @@ function route(state: SandboxState, user: SimUser, path: string, query: URLSearc
     case undefined:
       return ok([family === "cards" ? cardJson(user, acct, stamp) : accountJson(acct, stamp)]);
     case "/balance":
-      return ok([balanceJson(state, user, acct, stamp)]);
+      return ok([overridden(balanceJson(state, user, acct, stamp), user.scenario.balance_overrides[acct.id])]);
     case "/transactions/pending":
       return ok(pendingAt(user, acct, now).map((t) => toTrueLayerTransaction(t, acct, "pending", salt)));
     case "/transactions": {
@@ -195,6 +198,13 @@ function route(state: SandboxState, user: SimUser, path: string, query: URLSearc
 
 function withSuffix<T extends { account_id: string }>(json: T, suffix: string): T {
   return suffix ? { ...json, account_id: `${json.account_id}${suffix}` } : json;
+}
+
+function overridden(json: object, override: FieldOverride | undefined): Record<string, unknown> {
+  if (!override) return json as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...json, ...override.fields };
+  for (const field of override.omit) delete out[field];
+  return out;
 }
 
 function safeDecode(segment: string): string {

@@ -34,6 +34,13 @@ export const maintenanceRuleSchema = z.object({
 });
 export type MaintenanceRule = z.infer<typeof maintenanceRuleSchema>;
 
+/** Hostile data: fields served over the simulator's own JSON of one object, and fields left out. */
+export const fieldOverrideSchema = z.object({
+  fields: z.record(z.string(), z.unknown()).default({}),
+  omit: z.array(z.string()).default([]),
+});
+export type FieldOverride = z.infer<typeof fieldOverrideSchema>;
+
 /** A user's switches. Every field has a default that behaves like a healthy UK bank. */
 export const scenarioSchema = z.object({
   /** Lifetime of issued access tokens (TrueLayer: at most 3600 s). */
@@ -62,6 +69,13 @@ export const scenarioSchema = z.object({
   account_id_suffix: z.string().default(""),
   /** Accounts and cards the bank stops listing, with no 404: their own endpoints still answer. */
   unlisted_accounts: z.array(z.string()).default([]),
+  /**
+   * By account or card id: fields served over its JSON in `/accounts` and `/cards` (e.g. a
+   * currency of "gbp", another account's id, a number where a string goes), or left out.
+   */
+  account_overrides: z.record(z.string(), fieldOverrideSchema).default({}),
+  /** By account or card id: fields served over its balance (e.g. `current: "12,50"`), or left out. */
+  balance_overrides: z.record(z.string(), fieldOverrideSchema).default({}),
 });
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -366,4 +366,23 @@ describe("hostile data", () => {
     expect(listed).toEqual([`${first}#1`]);
     expect((await getData(sandbox, `/accounts/${encodeURIComponent(`${first}#1`)}/balance`, user.tokens.access_token)).status).toBe(200);
   });
+
+  it("serves an account's and a balance's overriding fields over its own and leaves out the omitted ones", async () => {
+    const user = await admin.createUser({ accounts: 2, cards: 0, history_days: 5, scenario: { unattended_limit: null } });
+    const [first, second] = user.accounts.map((a) => a.account_id);
+    await admin.setScenario(user.user_id, {
+      account_overrides: { [second!]: { fields: { account_id: first, currency: "gbp" }, omit: ["display_name"] } },
+      balance_overrides: { [first!]: { fields: { current: "12,50" }, omit: ["currency"] } },
+    });
+    const listed = results<Record<string, unknown>>(await getData(sandbox, "/accounts", user.tokens.access_token));
+    expect(listed.map((a) => a.account_id)).toEqual([first, first]);
+    expect(listed[1]).toMatchObject({ currency: "gbp" });
+    expect(listed[1]).not.toHaveProperty("display_name");
+    expect(listed[0]).toMatchObject({ currency: "GBP", display_name: expect.any(String) });
+    const [balance] = results<Record<string, unknown>>(await getData(sandbox, `/accounts/${first}/balance`, user.tokens.access_token));
+    expect(balance?.current).toBe("12,50");
+    expect(balance).not.toHaveProperty("currency");
+    const [untouched] = results<Record<string, unknown>>(await getData(sandbox, `/accounts/${second}/balance`, user.tokens.access_token));
+    expect(untouched).toMatchObject({ currency: "GBP" });
+  });
 });

@@ -2,7 +2,7 @@ import type { Categorisation } from "@expenzez/categoriser";
 import { type Transaction, type TransactionType, transactionIdFor } from "@expenzez/db";
 import { fromMinor } from "@expenzez/money";
 import type { TrueLayerTransaction } from "@expenzez/truelayer";
-import { boundedText, TEXT_LIMITS } from "./sanitise";
+import { boundedText, storableId, TEXT_LIMITS } from "./sanitise";
 
 export interface MapContext {
   userId: string;
@@ -88,9 +88,8 @@ export function transactionTypeOf(tl: TrueLayerTransaction, primaryCategory: str
  */
 export function toStoredTransaction(tl: TrueLayerTransaction, categorisation: Categorisation, ctx: MapContext, occurrence = 0): Transaction {
   const { category, merchant } = categorisation;
-  const providerId = tl.provider_transaction_id && tl.provider_transaction_id.length <= TEXT_LIMITS.id ? tl.provider_transaction_id : undefined;
-  const normalisedId =
-    tl.normalised_provider_transaction_id && tl.normalised_provider_transaction_id.length <= TEXT_LIMITS.id ? tl.normalised_provider_transaction_id : undefined;
+  const providerId = storableId(tl.provider_transaction_id);
+  const normalisedId = storableId(tl.normalised_provider_transaction_id);
   const merchantName = merchant.name ? boundedText(merchant.name, TEXT_LIMITS.name) : "";
   const classification = tl.transaction_classification.slice(0, TEXT_LIMITS.classifications).map((c) => boundedText(c, TEXT_LIMITS.name));
   return {

@@ -32,3 +32,17 @@ export function boundedText(text: string, max: number): string {
   }
   return clean;
 }
+
+/**
+ * A bank id as we may keep it on an item: itself when it is at most `TEXT_LIMITS.id` long and
+ * encodes as UTF-8 (DynamoDB refuses a lone surrogate), else nothing. Ids are never rewritten:
+ * a changed id would name another transaction.
+ *
+ * @example storableId("txn-1") // "txn-1"
+ * @example storableId("\uD800") // undefined
+ */
+export function storableId(id: string | undefined): string | undefined {
+  if (id === undefined || id.length === 0 || id.length > TEXT_LIMITS.id) return undefined;
+  LONE_SURROGATE.lastIndex = 0;
+  return LONE_SURROGATE.test(id) ? undefined : id;
+}

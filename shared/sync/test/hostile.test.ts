@@ -1,7 +1,7 @@
 import { transactionEntity } from "@expenzez/db";
 import { groceries, stored, tlTransaction } from "@expenzez/fixtures";
 import { describe, expect, it } from "vitest";
-import { boundedText, occurrencesOf, reconcile, TEXT_LIMITS, toStoredTransaction } from "../src/index";
+import { boundedText, occurrencesOf, reconcile, storableId, TEXT_LIMITS, toStoredTransaction } from "../src/index";
 
 const ctx = { userId: "u1", connectionId: "conn-1", accountId: "acc-1", now: "2026-11-25T10:00:00.000Z" };
 
@@ -16,6 +16,19 @@ describe("bank text is made storable", () => {
     const odd = toStoredTransaction(tlTransaction({ description: "TESCO\uD800\u0001" }), groceries, { ...ctx, status: "booked" });
     expect(Buffer.from(odd.description, "utf8").toString("utf8")).toBe(odd.description);
     expect(() => transactionEntity.toItem(odd)).not.toThrow();
+  });
+
+  it("keeps no provider id that DynamoDB cannot encode (a lone surrogate) or that is too long; the item stays storable", () => {
+    const odd = toStoredTransaction(
+      tlTransaction({ normalised_provider_transaction_id: "\uD800", provider_transaction_id: "x".repeat(TEXT_LIMITS.id + 1) }),
+      groceries,
+      { ...ctx, status: "booked" },
+    );
+    expect(odd).not.toHaveProperty("normalisedProviderTransactionId");
+    expect(odd).not.toHaveProperty("providerTransactionId");
+    expect(JSON.stringify(transactionEntity.toItem(odd))).not.toMatch(/\\ud800/i);
+    expect(storableId("txn-1")).toBe("txn-1");
+    expect(storableId("\uDFFFx")).toBeUndefined();
   });
 
   it("stores the seed's transactionType and isHidden", () => {

@@ -416,7 +416,14 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
   };
   const many = async <S extends z.ZodType>(ctx: CallContext, path: string, item: S, params?: Record<string, string>): Promise<z.output<S>[]> =>
     ((await data(ctx, path, list(item), params)) as { results: z.output<S>[] }).results;
-  const enc = encodeURIComponent;
+  /** An id from the bank as a path segment; one no URL can carry (a lone surrogate) is the bank's fault, not a crash. */
+  const enc = (id: string): string => {
+    try {
+      return encodeURIComponent(id);
+    } catch (err) {
+      throw new UnexpectedResponseError("TrueLayer sent an account id that cannot be put in a URL", {}, { cause: err });
+    }
+  };
   const looseList = resultsOf(z.unknown());
 
   const transactionsPath = (source: TransactionSource) =>
@@ -477,15 +484,15 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
     getMe: (ctx) => one(ctx, "/me", meSchema),
     getInfo: (ctx) => one(ctx, "/info", infoSchema),
     getAccounts: (ctx) => many(ctx, "/accounts", accountSchema),
-    getBalance: (ctx, id) => one(ctx, `/accounts/${enc(id)}/balance`, balanceSchema),
-    getTransactions: (ctx, id, range) => many(ctx, `/accounts/${enc(id)}/transactions`, transactionSchema, { from: range.from, to: range.to }),
-    getPendingTransactions: (ctx, id) => many(ctx, `/accounts/${enc(id)}/transactions/pending`, transactionSchema),
-    getStandingOrders: (ctx, id) => many(ctx, `/accounts/${enc(id)}/standing_orders`, standingOrderSchema),
-    getDirectDebits: (ctx, id) => many(ctx, `/accounts/${enc(id)}/direct_debits`, directDebitSchema),
+    getBalance: async (ctx, id) => one(ctx, `/accounts/${enc(id)}/balance`, balanceSchema),
+    getTransactions: async (ctx, id, range) => many(ctx, `/accounts/${enc(id)}/transactions`, transactionSchema, { from: range.from, to: range.to }),
+    getPendingTransactions: async (ctx, id) => many(ctx, `/accounts/${enc(id)}/transactions/pending`, transactionSchema),
+    getStandingOrders: async (ctx, id) => many(ctx, `/accounts/${enc(id)}/standing_orders`, standingOrderSchema),
+    getDirectDebits: async (ctx, id) => many(ctx, `/accounts/${enc(id)}/direct_debits`, directDebitSchema),
     getCards: (ctx) => many(ctx, "/cards", cardSchema),
-    getCardBalance: (ctx, id) => one(ctx, `/cards/${enc(id)}/balance`, cardBalanceSchema),
-    getCardTransactions: (ctx, id, range) => many(ctx, `/cards/${enc(id)}/transactions`, transactionSchema, { from: range.from, to: range.to }),
-    getCardPendingTransactions: (ctx, id) => many(ctx, `/cards/${enc(id)}/transactions/pending`, transactionSchema),
+    getCardBalance: async (ctx, id) => one(ctx, `/cards/${enc(id)}/balance`, cardBalanceSchema),
+    getCardTransactions: async (ctx, id, range) => many(ctx, `/cards/${enc(id)}/transactions`, transactionSchema, { from: range.from, to: range.to }),
+    getCardPendingTransactions: async (ctx, id) => many(ctx, `/cards/${enc(id)}/transactions/pending`, transactionSchema),
     listTransactions,
     requestTransactionsAsync,
     getTransactionResults,

@@ -321,6 +321,19 @@ describe("failures that are not retried", () => {
     await expect(tl.getBalance(ctx, "closed-account")).rejects.toBeInstanceOf(AccountNotFoundError);
   });
 
+  it("an account id no URL can carry (a lone surrogate) rejects with unexpected_response, never a URIError", async () => {
+    const { ctx } = await user({});
+    const tl = client();
+    for (const call of [
+      () => tl.getBalance(ctx, "acc\uD800"),
+      () => tl.getCardBalance(ctx, "\uDFFF"),
+      () => tl.listTransactions(ctx, { kind: "account", accountId: "acc\uD800" }),
+      () => tl.getCardTransactions(ctx, "\uD800", { from: "2025-06-01", to: "2025-06-10" }),
+    ]) {
+      await expect(call()).rejects.toBeInstanceOf(UnexpectedResponseError);
+    }
+  });
+
   it("invalid_date_range and wrong client credentials are permanent, and a slow provider is a timeout", async () => {
     const { created, ctx, bank } = await user({ latency_ms: 400 });
     const reversed = await client()

@@ -4,11 +4,16 @@ import fc from "fast-check";
 export const BOUNDARIES = [
   "truelayer-schemas",
   "truelayer-client",
+  "sync-worker-bank-data",
   "webhook-jwt",
   "webhook-tl-signature",
   "webhook-http",
   "sqs-classify-failure",
   "sqs-sync-job",
+  "dlq-sync-worker",
+  "dlq-budget-recalc",
+  "dlq-recurring-detector",
+  "dlq-alert-dispatch",
   "eventbridge-budget-recalc",
   "eventbridge-recurring-detector",
   "eventbridge-alert-dispatch",
@@ -54,7 +59,12 @@ export async function check(task: { meta: { hostile?: { boundary: Boundary; case
   const s = seed();
   const details = await fc.check(property as fc.IAsyncPropertyWithHooks<unknown>, { numRuns, ...(s !== undefined ? { seed: s } : {}) });
   task.meta.hostile = { boundary, cases: (task.meta.hostile?.cases ?? 0) + details.numRuns };
-  if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? "property failed");
+  if (details.failed) {
+    // The report names the seed and the shrunk counterexample; the cause says what went wrong.
+    const cause = details.errorInstance;
+    const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    throw new Error(`${fc.defaultReportMessage(details) ?? "property failed"}\n${why}`, { cause });
+  }
 }
 
 /** Records cases generated outside `check` (e.g. a batch of lines sent to one CLI process). */
