@@ -127,7 +127,12 @@ const TOP_CLASS_PRIMARIES: Record<string, readonly Primary[]> = {
 /** The primaries a classification's top class allows, when the top class is all there is. */
 export function topClassPrimaries(classification: unknown): readonly Primary[] {
   if (!Array.isArray(classification) || classification.length === 0) return [];
-  return TOP_CLASS_PRIMARIES[key(classification[0])] ?? [];
+  return own(TOP_CLASS_PRIMARIES, key(classification[0])) ?? [];
+}
+
+/** A table's own entry: bank text such as "__proto__" or "constructor" never reaches Object.prototype. */
+function own<T>(table: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
 function key(text: unknown): string {
@@ -151,8 +156,8 @@ export function mapClassification(classification: unknown): { secondary: Seconda
   const top = key(classification[0]);
   const sub = key(classification[1]);
   // "Groceries" under Food & Dining and under Shopping both mean groceries.
-  const fromSub = sub ? CLASSIFICATION_SUBCLASSES[sub] : undefined;
+  const fromSub = sub ? own(CLASSIFICATION_SUBCLASSES, sub) : undefined;
   if (fromSub) return { secondary: fromSub, level: "sub" };
-  const fromTop = CLASSIFICATION_CLASSES[top];
+  const fromTop = own(CLASSIFICATION_CLASSES, top);
   return fromTop ? { secondary: fromTop, level: "top" } : undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSecondary, MERCHANTS, mapClassification, mapMcc, mccOf, PRIMARIES, primaryOf, SECONDARIES } from "../src/index";
+import { createCategoriser, isSecondary, MERCHANTS, mapClassification, mapMcc, mccOf, PRIMARIES, primaryOf, SECONDARIES } from "../src/index";
 
 describe("taxonomy", () => {
   it("has exactly the 21 fixed primaries, in order", () => {
@@ -55,6 +55,17 @@ describe("bank classification and MCC", () => {
     expect(mapClassification([])).toBeUndefined();
     expect(mapClassification(["Uncategorized"])).toBeUndefined();
     expect(mapClassification("Shopping")).toBeUndefined();
+  });
+
+  it("a classification named after Object.prototype's keys maps to nothing and categorises without throwing", () => {
+    for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+      expect(mapClassification([name])).toBeUndefined();
+      expect(mapClassification(["Shopping", name])?.secondary).toBe("shopping/general");
+      const [c] = createCategoriser({ userId: "u1" }).categoriseBatch([
+        { description: "TESCO STORES 1234", amount: -5, currency: "GBP", transaction_type: "DEBIT", transaction_classification: [name, name] },
+      ]);
+      expect(isSecondary(c?.category.secondary)).toBe(true);
+    }
   });
 
   it("maps MCCs by code, then by ISO range, and reads them from meta", () => {

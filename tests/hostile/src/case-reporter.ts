@@ -11,6 +11,8 @@ export interface CaseReport {
   total: number;
   byBoundary: Record<string, number>;
   complete: boolean;
+  /** Wall time of the whole run (every file), for the CI budget. */
+  durationSeconds: number;
 }
 
 /**
@@ -19,6 +21,12 @@ export interface CaseReport {
  * generated fewer than MIN_CASES_PER_RUN cases fails.
  */
 export default class CaseReporter implements Reporter {
+  private startedAt = Date.now();
+
+  onTestRunStart(): void {
+    this.startedAt = Date.now();
+  }
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const byBoundary = new Map<Boundary, number>();
     for (const module of testModules) {
@@ -34,12 +42,15 @@ export default class CaseReporter implements Reporter {
       total,
       byBoundary: Object.fromEntries(BOUNDARIES.filter((b) => byBoundary.has(b)).map((b) => [b, byBoundary.get(b) ?? 0])),
       complete,
+      durationSeconds: Math.round((Date.now() - this.startedAt) / 100) / 10,
     };
     mkdirSync(dirname(REPORT_PATH), { recursive: true });
     writeFileSync(REPORT_PATH, `${JSON.stringify(report, null, 2)}\n`);
     const width = Math.max(...BOUNDARIES.map((b) => b.length));
     const lines = Object.entries(report.byBoundary).map(([b, n]) => `  ${b.padEnd(width)}  ${String(n).padStart(7)}`);
-    process.stdout.write(`\nhostile-input cases by boundary\n${lines.join("\n")}\n  ${"total".padEnd(width)}  ${String(total).padStart(7)}\n`);
+    process.stdout.write(
+      `\nhostile-input cases by boundary\n${lines.join("\n")}\n  ${"total".padEnd(width)}  ${String(total).padStart(7)}\n  in ${report.durationSeconds} s\n`,
+    );
     if (complete && total < MIN_CASES_PER_RUN) {
       process.stdout.write(`hostile-input: ${total} cases is below the ${MIN_CASES_PER_RUN} a run must generate\n`);
       process.exitCode = 1;

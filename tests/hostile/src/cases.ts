@@ -20,6 +20,7 @@ export const BOUNDARIES = [
   "cli-categorise",
   "cli-detect-recurring",
   "cli-ops",
+  "cli-ops-table",
 ] as const;
 export type Boundary = (typeof BOUNDARIES)[number];
 

@@ -4,13 +4,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CaseReport, REPORT_PATH } from "./case-reporter";
 
-const report = JSON.parse(readFileSync(REPORT_PATH, "utf8")) as CaseReport & { durationSeconds?: number };
+const report = JSON.parse(readFileSync(REPORT_PATH, "utf8")) as CaseReport;
 const results = join(import.meta.dirname, "..", "..", "..", "bench", "results");
 writeFileSync(join(results, "hostile.json"), `${JSON.stringify(report, null, 2)}\n`);
 const md = [
   "# Hostile-input cases by boundary (tests/hostile, fast-check)",
   "",
-  `Run of ${report.at}${report.complete ? ", every boundary covered" : ", not every boundary covered"}. Re-run: \`pnpm --filter @expenzez/hostile-tests test\`, then \`pnpm --filter @expenzez/hostile-tests run results\`.`,
+  `Run of ${report.at}${report.complete ? ", every boundary covered" : ", not every boundary covered"}, ${report.durationSeconds} s wall time. Re-run: \`pnpm --filter @expenzez/hostile-tests test\`, then \`pnpm --filter @expenzez/hostile-tests run results\`.`,
   "",
   "| boundary | generated cases |",
   "|---|---:|",
