@@ -97,19 +97,18 @@ export async function refreshNow(
   const connectionId = connectionIdSchema.safeParse(input.connectionId);
   if (!connectionId.success) throw new ConnectionNotFoundError(input.connectionId);
   const now = (deps.now ?? (() => new Date()))();
-  // Read without opening the tokens: a refresh has no business with them (only a disconnect opens them).
-  const connection = await deps.repos.connections.peek(caller.userId, connectionId.data);
-  if (connection?.status !== "active") throw new ConnectionNotFoundError(connectionId.data);
-
+  const id = connectionId.data;
   const jobId = randomUUID();
   const cooldownMs = (deps.refreshCooldownSeconds ?? 60) * 1000;
+  // One conditional write under the caller's own user id, no read first: it refuses a connection
+  // that is missing, someone else's (not under this user) or not active, and coalesces.
   const refusal = await deps.repos.connections.markRefreshQueued(
     caller.userId,
-    connection.connectionId,
+    id,
     { jobId, at: now.toISOString(), until: new Date(now.getTime() + (deps.queuedForSeconds ?? 300) * 1000).toISOString() },
     new Date(now.getTime() - cooldownMs).toISOString(),
   );
-  if (refusal?.reason === "not_active") throw new ConnectionNotFoundError(connection.connectionId);
+  if (refusal?.reason === "not_active") throw new ConnectionNotFoundError(id);
   if (refusal?.reason === "recent") throw new TooSoonError(Math.max(1, Math.ceil((Date.parse(refusal.lastSyncAt) + cooldownMs - now.getTime()) / 1000)));
   if (refusal?.reason === "queued") return { jobId: refusal.jobId, coalesced: true };
 
@@ -117,7 +116,7 @@ export async function refreshNow(
   const job: SyncJob = {
     jobId,
     userId: caller.userId,
-    connectionId: connection.connectionId,
+    connectionId: id,
     reason: "refresh_now",
     requestedAt: now.toISOString(),
     ...(ip.success ? { psuIp: ip.data } : {}),
@@ -127,13 +126,10 @@ export async function refreshNow(
     await deps.sendJob(job);
   } catch (err) {
     // Not queued after all: let the next request try.
-    await deps.repos.connections.clearRefreshQueued(caller.userId, connection.connectionId, jobId).catch(() => undefined);
+    await deps.repos.connections.clearRefreshQueued(caller.userId, id, jobId).catch(() => undefined);
     throw new QueueUnavailableError({ cause: err });
   }
-  deps.log.info(
-    { jobId, userId: caller.userId, connectionId: connection.connectionId, correlationId: input.correlationId, attended: ip.success },
-    "refresh queued",
-  );
+  deps.log.info({ jobId, userId: caller.userId, connectionId: id, correlationId: input.correlationId, attended: ip.success }, "refresh queued");
   return { jobId, coalesced: false };
 }
 
