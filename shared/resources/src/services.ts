@@ -65,7 +65,8 @@ export type ServiceDefinition = QueueServiceDefinition | ScheduledTaskDefinition
 
 const TRUELAYER_ENV: Record<string, EnvSource> = {
   TRUELAYER_AUTH_URL: { value: "https://auth.truelayer.com" },
-  TRUELAYER_DATA_URL: { value: "https://api.truelayer.com" },
+  // The Data API v1 base: the client appends /accounts, /cards, /results/…
+  TRUELAYER_DATA_URL: { value: "https://api.truelayer.com/data/v1" },
   TRUELAYER_CLIENT_ID: { secret: "truelayer-client-id" },
   TRUELAYER_CLIENT_SECRET: { secret: "truelayer-client-secret" },
 };
