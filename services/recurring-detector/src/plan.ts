@@ -121,7 +121,10 @@ export function planMerchant(state: MerchantState, synced: readonly Transaction[
     updatedAt: nowIso,
     version: state.history?.version ?? 1,
   };
-  if (state.history === undefined || !sameEntries(state.history.entries, marked)) plan.history = { item: history, expectedVersion: state.history?.version };
+  // A merchant the user has no transactions of (an event naming a user who does not exist, or
+  // one erased meanwhile) gets no empty history: nothing to remember, nothing to write.
+  const changed = state.history === undefined ? marked.length > 0 : !sameEntries(state.history.entries, marked);
+  if (changed) plan.history = { item: history, expectedVersion: state.history?.version };
   return plan;
 }
 

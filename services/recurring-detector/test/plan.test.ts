@@ -55,6 +55,12 @@ describe("planMerchant", () => {
     expect(plan.history?.item.entries).toHaveLength(4);
   });
 
+  it("plans nothing, not even an empty history, for a merchant the user has no transactions of", () => {
+    const plan = planMerchant(empty, [], new Date("2024-04-20T08:00:00Z"));
+    expect(plan.history).toBeUndefined();
+    expect(plan).toMatchObject({ streams: [], events: [], insights: [] });
+  });
+
   it("plans nothing when the same sync is delivered again", () => {
     const now = new Date("2024-04-20T08:00:00Z");
     const after = applied(empty, planMerchant(empty, january, now));

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
 import { BOUNDARIES, type Boundary, MIN_CASES_PER_RUN } from "./cases";
@@ -13,6 +14,8 @@ export interface CaseReport {
   complete: boolean;
   /** Wall time of the whole run (every file), for the CI budget. */
   durationSeconds: number;
+  /** The machine's 1-minute load average when the run ended, and its cores: wall time depends on both. */
+  load: { average1m: number; cores: number };
 }
 
 /**
@@ -43,6 +46,7 @@ export default class CaseReporter implements Reporter {
       byBoundary: Object.fromEntries(BOUNDARIES.filter((b) => byBoundary.has(b)).map((b) => [b, byBoundary.get(b) ?? 0])),
       complete,
       durationSeconds: Math.round((Date.now() - this.startedAt) / 100) / 10,
+      load: { average1m: Math.round(loadavg()[0]! * 10) / 10, cores: availableParallelism() },
     };
     mkdirSync(dirname(REPORT_PATH), { recursive: true });
     writeFileSync(REPORT_PATH, `${JSON.stringify(report, null, 2)}\n`);

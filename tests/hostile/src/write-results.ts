@@ -10,7 +10,7 @@ writeFileSync(join(results, "hostile.json"), `${JSON.stringify(report, null, 2)}
 const md = [
   "# Hostile-input cases by boundary (tests/hostile, fast-check)",
   "",
-  `Run of ${report.at}${report.complete ? ", every boundary covered" : ", not every boundary covered"}, ${report.durationSeconds} s wall time. Re-run: \`pnpm --filter @expenzez/hostile-tests test\`, then \`pnpm --filter @expenzez/hostile-tests run results\`.`,
+  `Run of ${report.at}${report.complete ? ", every boundary covered" : ", not every boundary covered"}, ${report.durationSeconds} s wall time on ${report.load.cores} cores at load average ${report.load.average1m}. Re-run: \`pnpm --filter @expenzez/hostile-tests test\`, then \`pnpm --filter @expenzez/hostile-tests run results\`.`,
   "",
   "| boundary | generated cases |",
   "|---|---:|",

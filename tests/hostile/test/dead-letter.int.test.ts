@@ -1,18 +1,18 @@
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { type Message, type MessageAttributeValue, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, type Message, type MessageAttributeValue, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { type DetailType, parseDeliveredEvent } from "@expenzez/events";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { type RunningService, startServiceProcess, stopServices, waitHealthy } from "@expenzez/scripts/demo/processes";
 import { DEMO_SERVICES, type DemoContext } from "@expenzez/scripts/demo-services";
-import { emulatorEndpoint, receiveAll, resetForFile, until } from "@expenzez/testing";
+import { emulatorEndpoint, eventBridgeBody, receiveAll, resetForFile, until } from "@expenzez/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostileBody, hostileText, sqsSafe } from "../src/arbitraries";
 import { type Boundary, record, runs } from "../src/cases";
-import { validEnvelopes, validSyncJob } from "../src/valid";
+import { validEnvelopes, validEvent, validSyncJob } from "../src/valid";
 
 // Every queue consumer as its real worker process (the demo's service registry, long-polling
 // runtime) on the emulator. Messages that can never succeed (malformed bodies, hostile
@@ -30,6 +30,8 @@ interface Consumer {
   service: string;
   queue: QueueId;
   boundary: Boundary;
+  /** The detail-types it acts on (none: it reads SyncJobs). */
+  accepts: readonly DetailType[];
   /** Messages this consumer can never process. */
   hopeless: fc.Arbitrary<string>;
 }
@@ -72,6 +74,7 @@ function eventConsumer(service: string, queue: QueueId, boundary: Boundary, type
     service,
     queue,
     boundary,
+    accepts: types,
     hopeless: fc
       .oneof({ weight: 4, arbitrary: hostileBody(validEnvelopes(ANY_TYPES)) }, { weight: 1, arbitrary: unknownVersion(types) })
       .filter((b) => !acts(b)),
@@ -83,6 +86,7 @@ const CONSUMERS: Consumer[] = [
     service: "sync-worker",
     queue: "syncJobs",
     boundary: "dlq-sync-worker",
+    accepts: [],
     // The table is empty: even a well-formed job names a connection that does not exist.
     hopeless: fc.oneof(
       hostileBody(validSyncJob),
@@ -216,5 +220,67 @@ describe("hostile messages on every consumer's real queue, real worker processes
     const { Items = [] } = await stack.aws.doc.send(new ScanCommand({ TableName: stack.handles.tableName, ConsistentRead: true }));
     expect(Items.map((i) => `${i.PK} ${i.SK}`)).toEqual([]);
     for (const c of CONSUMERS) expect(await receiveAll(stack.aws.sqs, stack.handles.queues[c.queue].url), c.service).toEqual([]);
+  });
+});
+
+/** Queue depth including messages in flight: 0 once every message was settled. */
+async function depth(queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await stack.aws.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
+  );
+  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+describe("valid events naming a user who does not exist", () => {
+  const consumers = CONSUMERS.filter((c) => c.accepts.length > 0);
+
+  it("are settled on their first receive, budget-recalc and recurring-detector write nothing, alert-dispatch only its record of the skipped alert", async () => {
+    const sentIds = new Map<QueueId, Set<string>>();
+    const usersOf = new Map<QueueId, Set<string>>();
+    for (const [i, c] of consumers.entries()) {
+      const users = new Set<string>();
+      const events = fc.sample(
+        fc.tuple(fc.constantFrom(...c.accepts), fc.uuid({ version: 4 })).map(([type, id]) => {
+          const userId = `u-nobody-${id}`;
+          users.add(userId);
+          return eventBridgeBody(validEvent(type, { eventId: id, userId } as never));
+        }),
+        { numRuns: runs(10), seed: seed + 100 + i },
+      );
+      usersOf.set(c.queue, users);
+      sentIds.set(
+        c.queue,
+        new Set(
+          (
+            await send(
+              stack.handles.queues[c.queue].url,
+              events.map((body) => ({ body, attributes: {} })),
+            )
+          ).keys(),
+        ),
+      );
+    }
+    await until(async () => (await Promise.all(consumers.map((c) => depth(stack.handles.queues[c.queue].url)))).every((n) => n === 0), {
+      timeoutMs: 120_000,
+      intervalMs: 500,
+      message: `every event naming a missing user settled (seed ${seed})`,
+    });
+    for (const c of consumers) {
+      for (const m of await receiveAll(stack.aws.sqs, stack.handles.queues[c.queue].dlqUrl, { remove: true })) {
+        expect(sentIds.get(c.queue)?.has(attribute(m, "original_message_id") as string), c.service).toBe(true);
+        expect(attribute(m, "receive_count"), `${c.service}: ${attribute(m, "failure_code")}`).toBe("1");
+        expect(attribute(m, "failure_reason")?.length).toBeGreaterThan(0);
+      }
+    }
+    const { Items = [] } = await stack.aws.doc.send(new ScanCommand({ TableName: stack.handles.tableName, ConsistentRead: true }));
+    const itemsOf = (q: QueueId) => Items.filter((i) => usersOf.get(q)?.has(String(i.PK).slice("USER#".length)));
+    expect(itemsOf("budgetRecalc").map((i) => `${i.PK} ${i.SK}`)).toEqual([]);
+    expect(itemsOf("recurring").map((i) => `${i.PK} ${i.SK}`)).toEqual([]);
+    // A user without a profile, devices or preferences cannot be told from one that does not
+    // exist: the dispatcher keeps its 90-day record of the alert it could not deliver, no more.
+    const dispatched = itemsOf("alertDispatch");
+    expect(dispatched.filter((i) => !String(i.SK).startsWith("NOTIFICATION#")).map((i) => `${i.PK} ${i.SK}`)).toEqual([]);
+    expect(dispatched.length).toBeLessThanOrEqual(sentIds.get("alertDispatch")?.size ?? 0);
+    expect(dispatched.filter((i) => i.status === "delivered" || i.status === "sending").map((i) => `${i.PK} ${i.SK} ${i.status}`)).toEqual([]);
   });
 });
