@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, type Message, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
 import { emulatorEndpoint, receiveAll, resetForFile, until as untilWith } from "@expenzez/testing";
@@ -42,6 +42,19 @@ afterEach(async () => {
   for (const url of [queueUrl, dlqUrl]) await receiveAll(sqs, url, { remove: true });
 });
 
+/**
+ * What reached the DLQ, removed as it is read: a message only received would come back after the
+ * DLQ's visibility timeout, into a later test's reading (the afterEach drain cannot see it then).
+ */
+async function deadLetters(expected = 1): Promise<Message[]> {
+  const got: Message[] = [];
+  await untilWith(async () => {
+    got.push(...(await receiveAll(sqs, dlqUrl, { remove: true })));
+    return got.length >= expected;
+  });
+  return got;
+}
+
 async function count(url: string): Promise<number> {
   const a = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
@@ -84,7 +97,7 @@ describe("startWorker on moto", () => {
     await until(() => worker!.stats.deadLettered === 1);
     await worker.stop();
     expect(attempts).toEqual([1]);
-    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MessageAttributeNames: ["All"], WaitTimeSeconds: 1 }));
+    const dead = { Messages: await deadLetters() };
     const message = dead.Messages![0]!;
     expect(message.Body).toBe("not-a-sync-job");
     expect(message.MessageAttributes?.[DLQ_ATTRIBUTES.code]?.StringValue).toBe("sync.invalid_job");
@@ -138,7 +151,7 @@ describe("startWorker on moto", () => {
     await worker.stop();
     expect(attempts).toEqual([1, 2, 3, 4, 5].slice(0, maxReceiveCount));
     expect(worker.stats.retried).toBe(maxReceiveCount - 1);
-    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MessageAttributeNames: ["All"], WaitTimeSeconds: 1 }));
+    const dead = { Messages: await deadLetters() };
     const message = dead.Messages![0]!;
     expect(message.Body).toBe("bank-down");
     expect(message.MessageAttributes?.[DLQ_ATTRIBUTES.code]?.StringValue).toBe(RETRIES_EXHAUSTED);
@@ -202,7 +215,7 @@ describe("startWorker on moto", () => {
     await worker.stop();
     expect(receives).toEqual([1, 2]);
     expect(worker.stats).toMatchObject({ deferred: 0, retried: 1 });
-    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MessageAttributeNames: ["All"], WaitTimeSeconds: 1 }));
+    const dead = { Messages: await deadLetters() };
     expect(dead.Messages?.[0]?.MessageAttributes?.[DLQ_ATTRIBUTES.code]?.StringValue).toBe(RETRIES_EXHAUSTED);
     expect(dead.Messages?.[0]?.MessageAttributes?.[DLQ_ATTRIBUTES.reason]?.StringValue).toBe("sync.lease_held: still held (receive 2 of 2)");
   });
@@ -338,7 +351,7 @@ describe("toSqsLambdaHandler on moto", () => {
     const response = await lambda({ Records: records });
     const later = records.find((r) => r.body === "later")!;
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: later.messageId }]);
-    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, WaitTimeSeconds: 1 }));
+    const dead = { Messages: await deadLetters() };
     expect(dead.Messages?.map((m) => m.Body)).toEqual(["bad"]);
   });
 
@@ -400,7 +413,7 @@ describe("toSqsLambdaHandler on moto", () => {
     });
     expect((await lambda({ Records: [record(maxReceiveCount - 1)] })).batchItemFailures).toEqual([{ itemIdentifier: m.MessageId }]);
     expect((await lambda({ Records: [record(maxReceiveCount)] })).batchItemFailures).toEqual([]);
-    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MessageAttributeNames: ["All"], WaitTimeSeconds: 1 }));
+    const dead = { Messages: await deadLetters() };
     expect(
       dead.Messages?.map((d) => [d.Body, d.MessageAttributes?.[DLQ_ATTRIBUTES.code]?.StringValue, d.MessageAttributes?.[DLQ_ATTRIBUTES.reason]?.StringValue]),
     ).toEqual([["still-down", RETRIES_EXHAUSTED, `Error: socket hang up (receive ${maxReceiveCount} of ${maxReceiveCount})`]]);
