@@ -370,7 +370,9 @@ try {
   [awsFrom, tlFrom] = [awsProxy.seen.length, tlProxy.seen.length];
   usage0 = usage1;
   t0 = performance.now();
-  await enqueue(connections, { reason: "refresh_now", psuIp: PSU_IP });
+  // Asked for after the first sync completed (the worker's clock stands at NOW): a job requested
+  // no later than the last completed sync is acknowledged as covered without syncing at all.
+  await enqueue(connections, { reason: "refresh_now", psuIp: PSU_IP, requestedAt: new Date(NOW.getTime() + 1000).toISOString() });
   usage1 = await until(worker, SIZE.warmUpUsers + SIZE.users * 2);
   await worker.flush();
   const resync = phaseOf(
