@@ -133,7 +133,17 @@ export class ExpenzezStack extends Stack {
 
   /** Deploys the catalogue's services (one Lambda each) with the grants they declare. */
   addServices(services: readonly ServiceDefinition[], options: ServiceFunctionOptions = {}): Record<string, ServiceFunction> {
-    return Object.fromEntries(services.map((service) => [service.name, new ServiceFunction(this, service, options)]));
+    const fns: Record<string, ServiceFunction> = Object.fromEntries(services.map((service) => [service.name, new ServiceFunction(this, service, options)]));
+    // Variables naming another service's URL, now that every function (and its URL) exists.
+    for (const service of services) {
+      for (const [variable, source] of Object.entries(service.env ?? {})) {
+        if (!("urlOf" in source)) continue;
+        const target = fns[source.urlOf]?.url;
+        if (!target) throw new Error(`${service.name}: ${variable} names ${source.urlOf}, which is not an http service deployed with it`);
+        fns[service.name]?.fn.addEnvironment(variable, `${target.url}${source.path}`);
+      }
+    }
+    return fns;
   }
 }
 

@@ -70,6 +70,8 @@ export class ServiceFunction extends Construct {
         });
 
     for (const [variable, source] of Object.entries(service.env ?? {})) {
+      // Another service's URL: wired by the stack once every function exists (addServices).
+      if ("urlOf" in source) continue;
       if ("value" in source) this.fn.addEnvironment(variable, source.value);
       else {
         // By reference: the function reads the value at cold start; it never sits in its configuration.

@@ -280,6 +280,13 @@ describe("the services of the catalogue, deployed by the CDK app", () => {
       if ("secret" in source) {
         expect(variables[variable], variable).toBeUndefined();
         expect(variables[`${variable}_SECRET_ARN`], variable).toBeDefined();
+      } else if ("urlOf" in source) {
+        // The other service's Function URL (resolved at deploy), then the path.
+        const urls = template.findResources("AWS::Lambda::Url", {
+          Properties: { TargetFunctionArn: { "Fn::GetAtt": [functionId(template, source.urlOf), "Arn"] } },
+        });
+        expect(Object.keys(urls), variable).toHaveLength(1);
+        expect(variables[variable], variable).toEqual({ "Fn::Join": ["", [{ "Fn::GetAtt": [Object.keys(urls)[0], "FunctionUrl"] }, source.path]] });
       } else expect(variables[variable]).toBe(source.value);
     }
   });

@@ -28,7 +28,9 @@ export type EnvSource =
   /** A plain value, the same for every stage (e.g. a public base URL). */
   | { value: string }
   /** A Secrets Manager secret, by name: the function gets `<VAR>_SECRET_ARN` and the kit reads it at cold start. */
-  | { secret: string };
+  | { secret: string }
+  /** The public URL of another `http` service deployed with it, plus a path (no leading `/`): known only at deploy. */
+  | { urlOf: string; path: string };
 
 interface ServiceCommon {
   name: string;
@@ -94,7 +96,12 @@ export const SERVICES = {
     queue: "syncJobs",
     batchSize: 5,
     memoryMb: 512,
-    env: TRUELAYER_ENV,
+    env: {
+      ...TRUELAYER_ENV,
+      // A backfill's older history by TrueLayer's async requests; callbacks reach the webhook (ADR 0046).
+      TRUELAYER_RESULTS_URL: { urlOf: "webhook", path: "truelayer/results" },
+      TRUELAYER_RESULTS_SECRET: { secret: "truelayer-results-secret" },
+    },
     access: { table: "readWrite", key: "encryptDecrypt", bus: true },
   },
   "budget-recalc": {
