@@ -73,6 +73,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       else res.destroy();
     });
   });
+  // Node's default closes an idle keep-alive socket after 5 s. A client sharing a loaded event
+  // loop with the simulator (every in-process test) can reuse such a socket after the server
+  // closed it, and its next request fails with ECONNRESET (seen once in ~900 cases of the hostile
+  // sync suite at load 16+). A 30 s idle limit keeps the sockets of a running test alive.
+  server.keepAliveTimeout = 30_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", base);
