@@ -196,7 +196,7 @@ describe("the alarms of the catalogue, on the CDK stack", () => {
     }
   });
 
-  it("watches the runtime's HandlerErrors per queue service and the share of failed syncs from the EMF metrics", () => {
+  it("watches the runtime's HandlerErrors per queue service, the outbox backlog and the share of failed syncs from the EMF metrics", () => {
     for (const svc of allServices().filter((s) => s.kind === "queue")) {
       template.hasResourceProperties("AWS::CloudWatch::Alarm", {
         Namespace: "expenzez",
@@ -205,6 +205,14 @@ describe("the alarms of the catalogue, on the CDK stack", () => {
         Statistic: "Sum",
       });
     }
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      AlarmName: `expenzez-${def.stage}-outbox-backlog`,
+      Namespace: "expenzez",
+      MetricName: "OutboxOverdue",
+      Dimensions: [{ Name: "service", Value: "outbox-sweep" }],
+      Statistic: "Minimum",
+      Threshold: 0,
+    });
     template.hasResourceProperties("AWS::CloudWatch::Alarm", {
       AlarmName: `expenzez-${def.stage}-sync-failures`,
       Metrics: Match.arrayWith([

@@ -13,7 +13,7 @@ export interface AlarmMetric {
   namespace: string;
   metricName: string;
   dimensions: Record<string, string>;
-  statistic: "Maximum" | "Sum" | "SampleCount";
+  statistic: "Maximum" | "Minimum" | "Sum" | "SampleCount";
   periodSeconds: number;
 }
 
@@ -107,6 +107,15 @@ export function alarmDefinitions(def: StackDefinition): AlarmDefinition[] {
           treatMissingData: "notBreaching",
         }),
       ),
+    {
+      name: `${prefix}-outbox-backlog`,
+      description:
+        "every outbox sweep for 15 minutes found committed events older than a minute still unpublished: relays keep failing, or a record can never be published",
+      metric: emf("outbox-sweep", "OutboxOverdue", "Minimum", 300),
+      threshold: 0,
+      evaluationPeriods: 3,
+      treatMissingData: "notBreaching",
+    },
     {
       name: `${prefix}-sync-failures`,
       description: `over ${SYNC_FAILURE_PERCENT} % of syncs in an hour ended without syncing: a bank down or refusing, or consents lapsing`,

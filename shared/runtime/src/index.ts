@@ -17,4 +17,4 @@ export * from "./message";
 export * from "./outbox";
 export * from "./process-message";
 export * from "./sqs-worker";
-export { outboxSweep } from "./tasks/outbox-sweep";
+export { OUTBOX_METRICS, outboxSweep } from "./tasks/outbox-sweep";

@@ -157,11 +157,17 @@ export function createOutboxDeleteBatcher(deps: Pick<RelayDeps, "db" | "log">, o
 
 /**
  * Re-publishes outbox records older than `olderThanMs` (default one minute: a writer that is
- * still alive relays its own sooner) from every shard, oldest first.
+ * still alive relays its own sooner) from every shard, oldest first. `overdue` counts every
+ * record past that age the pass found, published or not: the backlog the writers' relays left
+ * (a record that can never be published is found by every pass).
  */
-export async function sweepOutbox(deps: RelayDeps, options: { olderThanMs?: number; now?: Date; pageSize?: number } = {}): Promise<{ published: number }> {
+export async function sweepOutbox(
+  deps: RelayDeps,
+  options: { olderThanMs?: number; now?: Date; pageSize?: number } = {},
+): Promise<{ published: number; overdue: number }> {
   const cutoff = new Date((options.now ?? new Date()).getTime() - (options.olderThanMs ?? 60_000)).toISOString();
   let published = 0;
+  let overdue = 0;
   for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -175,6 +181,7 @@ export async function sweepOutbox(deps: RelayDeps, options: { olderThanMs?: numb
         }),
       );
       const records: OutboxRecord[] = [];
+      overdue += page.Items?.length ?? 0;
       for (const item of page.Items ?? []) {
         try {
           records.push(outboxRecordEntity.fromItem(item));
@@ -187,6 +194,6 @@ export async function sweepOutbox(deps: RelayDeps, options: { olderThanMs?: numb
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }
-  if (published) deps.log.info({ published }, "outbox sweep re-published events");
-  return { published };
+  if (published) deps.log.info({ published, overdue }, "outbox sweep re-published events");
+  return { published, overdue };
 }

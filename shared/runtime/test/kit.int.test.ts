@@ -111,10 +111,10 @@ describe("defineScheduledTask", () => {
     const runtime = await outboxSweep.createRuntime(env);
     const outcome = await outboxSweep.runOnce(runtime);
     // Assess
-    expect(outcome).toEqual({ ran: true, result: { published: 1 } });
+    expect(outcome).toEqual({ ran: true, result: { published: 1, overdue: 1 } });
     const delivered = await receiveAll(stack.aws.sqs, budget.url, { remove: true });
     const details = delivered.map((m) => JSON.parse(m.Body ?? "{}").detail);
     expect(details.map((d) => d.eventId)).toEqual([eventId]);
-    expect(await outboxSweep.runOnce(runtime)).toEqual({ ran: true, result: { published: 0 } });
+    expect(await outboxSweep.runOnce(runtime)).toEqual({ ran: true, result: { published: 0, overdue: 0 } });
   });
 });
