@@ -29,7 +29,7 @@ import {
 import { markReconnectRequired, markSyncFailed, reconnectReason, withCompletedJob, withFreshToken } from "./connection";
 import { coveredByCompletedSync, leaseHeld } from "./contention";
 import type { SyncDeps } from "./deps";
-import { ForeignResultsHostError, InvalidJobError, ProviderRetriesExhaustedError, TokenRotatedElsewhereError, UnknownConnectionError } from "./errors";
+import { ForeignResultsHostError, InvalidJobError, LeaseHeldError, ProviderRetriesExhaustedError, TokenRotatedElsewhereError, UnknownConnectionError } from "./errors";
 import { type FetchedAccount, fetchBooked, fetchConnection } from "./fetch";
 import { type BatchBounds, batchBounds, historySlices, type Slice, timeOf } from "./history";
 import { keepLease, type LeaseKeeper } from "./lease";
@@ -93,7 +93,8 @@ export async function syncConnection(job: SyncJob, deps: SyncDeps, delivery: { d
     await runJob(job, deps, log, delivery.deferrals ?? 0);
   } catch (err) {
     // The runtime's own retry line names only the message: this one names the job.
-    if (err instanceof RetryLater) log.warn({ code: err.code, delaySeconds: err.delaySeconds }, "sync job will be retried");
+    if (err instanceof LeaseHeldError) log.info({ code: err.code, delaySeconds: err.delaySeconds }, "sync job deferred: another delivery holds the lease");
+    else if (err instanceof RetryLater) log.warn({ code: err.code, delaySeconds: err.delaySeconds }, "sync job will be retried");
     else if (err instanceof PermanentFailure) log.error({ code: err.code }, "sync job failed permanently");
     throw err;
   }
