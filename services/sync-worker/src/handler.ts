@@ -29,7 +29,14 @@ import {
 import { markReconnectRequired, markSyncFailed, reconnectReason, withCompletedJob, withFreshToken } from "./connection";
 import { coveredByCompletedSync, leaseHeld } from "./contention";
 import type { SyncDeps } from "./deps";
-import { ForeignResultsHostError, InvalidJobError, LeaseHeldError, ProviderRetriesExhaustedError, TokenRotatedElsewhereError, UnknownConnectionError } from "./errors";
+import {
+  ForeignResultsHostError,
+  InvalidJobError,
+  LeaseHeldError,
+  ProviderRetriesExhaustedError,
+  TokenRotatedElsewhereError,
+  UnknownConnectionError,
+} from "./errors";
 import { type FetchedAccount, fetchBooked, fetchConnection } from "./fetch";
 import { type BatchBounds, batchBounds, historySlices, type Slice, timeOf } from "./history";
 import { keepLease, type LeaseKeeper } from "./lease";

@@ -179,8 +179,10 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
       DEMO_SERVICES.filter((s) => s.name !== "fcm-sandbox"),
     );
     const crash = String(options.crashProbability ?? 0.05);
+    // Crash points are a fault like the others: on while the faults run, off for the drain.
+    let crashPoints = true;
     supervisor = superviseServices(options.root, present, ctx, options.logDir, (s) => ({
-      ...(KILLABLE.has(s.name) ? { EXPENZEZ_CRASH_POINTS: `before-relay:${crash}` } : {}),
+      ...(crashPoints && KILLABLE.has(s.name) ? { EXPENZEZ_CRASH_POINTS: `before-relay:${crash}` } : {}),
       SYNC_LEASE_SECONDS: "15",
       SCHEDULER_INTERVAL_SECONDS: "2",
       OUTBOX_SWEEP_EVERY_SECONDS: "3",
@@ -290,6 +292,11 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
     faulting = false;
     await driver.stop();
     await watching;
+    // A process started with crash points would go on killing itself after 5 % of its relays
+    // through the drain (each death hides its in-flight messages for 30 s): every one is asked to
+    // stop, finishing its work, and comes back without them.
+    crashPoints = false;
+    for (const name of sup.names()) if (KILLABLE.has(name.split("#")[0] as string)) sup.recycle(name);
     frozenAt = Date.now();
     const faultsDone = Date.now();
     say(`  faults stopped: ${JSON.stringify(driver.counts())}`);
@@ -298,6 +305,8 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
     // connection (as a real "sync again" would), then drained again.
     const drainDeadline = Date.now() + drainMs;
     let drained = await waitDrained(() => sup.allRunning(), drainDeadline);
+    const since = () => `${Math.round((Date.now() - faultsDone) / 1000)} s after the faults stopped`;
+    say(`  queues and outbox ${drained ? "empty" : "NOT empty"} ${since()}; final syncs sent`);
     const finalJobs = new Map(seeded.map((u) => [u.userId, `final-${options.seed}-${u.userId}`]));
     const finalRequestedAt = new Map<string, string>();
     for (const [userId, jobId] of finalJobs) finalRequestedAt.set(userId, await sendJob(userId, jobId));
@@ -323,6 +332,7 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
         break;
       }
     }
+    say(`  final syncs ${completedFinal ? "done" : `NOT done (${finalNotDone} left)`} ${since()}`);
     drained = completedFinal && (await waitDrained(() => sup.allRunning(), drainDeadline));
     await audit.drain();
     const drainDone = Date.now();

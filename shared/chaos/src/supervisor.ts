@@ -23,6 +23,8 @@ export interface Supervisor {
   names(): string[];
   /** SIGKILLs one process now; it is restarted shortly. */
   kill(name: string): boolean;
+  /** Asks one process to stop (SIGTERM: it finishes its in-flight work); it is restarted with the env of now. */
+  recycle(name: string): boolean;
   allRunning(): boolean;
   counts(): SupervisorCounts;
   logs(): string[];
@@ -82,6 +84,12 @@ export function superviseServices(
       killedByUs.add(slot.current.pid);
       counts.killed++;
       return slot.current.child.kill("SIGKILL");
+    },
+    recycle(name) {
+      const slot = slots.find((s) => s.current.name === name);
+      if (!slot || slot.current.child.exitCode !== null || slot.current.child.signalCode !== null) return false;
+      killedByUs.add(slot.current.pid);
+      return slot.current.child.kill("SIGTERM");
     },
     allRunning: () => slots.every((s) => s.current.child.exitCode === null && s.current.child.signalCode === null),
     counts: () => ({ ...counts, unexpectedExits: [...counts.unexpectedExits] }),
