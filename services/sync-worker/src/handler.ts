@@ -349,22 +349,27 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   const created = new Set<string>();
   const seenQuarantine = new Set<string>();
   let carried = new Map<string, TrueLayerTransaction[]>();
+  // The next older slice is fetched while this batch is written: at most two slices are held.
+  const open = fetched.filter((a) => a.data);
+  const prefetch = (i: number) => {
+    if (i >= slices.length - 1) return undefined;
+    const booked = fetchBooked(deps.truelayer, ctx, open, slices[i] as Slice, concurrency);
+    // Awaited (and its failure handled) when its batch comes; not an unhandled rejection before.
+    booked.catch(() => {});
+    return booked;
+  };
+  let next = prefetch(0);
   for (let i = 0; i < slices.length; i++) {
     const last = i === slices.length - 1;
     const bounds = batchBounds(slices, i);
     let older: Map<string, TransactionList> | undefined;
     if (!last) {
       try {
-        older = await fetchBooked(
-          deps.truelayer,
-          ctx,
-          fetched.filter((a) => a.data),
-          slices[i] as Slice,
-          concurrency,
-        );
+        older = await next;
       } catch (err) {
         return providerFailure(err);
       }
+      next = prefetch(i + 1);
     }
     const batch = batchAccounts(fetched, older, carried, slices, i);
     const batchQuarantine: Quarantined[] = [];
