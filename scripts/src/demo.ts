@@ -52,6 +52,11 @@ function depths0(d: { work: Record<string, number> }): Record<string, number> {
   return d.work;
 }
 
+/** Requests of one service prefix in a by-operation count. */
+function sumOf(ops: Record<string, number>, prefix: string): number {
+  return Object.entries(ops).reduce((n, [op, v]) => (op.startsWith(`${prefix}:`) ? n + v : n), 0);
+}
+
 function positiveInt(name: string, value: string | undefined): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
@@ -222,6 +227,8 @@ await runMain(async () => {
         secondsToAllSynced: syncedAt ? Math.round((syncedAt - started) / 100) / 10 : null,
         dynamodbRequests: dynamoRequests,
         dynamodbRequestsPer1000Transactions: stored.transactions ? Math.round((dynamoRequests / stored.transactions) * 1000) : null,
+        /** AWS requests per service process (named by its SDK app id), by operation. */
+        requestsByService: proxy.bySender(),
         refreshNow: { status: refresh.status, jobId: refreshBody.jobId ?? null },
         services: running.map((r) => r.name),
         servicesNotBuilt: missing,
@@ -252,6 +259,10 @@ await runMain(async () => {
         ],
         ["time taken", `${summary.seconds} s`],
         ["DynamoDB requests (per 1,000 transactions)", `${dynamoRequests} (${summary.dynamodbRequestsPer1000Transactions ?? "n/a"})`],
+        ...Object.entries(summary.requestsByService).map(([service, ops]) => [
+          `  ${service}: DynamoDB / SQS`,
+          `${sumOf(ops, "dynamodb")} / ${sumOf(ops, "sqs")}`,
+        ]),
         ["invariants", summary.invariants.ok ? "all hold" : `${stored.violations.length} violated`],
       );
       say(table.toString());

@@ -50,7 +50,8 @@ export function startServiceProcess(
   const out = createWriteStream(log, { flags: options.append ? "a" : "w" });
   const child = spawn(process.execPath, ["--import", "tsx", service.entry, ...(service.args?.(ctx) ?? [])], {
     cwd: join(root, "services", service.dir),
-    env: { ...process.env, ...ctx.common, ...(service.env?.(ctx) ?? {}), ...(options.env ?? {}) },
+    // The SDK's app id names the service in its user agent: the demo's proxy counts requests by it.
+    env: { ...process.env, ...ctx.common, AWS_SDK_UA_APP_ID: service.name, ...(service.env?.(ctx) ?? {}), ...(options.env ?? {}) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.pipe(out);

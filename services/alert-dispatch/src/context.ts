@@ -11,6 +11,7 @@ import { DateTime } from "luxon";
 import type { Alert } from "./alert";
 import { budgetThresholdWanted } from "./decide";
 import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type DispatchDeps } from "./deps";
+import { readUser } from "./user-reads";
 
 /** What the decision and the delivery need to know about the user, read once per notification. */
 export interface UserContext {
@@ -25,13 +26,15 @@ export interface UserContext {
   currency: string;
 }
 
-/** Reads preferences (defaults when the user saved none), profile, devices, and for a budget alert its BudgetAlert and budget, in parallel. */
+/**
+ * Reads preferences (defaults when the user saved none), profile, devices (through the
+ * process's `userReads` cache when there is one), and for a budget alert its BudgetAlert and
+ * budget, in parallel. The budget is always read afresh: superseding compares its spending.
+ */
 export async function loadContext(deps: DispatchDeps, alert: Alert): Promise<UserContext> {
-  const { notifications, profiles, budgets } = deps.repos;
-  const [stored, profile, tokens, budget] = await Promise.all([
-    notifications.getPreferences(alert.userId),
-    profiles.get(alert.userId),
-    notifications.listTokens(alert.userId),
+  const { budgets } = deps.repos;
+  const [{ preferences: stored, profile, tokens }, budget] = await Promise.all([
+    deps.userReads ? deps.userReads.get(alert.userId, () => readUser(deps, alert.userId)) : readUser(deps, alert.userId),
     alert.budget ? budgets.get(alert.userId, alert.budget.budgetId) : Promise.resolve(undefined),
   ]);
   const preferences = stored ?? notificationPreferencesSchema.parse({ userId: alert.userId, updatedAt: new Date(0).toISOString() });

@@ -50,6 +50,8 @@ export async function runDeferredPass(deps: DispatchDeps, options: { limitPerSha
       cursor = page.cursor;
     } while (cursor && read < (options.limitPerShard ?? 1000));
   }
+  // A scheduled run may be frozen once it returns: its batched outbox deletes go now.
+  await deps.outboxDeletes?.flush();
   if (stats.due) deps.log.info(stats, "deferred pass");
   return stats;
 }

@@ -82,7 +82,9 @@ export async function deliverAll(given: DispatchDeps, entry: NotificationHistory
   const records: OutboxRecord[] = [];
   const outcomes = await Promise.all(targets.map((t) => deliverOne(deps, entry, t, priority, stats, records)));
   // One relay for every attempt's event: a crash before it leaves them to the outbox sweep.
-  await relayOutboxRecords(deps.relay, records).catch((err: unknown) => deps.log.warn({ err }, "relay failed; the outbox sweep will publish"));
+  await relayOutboxRecords(deps.relay, records, deps.outboxDeletes ? { deletes: deps.outboxDeletes } : {}).catch((err: unknown) =>
+    deps.log.warn({ err }, "relay failed; the outbox sweep will publish"),
+  );
   for (const o of outcomes) {
     if (o === "delivered") stats.delivered++;
     else if (o === "failed") stats.failed++;
@@ -138,6 +140,7 @@ async function deliverOne(
     attempt = { channel: t.channel, target: t.target, at: (deps.now?.() ?? new Date()).toISOString(), outcome: "failed", tries: triesOf(err), errorCode: code };
     if (de?.details.tokenInvalid && t.channel === "push") {
       await deps.repos.notifications.invalidateToken(entry.userId, t.target, de.details.providerCode ?? code, attempt.at);
+      deps.userReads?.forget(entry.userId);
       stats.invalidatedTokens++;
     } else if ((err instanceof AlertDispatchError ? err.retryable : true) && rounds < (deps.maxRounds ?? DEFAULT_MAX_ROUNDS)) {
       release = true;

@@ -1,8 +1,9 @@
 import type { Db, Repositories } from "@expenzez/db";
 import type { Logger } from "@expenzez/logger";
-import type { RelayDeps } from "@expenzez/runtime";
+import type { OutboxDeleteBatcher, RelayDeps } from "@expenzez/runtime";
 import type { EmailSender } from "./email";
 import type { FcmClient } from "./fcm";
+import type { UserReadCache } from "./user-reads";
 
 /** Everything the dispatcher touches, injected so tests, the worker, the Lambda and the deferred pass share one core. */
 export interface DispatchDeps {
@@ -16,6 +17,10 @@ export interface DispatchDeps {
   email?: EmailSender;
   log: Logger;
   now?: () => Date;
+  /** The process's short-lived cache of each user's preferences, profile and devices; absent: read per notification. */
+  userReads?: UserReadCache;
+  /** Gathers the relay's outbox deletes across notifications into full batches; absent: each relay deletes its own. */
+  outboxDeletes?: OutboxDeleteBatcher;
   /** Notifications per user per clock hour before the rest fold into one summary (a user's `maxPerHour` wins). Default 5. */
   maxPerHour?: number;
   /** How long a dispatcher's claim on a send protects it; after that the deferred pass takes over. Default 2 minutes. */

@@ -99,6 +99,7 @@ async function commit(deps: DispatchDeps, actions: TransactAction[], events: Dis
   await relayOutboxRecords(
     deps.relay,
     built.map((b) => b.record),
+    deps.outboxDeletes ? { deletes: deps.outboxDeletes } : {},
   ).catch((err: unknown) => deps.log.warn({ err }, "relay failed; the outbox sweep will publish"));
 }
 

@@ -1,4 +1,4 @@
-import { defineQueueService, defineScheduledTask, type ServiceKit } from "@expenzez/runtime";
+import { createOutboxDeleteBatcher, defineQueueService, defineScheduledTask, type ServiceKit } from "@expenzez/runtime";
 import { z } from "zod";
 import { runDeferredPass } from "./deferred";
 import { DEFAULT_MAX_PER_HOUR, type DispatchDeps } from "./deps";
@@ -6,6 +6,7 @@ import { createSesEmailSender } from "./email";
 import { createFcmClient } from "./fcm";
 import { handleAlertMessage } from "./handler";
 import { loadServiceAccount } from "./service-account";
+import { createUserReadCache } from "./user-reads";
 
 /** alert-dispatch's own variables (the queue service and the deferred task read the same), on top of the base config. */
 export const alertDispatchEnv = z.object({
@@ -23,6 +24,8 @@ export const alertDispatchEnv = z.object({
   FCM_TOKEN_URL: z.url().optional(),
   ALERTS_CONCURRENCY: z.coerce.number().int().positive().default(5),
   ALERTS_MAX_PER_HOUR: z.coerce.number().int().positive().default(DEFAULT_MAX_PER_HOUR),
+  /** How long a process keeps a user's preferences, profile and devices for the next notification (0: read every time). */
+  ALERTS_USER_CACHE_SECONDS: z.coerce.number().nonnegative().default(5),
 });
 export type AlertDispatchEnv = z.infer<typeof alertDispatchEnv>;
 
@@ -40,6 +43,8 @@ export async function alertDispatchDeps(kit: ServiceKit<AlertDispatchEnv>): Prom
     ...(config.ALERTS_EMAIL === "on" ? { email: createSesEmailSender(kit.aws.sesv2, config.ALERTS_FROM_EMAIL ?? kit.def.email.sender) } : {}),
     log,
     maxPerHour: config.ALERTS_MAX_PER_HOUR,
+    ...(config.ALERTS_USER_CACHE_SECONDS > 0 ? { userReads: createUserReadCache({ ttlMs: config.ALERTS_USER_CACHE_SECONDS * 1000 }) } : {}),
+    outboxDeletes: createOutboxDeleteBatcher(kit.relay),
   };
   if (!deps.push) log.warn("no FCM service-account key configured: push notifications are not sent");
   if (!deps.email) log.warn("ALERTS_EMAIL=off: email notifications are not sent");

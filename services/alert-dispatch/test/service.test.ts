@@ -34,6 +34,15 @@ describe("alert-dispatch service declarations", () => {
     destroyAwsClients(kit.aws);
   });
 
+  it("keep each user's reads for a few seconds unless switched off, and batch outbox deletes", async () => {
+    const on = await alertDeferred.createRuntime(base);
+    const off = await alertDeferred.createRuntime({ ...base, ALERTS_USER_CACHE_SECONDS: "0" });
+    expect([on.deps.userReads !== undefined, off.deps.userReads !== undefined]).toEqual([true, false]);
+    expect(on.deps.outboxDeletes?.pending).toBe(0);
+    destroyAwsClients(on.kit.aws);
+    destroyAwsClients(off.kit.aws);
+  });
+
   it("run without push when no key is configured and without email when it is switched off", async () => {
     const { kit, deps } = await alertDeferred.createRuntime({ ...base, ALERTS_EMAIL: "off" });
     expect([deps.push, deps.email]).toEqual([undefined, undefined]);

@@ -1,6 +1,6 @@
 import type { Db, Repositories } from "@expenzez/db";
 import type { Logger } from "@expenzez/logger";
-import type { RelayDeps } from "@expenzez/runtime";
+import type { OutboxDeleteBatcher, RelayDeps } from "@expenzez/runtime";
 
 /** Everything the detector's use cases touch, injected so tests and both runtimes share them. */
 export interface RecurringDeps {
@@ -10,4 +10,6 @@ export interface RecurringDeps {
   relay: RelayDeps;
   log: Logger;
   now?: () => Date;
+  /** Gathers the relay's outbox deletes across evaluations into full batches; absent: each relay deletes its own. */
+  outboxDeletes?: OutboxDeleteBatcher;
 }

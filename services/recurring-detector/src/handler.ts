@@ -1,8 +1,9 @@
-import { recurringHistoryEntity, recurringStreamEntity, type Transaction } from "@expenzez/db";
-import { type Detail, parseDeliveredEvent, withCorrelationId } from "@expenzez/events";
+import { type OutboxRecord, type RecurringHistory, type RecurringStream, recurringHistoryEntity, recurringStreamEntity, type Transaction } from "@expenzez/db";
+import { parseDeliveredEvent, withCorrelationId } from "@expenzez/events";
 import { merchantOf } from "@expenzez/recurring";
-import { commitWithEvents, type QueueMessage, retryOnConflict } from "@expenzez/runtime";
+import { commitWithEvents, type QueueMessage, relayCommitted, retryOnConflict } from "@expenzez/runtime";
 import pLimit from "p-limit";
+import type { SyncedDetail } from "./coalesce";
 import { put } from "./commit";
 import type { RecurringDeps } from "./deps";
 import { UnexpectedEventError } from "./errors";
@@ -13,6 +14,8 @@ import { refreshUpcomingBills } from "./predictions-store";
 const MAX_ATTEMPTS = 4;
 /** Members' aiInsights updates in flight at once (a first sync marks hundreds). */
 const insightLimit = pLimit(8);
+/** Merchants of one message evaluated at once: their reads and writes overlap, and each is one transaction. */
+const MERCHANTS_AT_ONCE = 4;
 
 export interface EvaluationSummary {
   merchants: number;
@@ -25,36 +28,67 @@ export interface EvaluationSummary {
  * One message from the `recurring` queue: a TransactionsSynced event. Any other detail-type can
  * never succeed here and goes to the dead-letter queue.
  */
-export async function handleRecurringMessage(message: Pick<QueueMessage, "body">, deps: RecurringDeps): Promise<EvaluationSummary> {
+export async function handleRecurringMessage(
+  message: Pick<QueueMessage, "body">,
+  deps: RecurringDeps & { evaluate?: (detail: SyncedDetail) => Promise<EvaluationSummary> },
+): Promise<EvaluationSummary> {
   const event = parseDeliveredEvent(message.body);
   if (event.detailType !== "TransactionsSynced") throw new UnexpectedEventError(event.detailType);
-  return reevaluateMerchants(event.detail, deps);
+  if (nothingTouched(event.detail)) return emptySummary();
+  // `evaluate`: the worker's per-user merging of concurrent events (coalesce.ts); else one evaluation per event.
+  return deps.evaluate ? deps.evaluate(event.detail) : reevaluateMerchants(event.detail, deps);
 }
 
+const nothingTouched = (detail: SyncedDetail) => detail.range === null || detail.merchants.length === 0;
+const emptySummary = (): EvaluationSummary => ({ merchants: 0, streamsWritten: 0, events: 0, insights: 0 });
+
 /**
- * Re-evaluates the streams of the merchants a sync touched, for that user only: one Query over
- * the synced date range for the new payments, and per merchant one history item and one Query
- * of its streams (ADR 0030). Per merchant: the members' aiInsights, then the history, the
- * changed streams and their events in one transaction, relayed at once; then the user's
- * upcoming bills when streams changed. A replay finds nothing to change and writes nothing.
+ * Re-evaluates the streams of the merchants a sync touched, for that user only. The touched
+ * merchants' state is read once for all of them: one Query over the synced date range for the
+ * new payments, one BatchGetItem of their history items and one Query of the user's streams
+ * (ADR 0030, 0031); a merchant that loses a race re-reads its own. Per merchant, a few at a
+ * time: the members' aiInsights, then the history, the changed streams and their events in one
+ * transaction; the events of every merchant are relayed together at the end; then the user's upcoming bills when streams changed. A replay
+ * finds nothing to change and writes nothing.
  *
  * @example await reevaluateMerchants(event.detail, deps)
  */
-export async function reevaluateMerchants(
-  detail: Pick<Detail<"TransactionsSynced">, "userId" | "merchants" | "range" | "correlationId">,
-  deps: RecurringDeps,
-): Promise<EvaluationSummary> {
-  const summary: EvaluationSummary = { merchants: 0, streamsWritten: 0, events: 0, insights: 0 };
-  if (detail.range === null || detail.merchants.length === 0) return summary;
+export async function reevaluateMerchants(detail: SyncedDetail, deps: RecurringDeps): Promise<EvaluationSummary> {
+  const summary = emptySummary();
+  if (detail.range === null || nothingTouched(detail)) return summary;
   const now = (deps.now ?? (() => new Date()))();
   const touched = new Map(detail.merchants.map((name) => [merchantOf(name, name).key, name]));
-  const synced = await syncedByMerchant(deps, detail.userId, detail.range, touched);
-  for (const [key, name] of touched) {
-    const result = await evaluateMerchant(deps, detail.userId, key, name, synced.get(key) ?? [], now, detail.correlationId);
-    summary.merchants++;
-    summary.streamsWritten += result.streamsWritten;
-    summary.events += result.records.length;
-    summary.insights += result.insights;
+  const merchantIds = [...touched.keys()].map(merchantIdOf);
+  const [synced, histories, streams] = await Promise.all([
+    syncedByMerchant(deps, detail.userId, detail.range, touched),
+    deps.repos.recurring.getHistories(detail.userId, merchantIds),
+    deps.repos.recurring.listAllByUser(detail.userId),
+  ]);
+  const streamsOf = new Map<string, RecurringStream[]>();
+  for (const s of streams) {
+    const merchantId = s.streamId.slice(0, s.streamId.indexOf("."));
+    streamsOf.set(merchantId, [...(streamsOf.get(merchantId) ?? []), s]);
+  }
+  const merchantLimit = pLimit(MERCHANTS_AT_ONCE);
+  const committed: OutboxRecord[] = [];
+  try {
+    await Promise.all(
+      [...touched].map(([key, name]) => {
+        const merchantId = merchantIdOf(key);
+        const read = { history: histories.get(merchantId), streams: streamsOf.get(merchantId) ?? [] };
+        return merchantLimit(async () => {
+          const result = await evaluateMerchant(deps, detail.userId, key, name, synced.get(key) ?? [], now, detail.correlationId, read);
+          committed.push(...result.records);
+          summary.merchants++;
+          summary.streamsWritten += result.streamsWritten;
+          summary.events += result.records.length;
+          summary.insights += result.insights;
+        });
+      }),
+    );
+  } finally {
+    // What committed is announced together (PutEvents takes 10), even when a later merchant failed.
+    await relayCommitted(deps, committed);
   }
   if (summary.streamsWritten > 0) await refreshUpcomingBills(deps, detail.userId, now);
   return summary;
@@ -95,14 +129,16 @@ async function evaluateMerchant(
   synced: readonly Transaction[],
   now: Date,
   correlationId: string | undefined,
+  read: { history: RecurringHistory | undefined; streams: RecurringStream[] },
 ) {
   const merchantId = merchantIdOf(merchantKey);
   return retryOnConflict(
     async (attempt) => {
-      const [history, streams] = await Promise.all([
-        deps.repos.recurring.getHistory(userId, merchantId),
-        deps.repos.recurring.listByMerchant(userId, merchantId),
-      ]);
+      // The first attempt plans on the message's one read; after a lost race, this merchant's own state again.
+      const [history, streams] =
+        attempt === 1
+          ? [read.history, read.streams]
+          : await Promise.all([deps.repos.recurring.getHistory(userId, merchantId), deps.repos.recurring.listByMerchant(userId, merchantId)]);
       // After a lost race, what an earlier attempt wrote to transactions is unknown: write them all.
       const state = {
         userId,
@@ -126,10 +162,10 @@ async function evaluateMerchant(
         ...(plan.history ? [put(deps, recurringHistoryEntity, plan.history.item, plan.history.expectedVersion)] : []),
         ...plan.streams.map((s) => put(deps, recurringStreamEntity, s.item, s.expectedVersion)),
       ];
-      // Commits and relays at once, so a later merchant's failure does not leave these to the sweep.
-      // The sync's correlation id travels on into the alerts these events cause.
+      // The evaluation relays every merchant's records at its end. The sync's correlation id
+      // travels on into the alerts these events cause.
       const events = plan.events.map((e) => withCorrelationId(e, correlationId));
-      const { records } = actions.length || events.length ? await commitWithEvents(deps, actions, events, { now }) : { records: [] };
+      const { records } = actions.length || events.length ? await commitWithEvents(deps, actions, events, { now, relay: "caller" }) : { records: [] };
       return { streamsWritten: plan.streams.length, records, insights: written.filter(Boolean).length };
     },
     { what: `recurring streams of merchant ${merchantId}`, maxAttempts: MAX_ATTEMPTS, log: deps.log },

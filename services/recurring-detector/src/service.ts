@@ -1,7 +1,9 @@
-import { defineQueueService, defineScheduledTask } from "@expenzez/runtime";
+import type { Logger } from "@expenzez/logger";
+import { createOutboxDeleteBatcher, defineQueueService, defineScheduledTask } from "@expenzez/runtime";
 import { z } from "zod";
+import { coalescePerUser } from "./coalesce";
 import type { RecurringDeps } from "./deps";
-import { handleRecurringMessage } from "./handler";
+import { handleRecurringMessage, reevaluateMerchants } from "./handler";
 import { reportMissedPayments } from "./missed";
 
 const depsOf = (kit: Pick<RecurringDeps, "db" | "repos" | "relay" | "log">): RecurringDeps => ({
@@ -21,9 +23,13 @@ export const recurringDetector = defineQueueService({
     /** Messages handled at once by one worker process. */
     RECURRING_CONCURRENCY: z.coerce.number().int().positive().default(5),
   }),
-  deps: depsOf,
-  handle: async (message, deps, context) => {
-    await handleRecurringMessage(message, { ...deps, log: context.log });
+  deps: (kit) => {
+    const deps = { ...depsOf(kit), outboxDeletes: createOutboxDeleteBatcher(kit.relay) };
+    // One process merges the events of one user that arrive while that user is being evaluated.
+    return { ...deps, evaluate: coalescePerUser((detail, log: Logger) => reevaluateMerchants(detail, { ...deps, log })) };
+  },
+  handle: async (message, { evaluate, ...deps }, context) => {
+    await handleRecurringMessage(message, { ...deps, log: context.log, evaluate: (detail) => evaluate(detail, context.log) });
   },
   concurrency: (config) => config.RECURRING_CONCURRENCY,
 });

@@ -5,7 +5,8 @@ import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
 import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { handleRecurringMessage, type RecurringDeps, recurringSummary, reportMissedPayments } from "../src";
+import { handleRecurringMessage, type RecurringDeps, recurringSummary, reevaluateMerchants, reportMissedPayments } from "../src";
+import { coalescePerUser } from "../src/coalesce";
 
 // Needs the local AWS emulator (started by the vitest global setup): real DynamoDB, SQS and EventBridge.
 
@@ -214,5 +215,38 @@ describe("recurring-detector on the emulator", () => {
     expect((await announced()).map((e) => [e.detailType, (e.detail as { merchant: string }).merchant])).toEqual([["RecurringPaymentDetected", "PureGym"]]);
     const streams = await repos.recurring.listAllByUser(other);
     expect(streams.map((s) => [s.merchant, s.status, s.occurrences])).toEqual([["PureGym", "mature", 4]]);
+  });
+
+  it("finds every stream once when a first sync's chunks arrive together and are merged per user", async () => {
+    // Prepare: one sync announced in three chunks (as the sync worker packs ~98 transactions each), all waiting at once
+    const chunked = "user-chunked";
+    const months = ["01", "02", "03", "04", "05"];
+    const chunks = [
+      months.map((m) => txn(`2024-${m}-09`, -10.99, `NETFLIX.COM ${m}`, "Netflix", "entertainment", chunked)),
+      months.map((m) => txn(`2024-${m}-15`, -29.99, "PUREGYM LTD", "PureGym", "health", chunked)),
+      months.map((m) => txn(`2024-${m}-20`, -11.99, "SPOTIFY P1A2B3", "Spotify", "entertainment", chunked)),
+    ];
+    for (const chunk of chunks) await sync(chunk, "sync-chunked");
+    const messages = await receiveAll(stack.aws.sqs, stack.handles.queues.recurring.url, { remove: true });
+    let evaluations = 0;
+    const evaluate = coalescePerUser((detail, d: RecurringDeps) => {
+      evaluations++;
+      return reevaluateMerchants(detail, d);
+    });
+    const at = deps("2024-06-10T07:00:00Z");
+    // Act
+    const results = await Promise.all(messages.map((m) => handleRecurringMessage({ body: m.Body! }, { ...at, evaluate: (detail) => evaluate(detail, at) })));
+    // Assess: the first evaluation runs alone, the two that waited become one
+    expect(messages).toHaveLength(3);
+    expect(evaluations).toBe(2);
+    expect(results.map((r) => r.merchants).sort()).toEqual([1, 2, 2]);
+    const streams = await repos.recurring.listAllByUser(chunked);
+    expect(streams.map((s) => [s.merchant, s.status, s.occurrences]).sort()).toEqual([
+      ["Netflix", "mature", 5],
+      ["PureGym", "mature", 5],
+      ["Spotify", "mature", 5],
+    ]);
+    const detected = (await announced()).filter((e) => (e.detail as { userId: string }).userId === chunked);
+    expect(detected.map((e) => (e.detail as { merchant: string }).merchant).sort()).toEqual(["Netflix", "PureGym", "Spotify"]);
   });
 });

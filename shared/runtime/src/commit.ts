@@ -11,7 +11,7 @@ import {
 import { buildEvent, type DetailInput, type DetailType, type DomainEvent } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
 import { ConflictRetriesExhaustedError } from "./errors";
-import { outboxItem, type RelayDeps, relayOutboxRecords } from "./outbox";
+import { type OutboxDeleteBatcher, outboxItem, type RelayDeps, relayOutboxRecords } from "./outbox";
 
 /** An event to commit: a built one, or a detail-type with its detail (built with a new eventId). */
 export type EventToCommit = DomainEvent | { [T in DetailType]: { detailType: T; input: DetailInput<T> } }[DetailType];
@@ -20,6 +20,8 @@ export interface CommitDeps {
   db: Db;
   relay: RelayDeps;
   log: Logger;
+  /** Gathers the relay's deletes of published records across commits (`createOutboxDeleteBatcher`); absent: each relay deletes its own. */
+  outboxDeletes?: OutboxDeleteBatcher;
 }
 
 /** The outbox Put of an event, plus the record to relay once the transaction commits. */
@@ -33,6 +35,8 @@ export function outboxAction(db: Db, event: EventToCommit, writtenAt: Date = new
  * Writing data and announcing it, as one call: `actions` and the events' outbox items commit in
  * one TransactWriteItems (all or nothing), then the events are relayed to EventBridge. A relay
  * that fails is logged and left to the outbox sweep, so a commit is never announced zero times.
+ * With `relay: "caller"` the records are only returned: a caller that commits many small
+ * transactions in a row relays them together with `relayCommitted` (one PutEvents per 10).
  *
  * @example
  * await commitWithEvents(deps, [txUpdateVersioned(db, key, { set }, version)], [{ detailType: "BudgetThresholdCrossed", input }]);
@@ -41,7 +45,7 @@ export async function commitWithEvents(
   deps: CommitDeps,
   actions: readonly TransactAction[],
   events: readonly EventToCommit[],
-  options: { now?: Date; clientRequestToken?: string } = {},
+  options: { now?: Date; clientRequestToken?: string; relay?: "now" | "caller" } = {},
 ): Promise<{ records: OutboxRecord[] }> {
   const outbox = events.map((e) => outboxAction(deps.db, e, options.now));
   await transactWrite(
@@ -50,14 +54,14 @@ export async function commitWithEvents(
     options.clientRequestToken ? { clientRequestToken: options.clientRequestToken } : {},
   );
   const records = outbox.map((o) => o.record);
-  await relayCommitted(deps, records);
+  if (options.relay !== "caller") await relayCommitted(deps, records);
   return { records };
 }
 
 /** Relays records a commit wrote; a failure is left to the sweep (the data is committed either way). */
 export async function relayCommitted(deps: CommitDeps, records: readonly OutboxRecord[]): Promise<void> {
   if (records.length === 0) return;
-  await relayOutboxRecords(deps.relay, [...records]).catch((err) =>
+  await relayOutboxRecords(deps.relay, [...records], deps.outboxDeletes ? { deletes: deps.outboxDeletes } : {}).catch((err) =>
     deps.log.warn({ err, eventIds: records.map((r) => r.eventId) }, "committed but not relayed yet; the outbox sweep will publish it"),
   );
 }

@@ -1,6 +1,7 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { INDEXES } from "@expenzez/infra";
 import { isConditionalCheckFailed, rethrowAws } from "../aws-errors";
+import { batchGet } from "../batch";
 import { type AIAnalysisCache, aiAnalysisCacheEntity } from "../entities/ai-analysis-cache";
 import { type RecurringHistory, recurringHistoryEntity } from "../entities/recurring-history";
 import { type RecurringStream, recurringStreamEntity } from "../entities/recurring-stream";
@@ -39,6 +40,17 @@ export function recurringRepository(db: Db) {
     dueShards: RECURRING_DUE_SHARDS,
     getHistory: (userId: string, merchantId: string): Promise<RecurringHistory | undefined> =>
       getEntity(db, recurringHistoryEntity, keys.recurringHistory(userId, merchantId)),
+    /** Many merchants' histories in BatchGetItem calls of 100 (consistent reads), by merchant id; absent ones are not in the map. */
+    async getHistories(userId: string, merchantIds: readonly string[]): Promise<Map<string, RecurringHistory>> {
+      const { items } = await batchGet(
+        db.doc,
+        db.tableName,
+        merchantIds.map((id) => keys.recurringHistory(userId, id)),
+        { consistent: true },
+      );
+      const histories = items.map((i) => recurringHistoryEntity.fromItem(i));
+      return new Map(histories.map((h) => [h.merchantId, h]));
+    },
     getPredictions: (userId: string): Promise<AIAnalysisCache | undefined> => getEntity(db, aiAnalysisCacheEntity, keys.aiAnalysis(userId, "predictions")),
     /**
      * Sets a transaction's `aiInsights` and bumps its version without knowing it: a sync that
