@@ -183,7 +183,8 @@ function route(state: SandboxState, user: SimUser, path: string, query: URLSearc
       if ("error" in range) return fail(400, range.error);
       const oldestFree = isoDay(new Date(now - user.scenario.sca_max_history_days * DAY_IN_MS));
       const window = user.scenario.sca_window_minutes;
-      const inScaWindow = window === null || now - user.consentAt <= window * 60_000;
+      // Strictly within: a window of 0 minutes means none (a request in the consent's own millisecond is not inside it).
+      const inScaWindow = window === null || now - user.consentAt < window * 60_000;
       if (range.from < oldestFree && !inScaWindow && !userPresent) return fail(403, "sca_exceeded");
       return ok(bookedBetween(user, acct, range.from, range.to, now).map((t) => toTrueLayerTransaction(t, acct, "booked", salt)));
     }

@@ -57,7 +57,7 @@ export const scenarioSchema = z.object({
   latency_ms: z.number().int().nonnegative().default(0),
   /** History older than this many days needs the user present... */
   sca_max_history_days: z.number().int().positive().default(90),
-  /** ...unless the request comes within this many minutes of the consent. null: never enforced. */
+  /** ...unless the request comes within this many minutes of the consent (0: no window). null: never enforced. */
   sca_window_minutes: z.number().int().nonnegative().nullable().default(5),
   /** PSD2: calls a day per (account, endpoint) without X-PSU-IP. null: unlimited. */
   unattended_limit: z.number().int().nonnegative().nullable().default(4),
