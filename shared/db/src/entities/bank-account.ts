@@ -3,7 +3,7 @@ import { defineEntity } from "../entity";
 import { keys } from "../keys";
 import { currency, id, isoDateTime, minor, plaintextSecret, sealed, timestamps, version } from "./common";
 
-/** Fields encrypted at rest; each sealed with context `{ purpose: <field>, userId, accountId }`. */
+/** Fields encrypted at rest, under one data key per account (context `{ userId, accountId }`), each bound to its name (ADR 0061). */
 export const ACCOUNT_SEALED_FIELDS = ["accountNumber", "sortCode", "iban"] as const;
 
 export const balanceSchema = z.object({

@@ -6,7 +6,7 @@ import { id, isoDate, isoDateTime, plaintextSecret, sealed, timestamps, utcDateT
 export const CONNECTION_STATUSES = ["active", "reconnect_required", "expired", "revoked"] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
-/** Fields encrypted at rest; each sealed with context `{ purpose: <field>, userId, connectionId }`. */
+/** Fields encrypted at rest, under one data key per connection (context `{ userId, connectionId }`), each bound to its name (ADR 0061). */
 export const CONNECTION_SEALED_FIELDS = ["accessToken", "refreshToken"] as const;
 
 const connectionFields = {
