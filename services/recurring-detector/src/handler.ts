@@ -1,4 +1,16 @@
-import { type OutboxRecord, type RecurringHistory, type RecurringStream, recurringHistoryEntity, recurringStreamEntity, type Transaction } from "@expenzez/db";
+import {
+  MAX_TRANSACT_ACTIONS,
+  type OutboxRecord,
+  type RecurringHistory,
+  type RecurringStream,
+  recurringHistoryEntity,
+  recurringStreamEntity,
+  type TransactAction,
+  type Transaction,
+  TransactionConditionalCheckFailedError,
+  TransactionConflictError,
+  transactWrite,
+} from "@expenzez/db";
 import { parseDeliveredEvent, withCorrelationId } from "@expenzez/events";
 import { merchantOf } from "@expenzez/recurring";
 import { commitWithEvents, type QueueMessage, relayCommitted, retryOnConflict } from "@expenzez/runtime";
@@ -71,21 +83,40 @@ export async function reevaluateMerchants(detail: SyncedDetail, deps: RecurringD
   }
   const merchantLimit = pLimit(MERCHANTS_AT_ONCE);
   const committed: OutboxRecord[] = [];
+  const count = (result: MerchantResult) => {
+    committed.push(...result.records);
+    summary.streamsWritten += result.streamsWritten;
+    summary.events += result.records.length;
+    summary.insights += result.insights;
+  };
+  const evaluate = (key: string, read: MerchantRead | undefined, packed?: PackedHistory[]) =>
+    evaluateMerchant(deps, detail.userId, key, touched.get(key) ?? key, synced.get(key) ?? [], now, detail.correlationId, read, packed);
   try {
+    const packed: PackedHistory[] = [];
     await Promise.all(
-      [...touched].map(([key, name]) => {
+      [...touched.keys()].map((key) => {
         const merchantId = merchantIdOf(key);
         const read = { history: histories.get(merchantId), streams: streamsOf.get(merchantId) ?? [] };
         return merchantLimit(async () => {
-          const result = await evaluateMerchant(deps, detail.userId, key, name, synced.get(key) ?? [], now, detail.correlationId, read);
-          committed.push(...result.records);
+          count(await evaluate(key, read, packed));
           summary.merchants++;
-          summary.streamsWritten += result.streamsWritten;
-          summary.events += result.records.length;
-          summary.insights += result.insights;
         });
       }),
     );
+    // Merchants whose only write is their history (most of a first sync's) commit together, 100 to a transaction.
+    for (let i = 0; i < packed.length; i += MAX_TRANSACT_ACTIONS) {
+      const part = packed.slice(i, i + MAX_TRANSACT_ACTIONS);
+      try {
+        await transactWrite(
+          deps.db.doc,
+          part.map((p) => p.action),
+        );
+      } catch (err) {
+        if (!(err instanceof TransactionConditionalCheckFailedError || err instanceof TransactionConflictError)) throw err;
+        // Some history moved under us, and the transaction wrote none: each of its merchants is planned again alone.
+        for (const p of part) count(await evaluate(p.merchantKey, undefined));
+      }
+    }
   } finally {
     // What committed is announced together (PutEvents takes 10), even when a later merchant failed.
     await relayCommitted(deps, committed);
@@ -121,6 +152,29 @@ async function syncedByMerchant(
   return byMerchant;
 }
 
+/** A merchant's history and streams as the evaluation read them. */
+interface MerchantRead {
+  history: RecurringHistory | undefined;
+  streams: RecurringStream[];
+}
+
+/** A history write left for a shared transaction, with the merchant it is of. */
+interface PackedHistory {
+  merchantKey: string;
+  action: TransactAction;
+}
+
+interface MerchantResult {
+  streamsWritten: number;
+  records: OutboxRecord[];
+  insights: number;
+}
+
+/**
+ * Plans one merchant and writes what changed. `read` undefined: plan as after a lost race (read
+ * again, write every member). With `packed`, a first attempt whose only write is the history
+ * leaves it there for the caller's shared transaction.
+ */
 async function evaluateMerchant(
   deps: RecurringDeps,
   userId: string,
@@ -129,16 +183,17 @@ async function evaluateMerchant(
   synced: readonly Transaction[],
   now: Date,
   correlationId: string | undefined,
-  read: { history: RecurringHistory | undefined; streams: RecurringStream[] },
-) {
+  read: MerchantRead | undefined,
+  packed?: PackedHistory[],
+): Promise<MerchantResult> {
   const merchantId = merchantIdOf(merchantKey);
   return retryOnConflict(
     async (attempt) => {
+      const lostRace = attempt > 1 || read === undefined;
       // The first attempt plans on the message's one read; after a lost race, this merchant's own state again.
-      const [history, streams] =
-        attempt === 1
-          ? [read.history, read.streams]
-          : await Promise.all([deps.repos.recurring.getHistory(userId, merchantId), deps.repos.recurring.listByMerchant(userId, merchantId)]);
+      const [history, streams] = !lostRace
+        ? [read.history, read.streams]
+        : await Promise.all([deps.repos.recurring.getHistory(userId, merchantId), deps.repos.recurring.listByMerchant(userId, merchantId)]);
       // After a lost race, what an earlier attempt wrote to transactions is unknown: write them all.
       const state = {
         userId,
@@ -147,7 +202,7 @@ async function evaluateMerchant(
         merchant,
         streams,
         history:
-          attempt === 1 || !history
+          !lostRace || !history
             ? history
             : {
                 ...history,
@@ -158,15 +213,18 @@ async function evaluateMerchant(
       const written = await Promise.all(
         plan.insights.map((change) => insightLimit(() => deps.repos.recurring.setInsights(userId, change.transactionId, change.aiInsights))),
       );
-      const actions = [
-        ...(plan.history ? [put(deps, recurringHistoryEntity, plan.history.item, plan.history.expectedVersion)] : []),
-        ...plan.streams.map((s) => put(deps, recurringStreamEntity, s.item, s.expectedVersion)),
-      ];
+      const insights = written.filter(Boolean).length;
+      const historyAction = plan.history ? put(deps, recurringHistoryEntity, plan.history.item, plan.history.expectedVersion) : undefined;
+      if (packed && !lostRace && historyAction && plan.streams.length === 0 && plan.events.length === 0) {
+        packed.push({ merchantKey, action: historyAction });
+        return { streamsWritten: 0, records: [], insights };
+      }
+      const actions = [...(historyAction ? [historyAction] : []), ...plan.streams.map((s) => put(deps, recurringStreamEntity, s.item, s.expectedVersion))];
       // The evaluation relays every merchant's records at its end. The sync's correlation id
       // travels on into the alerts these events cause.
       const events = plan.events.map((e) => withCorrelationId(e, correlationId));
       const { records } = actions.length || events.length ? await commitWithEvents(deps, actions, events, { now, relay: "caller" }) : { records: [] };
-      return { streamsWritten: plan.streams.length, records, insights: written.filter(Boolean).length };
+      return { streamsWritten: plan.streams.length, records, insights };
     },
     { what: `recurring streams of merchant ${merchantId}`, maxAttempts: MAX_ATTEMPTS, log: deps.log },
   );

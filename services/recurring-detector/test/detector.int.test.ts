@@ -3,10 +3,12 @@ import { createRepositories, type Db, type Repositories, type Transaction, type 
 import { buildEvent, parseDeliveredEvent, publishEvents, type ReceivedEvent } from "@expenzez/events";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
+import { merchantOf } from "@expenzez/recurring";
 import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { handleRecurringMessage, type RecurringDeps, recurringSummary, reevaluateMerchants, reportMissedPayments } from "../src";
 import { coalescePerUser } from "../src/coalesce";
+import { merchantIdOf } from "../src/ids";
 
 // Needs the local AWS emulator (started by the vitest global setup): real DynamoDB, SQS and EventBridge.
 
@@ -215,6 +217,36 @@ describe("recurring-detector on the emulator", () => {
     expect((await announced()).map((e) => [e.detailType, (e.detail as { merchant: string }).merchant])).toEqual([["RecurringPaymentDetected", "PureGym"]]);
     const streams = await repos.recurring.listAllByUser(other);
     expect(streams.map((s) => [s.merchant, s.status, s.occurrences])).toEqual([["PureGym", "mature", 4]]);
+  });
+
+  it("keeps one history per merchant when deliveries racing on merchants without a stream lose their shared transaction", async () => {
+    // Prepare: merchants whose only write is their history commit together; two of three deliveries lose that race
+    const other = "user-packed";
+    await sync(
+      [
+        txn("2024-02-03", -8.75, "TESCO STORES 3321", "Tesco", "groceries", other),
+        txn("2024-03-22", -44.2, "CAFFE NERO 12", "Caffe Nero", "eating_out", other),
+        txn("2024-04-02", -12.3, "WHSMITH 88", "WHSmith", "shopping", other),
+      ],
+      "sync-p",
+    );
+    const [message] = await receiveAll(stack.aws.sqs, stack.handles.queues.recurring.url, { remove: true });
+    // Act
+    const results = await Promise.all([1, 2, 3].map(() => handleRecurringMessage({ body: message!.Body! }, deps("2024-05-20T07:00:00Z"))));
+    // Assess
+    expect(results.map((r) => [r.merchants, r.streamsWritten, r.events])).toEqual([
+      [3, 0, 0],
+      [3, 0, 0],
+      [3, 0, 0],
+    ]);
+    const merchants = ["Tesco", "Caffe Nero", "WHSmith"];
+    const histories = await Promise.all(merchants.map((m) => repos.recurring.getHistory(other, merchantIdOf(merchantOf(m, m).key))));
+    expect(histories.map((h) => [h?.merchant, h?.entries.length, h?.version])).toEqual([
+      ["Tesco", 1, 1],
+      ["Caffe Nero", 1, 1],
+      ["WHSmith", 1, 1],
+    ]);
+    expect(await repos.recurring.listAllByUser(other)).toEqual([]);
   });
 
   it("finds every stream once when a first sync's chunks arrive together and are merged per user", async () => {
