@@ -26,8 +26,16 @@ const MAX_DELAY_SECONDS = 900;
  * delay it asked for).
  */
 export class DeferMessage extends RetryLater {
-  constructor(code: string, message: string, delaySeconds: number, options?: { cause?: unknown }) {
-    super(code, message, delaySeconds, options);
+  /**
+   * With `firstWaitSeconds`, `delaySeconds` is the longest useful wait (the holder's remaining
+   * term) and the runtime waits `firstWaitSeconds × 2^deferrals` when that is shorter: a holder
+   * usually finishes in a second, and one that died is still outwaited within the bound.
+   */
+  readonly firstWaitSeconds: number | undefined;
+
+  constructor(code: string, message: string, delaySeconds: number, options?: { cause?: unknown; firstWaitSeconds?: number }) {
+    super(code, message, delaySeconds, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.firstWaitSeconds = options?.firstWaitSeconds;
   }
 }
 

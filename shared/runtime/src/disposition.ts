@@ -22,7 +22,9 @@ export type FailureDisposition = Extract<Disposition, { kind: "retry" | "dead" }
  */
 export function deferral(error: unknown, deferrals: number): Extract<Disposition, { kind: "defer" }> | undefined {
   if (!(error instanceof DeferMessage) || deferrals >= MAX_DEFERRALS) return undefined;
-  return { kind: "defer", delaySeconds: deferralDelaySeconds(error.delaySeconds ?? 0), code: error.code, reason: errorMessage(error) };
+  const longest = error.delaySeconds ?? 0;
+  const asked = error.firstWaitSeconds === undefined ? longest : Math.min(longest, error.firstWaitSeconds * 2 ** deferrals);
+  return { kind: "defer", delaySeconds: deferralDelaySeconds(asked), code: error.code, reason: errorMessage(error) };
 }
 
 /**

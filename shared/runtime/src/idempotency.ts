@@ -2,6 +2,9 @@ import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { type Db, idempotencyRecordEntity, isConditionalCheckFailed, keys } from "@expenzez/db";
 import { DeferMessage } from "./defer";
 
+/** A delivery that finds a live claim first comes back after this long, then twice as long each time. */
+const CLAIM_FIRST_WAIT_SECONDS = 2;
+
 export interface IdempotencyOptions {
   /** The consumer's name: keys are per consumer, so two consumers may handle the same event. */
   consumer: string;
@@ -64,8 +67,11 @@ export async function runOnce<T>(db: Db, options: IdempotencyOptions, fn: () => 
     const waitSeconds = existing?.inProgressUntil ? Math.max(1, Math.ceil((Date.parse(existing.inProgressUntil) - now.getTime()) / 1000)) : 1;
     // Waiting for another delivery is no failure of this one: a deferral spends no receive. (A
     // killed consumer's claim outlives its message's return, so a retry here cost every kill a
-    // second receive, and events reached their DLQ under kills: the fault suite.)
-    throw new DeferMessage("runtime.idempotency_in_progress", `${options.consumer}/${options.key} is being handled by another delivery`, waitSeconds);
+    // second receive, and events reached their DLQ under kills: the fault suite.) Most runs take
+    // a second: the first waits are short, doubling up to the claim's remaining term.
+    throw new DeferMessage("runtime.idempotency_in_progress", `${options.consumer}/${options.key} is being handled by another delivery`, waitSeconds, {
+      firstWaitSeconds: CLAIM_FIRST_WAIT_SECONDS,
+    });
   }
 
   let result: T;

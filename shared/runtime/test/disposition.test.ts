@@ -3,7 +3,7 @@ import { transactionEntity } from "@expenzez/db";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import * as zm from "zod/mini";
-import { classifyFailure, lastReceive, PermanentFailure, RETRIES_EXHAUSTED, RetryLater } from "../src/index";
+import { classifyFailure, DeferMessage, deferral, lastReceive, MAX_DEFERRALS, PermanentFailure, RETRIES_EXHAUSTED, RetryLater } from "../src/index";
 
 describe("classifyFailure", () => {
   it("decides for thrown values that have no string conversion (a null-prototype object, an Error whose message is not a string)", () => {
@@ -89,5 +89,23 @@ describe("lastReceive", () => {
     const long = classifyFailure(new Error("z".repeat(5000)), 5);
     const dead = lastReceive(long, 5, 5);
     expect(dead.kind === "dead" && dead.reason.length).toBe(1001);
+  });
+});
+
+describe("deferral", () => {
+  it("waits what the handler asked, whole seconds from 1 to SQS's 900", () => {
+    expect(deferral(new DeferMessage("sync.lease_held", "held", 12.2), 0)).toMatchObject({ kind: "defer", delaySeconds: 13, code: "sync.lease_held" });
+    expect(deferral(new DeferMessage("x", "y", 0), 0)?.delaySeconds).toBe(1);
+    expect(deferral(new DeferMessage("x", "y", 5000), 0)?.delaySeconds).toBe(900);
+  });
+
+  it("with a first wait, doubles it per deferral up to the longest useful wait", () => {
+    const claim = new DeferMessage("runtime.idempotency_in_progress", "busy", 60, { firstWaitSeconds: 2 });
+    expect([0, 1, 2, 3, 4, 5].map((n) => deferral(claim, n)?.delaySeconds)).toEqual([2, 4, 8, 16, 32, 60]);
+  });
+
+  it("is no deferral past the bound, nor for any other error", () => {
+    expect(deferral(new DeferMessage("x", "y", 5), MAX_DEFERRALS)).toBeUndefined();
+    expect(deferral(new RetryLater("x", "y", 5), 0)).toBeUndefined();
   });
 });
