@@ -7,6 +7,7 @@ import {
   type TransactionList,
   type TrueLayerClient,
   type TrueLayerTransaction,
+  UnexpectedResponseError,
 } from "@expenzez/truelayer";
 import pLimit from "p-limit";
 
@@ -23,6 +24,12 @@ export interface FetchedAccount {
   accountNumber?: string;
   sortCode?: string;
   iban?: string;
+  /**
+   * Why the bank's data of this account could not be read this sync (a balance or list its
+   * schema refuses, an id no URL can carry): the account is quarantined and left as stored, the
+   * others sync.
+   */
+  unreadable?: string;
   /**
    * Absent when the bank says the account is gone (`account_not_found`) or stopped listing it:
    * it is marked closed, its booked history kept.
@@ -69,7 +76,8 @@ export function storedAccountId(providerAccountId: string): string {
 /**
  * Accounts and cards, then per account (bounded) its balance, booked transactions in the window
  * and pending ones, each transaction parsed on its own. `account_not_found` for one account
- * leaves it without data; any other error ends the fetch (the caller decides retry, reconnect or
+ * leaves it without data, a body of one account its schema refuses marks it `unreadable`; any
+ * other error ends the fetch (the caller decides retry, reconnect or
  * failure by the error's kind).
  */
 export async function fetchConnection(
@@ -94,6 +102,8 @@ export async function fetchConnection(
       } catch (err) {
         // The bank closed the account: keep its history, mark it closed, sync the others.
         if (err instanceof AccountNotFoundError) return base;
+        // One account the bank serves malformed must not block the connection's others.
+        if (err instanceof UnexpectedResponseError) return { ...base, unreadable: err.message };
         throw err;
       }
     });

@@ -17,7 +17,7 @@ import {
 import { type AsyncResultsRef, countsAsUnattended, isAttended, jobCorrelationId, parseSyncJob, type SyncJob } from "@expenzez/events";
 import { bindCorrelationId, type Logger } from "@expenzez/logger";
 import { deferralsOf, PermanentFailure, type QueueMessage, RetryLater, relayOutboxRecords } from "@expenzez/runtime";
-import { nextSyncAt, occurrencesOf, storableId, toStoredTransaction, unattendedToday } from "@expenzez/sync";
+import { boundedText, nextSyncAt, occurrencesOf, storableId, toStoredTransaction, unattendedToday } from "@expenzez/sync";
 import {
   type CallContext,
   ForeignResultsUriError,
@@ -285,6 +285,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   };
 
   let fetched: FetchedAccount[];
+  let unreadable: FetchedAccount[] = [];
   let ctx: CallContext;
   try {
     connection = await refreshTracked(run, withFreshToken(deps, connection, now));
@@ -296,13 +297,16 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     });
     // The newest slice first: it brings the accounts, their balances and pending lists.
     fetched = await fetchConnection(deps.truelayer, ctx, slices[slices.length - 1] as Slice, concurrency);
+    // An account whose data the bank served malformed is quarantined below and left as stored.
+    unreadable = fetched.filter((a) => a.unreadable !== undefined);
+    fetched = fetched.filter((a) => a.unreadable === undefined);
     if (history && deps.asyncHistory) await requestHistory(deps.truelayer, ctx, fetched, history, deps.asyncHistory.webhookUri, log);
   } catch (err) {
     return providerFailure(err);
   }
 
   // Accounts the bank stopped listing (no 404): closed, their pending holds gone, history kept.
-  const listed = new Set(fetched.map((a) => a.accountId));
+  const listed = new Set([...fetched, ...unreadable].map((a) => a.accountId));
   for (const a of mine.values()) {
     if (listed.has(a.accountId) || a.closed) continue;
     fetched.push({
@@ -316,6 +320,10 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   }
 
   const quarantine: Quarantined[] = [];
+  for (const accountId of new Set(unreadable.map((a) => a.accountId))) {
+    const reason = unreadable.find((a) => a.accountId === accountId)?.unreadable ?? "unreadable";
+    quarantine.push({ accountId, reason: boundedText(`account not synced: ${reason}`, 512) });
+  }
   const counted = countsAsUnattended(job) ? spent + 1 : spent;
   const stats = connection.syncStats ?? { totalSyncs: 0, consecutiveFailures: 0 };
   const at = now.toISOString();

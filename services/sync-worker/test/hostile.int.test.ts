@@ -207,6 +207,29 @@ describe("one bad transaction never blocks a connection", () => {
     expect((await connectionOf(c)).syncStats?.consecutiveFailures).toBe(0);
   });
 
+  it("an account whose balance the bank serves malformed is quarantined with its reason, left as stored, and the others sync", async () => {
+    // Prepare: two accounts synced once, then the second's balance comes as "12,50"
+    const c = await connect({ accounts: 2 });
+    const [first, second] = c.sim.accounts.map((a) => a.account_id) as [string, string];
+    await sync(c);
+    const before = (await repos.accounts.listByUser(c.userId)).items.find((a) => a.providerAccountId === second);
+    await sandbox.admin.setScenario(c.sim.user_id, { unattended_limit: null, balance_overrides: { [second]: { fields: { current: "12,50" } } } });
+    await sandbox.admin.addTransaction(c.sim.user_id, { account_id: first, description: "AFTER FIRST", amount: "3.00" });
+    await sandbox.admin.addTransaction(c.sim.user_id, { account_id: second, description: "AFTER SECOND", amount: "4.00" });
+    // Act
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
+    // Assess
+    const { accounts, txs } = await expectExactCounts(c.userId);
+    expect(txs.some((t) => t.description === "AFTER FIRST")).toBe(true);
+    expect(txs.some((t) => t.description === "AFTER SECOND")).toBe(false);
+    const after = accounts.find((a) => a.providerAccountId === second);
+    expect(after).toMatchObject({ closed: false, version: before?.version, balance: before?.balance });
+    const conn = await connectionOf(c);
+    expect(conn.syncStats).toMatchObject({ consecutiveFailures: 0, lastQuarantined: 1 });
+    expect(conn.quarantine?.at(-1)).toMatchObject({ accountId: after?.accountId, reason: expect.stringContaining("current") });
+    expect(conn.status).toBe("active");
+  });
+
   it("an account the bank lists twice is stored once, its transactions once", async () => {
     // Prepare
     const c = await connect({ accounts: 2 });
