@@ -35,6 +35,9 @@ it("runs the whole pipeline for a few users: every connection synced, events ann
   expect(out.summary.events.TransactionsSynced).toBeGreaterThanOrEqual(3);
   expect(Object.values(out.summary.dlq)).toEqual([0, 0, 0, 0]);
   expect(out.summary.dynamodbRequestsPer1000Transactions).toBeGreaterThan(0);
+  // Requests are told apart by the process that sent them (its SDK app id), not lumped together.
+  expect(Object.keys(out.summary.requestsByService)).toEqual(expect.arrayContaining(["alert-dispatch", "recurring-detector", "sync-worker", "scheduler"]));
+  expect(out.summary.requestsByService["recurring-detector"]["dynamodb:Query"]).toBeGreaterThan(0);
   expect(out).toMatchObject({ endpoint: emulatorEndpoint(), region: "eu-west-2", table: "expenzez-local" });
   expect(out.queues.syncJobs.url).toContain("sync-jobs");
   expect(out.simulatorUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
