@@ -501,6 +501,9 @@ function withinBounds(byAccount: Map<string, Transaction[]>, bounds: BatchBounds
     out.set(
       id,
       list.filter((t) => {
+        // Pending ones come with the newest batch only, whatever their date: they are all its own
+        // (one dated before its bounds was dropped, then removed as vanished by the same batch).
+        if (t.status === "pending") return true;
         const ms = timeOf(t.timestamp, bounds.writeFrom);
         return ms >= bounds.writeFrom && ms < bounds.writeTo;
       }),

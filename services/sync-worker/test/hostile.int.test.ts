@@ -1,3 +1,4 @@
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { createFieldEncryptor } from "@expenzez/crypto";
 import { type BankConnection, createRepositories, type Db, type Repositories, type Transaction } from "@expenzez/db";
 import { parseDeliveredEvent, type ReceivedEvent } from "@expenzez/events";
@@ -228,6 +229,29 @@ describe("one bad transaction never blocks a connection", () => {
     expect(conn.syncStats).toMatchObject({ consecutiveFailures: 0, lastQuarantined: 1 });
     expect(conn.quarantine?.at(-1)).toMatchObject({ accountId: after?.accountId, reason: expect.stringContaining("current") });
     expect(conn.status).toBe("active");
+  });
+
+  it("a hold still pending whose date is older than a history slice stays stored when the next window spans two slices", async () => {
+    // Prepare: the bank dates a pending hold 263 days back; the next (attended) window reaches back to it
+    const c = await connect();
+    await sandbox.admin.addTransaction(c.sim.user_id, {
+      account_id: c.account,
+      description: "OLD HOLD TESTVILLE",
+      amount: "0.01",
+      pending_hours: 24,
+      raw: { timestamp: "2026-03-02T00:00:00Z" },
+    });
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
+    // Act
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP, requestedAt: new Date(Date.now() + 1000).toISOString() });
+    // Assess
+    const conn = await connectionOf(c);
+    expect(conn.syncStats).toMatchObject({ totalSyncs: 2, lastRemoved: 0 });
+    const { Items = [] } = await db.doc.send(
+      new QueryCommand({ TableName: db.tableName, KeyConditionExpression: "PK = :pk", ExpressionAttributeValues: { ":pk": `USER#${c.userId}` } }),
+    );
+    const hold = Items.filter((i) => i.description === "OLD HOLD TESTVILLE");
+    expect(hold.map((i) => [i.status, i.deletedAt ?? null])).toEqual([["pending", null]]);
   });
 
   it("an account the bank lists twice is stored once, its transactions once", async () => {
