@@ -60,8 +60,9 @@ const emptySummary = (): EvaluationSummary => ({ merchants: 0, streamsWritten: 0
  * new payments, one BatchGetItem of their history items and one Query of the user's streams
  * (ADR 0030, 0031); a merchant that loses a race re-reads its own. Per merchant, a few at a
  * time: the members' aiInsights, then the history, the changed streams and their events in one
- * transaction; the events of every merchant are relayed together at the end; then the user's upcoming bills when streams changed. A replay
- * finds nothing to change and writes nothing.
+ * transaction (merchants whose only write is the history share transactions of 100); every
+ * merchant's events are relayed together at the end; then the user's upcoming bills when
+ * streams changed. A replay finds nothing to change and writes nothing.
  *
  * @example await reevaluateMerchants(event.detail, deps)
  */
