@@ -5,7 +5,7 @@ import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { repoRoot } from "@expenzez/local-aws";
 import { emulatorEndpoint, receiveAll, resetForFile, until } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { defineQueueService, defineScheduledTask, outboxSweep, PermanentFailure, startTaskHost } from "../src/index";
+import { defineQueueService, defineScheduledTask, outboxSweep, PermanentFailure, RetryLater, startTaskHost } from "../src/index";
 
 // Needs the local AWS emulator (the vitest global setup starts moto).
 let stack: LocalStack;
@@ -42,6 +42,32 @@ describe("defineQueueService", () => {
     expect(handled).toEqual([`hello@${stack.def.table.name}`]);
     const dead = await receiveAll(stack.aws.sqs, q.dlqUrl, { remove: true });
     expect(dead.map((m) => m.Body)).toEqual(["bad"]);
+  });
+
+  it("gives the worker its catalogue queue's maxReceiveCount: a message failing on its last receive is dead-lettered with retries_exhausted", async () => {
+    // Prepare
+    const receives: number[] = [];
+    const service = defineQueueService({
+      name: "budget-recalc",
+      deps: () => ({}),
+      handle: async (message) => {
+        receives.push(message.receiveCount);
+        throw new RetryLater("test.downstream_down", "still down", 0);
+      },
+    });
+    const q = stack.handles.queues.budgetRecalc;
+    await receiveAll(stack.aws.sqs, q.dlqUrl, { remove: true });
+    // Act
+    const worker = await service.startWorker(env, { waitTimeSeconds: 1 });
+    await stack.aws.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: "evt" }));
+    await until(() => worker.stats.deadLettered === 1, { timeoutMs: 30_000, message: "dead-lettered on its last receive" });
+    await worker.stop();
+    // Assess
+    const { maxReceiveCount } = stack.def.queues.budgetRecalc;
+    expect(receives).toEqual(Array.from({ length: maxReceiveCount }, (_, i) => i + 1));
+    const [dead] = await receiveAll(stack.aws.sqs, q.dlqUrl, { remove: true });
+    expect(dead?.MessageAttributes?.failure_code?.StringValue).toBe("retries_exhausted");
+    expect(dead?.MessageAttributes?.failure_reason?.StringValue).toBe(`test.downstream_down: still down (receive ${maxReceiveCount} of ${maxReceiveCount})`);
   });
 
   it("refuses a name the catalogue does not declare as a queue service", () => {
