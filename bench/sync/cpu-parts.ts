@@ -1,0 +1,94 @@
+/**
+ * The sync worker's per-transaction CPU, part by part, in one process without a network: the
+ * simulator's booked transactions of one account (90 days) parsed as the client does after
+ * axios (JSON.parse, then the bank's schema one by one), categorised as one batch, mapped to
+ * stored transactions, built as entity items and marshalled (ADR 0063), then the SDK's whole
+ * send of one TransactWriteItems of 98 puts (serialiser, middleware, SigV4 over the body, a
+ * canned answer), and JSON.stringify of that input for comparison. µs per transaction; the
+ * HTTP exchanges, reconcile, planning and events are not in it.
+ *
+ *   pnpm --filter @expenzez/bench exec tsx sync/cpu-parts.ts
+ */
+import { loadavg } from "node:os";
+import { Readable } from "node:stream";
+import { DynamoDBClient, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
+import { createCategoriser } from "@expenzez/categoriser";
+import { toTransactWriteItem, transactionEntity, txPutNewParsed } from "@expenzez/db";
+import { occurrencesOf, toStoredTransaction } from "@expenzez/sync";
+import { transactionSchema } from "@expenzez/truelayer";
+import { startSandbox } from "@expenzez/truelayer-sandbox";
+
+const ROUNDS = Number(process.env.ROUNDS ?? 200);
+const NOW = new Date("2026-11-20T12:00:00Z");
+
+// One account's 90 days as the simulator serves them (fetched once, not measured).
+const sandbox = await startSandbox({ seed: "bench-cpu-parts", now: NOW });
+const user = await sandbox.admin.createUser({ accounts: 1, cards: 0, history_days: 90, scenario: { unattended_limit: null } });
+const auth = { headers: { Authorization: `Bearer ${user.tokens.access_token}` } };
+const accounts = (await (await fetch(`${sandbox.dataUrl}/accounts`, auth)).json()) as { results: { account_id: string }[] };
+const accountId = accounts.results[0]?.account_id as string;
+const body = await (await fetch(`${sandbox.dataUrl}/accounts/${accountId}/transactions?from=2026-08-22&to=2026-11-20`, auth)).text();
+await sandbox.stop();
+
+const parseBank = () => (JSON.parse(body) as { results: unknown[] }).results.map((raw) => transactionSchema.parse(raw));
+const bank = parseBank();
+const categoriser = createCategoriser({ userId: "u-bench", rules: [], ownAccounts: [accountId] });
+const categorise = () =>
+  categoriser.categoriseBatch(
+    bank.map((tl) => ({
+      accountId,
+      timestamp: tl.timestamp,
+      description: tl.description,
+      amount: tl.amount,
+      currency: tl.currency,
+      transaction_type: tl.transaction_type,
+      transaction_category: tl.transaction_category,
+      transaction_classification: tl.transaction_classification,
+      merchant_name: tl.merchant_name,
+      meta: tl.meta,
+    })),
+  );
+const categorisations = categorise();
+const ctx = { userId: "u-bench", connectionId: "conn-bench", accountId, status: "booked" as const, now: NOW.toISOString() };
+const build = () => {
+  const occurrences = occurrencesOf(bank);
+  return bank.map((tl, i) => toStoredTransaction(tl, categorisations[i] as (typeof categorisations)[number], ctx, occurrences[i]));
+};
+const stored = build();
+const db = { doc: {} as never, tableName: "expenzez-local" };
+const puts = stored.slice(0, 98);
+const marshal = () => puts.map((t) => toTransactWriteItem(txPutNewParsed(db, transactionEntity, t)));
+const input = { TransactItems: marshal() };
+const client = new DynamoDBClient({
+  region: "eu-west-2",
+  endpoint: "http://127.0.0.1:1",
+  credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  requestHandler: {
+    handle: async () => ({
+      response: { statusCode: 200, headers: { "content-type": "application/x-amz-json-1.0" }, body: Readable.from([Buffer.from("{}")]) },
+    }),
+  } as never,
+});
+
+function cpu(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+async function measure(name: string, perRound: number, fn: () => unknown): Promise<void> {
+  for (let i = 0; i < 30; i++) await fn(); // optimised code, as in the worker's steady state
+  const start = cpu();
+  for (let i = 0; i < ROUNDS; i++) await fn();
+  console.log(`| ${name} | ${((cpu() - start) / ROUNDS / perRound).toFixed(1)} |`);
+}
+
+console.log(`load average ${loadavg()[0]?.toFixed(1)}, Node ${process.version}, ${bank.length} booked transactions, ${ROUNDS} rounds\n`);
+console.log("| part | µs per transaction |\n|---|---|");
+await measure("JSON.parse of the bank's body + its schema, one by one", bank.length, parseBank);
+await measure("categorise (one batch)", bank.length, categorise);
+await measure("map to stored transactions (ids, sanitising)", bank.length, build);
+await measure("entity items + our marshalling (ADR 0063)", puts.length, marshal);
+await measure("the SDK's send of 98 marshalled puts (no network)", puts.length, () => client.send(new TransactWriteItemsCommand(input)));
+await measure("JSON.stringify of the same input", puts.length, () => JSON.stringify(input));
+console.log(`\nrequest body: ${(Buffer.byteLength(JSON.stringify(input)) / puts.length).toFixed(0)} B per transaction`);
+client.destroy();
