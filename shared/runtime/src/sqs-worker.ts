@@ -68,7 +68,9 @@ function validate(options: WorkerOptions): Required<Pick<WorkerOptions, "heartbe
 
 export function toQueueMessage(m: Message): QueueMessage {
   const attributes: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m.MessageAttributes ?? {})) if (v.StringValue !== undefined) attributes[k] = v.StringValue;
+  // A value can come back undefined for a hostile sender's attribute (seen: the worker process
+  // died on it, found by the hostile suite); only string values are ours to read.
+  for (const [k, v] of Object.entries(m.MessageAttributes ?? {})) if (typeof v?.StringValue === "string") attributes[k] = v.StringValue;
   const sentAt = Number(m.Attributes?.SentTimestamp);
   return {
     messageId: m.MessageId!,

@@ -2,6 +2,7 @@ import { ChangeMessageVisibilityCommand, DeleteMessageBatchCommand, ReceiveMessa
 import { createLogger } from "@expenzez/logger";
 import { describe, expect, it } from "vitest";
 import { RetryLater, startWorker } from "../src/index";
+import { toQueueMessage } from "../src/sqs-worker";
 
 const log = createLogger("test", { level: "silent" });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -65,5 +66,21 @@ describe("startWorker heartbeat", () => {
     expect(applied.at(-1)).toBe(7);
     expect(applied).toContain(1);
     expect(deleted).toEqual([]);
+  });
+});
+
+describe("toQueueMessage", () => {
+  it("reads only string attribute values: an undefined or binary one from a hostile sender is skipped, not a crash", () => {
+    const m = toQueueMessage({
+      MessageId: "m-1",
+      ReceiptHandle: "r-1",
+      Body: "{}",
+      MessageAttributes: {
+        gone: undefined as never,
+        binary: { DataType: "Binary", BinaryValue: new Uint8Array([1]) },
+        kept: { DataType: "String", StringValue: "x" },
+      },
+    });
+    expect(m.attributes).toEqual({ kept: "x" });
   });
 });

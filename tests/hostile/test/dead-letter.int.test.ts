@@ -194,7 +194,16 @@ describe("hostile messages on every consumer's real queue, real worker processes
         return CONSUMERS.every((c) => (dead.get(c.queue)?.length ?? 0) >= (sent.get(c.queue)?.size ?? 0));
       },
       { timeoutMs: 120_000, intervalMs: 500, message: `every hostile message dead-lettered (seed ${seed})` },
-    );
+    ).catch((err: unknown) => {
+      // Name what never arrived: the bodies a consumer retried or kept instead of dead-lettering.
+      const missing = CONSUMERS.flatMap((c) => {
+        const arrived = new Set(dead.get(c.queue)?.map((m) => attribute(m, "original_message_id")));
+        return [...(sent.get(c.queue) ?? new Map<string, string>())]
+          .filter(([id]) => !arrived.has(id))
+          .map(([, body]) => `${c.service}: ${body.slice(0, 300)}`);
+      });
+      throw new Error(`${(err as Error).message}; not dead-lettered:\n${missing.join("\n")}`);
+    });
     const seconds = (Date.now() - started) / 1000;
     process.stdout.write(`dead-letter: ${PER_CONSUMER * CONSUMERS.length} hostile messages sent and dead-lettered in ${seconds.toFixed(1)} s (seed ${seed})\n`);
   }, 180_000);
@@ -216,7 +225,8 @@ describe("hostile messages on every consumer's real queue, real worker processes
     record(task, c.boundary, letters.length);
   });
 
-  it("nothing any of them wrote: the table is empty and no source queue holds a message for another round", async () => {
+  it("nothing any of them wrote: the table is empty, no source queue holds a message for another round, every worker process still runs", async () => {
+    expect(running.filter((r) => r.child.exitCode !== null || r.child.signalCode !== null).map((r) => `${r.name} (see ${r.log})`)).toEqual([]);
     const { Items = [] } = await stack.aws.doc.send(new ScanCommand({ TableName: stack.handles.tableName, ConsistentRead: true }));
     expect(Items.map((i) => `${i.PK} ${i.SK}`)).toEqual([]);
     for (const c of CONSUMERS) expect(await receiveAll(stack.aws.sqs, stack.handles.queues[c.queue].url), c.service).toEqual([]);
