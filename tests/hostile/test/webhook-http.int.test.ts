@@ -1,9 +1,10 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createFieldEncryptor } from "@expenzez/crypto";
-import { createRepositories, type Db } from "@expenzez/db";
+import { createRepositories, type Db, type Repositories } from "@expenzez/db";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
 import { emulatorEndpoint, receiveAll, resetForFile } from "@expenzez/testing";
+import { ProviderUnavailableError, type TrueLayerClient } from "@expenzez/truelayer";
 import { createWebhookSigner } from "@expenzez/truelayer-sandbox";
 import { bearerVerifier, createApp, sqsJobSender, tlSignatureVerifier } from "@expenzez/webhook";
 import fc from "fast-check";
@@ -15,7 +16,9 @@ import { check, runs } from "../src/cases";
 
 // The webhook's HTTP app, in-process, on the emulator (real repositories and queue): hostile
 // paths, headers and bodies never make a 500, never queue a job without a verified caller, and
-// a refused request writes nothing (the table is counted after each case).
+// a refused request writes nothing (the table is counted after each case). A disconnect reaches
+// TrueLayer only for a verified caller's own connection, and a revocation TrueLayer does not
+// confirm changes nothing.
 
 const ISSUER = "https://auth.expenzez.test";
 const AUDIENCE = "expenzez-app";
@@ -25,15 +28,29 @@ const log = createLogger("hostile", { level: "silent" });
 
 let stack: LocalStack;
 let db: Db;
+let repos: Repositories;
 let app: Hono;
 let validToken: string;
 let sign: (path: string, timestamp: string, body: string) => Promise<string>;
+/** Calls that reached TrueLayer, by the connection they were for. */
+const trueLayerCalls: string[] = [];
+/** A bank that never confirms: every refresh and revocation answers 503. */
+const unconfirmingTrueLayer = {
+  async refreshToken(_token: string, context: { connectionId?: string }) {
+    trueLayerCalls.push(context.connectionId ?? "?");
+    throw new ProviderUnavailableError("503 from the provider", { status: 503, error: "provider_error" });
+  },
+  async deleteConnection(call: { connectionId?: string }) {
+    trueLayerCalls.push(call.connectionId ?? "?");
+    throw new ProviderUnavailableError("503 from the provider", { status: 503, error: "provider_error" });
+  },
+} as unknown as TrueLayerClient;
 
 beforeAll(async () => {
   await resetForFile();
   stack = await provisionLocalStack(emulatorEndpoint());
   db = { doc: stack.aws.doc, tableName: stack.handles.tableName };
-  const repos = createRepositories(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }));
+  repos = createRepositories(db, createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }));
   const { privateKey, publicKey } = await generateKeyPair("ES256");
   const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: "app-1", alg: "ES256" }] });
   validToken = await new SignJWT({ sub: "u-1" })
@@ -59,6 +76,20 @@ beforeAll(async () => {
     createdAt: now,
     updatedAt: now,
   });
+  await repos.connections.putNew({
+    userId: "u-2",
+    connectionId: "conn-2",
+    credentialsId: "cred-2",
+    providerId: "mock",
+    status: "active",
+    accessToken: "at",
+    refreshToken: "rt",
+    tokenExpiresAt: now,
+    consentExpiresAt: now,
+    nextSyncAt: now,
+    createdAt: now,
+    updatedAt: now,
+  });
   app = createApp(
     {
       db,
@@ -67,6 +98,7 @@ beforeAll(async () => {
       verifyBearer: bearerVerifier({ jwks, issuer: ISSUER, audience: AUDIENCE }),
       verifyTlSignature: tlSignatureVerifier({ allowedJkus: [JKU], fetch: (async () => new Response(JSON.stringify(signer.jwks))) as typeof fetch }),
       resultsSecret: SECRET,
+      truelayer: unconfirmingTrueLayer,
       log,
     },
     { clientIp: () => "203.0.113.7", maxBodyBytes: 4096 },
@@ -92,6 +124,11 @@ const request = fc.oneof(
       hostileText,
       hostileJson.map((j) => JSON.stringify(j) ?? ""),
     ),
+  }),
+  fc.record({
+    kind: fc.constant("disconnect" as const),
+    connectionId: fc.oneof(fc.constantFrom("conn-1", "conn-2"), hostileText),
+    auth: fc.oneof(fc.constant("valid"), hostileText, fc.constant(undefined)),
   }),
   fc.record({
     kind: fc.constant("truelayer" as const),
@@ -152,6 +189,17 @@ describe("webhook HTTP app with hostile requests", () => {
           const auth = r.auth === "valid" ? `Bearer ${validToken}` : r.auth?.replace(/[^\x20-\x7e]/g, "");
           if (auth !== undefined) headers.authorization = auth;
           res = await app.request(`/v1/connections/${segment(r.connectionId)}/refresh`, { method: "POST", headers, body: r.body });
+        } else if (r.kind === "disconnect") {
+          const headers: Record<string, string> = {};
+          const auth = r.auth === "valid" ? `Bearer ${validToken}` : r.auth?.replace(/[^\x20-\x7e]/g, "");
+          if (auth !== undefined) headers.authorization = auth;
+          const calls = trueLayerCalls.length;
+          res = await app.request(`/v1/connections/${segment(r.connectionId)}`, { method: "DELETE", headers });
+          // Only the verified owner's own connection reaches TrueLayer; it never confirms, so 503.
+          const own = r.auth === "valid" && r.connectionId === "conn-1";
+          expect(trueLayerCalls.slice(calls).every((c) => c === "conn-1")).toBe(true);
+          if (!own) expect(trueLayerCalls.length).toBe(calls);
+          if (own) expect(res.status).toBe(503);
         } else if (r.kind === "truelayer") {
           const headers: Record<string, string> = { ...r.headers };
           if (r.signed) {
@@ -179,5 +227,14 @@ describe("webhook HTTP app with hostile requests", () => {
     );
     const jobs = await receiveAll(stack.aws.sqs, stack.handles.queues.syncJobs.url, { remove: true });
     expect(jobs.length).toBe(queuedAnswers);
+    // Nobody disconnected anything: both connections keep their tokens and their schedule.
+    for (const [userId, connectionId] of [
+      ["u-1", "conn-1"],
+      ["u-2", "conn-2"],
+    ] as const) {
+      const connection = await repos.connections.get(userId, connectionId);
+      expect(connection?.status).toBe("active");
+      expect(connection?.refreshToken).toBe("rt");
+    }
   });
 });
