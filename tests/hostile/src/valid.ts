@@ -87,7 +87,7 @@ export function validEnvelopes(detailTypes: readonly DetailType[]): fc.Arbitrary
 }
 
 /** Valid SyncJob messages (as parsed JSON). */
-export const validSyncJob = fc.record({
+const syncJobV1 = fc.record({
   jobId: plainId,
   userId: plainId,
   connectionId: plainId,
@@ -96,3 +96,23 @@ export const validSyncJob = fc.record({
   psuIp: fc.constantFrom("203.0.113.7", "2001:db8::1"),
   correlationId: plainId,
 });
+
+/** A SyncJob of either version: v2 carries an async request's results reference (ADR 0046). */
+export const validSyncJob = fc.oneof(
+  syncJobV1,
+  fc.record({
+    jobId: plainId,
+    userId: plainId,
+    connectionId: plainId,
+    reason: fc.constant("webhook"),
+    requestedAt: fc.constant("2026-11-20T12:00:00.000Z"),
+    correlationId: plainId,
+    version: fc.constant(2),
+    results: fc.record({
+      uri: plainId.map((t) => `https://api.truelayer-sandbox.com/data/v1/results/${t}`),
+      taskId: plainId,
+      requestUri: fc.constant("https://api.truelayer-sandbox.com/data/v1/accounts/acc-1/transactions?from=2024-01-01&async=true"),
+      status: fc.constantFrom("Succeeded", "Failed"),
+    }),
+  }),
+);
