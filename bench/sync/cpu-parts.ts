@@ -14,7 +14,7 @@ import { Readable } from "node:stream";
 import { DynamoDBClient, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
 import { createCategoriser } from "@expenzez/categoriser";
 import { toTransactWriteItem, transactionEntity, txPutNewParsed } from "@expenzez/db";
-import { occurrencesOf, toStoredTransaction } from "@expenzez/sync";
+import { categorisableOf, occurrencesOf, toStoredTransaction } from "@expenzez/sync";
 import { transactionSchema } from "@expenzez/truelayer";
 import { startSandbox } from "@expenzez/truelayer-sandbox";
 
@@ -33,21 +33,7 @@ await sandbox.stop();
 const parseBank = () => (JSON.parse(body) as { results: unknown[] }).results.map((raw) => transactionSchema.parse(raw));
 const bank = parseBank();
 const categoriser = createCategoriser({ userId: "u-bench", rules: [], ownAccounts: [accountId] });
-const categorise = () =>
-  categoriser.categoriseBatch(
-    bank.map((tl) => ({
-      accountId,
-      timestamp: tl.timestamp,
-      description: tl.description,
-      amount: tl.amount,
-      currency: tl.currency,
-      transaction_type: tl.transaction_type,
-      transaction_category: tl.transaction_category,
-      transaction_classification: tl.transaction_classification,
-      merchant_name: tl.merchant_name,
-      meta: tl.meta,
-    })),
-  );
+const categorise = () => categoriser.categoriseBatch(bank.map((tl) => categorisableOf(tl, accountId)));
 const categorisations = categorise();
 const ctx = { userId: "u-bench", connectionId: "conn-bench", accountId, status: "booked" as const, now: NOW.toISOString() };
 const build = () => {

@@ -17,7 +17,7 @@ import {
 import { type AsyncResultsRef, countsAsUnattended, isAttended, jobCorrelationId, parseSyncJob, type SyncJob } from "@expenzez/events";
 import { bindCorrelationId, type Logger } from "@expenzez/logger";
 import { deferralsOf, PermanentFailure, type QueueMessage, RetryLater, relayOutboxRecords } from "@expenzez/runtime";
-import { boundedText, nextSyncAt, occurrencesOf, storableId, toStoredTransaction, unattendedToday } from "@expenzez/sync";
+import { boundedText, categorisableOf, nextSyncAt, occurrencesOf, storableId, toStoredTransaction, unattendedToday } from "@expenzez/sync";
 import {
   type CallContext,
   ForeignResultsUriError,
@@ -712,21 +712,7 @@ function mapTransactions(
       });
     }
   }
-  // The fields the categoriser reads, not a copy of the whole bank transaction.
-  const categorisations = categoriser.categoriseBatch(
-    raw.map(({ tl, accountId }) => ({
-      accountId,
-      timestamp: tl.timestamp,
-      description: tl.description,
-      amount: tl.amount,
-      currency: tl.currency,
-      transaction_type: tl.transaction_type,
-      transaction_category: tl.transaction_category,
-      transaction_classification: tl.transaction_classification,
-      merchant_name: tl.merchant_name,
-      meta: tl.meta,
-    })),
-  );
+  const categorisations = categoriser.categoriseBatch(raw.map(({ tl, accountId }) => categorisableOf(tl, accountId)));
   const byAccount = new Map<string, Transaction[]>();
   const iso = now.toISOString();
   raw.forEach(({ tl, accountId, status, occurrence }, i) => {

@@ -1,4 +1,4 @@
-import type { Categorisation } from "@expenzez/categoriser";
+import type { CategorisableTransaction, Categorisation } from "@expenzez/categoriser";
 import { type Transaction, type TransactionType, transactionIdFor } from "@expenzez/db";
 import { fromMinor } from "@expenzez/money";
 import type { TrueLayerTransaction } from "@expenzez/truelayer";
@@ -72,6 +72,25 @@ export function transactionTypeOf(tl: TrueLayerTransaction, primaryCategory: str
   if (tl.transaction_category === "FEE_CHARGE" || primaryCategory === "fees_and_charges") return "fee";
   if (tl.transaction_category === "TRANSFER" || primaryCategory === "transfers") return "transfer";
   return tl.transaction_type === "DEBIT" ? "debit" : "credit";
+}
+
+/**
+ * The fields of a bank transaction the categoriser reads, not a copy of the whole object (a sync
+ * categorises hundreds at once; the bank's extra fields would only be garbage).
+ */
+export function categorisableOf(tl: TrueLayerTransaction, accountId: string): CategorisableTransaction {
+  return {
+    accountId,
+    timestamp: tl.timestamp,
+    description: tl.description,
+    amount: tl.amount,
+    currency: tl.currency,
+    transaction_type: tl.transaction_type,
+    transaction_category: tl.transaction_category,
+    transaction_classification: tl.transaction_classification,
+    merchant_name: tl.merchant_name,
+    meta: tl.meta,
+  };
 }
 
 /**

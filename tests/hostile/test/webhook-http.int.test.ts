@@ -62,34 +62,26 @@ beforeAll(async () => {
   const signer = await createWebhookSigner(JKU);
   sign = signer.sign;
   const now = new Date().toISOString();
-  await repos.connections.putNew({
-    userId: "u-1",
-    connectionId: "conn-1",
-    credentialsId: "cred-1",
-    providerId: "mock",
-    status: "active",
-    accessToken: "at",
-    refreshToken: "rt",
-    tokenExpiresAt: now,
-    consentExpiresAt: now,
-    nextSyncAt: now,
-    createdAt: now,
-    updatedAt: now,
-  });
-  await repos.connections.putNew({
-    userId: "u-2",
-    connectionId: "conn-2",
-    credentialsId: "cred-2",
-    providerId: "mock",
-    status: "active",
-    accessToken: "at",
-    refreshToken: "rt",
-    tokenExpiresAt: now,
-    consentExpiresAt: now,
-    nextSyncAt: now,
-    createdAt: now,
-    updatedAt: now,
-  });
+  // The caller's connection and another user's: a refresh or disconnect may touch only the first.
+  for (const [userId, connectionId, credentialsId] of [
+    ["u-1", "conn-1", "cred-1"],
+    ["u-2", "conn-2", "cred-2"],
+  ] as const) {
+    await repos.connections.putNew({
+      userId,
+      connectionId,
+      credentialsId,
+      providerId: "mock",
+      status: "active",
+      accessToken: "at",
+      refreshToken: "rt",
+      tokenExpiresAt: now,
+      consentExpiresAt: now,
+      nextSyncAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
   app = createApp(
     {
       db,
