@@ -36,24 +36,7 @@ async function movingClock(): Promise<() => Date> {
   return () => new Date(simStart + (Date.now() - realStart));
 }
 
-async function connect(scenario: Record<string, unknown> = {}) {
-  const user = await sandbox.admin.createUser({ accounts: 1, cards: 0, history_days: 20, scenario: { unattended_limit: null, ...scenario } });
-  const now = await sandbox.admin.now();
-  const connection = await repos.connections.putNew({
-    userId: `u-${user.user_id}`,
-    connectionId: `conn-${user.user_id}`,
-    providerId: "mock",
-    status: "active",
-    accessToken: user.tokens.access_token,
-    refreshToken: user.tokens.refresh_token as string,
-    tokenExpiresAt: new Date(now.getTime() + user.tokens.expires_in * 1000).toISOString(),
-    consentExpiresAt: user.consent_expires_at,
-    nextSyncAt: now.toISOString(),
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-  });
-  return { sim: user, userId: connection.userId, connectionId: connection.connectionId };
-}
+const connect = (scenario: Record<string, unknown> = {}) => harness.connect({ history_days: 20, scenario });
 
 let jobs = 0;
 const job = (c: { userId: string; connectionId: string }, requestedAt: Date, over: Record<string, unknown> = {}) =>

@@ -1,10 +1,10 @@
 import { createFieldEncryptor } from "@expenzez/crypto";
-import { createRepositories, type Db, type Repositories } from "@expenzez/db";
+import { type BankConnection, createRepositories, type Db, type Repositories } from "@expenzez/db";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import type { Logger } from "@expenzez/logger";
 import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
 import { createTrueLayerClient, type TrueLayerClient } from "@expenzez/truelayer";
-import { type RunningSandbox, startSandbox } from "@expenzez/truelayer-sandbox";
+import { type RunningSandbox, type SandboxAdmin, startSandbox } from "@expenzez/truelayer-sandbox";
 import type { SyncDeps } from "../src/index";
 
 /** The moto stack, repositories, TrueLayer simulator and a client for it: what a sync test runs against. */
@@ -16,7 +16,27 @@ export interface SyncHarness {
   truelayer: TrueLayerClient;
   /** The sync worker's deps on this harness at a fixed clock (`over` replaces any of them). */
   syncDeps(now: Date | (() => Date), over?: Partial<SyncDeps>): SyncDeps;
+  /** A simulator user (no PSD2 daily limit unless the scenario sets one) and their connection, stored with its tokens. */
+  connect(options?: ConnectOptions): Promise<Connected>;
   stop(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  accounts?: number;
+  cards?: number;
+  history_days?: number;
+  /** The stored access token's lifetime (default: what the simulator issued). */
+  tokenTtlMs?: number;
+  scenario?: Record<string, unknown>;
+}
+
+export interface Connected {
+  sim: Awaited<ReturnType<SandboxAdmin["createUser"]>>;
+  connection: BankConnection;
+  userId: string;
+  connectionId: string;
+  /** The user's first account's provider id. */
+  account: string;
 }
 
 /**
@@ -60,6 +80,30 @@ export async function startSyncHarness(options: { seed: string; log: Logger; now
       random: () => 0.5,
       ...over,
     }),
+    async connect(o = {}) {
+      const user = await sandbox.admin.createUser({
+        accounts: o.accounts ?? 1,
+        cards: o.cards ?? 0,
+        history_days: o.history_days ?? 10,
+        scenario: { unattended_limit: null, ...o.scenario },
+      });
+      const now = await sandbox.admin.now();
+      const connection = await repos.connections.create({
+        userId: `u-${user.user_id}`,
+        connectionId: `conn-${user.user_id}`,
+        providerId: "mock",
+        status: "active",
+        accessToken: user.tokens.access_token,
+        refreshToken: user.tokens.refresh_token as string,
+        tokenExpiresAt: new Date(now.getTime() + (o.tokenTtlMs ?? user.tokens.expires_in * 1000)).toISOString(),
+        consentExpiresAt: user.consent_expires_at,
+        nextSyncAt: now.toISOString(),
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      });
+      const account = user.accounts[0]?.account_id as string;
+      return { sim: user, connection, userId: connection.userId, connectionId: connection.connectionId, account };
+    },
     stop: () => sandbox.stop(),
   };
 }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { historySlices } from "../src/history";
 import { handleSyncJob, LARGE_TRANSACTION_MINOR, LeaseHeldError, ProviderRetriesExhaustedError, type SyncDeps } from "../src/index";
 import { syncWorker } from "../src/service";
-import { startSyncHarness } from "./harness";
+import { type ConnectOptions, type SyncHarness, startSyncHarness } from "./harness";
 
 // Needs the local AWS emulator (started by the vitest global setup) and runs the TrueLayer simulator in-process.
 
@@ -22,11 +22,13 @@ let db: Db;
 let repos: Repositories;
 let sandbox: RunningSandbox;
 let truelayer: TrueLayerClient;
+let harness: SyncHarness;
 const log = createLogger("test", { level: "silent" });
 const PSU_IP = "203.0.113.7";
 
 beforeAll(async () => {
-  ({ stack, db, repos, sandbox, truelayer } = await startSyncHarness({ seed: "sync-worker-tests", log }));
+  harness = await startSyncHarness({ seed: "sync-worker-tests", log });
+  ({ stack, db, repos, sandbox, truelayer } = harness);
 });
 
 afterAll(async () => {
@@ -75,29 +77,7 @@ async function sync(c: { userId: string; connectionId: string }, over: Record<st
 }
 
 /** A simulator user with a short history and their connection stored with its tokens. */
-async function connect(options: { accounts?: number; cards?: number; history_days?: number; tokenTtlMs?: number } = {}) {
-  const user = await sandbox.admin.createUser({
-    accounts: options.accounts ?? 1,
-    cards: options.cards ?? 1,
-    history_days: options.history_days ?? 30,
-    scenario: { unattended_limit: null },
-  });
-  const now = await sandbox.admin.now();
-  const connection = await repos.connections.create({
-    userId: `u-${user.user_id}`,
-    connectionId: `conn-${user.user_id}`,
-    providerId: "mock",
-    status: "active",
-    accessToken: user.tokens.access_token,
-    refreshToken: user.tokens.refresh_token as string,
-    tokenExpiresAt: new Date(now.getTime() + (options.tokenTtlMs ?? user.tokens.expires_in * 1000)).toISOString(),
-    consentExpiresAt: user.consent_expires_at,
-    nextSyncAt: now.toISOString(),
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-  });
-  return { sim: user, connection, userId: connection.userId, connectionId: connection.connectionId };
-}
+const connect = (options: ConnectOptions = {}) => harness.connect({ cards: 1, history_days: 30, ...options });
 
 async function storedTransactions(userId: string): Promise<Transaction[]> {
   const all: Transaction[] = [];
