@@ -116,3 +116,19 @@ export const validSyncJob = fc.oneof(
     }),
   }),
 );
+
+/** The detail-types each consumer's queue receives (the stack's routing rules), one place for every hostile suite. */
+export const SYNC_TYPES = ["TransactionsSynced"] as const satisfies DetailType[];
+export const BUDGET_TYPES = ["TransactionsSynced", "TransactionsRecategorised"] as const satisfies DetailType[];
+export const ALERT_TYPES = [
+  "BudgetThresholdCrossed",
+  "LargeTransactionDetected",
+  "RecurringPaymentPriceChanged",
+  "RecurringPaymentMissed",
+  "RecurringPaymentDetected",
+  "ConnectionReconnectRequired",
+  "ConnectionConsentExpiring",
+  "ConnectionSyncFailed",
+] as const satisfies DetailType[];
+/** Every detail-type, so a consumer also sees events meant for others. */
+export const ANY_TYPES = [...new Set<DetailType>([...BUDGET_TYPES, ...ALERT_TYPES, "NotificationDispatched"])];

@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostileBody, hostileText, sqsSafe } from "../src/arbitraries";
 import { type Boundary, record, runs } from "../src/cases";
-import { validEnvelopes, validEvent, validSyncJob } from "../src/valid";
+import { ALERT_TYPES, ANY_TYPES, BUDGET_TYPES, SYNC_TYPES, validEnvelopes, validEvent, validSyncJob } from "../src/valid";
 
 // Every queue consumer as its real worker process (the demo's service registry, long-polling
 // runtime) on the emulator. Messages that can never succeed (malformed bodies, hostile
@@ -35,20 +35,6 @@ interface Consumer {
   /** Messages this consumer can never process. */
   hopeless: fc.Arbitrary<string>;
 }
-
-const SYNC_TYPES = ["TransactionsSynced"] as const satisfies DetailType[];
-const BUDGET_TYPES = ["TransactionsSynced", "TransactionsRecategorised"] as const satisfies DetailType[];
-const ALERT_TYPES = [
-  "BudgetThresholdCrossed",
-  "LargeTransactionDetected",
-  "RecurringPaymentPriceChanged",
-  "RecurringPaymentMissed",
-  "RecurringPaymentDetected",
-  "ConnectionReconnectRequired",
-  "ConnectionConsentExpiring",
-  "ConnectionSyncFailed",
-] as const satisfies DetailType[];
-const ANY_TYPES = [...new Set<DetailType>([...BUDGET_TYPES, ...ALERT_TYPES, "NotificationDispatched"])];
 
 /** A delivered event the consumer would act on (so it is not hopeless: it is left out). */
 function actsOn(types: readonly DetailType[]) {

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { hostileBody, hostileJson, hostileText } from "../src/arbitraries";
 import { type Boundary, check, runs } from "../src/cases";
 import { ReachedDeps, untouchable } from "../src/untouchable";
-import { validEnvelopes, validSyncJob } from "../src/valid";
+import { ALERT_TYPES, ANY_TYPES, BUDGET_TYPES, SYNC_TYPES, validEnvelopes, validSyncJob } from "../src/valid";
 
 // Pure parsing boundaries of every queue consumer: no network. A body that fails its schema
 // must be dead-lettered (permanent, with a code and a reason) before the handler touches anything.
@@ -119,21 +119,6 @@ function parsesAs(types: readonly DetailType[]) {
     }
   };
 }
-
-const SYNC_TYPES = ["TransactionsSynced"] as const satisfies DetailType[];
-const BUDGET_TYPES = ["TransactionsSynced", "TransactionsRecategorised"] as const satisfies DetailType[];
-const ALERT_TYPES = [
-  "BudgetThresholdCrossed",
-  "LargeTransactionDetected",
-  "RecurringPaymentPriceChanged",
-  "RecurringPaymentMissed",
-  "RecurringPaymentDetected",
-  "ConnectionReconnectRequired",
-  "ConnectionConsentExpiring",
-  "ConnectionSyncFailed",
-] as const satisfies DetailType[];
-/** Every detail-type, so a consumer also sees events meant for others. */
-const ANY_TYPES = [...new Set<DetailType>([...BUDGET_TYPES, ...ALERT_TYPES, "NotificationDispatched"])];
 
 const consumers: { boundary: Boundary; handler: (m: { body: string }, d: never) => Promise<unknown>; accepts: readonly DetailType[] }[] = [
   { boundary: "eventbridge-budget-recalc", handler: handleBudgetEvent, accepts: BUDGET_TYPES },
