@@ -1,29 +1,15 @@
 import type { Categorisation } from "@expenzez/categoriser";
 import { transactionEntity } from "@expenzez/db";
-import { groceries } from "@expenzez/fixtures";
-import { transactionSchema } from "@expenzez/truelayer";
+import { groceries, tlTransaction } from "@expenzez/fixtures";
 import { describe, expect, it } from "vitest";
 import { occurrencesOf, toStoredTransaction } from "../src/index";
 
 // The sync stores what toStoredTransaction builds without a second zod pass (ADR 0064). These
 // cases prove the builder's output is what the entity schema accepts and returns unchanged, for
 // every bank transaction that passed the bank's schema at the boundary, ordinary or hostile.
-const base = {
-  transaction_id: "tl-1",
-  normalised_provider_transaction_id: "ntx-1",
-  provider_transaction_id: "ptx-1",
-  timestamp: "2026-11-20T10:15:00+00:00",
-  description: "TESCO STORES 2231 LEEDS",
-  amount: -12.5,
-  currency: "GBP",
-  transaction_type: "DEBIT",
-  transaction_category: "PURCHASE",
-  transaction_classification: ["Shopping", "Groceries"],
-  merchant_name: "Tesco",
-};
 
 const bankCases: Record<string, Record<string, unknown>> = {
-  ordinary: base,
+  ordinary: {},
   "card debit sent positive, as a string": { amount: "12.50" },
   credit: { amount: 1500, transaction_type: "CREDIT", transaction_category: "CREDIT" },
   "the largest amount the bank schema lets through": { amount: "999999999999.99" },
@@ -66,7 +52,7 @@ describe("what toStoredTransaction builds is a valid stored Transaction", () => 
   for (const [bankCase, over] of Object.entries(bankCases)) {
     for (const [catCase, categorisation] of Object.entries(categorisations)) {
       it(`${bankCase}, categorised by ${catCase}`, () => {
-        const tl = transactionSchema.parse({ ...base, ...over });
+        const tl = tlTransaction({ transaction_id: "tl-1", ...over });
         for (const status of ["booked", "pending"] as const) {
           const built = toStoredTransaction(
             tl,
@@ -84,7 +70,7 @@ describe("what toStoredTransaction builds is a valid stored Transaction", () => 
   }
 
   it("for every occurrence index a list can give", () => {
-    const tl = transactionSchema.parse({ ...base, normalised_provider_transaction_id: undefined, provider_transaction_id: undefined });
+    const tl = tlTransaction({ transaction_id: "tl-1", normalised_provider_transaction_id: undefined, provider_transaction_id: undefined });
     const list = Array.from({ length: 5 }, () => tl);
     for (const occurrence of occurrencesOf(list)) {
       const built = toStoredTransaction(
