@@ -18,8 +18,8 @@ const LIMIT_MARGIN_MS = 3_600_000;
 /**
  * The booked-transaction window of one sync, up to now: from `lastSyncAt - 14 days` (first sync:
  * 90 days back), reaching further back to a day before the oldest stored pending transaction
- * (its booked copy can carry its purchase date) and to a backfill's `backfillFrom` day, never older
- * than 90 days for unattended jobs.
+ * (its booked copy can carry its purchase date; no further than 90 days) and to a backfill's
+ * `backfillFrom` day, never older than 90 days for unattended jobs.
  *
  * @example syncWindow({ now, lastSyncAt: "2026-11-24T10:00:00Z", attended: false }) // from 2026-11-10T10:00:00Z
  */
@@ -30,7 +30,13 @@ export function syncWindow(input: { now: Date; lastSyncAt?: string; oldestPendin
   const now = input.now.getTime();
   const oldest = now - MAX_HISTORY_DAYS * DAY_MS + LIMIT_MARGIN_MS;
   let wanted = input.lastSyncAt ? Date.parse(input.lastSyncAt) - OVERLAP_DAYS * DAY_MS : oldest;
-  if (input.oldestPendingAt) wanted = Math.min(wanted, Date.parse(input.oldestPendingAt) - PENDING_REACH_DAYS * DAY_MS);
+  // A pending transaction's booked copy is looked for no further back than 90 days, attended or
+  // not: a bank that served a pending date of year 0 would otherwise make every attended sync ask
+  // for a window the bank refuses (400), blocking the connection for one bad transaction.
+  if (input.oldestPendingAt) {
+    const reach = Date.parse(input.oldestPendingAt) - PENDING_REACH_DAYS * DAY_MS;
+    if (Number.isFinite(reach)) wanted = Math.min(wanted, Math.max(reach, oldest));
+  }
   // A backfill's day starts at midnight UTC; unattended, the clamp below still holds it to 90 days.
   if (input.backfillFrom) wanted = Math.min(wanted, Date.parse(`${input.backfillFrom}T00:00:00.000Z`));
   // The user being present lifts the limit.

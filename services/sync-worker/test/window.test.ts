@@ -33,6 +33,14 @@ describe("syncWindow", () => {
     );
   });
 
+  it("reaches for a pending transaction's booked copy no further than 90 days, even with the user present (a bank's absurd pending date must not make every sync ask for a window it refuses)", () => {
+    for (const attended of [true, false]) {
+      const { from } = syncWindow({ now, lastSyncAt: "2026-11-24T10:00:00Z", oldestPendingAt: "0000-01-01T00:00:00Z", attended });
+      expect(now.getTime() - Date.parse(from)).toBeLessThan(90 * 86_400_000);
+      expect(now.getTime() - Date.parse(from)).toBeGreaterThan(89.9 * 86_400_000);
+    }
+  });
+
   it("reaches back to a backfill's day, with the user present beyond 90 days, unattended no further than 90", () => {
     const lastSyncAt = "2026-11-24T10:00:00Z";
     expect(syncWindow({ now, lastSyncAt, attended: false, backfillFrom: "2026-10-01" }).from).toBe("2026-10-01T00:00:00.000Z");
