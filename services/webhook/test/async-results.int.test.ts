@@ -119,6 +119,22 @@ async function stored(userId: string): Promise<Transaction[]> {
 const providerIds = (list: readonly { normalised_provider_transaction_id?: string | undefined }[]) =>
   list.map((t) => t.normalised_provider_transaction_id as string).sort();
 
+/** A connection with 30 days of history whose first sync (an attended job through the worker) completed. */
+async function connectedAndSynced(jobId: string) {
+  const c = await connect(30);
+  const { connection } = c;
+  await queueJob({
+    jobId,
+    userId: connection.userId,
+    connectionId: connection.connectionId,
+    reason: "refresh_now",
+    requestedAt: new Date().toISOString(),
+    psuIp: PSU_IP,
+  });
+  await until(async () => (await connectionOf(connection)).lastSyncAt !== undefined, { message: "first sync stored the accounts" });
+  return c;
+}
+
 async function connectionOf(c: BankConnection): Promise<BankConnection> {
   return (await h.repos.connections.get(c.userId, c.connectionId)) as BankConnection;
 }
@@ -211,16 +227,7 @@ describe("async history: request → callback → job → results stored", () =>
 describe("results the worker refuses or records", () => {
   it("dead-letters a results_uri on a foreign host with the reason, and never calls it", async () => {
     // Prepare
-    const { sim, connection } = await connect(30);
-    await queueJob({
-      jobId: "sync-first",
-      userId: connection.userId,
-      connectionId: connection.connectionId,
-      reason: "refresh_now",
-      requestedAt: new Date().toISOString(),
-      psuIp: PSU_IP,
-    });
-    await until(async () => (await connectionOf(connection)).lastSyncAt !== undefined, { message: "first sync stored the accounts" });
+    const { sim, connection } = await connectedAndSynced("sync-first");
     const account = (await h.repos.accounts.listByUser(connection.userId)).items[0];
     // Act: the secret leaked; someone posts a callback pointing at their own host.
     const res = await fetch(`${base}/truelayer/results/${SECRET}`, {
@@ -249,16 +256,7 @@ describe("results the worker refuses or records", () => {
 
   it("records a Failed task on the connection and announces it", async () => {
     // Prepare
-    const { sim, connection } = await connect(30);
-    await queueJob({
-      jobId: "sync-first-2",
-      userId: connection.userId,
-      connectionId: connection.connectionId,
-      reason: "refresh_now",
-      requestedAt: new Date().toISOString(),
-      psuIp: PSU_IP,
-    });
-    await until(async () => (await connectionOf(connection)).lastSyncAt !== undefined, { message: "first sync stored the accounts" });
+    const { sim, connection } = await connectedAndSynced("sync-first-2");
     await receiveAll(h.stack.aws.sqs, h.stack.handles.queues.alertDispatch.url, { remove: true });
     await h.sandbox.admin.setScenario(sim.user_id, { errors: [{ status: 503, error: "provider_error", path: "/transactions" }] });
     const account = (await h.repos.accounts.listByUser(connection.userId)).items[0];
