@@ -28,7 +28,7 @@ export async function runDeferredPass(deps: DispatchDeps, options: { limitPerSha
   const stats: DeferredPassStats = {
     due: 0,
     skipped: 0,
-    results: { sent: 0, deferred: 0, suppressed: 0, folded: 0, failed: 0, retry_scheduled: 0, replay: 0, in_flight: 0 },
+    results: { sent: 0, deferred: 0, suppressed: 0, folded: 0, failed: 0, retry_scheduled: 0, replay: 0, in_flight: 0, unknown_user: 0 },
   };
   for (let shard = 0; shard < deps.repos.notifications.dueShards; shard++) {
     let cursor: string | undefined;

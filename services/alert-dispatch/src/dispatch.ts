@@ -11,7 +11,7 @@ import {
   transactWrite,
   txPutNew,
 } from "@expenzez/db";
-import { bindCorrelationId } from "@expenzez/logger";
+import { bindCorrelationId, emitMetrics } from "@expenzez/logger";
 import { relayOutboxRecords } from "@expenzez/runtime";
 import { DateTime } from "luxon";
 import { type Alert, type AlertEvent, toAlert } from "./alert";
@@ -24,10 +24,16 @@ import { render, renderSummary } from "./templates";
 
 export const SUMMARY_DETAIL_TYPE = "AlertSummary";
 
+/** Metrics of the decision step (namespace `expenzez`, dimension `service`). */
+export const DISPATCH_METRICS = {
+  /** Alerts for a user who does not exist (no profile): acknowledged, nothing written. */
+  unknownUser: "AlertsForUnknownUser",
+} as const;
+
 /** What happened to one notification in one call. */
 export interface DispatchResult {
   notificationId: string;
-  outcome: "sent" | "deferred" | "suppressed" | "folded" | "failed" | "retry_scheduled" | "replay" | "in_flight";
+  outcome: "sent" | "deferred" | "suppressed" | "folded" | "failed" | "retry_scheduled" | "replay" | "in_flight" | "unknown_user";
   reason?: string;
   delivery?: DeliveryStats;
 }
@@ -121,6 +127,13 @@ export async function handleAlertEvent(event: AlertEvent, deps: DispatchDeps): P
     return { notificationId, outcome: "replay", reason: existing.status };
   }
   const ctx = await loadContext(deps, alert);
+  // Every user has a profile from sign-up: none means the user does not exist (never did, or was
+  // erased). Nothing is recorded for them, so an event naming nobody leaves no item behind.
+  if (!ctx.profile) {
+    emitMetrics(log, [{ name: DISPATCH_METRICS.unknownUser, value: 1, unit: "Count" }], { properties: { detailType: alert.detailType } });
+    log.warn("alert for a user who does not exist (no profile): acknowledged, nothing recorded");
+    return { notificationId, outcome: "unknown_user" };
+  }
   const decision = decideNow(alert, ctx, now, deps);
   const rendered = render(alert, { locale: ctx.locale, timeZone: ctx.timeZone, currency: ctx.currency }, ctx.budgetAlert?.template);
   const lease = deps.sendLeaseMs ?? DEFAULT_SEND_LEASE_MS;

@@ -1,6 +1,8 @@
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { budgetAlertId, type Repositories } from "@expenzez/db";
 import { buildEvent } from "@expenzez/events";
 import { type RunningFcmSandbox, startFcmSandbox } from "@expenzez/fcm-sandbox";
+import { createLogger } from "@expenzez/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDeferredPass } from "../src/deferred";
 import { dispatchDeps, type Harness, harness, publishAndDispatch, SENDER, sentMail } from "./helpers";
@@ -237,5 +239,40 @@ describe("alert-dispatch on moto and the FCM stand-in", () => {
     const [entry] = await repos.notifications.listHistory(userId);
     expect(entry?.attempts).toMatchObject([{ channel: "push", outcome: "delivered", tries: 4 }]);
     expect(fcm.requests().filter((r) => r.status === 429)).toHaveLength(3);
+  });
+  it("an alert naming a user who does not exist (no profile) is acknowledged and counted, and writes nothing; a user with only a profile gets its record", async () => {
+    const lines: string[] = [];
+    const deps = dispatchDeps(h, fcm, clock, { log: createLogger("test", { level: "info", destination: { write: (l) => void lines.push(l) } }) });
+    clock.now = new Date("2024-03-16T12:00:00Z");
+    const large = (userId: string) =>
+      buildEvent("LargeTransactionDetected", {
+        userId,
+        accountId: "acc-1",
+        transactionId: "txn_nobody",
+        amountMinor: -90_000,
+        currency: "GBP",
+        merchant: "Currys",
+        bookedAt: "2024-03-16T11:00:00Z",
+        thresholdMinor: 50_000,
+        occurredAt: "2024-03-16T11:59:00Z",
+      });
+    await repos.profiles.putNew({ userId: "user-bare", email: "user-bare@example.com", createdAt: "2024-03-01T00:00:00Z", updatedAt: "2024-03-01T00:00:00Z" });
+    const { results } = await publishAndDispatch(h, deps, [large("user-nobody"), large("user-bare")]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(["suppressed", "unknown_user"]);
+    const itemsOf = async (userId: string) =>
+      (
+        await h.stack.aws.doc.send(
+          new QueryCommand({
+            TableName: h.db.tableName,
+            KeyConditionExpression: "PK = :pk",
+            ExpressionAttributeValues: { ":pk": `USER#${userId}` },
+            ConsistentRead: true,
+          }),
+        )
+      ).Items ?? [];
+    expect(await itemsOf("user-nobody")).toEqual([]);
+    expect((await itemsOf("user-bare")).map((i) => String(i.SK).split("#")[0])).toEqual(["NOTIFICATION", "PROFILE"]);
+    expect(lines.filter((l) => l.includes('"AlertsForUnknownUser":1'))).toHaveLength(1);
+    expect(h.published.filter((e) => (e.detail as { userId?: string }).userId === "user-nobody")).toEqual([]);
   });
 });
