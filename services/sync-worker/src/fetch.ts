@@ -25,12 +25,6 @@ export interface FetchedAccount {
   sortCode?: string;
   iban?: string;
   /**
-   * Why the bank's data of this account could not be read this sync (a balance or list its
-   * schema refuses, an id no URL can carry): the account is quarantined and left as stored, the
-   * others sync.
-   */
-  unreadable?: string;
-  /**
    * Absent when the bank says the account is gone (`account_not_found`) or stopped listing it:
    * it is marked closed, its booked history kept.
    */
@@ -74,22 +68,44 @@ export function storedAccountId(providerAccountId: string): string {
 }
 
 /**
- * Accounts and cards, then per account (bounded) its balance, booked transactions in the window
- * and pending ones, each transaction parsed on its own. `account_not_found` for one account
- * leaves it without data, a body of one account its schema refuses marks it `unreadable`; any
- * other error ends the fetch (the caller decides retry, reconnect or
- * failure by the error's kind).
+ * An account the bank's data of could not be read this sync (its list entry, balance or
+ * transactions list refused by the schema, an id no URL can carry): quarantined with the reason,
+ * left as stored, and the others sync.
+ */
+export interface UnreadableAccount {
+  /** Our id for it; a list entry without a usable id is named by its place (`accounts[2]`). */
+  accountId: string;
+  reason: string;
+}
+
+/** What one sync read of the connection's accounts and cards. */
+export interface FetchedConnection {
+  accounts: FetchedAccount[];
+  unreadable: UnreadableAccount[];
+  /**
+   * Every entry of the bank's lists had an id: a stored account absent from them is no longer
+   * listed. False when an entry without one was refused (it may be any stored account).
+   */
+  listedInFull: boolean;
+}
+
+/**
+ * Accounts and cards, each list entry parsed on its own, then per account (bounded) its balance,
+ * booked transactions in the window and pending ones, each transaction parsed on its own.
+ * `account_not_found` for one account leaves it without data; an entry or a body of one account
+ * its schema refuses makes it unreadable; any other error ends the fetch (the caller decides
+ * retry, reconnect or failure by the error's kind).
  */
 export async function fetchConnection(
   client: TrueLayerClient,
   ctx: CallContext,
   range: { from: string; to: string },
   concurrency: number,
-): Promise<FetchedAccount[]> {
-  const [accounts, cards] = await Promise.all([client.getAccounts(ctx), client.getCards(ctx)]);
+): Promise<FetchedConnection> {
+  const [accountList, cardList] = await Promise.all([client.listAccounts(ctx, "account"), client.listAccounts(ctx, "card")]);
   const limit = pLimit(concurrency);
   const load = (base: FetchedAccount, balance: () => Promise<BalanceReply>) =>
-    limit(async () => {
+    limit(async (): Promise<FetchedAccount | UnreadableAccount> => {
       const kind = base.kind;
       const accountId = base.providerAccountId;
       try {
@@ -103,12 +119,12 @@ export async function fetchConnection(
         // The bank closed the account: keep its history, mark it closed, sync the others.
         if (err instanceof AccountNotFoundError) return base;
         // One account the bank serves malformed must not block the connection's others.
-        if (err instanceof UnexpectedResponseError) return { ...base, unreadable: err.message };
+        if (err instanceof UnexpectedResponseError) return { accountId: base.accountId, reason: err.message };
         throw err;
       }
     });
-  return Promise.all([
-    ...accounts.map((a) => {
+  const loaded = await Promise.all([
+    ...accountList.accounts.map((a) => {
       const number = (a.account_number ?? {}) as Record<string, unknown>;
       const base: FetchedAccount = {
         accountId: storedAccountId(a.account_id),
@@ -123,7 +139,7 @@ export async function fetchConnection(
       };
       return load(base, () => client.getBalance(ctx, a.account_id));
     }),
-    ...cards.map((c) => {
+    ...cardList.accounts.map((c) => {
       const base: FetchedAccount = {
         accountId: storedAccountId(c.account_id),
         providerAccountId: c.account_id,
@@ -135,6 +151,22 @@ export async function fetchConnection(
       return load(base, () => client.getCardBalance(ctx, c.account_id));
     }),
   ]);
+  const read = loaded.filter((a): a is FetchedAccount => "providerAccountId" in a);
+  const unreadable = loaded.filter((a): a is UnreadableAccount => !("providerAccountId" in a));
+  // A refused entry of an account also listed well is that account listed twice: it syncs.
+  const listedWell = new Set(read.map((a) => a.accountId));
+  let listedInFull = true;
+  for (const [family, list] of [
+    ["accounts", accountList],
+    ["cards", cardList],
+  ] as const) {
+    for (const r of list.rejected) {
+      if (r.accountId === undefined) listedInFull = false;
+      const accountId = r.accountId === undefined ? `${family}[${r.index}]` : storedAccountId(r.accountId);
+      if (!listedWell.has(accountId)) unreadable.push({ accountId, reason: r.reason });
+    }
+  }
+  return { accounts: read, unreadable, listedInFull };
 }
 
 /**

@@ -37,7 +37,7 @@ import {
   TokenRotatedElsewhereError,
   UnknownConnectionError,
 } from "./errors";
-import { type FetchedAccount, fetchBooked, fetchConnection } from "./fetch";
+import { type FetchedAccount, fetchBooked, fetchConnection, type UnreadableAccount } from "./fetch";
 import { type BatchBounds, batchBounds, historySlices, type Slice, timeOf } from "./history";
 import { keepLease, type LeaseKeeper } from "./lease";
 import { emitMetric, emitSyncFailure, emitSyncMetrics, METRICS } from "./metrics";
@@ -285,7 +285,8 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   };
 
   let fetched: FetchedAccount[];
-  let unreadable: FetchedAccount[] = [];
+  let unreadable: UnreadableAccount[] = [];
+  let listedInFull = true;
   let ctx: CallContext;
   try {
     connection = await refreshTracked(run, withFreshToken(deps, connection, now));
@@ -296,19 +297,18 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
       },
     });
     // The newest slice first: it brings the accounts, their balances and pending lists.
-    fetched = await fetchConnection(deps.truelayer, ctx, slices[slices.length - 1] as Slice, concurrency);
-    // An account whose data the bank served malformed is quarantined below and left as stored.
-    unreadable = fetched.filter((a) => a.unreadable !== undefined);
-    fetched = fetched.filter((a) => a.unreadable === undefined);
+    // An account whose entry or data the bank served malformed is quarantined below and left as stored.
+    ({ accounts: fetched, unreadable, listedInFull } = await fetchConnection(deps.truelayer, ctx, slices[slices.length - 1] as Slice, concurrency));
     if (history && deps.asyncHistory) await requestHistory(deps.truelayer, ctx, fetched, history, deps.asyncHistory.webhookUri, log);
   } catch (err) {
     return providerFailure(err);
   }
 
   // Accounts the bank stopped listing (no 404): closed, their pending holds gone, history kept.
+  // Not when an entry without an id was refused: it may be any of them.
   const listed = new Set([...fetched, ...unreadable].map((a) => a.accountId));
   for (const a of mine.values()) {
-    if (listed.has(a.accountId) || a.closed) continue;
+    if (!listedInFull || listed.has(a.accountId) || a.closed) continue;
     fetched.push({
       accountId: a.accountId,
       providerAccountId: a.providerAccountId ?? a.accountId,
@@ -321,7 +321,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
 
   const quarantine: Quarantined[] = [];
   for (const accountId of new Set(unreadable.map((a) => a.accountId))) {
-    const reason = unreadable.find((a) => a.accountId === accountId)?.unreadable ?? "unreadable";
+    const reason = unreadable.find((a) => a.accountId === accountId)?.reason ?? "unreadable";
     quarantine.push({ accountId, reason: boundedText(`account not synced: ${reason}`, 512) });
   }
   const counted = countsAsUnattended(job) ? spent + 1 : spent;

@@ -208,6 +208,41 @@ describe("one bad transaction never blocks a connection", () => {
     expect(conn.status).toBe("active");
   });
 
+  it("an entry of the accounts or cards list the schema refuses is quarantined with its reason, left as stored, and the others sync", async () => {
+    // Prepare: two accounts and a card synced once; then the second account is listed with a
+    // currency of 12 and the card without its id (so no stored account may be taken as unlisted)
+    const c = await connect({ accounts: 2, cards: 1 });
+    const [first, second, card] = c.sim.accounts.map((a) => a.account_id) as [string, string, string];
+    await sync(c);
+    const before = (await repos.accounts.listByUser(c.userId)).items;
+    await sandbox.admin.setScenario(c.sim.user_id, {
+      unattended_limit: null,
+      account_overrides: { [second]: { fields: { currency: 12 } }, [card]: { omit: ["account_id"] } },
+    });
+    await sandbox.admin.addTransaction(c.sim.user_id, { account_id: first, description: "AFTER FIRST", amount: "3.00" });
+    // Act
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
+    // Assess
+    const { accounts, txs } = await expectExactCounts(c.userId);
+    expect(txs.some((t) => t.description === "AFTER FIRST")).toBe(true);
+    for (const id of [second, card]) {
+      const was = before.find((a) => a.providerAccountId === id);
+      expect(
+        accounts.find((a) => a.providerAccountId === id),
+        id,
+      ).toMatchObject({ closed: false, version: was?.version, balance: was?.balance });
+    }
+    const conn = await connectionOf(c);
+    expect(conn.status).toBe("active");
+    expect(conn.syncStats).toMatchObject({ consecutiveFailures: 0, lastQuarantined: 2 });
+    expect(conn.quarantine?.slice(-2)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ accountId: storedAccountId(second), reason: expect.stringMatching(/^account not synced: .*currency/) }),
+        expect.objectContaining({ accountId: "cards[0]", reason: expect.stringMatching(/^account not synced: .*account_id/) }),
+      ]),
+    );
+  });
+
   it("a hold still pending whose date is older than a history slice stays stored when the next window spans two slices", async () => {
     // Prepare: the bank dates a pending hold 263 days back; the next (attended) window reaches back to it
     const c = await connect();

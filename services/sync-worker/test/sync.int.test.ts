@@ -191,10 +191,10 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
     });
     const held = {
       ...truelayer,
-      getAccounts: async (...args: Parameters<typeof truelayer.getAccounts>) => {
+      listAccounts: (async (...args: Parameters<typeof truelayer.listAccounts>) => {
         await gate;
-        return truelayer.getAccounts(...args);
-      },
+        return truelayer.listAccounts(...args);
+      }) as typeof truelayer.listAccounts,
     };
     const first = sync(c, {}, { truelayer: held });
     await until(async () => (await repos.connections.get(c.userId, c.connectionId))?.leaseOwner !== undefined, {

@@ -107,6 +107,13 @@ export interface TrueLayerClient {
   getMe(ctx: CallContext): Promise<Me>;
   getInfo(ctx: CallContext): Promise<Info>;
   getAccounts(ctx: CallContext): Promise<Account[]>;
+  /**
+   * Accounts (`/accounts`) or cards (`/cards`), each entry parsed on its own: one the schema
+   * refuses is returned in `rejected` with its reason, the others still arrive. `getAccounts` and
+   * `getCards` fail the whole call on one bad entry.
+   */
+  listAccounts(ctx: CallContext, kind: "account"): Promise<AccountList<Account>>;
+  listAccounts(ctx: CallContext, kind: "card"): Promise<AccountList<Card>>;
   getBalance(ctx: CallContext, accountId: string): Promise<Balance>;
   getTransactions(ctx: CallContext, accountId: string, range: DateRange): Promise<TrueLayerTransaction[]>;
   getPendingTransactions(ctx: CallContext, accountId: string): Promise<TrueLayerTransaction[]>;
@@ -164,6 +171,20 @@ export interface RejectedTransaction {
   providerId?: string;
   /** Zod issue paths and messages (no values: descriptions can hold personal data). */
   reason: string;
+}
+
+/** An entry of the accounts or cards list that does not parse: its position, its id when usable, why; never its body. */
+export interface RejectedAccount {
+  index: number;
+  /** The entry's `account_id`, when it is a non-empty string. */
+  accountId?: string;
+  /** Zod issue paths and messages (no values). */
+  reason: string;
+}
+
+export interface AccountList<T> {
+  accounts: T[];
+  rejected: RejectedAccount[];
 }
 
 export interface TransactionList {
@@ -461,15 +482,29 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
         list.transactions.push(parsed.data);
         return;
       }
-      const reason = parsed.error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-        .join("; ");
-      list.rejected.push({ index, ...providerIdOf(raw), reason });
+      list.rejected.push({ index, ...providerIdOf(raw), reason: issuesOf(parsed.error) });
     });
     if (list.rejected.length)
       log.warn({ path, connectionId: ctx.connectionId, rejected: list.rejected.length }, "truelayer transactions refused by the schema");
     return list;
+  }
+
+  async function listAccounts(ctx: CallContext, kind: "account" | "card"): Promise<AccountList<Account> | AccountList<Card>> {
+    const path = kind === "card" ? "/cards" : "/accounts";
+    const schema = kind === "card" ? cardSchema : accountSchema;
+    const { results } = await data(ctx, path, looseList);
+    const list: AccountList<Account | Card> = { accounts: [], rejected: [] };
+    results.forEach((raw, index) => {
+      const parsed = schema.safeParse(raw);
+      if (parsed.success) list.accounts.push(parsed.data);
+      else {
+        const id = raw && typeof raw === "object" ? (raw as Record<string, unknown>).account_id : undefined;
+        list.rejected.push({ index, ...(typeof id === "string" && id.length > 0 ? { accountId: id } : {}), reason: issuesOf(parsed.error) });
+      }
+    });
+    if (list.rejected.length)
+      log.warn({ path, connectionId: ctx.connectionId, rejected: list.rejected.length }, "truelayer list entries refused by the schema");
+    return list as AccountList<Account> | AccountList<Card>;
   }
 
   return {
@@ -484,6 +519,7 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
     getMe: (ctx) => one(ctx, "/me", meSchema),
     getInfo: (ctx) => one(ctx, "/info", infoSchema),
     getAccounts: (ctx) => many(ctx, "/accounts", accountSchema),
+    listAccounts: listAccounts as TrueLayerClient["listAccounts"],
     getBalance: async (ctx, id) => one(ctx, `/accounts/${enc(id)}/balance`, balanceSchema),
     getTransactions: async (ctx, id, range) => many(ctx, `/accounts/${enc(id)}/transactions`, transactionSchema, { from: range.from, to: range.to }),
     getPendingTransactions: async (ctx, id) => many(ctx, `/accounts/${enc(id)}/transactions/pending`, transactionSchema),
@@ -500,6 +536,14 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
 }
 
 /** The bank's id of a transaction that failed to parse, when it is a sensible string. */
+/** The first issues of a refused body, by path: no values (bank text can hold personal data). */
+function issuesOf(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+    .join("; ");
+}
+
 function providerIdOf(raw: unknown): { providerId?: string } {
   if (!raw || typeof raw !== "object") return {};
   const r = raw as Record<string, unknown>;

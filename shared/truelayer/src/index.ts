@@ -1,8 +1,10 @@
 export {
+  type AccountList,
   type AsyncTask,
   type CallContext,
   createTrueLayerClient,
   type DateRange,
+  type RejectedAccount,
   type RejectedTransaction,
   type TokenSet,
   type TransactionList,
