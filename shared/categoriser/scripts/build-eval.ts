@@ -10,7 +10,9 @@
  * dictionary knows or whose merchant part occurs in the training corpus: that set measures the
  * categoriser on merchants it was not built from. `--calibration` builds data/calibration.jsonl
  * from data/calibration-source.txt the same way (seed 9201), also leaving out the evaluation set's
- * merchants: scripts/train.ts measures step confidences on it.
+ * merchants: scripts/train.ts measures step confidences on it. `--dev` builds data/dev.jsonl from
+ * data/dev-source.txt (seed 9401), leaving out every other hand-written set's merchants too: the
+ * set session-5 variants were chosen on.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { findMerchant } from "../src/merchants";
@@ -23,28 +25,33 @@ import { classificationFor, mccFor } from "./signals-for";
 
 const calibrationSet = process.argv.includes("--calibration");
 const holdout = process.argv.includes("--holdout");
+const devSet = process.argv.includes("--dev");
 /** The hand-written sets of merchants the categoriser was not built from are checked the same way. */
-const generalisation = process.argv.includes("--generalisation") || calibrationSet || holdout;
+const generalisation = process.argv.includes("--generalisation") || calibrationSet || holdout || devSet;
 const [SEED, SOURCE, OUT_FILE, ID_PREFIX] = calibrationSet
   ? [9201, "calibration-source.txt", "calibration.jsonl", "cal"]
   : holdout
     ? [9301, "holdout-source.txt", "holdout.jsonl", "hold"]
-    : generalisation
-      ? [9101, "generalisation-source.txt", "generalisation.jsonl", "gen"]
-      : [9001, "eval-source.txt", "eval.jsonl", "eval"];
+    : devSet
+      ? [9401, "dev-source.txt", "dev.jsonl", "dev"]
+      : generalisation
+        ? [9101, "generalisation-source.txt", "generalisation.jsonl", "gen"]
+        : [9001, "eval-source.txt", "eval.jsonl", "eval"];
 /** The merchant keys of a hand-written source file. */
 const sourceMerchants = (file: string) =>
   readFileSync(new URL(`../data/${file}`, import.meta.url), "utf8")
     .split("\n")
     .filter((l) => l.trim() !== "" && !l.startsWith("#") && !l.startsWith("@"))
     .map((l) => merchantKey(merchantTokens(l.replace(/^\+/, "").split("||")[0]).join(" ")));
-/** The calibration set shares no merchant with the generalisation set; the hold-out set none with either. */
+/** The calibration set shares no merchant with the generalisation set; the hold-out set none with either; the dev set none with any. */
 const evaluationMerchants = new Set(
   calibrationSet
     ? sourceMerchants("generalisation-source.txt")
     : holdout
       ? [...sourceMerchants("generalisation-source.txt"), ...sourceMerchants("calibration-source.txt")]
-      : [],
+      : devSet
+        ? [...sourceMerchants("generalisation-source.txt"), ...sourceMerchants("calibration-source.txt"), ...sourceMerchants("holdout-source.txt")]
+        : [],
 );
 /** The training corpus's merchant parts (same seed and size as scripts/train.ts). */
 const corpusMerchants = generalisation

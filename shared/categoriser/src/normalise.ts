@@ -12,7 +12,8 @@ const BANK_PREFIX = new Set(
 /** Prefix words that are also merchant words: a prefix only when another prefix word follows (`APPLE PAY`). */
 const PREFIX_NEEDS_FOLLOWER = new Set(["APPLE", "GOOGLE", "MOBILE", "ONLINE", "BANK", "CREDIT", "BILL"]);
 /** Payment processors and wallets whose name precedes the real merchant (`SQ *JOES CAFE`). */
-const PROCESSOR_PREFIX = new Set("PAYPAL PP SQ SUMUP SMP IZ IZETTLE ZETTLE ZTL CRV CURVE SP TST WWW STRIPE CKO PAYPOINT".split(" "));
+/** `PADDLE.NET*` and `FS *` (FastSpring) are resellers that sell software in the maker's name. */
+const PROCESSOR_PREFIX = new Set("PAYPAL PP SQ SUMUP SMP IZ IZETTLE ZETTLE ZTL CRV CURVE SP TST WWW STRIPE CKO PAYPOINT PADDLE FS".split(" "));
 /** Where the merchant part ends: reference, exchange-rate and date trailers. */
 const STOP = new Set(["REF", "REFERENCE", "RATE", "FX", "VIA", "CD", "XXXX", "EXCH", "FEE", "COMMISSION"]);
 const COUNTRY = new Set([
@@ -197,6 +198,8 @@ const BP_BRAND_NEXT = new Set(["CONNECT", "EXPRESS", "PETROL", "OIL", "SERVICE",
 function isPrefix(tokens: string[], i: number, bankCategory: unknown): boolean {
   const t = tokens[i]!;
   if (t === "BP") return bankCategory !== "PURCHASE" && !BP_BRAND_NEXT.has(tokens[i + 1]!);
+  // `PADDLE.NET* SETAPP`: the reseller's domain is part of its prefix.
+  if (t === "NET" && tokens[i - 1] === "PADDLE") return true;
   if (!(BANK_PREFIX.has(t) || PROCESSOR_PREFIX.has(t) || isStoreNumber(t))) return false;
   return !PREFIX_NEEDS_FOLLOWER.has(t) || BANK_PREFIX.has(tokens[i + 1]!);
 }

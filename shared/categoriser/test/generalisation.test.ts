@@ -17,12 +17,14 @@ const generalisation = load("generalisation.jsonl");
 /** Written before the session-4 changes and read only in aggregate while making them (data/holdout-source.txt). */
 const holdout = load("holdout.jsonl");
 const calibration = load("calibration.jsonl");
+/** Session 5's dev set (data/dev-source.txt): variants were chosen on it, so it has no accuracy floor here, only the split. */
+const dev = load("dev.jsonl");
 const keyOf = (row: Row) => merchantKey(merchantTokens(row.description).join(" "));
 
 /** Floors a little below what the benchmark reports for merchants the categoriser was not built from. */
 const SETS = [
-  { name: "generalisation", rows: generalisation, others: [...calibration, ...holdout], minRows: 200, without: 0.9, with: 0.96 },
-  { name: "hold-out", rows: holdout, others: [...calibration, ...generalisation], minRows: 100, without: 0.72, with: 0.88 },
+  { name: "generalisation", rows: generalisation, others: [...calibration, ...holdout, ...dev], minRows: 200, without: 0.9, with: 0.96 },
+  { name: "hold-out", rows: holdout, others: [...calibration, ...generalisation, ...dev], minRows: 100, without: 0.72, with: 0.88 },
 ];
 
 function measure(rows: Row[]) {
@@ -49,7 +51,7 @@ describe.each(SETS)("$name evaluation set (merchants the categoriser was not bui
   it("shares no merchant with the training corpus (open brand names, preset words, generator)", () => {
     // Split by merchant: a row's merchant part is never a training example's merchant part.
     const corpus = new Set(generateCorpus(prng(TRAIN_SEED), TRAIN_SIZE).map((e) => merchantKey(merchantTokens(e.tx.description ?? "").join(" "))));
-    for (const row of [...set.rows, ...calibration]) expect(corpus.has(keyOf(row)), String(row.description)).toBe(false);
+    for (const row of [...set.rows, ...calibration, ...dev]) expect(corpus.has(keyOf(row)), String(row.description)).toBe(false);
   }, 60_000);
 
   it("meets the primary accuracy floor without transaction_classification, with honest confidence", () => {
@@ -61,4 +63,18 @@ describe.each(SETS)("$name evaluation set (merchants the categoriser was not bui
   it("meets the primary accuracy floor with transaction_classification", () => {
     expect(measure(set.rows).accuracy).toBeGreaterThanOrEqual(set.with);
   });
+});
+
+describe("training corpus: online-only services", () => {
+  it("names online services with a made-up word fused to a part of a word, dressed as such services print", () => {
+    const corpus = generateCorpus(prng(TRAIN_SEED), TRAIN_SIZE);
+    // Prepare: the examples whose merchant word fuses VPN to something else (`KALOVPN`), and the reseller forms.
+    const fusedVpn = corpus.filter((e) => merchantTokens(e.tx.description).some((t) => t.endsWith("VPN") && t !== "VPN"));
+    const resold = corpus.filter((e) => /^(PADDLE\.NET\* |FS \*)/.test(String(e.tx.description)));
+    expect(fusedVpn.length).toBeGreaterThanOrEqual(3);
+    expect(fusedVpn.every((e) => e.label === "bills_and_utilities/subscriptions")).toBe(true);
+    expect(resold.length).toBeGreaterThan(20);
+    // The reseller's prefix is no part of the merchant's name.
+    for (const e of resold) expect(merchantTokens(e.tx.description)[0]).not.toMatch(/^(PADDLE|NET|FS)$/);
+  }, 60_000);
 });

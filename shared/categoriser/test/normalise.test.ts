@@ -32,6 +32,8 @@ describe("normaliseMerchant", () => {
     ["SO MRS A PATEL RENT", "Mrs A Patel Rent"],
     ["VIS LOCAL BAKERY 12MAR LONDON GBR", "Local Bakery"],
     ["BP MR K PATEL", "MR K Patel"],
+    ["PADDLE.NET* KALOWRITE", "Kalowrite"],
+    ["FS *VEXOSOFT", "Vexosoft"],
   ])("strips processors, bank codes and terminal noise: %s → %s", (description, name) => {
     expect(normaliseMerchant(description)).toBe(name);
   });
