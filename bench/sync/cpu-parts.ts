@@ -13,7 +13,7 @@ import { loadavg } from "node:os";
 import { Readable } from "node:stream";
 import { DynamoDBClient, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
 import { createCategoriser } from "@expenzez/categoriser";
-import { toTransactWriteItem, transactionEntity, txPutNewParsed } from "@expenzez/db";
+import { TRANSACT_WRITE_SERIALIZER, toTransactWriteItem, transactionEntity, transactWriteSerializer, txPutNewParsed } from "@expenzez/db";
 import { categorisableOf, occurrencesOf, toStoredTransaction } from "@expenzez/sync";
 import { transactionSchema } from "@expenzez/truelayer";
 import { startSandbox } from "@expenzez/truelayer-sandbox";
@@ -74,7 +74,12 @@ await measure("JSON.parse of the bank's body + its schema, one by one", bank.len
 await measure("categorise (one batch)", bank.length, categorise);
 await measure("map to stored transactions (ids, sanitising)", bank.length, build);
 await measure("entity items + our marshalling (ADR 0063)", puts.length, marshal);
-await measure("the SDK's send of 98 marshalled puts (no network)", puts.length, () => client.send(new TransactWriteItemsCommand(input)));
+await measure("the SDK's send of 98 marshalled puts, its schema serializer (no network)", puts.length, () => client.send(new TransactWriteItemsCommand(input)));
+await measure("the same send, the body one JSON.stringify (ADR 0066; transactWrite's)", puts.length, () => {
+  const command = new TransactWriteItemsCommand(input);
+  command.middlewareStack.add(transactWriteSerializer, TRANSACT_WRITE_SERIALIZER);
+  return client.send(command);
+});
 await measure("JSON.stringify of the same input", puts.length, () => JSON.stringify(input));
 console.log(`\nrequest body: ${(Buffer.byteLength(JSON.stringify(input)) / puts.length).toFixed(0)} B per transaction`);
 client.destroy();

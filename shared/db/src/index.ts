@@ -14,4 +14,5 @@ export * from "./sealing";
 export * from "./table";
 export * from "./transact";
 export * from "./transact-actions";
+export { TRANSACT_WRITE_SERIALIZER, transactWriteBody, transactWriteSerializer } from "./transact-body";
 export * from "./transaction-id";

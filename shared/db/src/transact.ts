@@ -14,6 +14,7 @@ import {
 } from "./errors";
 import { chunk } from "./retry";
 import type { DocClient } from "./table";
+import { TRANSACT_WRITE_SERIALIZER, transactWriteSerializer } from "./transact-body";
 
 /** One Put / Update / Delete / ConditionCheck of a TransactWriteItems call. */
 export type TransactAction = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
@@ -46,11 +47,13 @@ export async function transactWrite(doc: DocClient, actions: readonly TransactAc
   if (actions.length > MAX_TRANSACT_ACTIONS) throw new TransactionTooLargeError(actions.length, MAX_TRANSACT_ACTIONS);
   try {
     // Marshalled here (ADR 0063), sent as the low-level command: the document client shares the
-    // base client's config and middleware stack, and only its own commands marshal.
+    // base client's config and middleware stack, and only its own commands marshal. Its body is
+    // one JSON.stringify of the marshalled input, not the SDK's schema serializer (ADR 0066).
     const command = new TransactWriteItemsCommand({
       TransactItems: actions.map(toTransactWriteItem),
       ...(options.clientRequestToken ? { ClientRequestToken: options.clientRequestToken } : {}),
     });
+    command.middlewareStack.add(transactWriteSerializer, TRANSACT_WRITE_SERIALIZER);
     await doc.send(command as unknown as Parameters<DocClient["send"]>[0]);
   } catch (err) {
     throw transactionError(err, actions);

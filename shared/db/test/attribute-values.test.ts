@@ -52,12 +52,18 @@ describe("toAttributeMap builds what the document client's marshall builds", () 
     expect(toAttributeMap(value)).toEqual(marshall(value, OPTIONS));
   });
 
-  it("hands sets and binary to the library, and refuses what the library refuses", () => {
-    const value = { ss: new Set(["a", "b"]), ns: new Set([1, 2]), bin: new Uint8Array([1, 2, 3]) };
+  it("hands sets to the library, and refuses what the library refuses", () => {
+    const value = { ss: new Set(["a", "b"]), ns: new Set([1, 2]) };
     expect(toAttributeMap(value)).toEqual(marshall(value, OPTIONS));
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER + 2, new Date(0)]) {
       expect(() => marshall({ bad }, OPTIONS)).toThrow();
       expect(() => toAttributeValue(bad)).toThrow();
+    }
+  });
+
+  it("refuses binary, which a JSON body cannot carry (ADR 0066)", () => {
+    for (const bin of [new Uint8Array([1, 2, 3]), Buffer.from("x"), new ArrayBuffer(2), new Set([new Uint8Array([1])])]) {
+      expect(() => toAttributeMap({ bin })).toThrow(/binary attribute values are not written/);
     }
   });
 });
