@@ -257,11 +257,18 @@ const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d
  * sort keys compare in time order whatever offset the bank used.
  */
 export function isoUtc(timestamp: string): string {
+  // One item's keys ask for the same timestamp three times in a row (GSI2, GSI3, stored or not).
+  if (timestamp === lastIsoUtc.in) return lastIsoUtc.out;
   if (typeof timestamp !== "string" || !ISO_WITH_ZONE.test(timestamp)) throw new TypeError(`not an ISO timestamp with Z or an offset: ${timestamp}`);
   const ms = Date.parse(timestamp);
   if (Number.isNaN(ms)) throw new TypeError(`not an ISO timestamp: ${timestamp}`);
-  return new Date(ms).toISOString();
+  const out = new Date(ms).toISOString();
+  lastIsoUtc.in = timestamp;
+  lastIsoUtc.out = out;
+  return out;
 }
+/** `isoUtc`'s last answer (a pure function: only a valid one is kept). */
+const lastIsoUtc: { in: string | undefined; out: string } = { in: undefined, out: "" };
 
 /**
  * Id of the alert for one threshold of one budget period: writing it with `attribute_not_exists`

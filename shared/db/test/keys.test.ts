@@ -47,6 +47,11 @@ describe("key builders", () => {
     expect(due.GSI4PK).toBe(`SYNCDUE#${syncShard("conn-1")}`);
     expect(due.GSI4SK).toBe("2024-03-01T06:00:00.000Z");
     expect(() => isoUtc("yesterday")).toThrow(TypeError);
+    // Its last answer is reused for the same input only, never for an invalid one.
+    expect(isoUtc("2024-03-01T10:00:00+01:00")).toBe("2024-03-01T09:00:00.000Z");
+    expect(isoUtc("2024-03-01T10:00:00+01:00")).toBe("2024-03-01T09:00:00.000Z");
+    expect(() => isoUtc("")).toThrow(TypeError);
+    expect(() => isoUtc("yesterday")).toThrow(TypeError);
     // Without a zone Date.parse uses the host's local time: the same data would key differently per host.
     expect(() => isoUtc("2024-03-01T09:00:00")).toThrow(/offset/);
     expect(() => isoUtc("March 1, 2024 09:00")).toThrow(TypeError);

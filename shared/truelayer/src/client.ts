@@ -237,6 +237,9 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
     // TrueLayer answers, it does not redirect; no redirect or proxy-environment wrapper per request (measured CPU).
     maxRedirects: 0,
     proxy: false,
+    // The body as text, parsed once by `once` below: none of axios's per-response transforms.
+    responseType: "text",
+    transformResponse: (body: unknown) => body,
   });
   const dataBase = options.dataBaseUrl.replace(/\/$/, "");
   const authBase = options.authBaseUrl.replace(/\/$/, "");
@@ -275,6 +278,7 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
       }
       throw new NetworkError(`TrueLayer ${req.method} ${req.path} failed: ${isAxiosError(err) ? err.code : "network error"}`, context, { cause });
     }
+    res.data = jsonOrText(res.data);
     const tlCorrelationId = header(res, "x-tl-correlation-id");
     log.debug(
       { path: req.path, status: res.status, ms: Date.now() - started, connectionId: req.connectionId, correlationId: req.correlationId, tlCorrelationId },
@@ -551,6 +555,16 @@ function providerIdOf(raw: unknown): { providerId?: string } {
     if (typeof v === "string" && v.length > 0 && v.length <= 256) return { providerId: v };
   }
   return {};
+}
+
+/** A body as JSON when it is JSON, else the text itself (a gateway's page), as axios's own transform did. */
+function jsonOrText(body: unknown): unknown {
+  if (typeof body !== "string" || body === "") return body;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
 }
 
 function header(res: AxiosResponse, name: string): string | undefined {
