@@ -17,7 +17,17 @@ import {
 import { type AsyncResultsRef, countsAsUnattended, isAttended, jobCorrelationId, parseSyncJob, type SyncJob } from "@expenzez/events";
 import { bindCorrelationId, type Logger } from "@expenzez/logger";
 import { deferralsOf, PermanentFailure, type QueueMessage, RetryLater, relayOutboxRecords } from "@expenzez/runtime";
-import { boundedText, categorisableOf, nextSyncAt, occurrencesOf, storableId, toStoredTransaction, unattendedToday } from "@expenzez/sync";
+import {
+  boundedText,
+  categorisableOf,
+  nextSyncAt,
+  type OccurrenceMemory,
+  occurrenceMemory,
+  occurrencesOf,
+  storableId,
+  toStoredTransaction,
+  unattendedToday,
+} from "@expenzez/sync";
 import {
   type CallContext,
   ForeignResultsUriError,
@@ -367,6 +377,9 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     return booked;
   };
   let next = prefetch(0);
+  // Occurrence indexes of booked transactions number on across the batches of a long history:
+  // two transactions under one bank id in different slices are two (per account).
+  const numbering = slices.length > 1 ? new Map<string, OccurrenceMemory>() : undefined;
   for (let i = 0; i < slices.length; i++) {
     const last = i === slices.length - 1;
     const bounds = batchBounds(slices, i);
@@ -381,7 +394,8 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     }
     const batch = batchAccounts(fetched, older, carried, slices, i);
     const batchQuarantine: Quarantined[] = [];
-    let byAccount = mapTransactions(job, connection, batch, rules, now, batchQuarantine);
+    const origins = new WeakMap<Transaction, TrueLayerTransaction>();
+    let byAccount = mapTransactions(job, connection, batch, rules, now, batchQuarantine, numbering, origins);
     if (slices.length === 1) quarantine.push(...batchQuarantine);
     else {
       // A transaction near a boundary is mapped by two batches: record its quarantine once.
@@ -428,6 +442,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
       guard: run.keeper.guard,
       // Soft-deleted ones too: a vanished pending the bank serves again is restored, not re-added.
       reread: (ids) => deps.repos.transactions.getMany(job.userId, ids, { includeDeleted: true }),
+      origins,
       ...(last
         ? {
             finish: async (t: SyncTotals) => ({
@@ -619,7 +634,8 @@ async function storeResults(
   }
 
   const quarantine: Quarantined[] = [];
-  const byAccount = mapTransactions(run.job, connection, [account], rules, now, quarantine);
+  const origins = new WeakMap<Transaction, TrueLayerTransaction>();
+  const byAccount = mapTransactions(run.job, connection, [account], rules, now, quarantine, undefined, origins);
   const plan = planReads({ accounts: [{ accountId: account.accountId, stored: mine.get(account.accountId) }], window: request.window, now, interim: true });
   const storedByAccount = plan.read ? await readStored(deps, run.job.userId, new Set([account.accountId]), plan) : new Map<string, Transaction[]>();
   const at = now.toISOString();
@@ -649,6 +665,7 @@ async function storeResults(
     now,
     guard: run.keeper.guard,
     reread: (ids) => deps.repos.transactions.getMany(run.job.userId, ids, { includeDeleted: true }),
+    origins,
     finish: async () => ({
       action: await deps.repos.connections.finishLeasedAction(finished, connection.version, run.owner),
       expectedVersion: connection.version,
@@ -696,6 +713,10 @@ function mapTransactions(
   rules: Awaited<ReturnType<SyncDeps["repos"]["rules"]["listAllByUser"]>>,
   now: Date,
   quarantine: Quarantined[],
+  /** A long history's numbering so far, by account (booked lists only; see `occurrencesOf`). */
+  numbering?: Map<string, OccurrenceMemory>,
+  /** Filled with the bank's transaction each stored one is mapped from (for `distinguish`). */
+  origins?: WeakMap<Transaction, TrueLayerTransaction>,
 ): Map<string, Transaction[]> {
   const categoriser = createCategoriser({ userId: job.userId, rules, ownAccounts: fetched.map((a) => a.accountId) });
   const raw: { tl: TrueLayerTransaction; accountId: string; status: "booked" | "pending"; occurrence: number }[] = [];
@@ -706,7 +727,12 @@ function mapTransactions(
     }
     for (const status of ["booked", "pending"] as const) {
       const list = a.data?.[status] ?? [];
-      const occurrences = occurrencesOf(list);
+      let memory: OccurrenceMemory | undefined;
+      if (numbering && status === "booked") {
+        memory = numbering.get(a.accountId) ?? occurrenceMemory();
+        numbering.set(a.accountId, memory);
+      }
+      const occurrences = occurrencesOf(list, memory);
       list.forEach((tl, i) => {
         raw.push({ tl, accountId: a.accountId, status, occurrence: occurrences[i] ?? 0 });
       });
@@ -724,6 +750,7 @@ function mapTransactions(
       { userId: job.userId, connectionId: connection.connectionId, accountId, status, now: iso },
       occurrence,
     );
+    origins?.set(stored, tl);
     const list = byAccount.get(accountId);
     if (list) list.push(stored);
     else byAccount.set(accountId, [stored]);

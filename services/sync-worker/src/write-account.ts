@@ -20,7 +20,8 @@ import {
   VersionConflictError,
 } from "@expenzez/db";
 import { outboxAction } from "@expenzez/runtime";
-import { reconcile } from "@expenzez/sync";
+import { bankIdentityOf, ourTransactionId, reconcile } from "@expenzez/sync";
+import type { TrueLayerTransaction } from "@expenzez/truelayer";
 import type { SyncDeps } from "./deps";
 import { WriteConflictError } from "./errors";
 import { isLargeDebit, LARGE_TRANSACTION_MINOR, syncedDetail } from "./events";
@@ -91,6 +92,8 @@ export interface ConnectionWrite {
   guard: () => void;
   /** Re-reads stored transactions by id after a cancelled transaction (consistent, soft-deleted ones included). */
   reread: (ids: readonly string[]) => Promise<Transaction[]>;
+  /** The bank's transaction each mapped one came from: its id for another occurrence index is derived from it. */
+  origins?: WeakMap<Transaction, TrueLayerTransaction>;
   /**
    * The connection's finishing write for these totals (lease released, conditional on its
    * version and lease): put into the last transaction when it has room, so a sync that writes
@@ -141,11 +144,75 @@ async function reread(deps: SyncDeps, input: ConnectionWrite, accounts: readonly
     input.reread([...ids]),
     Promise.all(accounts.map((a) => getEntity(deps.db, bankAccountEntity, keys.account(input.userId, a.fetched.accountId), { consistent: true }))),
   ]);
+  const byId = new Map(stored.map((t) => [t.transactionId, t]));
   return accounts.map((a, i) => ({
     ...a,
+    transactions: input.origins ? distinguish(a.transactions, byId, input.bookedFrom, input.origins) : a.transactions,
     stored: stored.filter((t) => t.accountId === a.fetched.accountId),
     account: items[i],
   }));
+}
+
+/** Occurrence indexes looked past at most, per bank id: more transactions under one id than a bank would ever reuse it for. */
+const MAX_OCCURRENCE = 64;
+
+/**
+ * Two different transactions the bank serves under one id, the older one dated before this
+ * window (ADR 0069): numbered within the window alone, the newer one takes the older one's id,
+ * whose put then fails. A stored copy under that id dated before the range read (the bank was
+ * not asked for its day, so it cannot be what the bank just served) is another transaction: the
+ * window's transactions of that bank id move up past it, onto the indexes they were stored under
+ * when both were in one window. A stored one moved there by the bank's own re-dating is kept as
+ * well (a second copy, not a loss).
+ */
+export function distinguish(
+  transactions: readonly Transaction[],
+  stored: ReadonlyMap<string, Transaction>,
+  bookedFrom: string,
+  origins: WeakMap<Transaction, TrueLayerTransaction>,
+): Transaction[] {
+  const readFrom = Date.parse(`${bookedFrom.slice(0, 10)}T00:00:00.000Z`) - 86_400_000;
+  const before = (t: Transaction) => Date.parse(t.timestamp) < readFrom;
+  const another = (id: string) => {
+    const s = stored.get(id);
+    return s !== undefined && s.status === "booked" && !s.deletedAt && before(s);
+  };
+  // Per bank id in the window: its lowest index, and how far its transactions move.
+  const lowest = new Map<string, { index: number; idAt: (index: number) => string }>();
+  const members: { t: Transaction; group: string; index: number; idAt: (index: number) => string }[] = [];
+  for (const t of transactions) {
+    const tl = origins.get(t);
+    const identity = tl && t.status === "booked" && !before(t) ? bankIdentityOf(tl) : undefined;
+    if (!tl || identity === undefined) continue;
+    const idAt = (index: number) => ourTransactionId(t.accountId, tl, index);
+    const index = indexOf(t.transactionId, idAt);
+    if (index === undefined) continue;
+    const group = `${t.accountId}\n${identity}`;
+    members.push({ t, group, index, idAt });
+    if (index < (lowest.get(group)?.index ?? Number.POSITIVE_INFINITY)) lowest.set(group, { index, idAt });
+  }
+  const shift = new Map<string, number>();
+  for (const [group, { index, idAt }] of lowest) {
+    let by = 0;
+    while (index + by < MAX_OCCURRENCE && another(idAt(index + by))) by++;
+    if (by > 0) shift.set(group, by);
+  }
+  if (shift.size === 0) return [...transactions];
+  const moved = new Map<Transaction, Transaction>();
+  for (const m of members) {
+    const by = shift.get(m.group);
+    if (!by) continue;
+    const next = { ...m.t, transactionId: m.idAt(m.index + by) };
+    origins.set(next, origins.get(m.t) as TrueLayerTransaction);
+    moved.set(m.t, next);
+  }
+  return transactions.map((t) => moved.get(t) ?? t);
+}
+
+/** The occurrence index an id was made with. */
+function indexOf(id: string, idAt: (index: number) => string): number | undefined {
+  for (let index = 0; index < MAX_OCCURRENCE; index++) if (idAt(index) === id) return index;
+  return undefined;
 }
 
 /** A stable event id for a transaction's one LargeTransactionDetected (a UUID shape, from a hash). */

@@ -321,6 +321,65 @@ describe("one bad transaction never blocks a connection", () => {
     expect(txs.filter((t) => t.description === "TWIN COFFEE")).toHaveLength(2);
   });
 
+  it("two transactions under one normalised id on dates in different slices of a long history are both stored, once each", async () => {
+    // Prepare: the bank serves "txn-shared-slices" 300 and 30 days back; a backfill of 400 days
+    // is synced in three slices of 180 days, so the two arrive in different batches
+    const c = await connect();
+    const now = await sandbox.admin.now();
+    for (const [description, daysAgo, amount] of [
+      ["SLICED SHARED OLD", 300, "7.00"],
+      ["SLICED SHARED NEW", 30, "9.00"],
+    ] as const) {
+      await sandbox.admin.addTransaction(c.sim.user_id, {
+        account_id: c.account,
+        description,
+        amount,
+        timestamp: new Date(now.getTime() - daysAgo * 86_400_000).toISOString(),
+        raw: { normalised_provider_transaction_id: "txn-shared-slices" },
+      });
+    }
+    const backfillFrom = new Date(now.getTime() - 400 * 86_400_000).toISOString().slice(0, 10);
+    // Act
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP, backfillFrom });
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP, backfillFrom, requestedAt: new Date(Date.now() + 1000).toISOString() });
+    // Assess
+    const { txs } = await expectExactCounts(c.userId);
+    const shared = txs.filter((t) => t.description.startsWith("SLICED SHARED"));
+    expect(shared.map((t) => [t.description, t.amountMinor]).sort()).toEqual([
+      ["SLICED SHARED NEW", -900],
+      ["SLICED SHARED OLD", -700],
+    ]);
+    expect(new Set(shared.map((t) => t.transactionId)).size).toBe(2);
+  });
+
+  it("two transactions under one normalised id, the later one alone in the next window: the older is not overwritten, neither is stored twice", async () => {
+    const c = await connect();
+    const now = await sandbox.admin.now();
+    for (const [description, daysAgo, amount] of [
+      ["WINDOW SHARED OLD", 60, "7.00"],
+      ["WINDOW SHARED NEW", 5, "9.00"],
+    ] as const) {
+      await sandbox.admin.addTransaction(c.sim.user_id, {
+        account_id: c.account,
+        description,
+        amount,
+        timestamp: new Date(now.getTime() - daysAgo * 86_400_000).toISOString(),
+        raw: { normalised_provider_transaction_id: "txn-shared-window" },
+      });
+    }
+    // Act: a first sync of 90 days holds both; the next window (its last sync − 14 days) only the newer
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP, requestedAt: new Date(Date.now() + 1000).toISOString() });
+    // Assess
+    const { txs } = await expectExactCounts(c.userId);
+    const shared = txs.filter((t) => t.description.startsWith("WINDOW SHARED"));
+    expect(shared.map((t) => [t.description, t.amountMinor]).sort()).toEqual([
+      ["WINDOW SHARED NEW", -900],
+      ["WINDOW SHARED OLD", -700],
+    ]);
+    expect((await connectionOf(c)).syncStats).toMatchObject({ totalSyncs: 2, lastNew: 0, lastChanged: 0 });
+  });
+
   it("an HTML maintenance page served with 200 is retryable: RetryLater, nothing written, no failure counted", async () => {
     // Prepare
     const c = await connect();

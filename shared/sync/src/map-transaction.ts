@@ -27,6 +27,15 @@ export function ourTransactionId(accountId: string, tl: TrueLayerTransaction, oc
   });
 }
 
+/**
+ * The bank id a transaction is known by (`n:` its normalised id, else `p:` its provider id);
+ * undefined when it has neither (its identity is a hash of its content, time included).
+ */
+export function bankIdentityOf(tl: TrueLayerTransaction): string | undefined {
+  const identity = identityOf(tl);
+  return identity.startsWith("h:") ? undefined : identity;
+}
+
 function identityOf(tl: TrueLayerTransaction): string {
   if (tl.normalised_provider_transaction_id) return `n:${tl.normalised_provider_transaction_id}`;
   if (tl.provider_transaction_id) return `p:${tl.provider_transaction_id}`;
@@ -38,15 +47,31 @@ function contentOf(tl: TrueLayerTransaction): string {
 }
 
 /**
+ * What the batches of one long history (ADR 0062) numbered so far: a later batch numbers on from
+ * it, so two transactions under one bank id in different slices get different indexes.
+ */
+export interface OccurrenceMemory {
+  /** The next free index of each bank id (`n:` / `p:` identities: a content hash holds its time, so its twins share a batch). */
+  next: Map<string, number>;
+  /** A transaction mapped by two batches (the margin between slices) keeps the index it was given. */
+  given: WeakMap<TrueLayerTransaction, number>;
+}
+
+export function occurrenceMemory(): OccurrenceMemory {
+  return { next: new Map(), given: new WeakMap() };
+}
+
+/**
  * The occurrence index of each transaction of one bank list (booked, or pending): 0 unless
  * another transaction of the list has the same identity. Two identical same-day coffees
  * without provider ids, or two different transactions the bank serves under one
  * `normalised_provider_transaction_id`, are then stored as two. Within a group the order is by
- * content, so the indexes do not depend on the order the bank listed them in.
+ * content, so the indexes do not depend on the order the bank listed them in. With `memory`
+ * (the batches of one long history), a bank id seen by an earlier batch numbers on from there.
  *
  * @example occurrencesOf([coffee, coffee, tea]) // [0, 1, 0]
  */
-export function occurrencesOf(list: readonly TrueLayerTransaction[]): number[] {
+export function occurrencesOf(list: readonly TrueLayerTransaction[], memory?: OccurrenceMemory): number[] {
   const groups = new Map<string, number[]>();
   list.forEach((tl, i) => {
     const key = identityOf(tl);
@@ -55,13 +80,28 @@ export function occurrencesOf(list: readonly TrueLayerTransaction[]): number[] {
     else groups.set(key, [i]);
   });
   const out = new Array<number>(list.length).fill(0);
-  for (const group of groups.values()) {
-    if (group.length < 2) continue;
+  for (const [key, group] of groups) {
+    const remembered = memory !== undefined && !key.startsWith("h:");
+    if (group.length < 2 && !remembered) continue;
     const contents = group.map((i) => contentOf(list[i] as TrueLayerTransaction));
     const order = group.map((_, k) => k).sort((a, b) => (contents[a]! < contents[b]! ? -1 : contents[a]! > contents[b]! ? 1 : a - b));
-    order.forEach((k, rank) => {
-      out[group[k] as number] = rank;
-    });
+    if (!remembered) {
+      order.forEach((k, rank) => {
+        out[group[k] as number] = rank;
+      });
+      continue;
+    }
+    let next = memory.next.get(key) ?? 0;
+    for (const k of order) {
+      const tl = list[group[k] as number] as TrueLayerTransaction;
+      let index = memory.given.get(tl);
+      if (index === undefined) {
+        index = next++;
+        memory.given.set(tl, index);
+      }
+      out[group[k] as number] = index;
+    }
+    memory.next.set(key, next);
   }
   return out;
 }

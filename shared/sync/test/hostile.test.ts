@@ -1,7 +1,7 @@
 import { transactionEntity } from "@expenzez/db";
 import { groceries, stored, tlTransaction } from "@expenzez/fixtures";
 import { describe, expect, it } from "vitest";
-import { boundedText, occurrencesOf, reconcile, storableId, TEXT_LIMITS, toStoredTransaction } from "../src/index";
+import { boundedText, occurrenceMemory, occurrencesOf, reconcile, storableId, TEXT_LIMITS, toStoredTransaction } from "../src/index";
 
 const ctx = { userId: "u1", connectionId: "conn-1", accountId: "acc-1", now: "2026-11-25T10:00:00.000Z" };
 
@@ -67,6 +67,19 @@ describe("occurrences", () => {
     const swapped = occurrencesOf([b, a]);
     expect(first).toEqual([0, 1]);
     expect(swapped).toEqual([1, 0]);
+  });
+
+  it("numbers on across the batches of a long history: one id in two slices is two, one mapped by two batches keeps its index", () => {
+    const memory = occurrenceMemory();
+    const old = tlTransaction({ normalised_provider_transaction_id: "same", description: "OLD", timestamp: "2026-01-10T00:00:00Z" });
+    const margin = tlTransaction({ normalised_provider_transaction_id: "same", description: "MARGIN", timestamp: "2026-06-30T00:00:00Z" });
+    const recent = tlTransaction({ normalised_provider_transaction_id: "same", description: "RECENT", timestamp: "2026-11-01T00:00:00Z" });
+    const alone = tlTransaction({ normalised_provider_transaction_id: "other", timestamp: "2026-11-02T00:00:00Z" });
+    // Batch 1 holds back `margin`, batch 2 maps it again with what follows.
+    expect(occurrencesOf([old, margin], memory)).toEqual([0, 1]);
+    expect(occurrencesOf([margin, recent, alone], memory)).toEqual([1, 2, 0]);
+    // Without memory, each batch alone would give `recent` the index of `old`.
+    expect(occurrencesOf([recent])).toEqual([0]);
   });
 });
 
