@@ -372,9 +372,12 @@ function onlineServiceName(rand: Rand, part: string): string {
   }
 }
 
+const RESOLD: ReadonlySet<Secondary> = new Set(["bills_and_utilities/subscriptions", "entertainment/games", "education/courses"]);
+
 /** How online services and foreign card-not-present merchants print (`PADDLE.NET* NAME`, `NAME.COM`, `NAME INC 8885551234`). */
-function onlineDescription(rand: Rand, name: string): string {
-  const form = int(rand, 0, 9);
+function onlineDescription(rand: Rand, name: string, label: Secondary): string {
+  // Paddle and FastSpring resell software, games and courses only: their prefixes say so.
+  const form = RESOLD.has(label) ? int(rand, 0, 9) : pick(rand, [0, 1, 2, 5, 6, 7, 8, 9]);
   const where = pick(rand, ["DUBLIN", "LUXEMBOURG", "AMSTERDAM", "SAN FRANCISCO", "LONDON", "NEW YORK", "BERLIN", "STOCKHOLM", "TORONTO", "SYDNEY"]);
   return [
     `${name}.COM`,
@@ -595,7 +598,7 @@ export function generateCorpus(
       kind = pick(rand, o.kinds);
       amount = amountIn(rand, o.amount);
       // Most of those paid online print as online services do; the rest as any card payment or direct debit.
-      const online = kind === "online" ? onlineDescription(rand, name) : undefined;
+      const online = kind === "online" ? onlineDescription(rand, name, label) : undefined;
       if (online !== undefined && chance(rand, 0.6)) {
         if (unseen.has(merchantKey(merchantTokens(online).join(" ")))) continue;
         out.push({ tx: { description: online, amount: -amount, currency: "GBP", transaction_type: "DEBIT", transaction_category: "PURCHASE" }, label });
