@@ -37,11 +37,17 @@ export interface Capacity {
   /** Items of entityType Transaction written new (Put with attribute_not_exists), and their sizes. */
   transactionPuts: number;
   transactionBytes: number;
+  /** Outbox records put (in transactions) and deleted (the relay's BatchWriteItem deletes). */
+  outboxPuts: number;
+  outboxDeletes: number;
+  /** Actions in all TransactWriteItems calls (each holds at most 100). */
+  transactActions: number;
 }
 
 /** Write and read units of every DynamoDB request seen. Updates and deletes count as 1 KB items (their size is not in the request). */
 export function capacityOf(seen: readonly Seen[]): Capacity {
-  const out: Capacity = { wcu: 0, rcu: 0, transactionPuts: 0, transactionBytes: 0 };
+  const out: Capacity = { wcu: 0, rcu: 0, transactionPuts: 0, transactionBytes: 0, outboxPuts: 0, outboxDeletes: 0, transactActions: 0 };
+  const isOutbox = (key: ItemJson | undefined) => key?.PK?.S?.startsWith("OUTBOX#") === true;
   const put = (item: ItemJson, factor: number) => {
     const units = kb(itemSize(item));
     out.wcu += units * factor + units * gsis(item);
@@ -57,15 +63,20 @@ export function capacityOf(seen: readonly Seen[]): Capacity {
     const res = s.responseBody ? (JSON.parse(s.responseBody) as Record<string, unknown>) : {};
     if (op === "TransactWriteItems") {
       for (const a of (req.TransactItems ?? []) as Record<string, { Item?: ItemJson }>[]) {
+        out.transactActions++;
+        if (isOutbox(a.Put?.Item)) out.outboxPuts++;
         if (a.Put?.Item) put(a.Put.Item, 2);
         else if (a.Update || a.Delete) out.wcu += 2;
         else if (a.ConditionCheck) out.rcu += 1;
       }
     } else if (op === "BatchWriteItem") {
-      for (const requests of Object.values((req.RequestItems ?? {}) as Record<string, { PutRequest?: { Item: ItemJson } }[]>)) {
+      for (const requests of Object.values(
+        (req.RequestItems ?? {}) as Record<string, { PutRequest?: { Item: ItemJson }; DeleteRequest?: { Key: ItemJson } }[]>,
+      )) {
         for (const r of requests) {
           if (r.PutRequest) put(r.PutRequest.Item, 1);
           else out.wcu += 1;
+          if (isOutbox(r.DeleteRequest?.Key)) out.outboxDeletes++;
         }
       }
     } else if (op === "PutItem") put(req.Item as ItemJson, 1);

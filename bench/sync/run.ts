@@ -222,6 +222,9 @@ interface Phase {
   rcu: number;
   transactionPuts: number;
   avgTransactionItemBytes: number;
+  outboxPuts: number;
+  outboxDeletes: number;
+  transactActions: number;
   retried: number;
   deadLettered: number;
 }
@@ -251,6 +254,9 @@ function phaseOf(
     rcu: cap.rcu,
     transactionPuts: cap.transactionPuts,
     avgTransactionItemBytes: cap.transactionPuts ? Math.round(cap.transactionBytes / cap.transactionPuts) : 0,
+    outboxPuts: cap.outboxPuts,
+    outboxDeletes: cap.outboxDeletes,
+    transactActions: cap.transactActions,
     retried: u.retried,
     deadLettered: u.deadLettered,
   };
@@ -487,6 +493,12 @@ try {
   }
   const r = figures.results;
   const c = r.workerCpu;
+  const fill = (n: number, calls = 0) => (calls ? `${(n / calls).toFixed(1)} (${n} in ${calls})` : "–");
+  const perConnection = (op: string) => ((first.requests[`DynamoDB.${op}`] ?? 0) / SIZE.users).toFixed(2);
+  const requestKinds = `lease (UpdateItem) ${perConnection("UpdateItem")}, TransactWriteItems ${perConnection("TransactWriteItems")}, outbox deletes (BatchWriteItem) ${perConnection("BatchWriteItem")}, other ${(
+    (first.byService.DynamoDB ?? 0) / SIZE.users -
+      ["UpdateItem", "TransactWriteItems", "BatchWriteItem"].reduce((n, op) => n + (first.requests[`DynamoDB.${op}`] ?? 0) / SIZE.users, 0)
+  ).toFixed(2)}`;
   const threadLine = c.byThreadMicrosPerTx
     ? Object.entries(c.byThreadMicrosPerTx)
         .map(([g, v]) => `${g} ${v.toFixed(0)}`)
@@ -506,6 +518,9 @@ try {
     `| DynamoDB requests per 1,000 new transactions | ${r.dynamoRequestsPer1000NewTx.toFixed(1)} | ≤ 15 | ${r.dynamoRequestsPer1000NewTx <= 15 ? "yes" : "no"} |`,
     `| write units per new transaction | ${r.wcuPerNewTx.toFixed(2)} (minimum ${minimumWcu}) | within 5% of the minimum | ${r.wcuPerNewTx <= minimumWcu * 1.05 ? "yes" : "no"} |`,
     `| read units per new transaction | ${r.rcuPerNewTx.toFixed(3)} | | |`,
+    `| … DynamoDB requests per connection, by kind | ${requestKinds} | | |`,
+    `| … actions per TransactWriteItems (at most 100) | ${fill(first.transactActions, first.requests["DynamoDB.TransactWriteItems"])} | | |`,
+    `| … outbox records written / deleted per BatchWriteItem (at most 25) | ${first.outboxPuts} / ${fill(first.outboxDeletes, first.requests["DynamoDB.BatchWriteItem"])} | | |`,
     `| Transaction item, average | ${r.avgTransactionItemBytes} B | well under 1 KB | ${r.avgTransactionItemBytes < 900 ? "yes" : "no"} |`,
     `| transaction writes on an unchanged re-sync | ${r.unchangedResyncTransactionWrites} | 0 | ${r.unchangedResyncTransactionWrites === 0 ? "yes" : "no"} |`,
     `| writes per connection on an unchanged re-sync | ${r.unchangedResyncWritesPerConnection.toFixed(2)} | ≤ 2 | ${r.unchangedResyncWritesPerConnection <= 2 ? "yes" : "no"} |`,

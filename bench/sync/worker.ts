@@ -12,7 +12,7 @@ import { createFieldEncryptor } from "@expenzez/crypto";
 import { createRepositories } from "@expenzez/db";
 import { createLogger } from "@expenzez/logger";
 import { createOutboxDeleteBatcher, startWorker } from "@expenzez/runtime";
-import { handleSyncJob, type SyncDeps } from "@expenzez/sync-worker";
+import { handleSyncJob, OUTBOX_DELETE_WAIT_SECONDS, type SyncDeps } from "@expenzez/sync-worker";
 import { createTrueLayerClient } from "@expenzez/truelayer";
 import { threadCpuMicros } from "./threads";
 
@@ -36,7 +36,7 @@ const deps: SyncDeps = {
     logger: log,
   }),
   relay: { db, events: aws.events, busName: env("BENCH_BUS"), log },
-  outboxDeletes: createOutboxDeleteBatcher({ db, log }),
+  outboxDeletes: createOutboxDeleteBatcher({ db, log }, { maxDelayMs: OUTBOX_DELETE_WAIT_SECONDS * 1000 }),
   log,
   workerId: `${hostname()}:${process.pid}`,
   leaseSeconds: 240,
@@ -58,8 +58,8 @@ const worker = startWorker({
 const started = process.cpuUsage();
 let profiler: Session | undefined;
 process.on("message", (msg: { cmd: string; name?: string }) => {
-  // The relay's deletes wait up to 2 s to fill a batch: flushed at the end of a phase, so they
-  // are counted with the writes of the records they delete.
+  // The relay's deletes wait up to OUTBOX_DELETE_WAIT_SECONDS to fill a batch, as in the service:
+  // flushed at the end of a phase, so they are counted with the writes of the records they delete.
   if (msg.cmd === "flush") void deps.outboxDeletes?.flush().then(() => process.send?.({ flushed: true }));
   // Live heap after a full collection (--expose-gc): tells retained memory from V8's heap sizing.
   // Its own CPU is answered so the run can leave it out of the worker's figure.

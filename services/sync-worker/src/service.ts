@@ -4,6 +4,14 @@ import { z } from "zod";
 import type { SyncDeps } from "./deps";
 import { handleSyncJob } from "./handler";
 
+/**
+ * The relay's deletes wait this long at most to fill a BatchWriteItem of 25 (ADR 0068): a job
+ * writes 3-4 outbox records, so a batch takes about 7 jobs' worth, and at 2 s most batches
+ * went out part-full. The sweep leaves records alone for a minute, so a job's records are
+ * deleted before it could see them when the job took under 45 s.
+ */
+export const OUTBOX_DELETE_WAIT_SECONDS = 15;
+
 /** The worker's own variables, on top of the base config (STAGE, AWS_REGION, AWS_ENDPOINT_URL, LOG_LEVEL). */
 export const syncWorkerEnv = z.object({
   TRUELAYER_AUTH_URL: z.url(),
@@ -25,6 +33,12 @@ export const syncWorkerEnv = z.object({
    */
   TRUELAYER_RESULTS_URL: z.url().optional(),
   TRUELAYER_RESULTS_SECRET: z.string().min(16).optional(),
+  /**
+   * How long the relay's deletes of published outbox records wait to fill a batch of 25 (ADR
+   * 0068). Keep it well under the outbox sweep's minimum age (`OUTBOX_SWEEP_MIN_AGE_SECONDS`,
+   * 60 s), or the sweep publishes the waiting records again.
+   */
+  SYNC_OUTBOX_DELETE_SECONDS: z.coerce.number().positive().default(OUTBOX_DELETE_WAIT_SECONDS),
 });
 
 /** The sync worker as a queue service: the sync-jobs queue in, synced connections and events out. */
@@ -44,7 +58,7 @@ export const syncWorker = defineQueueService({
     }),
     relay: kit.relay,
     // Gathered across jobs: a process that dies with some queued leaves them to the sweep.
-    outboxDeletes: createOutboxDeleteBatcher(kit.relay),
+    outboxDeletes: createOutboxDeleteBatcher(kit.relay, { maxDelayMs: kit.config.SYNC_OUTBOX_DELETE_SECONDS * 1000 }),
     log: kit.log,
     workerId: kit.processId,
     // Shorter than the queue's visibility timeout, so a dead worker's lease ends before redelivery.
@@ -52,6 +66,8 @@ export const syncWorker = defineQueueService({
     ...asyncHistoryOf(kit.config),
   }),
   handle: (message, deps, context) => handleSyncJob(message, { ...deps, log: context.log }),
+  // A stopping worker deletes what it relayed instead of waiting out the batch's bound.
+  drain: async (deps) => deps.outboxDeletes?.flush(),
 });
 
 /** The async-history option from the two variables: both or neither. */

@@ -187,6 +187,8 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
       SCHEDULER_INTERVAL_SECONDS: "2",
       OUTBOX_SWEEP_EVERY_SECONDS: "3",
       OUTBOX_SWEEP_MIN_AGE_SECONDS: "5",
+      // Well under the sweep's age, as in production (ADR 0068).
+      SYNC_OUTBOX_DELETE_SECONDS: "1",
     }));
     const sup = supervisor;
     cleanups.unshift(() => sup.stop());

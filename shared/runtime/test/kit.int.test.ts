@@ -1,11 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { repoRoot } from "@expenzez/local-aws";
 import { emulatorEndpoint, receiveAll, resetForFile, until } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { defineQueueService, defineScheduledTask, outboxSweep, PermanentFailure, RetryLater, startTaskHost } from "../src/index";
+import { createOutboxDeleteBatcher, defineQueueService, defineScheduledTask, outboxSweep, PermanentFailure, RetryLater, startTaskHost } from "../src/index";
 
 // Needs the local AWS emulator (the vitest global setup starts moto).
 let stack: LocalStack;
@@ -68,6 +69,31 @@ describe("defineQueueService", () => {
     const [dead] = await receiveAll(stack.aws.sqs, q.dlqUrl, { remove: true });
     expect(dead?.MessageAttributes?.failure_code?.StringValue).toBe("retries_exhausted");
     expect(dead?.MessageAttributes?.failure_reason?.StringValue).toBe(`test.downstream_down: still down (receive ${maxReceiveCount} of ${maxReceiveCount})`);
+  });
+
+  it("runs the declared drain once the worker has stopped: deletes a batcher still holds go out at stop, not after its bound", async () => {
+    // Prepare: a handler that stands for a relay, queueing the delete of an item it wrote
+    const service = defineQueueService({
+      name: "sync-worker",
+      deps: (kit) => ({ db: kit.db, deletes: createOutboxDeleteBatcher(kit.relay, { maxDelayMs: 600_000 }) }),
+      handle: async (message, deps) => {
+        await deps.db.doc.send(new PutCommand({ TableName: deps.db.tableName, Item: { PK: "OUTBOX#0", SK: `drain-${message.body}` } }));
+        deps.deletes.add([{ PK: "OUTBOX#0", SK: `drain-${message.body}` }]);
+      },
+      drain: (deps) => deps.deletes.flush(),
+    });
+    const q = stack.handles.queues.syncJobs;
+    const worker = await service.startWorker(env, { waitTimeSeconds: 1 });
+    await stack.aws.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: "m1" }));
+    await until(() => worker.stats.done === 1, { message: "handled" });
+    const key = { PK: "OUTBOX#0", SK: "drain-m1" };
+    const get = () => stack.aws.doc.send(new GetCommand({ TableName: stack.handles.tableName, Key: key, ConsistentRead: true }));
+    expect((await get()).Item).toEqual(key);
+    // Act
+    await worker.stop();
+    // Assess
+    expect((await get()).Item).toBeUndefined();
+    await worker.done;
   });
 
   it("refuses a name the catalogue does not declare as a queue service", () => {

@@ -20,6 +20,11 @@ export interface QueueServiceDeclaration<S extends z.ZodRawShape, D> {
   handle: (message: QueueMessage, deps: D, context: HandlerContext) => Promise<void>;
   /** Messages one long-polling process handles at once (default 10). */
   concurrency?: (config: ServiceKit<z.infer<z.ZodObject<S>>>["config"]) => number;
+  /**
+   * Sends what the deps hold back across messages (e.g. gathered outbox deletes) once the
+   * long-polling worker has stopped and settled its messages, so a stopping process exits at once.
+   */
+  drain?: (deps: D) => Promise<void>;
 }
 
 export interface QueueServiceRuntime<D> {
@@ -85,7 +90,16 @@ export function defineQueueService<S extends z.ZodRawShape, D>(declaration: Queu
         log: kit.log,
         handler: (message, context) => declaration.handle(message, deps, context),
       });
-      return Object.assign(worker, { runtime });
+      const done = worker.done.then(() => declaration.drain?.(deps));
+      return {
+        done,
+        stats: worker.stats,
+        async stop() {
+          await worker.stop();
+          await done;
+        },
+        runtime,
+      };
     },
     async lambdaHandler(env = process.env) {
       const runtime = await createRuntime(env);
