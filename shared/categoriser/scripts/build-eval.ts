@@ -12,7 +12,9 @@
  * from data/calibration-source.txt the same way (seed 9201), also leaving out the evaluation set's
  * merchants: scripts/train.ts measures step confidences on it. `--dev` builds data/dev.jsonl from
  * data/dev-source.txt (seed 9401), leaving out every other hand-written set's merchants too: the
- * set session-5 variants were chosen on.
+ * set session-5 variants were chosen on. `--independent` builds data/independent.jsonl from
+ * data/independent-source.txt (seed 9501), leaving out every other set's merchants: written by
+ * someone who had read none of the categoriser, it is measured, never tuned against.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { findMerchant } from "../src/merchants";
@@ -23,36 +25,33 @@ import { generateCorpus, TRAIN_SEED, TRAIN_SIZE } from "./corpus";
 import { chance, int, pick, prng } from "./prng";
 import { classificationFor, mccFor } from "./signals-for";
 
-const calibrationSet = process.argv.includes("--calibration");
-const holdout = process.argv.includes("--holdout");
-const devSet = process.argv.includes("--dev");
+/** Each hand-written set: its flag, seed, files, id prefix, and the other sets whose merchants it must not share. */
+const SETS = {
+  "--generalisation": { seed: 9101, source: "generalisation-source.txt", out: "generalisation.jsonl", prefix: "gen", apart: [] },
+  "--calibration": { seed: 9201, source: "calibration-source.txt", out: "calibration.jsonl", prefix: "cal", apart: ["generalisation"] },
+  "--holdout": { seed: 9301, source: "holdout-source.txt", out: "holdout.jsonl", prefix: "hold", apart: ["generalisation", "calibration"] },
+  "--dev": { seed: 9401, source: "dev-source.txt", out: "dev.jsonl", prefix: "dev", apart: ["generalisation", "calibration", "holdout"] },
+  // Written by someone who read none of the categoriser (data/independent-source.txt's header).
+  "--independent": {
+    seed: 9501,
+    source: "independent-source.txt",
+    out: "independent.jsonl",
+    prefix: "ind",
+    apart: ["generalisation", "calibration", "holdout", "dev"],
+  },
+} as const;
+const chosen = Object.entries(SETS).find(([flag]) => process.argv.includes(flag))?.[1];
 /** The hand-written sets of merchants the categoriser was not built from are checked the same way. */
-const generalisation = process.argv.includes("--generalisation") || calibrationSet || holdout || devSet;
-const [SEED, SOURCE, OUT_FILE, ID_PREFIX] = calibrationSet
-  ? [9201, "calibration-source.txt", "calibration.jsonl", "cal"]
-  : holdout
-    ? [9301, "holdout-source.txt", "holdout.jsonl", "hold"]
-    : devSet
-      ? [9401, "dev-source.txt", "dev.jsonl", "dev"]
-      : generalisation
-        ? [9101, "generalisation-source.txt", "generalisation.jsonl", "gen"]
-        : [9001, "eval-source.txt", "eval.jsonl", "eval"];
+const generalisation = chosen !== undefined;
+const { seed: SEED, source: SOURCE, out: OUT_FILE, prefix: ID_PREFIX } = chosen ?? { seed: 9001, source: "eval-source.txt", out: "eval.jsonl", prefix: "eval" };
 /** The merchant keys of a hand-written source file. */
 const sourceMerchants = (file: string) =>
   readFileSync(new URL(`../data/${file}`, import.meta.url), "utf8")
     .split("\n")
     .filter((l) => l.trim() !== "" && !l.startsWith("#") && !l.startsWith("@"))
     .map((l) => merchantKey(merchantTokens(l.replace(/^\+/, "").split("||")[0]).join(" ")));
-/** The calibration set shares no merchant with the generalisation set; the hold-out set none with either; the dev set none with any. */
-const evaluationMerchants = new Set(
-  calibrationSet
-    ? sourceMerchants("generalisation-source.txt")
-    : holdout
-      ? [...sourceMerchants("generalisation-source.txt"), ...sourceMerchants("calibration-source.txt")]
-      : devSet
-        ? [...sourceMerchants("generalisation-source.txt"), ...sourceMerchants("calibration-source.txt"), ...sourceMerchants("holdout-source.txt")]
-        : [],
-);
+/** A set shares no merchant with the sets written before it. */
+const evaluationMerchants = new Set((chosen?.apart ?? []).flatMap((name: string) => sourceMerchants(`${name}-source.txt`)));
 /** The training corpus's merchant parts (same seed and size as scripts/train.ts). */
 const corpusMerchants = generalisation
   ? new Set(generateCorpus(prng(TRAIN_SEED), TRAIN_SIZE).map((e) => merchantKey(merchantTokens(e.tx.description ?? "").join(" "))))
