@@ -69,4 +69,13 @@ describe("emitMetrics (CloudWatch Embedded Metric Format through the logger)", (
     emitMetrics(log, []);
     expect(entries()).toHaveLength(0);
   });
+
+  it("writes nothing below info, where the line would not be written, and still warns of a non-finite value", () => {
+    const lines: string[] = [];
+    const log = createLogger("sync-worker", { level: "warn", destination: { write: (l) => lines.push(l) } });
+    emitMetric(log, "SyncDuration", 812, "Milliseconds");
+    expect(lines).toEqual([]);
+    emitMetric(log, "SyncDuration", Number.NaN, "Milliseconds");
+    expect(lines.map((l) => JSON.parse(l).msg)).toEqual(["metric not emitted"]);
+  });
 });

@@ -433,7 +433,17 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
     log.info({ connectionId: ctx.connectionId, correlationId }, "truelayer connection deleted");
   }
 
-  const list = <S extends z.ZodType>(item: S) => resultsOf(item);
+  // One list schema per item schema, built once: zod compiles each new object schema on its first
+  // parse, which a schema built per call repeated on every request (measured: a sixth of a call's CPU).
+  const lists = new Map<z.ZodType, z.ZodType>();
+  const list = <S extends z.ZodType>(item: S): ReturnType<typeof resultsOf<S>> => {
+    let schema = lists.get(item);
+    if (!schema) {
+      schema = resultsOf(item);
+      lists.set(item, schema);
+    }
+    return schema as ReturnType<typeof resultsOf<S>>;
+  };
   const one = async <S extends z.ZodType>(ctx: CallContext, path: string, item: S): Promise<z.output<S>> => {
     const { results } = (await data(ctx, path, list(item))) as { results: z.output<S>[] };
     if (results.length === 0) throw new UnexpectedResponseError(`TrueLayer ${path} returned no result`, { path, connectionId: ctx.connectionId });
