@@ -12,31 +12,47 @@ export function isLargeDebit(t: TransactionInput): boolean {
   return t.status === "booked" && t.direction === "debit" && Math.abs(t.amountMinor) >= LARGE_TRANSACTION_MINOR;
 }
 
-/** What a TransactionsSynced event says about one chunk's units: categories, merchants, dates, counts. */
+/**
+ * What a TransactionsSynced event says about one chunk's units: categories, merchants, dates,
+ * counts. One pass with no per-transaction strings or arrays (a chunk holds up to 98): the
+ * range is the UTC days of the earliest and latest instant.
+ */
 export function syncedDetail(chunk: readonly WriteUnit[]) {
-  const touched: (TransactionInput | Transaction)[] = [];
   let added = 0;
   let modified = 0;
   let removed = 0;
+  const categories = new Set<string>();
+  const merchants = new Set<string>();
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  const touch = (t: TransactionInput | Transaction) => {
+    const ms = Date.parse(t.timestamp);
+    if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${t.timestamp}`);
+    if (ms < first) first = ms;
+    if (ms > last) last = ms;
+    categories.add(t.category.primary);
+    if (t.merchant?.name) merchants.add(t.merchant.name);
+  };
   for (const unit of chunk) {
     if (unit.added) {
       added++;
-      touched.push(unit.added);
+      touch(unit.added);
     }
     if (unit.changed) {
       modified++;
-      touched.push(unit.changed.next, unit.changed.before);
+      touch(unit.changed.next);
+      touch(unit.changed.before);
     }
     if (unit.removed) {
       removed++;
-      touched.push(unit.removed);
+      touch(unit.removed);
     }
   }
-  const days = touched.map((t) => new Date(Date.parse(t.timestamp)).toISOString().slice(0, 10)).sort();
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   return {
     counts: { added, modified, removed },
-    categories: [...new Set(touched.map((t) => t.category.primary))].sort(),
-    merchants: [...new Set(touched.flatMap((t) => (t.merchant?.name ? [t.merchant.name] : [])))].sort(),
-    range: days.length ? { from: days[0] as string, to: days[days.length - 1] as string } : null,
+    categories: [...categories].sort(),
+    merchants: [...merchants].sort(),
+    range: first <= last ? { from: day(first), to: day(last) } : null,
   };
 }
