@@ -443,6 +443,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
       // Soft-deleted ones too: a vanished pending the bank serves again is restored, not re-added.
       reread: (ids) => deps.repos.transactions.getMany(job.userId, ids, { includeDeleted: true }),
       origins,
+      readRange: range,
       ...(last
         ? {
             finish: async (t: SyncTotals) => ({
@@ -666,6 +667,7 @@ async function storeResults(
     guard: run.keeper.guard,
     reread: (ids) => deps.repos.transactions.getMany(run.job.userId, ids, { includeDeleted: true }),
     origins,
+    readRange: request.window,
     finish: async () => ({
       action: await deps.repos.connections.finishLeasedAction(finished, connection.version, run.owner),
       expectedVersion: connection.version,

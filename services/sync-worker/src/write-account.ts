@@ -94,6 +94,8 @@ export interface ConnectionWrite {
   reread: (ids: readonly string[]) => Promise<Transaction[]>;
   /** The bank's transaction each mapped one came from: its id for another occurrence index is derived from it. */
   origins?: WeakMap<Transaction, TrueLayerTransaction>;
+  /** The range this batch's stored copies were read for (default: `bookedFrom` to `now`). */
+  readRange?: ReadRange;
   /**
    * The connection's finishing write for these totals (lease released, conditional on its
    * version and lease): put into the last transaction when it has room, so a sync that writes
@@ -145,66 +147,116 @@ async function reread(deps: SyncDeps, input: ConnectionWrite, accounts: readonly
     Promise.all(accounts.map((a) => getEntity(deps.db, bankAccountEntity, keys.account(input.userId, a.fetched.accountId), { consistent: true }))),
   ]);
   const byId = new Map(stored.map((t) => [t.transactionId, t]));
-  return accounts.map((a, i) => ({
-    ...a,
-    transactions: input.origins ? distinguish(a.transactions, byId, input.bookedFrom, input.origins) : a.transactions,
-    stored: stored.filter((t) => t.accountId === a.fetched.accountId),
-    account: items[i],
-  }));
+  const origins = input.origins;
+  const range = input.readRange ?? { from: input.bookedFrom, to: input.now.toISOString() };
+  return Promise.all(
+    accounts.map(async (a, i) => ({
+      ...a,
+      transactions: origins ? await distinguish(a.transactions, byId, range, origins, input.reread) : a.transactions,
+      stored: stored.filter((t) => t.accountId === a.fetched.accountId),
+      account: items[i],
+    })),
+  );
 }
 
-/** Occurrence indexes looked past at most, per bank id: more transactions under one id than a bank would ever reuse it for. */
+/** Occurrence indexes looked at, at most, per bank id: more transactions under one id than a bank would ever reuse it for. */
 const MAX_OCCURRENCE = 64;
+/** Candidate ids read at once when a bank id's transactions are resolved. */
+const CANDIDATES_PER_READ = 8;
+
+/** The range a batch's stored copies were read for: a stored copy outside it is not what the bank just served. */
+export interface ReadRange {
+  /** ISO; the booked window's first day (a day before it is read too). */
+  from: string;
+  /** ISO; the window's end (a day after it is read too). */
+  to: string;
+}
 
 /**
- * Two different transactions the bank serves under one id, the older one dated before this
- * window (ADR 0069): numbered within the window alone, the newer one takes the older one's id,
- * whose put then fails. A stored copy under that id dated before the range read (the bank was
- * not asked for its day, so it cannot be what the bank just served) is another transaction: the
- * window's transactions of that bank id move up past it, onto the indexes they were stored under
- * when both were in one window. A stored one moved there by the bank's own re-dating is kept as
- * well (a second copy, not a loss).
+ * Two different transactions the bank serves under one id, one of them outside this batch's
+ * range (ADR 0069): numbered by what the range holds, one of the range's transactions can take
+ * the id the other is stored under, and its put fails. On that conflict, a stored booked copy
+ * under a fetched transaction's id that is dated outside the range read (the bank was not asked
+ * for its day, so it is not what the bank just served) shows the bank id is shared: that id's
+ * transactions in the range are given their ids again, each the index whose stored copy has its
+ * timestamp, else the lowest index neither stored outside the range nor taken. Candidates are
+ * read by id as needed (`read`). A stored copy the bank itself moved from outside the range into
+ * it, keeping its id, is then kept as well (a second copy, not a loss).
  */
-export function distinguish(
+export async function distinguish(
   transactions: readonly Transaction[],
-  stored: ReadonlyMap<string, Transaction>,
-  bookedFrom: string,
+  stored: Map<string, Transaction>,
+  range: ReadRange,
   origins: WeakMap<Transaction, TrueLayerTransaction>,
-): Transaction[] {
-  const readFrom = Date.parse(`${bookedFrom.slice(0, 10)}T00:00:00.000Z`) - 86_400_000;
-  const before = (t: Transaction) => Date.parse(t.timestamp) < readFrom;
-  const another = (id: string) => {
-    const s = stored.get(id);
-    return s !== undefined && s.status === "booked" && !s.deletedAt && before(s);
+  read: (ids: readonly string[]) => Promise<Transaction[]>,
+): Promise<Transaction[]> {
+  const from = Date.parse(`${range.from.slice(0, 10)}T00:00:00.000Z`) - 86_400_000;
+  const to = Date.parse(range.to) + 86_400_000;
+  const known = new Set(stored.keys());
+  const beyond = (t: Transaction) => {
+    const at = Date.parse(t.timestamp);
+    return at < from || at >= to;
   };
-  // Per bank id in the window: its lowest index, and how far its transactions move.
-  const lowest = new Map<string, { index: number; idAt: (index: number) => string }>();
-  const members: { t: Transaction; group: string; index: number; idAt: (index: number) => string }[] = [];
+  const outside = (id: string) => {
+    const s = stored.get(id);
+    return s?.status === "booked" && !s.deletedAt && beyond(s);
+  };
+  // The range's booked transactions by bank id, in content order (their index order). One the
+  // bank dated outside the range itself (a far-future date) is compared with nothing.
+  const groups = new Map<string, { t: Transaction; idAt: (index: number) => string; index: number }[]>();
   for (const t of transactions) {
     const tl = origins.get(t);
-    const identity = tl && t.status === "booked" && !before(t) ? bankIdentityOf(tl) : undefined;
+    const identity = tl && t.status === "booked" && !beyond(t) ? bankIdentityOf(tl) : undefined;
     if (!tl || identity === undefined) continue;
     const idAt = (index: number) => ourTransactionId(t.accountId, tl, index);
     const index = indexOf(t.transactionId, idAt);
     if (index === undefined) continue;
-    const group = `${t.accountId}\n${identity}`;
-    members.push({ t, group, index, idAt });
-    if (index < (lowest.get(group)?.index ?? Number.POSITIVE_INFINITY)) lowest.set(group, { index, idAt });
+    const key = `${t.accountId}\n${identity}`;
+    groups.set(key, [...(groups.get(key) ?? []), { t, idAt, index }]);
   }
-  const shift = new Map<string, number>();
-  for (const [group, { index, idAt }] of lowest) {
-    let by = 0;
-    while (index + by < MAX_OCCURRENCE && another(idAt(index + by))) by++;
-    if (by > 0) shift.set(group, by);
-  }
-  if (shift.size === 0) return [...transactions];
   const moved = new Map<Transaction, Transaction>();
-  for (const m of members) {
-    const by = shift.get(m.group);
-    if (!by) continue;
-    const next = { ...m.t, transactionId: m.idAt(m.index + by) };
-    origins.set(next, origins.get(m.t) as TrueLayerTransaction);
-    moved.set(m.t, next);
+  for (const members of groups.values()) {
+    if (!members.some((m) => outside(m.t.transactionId))) continue;
+    members.sort((a, b) => a.index - b.index);
+    const idAt = (members[0] as (typeof members)[number]).idAt;
+    // Read candidates until the ones not stored outside the range are enough for the members.
+    let looked = 0;
+    const usable = () => Array.from({ length: looked }, (_, i) => i).filter((i) => !outside(idAt(i))).length;
+    while (looked < MAX_OCCURRENCE && (looked < members.length || usable() < members.length)) {
+      const next = Array.from({ length: Math.min(CANDIDATES_PER_READ, MAX_OCCURRENCE - looked) }, (_, i) => idAt(looked + i));
+      const unread = next.filter((id) => !known.has(id));
+      if (unread.length) for (const t of await read(unread)) stored.set(t.transactionId, t);
+      for (const id of unread) known.add(id);
+      looked += next.length;
+    }
+    const taken = new Set<number>();
+    const given = new Map<(typeof members)[number], number>();
+    // Its own stored copy first (same timestamp, inside the range), then the lowest free index.
+    for (const m of members) {
+      for (let i = 0; i < looked; i++) {
+        const s = stored.get(idAt(i));
+        if (!taken.has(i) && s && !outside(s.transactionId) && s.timestamp === m.t.timestamp) {
+          taken.add(i);
+          given.set(m, i);
+          break;
+        }
+      }
+    }
+    for (const m of members) {
+      if (given.has(m)) continue;
+      for (let i = 0; i < looked; i++) {
+        if (taken.has(i) || outside(idAt(i))) continue;
+        taken.add(i);
+        given.set(m, i);
+        break;
+      }
+    }
+    for (const [m, i] of given) {
+      if (i === m.index) continue;
+      const next = { ...m.t, transactionId: m.idAt(i) };
+      origins.set(next, origins.get(m.t) as TrueLayerTransaction);
+      moved.set(m.t, next);
+    }
   }
   return transactions.map((t) => moved.get(t) ?? t);
 }

@@ -380,6 +380,42 @@ describe("one bad transaction never blocks a connection", () => {
     expect((await connectionOf(c)).syncStats).toMatchObject({ totalSyncs: 2, lastNew: 0, lastChanged: 0 });
   });
 
+  it("a backfill after a first sync: the older transaction under a shared id is stored beside the newer, neither overwritten nor stored twice", async () => {
+    // Prepare: a first sync of 90 days stores the newer one alone; a 400-day backfill then
+    // brings the older one, numbered in its own slice onto the newer one's id
+    const c = await connect();
+    const now = await sandbox.admin.now();
+    for (const [description, daysAgo, amount] of [
+      ["BACKFILL SHARED OLD", 300, "7.00"],
+      ["BACKFILL SHARED NEW", 30, "9.00"],
+    ] as const) {
+      await sandbox.admin.addTransaction(c.sim.user_id, {
+        account_id: c.account,
+        description,
+        amount,
+        timestamp: new Date(now.getTime() - daysAgo * 86_400_000).toISOString(),
+        raw: { normalised_provider_transaction_id: "txn-shared-backfill" },
+      });
+    }
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
+    const backfillFrom = new Date(now.getTime() - 400 * 86_400_000).toISOString().slice(0, 10);
+    // Act: the backfill, then an ordinary sync
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP, backfillFrom, requestedAt: new Date(Date.now() + 1000).toISOString() });
+    // The backfill added what the first sync could not see and rewrote nothing stored.
+    const backfill = (await connectionOf(c)).syncStats;
+    expect(backfill?.lastChanged).toBe(0);
+    expect(backfill?.lastNew).toBeGreaterThan(0);
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP, requestedAt: new Date(Date.now() + 2000).toISOString() });
+    // Assess
+    const { txs } = await expectExactCounts(c.userId);
+    const shared = txs.filter((t) => t.description.startsWith("BACKFILL SHARED"));
+    expect(shared.map((t) => [t.description, t.amountMinor]).sort()).toEqual([
+      ["BACKFILL SHARED NEW", -900],
+      ["BACKFILL SHARED OLD", -700],
+    ]);
+    expect((await connectionOf(c)).syncStats).toMatchObject({ totalSyncs: 3, lastNew: 0, lastChanged: 0 });
+  });
+
   it("an HTML maintenance page served with 200 is retryable: RetryLater, nothing written, no failure counted", async () => {
     // Prepare
     const c = await connect();
