@@ -495,10 +495,9 @@ try {
   const c = r.workerCpu;
   const fill = (n: number, calls = 0) => (calls ? `${(n / calls).toFixed(1)} (${n} in ${calls})` : "–");
   const perConnection = (op: string) => ((first.requests[`DynamoDB.${op}`] ?? 0) / SIZE.users).toFixed(2);
-  const requestKinds = `lease (UpdateItem) ${perConnection("UpdateItem")}, TransactWriteItems ${perConnection("TransactWriteItems")}, outbox deletes (BatchWriteItem) ${perConnection("BatchWriteItem")}, other ${(
-    (first.byService.DynamoDB ?? 0) / SIZE.users -
-      ["UpdateItem", "TransactWriteItems", "BatchWriteItem"].reduce((n, op) => n + (first.requests[`DynamoDB.${op}`] ?? 0) / SIZE.users, 0)
-  ).toFixed(2)}`;
+  const otherRequests =
+    (first.byService.DynamoDB ?? 0) - ["UpdateItem", "TransactWriteItems", "BatchWriteItem"].reduce((n, op) => n + (first.requests[`DynamoDB.${op}`] ?? 0), 0);
+  const requestKinds = `lease (UpdateItem) ${perConnection("UpdateItem")}, TransactWriteItems ${perConnection("TransactWriteItems")}, outbox deletes (BatchWriteItem) ${perConnection("BatchWriteItem")}, other ${(otherRequests / SIZE.users).toFixed(2)}`;
   const threadLine = c.byThreadMicrosPerTx
     ? Object.entries(c.byThreadMicrosPerTx)
         .map(([g, v]) => `${g} ${v.toFixed(0)}`)

@@ -36,7 +36,8 @@ const deps: SyncDeps = {
     logger: log,
   }),
   relay: { db, events: aws.events, busName: env("BENCH_BUS"), log },
-  outboxDeletes: createOutboxDeleteBatcher({ db, log }, { maxDelayMs: OUTBOX_DELETE_WAIT_SECONDS * 1000 }),
+  // BENCH_OUTBOX_DELETE_SECONDS: another bound than the service's, to compare (ADR 0068).
+  outboxDeletes: createOutboxDeleteBatcher({ db, log }, { maxDelayMs: Number(process.env.BENCH_OUTBOX_DELETE_SECONDS ?? OUTBOX_DELETE_WAIT_SECONDS) * 1000 }),
   log,
   workerId: `${hostname()}:${process.pid}`,
   leaseSeconds: 240,
