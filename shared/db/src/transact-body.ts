@@ -46,7 +46,8 @@ export const transactWriteSerializer: SerializeMiddleware<TransactWriteItemsComm
       path: url.pathname.endsWith("/") ? url.pathname : `${url.pathname}/`,
       query: Object.fromEntries(url.searchParams),
       headers,
-      body: transactWriteBody(args.input),
+      // Bytes once: the signer hashes them and the socket writes them; each would encode a string again.
+      body: Buffer.from(transactWriteBody(args.input), "utf8"),
     });
     return next({ ...args, request });
   };
