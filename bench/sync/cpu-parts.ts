@@ -5,17 +5,23 @@
  * stored transactions, built as entity items and marshalled (ADR 0063), then the SDK's whole
  * send of one TransactWriteItems of 98 puts (serialiser, middleware, SigV4 over the body, a
  * canned answer), and JSON.stringify of that input for comparison. µs per transaction; the
- * HTTP exchanges, reconcile, planning and events are not in it.
+ * HTTP exchanges, reconcile, planning and events are not in it. Then the fixed cost of one
+ * request, µs per request: a GET to a loopback server in another process (its CPU not counted)
+ * by Node's http alone and by the TrueLayer client (axios, limits, retries, zod), and one small
+ * SDK request (UpdateItem; middleware, endpoint, signing, a canned answer). A job makes about 11
+ * bank requests and 10 AWS requests whatever its size.
  *
  *   pnpm --filter @expenzez/bench exec tsx sync/cpu-parts.ts
  */
+import { spawn } from "node:child_process";
+import { Agent, request } from "node:http";
 import { loadavg } from "node:os";
 import { Readable } from "node:stream";
-import { DynamoDBClient, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, TransactWriteItemsCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { createCategoriser } from "@expenzez/categoriser";
-import { TRANSACT_WRITE_SERIALIZER, toTransactWriteItem, transactionEntity, transactWriteSerializer, txPutNewParsed } from "@expenzez/db";
+import { keys, TRANSACT_WRITE_SERIALIZER, toAttributeMap, toTransactWriteItem, transactionEntity, transactWriteSerializer, txPutNewParsed } from "@expenzez/db";
 import { categorisableOf, occurrencesOf, toStoredTransaction } from "@expenzez/sync";
-import { transactionSchema } from "@expenzez/truelayer";
+import { createTrueLayerClient, transactionSchema } from "@expenzez/truelayer";
 import { startSandbox } from "@expenzez/truelayer-sandbox";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 200);
@@ -61,11 +67,11 @@ function cpu(): number {
   return u.user + u.system;
 }
 
-async function measure(name: string, perRound: number, fn: () => unknown): Promise<void> {
-  for (let i = 0; i < 30; i++) await fn(); // optimised code, as in the worker's steady state
+async function measure(name: string, perRound: number, fn: () => unknown, rounds = ROUNDS): Promise<void> {
+  for (let i = 0; i < Math.max(30, rounds / 5); i++) await fn(); // optimised code, as in the worker's steady state
   const start = cpu();
-  for (let i = 0; i < ROUNDS; i++) await fn();
-  console.log(`| ${name} | ${((cpu() - start) / ROUNDS / perRound).toFixed(1)} |`);
+  for (let i = 0; i < rounds; i++) await fn();
+  console.log(`| ${name} | ${((cpu() - start) / rounds / perRound).toFixed(1)} |`);
 }
 
 console.log(`load average ${loadavg()[0]?.toFixed(1)}, Node ${process.version}, ${bank.length} booked transactions, ${ROUNDS} rounds\n`);
@@ -82,4 +88,53 @@ await measure("the same send, the body one JSON.stringify (ADR 0066; transactWri
 });
 await measure("JSON.stringify of the same input", puts.length, () => JSON.stringify(input));
 console.log(`\nrequest body: ${(Buffer.byteLength(JSON.stringify(input)) / puts.length).toFixed(0)} B per transaction`);
+
+// One request's fixed cost: a balance (TrueLayer's shape) from a server in another process.
+const balance = JSON.stringify({ results: [{ currency: "GBP", current: 1234.56, available: 1000, update_timestamp: "2026-11-20T12:00:00Z" }] });
+const server = spawn(
+  process.execPath,
+  [
+    "-e",
+    `require("node:http").createServer((q, r) => { r.writeHead(200, { "content-type": "application/json" }); r.end(${JSON.stringify(balance)}); }).listen(0, "127.0.0.1", function () { console.log(this.address().port); });`,
+  ],
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
+const port = Number(await new Promise<string>((resolve) => server.stdout.once("data", (d: Buffer) => resolve(d.toString()))));
+const agent = new Agent({ keepAlive: true });
+const plainGet = () =>
+  new Promise((resolve, reject) => {
+    request(
+      { host: "127.0.0.1", port, path: "/data/v1/accounts/a/balance", agent, headers: { Authorization: "Bearer t", Accept: "application/json" } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => {
+          text += c;
+        });
+        res.on("end", () => resolve(JSON.parse(text)));
+      },
+    )
+      .on("error", reject)
+      .end();
+  });
+const truelayer = createTrueLayerClient({
+  authBaseUrl: `http://127.0.0.1:${port}`,
+  dataBaseUrl: `http://127.0.0.1:${port}/data/v1`,
+  clientId: "c",
+  clientSecret: "s",
+});
+const tlCtx = { accessToken: "t", connectionId: "conn-bench", correlationId: "job-bench" };
+const update = new UpdateItemCommand({
+  TableName: "expenzez-local",
+  Key: toAttributeMap({ ...keys.connection("u-bench", "conn-bench") }),
+  UpdateExpression: "SET #v = :v",
+  ExpressionAttributeNames: { "#v": "version" },
+  ExpressionAttributeValues: { ":v": { N: "2" } },
+});
+console.log("\n| one request | µs per request |\n|---|---|");
+await measure("GET + JSON.parse, Node's http alone (keep-alive)", 1, plainGet, ROUNDS * 10);
+await measure("the TrueLayer client's getBalance (axios, limits, retries, zod)", 1, () => truelayer.getBalance(tlCtx, "a"), ROUNDS * 10);
+await measure("an SDK UpdateItem (middleware, endpoint, SigV4, a canned answer; no network)", 1, () => client.send(update), ROUNDS * 10);
+server.kill();
+agent.destroy();
 client.destroy();
