@@ -202,7 +202,7 @@ await runMain(async () => {
       const stored = await readStored(
         db,
         seeded.map((u) => ({ ...u, tokens: tokens.get(u.userId) ?? [] })),
-        audit.connectionsSynced,
+        { syncedConnections: audit.connectionsSynced, eventIds: audit.eventIds },
       );
       const dynamoRequests = proxy.total("dynamodb");
       if (proxy.errors().length) say(`    ${proxy.errors().length} requests the emulator did not answer, e.g. ${proxy.errors().slice(0, 3).join("; ")}`);
@@ -233,6 +233,8 @@ await runMain(async () => {
         services: running.map((r) => r.name),
         servicesNotBuilt: missing,
         invariants: { ok: stored.violations.length === 0, violations: stored.violations },
+        /** Published outbox records whose batched delete had not gone yet when the table was read. */
+        outboxAwaitingDelete: stored.outboxAwaitingDelete,
         drained,
       };
 

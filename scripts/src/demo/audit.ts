@@ -37,6 +37,8 @@ export async function createAuditTap(
     url,
     byType,
     connectionsSynced,
+    /** Every event id that arrived. */
+    eventIds: seen as ReadonlySet<string>,
     /** Reads what arrived since the last call; an event re-published by the outbox sweep counts once. */
     async drain(): Promise<number> {
       const messages = await receiveAndDelete(aws.sqs, url);

@@ -19,6 +19,8 @@ export interface Stored {
   notificationReasons: Record<string, number>;
   /** Invariant checks that failed, each a sentence. */
   violations: string[];
+  /** Outbox records whose event the bus carried, still waiting for the relay's batched delete. */
+  outboxAwaitingDelete: number;
 }
 
 /** Every item under a user's partition (one paged Query). */
@@ -46,7 +48,11 @@ async function userItems(db: Db, userId: string): Promise<Record<string, unknown
  * stored twice, budgets against an independent sum, alerts once, every synced connection
  * announced, nothing left in the outbox, no token in plaintext at rest.
  */
-export async function readStored(db: Db, users: { userId: string; connectionId: string; tokens: string[] }[], syncedAnnounced: Set<string>): Promise<Stored> {
+export async function readStored(
+  db: Db,
+  users: { userId: string; connectionId: string; tokens: string[] }[],
+  announced: { syncedConnections: ReadonlySet<string>; eventIds: ReadonlySet<string> },
+): Promise<Stored> {
   const out: Stored = {
     users: users.length,
     connectionsSynced: 0,
@@ -59,6 +65,7 @@ export async function readStored(db: Db, users: { userId: string; connectionId: 
     notifications: {},
     notificationReasons: {},
     violations: [],
+    outboxAwaitingDelete: 0,
   };
   for (const user of users) {
     const items = await userItems(db, user.userId);
@@ -98,8 +105,9 @@ export async function readStored(db: Db, users: { userId: string; connectionId: 
   const report = await checkInvariants({
     table: db,
     users: users.map((u) => ({ userId: u.userId, secrets: u.tokens.filter((t) => t.length > 0) })),
-    announced: { syncedConnections: syncedAnnounced, correlationIds: new Set() },
+    announced: { ...announced, correlationIds: new Set() },
   });
+  out.outboxAwaitingDelete = report.totals.outboxAwaitingDelete;
   out.violations = report.violations.map((v) => `${v.userId ?? "all"}: [${v.invariant}] ${v.message}`);
   return out;
 }

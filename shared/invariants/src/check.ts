@@ -22,7 +22,16 @@ const is = (prefix: string) => (i: Item) => skOf(i).startsWith(prefix);
 export async function checkInvariants(input: CheckInput): Promise<CheckReport> {
   const violations: Violation[] = [];
   const checked = Object.fromEntries(INVARIANTS.map((n) => [n, 0])) as Record<InvariantName, number>;
-  const totals = { users: input.users.length, accounts: 0, transactions: 0, budgets: 0, notifications: 0, outboxLeft: 0, lostTransactions: 0 };
+  const totals = {
+    users: input.users.length,
+    accounts: 0,
+    transactions: 0,
+    budgets: 0,
+    notifications: 0,
+    outboxLeft: 0,
+    outboxAwaitingDelete: 0,
+    lostTransactions: 0,
+  };
   const versions = new Map<string, number>();
   const secretsSeen = new Set<string>();
   const fail = (invariant: InvariantName, userId: string | undefined, message: string) =>
@@ -89,8 +98,11 @@ export async function checkInvariants(input: CheckInput): Promise<CheckReport> {
     }
   }
 
-  const stuck = await outboxLeft(input.table);
+  const left = await outboxLeft(input.table);
+  const published = input.announced?.eventIds;
+  const stuck = published ? left.filter((r) => !published.has(str(r.eventId))) : left;
   totals.outboxLeft = stuck.length;
+  totals.outboxAwaitingDelete = left.length - stuck.length;
   checked.syncs_announced += 1;
   for (const r of stuck.slice(0, 20)) fail("syncs_announced", undefined, `outbox record ${skOf(r)} (${str(r.detailType)}) was committed but never published`);
 

@@ -51,9 +51,11 @@ export interface CheckInput {
   /**
    * What the bus carried, from an independent tap: the connections announced by a
    * TransactionsSynced, and every event's correlationId (a sync job's id). Without it the
-   * announcement check only looks for events left in the outbox.
+   * announcement check only looks for events left in the outbox. With `eventIds` (every event id
+   * the tap saw), an outbox record whose event the bus carried counts as published and waiting
+   * for its delete (the relay batches deletes, ADR 0068), not as unpublished.
    */
-  announced?: { syncedConnections: ReadonlySet<string>; correlationIds: ReadonlySet<string> };
+  announced?: { syncedConnections: ReadonlySet<string>; correlationIds: ReadonlySet<string>; eventIds?: ReadonlySet<string> };
   /** Push messages the FCM stand-in accepted, by their data: catches a duplicate delivery the history would not show. */
   pushes?: { token?: string; data?: Record<string, string> }[];
   /** Versions seen by an earlier check (`CheckReport.versions`): none may have gone down. */
@@ -75,7 +77,10 @@ export interface CheckReport {
     budgets: number;
     notifications: number;
     /** Events committed but never published. */
+    /** Outbox records left whose event the bus did not carry (all that are left, without `announced.eventIds`). */
     outboxLeft: number;
+    /** Outbox records left whose event the bus carried: published, their delete still batched. */
+    outboxAwaitingDelete: number;
     /** Transactions the bank serves that are not stored. */
     lostTransactions: number;
   };

@@ -1,4 +1,4 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { gsi2Time, keys } from "@expenzez/db";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
@@ -198,5 +198,33 @@ describe("checkInvariants on moto", () => {
     const second = await checkInvariants({ table, users: [{ userId: "versioned-user" }], previousVersions: first.versions });
     // Assess
     expect(second.violations).toEqual([expect.objectContaining({ invariant: "balances", message: expect.stringContaining("back to 1") })]);
+  });
+
+  it("counts an outbox record whose event the bus carried as awaiting its delete, and one it did not carry as unpublished", async () => {
+    // Prepare: two records left in the outbox; the tap saw only the first one's event.
+    const records = ["evt-published", "evt-unpublished"].map((eventId) => ({
+      ...keys.outbox(3, "2026-11-20T00:00:00.000Z", eventId),
+      eventId,
+      detailType: "TransactionsSynced",
+      source: "expenzez.sync",
+      detail: "{}",
+      createdAt: "2026-11-20T00:00:00.000Z",
+      shard: 3,
+      publishAttempts: 0,
+    }));
+    await store(Object.fromEntries(records.map((r) => [r.eventId, r])));
+    try {
+      // Act
+      const report = await checkInvariants({
+        table,
+        users: [],
+        announced: { syncedConnections: new Set(), correlationIds: new Set(), eventIds: new Set(["evt-published"]) },
+      });
+      // Assess
+      expect(report.totals).toMatchObject({ outboxLeft: 1, outboxAwaitingDelete: 1 });
+      expect(report.violations).toEqual([expect.objectContaining({ invariant: "syncs_announced", message: expect.stringContaining("evt-unpublished") })]);
+    } finally {
+      for (const r of records) await table.doc.send(new DeleteCommand({ TableName: table.tableName, Key: { PK: r.PK, SK: r.SK } }));
+    }
   });
 });
