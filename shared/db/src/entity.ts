@@ -128,13 +128,33 @@ export function validate<S extends z.ZodType>(entityType: string, schema: S, val
   throw new EntityValidationError(entityType, issues, { cause: result.error });
 }
 
-/** DynamoDB rejects `undefined`; optional fields that are absent are simply not written. */
+/**
+ * DynamoDB rejects `undefined`; optional fields that are absent are simply not written. A list or
+ * plain object without any is returned as it is (most are: a transaction's category, merchant and
+ * classification), not copied.
+ */
 function withoutUndefined(value: unknown): unknown {
+  if (!holdsUndefined(value)) return value;
   if (Array.isArray(value)) return value.map(withoutUndefined);
-  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Item = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = withoutUndefined(v);
-    return out;
+  const out: Item = {};
+  for (const k in value as Item) {
+    const v = (value as Item)[k];
+    if (v !== undefined) out[k] = withoutUndefined(v);
   }
-  return value;
+  return out;
+}
+
+/** An `undefined` anywhere inside a list or plain object (what `withoutUndefined` would drop). */
+function holdsUndefined(value: unknown): boolean {
+  if (Array.isArray(value)) {
+    for (const v of value) if (v === undefined || holdsUndefined(v)) return true;
+    return false;
+  }
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const k in value as Item) {
+      const v = (value as Item)[k];
+      if (v === undefined || holdsUndefined(v)) return true;
+    }
+  }
+  return false;
 }

@@ -28,6 +28,18 @@ function validationErrorOf(fn: () => unknown): EntityValidationError {
 }
 
 describe("entities", () => {
+  it("writes no undefined at any depth, and nested values without one as they are", () => {
+    const t = transactionEntity.parse(aTransaction({ providerClassification: ["Shopping", "Food"] }));
+    const withHoles = { ...t, category: { ...t.category, secondary: undefined }, merchant: { name: "Tesco", normalisedName: undefined } };
+    const item = transactionEntity.toItemParsed(withHoles);
+    expect(item.category).toEqual({ ...t.category });
+    expect(Object.keys(item.category as object)).not.toContain("secondary");
+    expect(Object.keys(item.merchant as object)).toEqual(["name"]);
+    expect(item.providerClassification).toEqual(["Shopping", "Food"]);
+    const deep = (v: unknown): boolean => v === undefined || (typeof v === "object" && v !== null && Object.values(v).some(deep));
+    expect(Object.values(item).some(deep)).toBe(false);
+  });
+
   it("maps a transaction to an item with keys, GSI2, GSI3 and entityType, and back", () => {
     // Prepare
     const tx = aTransaction({ transactionId: "txn_1", timestamp: "2024-03-10T09:00:00+01:00" });
