@@ -120,7 +120,7 @@ interface AccountPlan {
  */
 export async function syncAccounts(deps: SyncDeps, input: ConnectionWrite): Promise<ConnectionSyncResult> {
   const result: ConnectionSyncResult = { added: 0, changed: 0, removed: 0, writes: 0, records: [], finished: false, accounts: new Map() };
-  let accounts = input.accounts;
+  let accounts = await Promise.all(input.accounts.map((a) => distinguishOutsideFetchedDays(input, a)));
   for (let attempt = 1; ; attempt++) {
     try {
       await writeOnce(deps, input, accounts, result);
@@ -148,7 +148,7 @@ async function reread(deps: SyncDeps, input: ConnectionWrite, accounts: readonly
   ]);
   const byId = new Map(stored.map((t) => [t.transactionId, t]));
   const origins = input.origins;
-  const range = input.readRange ?? { from: input.bookedFrom, to: input.now.toISOString() };
+  const range = readRangeOf(input);
   return Promise.all(
     accounts.map(async (a, i) => ({
       ...a,
@@ -157,6 +157,44 @@ async function reread(deps: SyncDeps, input: ConnectionWrite, accounts: readonly
       account: items[i],
     })),
   );
+}
+
+function readRangeOf(input: ConnectionWrite): ReadRange {
+  return input.readRange ?? { from: input.bookedFrom, to: input.now.toISOString() };
+}
+
+/**
+ * Before the first write (ADR 0069): the stored copies are read from a day before the days the
+ * bank was asked for, so the older of two transactions under one bank id can be read without
+ * being fetched, dated in that day. Numbered alone, the newer one takes its id, and reconcile
+ * would read it as a change to the older one: the older one overwritten, the newer stored twice,
+ * with no conflict to catch it. A stored booked copy dated outside the fetched days under a
+ * fetched transaction's id, with another timestamp, is therefore another transaction: that id's
+ * transactions are distinguished from it as on the conflict path. A copy the bank served in
+ * that day has its own timestamp and is left alone.
+ */
+async function distinguishOutsideFetchedDays(input: ConnectionWrite, account: AccountInput): Promise<AccountInput> {
+  const { origins } = input;
+  if (!origins || account.stored.length === 0) return account;
+  const range = readRangeOf(input);
+  const outside = fetchedDaysTest(range, 0);
+  const byId = new Map(account.stored.map((t) => [t.transactionId, t]));
+  const clash = account.transactions.some((t) => {
+    const s = t.status === "booked" ? byId.get(t.transactionId) : undefined;
+    return s !== undefined && s.status === "booked" && !s.deletedAt && s.timestamp !== t.timestamp && outside(s);
+  });
+  if (!clash) return account;
+  return { ...account, transactions: await distinguish(account.transactions, byId, range, origins, input.reread, 0) };
+}
+
+/** Whether a transaction is dated outside the range's days widened by `marginDays` on each side. */
+function fetchedDaysTest(range: ReadRange, marginDays: number): (t: Transaction) => boolean {
+  const from = Date.parse(`${range.from.slice(0, 10)}T00:00:00.000Z`) - marginDays * 86_400_000;
+  const to = Date.parse(range.to) + marginDays * 86_400_000;
+  return (t) => {
+    const at = Date.parse(t.timestamp);
+    return at < from || at >= to;
+  };
 }
 
 /** Occurrence indexes looked at, at most, per bank id: more transactions under one id than a bank would ever reuse it for. */
@@ -189,14 +227,11 @@ export async function distinguish(
   range: ReadRange,
   origins: WeakMap<Transaction, TrueLayerTransaction>,
   read: (ids: readonly string[]) => Promise<Transaction[]>,
+  /** Days around the range still counted inside it: 1 for what was read (the default), 0 for what was fetched. */
+  marginDays = 1,
 ): Promise<Transaction[]> {
-  const from = Date.parse(`${range.from.slice(0, 10)}T00:00:00.000Z`) - 86_400_000;
-  const to = Date.parse(range.to) + 86_400_000;
   const known = new Set(stored.keys());
-  const beyond = (t: Transaction) => {
-    const at = Date.parse(t.timestamp);
-    return at < from || at >= to;
-  };
+  const beyond = fetchedDaysTest(range, marginDays);
   const outside = (id: string) => {
     const s = stored.get(id);
     return s?.status === "booked" && !s.deletedAt && beyond(s);

@@ -380,6 +380,36 @@ describe("one bad transaction never blocks a connection", () => {
     expect((await connectionOf(c)).syncStats).toMatchObject({ totalSyncs: 2, lastNew: 0, lastChanged: 0 });
   });
 
+  it("two transactions under one bank id, the older dated the day before the next window (read, not fetched): neither overwritten nor stored twice", async () => {
+    // Prepare: the older one falls in the day the next sync reads but does not ask the bank for
+    // (its window starts 14 days before the last sync; stored copies are read from a day earlier)
+    const c = await connect();
+    const now = await sandbox.admin.now();
+    for (const [description, ms, amount] of [
+      ["MARGIN SHARED OLD", 14 * 86_400_000 + 25 * 3_600_000, "7.00"],
+      ["MARGIN SHARED NEW", 5 * 86_400_000, "9.00"],
+    ] as const) {
+      await sandbox.admin.addTransaction(c.sim.user_id, {
+        account_id: c.account,
+        description,
+        amount,
+        timestamp: new Date(now.getTime() - ms).toISOString(),
+        raw: { normalised_provider_transaction_id: "txn-shared-margin" },
+      });
+    }
+    // Act
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP, requestedAt: new Date(Date.now() + 1000).toISOString() });
+    // Assess
+    const { txs } = await expectExactCounts(c.userId);
+    const shared = txs.filter((t) => t.description.startsWith("MARGIN SHARED"));
+    expect(shared.map((t) => [t.description, t.amountMinor]).sort()).toEqual([
+      ["MARGIN SHARED NEW", -900],
+      ["MARGIN SHARED OLD", -700],
+    ]);
+    expect((await connectionOf(c)).syncStats).toMatchObject({ totalSyncs: 2, lastNew: 0, lastChanged: 0 });
+  });
+
   it("a backfill after a first sync: the older transaction under a shared id is stored beside the newer, neither overwritten nor stored twice", async () => {
     // Prepare: a first sync of 90 days stores the newer one alone; a 400-day backfill then
     // brings the older one, numbered in its own slice onto the newer one's id

@@ -60,6 +60,8 @@ export interface CheckInput {
   pushes?: { token?: string; data?: Record<string, string> }[];
   /** Versions seen by an earlier check (`CheckReport.versions`): none may have gone down. */
   previousVersions?: ReadonlyMap<string, number>;
+  /** How long a published outbox record may still wait for its delete (default 60 s, the sweep's age); older ones are violations. */
+  outboxDeleteGraceMs?: number;
   /** Log files to scan for the secrets (tokens, account numbers) found above. */
   logFiles?: string[];
 }
@@ -77,9 +79,9 @@ export interface CheckReport {
     budgets: number;
     notifications: number;
     /** Events committed but never published. */
-    /** Outbox records left whose event the bus did not carry (all that are left, without `announced.eventIds`). */
+    /** Outbox records left that are not awaiting their delete (all that are left, without `announced.eventIds`). */
     outboxLeft: number;
-    /** Outbox records left whose event the bus carried: published, their delete still batched. */
+    /** Outbox records left whose event the bus carried, younger than the grace: published, their delete still batched. */
     outboxAwaitingDelete: number;
     /** Transactions the bank serves that are not stored. */
     lostTransactions: number;

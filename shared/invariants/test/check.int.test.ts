@@ -200,15 +200,23 @@ describe("checkInvariants on moto", () => {
     expect(second.violations).toEqual([expect.objectContaining({ invariant: "balances", message: expect.stringContaining("back to 1") })]);
   });
 
-  it("counts an outbox record whose event the bus carried as awaiting its delete, and one it did not carry as unpublished", async () => {
-    // Prepare: two records left in the outbox; the tap saw only the first one's event.
-    const records = ["evt-published", "evt-unpublished"].map((eventId) => ({
-      ...keys.outbox(3, "2026-11-20T00:00:00.000Z", eventId),
+  it("counts a young outbox record whose event the bus carried as awaiting its delete; an unpublished one, and an old published one, are violations", async () => {
+    // Prepare: three records left in the outbox; the tap saw the first two's events.
+    const young = new Date(Date.now() - 5_000).toISOString();
+    const old = new Date(Date.now() - 120_000).toISOString();
+    const records = (
+      [
+        ["evt-published", young],
+        ["evt-published-long-ago", old],
+        ["evt-unpublished", young],
+      ] as const
+    ).map(([eventId, createdAt]) => ({
+      ...keys.outbox(3, createdAt, eventId),
       eventId,
       detailType: "TransactionsSynced",
       source: "expenzez.sync",
       detail: "{}",
-      createdAt: "2026-11-20T00:00:00.000Z",
+      createdAt,
       shard: 3,
       publishAttempts: 0,
     }));
@@ -218,11 +226,14 @@ describe("checkInvariants on moto", () => {
       const report = await checkInvariants({
         table,
         users: [],
-        announced: { syncedConnections: new Set(), correlationIds: new Set(), eventIds: new Set(["evt-published"]) },
+        announced: { syncedConnections: new Set(), correlationIds: new Set(), eventIds: new Set(["evt-published", "evt-published-long-ago"]) },
       });
       // Assess
-      expect(report.totals).toMatchObject({ outboxLeft: 1, outboxAwaitingDelete: 1 });
-      expect(report.violations).toEqual([expect.objectContaining({ invariant: "syncs_announced", message: expect.stringContaining("evt-unpublished") })]);
+      expect(report.totals).toMatchObject({ outboxLeft: 2, outboxAwaitingDelete: 1 });
+      expect(report.violations.map((v) => [v.invariant, v.message.split(" (")[0], v.message.split(") ")[1]]).sort()).toEqual([
+        ["syncs_announced", `outbox record ${records[1]!.SK}`, "was published but never deleted"],
+        ["syncs_announced", `outbox record ${records[2]!.SK}`, "was committed but never published"],
+      ]);
     } finally {
       for (const r of records) await table.doc.send(new DeleteCommand({ TableName: table.tableName, Key: { PK: r.PK, SK: r.SK } }));
     }
