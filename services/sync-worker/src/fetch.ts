@@ -89,6 +89,16 @@ export interface FetchedConnection {
   listedInFull: boolean;
 }
 
+/** An account the bank lists twice is one account: read once, so its data is stored and quarantined once. */
+function listedOnce<T extends { account_id: string }>(list: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return list.filter((a) => {
+    if (seen.has(a.account_id)) return false;
+    seen.add(a.account_id);
+    return true;
+  });
+}
+
 /**
  * Accounts and cards, each list entry parsed on its own, then per account (bounded) its balance,
  * booked transactions in the window and pending ones, each transaction parsed on its own.
@@ -124,7 +134,7 @@ export async function fetchConnection(
       }
     });
   const loaded = await Promise.all([
-    ...accountList.accounts.map((a) => {
+    ...listedOnce(accountList.accounts).map((a) => {
       const number = (a.account_number ?? {}) as Record<string, unknown>;
       const base: FetchedAccount = {
         accountId: storedAccountId(a.account_id),
@@ -139,7 +149,7 @@ export async function fetchConnection(
       };
       return load(base, () => client.getBalance(ctx, a.account_id));
     }),
-    ...cardList.accounts.map((c) => {
+    ...listedOnce(cardList.accounts).map((c) => {
       const base: FetchedAccount = {
         accountId: storedAccountId(c.account_id),
         providerAccountId: c.account_id,

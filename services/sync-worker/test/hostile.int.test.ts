@@ -266,25 +266,34 @@ describe("one bad transaction never blocks a connection", () => {
     expect(hold.map((i) => [i.status, i.deletedAt ?? null])).toEqual([["pending", null]]);
   });
 
-  it("an account the bank lists twice is stored once, its transactions once", async () => {
+  it("an account the bank lists twice is stored once, its transactions once, and a refused one quarantined once", async () => {
     // Prepare
     const c = await connect({ accounts: 2 });
     const [first, second] = c.sim.accounts.map((a) => a.account_id);
     await sandbox.admin.setScenario(c.sim.user_id, { unattended_limit: null, account_overrides: { [second as string]: { fields: { account_id: first } } } });
+    // What the bank serves well for that account, before one it serves malformed is added.
+    const ctx = { accessToken: (await connectionOf(c)).accessToken, connectionId: c.connectionId, psuIp: PSU_IP };
+    const now = await sandbox.admin.now();
+    const booked = await truelayer.getTransactions(ctx, first as string, { from: "2020-01-01", to: now.toISOString().slice(0, 10) });
+    const pending = await truelayer.getPendingTransactions(ctx, first as string);
+    await sandbox.admin.addTransaction(c.sim.user_id, {
+      account_id: first as string,
+      description: "LISTED TWICE REFUSED",
+      amount: "1.00",
+      raw: { running_balance: null },
+    });
     // Act
     await sync(c);
+    const afterFirst = await connectionOf(c);
     await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
     // Assess
     const { accounts, txs } = await expectExactCounts(c.userId);
     expect(accounts.map((a) => a.providerAccountId)).toEqual([first]);
     // As many as the bank serves for that account, not twice as many.
-    const ctx = { accessToken: (await connectionOf(c)).accessToken, connectionId: c.connectionId, psuIp: PSU_IP };
-    const now = await sandbox.admin.now();
-    const booked = await truelayer.getTransactions(ctx, first as string, { from: "2020-01-01", to: now.toISOString().slice(0, 10) });
-    const pending = await truelayer.getPendingTransactions(ctx, first as string);
     expect(txs.length).toBe(booked.length + pending.length);
     expect(txs.length).toBeGreaterThan(0);
-    expect((await connectionOf(c)).syncStats?.consecutiveFailures).toBe(0);
+    expect(afterFirst.quarantine?.filter((q) => q.reason.startsWith("running_balance"))).toHaveLength(1);
+    expect((await connectionOf(c)).syncStats).toMatchObject({ consecutiveFailures: 0, lastQuarantined: 1 });
   });
 
   it("two transactions the bank serves under one normalised id, and two identical ones without ids, are all stored", async () => {
