@@ -1,4 +1,5 @@
-import { MAX_TRANSACT_ACTIONS, type OutboxRecord, type StoredBankAccount, type TransactAction, type Transaction, type TransactionInput } from "@expenzez/db";
+import { MAX_TRANSACT_ACTIONS, type StoredBankAccount, type TransactAction, type Transaction, type TransactionInput } from "@expenzez/db";
+import type { EventToCommit } from "@expenzez/runtime";
 import type { Reconciliation } from "@expenzez/sync";
 
 /** Changes to an account's counters from one set of transaction writes; exact, never recounted. */
@@ -35,10 +36,10 @@ export function summaryDelta(changes: {
   return { total, pending };
 }
 
-/** The actions of one write unit, and the outbox records among them (relayed after the commit). */
+/** The actions of one write unit, and the events it raises (announced in its transaction's outbox record). */
 export interface BuiltUnit {
   actions: TransactAction[];
-  records?: OutboxRecord[];
+  events?: EventToCommit[];
 }
 
 /** One transaction's write and whatever must commit with it (e.g. its large-transaction event). */

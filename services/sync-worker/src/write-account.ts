@@ -19,7 +19,7 @@ import {
   txUpdateVersioned,
   VersionConflictError,
 } from "@expenzez/db";
-import { outboxAction } from "@expenzez/runtime";
+import { type EventToCommit, outboxAction } from "@expenzez/runtime";
 import { bankIdentityOf, ourTransactionId, reconcile } from "@expenzez/sync";
 import type { TrueLayerTransaction } from "@expenzez/truelayer";
 import type { SyncDeps } from "./deps";
@@ -309,32 +309,32 @@ export function largeEventId(userId: string, transactionId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((Number.parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
 }
 
-/** A new transaction's put, and its LargeTransactionDetected record when it is a large debit. */
-function addedActions(db: Db, input: Pick<ConnectionWrite, "userId" | "syncId" | "correlationId" | "now">, accountId: string, t: Transaction): BuiltUnit {
-  const { userId, now } = input;
+/** A new transaction's put, and its LargeTransactionDetected when it is a large debit (announced in its transaction's outbox record). */
+function addedActions(db: Db, input: Pick<ConnectionWrite, "userId" | "syncId" | "correlationId">, accountId: string, t: Transaction): BuiltUnit {
+  const { userId } = input;
   const put = txPutNewParsed(db, transactionEntity, t);
   if (!isLargeDebit(t)) return { actions: [put] };
-  const large = outboxAction(
-    db,
-    {
-      detailType: "LargeTransactionDetected",
-      input: {
-        // One per transaction, whatever retries and relays do: consumers dedupe on it.
-        eventId: largeEventId(userId, t.transactionId),
-        correlationId: input.correlationId ?? input.syncId,
-        userId,
-        accountId,
-        transactionId: t.transactionId,
-        amountMinor: t.amountMinor,
-        currency: t.currency,
-        merchant: t.merchant?.name ?? t.description,
-        bookedAt: t.timestamp,
-        thresholdMinor: LARGE_TRANSACTION_MINOR,
+  return {
+    actions: [put],
+    events: [
+      {
+        detailType: "LargeTransactionDetected",
+        input: {
+          // One per transaction, whatever retries and relays do: consumers dedupe on it.
+          eventId: largeEventId(userId, t.transactionId),
+          correlationId: input.correlationId ?? input.syncId,
+          userId,
+          accountId,
+          transactionId: t.transactionId,
+          amountMinor: t.amountMinor,
+          currency: t.currency,
+          merchant: t.merchant?.name ?? t.description,
+          bookedAt: t.timestamp,
+          thresholdMinor: LARGE_TRANSACTION_MINOR,
+        },
       },
-    },
-    now,
-  );
-  return { actions: [put, large.action], records: [large.record] };
+    ],
+  };
 }
 
 /** The writes one account needs: reconcile, then nothing at all when the account is unchanged. */
@@ -352,8 +352,9 @@ function planAccount(db: Db, input: ConnectionWrite, account: AccountInput): Acc
   const units: WriteUnit[] = [
     ...diff.added.map(
       (t): WriteUnit => ({
-        // Validated once, when it was mapped: added ones are the parsed inputs themselves.
-        size: isLargeDebit(t) ? 2 : 1,
+        // Validated once, when it was mapped: added ones are the parsed inputs themselves. A large
+        // debit's event rides in the transaction's one outbox record: no action of its own.
+        size: 1,
         build: () => addedActions(db, input, fetched.accountId, t as Transaction),
         added: t,
       }),
@@ -388,6 +389,8 @@ async function writeOnce(deps: SyncDeps, input: ConnectionWrite, accounts: reado
   for (const chunk of chunks) {
     const actions: TransactAction[] = [];
     const records: OutboxRecord[] = [];
+    // Events of the chunk's units (large debits), announced in its one outbox record (ADR 0068).
+    const bundled: EventToCommit[] = [];
     const after = new Map<string, StoredBankAccount>();
     for (const part of chunk.parts) {
       const plan = plans.get(part.accountId) as AccountPlan;
@@ -395,7 +398,7 @@ async function writeOnce(deps: SyncDeps, input: ConnectionWrite, accounts: reado
       for (const u of part.units) {
         const built = u.build();
         actions.push(...built.actions);
-        records.push(...(built.records ?? []));
+        bundled.push(...(built.events ?? []));
       }
       const delta = summaryDelta(chunkChanges(part.units));
       // Until the account's last part, the mark stays at the oldest of before and after: a crash
@@ -461,6 +464,7 @@ async function writeOnce(deps: SyncDeps, input: ConnectionWrite, accounts: reado
           },
         },
         now,
+        bundled,
       );
       actions.push(synced.action);
       records.push(synced.record);

@@ -25,9 +25,14 @@ export interface CommitDeps {
 }
 
 /** The outbox Put of an event, plus the record to relay once the transaction commits. */
-export function outboxAction(db: Db, event: EventToCommit, writtenAt: Date = new Date()): { action: TransactAction; record: OutboxRecord } {
-  const built = "detail" in event ? event : buildEvent(event.detailType, event.input as never);
-  const { record } = outboxItem(built as DomainEvent, writtenAt.toISOString());
+export function outboxAction(
+  db: Db,
+  event: EventToCommit,
+  writtenAt: Date = new Date(),
+  bundled: readonly EventToCommit[] = [],
+): { action: TransactAction; record: OutboxRecord } {
+  const build = (e: EventToCommit) => ("detail" in e ? e : buildEvent(e.detailType, e.input as never)) as DomainEvent;
+  const { record } = outboxItem(build(event), writtenAt.toISOString(), bundled.map(build));
   return { action: txPutNew(db, outboxRecordEntity, record), record };
 }
 

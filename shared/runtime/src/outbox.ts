@@ -27,14 +27,22 @@ import { crashPoint } from "./crash-point";
  * not the event's `occurredAt` (which may be a period end, or old on a redrive): the sweep's
  * cutoff is about how long a record has waited for its writer's relay.
  */
-export function outboxItem(event: DomainEvent, writtenAt: string = new Date().toISOString()): { record: OutboxRecord; item: Record<string, unknown> } {
-  const record = newOutboxRecord({
-    eventId: event.detail.eventId,
-    detailType: event.detailType,
-    source: event.source,
-    detail: event.detail,
-    createdAt: writtenAt,
-  });
+export function outboxItem(
+  event: DomainEvent,
+  writtenAt: string = new Date().toISOString(),
+  bundled: readonly DomainEvent[] = [],
+): { record: OutboxRecord; item: Record<string, unknown> } {
+  const record = newOutboxRecord(
+    {
+      eventId: event.detail.eventId,
+      detailType: event.detailType,
+      source: event.source,
+      detail: event.detail,
+      createdAt: writtenAt,
+    },
+    // Published with it: one item announces the lot (ADR 0068).
+    bundled.map((e) => ({ eventId: e.detail.eventId, detailType: e.detailType, source: e.source, detail: e.detail })),
+  );
   return { record, item: outboxRecordEntity.toItem(record) };
 }
 
@@ -45,10 +53,16 @@ export interface RelayDeps {
   log: Logger;
 }
 
-function toDomainEvent(record: OutboxRecord): DomainEvent {
-  const entry = CATALOGUE[record.detailType as DetailType];
-  if (!entry) throw new EventValidationError(`outbox holds unknown detail-type ${record.detailType}`, ["detailType: unknown"]);
-  return { source: entry.source, detailType: record.detailType as DetailType, detail: entry.schema.parse(JSON.parse(record.detail)) };
+function toDomainEvent(detailType: string, detail: unknown): DomainEvent {
+  const entry = CATALOGUE[detailType as DetailType];
+  if (!entry) throw new EventValidationError(`outbox holds unknown detail-type ${detailType}`, ["detailType: unknown"]);
+  return { source: entry.source, detailType: detailType as DetailType, detail: entry.schema.parse(detail) };
+}
+
+/** The record's event and the ones bundled with it, each validated against the catalogue. */
+function eventsOf(record: OutboxRecord): DomainEvent[] {
+  const bundled = record.bundled ? (JSON.parse(record.bundled) as { detailType: string; detail: unknown }[]) : [];
+  return [toDomainEvent(record.detailType, JSON.parse(record.detail)), ...bundled.map((e) => toDomainEvent(e.detailType, e.detail))];
 }
 
 /**
@@ -64,13 +78,13 @@ export async function relayOutboxRecords(
   if (records.length === 0) return { published: 0 };
   // The fault suite's kill between a commit and its announcement (off unless switched on).
   crashPoint("before-relay");
-  const valid: { record: OutboxRecord; event: DomainEvent }[] = [];
+  const valid: { record: OutboxRecord; events: DomainEvent[] }[] = [];
   for (const record of records) {
     try {
-      const event = toDomainEvent(record);
+      const events = eventsOf(record);
       // Size-checked here: publishEvents refuses a whole batch with one event too big to send.
-      toPutEventsEntry(event, deps.busName);
-      valid.push({ record, event });
+      for (const event of events) toPutEventsEntry(event, deps.busName);
+      valid.push({ record, events });
     } catch (err) {
       // Kept in place for a human: deleting would lose it, retrying cannot fix it.
       deps.log.error({ err, eventId: record.eventId, detailType: record.detailType }, "outbox record is invalid; left for inspection");
@@ -78,7 +92,7 @@ export async function relayOutboxRecords(
   }
   await publishEvents(
     deps.events,
-    valid.map((v) => v.event),
+    valid.flatMap((v) => v.events),
     { busName: deps.busName },
   );
   const published = valid.map(({ record }) => outboxRecordEntity.key(record));

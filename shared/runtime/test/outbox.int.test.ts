@@ -71,6 +71,34 @@ describe("transactional outbox on moto", () => {
     expect(await outboxCount()).toBe(0);
   });
 
+  it("publishes the events bundled in one record with it, each to its own routes, and deletes the one item; the sweep does the same", async () => {
+    const large = (transactionId: string) =>
+      buildEvent("LargeTransactionDetected", {
+        userId: "u1",
+        accountId: "a1",
+        transactionId,
+        amountMinor: -90_000,
+        currency: "GBP",
+        merchant: "Currys",
+        bookedAt: "2026-11-20T10:00:00Z",
+        thresholdMinor: 50_000,
+      });
+    const relayed = outboxItem(synced(), undefined, [large("txn_1"), large("txn_2")]);
+    const swept = outboxItem(synced(), new Date(Date.now() - 5 * 60_000).toISOString(), [large("txn_3")]);
+    await transactWrite(db.doc, [
+      { Put: { TableName: db.tableName, Item: relayed.item, ConditionExpression: "attribute_not_exists(PK)" } },
+      { Put: { TableName: db.tableName, Item: swept.item, ConditionExpression: "attribute_not_exists(PK)" } },
+    ]);
+    await drain(stack.handles.queues.alertDispatch.url);
+    const deps = { db, events: stack.aws.events, busName: stack.handles.busName, log };
+    await relayOutboxRecords(deps, [relayed.record]);
+    expect(await sweepOutbox(deps)).toMatchObject({ published: 1 });
+    const alerts = (await drain(stack.handles.queues.alertDispatch.url)).map(parseDeliveredEvent);
+    expect(alerts.map((e) => (e.detail as { transactionId: string }).transactionId).sort()).toEqual(["txn_1", "txn_2", "txn_3"]);
+    expect(await drain(stack.handles.queues.budgetRecalc.url)).toHaveLength(2);
+    expect(await outboxCount()).toBe(0);
+  });
+
   it("sweeps what a crashed writer left behind, but not events younger than the cutoff", async () => {
     const old = outboxItem(synced(), new Date(Date.now() - 5 * 60_000).toISOString());
     const fresh = outboxItem(synced(), new Date().toISOString());

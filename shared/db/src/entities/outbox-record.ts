@@ -22,6 +22,12 @@ export const outboxRecordSchema = z.object({
   /** The event detail as JSON text, published verbatim. */
   detail: jsonText,
   createdAt: isoDateTime,
+  /**
+   * Further events committed with this one, published with it (JSON text of
+   * `{ eventId, detailType, source, detail }[]`): one item can announce all of a transaction's
+   * events, so a write that raises many costs one outbox put and one delete (ADR 0068).
+   */
+  bundled: jsonText.optional(),
   shard: z
     .int()
     .min(0)
@@ -38,6 +44,16 @@ export const outboxRecordEntity = defineEntity("Outbox", outboxRecordSchema, (o)
  *
  * @example newOutboxRecord({ eventId, detailType: "TransactionsSynced", source: "expenzez.sync", detail, createdAt })
  */
-export function newOutboxRecord(event: { eventId: string; detailType: string; source: string; detail: unknown; createdAt: string }): OutboxRecord {
-  return outboxRecordEntity.parse({ ...event, detail: JSON.stringify(event.detail), shard: outboxShard(event.eventId) });
+export function newOutboxRecord(
+  event: { eventId: string; detailType: string; source: string; detail: unknown; createdAt: string },
+  bundled: readonly { eventId: string; detailType: string; source: string; detail: unknown }[] = [],
+): OutboxRecord {
+  return outboxRecordEntity.parse({
+    ...event,
+    detail: JSON.stringify(event.detail),
+    ...(bundled.length
+      ? { bundled: JSON.stringify(bundled.map((e) => ({ eventId: e.eventId, detailType: e.detailType, source: e.source, detail: e.detail }))) }
+      : {}),
+    shard: outboxShard(event.eventId),
+  });
 }
