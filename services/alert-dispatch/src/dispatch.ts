@@ -126,7 +126,12 @@ export async function handleAlertEvent(event: AlertEvent, deps: DispatchDeps): P
     log.debug({ status: existing.status }, "notification recorded before: replay sends nothing");
     return { notificationId, outcome: "replay", reason: existing.status };
   }
-  const ctx = await loadContext(deps, alert);
+  let ctx = await loadContext(deps, alert);
+  // A cached read may be older than the profile: look again, uncached, before deciding nobody is there.
+  if (!ctx.profile && deps.userReads) {
+    deps.userReads.forget(alert.userId);
+    ctx = await loadContext(deps, alert);
+  }
   // Every user has a profile from sign-up: none means the user does not exist (never did, or was
   // erased). Nothing is recorded for them, so an event naming nobody leaves no item behind.
   if (!ctx.profile) {

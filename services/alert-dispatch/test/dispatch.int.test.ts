@@ -5,6 +5,7 @@ import { type RunningFcmSandbox, startFcmSandbox } from "@expenzez/fcm-sandbox";
 import { createLogger } from "@expenzez/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDeferredPass } from "../src/deferred";
+import { createUserReadCache } from "../src/user-reads";
 import { dispatchDeps, type Harness, harness, publishAndDispatch, SENDER, sentMail } from "./helpers";
 
 // Needs the local AWS emulator (the vitest global setup starts moto) and runs the FCM stand-in in-process.
@@ -240,6 +241,22 @@ describe("alert-dispatch on moto and the FCM stand-in", () => {
     expect(entry?.attempts).toMatchObject([{ channel: "push", outcome: "delivered", tries: 4 }]);
     expect(fcm.requests().filter((r) => r.status === 429)).toHaveLength(3);
   });
+  it("a user's profile written after the process cached its absence is read again before an alert is dropped as for nobody", async () => {
+    // Prepare: the cache holds this user's reads from before the profile existed.
+    const deps = dispatchDeps(h, fcm, clock, { userReads: createUserReadCache({ ttlMs: 60_000 }) });
+    clock.now = new Date("2024-03-16T12:00:00Z");
+    const reconnect = (connectionId: string) =>
+      buildEvent("ConnectionReconnectRequired", { userId: "user-late", connectionId, reason: "invalid_grant", occurredAt: "2024-03-16T11:59:00Z" });
+    const before = await publishAndDispatch(h, deps, [reconnect("conn-before")]);
+    await repos.profiles.putNew({ userId: "user-late", email: "user-late@example.com", createdAt: "2024-03-16T12:00:00Z", updatedAt: "2024-03-16T12:00:00Z" });
+    // Act
+    const after = await publishAndDispatch(h, deps, [reconnect("conn-after")]);
+    // Assess
+    expect(before.results.map((r) => r.outcome)).toEqual(["unknown_user"]);
+    expect(after.results.map((r) => r.outcome)).not.toContain("unknown_user");
+    expect(await repos.notifications.listHistory("user-late")).toHaveLength(1);
+  });
+
   it("an alert naming a user who does not exist (no profile) is acknowledged and counted, and writes nothing; a user with only a profile gets its record", async () => {
     const lines: string[] = [];
     const deps = dispatchDeps(h, fcm, clock, { log: createLogger("test", { level: "info", destination: { write: (l) => void lines.push(l) } }) });
