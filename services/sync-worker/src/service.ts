@@ -35,10 +35,10 @@ export const syncWorkerEnv = z.object({
   TRUELAYER_RESULTS_SECRET: z.string().min(16).optional(),
   /**
    * How long the relay's deletes of published outbox records wait to fill a batch of 25 (ADR
-   * 0068). Keep it well under the outbox sweep's minimum age (`OUTBOX_SWEEP_MIN_AGE_SECONDS`,
-   * 60 s), or the sweep publishes the waiting records again.
+   * 0068). At most half the outbox sweep's default minimum age (`OUTBOX_SWEEP_MIN_AGE_SECONDS`,
+   * 60 s): longer, and the sweep would publish the waiting records again.
    */
-  SYNC_OUTBOX_DELETE_SECONDS: z.coerce.number().positive().default(OUTBOX_DELETE_WAIT_SECONDS),
+  SYNC_OUTBOX_DELETE_SECONDS: z.coerce.number().positive().max(30).default(OUTBOX_DELETE_WAIT_SECONDS),
 });
 
 /** The sync worker as a queue service: the sync-jobs queue in, synced connections and events out. */

@@ -96,6 +96,34 @@ describe("defineQueueService", () => {
     await worker.done;
   });
 
+  it("as a Lambda handler runs the declared drain before each invocation returns: a frozen container holds no delete back", async () => {
+    // Prepare: the same stand-in relay, as a Lambda would run it
+    const service = defineQueueService({
+      name: "sync-worker",
+      deps: (kit) => ({ db: kit.db, deletes: createOutboxDeleteBatcher(kit.relay, { maxDelayMs: 600_000 }) }),
+      handle: async (message, deps) => {
+        await deps.db.doc.send(new PutCommand({ TableName: deps.db.tableName, Item: { PK: "OUTBOX#0", SK: `lambda-${message.body}` } }));
+        deps.deletes.add([{ PK: "OUTBOX#0", SK: `lambda-${message.body}` }]);
+      },
+      drain: (deps) => deps.deletes.flush(),
+    });
+    const handler = await service.lambdaHandler(env);
+    const record = {
+      messageId: "m-lambda",
+      receiptHandle: "rh-lambda",
+      body: "m2",
+      attributes: { ApproximateReceiveCount: "1", SentTimestamp: String(Date.now()) },
+      eventSourceARN: "arn:aws:sqs:eu-west-2:000000000000:sync-jobs",
+    };
+    // Act
+    const response = await handler({ Records: [record] });
+    // Assess: written and deleted within the invocation
+    expect(response.batchItemFailures).toEqual([]);
+    const key = { PK: "OUTBOX#0", SK: "lambda-m2" };
+    const { Item } = await stack.aws.doc.send(new GetCommand({ TableName: stack.handles.tableName, Key: key, ConsistentRead: true }));
+    expect(Item).toBeUndefined();
+  });
+
   it("refuses a name the catalogue does not declare as a queue service", () => {
     expect(() => defineQueueService({ name: "outbox-sweep", deps: () => ({}), handle: async () => {} })).toThrow(/not a queue consumer/);
   });

@@ -103,13 +103,24 @@ export function defineQueueService<S extends z.ZodRawShape, D>(declaration: Queu
     },
     async lambdaHandler(env = process.env) {
       const runtime = await createRuntime(env);
-      return toSqsLambdaHandler((message, context) => declaration.handle(message, runtime.deps, context), {
+      const handleBatch = toSqsLambdaHandler((message, context) => declaration.handle(message, runtime.deps, context), {
         sqs: runtime.kit.aws.sqs,
         queueUrl: runtime.queueUrl,
         dlqUrl: runtime.dlqUrl,
         maxReceiveCount: runtime.kit.def.queues[definition.queue].maxReceiveCount,
         log: runtime.kit.log,
       });
+      const { drain } = declaration;
+      if (!drain) return handleBatch;
+      // Lambda may freeze the container as soon as an invocation returns, timers and all: what
+      // the deps hold back goes out before it does, not at a next invocation that may never come.
+      return async (event: SqsEvent) => {
+        try {
+          return await handleBatch(event);
+        } finally {
+          await drain(runtime.deps);
+        }
+      };
     },
   };
 }
