@@ -361,63 +361,41 @@ describe("one bad transaction never blocks a connection", () => {
     expect(new Set(shared.map((t) => t.transactionId)).size).toBe(2);
   });
 
-  it("two transactions under one normalised id, the later one alone in the next window: the older is not overwritten, neither is stored twice", async () => {
-    const c = await connect();
-    const now = await sandbox.admin.now();
-    for (const [description, daysAgo, amount] of [
-      ["WINDOW SHARED OLD", 60, "7.00"],
-      ["WINDOW SHARED NEW", 5, "9.00"],
-    ] as const) {
-      await sandbox.admin.addTransaction(c.sim.user_id, {
-        account_id: c.account,
-        description,
-        amount,
-        timestamp: new Date(now.getTime() - daysAgo * 86_400_000).toISOString(),
-        raw: { normalised_provider_transaction_id: "txn-shared-window" },
-      });
-    }
-    // Act: a first sync of 90 days holds both; the next window (its last sync − 14 days) only the newer
-    await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
-    await sync(c, { reason: "refresh_now", psuIp: PSU_IP, requestedAt: new Date(Date.now() + 1000).toISOString() });
-    // Assess
-    const { txs } = await expectExactCounts(c.userId);
-    const shared = txs.filter((t) => t.description.startsWith("WINDOW SHARED"));
-    expect(shared.map((t) => [t.description, t.amountMinor]).sort()).toEqual([
-      ["WINDOW SHARED NEW", -900],
-      ["WINDOW SHARED OLD", -700],
-    ]);
-    expect((await connectionOf(c)).syncStats).toMatchObject({ totalSyncs: 2, lastNew: 0, lastChanged: 0 });
-  });
-
-  it("two transactions under one bank id, the older dated the day before the next window (read, not fetched): neither overwritten nor stored twice", async () => {
-    // Prepare: the older one falls in the day the next sync reads but does not ask the bank for
-    // (its window starts 14 days before the last sync; stored copies are read from a day earlier)
-    const c = await connect();
-    const now = await sandbox.admin.now();
-    for (const [description, ms, amount] of [
-      ["MARGIN SHARED OLD", 14 * 86_400_000 + 25 * 3_600_000, "7.00"],
-      ["MARGIN SHARED NEW", 5 * 86_400_000, "9.00"],
-    ] as const) {
-      await sandbox.admin.addTransaction(c.sim.user_id, {
-        account_id: c.account,
-        description,
-        amount,
-        timestamp: new Date(now.getTime() - ms).toISOString(),
-        raw: { normalised_provider_transaction_id: "txn-shared-margin" },
-      });
-    }
-    // Act
-    await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
-    await sync(c, { reason: "refresh_now", psuIp: PSU_IP, requestedAt: new Date(Date.now() + 1000).toISOString() });
-    // Assess
-    const { txs } = await expectExactCounts(c.userId);
-    const shared = txs.filter((t) => t.description.startsWith("MARGIN SHARED"));
-    expect(shared.map((t) => [t.description, t.amountMinor]).sort()).toEqual([
-      ["MARGIN SHARED NEW", -900],
-      ["MARGIN SHARED OLD", -700],
-    ]);
-    expect((await connectionOf(c)).syncStats).toMatchObject({ totalSyncs: 2, lastNew: 0, lastChanged: 0 });
-  });
+  // The next window starts 14 days before the last sync; stored copies are read from a day before it.
+  it.each([
+    { older: "far back, outside what the next sync reads", olderAgoMs: 60 * 86_400_000, tag: "WINDOW" },
+    { older: "in the day the next sync reads but does not ask the bank for", olderAgoMs: 14 * 86_400_000 + 25 * 3_600_000, tag: "MARGIN" },
+  ])(
+    "two transactions under one normalised id, the later one alone in the next window and the older $older: neither overwritten nor stored twice",
+    async ({ olderAgoMs, tag }) => {
+      // Prepare
+      const c = await connect();
+      const now = await sandbox.admin.now();
+      for (const [description, agoMs, amount] of [
+        [`${tag} SHARED OLD`, olderAgoMs, "7.00"],
+        [`${tag} SHARED NEW`, 5 * 86_400_000, "9.00"],
+      ] as const) {
+        await sandbox.admin.addTransaction(c.sim.user_id, {
+          account_id: c.account,
+          description,
+          amount,
+          timestamp: new Date(now.getTime() - agoMs).toISOString(),
+          raw: { normalised_provider_transaction_id: `txn-shared-${tag.toLowerCase()}` },
+        });
+      }
+      // Act: a first sync of 90 days holds both; the next window only the newer
+      await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
+      await sync(c, { reason: "refresh_now", psuIp: PSU_IP, requestedAt: new Date(Date.now() + 1000).toISOString() });
+      // Assess
+      const { txs } = await expectExactCounts(c.userId);
+      const shared = txs.filter((t) => t.description.startsWith(`${tag} SHARED`));
+      expect(shared.map((t) => [t.description, t.amountMinor]).sort()).toEqual([
+        [`${tag} SHARED NEW`, -900],
+        [`${tag} SHARED OLD`, -700],
+      ]);
+      expect((await connectionOf(c)).syncStats).toMatchObject({ totalSyncs: 2, lastNew: 0, lastChanged: 0 });
+    },
+  );
 
   it("a backfill after a first sync: the older transaction under a shared id is stored beside the newer, neither overwritten nor stored twice", async () => {
     // Prepare: a first sync of 90 days stores the newer one alone; a 400-day backfill then

@@ -18,6 +18,19 @@ beforeAll(async () => {
   env = { STAGE: "local", AWS_ENDPOINT_URL: emulatorEndpoint(), LOG_LEVEL: "silent" };
 });
 
+/** A queue service standing for a relay: writes an item per message, queues its delete for 10 minutes, flushes on drain. */
+function relayStandIn(prefix: string) {
+  return defineQueueService({
+    name: "sync-worker",
+    deps: (kit) => ({ db: kit.db, deletes: createOutboxDeleteBatcher(kit.relay, { maxDelayMs: 600_000 }) }),
+    handle: async (message, deps) => {
+      await deps.db.doc.send(new PutCommand({ TableName: deps.db.tableName, Item: { PK: "OUTBOX#0", SK: `${prefix}-${message.body}` } }));
+      deps.deletes.add([{ PK: "OUTBOX#0", SK: `${prefix}-${message.body}` }]);
+    },
+    drain: (deps) => deps.deletes.flush(),
+  });
+}
+
 describe("defineQueueService", () => {
   it("runs a declared service as the long-polling worker on its catalogue queue, dead-lettering what can never succeed", async () => {
     // Prepare
@@ -73,15 +86,7 @@ describe("defineQueueService", () => {
 
   it("runs the declared drain once the worker has stopped: deletes a batcher still holds go out at stop, not after its bound", async () => {
     // Prepare: a handler that stands for a relay, queueing the delete of an item it wrote
-    const service = defineQueueService({
-      name: "sync-worker",
-      deps: (kit) => ({ db: kit.db, deletes: createOutboxDeleteBatcher(kit.relay, { maxDelayMs: 600_000 }) }),
-      handle: async (message, deps) => {
-        await deps.db.doc.send(new PutCommand({ TableName: deps.db.tableName, Item: { PK: "OUTBOX#0", SK: `drain-${message.body}` } }));
-        deps.deletes.add([{ PK: "OUTBOX#0", SK: `drain-${message.body}` }]);
-      },
-      drain: (deps) => deps.deletes.flush(),
-    });
+    const service = relayStandIn("drain");
     const q = stack.handles.queues.syncJobs;
     const worker = await service.startWorker(env, { waitTimeSeconds: 1 });
     await stack.aws.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: "m1" }));
@@ -98,15 +103,7 @@ describe("defineQueueService", () => {
 
   it("as a Lambda handler runs the declared drain before each invocation returns: a frozen container holds no delete back", async () => {
     // Prepare: the same stand-in relay, as a Lambda would run it
-    const service = defineQueueService({
-      name: "sync-worker",
-      deps: (kit) => ({ db: kit.db, deletes: createOutboxDeleteBatcher(kit.relay, { maxDelayMs: 600_000 }) }),
-      handle: async (message, deps) => {
-        await deps.db.doc.send(new PutCommand({ TableName: deps.db.tableName, Item: { PK: "OUTBOX#0", SK: `lambda-${message.body}` } }));
-        deps.deletes.add([{ PK: "OUTBOX#0", SK: `lambda-${message.body}` }]);
-      },
-      drain: (deps) => deps.deletes.flush(),
-    });
+    const service = relayStandIn("lambda");
     const handler = await service.lambdaHandler(env);
     const record = {
       messageId: "m-lambda",
