@@ -102,6 +102,26 @@ async function expectExactCounts(userId: string) {
 
 const connectionOf = async (c: { userId: string; connectionId: string }) => (await repos.connections.get(c.userId, c.connectionId)) as BankConnection;
 
+/**
+ * Two different transactions the bank serves under one normalised id: `<tag> SHARED OLD` (7.00)
+ * and `<tag> SHARED NEW` (9.00), dated that many milliseconds before the simulator's now.
+ */
+async function addSharedPair(c: Awaited<ReturnType<typeof connect>>, tag: string, oldAgoMs: number, newAgoMs: number): Promise<void> {
+  const now = await sandbox.admin.now();
+  for (const [description, agoMs, amount] of [
+    [`${tag} SHARED OLD`, oldAgoMs, "7.00"],
+    [`${tag} SHARED NEW`, newAgoMs, "9.00"],
+  ] as const) {
+    await sandbox.admin.addTransaction(c.sim.user_id, {
+      account_id: c.account,
+      description,
+      amount,
+      timestamp: new Date(now.getTime() - agoMs).toISOString(),
+      raw: { normalised_provider_transaction_id: `txn-shared-${tag.toLowerCase()}` },
+    });
+  }
+}
+
 describe("one bad transaction never blocks a connection", () => {
   it("an amount like '12,50' is quarantined with its reason; every other transaction syncs and the connection stays healthy", async () => {
     // Prepare
@@ -334,19 +354,8 @@ describe("one bad transaction never blocks a connection", () => {
     // Prepare: the bank serves "txn-shared-slices" 300 and 30 days back; a backfill of 400 days
     // is synced in three slices of 180 days, so the two arrive in different batches
     const c = await connect();
+    await addSharedPair(c, "SLICED", 300 * 86_400_000, 30 * 86_400_000);
     const now = await sandbox.admin.now();
-    for (const [description, daysAgo, amount] of [
-      ["SLICED SHARED OLD", 300, "7.00"],
-      ["SLICED SHARED NEW", 30, "9.00"],
-    ] as const) {
-      await sandbox.admin.addTransaction(c.sim.user_id, {
-        account_id: c.account,
-        description,
-        amount,
-        timestamp: new Date(now.getTime() - daysAgo * 86_400_000).toISOString(),
-        raw: { normalised_provider_transaction_id: "txn-shared-slices" },
-      });
-    }
     const backfillFrom = new Date(now.getTime() - 400 * 86_400_000).toISOString().slice(0, 10);
     // Act
     await sync(c, { reason: "refresh_now", psuIp: PSU_IP, backfillFrom });
@@ -370,19 +379,7 @@ describe("one bad transaction never blocks a connection", () => {
     async ({ olderAgoMs, tag }) => {
       // Prepare
       const c = await connect();
-      const now = await sandbox.admin.now();
-      for (const [description, agoMs, amount] of [
-        [`${tag} SHARED OLD`, olderAgoMs, "7.00"],
-        [`${tag} SHARED NEW`, 5 * 86_400_000, "9.00"],
-      ] as const) {
-        await sandbox.admin.addTransaction(c.sim.user_id, {
-          account_id: c.account,
-          description,
-          amount,
-          timestamp: new Date(now.getTime() - agoMs).toISOString(),
-          raw: { normalised_provider_transaction_id: `txn-shared-${tag.toLowerCase()}` },
-        });
-      }
+      await addSharedPair(c, tag, olderAgoMs, 5 * 86_400_000);
       // Act: a first sync of 90 days holds both; the next window only the newer
       await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
       await sync(c, { reason: "refresh_now", psuIp: PSU_IP, requestedAt: new Date(Date.now() + 1000).toISOString() });
@@ -401,19 +398,8 @@ describe("one bad transaction never blocks a connection", () => {
     // Prepare: a first sync of 90 days stores the newer one alone; a 400-day backfill then
     // brings the older one, numbered in its own slice onto the newer one's id
     const c = await connect();
+    await addSharedPair(c, "BACKFILL", 300 * 86_400_000, 30 * 86_400_000);
     const now = await sandbox.admin.now();
-    for (const [description, daysAgo, amount] of [
-      ["BACKFILL SHARED OLD", 300, "7.00"],
-      ["BACKFILL SHARED NEW", 30, "9.00"],
-    ] as const) {
-      await sandbox.admin.addTransaction(c.sim.user_id, {
-        account_id: c.account,
-        description,
-        amount,
-        timestamp: new Date(now.getTime() - daysAgo * 86_400_000).toISOString(),
-        raw: { normalised_provider_transaction_id: "txn-shared-backfill" },
-      });
-    }
     await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
     const backfillFrom = new Date(now.getTime() - 400 * 86_400_000).toISOString().slice(0, 10);
     // Act: the backfill, then an ordinary sync
