@@ -38,6 +38,26 @@ export function withCompletedJob(connection: Pick<BankConnection, "recentJobIds"
   return [...(connection.recentJobIds ?? []).filter((id) => id !== jobId), jobId].slice(-RECENT_JOBS);
 }
 
+/** Quarantined transactions and accounts remembered on the connection (newest last). */
+const QUARANTINE_KEPT = 20;
+
+/**
+ * The quarantine list to store after a sync refused `added` at `at`: newest last, bounded. An
+ * entry refused again (same account, bank transaction and reason) moves to the end with its new
+ * time instead of being listed twice, so one the bank keeps serving malformed cannot push the
+ * others out.
+ */
+export function withQuarantined(
+  connection: Pick<BankConnection, "quarantine">,
+  added: readonly { accountId: string; providerTransactionId?: string; reason: string }[],
+  at: string,
+): NonNullable<BankConnection["quarantine"]> {
+  const keyOf = (q: { accountId: string; providerTransactionId?: string; reason: string }) =>
+    JSON.stringify([q.accountId, q.providerTransactionId ?? null, q.reason]);
+  const again = new Set(added.map(keyOf));
+  return [...(connection.quarantine ?? []).filter((q) => !again.has(keyOf(q))), ...added.map((q) => ({ ...q, at }))].slice(-QUARANTINE_KEPT);
+}
+
 /**
  * Marks the connection `reconnect_required` (which drops it from the scheduling index) and
  * writes ConnectionReconnectRequired to the outbox in the same transaction, releasing the lease.

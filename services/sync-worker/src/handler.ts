@@ -36,7 +36,7 @@ import {
   TrueLayerError,
   type TrueLayerTransaction,
 } from "@expenzez/truelayer";
-import { markReconnectRequired, markSyncFailed, reconnectReason, withCompletedJob, withFreshToken } from "./connection";
+import { markReconnectRequired, markSyncFailed, reconnectReason, withCompletedJob, withFreshToken, withQuarantined } from "./connection";
 import { coveredByCompletedSync, leaseHeld } from "./contention";
 import type { SyncDeps } from "./deps";
 import {
@@ -58,8 +58,6 @@ import { type SyncTotals, syncAccounts } from "./write-account";
 
 const DEFAULT_LEASE_SECONDS = 240;
 const DEFAULT_LEASE_RETRY_SECONDS = 15;
-/** Quarantined transactions remembered on the connection (newest last). */
-const QUARANTINE_KEPT = 20;
 
 /** One leased run of a job: who holds the lease, and what must settle before it is released. */
 interface Run {
@@ -353,7 +351,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
       lastQuarantined: quarantine.length,
       lastErrorCode: undefined,
     },
-    ...(quarantine.length ? { quarantine: [...(connection.quarantine ?? []), ...quarantine.map((q) => ({ ...q, at }))].slice(-QUARANTINE_KEPT) } : {}),
+    ...(quarantine.length ? { quarantine: withQuarantined(connection, quarantine, at) } : {}),
     recentJobIds: withCompletedJob(connection, job.jobId),
     // What this run learnt of the rules; a rule created meanwhile bumped the version, so this put
     // fails and the job runs again (a copy refreshed since then shows it as true).
@@ -642,7 +640,7 @@ async function storeResults(
   const at = now.toISOString();
   const finished: BankConnection = {
     ...connection,
-    ...(quarantine.length ? { quarantine: [...(connection.quarantine ?? []), ...quarantine.map((q) => ({ ...q, at }))].slice(-QUARANTINE_KEPT) } : {}),
+    ...(quarantine.length ? { quarantine: withQuarantined(connection, quarantine, at) } : {}),
     recentJobIds: withCompletedJob(connection, run.jobId),
     hasRules: connection.hasRules === true || rules.length > 0,
     updatedAt: at,
