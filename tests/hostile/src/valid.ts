@@ -1,4 +1,5 @@
 import { buildEvent, type DetailInput, type DetailType, type DomainEvent } from "@expenzez/events";
+import { type QueueId, stackDefinition } from "@expenzez/resources";
 import { eventBridgeBody } from "@expenzez/testing";
 import fc from "fast-check";
 
@@ -117,18 +118,14 @@ export const validSyncJob = fc.oneof(
   }),
 );
 
-/** The detail-types each consumer's queue receives (the stack's routing rules), one place for every hostile suite. */
-export const SYNC_TYPES = ["TransactionsSynced"] as const satisfies DetailType[];
-export const BUDGET_TYPES = ["TransactionsSynced", "TransactionsRecategorised"] as const satisfies DetailType[];
-export const ALERT_TYPES = [
-  "BudgetThresholdCrossed",
-  "LargeTransactionDetected",
-  "RecurringPaymentPriceChanged",
-  "RecurringPaymentMissed",
-  "RecurringPaymentDetected",
-  "ConnectionReconnectRequired",
-  "ConnectionConsentExpiring",
-  "ConnectionSyncFailed",
-] as const satisfies DetailType[];
+/** The detail-types a consumer's queue receives: the stack's routing rules, from its definition. */
+function routedTo(queue: QueueId): DetailType[] {
+  return stackDefinition("local")
+    .rules.filter((r) => r.target === queue)
+    .flatMap((r) => r.eventPattern["detail-type"]);
+}
+export const SYNC_TYPES = routedTo("recurring");
+export const BUDGET_TYPES = routedTo("budgetRecalc");
+export const ALERT_TYPES = routedTo("alertDispatch");
 /** Every detail-type, so a consumer also sees events meant for others. */
 export const ANY_TYPES = [...new Set<DetailType>([...BUDGET_TYPES, ...ALERT_TYPES, "NotificationDispatched"])];
