@@ -100,8 +100,11 @@ export class ServiceFunction extends Construct {
     if (service.kind === "queue") {
       const { queue, dlq } = stack.queues[service.queue];
       this.fn.addEventSource(new SqsEventSource(queue, { batchSize: service.batchSize ?? 10, reportBatchItemFailures: true }));
-      // The runtime dead-letters a message that can never succeed itself, with the reason attached.
+      // The runtime dead-letters a message that can never succeed itself, with the reason attached,
+      // and sends a deferred message's delayed copy back to its own queue (ADR 0052): without
+      // that grant every deferral would fail and spend a receive instead.
       dlq.grantSendMessages(this.fn);
+      queue.grantSendMessages(this.fn);
     } else if (service.kind === "schedule") {
       new scheduler.Schedule(this, "Schedule", {
         scheduleName: `expenzez-${def.stage}-${service.name}`,

@@ -15,7 +15,7 @@ export interface ServiceAccess {
   key?: "decrypt" | "encryptDecrypt";
   /** PutEvents on the bus (outbox relay and sweep). */
   bus?: boolean;
-  /** Queues it sends to (besides its own DLQ, which every queue consumer may send to). */
+  /** Queues it sends to (besides its own queue and DLQ, which every queue consumer may send to: deferrals and dead letters). */
   sendTo?: QueueId[];
   /** Queues whose depth it reads (GetQueueAttributes), e.g. for back-pressure. */
   readDepthOf?: QueueId[];
