@@ -8,7 +8,7 @@
  *
  * Writes bench/results/sync.json and bench/results/sync.md.
  */
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
@@ -106,6 +106,10 @@ function startWorkerProcess(): Promise<{
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   children.push(child);
+  // BENCH_WORKER_CPU=<cpu list>: the measured worker, every thread, on these CPUs only (taskset); run the
+  // bench under `taskset -c <the others>` so the emulator and the simulator never share its cores.
+  if (process.env.BENCH_WORKER_CPU)
+    execFileSync("taskset", ["--all-tasks", "--cpu-list", "--pid", process.env.BENCH_WORKER_CPU, String(child.pid)], { stdio: "ignore" });
   const next = () => new Promise<Usage>((resolve) => child.once("message", (m) => resolve(m as Usage)));
   const usage = () => {
     const reply = next();
@@ -506,7 +510,7 @@ try {
   const md = [
     `# Sync worker benchmark`,
     ``,
-    `${SIZE.users} users × (${SIZE.accounts} accounts + ${SIZE.cards} card) × ${SIZE.days} days (after ${SIZE.warmUpUsers} unmeasured warm-up users of the same shape), worker concurrency ${SIZE.concurrency}; long user ${SIZE.longAccounts} accounts × ${SIZE.longYears} years (attended catch-up). Machine: ${cpus().length} cores (shared), load average ${loadAtStart.toFixed(1)} → ${(loadavg()[0] as number).toFixed(1)}, Node ${process.version}. ${process.env.BENCH_WORKER_FLAGS ? `Worker flags: \`${process.env.BENCH_WORKER_FLAGS}\`. ` : ""}Queue → worker runtime (child process) → moto + TrueLayer simulator; requests counted at loopback proxies.`,
+    `${SIZE.users} users × (${SIZE.accounts} accounts + ${SIZE.cards} card) × ${SIZE.days} days (after ${SIZE.warmUpUsers} unmeasured warm-up users of the same shape), worker concurrency ${SIZE.concurrency}; long user ${SIZE.longAccounts} accounts × ${SIZE.longYears} years (attended catch-up). Machine: ${cpus().length} cores (shared), load average ${loadAtStart.toFixed(1)} → ${(loadavg()[0] as number).toFixed(1)}, Node ${process.version}. ${process.env.BENCH_WORKER_FLAGS ? `Worker flags: \`${process.env.BENCH_WORKER_FLAGS}\`. ` : ""}${process.env.BENCH_WORKER_CPU ? `Worker pinned to CPU ${process.env.BENCH_WORKER_CPU}. ` : ""}Queue → worker runtime (child process) → moto + TrueLayer simulator; requests counted at loopback proxies.`,
     ``,
     `| figure | measured | target | met |`,
     `|---|---|---|---|`,
