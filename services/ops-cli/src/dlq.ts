@@ -7,7 +7,7 @@ import {
   SendMessageCommand,
 } from "@aws-sdk/client-sqs";
 import type { QueueId } from "@expenzez/resources";
-import { DLQ_ATTRIBUTES } from "@expenzez/runtime";
+import { DEFERRALS_ATTRIBUTE, DLQ_ATTRIBUTES } from "@expenzez/runtime";
 import type { OpsContext } from "./context";
 import { OpsError } from "./errors";
 
@@ -122,7 +122,12 @@ export interface RedriveResult {
   messages: { messageId: string; failureCode: string | null; newMessageId: string | null }[];
 }
 
-const OURS = new Set<string>(Object.values(DLQ_ATTRIBUTES));
+/**
+ * The runtime's attributes, dropped on the way back: the failure ones, and the deferral count
+ * (carried into the DLQ with the sender's), so a redriven message has its deferrals again instead
+ * of retrying, and spending receives, at its first wait.
+ */
+const OURS = new Set<string>([...Object.values(DLQ_ATTRIBUTES), DEFERRALS_ATTRIBUTE]);
 
 /**
  * Moves a DLQ's messages back to its source queue. Each is sent first and deleted from the DLQ

@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { LocalStack } from "@expenzez/infra";
-import { DLQ_ATTRIBUTES, sendToDeadLetter } from "@expenzez/runtime";
+import { DEFERRALS_ATTRIBUTE, DLQ_ATTRIBUTES, MAX_DEFERRALS, sendToDeadLetter } from "@expenzez/runtime";
 import { receiveAll } from "@expenzez/testing";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { inspectDeadLetter, listDeadLetters, type OpsContext, redriveDeadLetters, runCli } from "../src/index";
@@ -107,6 +107,31 @@ describe("dlq redrive", () => {
     expect(back.map((m) => JSON.parse(m.Body ?? "").n).sort((a, b) => a - b)).toEqual([...Array(13).keys()]);
     expect(back[0]?.MessageAttributes?.traceparent?.StringValue).toBe("00-abc-def-01");
     expect(back[0]?.MessageAttributes?.[DLQ_ATTRIBUTES.code]).toBeUndefined();
+  });
+
+  it("sends a message back with a fresh deferral budget: the runtime's deferral count is not the sender's", async () => {
+    // An event that waited out its 8 deferrals (a claim another delivery never finished) and then its receives.
+    await sendToDeadLetter(stack.aws.sqs, {
+      dlqUrl: q().dlqUrl,
+      sourceQueueUrl: q().url,
+      message: {
+        messageId: "deferred-out",
+        receiptHandle: "rh",
+        body: "{}",
+        receiveCount: 5,
+        attributes: { traceparent: "00-abc-def-01", [DEFERRALS_ATTRIBUTE]: String(MAX_DEFERRALS) },
+      },
+      code: "retries_exhausted",
+      reason: "runtime.idempotency_in_progress: being handled by another delivery (receive 5 of 5)",
+    });
+
+    const r = await redriveDeadLetters(ctx, "budgetRecalc");
+
+    expect(r).toMatchObject({ moved: 1, failed: [] });
+    const [back] = await receiveAll(stack.aws.sqs, q().url, { remove: true });
+    expect(back?.MessageAttributes?.traceparent?.StringValue).toBe("00-abc-def-01");
+    // Carried over, the count would make its next wait an ordinary retry that spends receives.
+    expect(back?.MessageAttributes?.[DEFERRALS_ATTRIBUTE]).toBeUndefined();
   });
 
   it("respects --max and leaves the rest in the DLQ", async () => {
