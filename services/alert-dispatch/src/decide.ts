@@ -68,6 +68,39 @@ export function categoryGate(alert: Alert, preferences: NotificationPreferences)
   return undefined;
 }
 
+/**
+ * When an alert may reach the user: quiet hours (unless it is urgent security and the user
+ * allows that), and the BudgetAlert's consecutiveDays, daysOfWeek and timeOfDay. Used by the
+ * decision and by every later send of it (a retry round, a resumed send), so none of them lands
+ * in quiet hours.
+ */
+export function timingConstraints(
+  alert: Alert,
+  preferences: NotificationPreferences,
+  budgetAlert: BudgetAlert | undefined,
+  timeZone: string,
+): TimingConstraints {
+  const quiet = preferences.quietHours;
+  const quietApplies = quiet?.enabled && !(alert.urgent && quiet.allowUrgentSecurity);
+  const conditions = budgetAlert?.conditions;
+  const zone = quiet?.timeZone ?? timeZone;
+  return {
+    timeZone: zone,
+    ...(quietApplies && quiet ? { quietHours: { start: quiet.start, end: quiet.end } } : {}),
+    ...(conditions?.timeOfDay ? { allowedWindow: conditions.timeOfDay } : {}),
+    ...(conditions?.daysOfWeek ? { daysOfWeek: conditions.daysOfWeek } : {}),
+    ...(conditions?.consecutiveDays && conditions.consecutiveDays > 1
+      ? {
+          notBefore: DateTime.fromISO(alert.occurredAt, { zone })
+            .startOf("day")
+            .plus({ days: conditions.consecutiveDays - 1 })
+            .toUTC()
+            .toISO() as string,
+        }
+      : {}),
+  };
+}
+
 function suppress(reason: string, priority: Priority, dropped: ChannelDrop[] = CHANNELS.map((channel) => ({ channel, reason }))): Decision {
   return { outcome: "suppress", reason, channels: [], priority, dropped };
 }
@@ -121,27 +154,8 @@ export function decide(input: DecisionInput): Decision {
   if (channels.length === 0) return suppress("no_channel", priority, dropped);
 
   const reasonOf = rule ? `custom_rule:${rule.ruleId}` : "preferences_allow";
-  const quiet = preferences.quietHours;
-  const quietApplies = quiet?.enabled && !(alert.urgent && quiet.allowUrgentSecurity);
-  const conditions = budgetAlert?.conditions;
-  const zone = quiet?.timeZone ?? input.timeZone;
-  const constraints: TimingConstraints = {
-    timeZone: zone,
-    ...(quietApplies && quiet ? { quietHours: { start: quiet.start, end: quiet.end } } : {}),
-    ...(conditions?.timeOfDay ? { allowedWindow: conditions.timeOfDay } : {}),
-    ...(conditions?.daysOfWeek ? { daysOfWeek: conditions.daysOfWeek } : {}),
-    ...(conditions?.consecutiveDays && conditions.consecutiveDays > 1
-      ? {
-          notBefore: DateTime.fromISO(alert.occurredAt, { zone })
-            .startOf("day")
-            .plus({ days: conditions.consecutiveDays - 1 })
-            .toUTC()
-            .toISO() as string,
-        }
-      : {}),
-  };
   const now = DateTime.fromJSDate(input.now, { zone: "utc" });
-  const timing = earliestDelivery(now, constraints);
+  const timing = earliestDelivery(now, timingConstraints(alert, preferences, budgetAlert, input.timeZone));
   if (timing.reason && timing.at.toMillis() === now.toMillis()) return suppress(`never_deliverable:${timing.reason}`, priority);
   if (timing.reason) return { outcome: "defer", reason: timing.reason, until: timing.at.toISO() as string, channels, priority, dropped };
   return { outcome: "send", reason: reasonOf, channels, priority, dropped };

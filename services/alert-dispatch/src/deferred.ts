@@ -2,7 +2,7 @@ import { type NotificationHistory, notificationPreferencesSchema } from "@expenz
 import { DateTime } from "luxon";
 import { type AlertEvent, isAlertDetailType, toAlert } from "./alert";
 import { loadContext, type UserContext } from "./context";
-import type { Decision, Priority } from "./decide";
+import { type Decision, type Priority, timingConstraints } from "./decide";
 import { DEFAULT_SEND_LEASE_MS, DEFAULT_TIME_ZONE, type DispatchDeps } from "./deps";
 import { commitDecision, type DispatchResult, decideNow, decisionRecord, dispatchOutcomes, SUMMARY_DETAIL_TYPE, sendNow } from "./dispatch";
 import { UnroutableEventError } from "./errors";
@@ -75,11 +75,35 @@ async function processDue(deps: DispatchDeps, userId: string, notificationId: st
   const alert = toAlert(event);
   const ctx = await loadContext(deps, alert);
   const priority = (entry.priority ?? "normal") as Priority;
-  // A send whose dispatcher died (or a retry round) carries on with the channels decided before.
-  if (entry.status === "sending") return sendNow(deps, sending, ctx, priority, { rateLimited: false });
+  // A send whose dispatcher died (or a retry round) carries on with the channels decided before,
+  // once quiet hours and the BudgetAlert's window allow it: a round due inside them waits.
+  if (entry.status === "sending") {
+    const timing = earliestDelivery(DateTime.fromJSDate(now, { zone: "utc" }), timingConstraints(alert, ctx.preferences, ctx.budgetAlert, ctx.timeZone));
+    if (timing.reason && timing.at.toMillis() > now.getTime()) return holdSend(deps, sending, timing.reason, timing.at.toISO() as string, priority, now);
+    return sendNow(deps, sending, ctx, priority, { rateLimited: false });
+  }
 
   const decision = decideNow(alert, ctx, now, deps);
   return applyDecision(deps, sending, ctx, decision, now);
+}
+
+/** A send in progress whose next round falls where it may not be delivered: it stays `sending`, due when it may. */
+async function holdSend(deps: DispatchDeps, entry: NotificationHistory, reason: string, until: string, priority: Priority, now: Date): Promise<DispatchResult> {
+  const decision: Decision = { outcome: "defer", reason, until, channels: (entry.channels ?? []) as never, priority, dropped: [] };
+  await commitDecision(
+    deps,
+    [
+      deps.repos.notifications.txSetStatus(entry.userId, entry.notificationId, {
+        status: "sending",
+        deferredUntil: until,
+        expectStatus: "sending",
+        decision: decisionRecord(decision, now),
+      }),
+    ],
+    dispatchOutcomes(entry, decision),
+    now,
+  );
+  return { notificationId: entry.notificationId, outcome: "deferred", reason };
 }
 
 async function applyDecision(deps: DispatchDeps, entry: NotificationHistory, ctx: UserContext, decision: Decision, now: Date): Promise<DispatchResult> {

@@ -114,6 +114,36 @@ describe("alert-dispatch recovery and limits on moto", () => {
     clock.now = new Date("2024-03-16T12:00:00.000Z");
   });
 
+  it("a send that failed just before quiet hours is retried when they end, not inside them", async () => {
+    // Prepare: quiet hours 11:00–13:00 London (GMT in March); at 10:58 FCM answers 503 to every try.
+    const userId = "user-retry-quiet";
+    await seedUser(userId, { quietHours: { start: "11:00", end: "13:00", timeZone: "Europe/London" } });
+    const deps = dispatchDeps(h, fcm, clock);
+    clock.now = new Date("2024-03-16T10:58:00Z");
+    fcm.storm({ status: 503, count: 5 });
+    const first = await handleAlertEvent({ detailType: "LargeTransactionDetected", detail: large(userId, 300).detail }, deps);
+    const id = first.notificationId;
+
+    // Act: the retry round falls due inside quiet hours, then the pass runs again after they end.
+    clock.now = new Date("2024-03-16T11:10:00Z");
+    const inQuiet = await runDeferredPass(deps);
+    const held = await h.repos.notifications.getHistory(userId, id);
+    const sentInQuiet = fcm.delivered().filter((m) => m.token === `token-${userId}`).length;
+    clock.now = new Date("2024-03-16T13:00:10Z");
+    const after = await runDeferredPass(deps);
+
+    // Assess
+    expect(first.outcome).toBe("retry_scheduled");
+    expect(inQuiet.results).toMatchObject({ sent: 0, deferred: 1 });
+    expect(sentInQuiet).toBe(0);
+    expect(held).toMatchObject({ status: "sending", deferredUntil: "2024-03-16T13:00:00.000Z" });
+    expect(held?.decisions.at(-1)).toMatchObject({ outcome: "defer", reason: "quiet_hours" });
+    expect(after.results.sent).toBe(1);
+    expect(fcm.delivered().filter((m) => m.token === `token-${userId}`)).toHaveLength(1);
+    expect(await h.repos.notifications.getHistory(userId, id)).toMatchObject({ status: "delivered" });
+    clock.now = new Date("2024-03-16T12:00:00.000Z");
+  });
+
   it("two deferred passes running at once send each released notification once", async () => {
     const userId = "user-two-passes";
     await seedUser(userId, { quietHours: { start: "11:00", end: "13:00", timeZone: "Europe/London" }, maxPerHour: 50 });
