@@ -7,7 +7,7 @@ import {
   type UserBudget,
   type UserProfile,
 } from "@expenzez/db";
-import { DateTime } from "luxon";
+import { DateTime, IANAZone } from "luxon";
 import type { Alert } from "./alert";
 import { budgetThresholdWanted } from "./decide";
 import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type DispatchDeps } from "./deps";
@@ -38,7 +38,15 @@ export async function loadContext(deps: DispatchDeps, alert: Alert): Promise<Use
     alert.budget ? budgets.get(alert.userId, alert.budget.budgetId) : Promise.resolve(undefined),
   ]);
   const preferences = stored ?? notificationPreferencesSchema.parse({ userId: alert.userId, updatedAt: new Date(0).toISOString() });
-  const timeZone = preferences.quietHours?.timeZone ?? profile?.timeZone ?? DEFAULT_TIME_ZONE;
+  const timeZone = usable(
+    preferences.quietHours?.timeZone ?? profile?.timeZone ?? DEFAULT_TIME_ZONE,
+    DEFAULT_TIME_ZONE,
+    isTimeZone,
+    "timeZone",
+    deps,
+    alert.userId,
+  );
+  const locale = usable(profile?.preferences.locale ?? DEFAULT_LOCALE, DEFAULT_LOCALE, isLocale, "locale", deps, alert.userId);
   let budgetAlert: BudgetAlert | undefined;
   if (alert.budget) {
     const periodStart = budget && samePeriod(budget, alert.budget.periodStart, timeZone) ? budget.currentPeriod.start : alert.budget.periodStart;
@@ -51,9 +59,30 @@ export async function loadContext(deps: DispatchDeps, alert: Alert): Promise<Use
     ...(budgetAlert ? { budgetAlert } : {}),
     ...(budget ? { budget } : {}),
     timeZone,
-    locale: profile?.preferences.locale ?? DEFAULT_LOCALE,
+    locale,
     currency: profile?.preferences.currency ?? alert.facts.currency ?? "GBP",
   };
+}
+
+const isTimeZone = (zone: string) => IANAZone.isValidZone(zone);
+function isLocale(locale: string): boolean {
+  try {
+    Intl.getCanonicalLocales(locale);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The profile's value when Intl can write with it, else the default: the profile schema takes
+ * any text, and a value Intl refuses (Android's `en_GB`, a city for a zone) would make every
+ * alert of the user throw on each delivery until it dead-lettered.
+ */
+function usable(value: string, fallback: string, valid: (v: string) => boolean, field: "timeZone" | "locale", deps: DispatchDeps, userId: string): string {
+  if (valid(value)) return value;
+  deps.log.warn({ userId, [field]: value }, `profile ${field} is not one Intl knows; using ${fallback}`);
+  return fallback;
 }
 
 /** Whether the budget's stored current period is the one the event speaks of (its local start date). */

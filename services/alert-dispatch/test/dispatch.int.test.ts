@@ -241,6 +241,44 @@ describe("alert-dispatch on moto and the FCM stand-in", () => {
     expect(entry?.attempts).toMatchObject([{ channel: "push", outcome: "delivered", tries: 4 }]);
     expect(fcm.requests().filter((r) => r.status === 429)).toHaveLength(3);
   });
+  it("a profile whose locale or time zone Intl refuses (en_GB, London) still gets its alerts, written in en-GB for London", async () => {
+    // Prepare: the app stored Android's locale spelling and a city instead of an IANA zone.
+    const userId = "user-odd-locale";
+    const at = "2024-03-01T00:00:00.000Z";
+    await repos.profiles.putNew({ userId, email: `${userId}@example.com`, timeZone: "London", preferences: { locale: "en_GB" }, createdAt: at, updatedAt: at });
+    await repos.notifications.createPreferences({ userId, channels: { push: true, email: false }, updatedAt: at });
+    await repos.notifications.putToken({
+      userId,
+      tokenId: "phone",
+      platform: "android",
+      provider: "fcm",
+      token: "token-odd-locale",
+      createdAt: at,
+      updatedAt: at,
+    });
+    clock.now = new Date("2024-03-16T12:00:00Z");
+    const events = [
+      buildEvent("LargeTransactionDetected", {
+        userId,
+        accountId: "acc-1",
+        transactionId: "txn_odd",
+        amountMinor: -90_000,
+        currency: "GBP",
+        merchant: "Currys",
+        bookedAt: "2024-03-16T11:00:00Z",
+        thresholdMinor: 50_000,
+        occurredAt: "2024-03-16T11:59:00Z",
+      }),
+      buildEvent("ConnectionConsentExpiring", { userId, connectionId: "conn-1", consentExpiresAt: "2024-03-23T23:30:00Z", daysLeft: 7 }),
+    ];
+    // Act
+    const { results } = await publishAndDispatch(h, dispatchDeps(h, fcm, clock), events);
+    // Assess
+    expect(results.map((r) => r.outcome)).toEqual(["sent", "sent"]);
+    const mine = fcm.delivered().filter((m) => m.token === "token-odd-locale");
+    expect(mine.map((m) => m.notification?.body).sort()).toEqual(["Renew access by 23 Mar 2024 to keep your accounts up to date.", "£900.00 at Currys."]);
+  });
+
   it("a user's profile written after the process cached its absence is read again before an alert is dropped as for nobody", async () => {
     // Prepare: the cache holds this user's reads from before the profile existed.
     const deps = dispatchDeps(h, fcm, clock, { userReads: createUserReadCache({ ttlMs: 60_000 }) });
