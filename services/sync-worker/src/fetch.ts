@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { fromMinor } from "@expenzez/money";
 import { boundedText, TEXT_LIMITS } from "@expenzez/sync";
 import {
   AccountNotFoundError,
@@ -209,7 +210,15 @@ export async function fetchBooked(
 type BalanceReply = Awaited<ReturnType<TrueLayerClient["getBalance"]>> | Awaited<ReturnType<TrueLayerClient["getCardBalance"]>>;
 
 function withData(base: FetchedAccount, updatedAt: string, b: BalanceReply, booked: TransactionList, pending: TransactionList): FetchedAccount {
-  const balance = { currentMinor: b.current_minor, availableMinor: b.available_minor, current: b.current, available: b.available, updatedAt };
+  // The decimals come from the pence, as a transaction's amount does: the bank's own number can
+  // hold more places ("12.345") or float noise (0.30000000000000004) the pence were rounded from.
+  const balance = {
+    currentMinor: b.current_minor,
+    availableMinor: b.available_minor,
+    current: fromMinor(b.current_minor, b.currency),
+    available: b.available_minor === undefined ? undefined : fromMinor(b.available_minor, b.currency),
+    updatedAt,
+  };
   const rejected = [
     ...booked.rejected.map((r) => ({ ...r, status: "booked" as const })),
     ...pending.rejected.map((r) => ({ ...r, status: "pending" as const })),

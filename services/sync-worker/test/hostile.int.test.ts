@@ -228,6 +228,21 @@ describe("one bad transaction never blocks a connection", () => {
     expect(conn.status).toBe("active");
   });
 
+  it("a balance the bank serves past a penny (or as a float that is not one) is stored with its decimals derived from the pence it rounds to", async () => {
+    // Prepare: the bank serves the current balance with three decimals and the available one as
+    // a JSON float no decimal writes (0.1 + 0.2)
+    const c = await connect();
+    await sandbox.admin.setScenario(c.sim.user_id, {
+      unattended_limit: null,
+      balance_overrides: { [c.account]: { fields: { current: "1234.567", available: 0.1 + 0.2 } } },
+    });
+    // Act
+    await sync(c);
+    // Assess: the decimals the app shows say what the pence say
+    const [account] = (await repos.accounts.listByUser(c.userId)).items;
+    expect(account?.balance).toMatchObject({ currentMinor: 123457, current: 1234.57, availableMinor: 30, available: 0.3 });
+  });
+
   it("an entry of the accounts or cards list the schema refuses is quarantined with its reason, left as stored, and the others sync", async () => {
     // Prepare: two accounts and a card synced once; then the second account is listed with a
     // currency of 12 and the card without its id (so no stored account may be taken as unlisted)
