@@ -555,6 +555,29 @@ describe("duplicate and concurrent jobs", () => {
     expect(await drain("recurring")).toEqual([]);
   });
 
+  it("a delivery whose connection cannot be opened after the lease was taken (KMS unavailable) gives the lease back: its retry syncs at once", async () => {
+    // Prepare: KMS refuses the first Decrypt (throttled), as a blip would; a fresh key cache, so the
+    // tokens the lease returns must be opened through it
+    const c = await connect();
+    let refusals = 1;
+    const kms = {
+      send: (command: { constructor: { name: string } }) => {
+        if (command.constructor.name === "DecryptCommand" && refusals-- > 0)
+          return Promise.reject(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
+        return stack.aws.kms.send(command as never);
+      },
+    };
+    const blip = createRepositories(db, createFieldEncryptor({ kms, keyId: stack.handles.keyId }));
+    const job = body(c);
+    // Act
+    const first = await handleSyncJob({ body: job }, deps(await sandbox.admin.now(), { repos: blip })).catch((e: unknown) => e);
+    // Assess: retryable, the lease free again, and the job's redelivery runs rather than waiting out the lease
+    expect(first).toMatchObject({ code: "crypto.kms_unavailable", retryable: true });
+    expect((await connectionOf(c)).leaseOwner).toBeUndefined();
+    await handleSyncJob({ body: job }, deps(await sandbox.admin.now(), { repos: blip }));
+    expect((await connectionOf(c)).recentJobIds).toContain(JSON.parse(job).jobId);
+  });
+
   it("a copy that finds the lease held retries soon, not after the holder's whole lease", async () => {
     // Prepare
     const c = await connect();

@@ -105,6 +105,25 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
     }
   }
 
+  /** Releases our lease; a lease already taken over by another worker is left alone. */
+  async function releaseLease(userId: string, connectionId: string, owner: string): Promise<boolean> {
+    try {
+      await db.doc.send(
+        new UpdateCommand({
+          TableName: db.tableName,
+          Key: keys.connection(userId, connectionId),
+          UpdateExpression: "REMOVE leaseOwner, leaseUntil",
+          ConditionExpression: "leaseOwner = :owner",
+          ExpressionAttributeValues: { ":owner": owner },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      rethrowAws(err, "UpdateItem");
+    }
+  }
+
   /** The put that ends a leased run, releasing the lease: conditional on the version and on the lease being ours. */
   async function finishLeasedAction(
     value: BankConnection,
@@ -257,6 +276,7 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
      */
     async acquireLease(userId: string, connectionId: string, owner: string, until: string, now: string): Promise<BankConnection> {
       const key = keys.connection(userId, connectionId);
+      let taken: Record<string, unknown>;
       try {
         const out = await db.doc.send(
           new UpdateCommand({
@@ -268,11 +288,19 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
             ReturnValues: "ALL_NEW",
           }),
         );
-        return base.open(bankConnectionEntity.fromItem(out.Attributes ?? {}));
+        taken = out.Attributes ?? {};
       } catch (err) {
         if (isConditionalCheckFailed(err))
           throw new ConditionalCheckFailedError(key, `sync lease on ${connectionId} is held by another worker (or the connection is gone)`, { cause: err });
         rethrowAws(err, "UpdateItem");
+      }
+      try {
+        return await base.open(bankConnectionEntity.fromItem(taken));
+      } catch (err) {
+        // Not handed to the caller, so not released by it: given back here, or every copy of the
+        // job (its own retry included) would wait out the whole lease after a KMS blip.
+        await releaseLease(userId, connectionId, owner).catch(() => false);
+        throw err;
       }
     },
 
@@ -387,24 +415,7 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
       }
     },
 
-    /** Releases our lease; a lease already taken over by another worker is left alone. */
-    async releaseLease(userId: string, connectionId: string, owner: string): Promise<boolean> {
-      try {
-        await db.doc.send(
-          new UpdateCommand({
-            TableName: db.tableName,
-            Key: keys.connection(userId, connectionId),
-            UpdateExpression: "REMOVE leaseOwner, leaseUntil",
-            ConditionExpression: "leaseOwner = :owner",
-            ExpressionAttributeValues: { ":owner": owner },
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        rethrowAws(err, "UpdateItem");
-      }
-    },
+    releaseLease,
   };
 }
 
