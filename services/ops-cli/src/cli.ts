@@ -110,7 +110,8 @@ export function buildProgram(io: CliIo): Command {
           ),
           r.dryRun
             ? `dry run: ${r.messages.length} message(s) would move to ${r.queue}`
-            : `moved ${r.moved} message(s) to ${r.queue}; ${r.failed.length} failed`,
+            : `moved ${r.moved} message(s) to ${r.queue}; ${r.failed.length} failed` +
+              (r.leftNewer ? `; ${r.leftNewer} dead-lettered since this run started left in the DLQ (failing again? see dlq list)` : ""),
         ].join("\n"),
       );
       if (r.failed.length) throw new OpsError("ops.dlq.redrive_partial", `${r.failed.length} message(s) could not be moved and stay in the DLQ`);

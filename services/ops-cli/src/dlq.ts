@@ -118,6 +118,12 @@ export interface RedriveResult {
   queue: QueueId;
   dryRun: boolean;
   moved: number;
+  /**
+   * Messages dead-lettered after the run started (a redriven one that failed again at once, a new
+   * failure): left in the DLQ for the next run, so a cause that is not fixed yet cannot make one run
+   * move the same messages round and round.
+   */
+  leftNewer: number;
   failed: { messageId: string; error: string }[];
   messages: { messageId: string; failureCode: string | null; newMessageId: string | null }[];
 }
@@ -133,18 +139,21 @@ const OURS = new Set<string>([...Object.values(DLQ_ATTRIBUTES), DEFERRALS_ATTRIB
  * Moves a DLQ's messages back to its source queue. Each is sent first and deleted from the DLQ
  * only after the send succeeded: a crash in between duplicates a message (consumers are
  * idempotent), never loses one. The runtime's failure attributes are dropped; the sender's kept.
- * Messages are held invisible while this runs, so one run never moves a message twice.
+ * Messages are held invisible while this runs, so one run never moves a message twice, and only
+ * what was in the DLQ when it started moves: a message sent to the DLQ since (SentTimestamp, which
+ * SQS keeps when its redrive policy moves one) is left there.
  */
 export async function redriveDeadLetters(ctx: OpsContext, queue: QueueId, options: { dryRun?: boolean; max?: number } = {}): Promise<RedriveResult> {
   const { queueUrl, dlqUrl } = await ctx.queueUrls(queue);
   const max = options.max ?? Number.POSITIVE_INFINITY;
-  const result: RedriveResult = { queue, dryRun: options.dryRun === true, moved: 0, failed: [], messages: [] };
+  const result: RedriveResult = { queue, dryRun: options.dryRun === true, moved: 0, leftNewer: 0, failed: [], messages: [] };
   if (options.dryRun) {
     for (const m of (await peekMessages(ctx, dlqUrl, Math.min(max, 1000))).map(toDeadLetter)) {
       result.messages.push({ messageId: m.messageId, failureCode: m.failureCode, newMessageId: null });
     }
     return result;
   }
+  const startedAt = Date.now();
   while (result.moved + result.failed.length < max) {
     const out = await ctx.aws.sqs.send(
       new ReceiveMessageCommand({
@@ -160,6 +169,11 @@ export async function redriveDeadLetters(ctx: OpsContext, queue: QueueId, option
     if (batch.length === 0) break;
     for (const m of batch) {
       const letter = toDeadLetter(m);
+      if (Number(m.Attributes?.SentTimestamp) >= startedAt) {
+        // Still held for this run, visible again after it.
+        result.leftNewer++;
+        continue;
+      }
       try {
         const attributes: Record<string, MessageAttributeValue> = Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).filter(([k]) => !OURS.has(k)));
         const sent = await ctx.aws.sqs.send(

@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, PurgeQueueCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { LocalStack } from "@expenzez/infra";
 import { DEFERRALS_ATTRIBUTE, DLQ_ATTRIBUTES, MAX_DEFERRALS, sendToDeadLetter } from "@expenzez/runtime";
 import { receiveAll } from "@expenzez/testing";
@@ -132,6 +132,40 @@ describe("dlq redrive", () => {
     expect(back?.MessageAttributes?.traceparent?.StringValue).toBe("00-abc-def-01");
     // Carried over, the count would make its next wait an ordinary retry that spends receives.
     expect(back?.MessageAttributes?.[DEFERRALS_ATTRIBUTE]).toBeUndefined();
+  });
+
+  it("moves only what was dead-lettered before it started: a message that fails again at once is left in the DLQ, not moved round for ever", async () => {
+    for (let i = 0; i < 3; i++) await deadLetter(JSON.stringify({ n: i }), "budgets.invalid_event", "detail: required", `again-${i}`);
+    // The consumer has not been fixed: it dead-letters each redriven message the moment it arrives
+    // (the runtime's own send, on the emulator). Bounded, so a redrive that never stops still ends.
+    let failedAgain = 0;
+    const sqs = ctx.aws.sqs;
+    const consumerFailsAtOnce = {
+      send: async (command: Parameters<typeof sqs.send>[0]) => {
+        const out = await sqs.send(command);
+        if (command instanceof SendMessageCommand && command.input.QueueUrl === q().url && failedAgain < 30) {
+          failedAgain++;
+          for (const m of await receiveAll(sqs, q().url, { remove: true })) {
+            await sendToDeadLetter(sqs, {
+              dlqUrl: q().dlqUrl,
+              sourceQueueUrl: q().url,
+              message: { messageId: m.MessageId ?? "", receiptHandle: "rh", body: m.Body ?? "", receiveCount: 1, attributes: {} },
+              code: "budgets.invalid_event",
+              reason: "detail: required",
+            });
+          }
+        }
+        return out;
+      },
+    } as unknown as typeof sqs;
+
+    const r = await redriveDeadLetters({ ...ctx, aws: { ...ctx.aws, sqs: consumerFailsAtOnce } }, "budgetRecalc");
+
+    expect(r).toMatchObject({ moved: 3, failed: [], leftNewer: 3 });
+    expect(failedAgain).toBe(3);
+    expect(await depth(q().dlqUrl)).toBe(3);
+    // They are held for the run's two minutes: the next test starts from an empty DLQ.
+    await stack.aws.sqs.send(new PurgeQueueCommand({ QueueUrl: q().dlqUrl }));
   });
 
   it("respects --max and leaves the rest in the DLQ", async () => {
