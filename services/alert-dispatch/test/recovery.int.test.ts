@@ -1,3 +1,5 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { gsi4NotificationDue, keys, notificationDuePk } from "@expenzez/db";
 import { buildEvent } from "@expenzez/events";
 import { type RunningFcmSandbox, startFcmSandbox } from "@expenzez/fcm-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -141,6 +143,46 @@ describe("alert-dispatch recovery and limits on moto", () => {
     expect(after.results.sent).toBe(1);
     expect(fcm.delivered().filter((m) => m.token === `token-${userId}`)).toHaveLength(1);
     expect(await h.repos.notifications.getHistory(userId, id)).toMatchObject({ status: "delivered" });
+    clock.now = new Date("2024-03-16T12:00:00.000Z");
+  });
+
+  it("a history item in the due index that no longer parses is logged and skipped; the other deferred notifications are sent", async () => {
+    // Prepare: a notification deferred by quiet hours, and in the first due shard an entry its
+    // schema refuses (a status no release knows: written by hand, or by a release since rolled back).
+    const userId = "user-beside-corrupt";
+    await seedUser(userId, { quietHours: { start: "11:00", end: "13:00", timeZone: "Europe/London" } });
+    const deps = dispatchDeps(h, fcm, clock);
+    const deferred = await handleAlertEvent({ detailType: "LargeTransactionDetected", detail: large(userId, 400).detail }, deps);
+    const badId = Array.from({ length: 64 }, (_, i) => `ntf_corrupt_${i}`).find(
+      (id) => gsi4NotificationDue(id, "2024-03-16T11:00:00.000Z").GSI4PK === notificationDuePk(0),
+    ) as string;
+    await h.stack.aws.doc.send(
+      new PutCommand({
+        TableName: h.db.tableName,
+        Item: {
+          ...keys.notificationHistory("user-corrupt", badId),
+          ...gsi4NotificationDue(badId, "2024-03-16T11:00:00.000Z"),
+          userId: "user-corrupt",
+          notificationId: badId,
+          detailType: "LargeTransactionDetected",
+          title: "Large payment: £600.00",
+          body: "£600.00 at Currys.",
+          status: "queued",
+          deferredUntil: "2024-03-16T11:00:00.000Z",
+          createdAt: "2024-03-16T10:00:00.000Z",
+          expiresAt: 1_718_530_000,
+        },
+      }),
+    );
+
+    // Act
+    clock.now = new Date("2024-03-16T13:00:10Z");
+    const pass = await runDeferredPass(deps);
+
+    // Assess
+    expect(deferred.outcome).toBe("deferred");
+    expect(pass.results.sent).toBe(1);
+    expect(fcm.delivered().filter((m) => m.token === `token-${userId}`)).toHaveLength(1);
     clock.now = new Date("2024-03-16T12:00:00.000Z");
   });
 

@@ -1,6 +1,7 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, type QueryCommandOutput, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { INDEXES, TTL_ATTRIBUTE } from "@expenzez/infra";
 import { isConditionalCheckFailed, rethrowAws } from "../aws-errors";
+import { decodeCursor, encodeCursor, pageLimit } from "../cursor";
 import {
   type DeliveryAttempt,
   deliveryAttemptSchema,
@@ -12,8 +13,8 @@ import {
 import { type NotificationPreferences, notificationPreferencesEntity } from "../entities/notification-preferences";
 import { type NotificationToken, notificationTokenEntity } from "../entities/notification-token";
 import { ENTITY_TYPE } from "../entity";
-import { deleteItem, getEntity, putItem, putNew, queryPage, updateVersioned } from "../items";
-import { gsi4NotificationDue, isoUtc, keys, NOTIFICATION_DUE_SHARDS, notificationDuePk, SK_PREFIX } from "../keys";
+import { deleteItem, getEntity, putItem, putNew, updateVersioned } from "../items";
+import { gsi4NotificationDue, isoUtc, keys, NOTIFICATION_DUE_SHARDS, notificationDuePk, SK_PREFIX, userIdFromPk } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
 import type { TransactAction } from "../transact";
 import { listAllUserItems } from "./user-items";
@@ -207,23 +208,37 @@ export function notificationRepository(db: Db) {
         ConditionExpression: "attribute_exists(PK)",
         ExpressionAttributeValues: { ":one": 1 },
       }),
-    /** Deferred notifications of one due shard whose time has come, oldest first. */
+    /**
+     * Deferred notifications of one due shard whose time has come, oldest first. Only the keys
+     * and the due time are read, not the entry: one entry that no longer parses must not stop the
+     * pass for every notification after it (the pass reads each entry it takes, one at a time).
+     */
     async listDue(shard: number, now: string, options: PageOptions = {}): Promise<Page<DueNotification>> {
-      const page = await queryPage(
-        db,
-        notificationHistoryEntity,
-        `gsi4n:${shard}`,
-        {
-          IndexName: INDEXES.syncDue.name,
-          KeyConditionExpression: "#pk = :shard AND #sk <= :now",
-          ExpressionAttributeNames: { "#pk": INDEXES.syncDue.partitionKey, "#sk": INDEXES.syncDue.sortKey },
-          ExpressionAttributeValues: { ":shard": notificationDuePk(shard), ":now": isoUtc(now) },
-        },
-        options,
-      );
+      const scope = `gsi4n:${shard}`;
+      let out: QueryCommandOutput;
+      try {
+        out = await db.doc.send(
+          new QueryCommand({
+            TableName: db.tableName,
+            IndexName: INDEXES.syncDue.name,
+            KeyConditionExpression: "#pk = :shard AND #sk <= :now",
+            ProjectionExpression: "PK, SK, deferredUntil",
+            ExpressionAttributeNames: { "#pk": INDEXES.syncDue.partitionKey, "#sk": INDEXES.syncDue.sortKey },
+            ExpressionAttributeValues: { ":shard": notificationDuePk(shard), ":now": isoUtc(now) },
+            Limit: pageLimit(options.limit),
+            ExclusiveStartKey: decodeCursor(scope, options.cursor),
+          }),
+        );
+      } catch (err) {
+        rethrowAws(err, "Query");
+      }
       return {
-        items: page.items.map((n) => ({ userId: n.userId, notificationId: n.notificationId, deferredUntil: n.deferredUntil ?? now })),
-        cursor: page.cursor,
+        items: (out.Items ?? []).map((i) => ({
+          userId: userIdFromPk(String(i.PK)),
+          notificationId: String(i.SK).slice(SK_PREFIX.notificationHistory.length),
+          deferredUntil: typeof i.deferredUntil === "string" ? i.deferredUntil : now,
+        })),
+        cursor: encodeCursor(scope, out.LastEvaluatedKey),
       };
     },
     dueShards: NOTIFICATION_DUE_SHARDS,
