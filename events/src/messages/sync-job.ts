@@ -38,7 +38,8 @@ export const ASYNC_TASK_STATUSES = ["Succeeded", "Failed"] as const;
 export const asyncResultsRefSchema = z.object({
   uri: z.url({ protocol: /^https?$/ }).max(2048),
   taskId: z.string().min(1).max(256),
-  requestUri: z.url({ protocol: /^https?$/ }).max(2048),
+  /** As long as the webhook's callback may carry it (`request_uri`, 4,096): a callback accepted there is never refused here. */
+  requestUri: z.url({ protocol: /^https?$/ }).max(4096),
   status: z.enum(ASYNC_TASK_STATUSES),
 });
 export type AsyncResultsRef = z.output<typeof asyncResultsRefSchema>;

@@ -1,6 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Db, Repositories } from "@expenzez/db";
-import { SYNC_JOB_VERSION, type SyncJob } from "@expenzez/events";
+import { SYNC_JOB_VERSION, type SyncJob, syncJobSchema } from "@expenzez/events";
 import type { Logger } from "@expenzez/logger";
 import { RetryLater, runOnce } from "@expenzez/runtime";
 import { DisconnectNotFoundError, type DisconnectResult, disconnectConnection, RevocationFailedError } from "@expenzez/sync";
@@ -180,9 +180,15 @@ async function jobForCredentials(
   const queue = async (): Promise<DeliveryResult> => {
     const found = await deps.repos.connections.findByCredentialsId(credentialsId);
     if (!found) return { outcome: "ignored", reason: "no connection has these credentials" };
-    const jobId = randomUUID();
+    // Checked before the send: a job the schema refuses is no queue outage (a 503 TrueLayer retries for days), it is a 400.
+    const job = syncJobSchema.safeParse({ ...extra, jobId: randomUUID(), ...found, reason: "webhook", requestedAt: now.toISOString(), correlationId });
+    if (!job.success) {
+      const issues = job.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+      throw new InvalidRequestError(`the delivery cannot be queued as a sync job (${issues})`);
+    }
+    const { jobId } = job.data;
     try {
-      await deps.sendJob({ ...extra, jobId, ...found, reason: "webhook", requestedAt: now.toISOString(), correlationId });
+      await deps.sendJob(job.data);
     } catch (err) {
       throw new QueueUnavailableError({ cause: err });
     }

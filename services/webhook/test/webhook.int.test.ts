@@ -421,6 +421,34 @@ describe("async results callback", () => {
     expect(JSON.stringify(jobs)).not.toContain(SECRET);
   });
 
+  it("queues a task whose request_uri is long but within the callback's limit, with its whole request", async () => {
+    // Prepare: our own request, echoed with 2,500 characters of query besides the webhook_uri
+    const c = await connection("u-results-long");
+    const body = JSON.parse(result(c.credentialsId, "t-long")) as { request_uri: string };
+    const requestUri = `https://api.truelayer-sandbox.test/data/v1/accounts/a1/transactions?from=2026-01-01&to=2026-06-01&async=true&note=${"x".repeat(2500)}`;
+    body.request_uri = `${requestUri}&webhook_uri=${encodeURIComponent(`https://hooks.test/truelayer/results/${SECRET}`)}`;
+    // Act
+    const res = await fetch(`${base}/truelayer/results/${SECRET}`, { method: "POST", body: JSON.stringify(body) });
+    // Assess
+    expect(res.status).toBe(200);
+    expect(await queuedJobs()).toEqual([
+      expect.objectContaining({ connectionId: c.connectionId, results: expect.objectContaining({ taskId: "t-long", requestUri }) }),
+    ]);
+  });
+
+  it("answers 400, not 503, to a callback that cannot become a job, so it is not retried for days", async () => {
+    // Prepare: a request_uri under the callback's limit that percent-encoding takes past the job's
+    const c = await connection("u-results-unqueueable");
+    const body = JSON.parse(result(c.credentialsId, "t-unqueueable")) as { request_uri: string };
+    body.request_uri = `https://api.truelayer-sandbox.test/data/v1/accounts/a1/transactions?from=2026-01-01&to=2026-06-01&note=${"\u00e9".repeat(700)}`;
+    // Act
+    const res = await fetch(`${base}/truelayer/results/${SECRET}`, { method: "POST", body: JSON.stringify(body) });
+    // Assess
+    expect(res.status).toBe(400);
+    expect((await json(res)).message).toContain("requestUri");
+    expect(await queuedJobs()).toEqual([]);
+  });
+
   it("queues a Failed task too, so the worker records it on the connection", async () => {
     // Prepare
     const c = await connection("u-results-failed");
