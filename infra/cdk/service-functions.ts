@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { ServiceDefinition } from "@expenzez/resources";
+import { type ServiceDefinition, secretIdVariable } from "@expenzez/resources";
 import { Duration } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
@@ -75,9 +75,13 @@ export class ServiceFunction extends Construct {
       if ("value" in source) this.fn.addEnvironment(variable, source.value);
       else {
         // By reference: the function reads the value at cold start; it never sits in its configuration.
-        const secret = secretsmanager.Secret.fromSecretNameV2(this, `Secret-${variable}`, secretName(def.stage, source.secret));
+        // By name, not by the partial ARN a synth knows (the random suffix comes at creation):
+        // Secrets Manager reads a partial ARN whose name ends in a hyphen and six characters
+        // ("truelayer-client-secret") as a complete one and finds nothing. The grant covers the suffix.
+        const name = secretName(def.stage, source.secret);
+        const secret = secretsmanager.Secret.fromSecretNameV2(this, `Secret-${variable}`, name);
         secret.grantRead(this.fn);
-        this.fn.addEnvironment(`${variable}_SECRET_ARN`, secret.secretArn);
+        this.fn.addEnvironment(secretIdVariable(variable), name);
       }
     }
 

@@ -9,6 +9,7 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ExpenzezStack } from "../cdk/expenzez-stack";
+import { secretName } from "../cdk/service-functions";
 
 // Every expectation comes from the definition, so CDK and the local provisioner cannot drift.
 const def = stackDefinition("dev");
@@ -291,7 +292,15 @@ describe("the services of the catalogue, deployed by the CDK app", () => {
     for (const [variable, source] of Object.entries(service.env ?? {})) {
       if ("secret" in source) {
         expect(variables[variable], variable).toBeUndefined();
-        expect(variables[`${variable}_SECRET_ARN`], variable).toBeDefined();
+        // The reference GetSecretValue is given must find the secret. A partial ARN (all a synth
+        // knows: the random suffix comes at creation) of a name that ends in a hyphen and six
+        // characters, such as "-secret", is read by Secrets Manager as a complete ARN and finds nothing.
+        const reference = variables[`${variable}_SECRET_ID`];
+        const name = secretName(def.stage, source.secret);
+        if (reference !== name) {
+          expect(reference, variable).toBeDefined();
+          expect(name, `${variable}: ${name} by partial ARN`).not.toMatch(/-[A-Za-z0-9]{6}$/);
+        }
       } else if ("urlOf" in source) {
         // The other service's Function URL (resolved at deploy), then the path.
         const urls = template.findResources("AWS::Lambda::Url", {
@@ -374,7 +383,7 @@ describe("alert-dispatch on the CDK stack, from the catalogue", () => {
           Properties: { Role: { "Fn::GetAtt": [string] }; Environment: { Variables: Record<string, unknown> } };
         };
         // The key by reference: its ARN, never the JSON itself.
-        expect(fn.Properties.Environment.Variables, name).toMatchObject({ STAGE: def.stage, FCM_SERVICE_ACCOUNT_JSON_SECRET_ARN: expect.anything() });
+        expect(fn.Properties.Environment.Variables, name).toMatchObject({ STAGE: def.stage, FCM_SERVICE_ACCOUNT_JSON_SECRET_ID: def.fcm.secretName });
         expect(fn.Properties.Environment.Variables.FCM_SERVICE_ACCOUNT_JSON, name).toBeUndefined();
         const roleId = fn.Properties.Role["Fn::GetAtt"][0];
         const policy = JSON.stringify(

@@ -14,7 +14,7 @@ export const alertDispatchEnv = z.object({
   ALERTS_FROM_EMAIL: z.email().optional(),
   /** `off`: no email is sent (a run without a verified sender). */
   ALERTS_EMAIL: z.enum(["on", "off"]).default("on"),
-  /** The FCM service-account key as JSON (on AWS the kit reads it from `FCM_SERVICE_ACCOUNT_JSON_SECRET_ARN`). Unset, with no file either: no push. */
+  /** The FCM service-account key as JSON (on AWS the kit reads it from `FCM_SERVICE_ACCOUNT_JSON_SECRET_ID`). Unset, with no file either: no push. */
   FCM_SERVICE_ACCOUNT_JSON: z.string().min(1).optional(),
   /** The key as a file (the local FCM stand-in writes one). */
   FCM_SERVICE_ACCOUNT_FILE: z.string().min(1).optional(),

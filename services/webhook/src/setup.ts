@@ -53,7 +53,7 @@ export const webhookEnv = z.object({
 
 /** Config, clients and deps for both runtimes, from the environment (parsed once). */
 export async function createWebhookRuntime(env: Record<string, string | undefined> = process.env) {
-  // On AWS the results secret arrives by reference (TRUELAYER_RESULTS_SECRET_SECRET_ARN): read it now.
+  // On AWS the results secret arrives by reference (TRUELAYER_RESULTS_SECRET_SECRET_ID): read it now.
   const config = loadConfig(await resolveSecretVariables(env, serviceDefinition("webhook")), webhookEnv);
   const def = stackDefinition(config.STAGE);
   const aws = createAwsClients({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL });

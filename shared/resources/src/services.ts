@@ -27,10 +27,21 @@ export interface ServiceAccess {
 export type EnvSource =
   /** A plain value, the same for every stage (e.g. a public base URL). */
   | { value: string }
-  /** A Secrets Manager secret, by name: the function gets `<VAR>_SECRET_ARN` and the kit reads it at cold start. */
+  /** A Secrets Manager secret, by name: the function gets `<VAR>_SECRET_ID` (the secret's name) and the kit reads it at cold start. */
   | { secret: string }
   /** The public URL of another `http` service deployed with it, plus a path (no leading `/`): known only at deploy. */
   | { urlOf: string; path: string };
+
+/**
+ * The variable that names, on AWS, the Secrets Manager secret holding a variable's value (its
+ * `SecretId`: the full name, never a partial ARN, which Secrets Manager misreads for a name that
+ * ends in a hyphen and six characters).
+ *
+ * @example secretIdVariable("TRUELAYER_CLIENT_SECRET") // "TRUELAYER_CLIENT_SECRET_SECRET_ID"
+ */
+export function secretIdVariable(variable: string): string {
+  return `${variable}_SECRET_ID`;
+}
 
 interface ServiceCommon {
   name: string;
