@@ -14,9 +14,10 @@ import type { ConsentWarning } from "./plan";
 
 /**
  * Records that `warning` was announced for this consent and writes ConnectionConsentExpiring to
- * the outbox, in one transaction conditional on it not being recorded yet: two schedulers (or
- * a retried tick) announce each warning once. Returns the record to relay, or undefined when
- * someone else already announced it.
+ * the outbox, in one transaction conditional on it not being recorded yet and on no sync holding
+ * the lease: two schedulers, a retried tick or a sync finishing meanwhile announce each warning
+ * once. Returns the record to relay, or undefined when someone else already announced it (or a
+ * sync holds the lease: a later tick announces it).
  */
 export async function announceConsentExpiring(db: Db, due: DueConnection, warning: ConsentWarning, now: Date): Promise<OutboxRecord | undefined> {
   const c = due.schedule;
@@ -36,10 +37,18 @@ export async function announceConsentExpiring(db: Db, due: DueConnection, warnin
           TableName: db.tableName,
           Key: keys.connection(due.userId, due.connectionId),
           UpdateExpression: "SET consentWarnings = :warnings",
-          // Not yet announced for this consent (a new consent replaces the record).
+          // Not yet announced for this consent (a new consent replaces the record), and no sync
+          // holds the lease: its finish puts back the whole item it read, which would erase this
+          // record (no version bump here) and have the warning announced again. A held lease
+          // leaves the connection due, so the next tick announces it.
           ConditionExpression:
-            "attribute_exists(PK) AND consentExpiresAt = :expires AND (attribute_not_exists(consentWarnings) OR consentWarnings.consentExpiresAt <> :expires OR NOT contains(consentWarnings.sent, :warning))",
-          ExpressionAttributeValues: { ":warnings": { consentExpiresAt: c.consentExpiresAt, sent }, ":expires": c.consentExpiresAt, ":warning": warning },
+            "attribute_exists(PK) AND consentExpiresAt = :expires AND (attribute_not_exists(consentWarnings) OR consentWarnings.consentExpiresAt <> :expires OR NOT contains(consentWarnings.sent, :warning)) AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)",
+          ExpressionAttributeValues: {
+            ":warnings": { consentExpiresAt: c.consentExpiresAt, sent },
+            ":expires": c.consentExpiresAt,
+            ":warning": warning,
+            ":now": now.toISOString(),
+          },
         },
       },
       txPutNew(db, outboxRecordEntity, record),

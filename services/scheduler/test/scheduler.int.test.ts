@@ -207,6 +207,29 @@ describe("policies", () => {
     );
   });
 
+  it("announces a consent warning once when a sync that read the connection before it finishes after it", async () => {
+    // Prepare: a sync (say a "refresh now") holds the lease with the connection as it read it
+    const c = await dueConnection({ consentExpiresAt: new Date(Date.now() + 5 * DAY).toISOString() });
+    const now = new Date();
+    const owner = "sync-worker/x/job:refresh";
+    const read = await repos.connections.acquireLease(c.userId, c.connectionId, owner, new Date(now.getTime() + 240_000).toISOString(), now.toISOString());
+    // Act: a tick while it runs, the sync's finish (the whole item it read, as the worker writes
+    // it), then the next tick once the connection is due again
+    const during = await runTick(deps());
+    await repos.connections.finishLeased(
+      { ...read, lastSyncAt: now.toISOString(), nextSyncAt: new Date(Date.now() - 60_000).toISOString() },
+      read.version,
+      owner,
+    );
+    const after = await runTick(deps());
+    // Assess
+    expect(during.consentWarnings + after.consentWarnings).toBe(1);
+    const events = (await receiveAll(stack.aws.sqs, stack.handles.queues.alertDispatch.url, { remove: true })).map((m) =>
+      parseDeliveredEvent(m.Body as string),
+    );
+    expect(events.filter((e) => e.detailType === "ConnectionConsentExpiring")).toHaveLength(1);
+  });
+
   it("reports a connection due for over a day as stuck and queues it again", async () => {
     // Prepare
     const c = await dueConnection({
