@@ -23,6 +23,8 @@ export async function reportMissedPayments(deps: RecurringDeps): Promise<{ tombs
     let cursor: string | undefined;
     do {
       const page = await deps.repos.recurring.listOverdue(shard, today, { cursor });
+      for (const bad of page.invalid)
+        deps.log.error({ key: bad.key, code: bad.error.code, field: bad.error.field }, "stream item does not parse; not checked for a missed payment");
       for (const s of page.items) {
         const expectedOn = s.nextExpectedAt.slice(0, 10);
         const announce = s.status === "mature" && s.announced.missedFor !== expectedOn;

@@ -1,5 +1,6 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { createFieldEncryptor } from "@expenzez/crypto";
-import { createRepositories, type Db, type Repositories, type Transaction, type TransactionInput } from "@expenzez/db";
+import { createRepositories, type Db, gsi4RecurringDue, keys, type Repositories, recurringDuePk, type Transaction, type TransactionInput } from "@expenzez/db";
 import { buildEvent, parseDeliveredEvent, publishEvents, type ReceivedEvent } from "@expenzez/events";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
@@ -280,5 +281,45 @@ describe("recurring-detector on the emulator", () => {
     ]);
     const detected = (await announced()).filter((e) => (e.detail as { userId: string }).userId === chunked);
     expect(detected.map((e) => (e.detail as { merchant: string }).merchant).sort()).toEqual(["Netflix", "PureGym", "Spotify"]);
+  });
+
+  it("skips and logs a stream in the due index that fails its schema, and still reports the other missed payments", async () => {
+    // Prepare: the chunked user's three monthly streams are overdue by September; before them in the
+    // first due shard, a stream item no release can read (a cadence since renamed).
+    const badId = Array.from({ length: 64 }, (_, i) => `mcorrupt.rs_${i}`).find(
+      (id) => gsi4RecurringDue(id, "2024-06-01").GSI4PK === recurringDuePk(0),
+    ) as string;
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: {
+          ...keys.recurring("user-corrupt", badId),
+          ...gsi4RecurringDue(badId, "2024-06-01"),
+          userId: "user-corrupt",
+          streamId: badId,
+          merchant: "Gym",
+          normalisedMerchant: "gym",
+          frequency: "bimonthly",
+          currency: "GBP",
+          averageAmountMinor: 2999,
+          lastAmountMinor: 2999,
+          firstSeenAt: "2024-01-15T00:00:00.000Z",
+          lastSeenAt: "2024-05-15T00:00:00.000Z",
+          nextExpectedAt: "2024-05-29T00:00:00.000Z",
+          windowTo: "2024-06-01",
+          status: "mature",
+          occurrences: 5,
+          createdAt: "2024-05-15T00:00:00.000Z",
+          updatedAt: "2024-05-15T00:00:00.000Z",
+        },
+      }),
+    );
+    // Act
+    const pass = await reportMissedPayments(deps("2024-09-01T05:00:00Z"));
+    // Assess
+    const missed = (await announced()).filter((e) => e.detailType === "RecurringPaymentMissed" && (e.detail as { userId: string }).userId === "user-chunked");
+    expect(missed.map((e) => (e.detail as { merchant: string }).merchant).sort()).toEqual(["Netflix", "PureGym", "Spotify"]);
+    expect(pass.missed).toBeGreaterThanOrEqual(3);
+    expect(await repos.recurring.listAllByUser("user-chunked")).toSatisfy((streams: { status: string }[]) => streams.every((s) => s.status === "tombstoned"));
   });
 });

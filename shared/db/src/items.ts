@@ -11,7 +11,7 @@ import type { z } from "zod";
 import { isConditionalCheckFailed, rethrowAws } from "./aws-errors";
 import { decodeCursor, encodeCursor, pageLimit } from "./cursor";
 import { type Entity, type Item, unversionedValues } from "./entity";
-import { ConditionalCheckFailedError, VersionConflictError } from "./errors";
+import { ConditionalCheckFailedError, EntityValidationError, VersionConflictError } from "./errors";
 import type { TableKey } from "./keys";
 import type { Db, Page, PageOptions } from "./table";
 import { versionCondition } from "./version-condition";
@@ -121,14 +121,48 @@ export async function queryPage<S extends z.ZodType>(
   query: KeyQuery,
   options: PageOptions = {},
 ): Promise<Page<z.output<S>>> {
+  const out = await queryOnePage(db, scope, query, options);
+  return { items: (out.Items ?? []).map((i: Item) => entity.fromItem(i)), cursor: encodeCursor(scope, out.LastEvaluatedKey) };
+}
+
+/** An item a query read that does not pass its entity's schema: reported by key so the others still run. */
+export interface InvalidItem {
+  key: TableKey;
+  error: EntityValidationError;
+}
+
+/**
+ * `queryPage` for passes over many users' items (a due index): an item that fails its schema is
+ * returned in `invalid` instead of failing the page, so one bad item cannot stop the pass.
+ */
+export async function queryPageChecked<S extends z.ZodType>(
+  db: Db,
+  entity: Entity<S>,
+  scope: string,
+  query: KeyQuery,
+  options: PageOptions = {},
+): Promise<Page<z.output<S>> & { invalid: InvalidItem[] }> {
+  const out = await queryOnePage(db, scope, query, options);
+  const items: z.output<S>[] = [];
+  const invalid: InvalidItem[] = [];
+  for (const item of out.Items ?? []) {
+    try {
+      items.push(entity.fromItem(item));
+    } catch (err) {
+      if (!(err instanceof EntityValidationError)) throw err;
+      invalid.push({ key: { PK: String(item.PK), SK: String(item.SK) }, error: err });
+    }
+  }
+  return { items, invalid, cursor: encodeCursor(scope, out.LastEvaluatedKey) };
+}
+
+async function queryOnePage(db: Db, scope: string, query: KeyQuery, options: PageOptions): Promise<QueryCommandOutput> {
   const input = { ...query, TableName: db.tableName, Limit: pageLimit(options.limit), ExclusiveStartKey: decodeCursor(scope, options.cursor) };
-  let out: QueryCommandOutput;
   try {
-    out = await db.doc.send(new QueryCommand(input));
+    return await db.doc.send(new QueryCommand(input));
   } catch (err) {
     rethrowAws(err, "Query");
   }
-  return { items: (out.Items ?? []).map((i: Item) => entity.fromItem(i)), cursor: encodeCursor(scope, out.LastEvaluatedKey) };
 }
 
 /** Every item of a key query, page by page. For bounded sets (one budget period, one user's rules). */

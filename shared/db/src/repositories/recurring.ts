@@ -6,7 +6,7 @@ import { type AIAnalysisCache, aiAnalysisCacheEntity } from "../entities/ai-anal
 import { type RecurringHistory, recurringHistoryEntity } from "../entities/recurring-history";
 import { type RecurringStream, recurringStreamEntity } from "../entities/recurring-stream";
 import type { Transaction } from "../entities/transaction";
-import { getEntity, putNew, queryPage, updateVersioned } from "../items";
+import { getEntity, type InvalidItem, putNew, queryPageChecked, updateVersioned } from "../items";
 import { keys, RECURRING_DUE_SHARDS, recurringDuePk, recurringMerchantPrefix, SK_PREFIX } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
 import { listAllUserItems } from "./user-items";
@@ -23,9 +23,12 @@ export function recurringRepository(db: Db) {
     /** One merchant's streams: their ids start with the merchant's id. */
     listByMerchant: (userId: string, merchantId: string): Promise<RecurringStream[]> =>
       listAllUserItems(db, recurringStreamEntity, userId, recurringMerchantPrefix(merchantId)),
-    /** Streams of one due shard whose last on-time day is before `day` (`YYYY-MM-DD`): payments overdue. */
-    listOverdue: (shard: number, day: string, options: PageOptions = {}): Promise<Page<RecurringStream>> =>
-      queryPage(
+    /**
+     * Streams of one due shard whose last on-time day is before `day` (`YYYY-MM-DD`): payments
+     * overdue. A stream that fails its schema is in `invalid` (by key), not a failed page.
+     */
+    listOverdue: (shard: number, day: string, options: PageOptions = {}): Promise<Page<RecurringStream> & { invalid: InvalidItem[] }> =>
+      queryPageChecked(
         db,
         recurringStreamEntity,
         `gsi4r:${shard}`,
