@@ -248,7 +248,10 @@ const BY_STATUS: Record<number, ErrorClass> = {
  * @example errorFromResponse({ status: 503, error: "provider_error" }).kind // "retryable"
  */
 export function errorFromResponse(context: ErrorContext): TrueLayerError {
-  const Known = (context.error && BY_ERROR[context.error]) || BY_STATUS[context.status ?? 0] || UnknownTrueLayerError;
+  // Own entries only: the body's `error` is the bank's text, and "constructor" or "toString" would
+  // otherwise name Object's own functions (a String thrown, a TypeError) instead of a TrueLayerError.
+  const byError = context.error && Object.hasOwn(BY_ERROR, context.error) ? BY_ERROR[context.error] : undefined;
+  const Known = byError || BY_STATUS[context.status ?? 0] || UnknownTrueLayerError;
   const what = context.error ? `${context.error}${context.description ? `: ${context.description}` : ""}` : "no error body";
   return new Known(`TrueLayer ${context.method ?? ""} ${context.path ?? ""} answered ${context.status ?? "?"} (${what})`.replace(/\s+/g, " "), context);
 }

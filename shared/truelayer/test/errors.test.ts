@@ -56,6 +56,18 @@ describe("the error table", () => {
     expect(errorFromResponse({ status: 599, error: "weird" }).kind).toBe("retryable");
   });
 
+  it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
+    "an error value naming an Object property (%s) is classified by status like any unknown one",
+    (error) => {
+      const unavailable = errorFromResponse({ status: 503, error });
+      expect(unavailable).toBeInstanceOf(ProviderUnavailableError);
+      expect(unavailable.kind).toBe("retryable");
+      const refused = errorFromResponse({ status: 400, error });
+      expect(refused).toBeInstanceOf(UnknownTrueLayerError);
+      expect(refused.kind).toBe("permanent");
+    },
+  );
+
   it("keeps the TrueLayer description in the message and Retry-After on the error", () => {
     const err = errorFromResponse({
       status: 429,
