@@ -18,6 +18,8 @@ const W = (secondary: Secondary, weight: number, words: string): LexiconWord[] =
 
 export const LEXICON: readonly LexiconWord[] = [
   ...W("groceries/supermarkets", 1, "SUPERMARKET SUPERMARKETS HYPERMARKET SUPERSTORE FOODSTORE"),
+  // The regional co-operative societies are mostly food stores (some run funerals, travel, pharmacies).
+  ...W("groceries/supermarkets", 0.6, "COOPERATIVE CO_OP CO_OPERATIVE"),
   ...W("groceries/convenience", 1, "NEWSAGENT NEWSAGENTS CONVENIENCE MINIMARKET MINIMART OFFLICENCE OFFIE"),
   ...W("groceries/convenience", 0.6, "NEWS STORES GROCERS GROCERY"),
   ...W("groceries/specialist_food", 1, "BUTCHER BUTCHERS FISHMONGER FISHMONGERS GREENGROCER GREENGROCERS DELI DELICATESSEN CHEESEMONGER HALAL PATISSERIE"),
@@ -62,7 +64,12 @@ export const LEXICON: readonly LexiconWord[] = [
   ...W("shopping/electronics", 1, "ELECTRONICS COMPUTERS PHONES"),
   ...W("shopping/general", 0.6, "GIFTS EMPORIUM TOYS"),
   ...W("gifts_and_donations/gifts", 1, "FLORIST FLORISTS FLOWERS"),
-  ...W("gifts_and_donations/charity", 1, "CHARITY FOUNDATION HOSPICE"),
+  ...W("gifts_and_donations/charity", 1, "CHARITY CHARITABLE FOUNDATION HOSPICE APPEAL DONATION DONATIONS"),
+  // Words charities name themselves with (`DOGS TRUST`, `ROYAL BRITISH LEGION`); TRUST says less (a
+  // unit trust), so it decides only as the last word. Not SOCIETY (`THE CHEESE SOCIETY` is a deli, a
+  // building society a lender), nor AID or MISSION (`HEARING AID`, a burrito bar).
+  ...W("gifts_and_donations/charity", 0.8, "RELIEF RESCUE SANCTUARY LEGION MINISTRIES"),
+  ...W("gifts_and_donations/charity", 0.6, "TRUST"),
   ...W("housing/maintenance", 1, "PLUMBING PLUMBER PLUMBERS ELECTRICIAN ELECTRICIANS ELECTRICAL HANDYMAN LOCKSMITH LOCKSMITHS ROOFING GLAZIERS DECORATORS"),
   ...W("education/childcare", 1, "NURSERY CHILDCARE CHILDMINDER PRESCHOOL CRECHE"),
   // A plant nursery sells plants; a day nursery minds children.
@@ -73,7 +80,9 @@ export const LEXICON: readonly LexiconWord[] = [
   // Yarn, sewing and craft shops (the OSM presets file them as crafts).
   ...W("entertainment/hobbies", 0.8, "WOOL YARN YARNS KNITTING HABERDASHERY HABERDASHERS CRAFTS"),
   ...W("other/business_services", 0.8, "SOLICITORS ACCOUNTANTS PRINTING STORAGE"),
-  ...W("insurance/home", 0.6, "INSURANCE"),
+  // An insurer's name: see INSURER_WORDS (it outranks the other words, which pick the line).
+  ...W("insurance/home", 1, "INSURANCE INSURANCES ASSURANCE INSURERS UNDERWRITING UNDERWRITERS"),
+  ...W("insurance/home", 0.6, "MUTUAL"),
   // Two-word phrases beat their words (`NAIL BAR` is not a bar, `CAR PARK` not a garage).
   ...W("transport/parking", 1, "CAR_PARK CAR_PARKS PAY_AND_DISPLAY MULTI_STOREY"),
   ...W("transport/fuel", 1, "SERVICE_STATION FILLING_STATION PETROL_STATION EV_CHARGING"),
@@ -185,6 +194,33 @@ export function lexiconWord(token: string): LexiconWord | undefined {
 /** Words that say only "a place of business": they do not take a name's last place from the word that names the kind. */
 const GENERIC_TRAILING = new Set(["SHOP", "SHOPS", "STORE", "STORES", "CENTRE", "CENTER", "CO", "COMPANY", "LTD", "LIMITED", "UK", "GROUP"]);
 
+/**
+ * Words that make a name an insurer's whatever else it names (`PURELY PETS INSURANCE` sells
+ * insurance, not pet food); `INS`, the statements' cut of INSURANCE, only as the last word.
+ */
+const INSURER_WORDS = new Set(["INSURANCE", "INSURANCES", "ASSURANCE", "INSURERS", "UNDERWRITING", "UNDERWRITERS"]);
+/** Which line an insurer's other words name (`… PET INSURANCE`, `… MOTOR INSURANCE`); any other is home insurance. */
+const INSURANCE_LINES = new Map<string, Secondary>([
+  ...["PET", "PETS", "ANIMAL", "ANIMALS", "DOG", "DOGS", "CAT", "CATS", "EQUINE", "HORSE"].map((w) => [w, "insurance/pet"] as const),
+  ...["CAR", "CARS", "MOTOR", "MOTORS", "MOTORING", "VAN", "VANS", "BIKE", "MOTORBIKE", "DRIVER", "DRIVERS", "VEHICLE", "AUTO"].map(
+    (w) => [w, "insurance/car"] as const,
+  ),
+  ...["LIFE", "PROTECTION"].map((w) => [w, "insurance/life"] as const),
+  ...["HEALTH", "HEALTHCARE", "MEDICAL", "DENTAL"].map((w) => [w, "insurance/health"] as const),
+  ...["TRAVEL", "HOLIDAY", "HOLIDAYS"].map((w) => [w, "insurance/travel"] as const),
+]);
+
+/** An insurer's name and the line it names, if the name says insurer. */
+function insurerCategory(tokens: readonly string[], lastIndex: number): { secondary: Secondary; score: number } | undefined {
+  let insurer = tokens[lastIndex] === "INS" && lastIndex > 0;
+  let line: Secondary | undefined;
+  for (const t of tokens) {
+    if (INSURER_WORDS.has(t)) insurer = true;
+    line ??= INSURANCE_LINES.get(t);
+  }
+  return insurer ? { secondary: line ?? "insurance/home", score: 1 } : undefined;
+}
+
 /** Below this, a name's words are too weak a hint to decide. */
 const MIN_SCORE = 0.6;
 
@@ -203,6 +239,8 @@ export function lexiconCategory(tokens: readonly string[]): { secondary: Seconda
   // A generic last word (`… DISCOUNT STORE`, `… FABRIC SHOP`) leaves the last place to the word before it.
   let lastIndex = tokens.length - 1;
   while (lastIndex > 0 && GENERIC_TRAILING.has(tokens[lastIndex]!)) lastIndex--;
+  const insurer = insurerCategory(tokens, lastIndex);
+  if (insurer) return insurer;
   for (let i = 0; i < tokens.length; i++) {
     let hit: LexiconWord | undefined;
     let end = i;

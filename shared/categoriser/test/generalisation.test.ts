@@ -21,16 +21,25 @@ const calibration = load("calibration.jsonl");
 const dev = load("dev.jsonl");
 /** Session 5's independent set (data/independent-source.txt): written by someone who had read none of the categoriser. */
 const independent = load("independent.jsonl");
+/** Session 6's dev set (data/dev2-source.txt): for choosing variants, so only the split is checked. */
+const dev2 = load("dev2.jsonl");
 const keyOf = (row: Row) => merchantKey(merchantTokens(row.description).join(" "));
 
 /** Floors a little below what the benchmark reports for merchants the categoriser was not built from. */
 const SETS = [
-  { name: "generalisation", rows: generalisation, others: [...calibration, ...holdout, ...dev, ...independent], minRows: 200, without: 0.9, with: 0.96 },
-  { name: "hold-out", rows: holdout, others: [...calibration, ...generalisation, ...dev, ...independent], minRows: 100, without: 0.72, with: 0.88 },
+  {
+    name: "generalisation",
+    rows: generalisation,
+    others: [...calibration, ...holdout, ...dev, ...dev2, ...independent],
+    minRows: 200,
+    without: 0.9,
+    with: 0.96,
+  },
+  { name: "hold-out", rows: holdout, others: [...calibration, ...generalisation, ...dev, ...dev2, ...independent], minRows: 100, without: 0.72, with: 0.88 },
   {
     name: "independent",
     rows: independent,
-    others: [...calibration, ...generalisation, ...holdout, ...dev],
+    others: [...calibration, ...generalisation, ...holdout, ...dev, ...dev2],
     minRows: 100,
     without: 0.72,
     with: 0.84,
@@ -61,7 +70,7 @@ describe.each(SETS)("$name evaluation set (merchants the categoriser was not bui
   it("shares no merchant with the training corpus (open brand names, preset words, generator)", () => {
     // Split by merchant: a row's merchant part is never a training example's merchant part.
     const corpus = new Set(generateCorpus(prng(TRAIN_SEED), TRAIN_SIZE).map((e) => merchantKey(merchantTokens(e.tx.description ?? "").join(" "))));
-    for (const row of [...set.rows, ...calibration, ...dev]) expect(corpus.has(keyOf(row)), String(row.description)).toBe(false);
+    for (const row of [...set.rows, ...calibration, ...dev, ...dev2]) expect(corpus.has(keyOf(row)), String(row.description)).toBe(false);
   }, 60_000);
 
   it("meets the primary accuracy floor without transaction_classification, with honest confidence", () => {

@@ -49,6 +49,41 @@ describe("category-word lexicon", () => {
     expect(lexiconCategory(["QWERTY", "LTD"])).toBeUndefined();
   });
 
+  it("reads an insurer's name as insurance whatever else it names, its other words picking the line", () => {
+    expect(lexiconCategory(["PURELY", "PETS", "INSURANCE"])).toEqual({ secondary: "insurance/pet", score: 1 });
+    expect(lexiconCategory(["KINGS", "MOTOR", "INSURANCE"])?.secondary).toBe("insurance/car");
+    expect(lexiconCategory(["NORTHGATE", "LIFE", "ASSURANCE"])?.secondary).toBe("insurance/life");
+    expect(lexiconCategory(["FREEDOM", "HEALTH", "INS"])?.secondary).toBe("insurance/health");
+    expect(lexiconCategory(["ALL", "CLEAR", "TRAVEL", "INS"])?.secondary).toBe("insurance/travel");
+    expect(lexiconCategory(["HARBOUR", "UNDERWRITING"])?.secondary).toBe("insurance/home");
+    // INS, the statements' cut of INSURANCE, counts only as the last word.
+    expect(lexiconCategory(["INS", "CAFE"])?.secondary).toBe("food_and_drink/coffee_shops");
+    expect(categorise({ ...purchase("DD PURELY PETS INSURANCE"), transaction_category: "DIRECT_DEBIT" }).category).toMatchObject({
+      secondary: "insurance/pet",
+      reason: "lexicon",
+    });
+  });
+
+  it("reads the words charities name themselves with, the vaguer ones only as the last word", () => {
+    expect(lexiconCategory(["ST", "ANNES", "HOSPICE"])?.secondary).toBe("gifts_and_donations/charity");
+    expect(lexiconCategory(["WILDCAT", "SANCTUARY"])?.secondary).toBe("gifts_and_donations/charity");
+    expect(lexiconCategory(["MEADOW", "DONKEY", "RESCUE"])?.secondary).toBe("gifts_and_donations/charity");
+    expect(lexiconCategory(["ROYAL", "BRITISH", "LEGION"])?.secondary).toBe("gifts_and_donations/charity");
+    expect(lexiconCategory(["VALLEY", "RIVERS", "TRUST"])?.secondary).toBe("gifts_and_donations/charity");
+    // TRUST earlier in the name is too weak a hint; SOCIETY names delis and lenders as well as charities.
+    expect(lexiconCategory(["TRUST", "ELECTRICS"])).toBeUndefined();
+    expect(lexiconCategory(["THE", "CHEESE", "SOCIETY"])?.secondary).not.toBe("gifts_and_donations/charity");
+  });
+
+  it("reads a regional co-operative society as a food store, however the statement spells it", () => {
+    for (const tokens of [
+      ["MIDCOUNTIES", "COOPERATIVE"],
+      ["HEARTWOOD", "CO", "OP"],
+      ["HEARTWOOD", "CO", "OPERATIVE"],
+    ])
+      expect(lexiconCategory(tokens)?.secondary).toBe("groceries/supermarkets");
+  });
+
   it("does not read category words into payments to people", () => {
     const so = { description: "SO J BAKER CAFE RENT", amount: -400, currency: "GBP", transaction_type: "DEBIT", transaction_category: "STANDING_ORDER" };
     expect(categorise(so).category.reason).not.toBe("lexicon");
