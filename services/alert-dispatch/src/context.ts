@@ -21,7 +21,10 @@ export interface UserContext {
   tokens: NotificationToken[];
   budgetAlert?: BudgetAlert;
   budget?: UserBudget;
+  /** Where the user's clock is read: the quiet hours' zone, else the profile's. */
   timeZone: string;
+  /** The zone the user's budget periods are cut in, as budget-recalc cuts them: the profile's, else London. */
+  budgetTimeZone: string;
   locale: string;
   currency: string;
 }
@@ -38,18 +41,12 @@ export async function loadContext(deps: DispatchDeps, alert: Alert): Promise<Use
     alert.budget ? budgets.get(alert.userId, alert.budget.budgetId) : Promise.resolve(undefined),
   ]);
   const preferences = stored ?? notificationPreferencesSchema.parse({ userId: alert.userId, updatedAt: new Date(0).toISOString() });
-  const timeZone = usable(
-    preferences.quietHours?.timeZone ?? profile?.timeZone ?? DEFAULT_TIME_ZONE,
-    DEFAULT_TIME_ZONE,
-    isTimeZone,
-    "timeZone",
-    deps,
-    alert.userId,
-  );
+  const budgetTimeZone = usable(profile?.timeZone ?? DEFAULT_TIME_ZONE, DEFAULT_TIME_ZONE, isTimeZone, "timeZone", deps, alert.userId);
+  const timeZone = preferences.quietHours?.timeZone ?? budgetTimeZone;
   const locale = usable(profile?.preferences.locale ?? DEFAULT_LOCALE, DEFAULT_LOCALE, isLocale, "locale", deps, alert.userId);
   let budgetAlert: BudgetAlert | undefined;
   if (alert.budget) {
-    const periodStart = budget && samePeriod(budget, alert.budget.periodStart, timeZone) ? budget.currentPeriod.start : alert.budget.periodStart;
+    const periodStart = budget && samePeriod(budget, alert.budget.periodStart, budgetTimeZone) ? budget.currentPeriod.start : alert.budget.periodStart;
     budgetAlert = await deps.repos.budgetAlerts.get(alert.userId, budgetAlertId(alert.budget.budgetId, periodStart, alert.budget.threshold));
   }
   return {
@@ -59,6 +56,7 @@ export async function loadContext(deps: DispatchDeps, alert: Alert): Promise<Use
     ...(budgetAlert ? { budgetAlert } : {}),
     ...(budget ? { budget } : {}),
     timeZone,
+    budgetTimeZone,
     locale,
     currency: profile?.preferences.currency ?? alert.facts.currency ?? "GBP",
   };
@@ -102,7 +100,7 @@ export function samePeriod(budget: UserBudget, periodStartDate: string, timeZone
 export function supersedingThreshold(alert: Alert, ctx: UserContext): number | undefined {
   const b = alert.budget;
   const budget = ctx.budget;
-  if (!b || !budget || !samePeriod(budget, b.periodStart, ctx.timeZone)) return undefined;
+  if (!b || !budget || !samePeriod(budget, b.periodStart, ctx.budgetTimeZone)) return undefined;
   const passed = budget.thresholds.filter(
     (t) => t > b.threshold && budget.spentMinor * 100 >= t * budget.limitMinor && budgetThresholdWanted(ctx.preferences, t) === undefined,
   );

@@ -153,6 +153,7 @@ async function sendSummary(deps: DispatchDeps, entry: NotificationHistory, now: 
     ...(profile ? { profile } : {}),
     tokens: active,
     timeZone,
+    budgetTimeZone: timeZone,
     locale: "en-GB",
     currency: "GBP",
   };

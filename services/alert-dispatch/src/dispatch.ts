@@ -60,7 +60,7 @@ export function decideNow(alert: Alert, ctx: UserContext, now: Date, deps: Dispa
   const waited = consecutive && consecutive > 1 && alert.budget && ctx.budget;
   const stillPast =
     waited && alert.budget && ctx.budget
-      ? samePeriod(ctx.budget, alert.budget.periodStart, ctx.timeZone) && ctx.budget.spentMinor * 100 >= alert.budget.threshold * ctx.budget.limitMinor
+      ? samePeriod(ctx.budget, alert.budget.periodStart, ctx.budgetTimeZone) && ctx.budget.spentMinor * 100 >= alert.budget.threshold * ctx.budget.limitMinor
       : undefined;
   const superseded = supersedingThreshold(alert, ctx);
   const notBefore = DateTime.fromISO(alert.occurredAt)

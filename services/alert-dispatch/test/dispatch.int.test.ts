@@ -146,6 +146,64 @@ describe("alert-dispatch on moto and the FCM stand-in", () => {
     ]);
   });
 
+  it("matches the event's period to the budget in the profile's zone, which cut it, when the quiet hours name another", async () => {
+    // Prepare: a London budget's April (from 23:00 UTC on 31 March); quiet hours switched off, kept in New York's zone.
+    const userId = "user-two-zones";
+    const at = "2024-04-01T00:00:00.000Z";
+    await repos.profiles.putNew({ userId, email: `${userId}@example.com`, timeZone: "Europe/London", createdAt: at, updatedAt: at });
+    await repos.notifications.createPreferences({
+      userId,
+      channels: { push: true, email: false },
+      quietHours: { start: "22:00", end: "07:00", timeZone: "America/New_York", enabled: false },
+      updatedAt: at,
+    });
+    await repos.notifications.putToken({
+      userId,
+      tokenId: "phone",
+      platform: "android",
+      provider: "fcm",
+      token: "token-two-zones",
+      createdAt: at,
+      updatedAt: at,
+    });
+    await repos.budgets.putNew({
+      userId,
+      budgetId: "groceries",
+      category: "groceries",
+      period: "monthly",
+      currency: "GBP",
+      limitMinor: 30_000,
+      spentMinor: 31_000,
+      currentPeriod: { start: "2024-03-31T23:00:00.000Z", end: "2024-04-30T23:00:00.000Z" },
+      createdAt: at,
+      updatedAt: at,
+    });
+    clock.now = new Date("2024-04-10T12:00:00Z");
+    const events = [80, 100].map((t) =>
+      buildEvent("BudgetThresholdCrossed", {
+        userId,
+        budgetId: "groceries",
+        category: "groceries",
+        period: { start: "2024-04-01", end: "2024-04-30" },
+        thresholdPercent: t,
+        spentMinor: 31_000,
+        limitMinor: 30_000,
+        currency: "GBP",
+        occurredAt: "2024-04-10T11:59:00Z",
+      }),
+    );
+    // Act
+    const { results } = await publishAndDispatch(h, dispatchDeps(h, fcm, clock), events);
+    // Assess: one sync past 80% and 100% is one notification, for 100%
+    expect(results.map((r) => `${r.outcome}:${r.reason ?? ""}`).sort()).toEqual(["sent:", "suppressed:superseded_by_threshold:100"]);
+    expect(
+      fcm
+        .delivered()
+        .filter((m) => m.token === "token-two-zones")
+        .map((m) => m.notification?.title),
+    ).toEqual(["Groceries budget: 100% used"]);
+  });
+
   it("two thresholds crossed by separate syncs in one night give one notification in the morning, for the higher", async () => {
     const userId = "user-night";
     await seedUser(userId, "token-night-1");

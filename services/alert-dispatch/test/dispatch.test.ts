@@ -25,6 +25,7 @@ const ctx = (over: Partial<UserContext> = {}): UserContext => ({
   profile: profile(),
   tokens: [],
   timeZone: "Europe/London",
+  budgetTimeZone: "Europe/London",
   locale: "en-GB",
   currency: "GBP",
   ...over,
