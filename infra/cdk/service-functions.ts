@@ -66,6 +66,10 @@ export class ServiceFunction extends Construct {
             mainFields: ["module", "main"],
             banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
             forceDockerBundling: false,
+            // Bundle the SDK the lockfile pins (ADR 0003) instead of leaving @aws-sdk/* to the
+            // Lambda runtime's own copy, a version the tests never ran and that AWS moves on its
+            // own schedule; transactWrite's serializer replaces the SDK's by name (ADR 0066).
+            externalModules: [],
           },
         });
 

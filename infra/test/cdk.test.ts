@@ -462,6 +462,14 @@ describe("cdk synth (the real CLI)", () => {
             .sort(),
         );
         for (const f of functions) expect((f.Properties.Code as Record<string, unknown>).ZipFile, String(f.Properties.FunctionName)).toBeUndefined();
+        // Each bundle carries the SDK the lockfile pins and the tests ran (ADR 0003; transactWrite's
+        // serializer replaces the SDK's by its middleware name, ADR 0066), not whichever version the
+        // Lambda runtime happens to provide: no import of an @aws-sdk package is left for the runtime.
+        const bundles = readdirSync(out)
+          .filter((d) => d.startsWith("asset.") && existsSync(join(out, d, "index.mjs")))
+          .map((d) => readFileSync(join(out, d, "index.mjs"), "utf8"));
+        expect(bundles).toHaveLength(functions.length);
+        for (const code of bundles) expect(code.match(/from\s*["']@aws-sdk\/[^"']+["']|import\(\s*["']@aws-sdk\/[^"']+["']\s*\)/g) ?? []).toEqual([]);
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
