@@ -13,7 +13,7 @@ import type { Construct } from "constructs";
 import { ServiceFunction, type ServiceFunctionOptions } from "./service-functions";
 
 export interface ExpenzezStackProps extends StackProps {
-  /** The one resource definition (infra/src/resources.ts) for the stage being deployed. */
+  /** The one resource definition (@expenzez/resources, shared/resources/src/stack-definition.ts) for the stage being deployed. */
   def: StackDefinition;
 }
 
