@@ -45,6 +45,8 @@ export interface DeliveryStats {
   /** Stale claims taken over: the one window where the provider may have the message twice. */
   reclaimed: number;
   invalidatedTokens: number;
+  /** The longest Retry-After a provider gave a target to be tried again (ms; 0: none): the next round is not sooner. */
+  retryAfterMs: number;
 }
 
 /** Where a notification on these channels goes for this user. */
@@ -77,7 +79,7 @@ export function fcmMessageOf(entry: NotificationHistory, token: string, priority
 export async function deliverAll(given: DispatchDeps, entry: NotificationHistory, ctx: UserContext, priority: Priority): Promise<DeliveryStats> {
   // The deferred pass has no message to take the correlation id from: the history item has it.
   const deps = { ...given, log: bindCorrelationId(given.log, entry.correlationId) };
-  const stats: DeliveryStats = { delivered: 0, failed: 0, retry: 0, inFlight: 0, reclaimed: 0, invalidatedTokens: 0 };
+  const stats: DeliveryStats = { delivered: 0, failed: 0, retry: 0, inFlight: 0, reclaimed: 0, invalidatedTokens: 0, retryAfterMs: 0 };
   const targets = targetsOf(entry.channels ?? [], ctx);
   const records: OutboxRecord[] = [];
   const outcomes = await Promise.all(targets.map((t) => deliverOne(deps, entry, t, priority, stats, records)));
@@ -144,6 +146,7 @@ async function deliverOne(
       stats.invalidatedTokens++;
     } else if ((err instanceof AlertDispatchError ? err.retryable : true) && rounds < (deps.maxRounds ?? DEFAULT_MAX_ROUNDS)) {
       release = true;
+      stats.retryAfterMs = Math.max(stats.retryAfterMs, de?.details.retryAfterMs ?? 0);
     }
     deps.log.warn({ err, notificationId: entry.notificationId, channel: t.channel, code, rounds, willRetry: release }, "delivery failed");
   }

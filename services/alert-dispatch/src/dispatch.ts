@@ -227,7 +227,11 @@ export async function sendNow(
   if (stats.retry > 0 || stats.inFlight > 0) {
     // Some target must be tried again (or another dispatcher holds it): the due index brings it back.
     const round = entry.attempts.filter((a) => a.outcome === "failed").length + 1;
-    const until = stats.inFlight > 0 ? new Date(now.getTime() + (deps.sendLeaseMs ?? DEFAULT_SEND_LEASE_MS)).toISOString() : retryAt(now, round);
+    // A provider's Retry-After (FCM quota) is a floor: a round before it would only be refused again, and spend a round.
+    const until =
+      stats.inFlight > 0
+        ? new Date(now.getTime() + (deps.sendLeaseMs ?? DEFAULT_SEND_LEASE_MS)).toISOString()
+        : new Date(Math.max(Date.parse(retryAt(now, round)), now.getTime() + stats.retryAfterMs)).toISOString();
     await deps.repos.notifications.setStatus(entry.userId, id, { status: "sending", deferredUntil: until, expectStatus: "sending" });
     return { notificationId: id, outcome: stats.inFlight > 0 ? "in_flight" : "retry_scheduled", delivery: stats };
   }

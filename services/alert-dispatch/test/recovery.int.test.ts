@@ -186,6 +186,34 @@ describe("alert-dispatch recovery and limits on moto", () => {
     clock.now = new Date("2024-03-16T12:00:00.000Z");
   });
 
+  it("a provider's Retry-After longer than the client waits sets the next round: no pass tries before it", async () => {
+    // Prepare: FCM answers 429 with Retry-After: 300 s, longer than the client waits in-process (30 s).
+    const userId = "user-retry-after";
+    await seedUser(userId);
+    const deps = dispatchDeps(h, fcm, clock);
+    clock.now = new Date("2024-03-16T12:00:00Z");
+    fcm.storm({ status: 429, count: 1, retryAfterSeconds: 300 });
+    // Act: passes at +2 min and just after +5 min.
+    const first = await handleAlertEvent({ detailType: "LargeTransactionDetected", detail: large(userId, 500).detail }, deps);
+    const waiting = await h.repos.notifications.getHistory(userId, first.notificationId);
+    clock.now = new Date("2024-03-16T12:02:00Z");
+    const early = await runDeferredPass(deps);
+    clock.now = new Date("2024-03-16T12:05:01Z");
+    const due = await runDeferredPass(deps);
+    // Assess
+    expect(first.outcome).toBe("retry_scheduled");
+    expect(Date.parse(waiting?.deferredUntil ?? "")).toBeGreaterThanOrEqual(Date.parse("2024-03-16T12:05:00Z"));
+    expect(early.results.sent).toBe(0);
+    expect(due.results.sent).toBe(1);
+    expect(
+      fcm
+        .requests()
+        .filter((r) => r.message?.token === `token-${userId}`)
+        .map((r) => r.status),
+    ).toEqual([429, 200]);
+    clock.now = new Date("2024-03-16T12:00:00.000Z");
+  });
+
   it("two deferred passes running at once send each released notification once", async () => {
     const userId = "user-two-passes";
     await seedUser(userId, { quietHours: { start: "11:00", end: "13:00", timeZone: "Europe/London" }, maxPerHour: 50 });
