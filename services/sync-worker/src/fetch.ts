@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { fromMinor } from "@expenzez/money";
-import { boundedText, TEXT_LIMITS } from "@expenzez/sync";
+import { boundedText, storableId, TEXT_LIMITS } from "@expenzez/sync";
 import {
   AccountNotFoundError,
   type CallContext,
@@ -144,9 +144,11 @@ export async function fetchConnection(
         type: bankLabel(a.account_type, "TRANSACTION"),
         displayName: bankLabel(a.display_name, a.account_id),
         currency: a.currency,
-        accountNumber: str(number.number),
-        sortCode: str(number.sort_code),
-        iban: str(number.iban),
+        // Identifiers are kept only as sent and of a storable size (as bank ids are): one of 450 KB
+        // made the account's item one DynamoDB refuses, failing every sync of the connection.
+        accountNumber: storableId(str(number.number)),
+        sortCode: storableId(str(number.sort_code)),
+        iban: storableId(str(number.iban)),
       };
       return load(base, () => client.getBalance(ctx, a.account_id));
     }),

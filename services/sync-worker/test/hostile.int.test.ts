@@ -228,6 +228,24 @@ describe("one bad transaction never blocks a connection", () => {
     expect(conn.status).toBe("active");
   });
 
+  it("an account whose number the bank serves as 450 KB is stored without it, and the connection syncs", async () => {
+    // Prepare
+    const c = await connect();
+    await sandbox.admin.setScenario(c.sim.user_id, {
+      unattended_limit: null,
+      account_overrides: { [c.account]: { fields: { account_number: { number: "1".repeat(450_000), sort_code: "04-00-04" } } } },
+    });
+    // Act
+    await sync(c);
+    // Assess
+    const { accounts, txs } = await expectExactCounts(c.userId);
+    expect(accounts).toHaveLength(1);
+    expect(txs.length).toBeGreaterThan(0);
+    const [opened] = (await repos.accounts.listByUser(c.userId)).items;
+    expect(opened?.accountNumber).toBeUndefined();
+    expect(opened?.sortCode).toBe("04-00-04");
+  });
+
   it("a balance the bank serves past a penny (or as a float that is not one) is stored with its decimals derived from the pence it rounds to", async () => {
     // Prepare: the bank serves the current balance with three decimals and the available one as
     // a JSON float no decimal writes (0.1 + 0.2)
