@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { alarmDefinitions, alarmTopicName, allServices, stackDefinition } from "@expenzez/resources";
+import { alarmDefinitions, alarmTopicName, allServices, serviceDefinition, stackDefinition } from "@expenzez/resources";
 import { App, Token } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import * as lambda from "aws-cdk-lib/aws-lambda";
@@ -267,6 +267,21 @@ describe("the services of the catalogue, deployed by the CDK app", () => {
     ].map(arnOf);
     const sends = statementsOf(template, fnId).filter((st) => [st.Action].flat().includes("sqs:SendMessage"));
     expect(sends.map((st) => JSON.stringify(st.Resource)).sort()).toEqual([...new Set(allowedTargets)].sort());
+  });
+
+  it("sync-worker's Lambda can finish every job of a batch within its timeout, even jobs that run as long as the sync lease allows", () => {
+    // The Lambda adapter runs a batch's records one after another and nothing extends their
+    // visibility. A sync is sized to finish within its lease, 0.8 of the queue's visibility
+    // timeout (services/sync-worker/src/service.ts); the function's timeout is that visibility.
+    const service = serviceDefinition("sync-worker");
+    if (service.kind !== "queue") throw new Error("sync-worker is a queue service");
+    const fn = template.findResources("AWS::Lambda::Function")[functionId(template, "sync-worker")] as { Properties: { Timeout: number } };
+    const mapping = Object.values(template.findResources("AWS::Lambda::EventSourceMapping") as Resources).find(
+      (m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: functionId(template, "sync-worker") }),
+    );
+    const leaseSeconds = Math.floor(def.queues.syncJobs.visibilityTimeoutSeconds * 0.8);
+    expect(Number(mapping?.Properties.BatchSize) * leaseSeconds).toBeLessThanOrEqual(fn.Properties.Timeout);
+    expect(fn.Properties.Timeout).toBeLessThanOrEqual(def.queues.syncJobs.visibilityTimeoutSeconds);
   });
 
   it.each(

@@ -105,7 +105,9 @@ export const SERVICES = {
     package: "@expenzez/sync-worker",
     entry: "services/sync-worker/src/lambda.ts",
     queue: "syncJobs",
-    batchSize: 5,
+    // One job per invocation: a batch's records run one after another with nothing extending
+    // their visibility, and one sync may take most of the timeout (its lease is 0.8 of it).
+    batchSize: 1,
     memoryMb: 512,
     env: {
       ...TRUELAYER_ENV,
