@@ -5,6 +5,7 @@ import {
   type RecurringStream,
   recurringHistoryEntity,
   recurringStreamEntity,
+  SK_PREFIX,
   type TransactAction,
   type Transaction,
   TransactionConditionalCheckFailedError,
@@ -19,7 +20,7 @@ import type { SyncedDetail } from "./coalesce";
 import { put } from "./commit";
 import type { RecurringDeps } from "./deps";
 import { UnexpectedEventError } from "./errors";
-import { merchantIdOf } from "./ids";
+import { merchantIdOf, merchantIdOfStream } from "./ids";
 import { planMerchant } from "./plan";
 import { refreshUpcomingBills } from "./predictions-store";
 
@@ -72,16 +73,22 @@ export async function reevaluateMerchants(detail: SyncedDetail, deps: RecurringD
   const now = (deps.now ?? (() => new Date()))();
   const touched = new Map(detail.merchants.map((name) => [merchantOf(name, name).key, name]));
   const merchantIds = [...touched.keys()].map(merchantIdOf);
-  const [synced, histories, streams] = await Promise.all([
+  const [synced, histories, { streams, invalid }] = await Promise.all([
     syncedByMerchant(deps, detail.userId, detail.range, touched),
     deps.repos.recurring.getHistories(detail.userId, merchantIds),
-    deps.repos.recurring.listAllByUser(detail.userId),
+    deps.repos.recurring.listAllByUserChecked(detail.userId),
   ]);
   const streamsOf = new Map<string, RecurringStream[]>();
   for (const s of streams) {
-    const merchantId = s.streamId.slice(0, s.streamId.indexOf("."));
+    const merchantId = merchantIdOfStream(s.streamId);
     streamsOf.set(merchantId, [...(streamsOf.get(merchantId) ?? []), s]);
   }
+  // A merchant with a stream item that fails its schema is left alone (planned without it, its
+  // writes would collide with it); the user's other merchants are evaluated as usual.
+  const unreadable = new Set(invalid.map((bad) => merchantIdOfStream(bad.key.SK.slice(SK_PREFIX.recurring.length))));
+  for (const bad of invalid)
+    deps.log.error({ key: bad.key, code: bad.error.code, field: bad.error.field }, "stream item does not parse; its merchant is not evaluated");
+  for (const key of [...touched.keys()]) if (unreadable.has(merchantIdOf(key))) touched.delete(key);
   const merchantLimit = pLimit(MERCHANTS_AT_ONCE);
   const committed: OutboxRecord[] = [];
   const count = (result: MerchantResult) => {

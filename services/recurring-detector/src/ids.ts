@@ -8,6 +8,11 @@ export function merchantIdOf(merchantKey: string): string {
   return `m${createHash("sha256").update(merchantKey, "utf8").digest("hex").slice(0, 20)}`;
 }
 
+/** The merchant id a stored stream id starts with. */
+export function merchantIdOfStream(streamId: string): string {
+  return streamId.slice(0, streamId.indexOf("."));
+}
+
 export function storedStreamId(merchantId: string, detectorId: string): string {
   return detectorId.startsWith(`${merchantId}.`) ? detectorId : `${merchantId}.${detectorId}`;
 }

@@ -322,4 +322,50 @@ describe("recurring-detector on the emulator", () => {
     expect(pass.missed).toBeGreaterThanOrEqual(3);
     expect(await repos.recurring.listAllByUser("user-chunked")).toSatisfy((streams: { status: string }[]) => streams.every((s) => s.status === "tombstoned"));
   });
+
+  it("evaluates a user's other merchants when one of the user's stream items fails its schema, and leaves that merchant alone", async () => {
+    // Prepare: a user with a stream item no release can read (another merchant's), then five months of Netflix.
+    const owner = "user-bad-stream";
+    const badId = `${merchantIdOf("gym")}.rs_corrupt`;
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: {
+          ...keys.recurring(owner, badId),
+          userId: owner,
+          streamId: badId,
+          merchant: "Gym",
+          normalisedMerchant: "gym",
+          frequency: "bimonthly",
+          currency: "GBP",
+          averageAmountMinor: 2999,
+          lastAmountMinor: 2999,
+          firstSeenAt: "2024-01-15T00:00:00.000Z",
+          lastSeenAt: "2024-05-15T00:00:00.000Z",
+          nextExpectedAt: "2024-07-15T00:00:00.000Z",
+          status: "mature",
+          occurrences: 5,
+          createdAt: "2024-05-15T00:00:00.000Z",
+          updatedAt: "2024-05-15T00:00:00.000Z",
+        },
+      }),
+    );
+    const months = ["01", "02", "03", "04", "05"];
+    await sync(
+      [
+        ...months.map((m) => txn(`2024-${m}-09`, -10.99, `NETFLIX.COM ${m}`, "Netflix", "entertainment", owner)),
+        ...months.map((m) => txn(`2024-${m}-15`, -29.99, "GYM LTD", "Gym", "health", owner)),
+      ],
+      "sync-bad-stream",
+    );
+    // Act
+    await runDetector("2024-06-10T07:00:00Z");
+    // Assess
+    const detected = (await announced()).filter((e) => (e.detail as { userId: string }).userId === owner);
+    expect(detected.map((e) => [e.detailType, (e.detail as { merchant: string }).merchant])).toEqual([["RecurringPaymentDetected", "Netflix"]]);
+    expect((await repos.recurring.getPredictions(owner))?.upcomingBills).toMatchObject([{ merchant: "Netflix", expectedOn: "2024-06-10" }]);
+    const { streams, invalid } = await repos.recurring.listAllByUserChecked(owner);
+    expect(streams.map((s) => s.merchant)).toEqual(["Netflix"]);
+    expect(invalid.map((i) => i.key.SK)).toEqual([`RECURRING#${badId}`]);
+  });
 });
