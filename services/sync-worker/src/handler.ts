@@ -295,6 +295,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   let fetched: FetchedAccount[];
   let unreadable: UnreadableAccount[] = [];
   let listedInFull = true;
+  let historyRefused: UnreadableAccount[] = [];
   let ctx: CallContext;
   try {
     connection = await refreshTracked(run, withFreshToken(deps, connection, now));
@@ -307,7 +308,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     // The newest slice first: it brings the accounts, their balances and pending lists.
     // An account whose entry or data the bank served malformed is quarantined below and left as stored.
     ({ accounts: fetched, unreadable, listedInFull } = await fetchConnection(deps.truelayer, ctx, slices[slices.length - 1] as Slice, concurrency));
-    if (history && deps.asyncHistory) await requestHistory(deps.truelayer, ctx, fetched, history, deps.asyncHistory.webhookUri, log);
+    if (history && deps.asyncHistory) historyRefused = await requestHistory(deps.truelayer, ctx, fetched, history, deps.asyncHistory.webhookUri, log);
   } catch (err) {
     return providerFailure(err);
   }
@@ -332,6 +333,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     const reason = unreadable.find((a) => a.accountId === accountId)?.reason ?? "unreadable";
     quarantine.push({ accountId, reason: boundedText(`account not synced: ${reason}`, 512) });
   }
+  for (const r of historyRefused) quarantine.push({ accountId: r.accountId, reason: boundedText(`older history not requested: ${r.reason}`, 512) });
   const counted = countsAsUnattended(job) ? spent + 1 : spent;
   const stats = connection.syncStats ?? { totalSyncs: 0, consecutiveFailures: 0 };
   const at = now.toISOString();
@@ -576,7 +578,12 @@ function callContext(
 /** The code a Failed async task is recorded with (syncStats.lastErrorCode, ConnectionSyncFailed). */
 export const ASYNC_TASK_FAILED = "sync.async_task_failed";
 
-/** Asks the bank for each open account's older booked history asynchronously; each answer comes back as a results job. */
+/**
+ * Asks the bank for each open account's older booked history asynchronously; each answer comes
+ * back as a results job. An account whose request the bank refuses for good (closed since it was
+ * listed, a card without async support) is returned with the reason, so the connection's window
+ * still syncs; any other failure ends the run as a fetch failure does.
+ */
 async function requestHistory(
   client: SyncDeps["truelayer"],
   ctx: CallContext,
@@ -584,11 +591,23 @@ async function requestHistory(
   range: { from: string; to: string },
   webhookUri: string,
   log: Logger,
-): Promise<void> {
+): Promise<UnreadableAccount[]> {
+  const refused: UnreadableAccount[] = [];
   const tasks = await Promise.all(
-    fetched.filter((a) => a.data).map((a) => client.requestTransactionsAsync(ctx, { kind: a.kind, accountId: a.providerAccountId, range }, webhookUri)),
+    fetched
+      .filter((a) => a.data)
+      .map(async (a) => {
+        try {
+          return await client.requestTransactionsAsync(ctx, { kind: a.kind, accountId: a.providerAccountId, range }, webhookUri);
+        } catch (err) {
+          if (!(err instanceof TrueLayerError && err.kind === "permanent")) throw err;
+          refused.push({ accountId: a.accountId, reason: `${err.code}: ${err.message}` });
+          return undefined;
+        }
+      }),
   );
-  log.info({ tasks: tasks.map((t) => t.taskId), history: range }, "older history requested asynchronously");
+  log.info({ tasks: tasks.flatMap((t) => (t ? [t.taskId] : [])), refused: refused.length, history: range }, "older history requested asynchronously");
+  return refused;
 }
 
 /**

@@ -5,7 +5,7 @@ import { parseDeliveredEvent, type ReceivedEvent } from "@expenzez/events";
 import type { LocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
 import { receiveAll, until } from "@expenzez/testing";
-import type { TrueLayerClient } from "@expenzez/truelayer";
+import { EndpointNotSupportedError, type TrueLayerClient } from "@expenzez/truelayer";
 import type { RunningSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LeaseLostError, TokenRotatedElsewhereError } from "../src/errors";
@@ -450,6 +450,35 @@ describe("one bad transaction never blocks a connection", () => {
       ["BACKFILL SHARED OLD", -700],
     ]);
     expect((await connectionOf(c)).syncStats).toMatchObject({ totalSyncs: 3, lastNew: 0, lastChanged: 0 });
+  });
+
+  it("a backfill whose older-history request one account refuses (endpoint not supported) syncs the usual window and records the refusal", async () => {
+    // Prepare: two accounts; the bank refuses the asynchronous request of the first one only
+    const c = await connect({ accounts: 2 });
+    const refused = c.account;
+    const client: TrueLayerClient = {
+      ...truelayer,
+      requestTransactionsAsync: async (ctx, source, webhookUri) => {
+        if (source.accountId === refused)
+          throw new EndpointNotSupportedError("TrueLayer GET /transactions answered 501 (endpoint_not_supported)", { status: 501 });
+        return truelayer.requestTransactionsAsync(ctx, source, webhookUri);
+      },
+    };
+    const now = await sandbox.admin.now();
+    const backfillFrom = new Date(now.getTime() - 200 * 86_400_000).toISOString().slice(0, 10);
+    // Act
+    await sync(
+      c,
+      { reason: "backfill", psuIp: PSU_IP, backfillFrom },
+      { truelayer: client, asyncHistory: { webhookUri: "http://127.0.0.1:9/truelayer/results/unused-secret-0123" } },
+    );
+    // Assess: the window is stored, the run completed, the refusal is on the connection
+    const { txs } = await expectExactCounts(c.userId);
+    expect(txs.length).toBeGreaterThan(0);
+    const conn = await connectionOf(c);
+    expect(conn.lastSyncAt).toBeDefined();
+    expect(conn.syncStats).toMatchObject({ consecutiveFailures: 0 });
+    expect(conn.quarantine?.at(-1)).toMatchObject({ accountId: storedAccountId(refused), reason: expect.stringContaining("endpoint_not_supported") });
   });
 
   it("an HTML maintenance page served with 200 is retryable: RetryLater, nothing written, no failure counted", async () => {
