@@ -38,7 +38,7 @@ for (const file of SELECTION_SETS) {
       s.claimed += r.category.confidence;
       if (hit) s.hits++;
       steps.set(r.category.reason, s);
-      if (!hit && process.argv.includes("--errors") && !withClassification)
+      if (!hit && process.argv.includes("--errors") && withClassification === process.argv.includes("--with"))
         console.log(
           `  miss ${file}: ${row.description} → ${r.category.secondary} (${r.category.reason} ${r.category.confidence.toFixed(2)}), label ${row.label.secondary}`,
         );

@@ -301,14 +301,22 @@ function handPass(rows: ReturnType<typeof readHand>): Tally {
 }
 const handTally = handPass(readHand("calibration.jsonl"));
 const devTally = handPass(readHand("dev.jsonl"));
+const dev2Tally = handPass(readHand("dev2.jsonl"));
 /**
- * A step's tally on the hand-labelled sets: the model's on the calibration and dev sets together, the others' on
- * the calibration set alone (pooling the dev set for them too measured the same on both sets: the smaller change).
+ * A step's tally on the hand-labelled sets: the calibration set and both dev sets together (session 6:
+ * the second dev set nearly doubles the rows; before it, the model's on the calibration and dev sets
+ * and the others' on the calibration set alone).
  */
 const hand = (key: string) => {
-  const a = handTally.get(key) ?? { hits: 0, n: 0, claimed: 0 };
-  const b = devTally.get(key) ?? { hits: 0, n: 0, claimed: 0 };
-  return key === "model" ? { hits: a.hits + b.hits, n: a.n + b.n, claimed: a.claimed + b.claimed } : a;
+  const sum = { hits: 0, n: 0, claimed: 0 };
+  for (const tally of [handTally, devTally, dev2Tally]) {
+    const t = tally.get(key);
+    if (!t) continue;
+    sum.hits += t.hits;
+    sum.n += t.n;
+    sum.claimed += t.claimed;
+  }
+  return sum;
 };
 // Pooled with the generated set for the lexicon (both are evidence), alone for the brand table.
 const brand = hand("brand");
@@ -342,5 +350,6 @@ console.log(`trained on ${trainSet.length} examples, vocabulary ${Object.keys(tr
 console.log("step precision on the calibration set:", Object.fromEntries([...stepTally].map(([k, t]) => [k, `${t.hits}/${t.n}`])));
 console.log("hand calibration set:", Object.fromEntries([...handTally].map(([k, t]) => [k, `${t.hits}/${t.n} (claimed ${(t.claimed / t.n).toFixed(3)})`])));
 console.log("dev set:", Object.fromEntries([...devTally].map(([k, t]) => [k, `${t.hits}/${t.n} (claimed ${(t.claimed / t.n).toFixed(3)})`])));
+console.log("second dev set:", Object.fromEntries([...dev2Tally].map(([k, t]) => [k, `${t.hits}/${t.n} (claimed ${(t.claimed / t.n).toFixed(3)})`])));
 console.log("regression buckets:", shippedHashed.config.buckets.map((b) => `≤${b.upTo}: ${b.confidence} (n=${b.n})`).join(", "));
 console.log("model buckets:", file.calibration.model.map((b) => `≤${b.upTo}: ${b.confidence} (n=${b.n})`).join(", "));
