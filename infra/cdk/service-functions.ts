@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { type ServiceDefinition, secretIdVariable } from "@expenzez/resources";
+import { functionTimeoutSeconds, type ServiceDefinition, secretIdVariable } from "@expenzez/resources";
 import { Duration } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
@@ -39,7 +39,7 @@ export class ServiceFunction extends Construct {
   constructor(stack: ExpenzezStack, service: ServiceDefinition, options: ServiceFunctionOptions = {}) {
     super(stack, `Service-${service.name}`);
     const { def } = stack;
-    const timeoutSeconds = service.timeoutSeconds ?? (service.kind === "queue" ? def.queues[service.queue].visibilityTimeoutSeconds : 60);
+    const timeoutSeconds = functionTimeoutSeconds(service, def);
     const common = {
       functionName: `expenzez-${def.stage}-${service.name}`,
       description: `expenzez-sync ${def.stage}: ${service.name} (${service.kind})`,

@@ -1,4 +1,4 @@
-import type { QueueId } from "./stack-definition";
+import type { QueueId, StackDefinition } from "./stack-definition";
 
 /**
  * The deployable units of the pipeline, declared once. The service kit in `@expenzez/runtime`
@@ -208,6 +208,15 @@ export const SERVICES = {
 } as const satisfies Record<string, ServiceDefinition>;
 
 export type ServiceName = keyof typeof SERVICES;
+
+/**
+ * How long the deployed function may run: the entry's `timeoutSeconds`, else its queue's
+ * visibility timeout (a queue service) or 60 s. A scheduled task's lock is sized from it too:
+ * a pass can never outlive its function.
+ */
+export function functionTimeoutSeconds(service: ServiceDefinition, def: StackDefinition): number {
+  return service.timeoutSeconds ?? (service.kind === "queue" ? def.queues[service.queue].visibilityTimeoutSeconds : 60);
+}
 
 /** The definition of one deployable; throws for a name that is not declared. */
 export function serviceDefinition(name: string): ServiceDefinition {

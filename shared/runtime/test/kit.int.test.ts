@@ -152,6 +152,24 @@ describe("defineScheduledTask", () => {
     expect(after).toEqual({ ran: true, result: "swept" });
   });
 
+  it("a daily pass that died holding its lock (a Lambda killed at its timeout) does not keep the next day's pass from running", async () => {
+    // Prepare: recurring-missed runs once a day; its first pass never returns, as a function
+    // stopped by its timeout never reaches the release.
+    const task = defineScheduledTask({
+      name: "recurring-missed",
+      deps: () => ({}),
+      run: async (_deps, { now }) => (now.getTime() === dayOne.getTime() ? new Promise<never>(() => {}) : "ran"),
+    });
+    const dayOne = new Date("2026-12-01T03:00:00Z");
+    const runtime = await task.createRuntime(env);
+    void task.runOnce(runtime, { now: dayOne });
+    await until(async () => (await task.runOnce(runtime, { now: dayOne })).ran === false, { message: "the first pass holds the lock" });
+    // Act
+    const nextDay = await task.runOnce(runtime, { now: new Date(dayOne.getTime() + 86_400_000) });
+    // Assess
+    expect(nextDay).toEqual({ ran: true, result: "ran" });
+  });
+
   it("a task host is handed back while its tasks keep running on their interval, and stops them", async () => {
     // Prepare
     let passes = 0;

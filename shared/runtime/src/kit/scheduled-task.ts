@@ -1,7 +1,7 @@
 import { runMain } from "@expenzez/config";
 import { keys } from "@expenzez/db";
 import { createLogger, type Logger } from "@expenzez/logger";
-import { type ScheduledTaskDefinition, serviceDefinition } from "@expenzez/resources";
+import { functionTimeoutSeconds, type ScheduledTaskDefinition, type StackDefinition, serviceDefinition } from "@expenzez/resources";
 import type { z } from "zod";
 import { WorkerOptionsError } from "../errors";
 import { type ReadinessCheck, startHealthServerFromEnv, tableReadiness } from "./health";
@@ -56,8 +56,7 @@ export function defineScheduledTask<S extends z.ZodRawShape, D, R>(declaration: 
     },
     async runOnce({ kit, deps }, options = {}) {
       const now = options.now ?? new Date();
-      // Held for at most two intervals: a pass that died frees the task for the tick after next.
-      const lock = await acquireTaskLock(kit.db, declaration.name, kit.processId, Math.max(60, definition.everyMinutes * 120), now);
+      const lock = await acquireTaskLock(kit.db, declaration.name, kit.processId, taskLockSeconds(definition, kit.def), now);
       if (!lock) return { ran: false, reason: "locked" };
       const log = kit.log.child({ task: declaration.name });
       try {
@@ -75,6 +74,17 @@ export function defineScheduledTask<S extends z.ZodRawShape, D, R>(declaration: 
     },
   };
   return task;
+}
+
+/**
+ * How long a pass holds its task's lock: two intervals, but never more than twice the longest
+ * the deployed function may run. A pass that died (a Lambda stopped at its timeout never reaches
+ * the release) then frees the task by the next tick, not, for a daily task, two days later.
+ *
+ * @example taskLockSeconds(serviceDefinition("recurring-missed"), def) // 120: a daily task whose function runs 60 s at most
+ */
+export function taskLockSeconds(definition: ScheduledTaskDefinition, def: StackDefinition): number {
+  return Math.max(60, Math.min(definition.everyMinutes * 120, 2 * functionTimeoutSeconds(definition, def)));
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a host runs tasks of any deps and result types.
