@@ -1,4 +1,12 @@
-import type { RecurringHistory, RecurringHistoryEntry, RecurringHistoryInput, RecurringStream, RecurringStreamInput, Transaction } from "@expenzez/db";
+import {
+  RECURRING_HISTORY_MAX_ENTRIES,
+  type RecurringHistory,
+  type RecurringHistoryEntry,
+  type RecurringHistoryInput,
+  type RecurringStream,
+  type RecurringStreamInput,
+  type Transaction,
+} from "@expenzez/db";
 import { buildEvent, type DomainEvent } from "@expenzez/events";
 import { type DetectedStream, dayOf, detectStreams, isoDay, LOOKBACK_DAYS, reconcileStreamIds } from "@expenzez/recurring";
 import { eventIdFor, storedStreamId } from "./ids";
@@ -152,7 +160,10 @@ export function missedEvent(
   });
 }
 
-/** Booked transactions of the merchant replace or join their entries; pending ones leave; old ones fall out. */
+/**
+ * Booked transactions of the merchant replace or join their entries; pending ones leave; old ones
+ * fall out, and beyond the item's bound the oldest do (a merchant paid that often is no one stream).
+ */
 function mergeEntries(stored: readonly RecurringHistoryEntry[], synced: readonly Transaction[], oldest: string): RecurringHistoryEntry[] {
   const byId = new Map(stored.map((e) => [e.transactionId, e]));
   for (const t of synced) {
@@ -165,7 +176,10 @@ function mergeEntries(stored: readonly RecurringHistoryEntry[], synced: readonly
     if (existing && existing.date === date && existing.amountMinor === t.amountMinor && existing.currency === t.currency) continue;
     byId.set(t.transactionId, { ...existing, transactionId: t.transactionId, date, amountMinor: t.amountMinor, currency: t.currency });
   }
-  return [...byId.values()].filter((e) => e.date >= oldest).sort((a, b) => a.date.localeCompare(b.date) || a.transactionId.localeCompare(b.transactionId));
+  return [...byId.values()]
+    .filter((e) => e.date >= oldest)
+    .sort((a, b) => a.date.localeCompare(b.date) || a.transactionId.localeCompare(b.transactionId))
+    .slice(-RECURRING_HISTORY_MAX_ENTRIES);
 }
 
 /** The aiInsights each entry's transaction should carry; changed ones go into the plan and the entry remembers them. */

@@ -1,4 +1,11 @@
-import { type RecurringHistory, type RecurringStream, recurringHistoryEntity, recurringStreamEntity, type Transaction } from "@expenzez/db";
+import {
+  RECURRING_HISTORY_MAX_ENTRIES,
+  type RecurringHistory,
+  type RecurringStream,
+  recurringHistoryEntity,
+  recurringStreamEntity,
+  type Transaction,
+} from "@expenzez/db";
 import { describe, expect, it } from "vitest";
 import { type MerchantPlan, type MerchantState, merchantIdOf, planMerchant, upcomingBills } from "../src";
 
@@ -53,6 +60,19 @@ describe("planMerchant", () => {
       january.map(() => ({ isRecurring: true, recurringStreamId: plan.streams[0]!.item.streamId, recurringFrequency: "monthly", nextExpected: "2024-05-09" })),
     );
     expect(plan.history?.item.entries).toHaveLength(4);
+  });
+
+  it("keeps a busy merchant's history within the item's bound, newest payments first to stay", () => {
+    // Six payments a day for a year (a transport card, a marketplace): more than one history item holds.
+    const start = Date.parse("2023-05-01T00:00:00Z");
+    const busy = Array.from({ length: 2190 }, (_, i) =>
+      txn(`b${String(i).padStart(4, "0")}`, new Date(start + Math.floor(i / 6) * 86_400_000).toISOString().slice(0, 10), 2.8),
+    );
+    const plan = planMerchant(empty, busy, new Date("2024-05-01T08:00:00Z"));
+    const item = plan.history!.item;
+    expect(item.entries).toHaveLength(RECURRING_HISTORY_MAX_ENTRIES);
+    expect(item.entries.at(-1)?.transactionId).toBe("b2189");
+    expect(() => recurringHistoryEntity.parse({ ...item, version: 1 })).not.toThrow();
   });
 
   it("plans nothing, not even an empty history, for a merchant the user has no transactions of", () => {

@@ -18,6 +18,9 @@ export const recurringHistoryEntrySchema = z.object({
 });
 export type RecurringHistoryEntry = z.output<typeof recurringHistoryEntrySchema>;
 
+/** Entries one history item keeps (about 120 KB, far below DynamoDB's 400 KB): the detector keeps the newest. */
+export const RECURRING_HISTORY_MAX_ENTRIES = 2000;
+
 /**
  * A user's payments at one merchant over the detector's look-back (about 13 months), so a
  * re-evaluation reads one item instead of the user's whole history (ADR 0030).
@@ -28,7 +31,7 @@ export const recurringHistorySchema = z.object({
   merchantKey: z.string().min(1),
   merchant: z.string().min(1),
   /** Oldest first; bounded so the item stays far below DynamoDB's 400 KB. */
-  entries: z.array(recurringHistoryEntrySchema).max(2000),
+  entries: z.array(recurringHistoryEntrySchema).max(RECURRING_HISTORY_MAX_ENTRIES),
   version: version.default(1),
   ...timestamps,
 });
