@@ -4,6 +4,7 @@ import { boundedText, storableId, TEXT_LIMITS } from "@expenzez/sync";
 import {
   AccountNotFoundError,
   type CallContext,
+  EndpointNotSupportedError,
   type RejectedTransaction,
   type TransactionList,
   type TrueLayerClient,
@@ -88,6 +89,20 @@ export interface FetchedConnection {
    * listed. False when an entry without one was refused (it may be any stored account).
    */
   listedInFull: boolean;
+  /** Lists the provider does not serve at all (501 `endpoint_not_supported`): their stored accounts are not taken as unlisted. */
+  unsupported: ("account" | "card")[];
+}
+
+/**
+ * A call the provider does not support (501 `endpoint_not_supported`, e.g. `/cards` of a bank
+ * without cards, `/transactions/pending` of one that lists no pending): undefined, so that part
+ * is skipped as TrueLayer advises instead of failing the connection's every sync.
+ */
+function unlessUnsupported<T>(call: Promise<T>): Promise<T | undefined> {
+  return call.catch((err: unknown) => {
+    if (err instanceof EndpointNotSupportedError) return undefined;
+    throw err;
+  });
 }
 
 /** An account the bank lists twice is one account: read once, so its data is stored and quarantined once. */
@@ -113,7 +128,13 @@ export async function fetchConnection(
   range: { from: string; to: string },
   concurrency: number,
 ): Promise<FetchedConnection> {
-  const [accountList, cardList] = await Promise.all([client.listAccounts(ctx, "account"), client.listAccounts(ctx, "card")]);
+  const [servedAccounts, servedCards] = await Promise.all([
+    unlessUnsupported(client.listAccounts(ctx, "account")),
+    unlessUnsupported(client.listAccounts(ctx, "card")),
+  ]);
+  const unsupported = [...(servedAccounts ? [] : ["account" as const]), ...(servedCards ? [] : ["card" as const])];
+  const accountList = servedAccounts ?? { accounts: [], rejected: [] };
+  const cardList = servedCards ?? { accounts: [], rejected: [] };
   const limit = pLimit(concurrency);
   const load = (base: FetchedAccount, balance: () => Promise<BalanceReply>) =>
     limit(async (): Promise<FetchedAccount | UnreadableAccount> => {
@@ -121,16 +142,16 @@ export async function fetchConnection(
       const accountId = base.providerAccountId;
       try {
         const [b, booked, pending] = await Promise.all([
-          balance(),
+          unlessUnsupported(balance()),
           client.listTransactions(ctx, { kind, accountId, range }),
-          client.listTransactions(ctx, { kind, accountId }),
+          unlessUnsupported(client.listTransactions(ctx, { kind, accountId })),
         ]);
         return withData(base, range.to, b, booked, pending);
       } catch (err) {
         // The bank closed the account: keep its history, mark it closed, sync the others.
         if (err instanceof AccountNotFoundError) return base;
-        // One account the bank serves malformed must not block the connection's others.
-        if (err instanceof UnexpectedResponseError) return { accountId: base.accountId, reason: err.message };
+        // One account the bank serves malformed (or whose transactions it does not serve) must not block the connection's others.
+        if (err instanceof UnexpectedResponseError || err instanceof EndpointNotSupportedError) return { accountId: base.accountId, reason: err.message };
         throw err;
       }
     });
@@ -179,7 +200,7 @@ export async function fetchConnection(
       if (!listedWell.has(accountId)) unreadable.push({ accountId, reason: r.reason });
     }
   }
-  return { accounts: read, unreadable, listedInFull };
+  return { accounts: read, unreadable, listedInFull, unsupported };
 }
 
 /**
@@ -211,10 +232,17 @@ export async function fetchBooked(
 
 type BalanceReply = Awaited<ReturnType<TrueLayerClient["getBalance"]>> | Awaited<ReturnType<TrueLayerClient["getCardBalance"]>>;
 
-function withData(base: FetchedAccount, updatedAt: string, b: BalanceReply, booked: TransactionList, pending: TransactionList): FetchedAccount {
+/** An account's data as read; no balance or pending list when the provider does not serve them (the stored ones stay). */
+function withData(
+  base: FetchedAccount,
+  updatedAt: string,
+  b: BalanceReply | undefined,
+  booked: TransactionList,
+  pending: TransactionList | undefined,
+): FetchedAccount {
   // The decimals come from the pence, as a transaction's amount does: the bank's own number can
   // hold more places ("12.345") or float noise (0.30000000000000004) the pence were rounded from.
-  const balance = {
+  const balance = b && {
     currentMinor: b.current_minor,
     availableMinor: b.available_minor,
     current: fromMinor(b.current_minor, b.currency),
@@ -223,7 +251,10 @@ function withData(base: FetchedAccount, updatedAt: string, b: BalanceReply, book
   };
   const rejected = [
     ...booked.rejected.map((r) => ({ ...r, status: "booked" as const })),
-    ...pending.rejected.map((r) => ({ ...r, status: "pending" as const })),
+    ...(pending?.rejected ?? []).map((r) => ({ ...r, status: "pending" as const })),
   ];
-  return { ...base, data: { balance, booked: booked.transactions, pending: pending.transactions, rejected } };
+  return {
+    ...base,
+    data: { ...(balance ? { balance } : {}), booked: booked.transactions, ...(pending ? { pending: pending.transactions } : {}), rejected },
+  };
 }

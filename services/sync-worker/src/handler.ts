@@ -295,6 +295,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   let fetched: FetchedAccount[];
   let unreadable: UnreadableAccount[] = [];
   let listedInFull = true;
+  let unsupported: FetchedAccount["kind"][] = [];
   let historyRefused: UnreadableAccount[] = [];
   let ctx: CallContext;
   try {
@@ -307,7 +308,12 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     });
     // The newest slice first: it brings the accounts, their balances and pending lists.
     // An account whose entry or data the bank served malformed is quarantined below and left as stored.
-    ({ accounts: fetched, unreadable, listedInFull } = await fetchConnection(deps.truelayer, ctx, slices[slices.length - 1] as Slice, concurrency));
+    ({
+      accounts: fetched,
+      unreadable,
+      listedInFull,
+      unsupported,
+    } = await fetchConnection(deps.truelayer, ctx, slices[slices.length - 1] as Slice, concurrency));
     if (history && deps.asyncHistory) historyRefused = await requestHistory(deps.truelayer, ctx, fetched, history, deps.asyncHistory.webhookUri, log);
   } catch (err) {
     return providerFailure(err);
@@ -317,7 +323,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   // Not when an entry without an id was refused: it may be any of them.
   const listed = new Set([...fetched, ...unreadable].map((a) => a.accountId));
   for (const a of mine.values()) {
-    if (!listedInFull || listed.has(a.accountId) || a.closed) continue;
+    if (!listedInFull || unsupported.includes(a.kind) || listed.has(a.accountId) || a.closed) continue;
     fetched.push({
       accountId: a.accountId,
       providerAccountId: a.providerAccountId ?? a.accountId,
@@ -411,7 +417,8 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     for (const a of last ? [...batch, ...fetched] : batch) {
       if (!a.data) continue;
       a.data.booked = [];
-      a.data.pending = [];
+      // Left absent when it was not read (the provider serves none): the stored pending ones stay.
+      if (a.data.pending) a.data.pending = [];
     }
 
     // One read of stored transactions for the batch, none when every account is new.
@@ -434,7 +441,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
         transactions: byAccount.get(account.accountId) ?? [],
         stored: storedByAccount.get(account.accountId) ?? [],
         account: mine.get(account.accountId),
-        pendingComplete: last && !(account.data?.rejected.some((r) => r.status === "pending") ?? false),
+        pendingComplete: last && account.data?.pending !== undefined && !account.data.rejected.some((r) => r.status === "pending"),
         interim: !last,
       })),
       bookedFrom: window.from,

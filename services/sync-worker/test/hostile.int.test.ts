@@ -481,6 +481,32 @@ describe("one bad transaction never blocks a connection", () => {
     expect(conn.quarantine?.at(-1)).toMatchObject({ accountId: storedAccountId(refused), reason: expect.stringContaining("endpoint_not_supported") });
   });
 
+  it("a provider without cards or pending transactions (501 endpoint_not_supported) syncs what it supports, and keeps stored pending ones", async () => {
+    // Prepare: first sync with a pending hold stored; then the provider answers 501 on /cards and /transactions/pending
+    const c = await connect({ cards: 1 });
+    await sandbox.admin.addTransaction(c.sim.user_id, { account_id: c.account, description: "HOLD BEFORE", amount: "20.00", pending_hours: 48 });
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
+    const before = await expectExactCounts(c.userId);
+    const card = before.accounts.find((a) => a.kind === "card");
+    expect(before.txs.some((t) => t.description === "HOLD BEFORE" && t.status === "pending")).toBe(true);
+    await sandbox.admin.setScenario(c.sim.user_id, {
+      unattended_limit: null,
+      errors: [
+        { status: 501, error: "endpoint_not_supported", path: "/cards" },
+        { status: 501, error: "endpoint_not_supported", path: "/transactions/pending" },
+      ],
+    });
+    await sandbox.admin.addTransaction(c.sim.user_id, { account_id: c.account, description: "BOOKED AFTER", amount: "3.00" });
+    // Act
+    await sync(c, { reason: "refresh_now", psuIp: PSU_IP });
+    // Assess: the account's booked transactions synced, the stored hold and the card left as they were
+    const { accounts, txs } = await expectExactCounts(c.userId);
+    expect(txs.some((t) => t.description === "BOOKED AFTER")).toBe(true);
+    expect(txs.some((t) => t.description === "HOLD BEFORE" && t.status === "pending" && !t.deletedAt)).toBe(true);
+    expect(accounts.find((a) => a.kind === "card")).toMatchObject({ closed: false, version: card?.version });
+    expect((await connectionOf(c)).syncStats).toMatchObject({ consecutiveFailures: 0 });
+  });
+
   it("an HTML maintenance page served with 200 is retryable: RetryLater, nothing written, no failure counted", async () => {
     // Prepare
     const c = await connect();
