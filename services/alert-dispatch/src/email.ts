@@ -9,6 +9,18 @@ export interface EmailSender {
 /** SES errors that a later try can get past; anything else (MessageRejected, a bad address) will fail again. */
 const RETRYABLE_SES = new Set(["TooManyRequestsException", "SendingPausedException", "LimitExceededException", "InternalFailure", "ServiceUnavailable"]);
 
+/**
+ * Whether the same email may get through later: SES throttling or its own fault, or no answer
+ * from SES at all (connection refused or reset, a timeout: the SDK's errors without an HTTP
+ * status), as the FCM client treats a network fault. An answer that refuses it (MessageRejected,
+ * a bad address) is final.
+ */
+function retryableSes(err: unknown): boolean {
+  const e = (err && typeof err === "object" ? err : {}) as { name?: unknown; $fault?: unknown; $metadata?: { httpStatusCode?: unknown } };
+  if (RETRYABLE_SES.has(String(e.name)) || e.$fault === "server") return true;
+  return e.$metadata?.httpStatusCode === undefined;
+}
+
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
@@ -39,7 +51,7 @@ export function createSesEmailSender(ses: SESv2Client, from: string): EmailSende
         return { messageId: out.MessageId ?? "" };
       } catch (err) {
         const name = err && typeof err === "object" && "name" in err ? String(err.name) : "Error";
-        throw new DeliveryError(`ses.${name}`, `SES refused the email: ${name}`, RETRYABLE_SES.has(name), { providerCode: name }, { cause: err });
+        throw new DeliveryError(`ses.${name}`, `SES refused the email: ${name}`, retryableSes(err), { providerCode: name }, { cause: err });
       }
     },
   };

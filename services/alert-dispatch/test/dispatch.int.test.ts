@@ -1,3 +1,4 @@
+import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { budgetAlertId, type Repositories } from "@expenzez/db";
 import { buildEvent } from "@expenzez/events";
@@ -5,6 +6,7 @@ import { type RunningFcmSandbox, startFcmSandbox } from "@expenzez/fcm-sandbox";
 import { createLogger } from "@expenzez/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDeferredPass } from "../src/deferred";
+import { createSesEmailSender } from "../src/email";
 import { createUserReadCache } from "../src/user-reads";
 import { dispatchDeps, type Harness, harness, publishAndDispatch, SENDER, sentMail } from "./helpers";
 
@@ -335,6 +337,33 @@ describe("alert-dispatch on moto and the FCM stand-in", () => {
     expect(results.map((r) => r.outcome)).toEqual(["sent", "sent"]);
     const mine = fcm.delivered().filter((m) => m.token === "token-odd-locale");
     expect(mine.map((m) => m.notification?.body).sort()).toEqual(["Renew access by 23 Mar 2024 to keep your accounts up to date.", "£900.00 at Currys."]);
+  });
+
+  it("an email SES could not be reached for is tried again in a later round, not failed for good", async () => {
+    // Prepare: email only; SES's endpoint refuses the connection (a network fault, not an answer).
+    const userId = "user-ses-down";
+    const at = "2024-03-01T00:00:00.000Z";
+    await repos.profiles.putNew({ userId, email: `${userId}@example.com`, emailVerified: true, timeZone: "Europe/London", createdAt: at, updatedAt: at });
+    await repos.notifications.createPreferences({ userId, channels: { push: false, email: true }, updatedAt: at });
+    const unreachable = new SESv2Client({
+      region: "eu-west-2",
+      endpoint: "http://127.0.0.1:9",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      maxAttempts: 1,
+    });
+    clock.now = new Date("2024-03-16T12:00:00Z");
+    const event = buildEvent("ConnectionReconnectRequired", { userId, connectionId: "conn-ses", reason: "invalid_grant", occurredAt: "2024-03-16T11:59:00Z" });
+    // Act: SES is down for the first round, back for the pass after it.
+    const down = await publishAndDispatch(h, dispatchDeps(h, fcm, clock, { email: createSesEmailSender(unreachable, SENDER) }), [event]);
+    clock.now = new Date("2024-03-16T12:15:00Z");
+    const mailBefore = (await sentMail()).length;
+    const pass = await runDeferredPass(dispatchDeps(h, fcm, clock));
+    // Assess
+    expect(down.results).toMatchObject([{ outcome: "retry_scheduled", delivery: { retry: 1, failed: 0 } }]);
+    expect(pass.results.sent).toBe(1);
+    expect((await sentMail()).length - mailBefore).toBe(1);
+    const [entry] = await repos.notifications.listHistory(userId);
+    expect(entry?.attempts.map((a) => a.outcome)).toEqual(["failed", "delivered"]);
   });
 
   it("a user's profile written after the process cached its absence is read again before an alert is dropped as for nobody", async () => {
