@@ -90,7 +90,10 @@ export class ExpenzezStack extends Stack {
 
     this.bus = new events.EventBus(this, "Bus", { eventBusName: def.bus.name });
 
-    // SqsQueue adds the queue policy that lets events.amazonaws.com send from this rule only.
+    // SqsQueue adds the queue policy that lets events.amazonaws.com send from this rule only, and
+    // the same on the DLQ: an event EventBridge cannot deliver (a broken queue policy, a deleted
+    // queue) would be dropped after its 24 h of retries, and its outbox record is already gone.
+    // In the consumer's DLQ it raises that DLQ's alarm and `dlq redrive` moves it to the queue.
     this.rules = def.rules.map(
       (rule) =>
         new events.Rule(this, `Rule-${rule.target}`, {
@@ -98,7 +101,7 @@ export class ExpenzezStack extends Stack {
           description: rule.description,
           eventBus: this.bus,
           eventPattern: { source: rule.eventPattern.source, detailType: rule.eventPattern["detail-type"] },
-          targets: [new targets.SqsQueue(queues[rule.target].queue)],
+          targets: [new targets.SqsQueue(queues[rule.target].queue, { deadLetterQueue: queues[rule.target].dlq })],
         }),
     );
 

@@ -57,7 +57,7 @@ export async function provision(aws: AwsClients, def: StackDefinition): Promise<
   await ensureEmailIdentity(aws, def, changes);
   const queues = {} as StackHandles["queues"];
   for (const q of Object.values(def.queues)) queues[q.id] = await ensureQueuePair(aws, q, changes);
-  for (const rule of def.rules) await ensureRule(aws, def, rule, queues[rule.target].arn, changes);
+  for (const rule of def.rules) await ensureRule(aws, def, rule, queues[rule.target], changes);
   for (const q of Object.values(def.queues)) await ensureQueuePolicy(aws, def, q, queues[q.id], bus.arn, changes);
   return {
     changes,
@@ -203,7 +203,13 @@ async function ensureBus(aws: AwsClients, def: StackDefinition, changes: Change[
   return { arn: created.EventBusArn! };
 }
 
-async function ensureRule(aws: AwsClients, def: StackDefinition, rule: StackDefinition["rules"][number], targetArn: string, changes: Change[]): Promise<void> {
+async function ensureRule(
+  aws: AwsClients,
+  def: StackDefinition,
+  rule: StackDefinition["rules"][number],
+  target: { arn: string; dlqArn: string },
+  changes: Change[],
+): Promise<void> {
   const wanted = JSON.stringify(rule.eventPattern);
   let current: string | undefined;
   try {
@@ -226,12 +232,20 @@ async function ensureRule(aws: AwsClients, def: StackDefinition, rule: StackDefi
   }
   changes.push({ resource: "events:rule", name: rule.name, action });
 
-  const targets = await aws.events.send(new ListTargetsByRuleCommand({ Rule: rule.name, EventBusName: def.bus.name }));
-  const hasTarget = (targets.Targets ?? []).some((t) => t.Arn === targetArn);
-  if (!hasTarget) {
-    await aws.events.send(new PutTargetsCommand({ Rule: rule.name, EventBusName: def.bus.name, Targets: [{ Id: rule.target, Arn: targetArn }] }));
+  // The queue, with its DLQ for what EventBridge cannot deliver (as the CDK stack has it).
+  const targets = (await aws.events.send(new ListTargetsByRuleCommand({ Rule: rule.name, EventBusName: def.bus.name }))).Targets ?? [];
+  const existing = targets.find((t) => t.Arn === target.arn);
+  const targetAction: ChangeAction = !existing ? "created" : existing.DeadLetterConfig?.Arn === target.dlqArn ? "unchanged" : "updated";
+  if (targetAction !== "unchanged") {
+    await aws.events.send(
+      new PutTargetsCommand({
+        Rule: rule.name,
+        EventBusName: def.bus.name,
+        Targets: [{ Id: existing?.Id ?? rule.target, Arn: target.arn, DeadLetterConfig: { Arn: target.dlqArn } }],
+      }),
+    );
   }
-  changes.push({ resource: "events:target", name: `${rule.name} → ${rule.target}`, action: hasTarget ? "unchanged" : "created" });
+  changes.push({ resource: "events:target", name: `${rule.name} → ${rule.target}`, action: targetAction });
 }
 
 function samePattern(a: string, b: string): boolean {

@@ -131,6 +131,26 @@ describe("CDK stack built from stackDefinition()", () => {
     }
   });
 
+  it("gives every rule's target its queue's DLQ, so an event EventBridge cannot deliver is kept there instead of dropped after its retries", () => {
+    const policies = Object.values(template.findResources("AWS::SQS::QueuePolicy") as Resources);
+    for (const rule of def.rules) {
+      const dlqId = logicalId(template, "AWS::SQS::Queue", { QueueName: def.queues[rule.target].dlqName });
+      const ruleId = logicalId(template, "AWS::Events::Rule", { Name: rule.name });
+      template.hasResourceProperties("AWS::Events::Rule", {
+        Name: rule.name,
+        Targets: [Match.objectLike({ DeadLetterConfig: { Arn: { "Fn::GetAtt": [dlqId, "Arn"] } } })],
+      });
+      // The DLQ lets EventBridge put there what this rule could not deliver.
+      const statements = policies
+        .filter((p) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: dlqId }]))
+        .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement)
+        .filter((st) => JSON.stringify(st.Principal) === JSON.stringify({ Service: "events.amazonaws.com" }));
+      expect(statements, rule.name).toContainEqual(
+        expect.objectContaining({ Effect: "Allow", Condition: { ArnEquals: { "aws:SourceArn": { "Fn::GetAtt": [ruleId, "Arn"] } } } }),
+      );
+    }
+  });
+
   it("lets events.amazonaws.com send to a queue only from the rules that target it", () => {
     const policies = template.findResources("AWS::SQS::QueuePolicy") as Resources;
     const eventsStatementsFor = (queueId: string) =>

@@ -97,7 +97,7 @@ describe("provision() against moto", () => {
     }
   });
 
-  it("creates the bus and each rule with the definition's pattern and its queue as the only target", async () => {
+  it("creates the bus and each rule with the definition's pattern and its queue as the only target, its DLQ for what cannot be delivered", async () => {
     const bus = await aws.events.send(new DescribeEventBusCommand({ Name: def.bus.name }));
     expect(bus.Arn).toBe(first.handles.busArn);
     for (const rule of def.rules) {
@@ -106,6 +106,7 @@ describe("provision() against moto", () => {
       expect(described.State).toBe("ENABLED");
       const targets = await aws.events.send(new ListTargetsByRuleCommand({ Rule: rule.name, EventBusName: def.bus.name }));
       expect(targets.Targets?.map((t) => t.Arn)).toEqual([first.handles.queues[rule.target].arn]);
+      expect(targets.Targets?.[0]?.DeadLetterConfig).toEqual({ Arn: first.handles.queues[rule.target].dlqArn });
     }
   });
 

@@ -34,14 +34,20 @@ export interface DlqSummary {
 /** Messages left in a DLQ by SQS's own redrive carry no reason: say so rather than print blanks. */
 export const MOVED_BY_SQS = "moved by SQS after maxReceiveCount deliveries";
 
+/**
+ * The attributes EventBridge puts on an event it could not deliver to its target queue and sent
+ * to the target's DLQ instead (the rule's dead-letter config), after its retries.
+ */
+export const EVENTBRIDGE_DLQ_ATTRIBUTES = ["ERROR_CODE", "ERROR_MESSAGE", "RULE_ARN", "TARGET_ARN", "EXHAUSTED_RETRY_CONDITION", "RETRY_ATTEMPTS"];
+
 export function toDeadLetter(m: Message): DeadLetter {
   const attributes = Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? ""]));
   const sent = m.Attributes?.SentTimestamp;
   const count = attributes[DLQ_ATTRIBUTES.receiveCount];
   return {
     messageId: m.MessageId ?? "",
-    failureCode: attributes[DLQ_ATTRIBUTES.code] ?? null,
-    failureReason: attributes[DLQ_ATTRIBUTES.reason] ?? null,
+    failureCode: attributes[DLQ_ATTRIBUTES.code] ?? (attributes.ERROR_CODE ? `eventbridge.${attributes.ERROR_CODE}` : null),
+    failureReason: attributes[DLQ_ATTRIBUTES.reason] ?? attributes.ERROR_MESSAGE ?? null,
     originalMessageId: attributes[DLQ_ATTRIBUTES.originalMessageId] ?? null,
     receiveCount: count === undefined ? null : Number(count),
     sentAt: sent ? new Date(Number(sent)).toISOString() : null,
@@ -129,11 +135,11 @@ export interface RedriveResult {
 }
 
 /**
- * The runtime's attributes, dropped on the way back: the failure ones, and the deferral count
+ * The runtime's attributes, dropped on the way back: the failure ones (EventBridge's too), and the deferral count
  * (carried into the DLQ with the sender's), so a redriven message has its deferrals again instead
  * of retrying, and spending receives, at its first wait.
  */
-const OURS = new Set<string>([...Object.values(DLQ_ATTRIBUTES), DEFERRALS_ATTRIBUTE]);
+const OURS = new Set<string>([...Object.values(DLQ_ATTRIBUTES), DEFERRALS_ATTRIBUTE, ...EVENTBRIDGE_DLQ_ATTRIBUTES]);
 
 /**
  * Moves a DLQ's messages back to its source queue. Each is sent first and deleted from the DLQ
