@@ -228,6 +228,22 @@ describe("one bad transaction never blocks a connection", () => {
     expect(conn.status).toBe("active");
   });
 
+  it("an account listed with an id no request line can carry (20,000 characters) is quarantined, and the others sync", async () => {
+    // Prepare
+    const c = await connect({ accounts: 2 });
+    const [first, second] = c.sim.accounts.map((a) => a.account_id) as [string, string];
+    await sandbox.admin.setScenario(c.sim.user_id, { unattended_limit: null, account_overrides: { [second]: { fields: { account_id: "a".repeat(20_000) } } } });
+    // Act
+    await sync(c);
+    // Assess
+    const { accounts, txs } = await expectExactCounts(c.userId);
+    expect(accounts.map((a) => a.providerAccountId)).toEqual([first]);
+    expect(txs.length).toBeGreaterThan(0);
+    const conn = await connectionOf(c);
+    expect(conn.syncStats).toMatchObject({ consecutiveFailures: 0, lastQuarantined: 1 });
+    expect(conn.quarantine?.at(-1)).toMatchObject({ accountId: storedAccountId("a".repeat(20_000)), reason: expect.stringContaining("account_id") });
+  });
+
   it("an account whose number the bank serves as 450 KB is stored without it, and the connection syncs", async () => {
     // Prepare
     const c = await connect();

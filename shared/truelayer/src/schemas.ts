@@ -22,6 +22,11 @@ const decimal = z.union([
 ]);
 const currency = z.string().regex(/^[A-Z]{3}$/, "not an ISO 4217 currency code");
 const id = z.string().min(1);
+/**
+ * An account's or card's id goes into every request path for it: far longer than any bank's (tens of
+ * characters), and no server would take the request line (a 431 that failed the whole connection).
+ */
+const accountId = id.max(256);
 
 /** ISO date or date-time; one without an offset is taken as UTC (TrueLayer sends both forms). */
 export function toUtcIso(value: string): string | undefined {
@@ -84,7 +89,7 @@ export const transactionSchema = transactionBase.transform((t, ctx) => {
 export type TrueLayerTransaction = z.output<typeof transactionSchema>;
 
 export const accountSchema = z.looseObject({
-  account_id: id,
+  account_id: accountId,
   account_type: z.string().optional(),
   display_name: z.string().default(""),
   currency,
@@ -95,7 +100,7 @@ export const accountSchema = z.looseObject({
 export type Account = z.output<typeof accountSchema>;
 
 export const cardSchema = z.looseObject({
-  account_id: id,
+  account_id: accountId,
   card_network: z.string().optional(),
   card_type: z.string().optional(),
   currency,
