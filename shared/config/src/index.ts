@@ -46,6 +46,14 @@ export function loadConfig<S extends z.ZodRawShape = Record<never, never>>(
   if (!isCloud && !data.AWS_ENDPOINT_URL) {
     throw new ConfigError(`AWS_ENDPOINT_URL: required for stage "${data.STAGE}" (only ${CLOUD_STAGES.join("/")} talk to real AWS)`, ["AWS_ENDPOINT_URL"]);
   }
+  // The other way round too: a cloud stage's process (or an operator's command) with an emulator
+  // endpoint left in the shell would act on the emulator while its caller believes it acted on AWS.
+  if (isCloud && data.AWS_ENDPOINT_URL) {
+    throw new ConfigError(
+      `AWS_ENDPOINT_URL: stage "${data.STAGE}" runs on real AWS; unset AWS_ENDPOINT_URL (it points at ${data.AWS_ENDPOINT_URL}) or use another stage`,
+      ["AWS_ENDPOINT_URL"],
+    );
+  }
   return { ...(parsed.data as BaseConfig & z.infer<z.ZodObject<S>>), isCloud };
 }
 

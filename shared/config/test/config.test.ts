@@ -25,6 +25,19 @@ describe("loadConfig", () => {
     expect(loadConfig({ STAGE: "prod" }).isCloud).toBe(true);
   });
 
+  it("refuses an emulator endpoint for a cloud stage, so a command meant for real AWS never lands on an emulator", () => {
+    // An operator's shell still holding the LocalStack endpoint: `STAGE=prod expenzez user erase`
+    // would erase nothing in prod and report "erased".
+    try {
+      loadConfig({ STAGE: "prod", AWS_ENDPOINT_URL: "http://127.0.0.1:4566" });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).variables).toEqual(["AWS_ENDPOINT_URL"]);
+      expect((err as Error).message).toMatch(/prod.*real AWS/);
+    }
+  });
+
   it("treats empty strings as unset", () => {
     expect(loadConfig({ STAGE: "", AWS_ENDPOINT_URL: "http://127.0.0.1:1" }).STAGE).toBe("local");
   });
