@@ -17,7 +17,9 @@
  * someone who had read none of the categoriser, it is measured, never tuned against. `--dev2`
  * builds data/dev2.jsonl from data/dev2-source.txt (seed 9601): session 6's set for choosing
  * variants; a row it shares with another hand-written set is counted, not named, so building it
- * shows nothing of the independent set's rows.
+ * shows nothing of the independent set's rows. `--independent2` builds data/independent2.jsonl
+ * (seed 9701) from session 6's second sample written by someone who had read none of the
+ * categoriser, apart from every set above, the second dev set included.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { findMerchant } from "../src/merchants";
@@ -49,6 +51,14 @@ const SETS = {
     out: "dev2.jsonl",
     prefix: "dev2",
     apart: ["generalisation", "calibration", "holdout", "dev", "independent"],
+  },
+  // Session 6's second independent sample (data/independent2-source.txt's header): measured, never tuned against.
+  "--independent2": {
+    seed: 9701,
+    source: "independent2-source.txt",
+    out: "independent2.jsonl",
+    prefix: "ind2",
+    apart: ["generalisation", "calibration", "holdout", "dev", "independent", "dev2"],
   },
 } as const;
 const chosen = Object.entries(SETS).find(([flag]) => process.argv.includes(flag))?.[1];
