@@ -45,9 +45,10 @@ const STORED_MEMBERS = 60;
  * Pure: no I/O, `now` given.
  */
 export function planMerchant(state: MerchantState, synced: readonly Transaction[], now: Date): MerchantPlan {
-  const today = now.toISOString().slice(0, 10);
+  const utcToday = now.toISOString().slice(0, 10);
   const nowIso = now.toISOString();
-  const entries = mergeEntries(state.history?.entries ?? [], synced, isoDay(dayOf(today) - LOOKBACK_DAYS));
+  const entries = mergeEntries(state.history?.entries ?? [], synced, isoDay(dayOf(utcToday) - LOOKBACK_DAYS));
+  const today = bankToday(utcToday, entries.at(-1)?.date);
   const inputs = entries.map((e) => ({
     id: e.transactionId,
     timestamp: e.date,
@@ -134,6 +135,16 @@ export function planMerchant(state: MerchantState, synced: readonly Transaction[
   const changed = state.history === undefined ? marked.length > 0 : !sameEntries(state.history.entries, marked);
   if (changed) plan.history = { item: history, expectedVersion: state.history?.version };
   return plan;
+}
+
+/**
+ * The day detection runs as of. Entries carry the bank's booking day, which can be a day ahead
+ * of UTC's (00:30 in London's summer is 23:30 UTC the day before): a payment dated then is
+ * today's, not one the detector leaves out as not yet happened, after which the stream would
+ * look overdue and be reported missed. Never more than a day ahead (no zone is further).
+ */
+function bankToday(utcToday: string, latestEntry: string | undefined): string {
+  return latestEntry !== undefined && latestEntry > utcToday ? isoDay(dayOf(utcToday) + 1) : utcToday;
 }
 
 /** The one shape of a missed payment's event, from a re-evaluation or from the scheduled pass. */
