@@ -34,9 +34,16 @@ export function resultsRequest(results: AsyncResultsRef): ResultsRequest {
   const from = new Date(range.data.from);
   const to = new Date(range.data.to);
   if (from.getTime() > to.getTime()) throw new UnusableResultsError(results.taskId, "the request's range ends before it starts");
+  let providerAccountId: string;
+  try {
+    providerAccountId = decodeURIComponent(match[2] as string);
+  } catch {
+    // A URIError is no reason to retry: the same callback never decodes.
+    throw new UnusableResultsError(results.taskId, "the request's account id is not valid percent-encoding");
+  }
   return {
     kind: match[1] === "cards" ? "card" : "account",
-    providerAccountId: decodeURIComponent(match[2] as string),
+    providerAccountId,
     window: { from: from.toISOString(), to: to.toISOString() },
   };
 }

@@ -14,13 +14,15 @@ describe("resultsRequest", () => {
     expect(resultsRequest(ref(`${data}/cards/k1/transactions?from=2026-01-01&to=2026-02-01`)).kind).toBe("card");
   });
 
-  it("refuses for good a request the worker never makes: another endpoint, no range, a range that ends before it starts", () => {
+  it("refuses for good a request the worker never makes: another endpoint, no range, a range that ends before it starts, an account id that does not decode", () => {
     const refused = [
       `${data}/accounts/a1/transactions/pending?from=2026-01-01&to=2026-02-01`,
       `${data}/accounts/a1/balance`,
       `${data}/accounts/a1/transactions?from=2026-01-01`,
       `${data}/accounts/a1/transactions?from=yesterday&to=2026-02-01`,
       `${data}/accounts/a1/transactions?from=2026-03-01&to=2026-02-01`,
+      // An account id whose percent-encoding does not decode.
+      `${data}/accounts/a%E0%A4%A/transactions?from=2026-01-01&to=2026-02-01`,
     ];
     for (const uri of refused)
       expect(() => resultsRequest(ref(uri)), uri).toThrow(expect.objectContaining({ code: "sync.results_unusable", retryable: false }));
