@@ -48,7 +48,7 @@ export function planMerchant(state: MerchantState, synced: readonly Transaction[
   const utcToday = now.toISOString().slice(0, 10);
   const nowIso = now.toISOString();
   const entries = mergeEntries(state.history?.entries ?? [], synced, isoDay(dayOf(utcToday) - LOOKBACK_DAYS));
-  const today = bankToday(utcToday, entries.at(-1)?.date);
+  const today = asOfDay(utcToday, entries.at(-1)?.date);
   const inputs = entries.map((e) => ({
     id: e.transactionId,
     timestamp: e.date,
@@ -137,14 +137,20 @@ export function planMerchant(state: MerchantState, synced: readonly Transaction[
   return plan;
 }
 
+/** How far ahead of today a booked payment's date may move the day detection runs as of. */
+const MAX_DAYS_AHEAD = 7;
+
 /**
- * The day detection runs as of. Entries carry the bank's booking day, which can be a day ahead
- * of UTC's (00:30 in London's summer is 23:30 UTC the day before): a payment dated then is
- * today's, not one the detector leaves out as not yet happened, after which the stream would
- * look overdue and be reported missed. Never more than a day ahead (no zone is further).
+ * The day detection runs as of: today (UTC), or the date of a booked payment the bank dated
+ * later (a weekend's payment booked for Monday, up to a week ahead). The detector leaves out
+ * what is dated after the day it runs as of; such a payment would not join its stream, nothing
+ * would touch the merchant again before its next payment, and the daily pass would report a
+ * payment missed that had arrived.
  */
-function bankToday(utcToday: string, latestEntry: string | undefined): string {
-  return latestEntry !== undefined && latestEntry > utcToday ? isoDay(dayOf(utcToday) + 1) : utcToday;
+function asOfDay(utcToday: string, latestEntry: string | undefined): string {
+  if (latestEntry === undefined || latestEntry <= utcToday) return utcToday;
+  const limit = isoDay(dayOf(utcToday) + MAX_DAYS_AHEAD);
+  return latestEntry < limit ? latestEntry : limit;
 }
 
 /** The one shape of a missed payment's event, from a re-evaluation or from the scheduled pass. */
