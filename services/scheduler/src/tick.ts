@@ -49,6 +49,8 @@ export interface TickReport {
   consentWarnings: number;
   /** Jobs SQS never took: their claims were handed back. */
   notSent: number;
+  /** Due connections whose item fails its schema: logged by key and left due, the others queued. */
+  invalid: number;
   /** True when the queue was too deep to add to. */
   backPressure: boolean;
   queueDepth: number;
@@ -77,6 +79,7 @@ export async function runTick(deps: SchedulerDeps): Promise<TickReport> {
     staleLeases: 0,
     consentWarnings: 0,
     notSent: 0,
+    invalid: 0,
     backPressure: false,
     queueDepth: 0,
   };
@@ -151,6 +154,10 @@ export async function runTick(deps: SchedulerDeps): Promise<TickReport> {
         let cursor: string | undefined;
         do {
           const page = await deps.connections.listDue(shard, now.toISOString(), { limit: deps.pageSize ?? 100, cursor });
+          for (const bad of page.invalid) {
+            report.invalid++;
+            log.error({ key: bad.key, err: bad.error }, "due connection fails its schema: left due, not queued");
+          }
           await Promise.all(page.items.map((due) => perConnection(() => handle(due))));
           cursor = claimed.length >= budget ? undefined : page.cursor;
         } while (cursor);

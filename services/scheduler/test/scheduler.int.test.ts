@@ -2,8 +2,9 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { DeleteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createFieldEncryptor } from "@expenzez/crypto";
-import { type BankConnectionInput, createRepositories, type Db, type Repositories } from "@expenzez/db";
+import { type BankConnectionInput, createRepositories, type Db, keys, type Repositories } from "@expenzez/db";
 import { parseDeliveredEvent } from "@expenzez/events";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
@@ -97,6 +98,28 @@ describe("claiming due connections", () => {
     expect(reports.reduce((n, r) => n + r.enqueued, 0)).toBe(40);
     expect(queued.every((j) => j.reason === "scheduled" && j.correlationId)).toBe(true);
   }, 90_000);
+
+  it("queues every other due connection when one due connection's item fails its schema, and leaves that one due for a person", async () => {
+    // Prepare: two due connections; one item then holds what no release writes (a negative count)
+    const [bad, good] = [await dueConnection(), await dueConnection()];
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: keys.connection(bad.userId, bad.connectionId),
+        UpdateExpression: "SET syncStats = :bad",
+        ExpressionAttributeValues: { ":bad": { totalSyncs: -1, consecutiveFailures: 0 } },
+      }),
+    );
+    // Act
+    const report = await runTick(deps());
+    // Assess
+    expect((await jobs()).map((j) => j.connectionId)).toEqual([good.connectionId]);
+    expect(report).toMatchObject({ enqueued: 1, invalid: 1 });
+    const left = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.connection(bad.userId, bad.connectionId) }));
+    expect(Date.parse(left.Item?.nextSyncAt as string)).toBeLessThanOrEqual(Date.now());
+    // Left due for a person (and for no later test): out of the index.
+    await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: keys.connection(bad.userId, bad.connectionId) }));
+  });
 
   it("queues once when two ticks in one process race, and the claimed slot leaves the due index", async () => {
     // Prepare

@@ -11,7 +11,7 @@ import {
   type StoredBankConnection,
 } from "../entities/bank-connection";
 import { ConditionalCheckFailedError, VersionConflictError } from "../errors";
-import { getEntity, queryPage } from "../items";
+import { getEntity, type InvalidItem, queryPageChecked } from "../items";
 import { gsi1Credentials, gsi4SyncDue, isoUtc, keys, SK_PREFIX, SYNC_SHARDS, syncDuePk } from "../keys";
 import { sealFields } from "../sealing";
 import type { Db, Page, PageOptions } from "../table";
@@ -45,9 +45,13 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
     skPrefix: SK_PREFIX.connection,
   });
 
-  /** One page of one GSI4 shard: active connections with `nextSyncAt <= now`, oldest first. */
-  async function listDue(shard: number, now: string, options: PageOptions = {}): Promise<Page<DueConnection>> {
-    const page = await queryPage(
+  /**
+   * One page of one GSI4 shard: active connections with `nextSyncAt <= now`, oldest first. An item
+   * that fails its schema is in `invalid` (by key), not a failed page: one bad connection must not
+   * stop the scheduler from queuing every other one.
+   */
+  async function listDue(shard: number, now: string, options: PageOptions = {}): Promise<Page<DueConnection> & { invalid: InvalidItem[] }> {
+    const page = await queryPageChecked(
       db,
       bankConnectionEntity,
       `gsi4:${shard}`,
@@ -67,6 +71,7 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
         shard,
         schedule,
       })),
+      invalid: page.invalid,
       cursor: page.cursor,
     };
   }
