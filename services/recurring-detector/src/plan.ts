@@ -33,6 +33,13 @@ export interface MerchantPlan {
   detected: DetectedStream[];
 }
 
+/**
+ * A booked payment the bank dated up to this many days after today (a weekend's booked for
+ * Monday) still joins its stream now: left out, nothing would touch its merchant again before the
+ * next payment and the daily pass would report it missed. Statuses stay as of today.
+ */
+const BOOKED_DAYS_AHEAD = 7;
+
 /** Stored streams keep this many member ids (item size); the history keeps them all. */
 const STORED_MEMBERS = 60;
 
@@ -45,10 +52,9 @@ const STORED_MEMBERS = 60;
  * Pure: no I/O, `now` given.
  */
 export function planMerchant(state: MerchantState, synced: readonly Transaction[], now: Date): MerchantPlan {
-  const utcToday = now.toISOString().slice(0, 10);
+  const today = now.toISOString().slice(0, 10);
   const nowIso = now.toISOString();
-  const entries = mergeEntries(state.history?.entries ?? [], synced, isoDay(dayOf(utcToday) - LOOKBACK_DAYS));
-  const today = asOfDay(utcToday, entries.at(-1)?.date);
+  const entries = mergeEntries(state.history?.entries ?? [], synced, isoDay(dayOf(today) - LOOKBACK_DAYS));
   const inputs = entries.map((e) => ({
     id: e.transactionId,
     timestamp: e.date,
@@ -63,7 +69,7 @@ export function planMerchant(state: MerchantState, synced: readonly Transaction[
     direction: s.direction ?? "debit",
     transactionIds: s.transactionIds,
   }));
-  const detected = reconcileStreamIds(known, detectStreams(inputs, { asOf: today })).map((d) => ({
+  const detected = reconcileStreamIds(known, detectStreams(inputs, { asOf: today, bookedUntil: isoDay(dayOf(today) + BOOKED_DAYS_AHEAD) })).map((d) => ({
     ...d,
     streamId: storedStreamId(state.merchantId, d.streamId),
     merchant: state.merchant,
@@ -135,22 +141,6 @@ export function planMerchant(state: MerchantState, synced: readonly Transaction[
   const changed = state.history === undefined ? marked.length > 0 : !sameEntries(state.history.entries, marked);
   if (changed) plan.history = { item: history, expectedVersion: state.history?.version };
   return plan;
-}
-
-/** How far ahead of today a booked payment's date may move the day detection runs as of. */
-const MAX_DAYS_AHEAD = 7;
-
-/**
- * The day detection runs as of: today (UTC), or the date of a booked payment the bank dated
- * later (a weekend's payment booked for Monday, up to a week ahead). The detector leaves out
- * what is dated after the day it runs as of; such a payment would not join its stream, nothing
- * would touch the merchant again before its next payment, and the daily pass would report a
- * payment missed that had arrived.
- */
-function asOfDay(utcToday: string, latestEntry: string | undefined): string {
-  if (latestEntry === undefined || latestEntry <= utcToday) return utcToday;
-  const limit = isoDay(dayOf(utcToday) + MAX_DAYS_AHEAD);
-  return latestEntry < limit ? latestEntry : limit;
 }
 
 /** The one shape of a missed payment's event, from a re-evaluation or from the scheduled pass. */

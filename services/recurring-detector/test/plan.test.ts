@@ -124,6 +124,18 @@ describe("planMerchant", () => {
     expect(plan.events).toEqual([]);
   });
 
+  it("reads a payment dated ahead without moving today: the merchant's other stream, still in its window, is not reported missed", () => {
+    // Two prices at one merchant: 99p on the 9th, £2.99 on the 15th; on Thursday 11 April the bank has booked the £2.99 for Monday 15th.
+    const small = ["2023-12-09", "2024-01-09", "2024-02-09", "2024-03-09"].map((d, i) => txn(`s${i}`, d, 0.99));
+    const large = ["2024-01-15", "2024-02-15", "2024-03-15", "2024-04-15"].map((d, i) => txn(`l${i}`, d, 2.99));
+    const plan = planMerchant(empty, [...small, ...large], new Date("2024-04-11T10:00:00Z"));
+    expect(plan.streams.map((s) => [s.item.usualAmountMinor, s.item.status, s.item.nextExpectedAt.slice(0, 10)]).sort()).toEqual([
+      [299, "mature", "2024-05-15"],
+      [99, "mature", "2024-04-09"],
+    ]);
+    expect(plan.events.map((e) => e.detailType)).toEqual(["RecurringPaymentDetected", "RecurringPaymentDetected"]);
+  });
+
   it("drops a pending payment from the history and keeps booked ones", () => {
     const plan = planMerchant(empty, [...january, txn("p1", "2024-04-19", 10.99, "pending")], new Date("2024-04-20T08:00:00Z"));
     expect(plan.history?.item.entries.map((e) => e.transactionId)).toEqual(["n0", "n1", "n2", "n3"]);

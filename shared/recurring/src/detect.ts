@@ -39,7 +39,8 @@ export function detectStreams(transactions: readonly RecurringInput[], options: 
     return d;
   });
   const asOf = options.asOf === undefined ? latest : dayOf(options.asOf);
-  const groups = groupByMerchant(transactions, days, asOf - LOOKBACK_DAYS, asOf);
+  const until = options.bookedUntil === undefined ? asOf : Math.max(asOf, dayOf(options.bookedUntil));
+  const groups = groupByMerchant(transactions, days, asOf - LOOKBACK_DAYS, until);
   const streams: DetectedStream[] = [];
   for (const group of groups) {
     for (const fit of joinPriceChanges(fitsOf(group.items))) {

@@ -68,4 +68,9 @@ export interface DetectedStream {
 export interface DetectOptions {
   /** The day the history is read at (default: the latest transaction's day). */
   asOf?: string;
+  /**
+   * Payments dated up to this day are read too (default: `asOf`): a bank may book a payment for a
+   * later day than the one it is read on (a weekend's for Monday). Statuses stay as of `asOf`.
+   */
+  bookedUntil?: string;
 }
