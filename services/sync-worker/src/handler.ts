@@ -257,7 +257,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   const firstSync = connection.lastSyncAt === undefined;
   const [storedAccounts, rules] = await Promise.all([
     firstSync ? Promise.resolve([]) : listAllUserItems(deps.db, bankAccountEntity, job.userId, SK_PREFIX.account),
-    connection.hasRules === false ? Promise.resolve([]) : deps.repos.rules.listAllByUser(job.userId),
+    connection.hasRules === false ? Promise.resolve([]) : usableRules(deps, job.userId, log),
   ]);
   const mine = new Map<string, StoredBankAccount>();
   for (const a of storedAccounts) if (a.connectionId === connection.connectionId) mine.set(a.accountId, a);
@@ -630,7 +630,7 @@ async function storeResults(
     connection: BankConnection;
     results: AsyncResultsRef;
     mine: Map<string, StoredBankAccount>;
-    rules: Awaited<ReturnType<SyncDeps["repos"]["rules"]["listAllByUser"]>>;
+    rules: Awaited<ReturnType<typeof usableRules>>;
     now: Date;
     log: Logger;
   },
@@ -710,6 +710,17 @@ async function storeResults(
   return result.records;
 }
 
+/**
+ * The user's rules the categoriser can use. One this release's schema refuses (a category since
+ * renamed, a field a newer app writes) is logged by key and left out: it would otherwise fail every
+ * sync of the user's connections for good, where categorising without it costs one rule.
+ */
+async function usableRules(deps: SyncDeps, userId: string, log: Logger) {
+  const { rules, invalid } = await deps.repos.rules.listUsableByUser(userId);
+  for (const bad of invalid) log.warn({ key: bad.key, err: bad.error }, "rule fails its schema: categorised without it");
+  return rules;
+}
+
 function refreshTracked<T>(run: Run, refresh: Promise<T>): Promise<T> {
   run.refreshing = refresh;
   return refresh;
@@ -736,7 +747,7 @@ function mapTransactions(
   job: SyncJob,
   connection: BankConnection,
   fetched: readonly FetchedAccount[],
-  rules: Awaited<ReturnType<SyncDeps["repos"]["rules"]["listAllByUser"]>>,
+  rules: Awaited<ReturnType<typeof usableRules>>,
   now: Date,
   quarantine: Quarantined[],
   /** A long history's numbering so far, by account (booked lists only; see `occurrencesOf`). */

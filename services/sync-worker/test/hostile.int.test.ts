@@ -1,6 +1,6 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createFieldEncryptor } from "@expenzez/crypto";
-import { type BankConnection, createRepositories, type Db, type Repositories, type Transaction } from "@expenzez/db";
+import { type BankConnection, createRepositories, type Db, keys, type Repositories, type Transaction } from "@expenzez/db";
 import { parseDeliveredEvent, type ReceivedEvent } from "@expenzez/events";
 import type { LocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
@@ -521,6 +521,44 @@ describe("one bad transaction never blocks a connection", () => {
     expect(txs.some((t) => t.description === "HOLD BEFORE" && t.status === "pending" && !t.deletedAt)).toBe(true);
     expect(accounts.find((a) => a.kind === "card")).toMatchObject({ closed: false, version: card?.version });
     expect((await connectionOf(c)).syncStats).toMatchObject({ consecutiveFailures: 0 });
+  });
+
+  it("a stored rule this release's schema refuses (a category since renamed) is skipped: the user's other rules apply and the connection syncs", async () => {
+    // Prepare: two rules; one then names a category no release knows any more
+    const c = await connect();
+    await sandbox.admin.addTransaction(c.sim.user_id, { account_id: c.account, description: "ZEBRA YOGA STUDIO", amount: "12.00" });
+    const at = new Date().toISOString();
+    const rule = (ruleId: string, contains: string) => ({
+      userId: c.userId,
+      ruleId,
+      match: { contains },
+      category: { primary: "shopping" as const, secondary: "shopping/general" as const },
+      source: "explicit" as const,
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+    });
+    await repos.rules.putNew(rule("r-zebra", "ZEBRA YOGA"));
+    await repos.rules.putNew(rule("r-renamed", "ANYTHING"));
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: keys.rule(c.userId, "r-renamed"),
+        UpdateExpression: "SET category.secondary = :gone",
+        ExpressionAttributeValues: { ":gone": "shopping/no_longer_a_category" },
+      }),
+    );
+    // Act
+    await sync(c);
+    // Assess
+    const { txs } = await expectExactCounts(c.userId);
+    expect(txs.find((t) => t.description.includes("ZEBRA YOGA"))?.category).toMatchObject({
+      primary: "shopping",
+      secondary: "shopping/general",
+      ruleId: "r-zebra",
+    });
+    expect((await connectionOf(c)).syncStats).toMatchObject({ consecutiveFailures: 0 });
+    expect(lines.some((l) => l.includes("r-renamed") && l.includes("rule fails its schema"))).toBe(true);
   });
 
   it("an HTML maintenance page served with 200 is retryable: RetryLater, nothing written, no failure counted", async () => {

@@ -296,7 +296,7 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
       createdAt: at,
       updatedAt: at,
     });
-    const read = vi.spyOn(repos.rules, "listAllByUser");
+    const read = vi.spyOn(repos.rules, "listUsableByUser");
     try {
       // Act
       await sync(plain);

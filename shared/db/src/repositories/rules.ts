@@ -1,10 +1,10 @@
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed, rethrowAws } from "../aws-errors";
 import { type CategoryRule, type CategoryRuleInput, categoryRuleEntity } from "../entities/category-rule";
-import { deleteItem, getEntity, putNew, updateVersioned } from "../items";
+import { deleteItem, getEntity, type InvalidItem, putNew, updateVersioned } from "../items";
 import { keys, SK_PREFIX, userPk } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
-import { listAllUserItems, listUserItems } from "./user-items";
+import { listAllUserItems, listAllUserItemsChecked, listUserItems } from "./user-items";
 
 /**
  * Sets `hasRules` on every connection of the user that does not say so yet (absent or false),
@@ -68,6 +68,15 @@ export function ruleRepository(db: Db) {
       listUserItems(db, categoryRuleEntity, userId, SK_PREFIX.rule, options),
     /** All of a user's rules, for the categoriser (a user has tens, not thousands). */
     listAllByUser: (userId: string): Promise<CategoryRule[]> => listAllUserItems(db, categoryRuleEntity, userId, SK_PREFIX.rule),
+    /**
+     * All of a user's rules, each validated on its own: one this release's schema refuses (a
+     * category since renamed, a field a newer app writes) is in `invalid` by key, so a pass that
+     * can go on without it (a sync's categorisation) is not failed by it.
+     */
+    async listUsableByUser(userId: string): Promise<{ rules: CategoryRule[]; invalid: InvalidItem[] }> {
+      const { items, invalid } = await listAllUserItemsChecked(db, categoryRuleEntity, userId, SK_PREFIX.rule);
+      return { rules: items, invalid };
+    },
     /** Whether the user has at least one rule (one consistent read of at most one item). */
     async any(userId: string): Promise<boolean> {
       const out = await db.doc

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Entity } from "../entity";
-import { type KeyQuery, queryAll, queryPage } from "../items";
+import { type InvalidItem, type KeyQuery, queryAll, queryPage, queryPageChecked } from "../items";
 import { userPk } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
 
@@ -29,4 +29,25 @@ export function listUserItems<S extends z.ZodType>(
 /** Every item of one type under a user (bounded sets: rules, budgets, accounts). */
 export function listAllUserItems<S extends z.ZodType>(db: Db, entity: Entity<S>, userId: string, skPrefix: string): Promise<z.output<S>[]> {
   return queryAll(db, entity, `user:${userId}:${skPrefix}`, prefixQuery(userId, skPrefix));
+}
+
+/**
+ * `listAllUserItems`, each item validated on its own: one its schema refuses is in `invalid` (by
+ * key) instead of failing the read, for callers that can go on without it.
+ */
+export async function listAllUserItemsChecked<S extends z.ZodType>(
+  db: Db,
+  entity: Entity<S>,
+  userId: string,
+  skPrefix: string,
+): Promise<{ items: z.output<S>[]; invalid: InvalidItem[] }> {
+  const out: { items: z.output<S>[]; invalid: InvalidItem[] } = { items: [], invalid: [] };
+  let cursor: string | undefined;
+  do {
+    const page = await queryPageChecked(db, entity, `user:${userId}:${skPrefix}`, prefixQuery(userId, skPrefix), { limit: 500, cursor });
+    out.items.push(...page.items);
+    out.invalid.push(...page.invalid);
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
 }
