@@ -155,15 +155,25 @@ describe("defineScheduledTask", () => {
   it("a daily pass that died holding its lock (a Lambda killed at its timeout) does not keep the next day's pass from running", async () => {
     // Prepare: recurring-missed runs once a day; its first pass never returns, as a function
     // stopped by its timeout never reaches the release.
+    let firstPassStarted!: () => void;
+    const started = new Promise<void>((resolve) => {
+      firstPassStarted = resolve;
+    });
     const task = defineScheduledTask({
       name: "recurring-missed",
       deps: () => ({}),
-      run: async (_deps, { now }) => (now.getTime() === dayOne.getTime() ? new Promise<never>(() => {}) : "ran"),
+      run: async (_deps, { now }) => {
+        if (now.getTime() !== dayOne.getTime()) return "ran";
+        firstPassStarted();
+        return new Promise<never>(() => {});
+      },
     });
     const dayOne = new Date("2026-12-01T03:00:00Z");
     const runtime = await task.createRuntime(env);
     void task.runOnce(runtime, { now: dayOne });
-    await until(async () => (await task.runOnce(runtime, { now: dayOne })).ran === false, { message: "the first pass holds the lock" });
+    // Only once that pass runs (holding the lock): a second day-one pass tried before it could win the lock and hang.
+    await started;
+    expect(await task.runOnce(runtime, { now: dayOne })).toEqual({ ran: false, reason: "locked" });
     // Act
     const nextDay = await task.runOnce(runtime, { now: new Date(dayOne.getTime() + 86_400_000) });
     // Assess
