@@ -48,9 +48,11 @@ export async function publishEvents(client: EventBridgeClient, events: DomainEve
     for (let attempt = 1; ; attempt++) {
       const result = await client.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
       if (!result.FailedEntryCount) break;
-      // Entries come back in request order; an entry with an ErrorCode failed.
+      // Entries come back in request order; an entry with an ErrorCode failed, and so did one
+      // without the EventId of an accepted entry: a count the list does not explain is resent,
+      // never taken as delivered (its outbox record would be deleted with the event lost).
       const results = result.Entries ?? [];
-      const failed = pending.filter((_, i) => results[i]?.ErrorCode);
+      const failed = pending.filter((_, i) => results[i]?.ErrorCode || !results[i]?.EventId);
       if (failed.length === 0) break;
       if (attempt >= maxAttempts) {
         throw new PublishError(

@@ -44,6 +44,21 @@ describe("publishEvents", () => {
     expect(calls).toEqual([["c0", "c1", "c2", "c3", "c4"], ["c2"], ["c2"]]);
   });
 
+  it("resends entries without an EventId when EventBridge counts failures it does not name", async () => {
+    const calls: number[] = [];
+    const client = {
+      send: async (command: PutEventsCommand) => {
+        const entries = command.input.Entries ?? [];
+        calls.push(entries.length);
+        // First answer: one failure counted, no entry list; then every entry accepted.
+        if (calls.length === 1) return { FailedEntryCount: 1 };
+        return { FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `eb-${i}` })) };
+      },
+    } as unknown as EventBridgeClient;
+    await publishEvents(client, events.slice(0, 4), { busName: "bus", sleep: noSleep });
+    expect(calls).toEqual([4, 4]);
+  });
+
   it("refuses an entry over EventBridge's 256 KB before sending anything", async () => {
     const { client, calls } = scriptedClient(new Set());
     const huge = buildEvent("TransactionsSynced", {
