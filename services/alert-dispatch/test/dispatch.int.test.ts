@@ -38,23 +38,28 @@ async function seedUser(userId: string, token: string) {
   await repos.notifications.putToken({ userId, tokenId: "phone", platform: "android", provider: "fcm", token, createdAt: at, updatedAt: at });
 }
 
+/** A monthly groceries budget of £300 with £310 spent in `currentPeriod`. */
+async function putOverspentGroceries(userId: string, currentPeriod: { start: string; end: string }, createdAt: string, updatedAt = createdAt) {
+  await repos.budgets.putNew({
+    userId,
+    budgetId: "groceries",
+    category: "groceries",
+    period: "monthly",
+    currency: "GBP",
+    limitMinor: 30_000,
+    spentMinor: 31_000,
+    currentPeriod,
+    createdAt,
+    updatedAt,
+  });
+}
+
 describe("alert-dispatch on moto and the FCM stand-in", () => {
   it("a sync past 80% and 100% in quiet hours sends nothing then, one push and one email when they end, and nothing more on replay", async () => {
     // Prepare: a budget whose one sync took spending from 70% to 103%.
     const userId = "user-quiet";
     await seedUser(userId, "token-quiet-1");
-    await repos.budgets.putNew({
-      userId,
-      budgetId: "groceries",
-      category: "groceries",
-      period: "monthly",
-      currency: "GBP",
-      limitMinor: 30_000,
-      spentMinor: 31_000,
-      currentPeriod: { start: "2024-03-01T00:00:00Z", end: "2024-04-01T00:00:00Z" },
-      createdAt: "2024-03-01T00:00:00Z",
-      updatedAt: "2024-03-15T23:00:00Z",
-    });
+    await putOverspentGroceries(userId, { start: "2024-03-01T00:00:00Z", end: "2024-04-01T00:00:00Z" }, "2024-03-01T00:00:00Z", "2024-03-15T23:00:00Z");
     const base = {
       userId,
       budgetId: "groceries",
@@ -168,18 +173,7 @@ describe("alert-dispatch on moto and the FCM stand-in", () => {
       createdAt: at,
       updatedAt: at,
     });
-    await repos.budgets.putNew({
-      userId,
-      budgetId: "groceries",
-      category: "groceries",
-      period: "monthly",
-      currency: "GBP",
-      limitMinor: 30_000,
-      spentMinor: 31_000,
-      currentPeriod: { start: "2024-03-31T23:00:00.000Z", end: "2024-04-30T23:00:00.000Z" },
-      createdAt: at,
-      updatedAt: at,
-    });
+    await putOverspentGroceries(userId, { start: "2024-03-31T23:00:00.000Z", end: "2024-04-30T23:00:00.000Z" }, at);
     clock.now = new Date("2024-04-10T12:00:00Z");
     const events = [80, 100].map((t) =>
       buildEvent("BudgetThresholdCrossed", {
