@@ -101,10 +101,27 @@ export function periodContaining(spec: PeriodSpec, instant: string | Date, zone:
   }
 }
 
-/** The period after `period` (none after a custom one). */
+/**
+ * The period after `period` (none after a custom one): it starts where `period` ends. Cut in
+ * the same zone that is simply the next one. When the user's zone changed since `period` was cut,
+ * the new zone's period holding that instant began before it: if most of that period was counted
+ * already (London's March closing in New York, five hours before New York's March ends), the
+ * next is the new zone's period after it; else (New York's April closing in London, five hours
+ * into London's May) that period itself, in both cases from the instant `period` ended, so no
+ * spending is counted twice or left out.
+ *
+ * @example nextPeriod({ period: "monthly" }, londonMarch, "America/New_York")
+ * // { start: "2024-03-31T23:00:00.000Z", end: "2024-05-01T04:00:00.000Z" }: New York's April
+ */
 export function nextPeriod(spec: PeriodSpec, period: BudgetPeriod, zone: string): BudgetPeriod | undefined {
   if (spec.period === "custom") return undefined;
-  return periodContaining(spec, period.end, zone);
+  const ended = Date.parse(period.end);
+  const holding = periodContaining(spec, period.end, zone) as BudgetPeriod;
+  const began = Date.parse(holding.start);
+  if (began === ended) return holding;
+  const mostlyCounted = ended - began > Date.parse(holding.end) - ended;
+  const next = mostlyCounted ? (periodContaining(spec, holding.end, zone) as BudgetPeriod) : holding;
+  return { start: new Date(ended).toISOString(), end: next.end };
 }
 
 /**
@@ -138,10 +155,14 @@ export function periodDates(period: BudgetPeriod, zone: string): { start: string
 
 /**
  * A readable, stable id of a period: `2024-03` (calendar month), `2024-W10` (ISO week),
- * `2024-Q1`, `2024`, and the local start date for payday months and custom periods.
+ * `2024-Q1`, `2024`, and the local start date for payday months and custom periods. Named by
+ * the zone's period its last instant falls in, so the first period after a change of zone (which
+ * starts where the old zone's period ended, see `nextPeriod`) takes the name of the period it
+ * completes, never the closed one's.
  */
 export function periodId(spec: PeriodSpec, period: BudgetPeriod, zone: string): string {
-  const start = local(period.start, zone);
+  const named = spec.period === "custom" ? period : (periodContaining(spec, new Date(Date.parse(period.end) - 1), zone) as BudgetPeriod);
+  const start = local(named.start, zone);
   switch (spec.period) {
     case "weekly":
       return start.toFormat("kkkk-'W'WW");

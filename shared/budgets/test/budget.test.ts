@@ -76,6 +76,17 @@ describe("rolling a period over", () => {
     expect(closed.budget.performance).toMatchObject({ periods: 1, averageSpentMinor: 31_000, achievementRate: 0 });
   });
 
+  it("closes a London month in a profile now in New York under its own name, and runs on without counting a day twice", () => {
+    const spent = recalcCurrent(budget(), tally(31_000), NOW).budget;
+    const closed = closeCurrentPeriod(spent, tally(31_000), "America/New_York", new Date("2024-04-01T05:00:00Z"));
+    expect(closed.entry).toMatchObject({ periodId: "2024-03", start: spent.currentPeriod.start, end: spent.currentPeriod.end });
+    // New York's March had five hours left: they go with New York's April, from where London's March ended.
+    expect(closed.next).toEqual({ start: spent.currentPeriod.end, end: "2024-05-01T04:00:00.000Z" });
+    const april = closeCurrentPeriod(closed.budget, tally(1_000), "America/New_York", new Date("2024-05-01T05:00:00Z"));
+    expect(april.entry.periodId).toBe("2024-04");
+    expect(april.budget.history.map((h) => h.periodId)).toEqual(["2024-03", "2024-04"]);
+  });
+
   it("closes a non-recurring budget for good", () => {
     const closed = closeCurrentPeriod(budget({ isRecurring: false }), tally(100), LONDON, new Date("2024-04-01T00:00:00Z"));
     expect(closed.next).toBeUndefined();

@@ -62,7 +62,7 @@ describe("periods in the user's time zone", () => {
     const feb = periodContaining(endOfMonth, "2024-03-10T12:00:00Z", LONDON);
     expect(periodDates(feb as never, LONDON)).toEqual({ start: "2024-02-29", end: "2024-03-30" });
     expect(periodDates(nextPeriod(endOfMonth, feb as never, LONDON) as never, LONDON)).toEqual({ start: "2024-03-31", end: "2024-04-29" });
-    expect(periodId(spec, feb as never, LONDON)).toBe("2024-02-29");
+    expect(periodId(endOfMonth, feb as never, LONDON)).toBe("2024-02-29");
   });
 
   it("names quarters and years and lists every period a range overlaps", () => {
@@ -83,6 +83,35 @@ describe("periods in the user's time zone", () => {
     expect(nextPeriod(spec, p as never, LONDON)).toBeUndefined();
     expect(periodsOverlapping(spec, { from: "2024-01-01T00:00:00Z", to: "2024-07-10T00:00:00Z" }, LONDON)).toHaveLength(1);
     expect(periodsOverlapping(spec, { from: "2024-08-01T00:00:00Z", to: "2024-09-01T00:00:00Z" }, LONDON)).toHaveLength(0);
+  });
+
+  it("after the user's zone changes, the next period starts where the closed one ended: no overlap, no gap, the next name", () => {
+    const monthly = { period: "monthly" as const };
+    // London March closes; the profile is now New York's. New York's March runs to 04:00 UTC on
+    // 1 April, so March was almost all counted already: the next period is New York's April, from
+    // the instant London's March ended.
+    const londonMarch = periodContaining(monthly, "2024-03-15T12:00:00Z", LONDON) as never as { start: string; end: string };
+    const afterLondon = nextPeriod(monthly, londonMarch, "America/New_York");
+    expect(afterLondon).toEqual({ start: "2024-03-31T23:00:00.000Z", end: "2024-05-01T04:00:00.000Z" });
+    expect(periodId(monthly, afterLondon as never, "America/New_York")).toBe("2024-04");
+    // And back: New York's April closes (at 04:00 UTC on 1 May) in a London profile: London's May
+    // had begun five hours before; it runs from the instant New York's April ended.
+    const afterNewYork = nextPeriod(monthly, afterLondon as never, LONDON);
+    expect(afterNewYork).toEqual({ start: "2024-05-01T04:00:00.000Z", end: "2024-05-31T23:00:00.000Z" });
+    expect(periodId(monthly, afterNewYork as never, LONDON)).toBe("2024-05");
+    // Stored periods written without milliseconds continue the same way in their own zone.
+    expect(nextPeriod(monthly, { start: "2024-03-01T00:00:00Z", end: "2024-03-31T23:00:00Z" }, LONDON)).toEqual({
+      start: "2024-03-31T23:00:00.000Z",
+      end: "2024-04-30T23:00:00.000Z",
+    });
+  });
+
+  it("a payday month closed in one zone continues in another under the next payday's name", () => {
+    const payday = { period: "monthly" as const, monthStartDay: 25 };
+    const london = periodContaining(payday, "2024-03-10T12:00:00Z", LONDON) as never as { start: string; end: string };
+    const next = nextPeriod(payday, london, "Asia/Tokyo");
+    expect(next?.start).toBe(london.end);
+    expect(periodId(payday, next as never, "Asia/Tokyo")).toBe("2024-03-25");
   });
 
   it("refuses a zone that is not IANA", () => {

@@ -46,15 +46,19 @@ function localClock(at: Date, timeZone: string): string {
 /**
  * Why the budget's period is not cut in the user's zone, or undefined: both ends must be a
  * local midnight there (or the first instant of a day whose midnight a DST change skips, which
- * this check accepts as 01:00).
+ * this check accepts as 01:00). The start may instead be where the newest closed period ended:
+ * the first period after the user's zone changed continues from a midnight of the old zone.
  */
 export function budgetPeriodMisplaced(budget: Item, timeZone: string): string | undefined {
   const period = budget.currentPeriod as { start?: string; end?: string } | undefined;
   if (!period?.start || !period.end) return "has no current period";
+  const history = (Array.isArray(budget.history) ? budget.history : []) as { end?: string }[];
+  const lastClosedEnd = Math.max(...history.map((h) => Date.parse(h.end ?? "")).filter(Number.isFinite));
   for (const [name, value] of [
     ["start", period.start],
     ["end", period.end],
   ] as const) {
+    if (name === "start" && Date.parse(value) === lastClosedEnd) continue;
     const clock = localClock(new Date(value), timeZone).slice(11);
     if (clock !== "00:00" && clock !== "01:00") return `period ${name} ${value} is ${clock} in ${timeZone}, not a local midnight`;
   }

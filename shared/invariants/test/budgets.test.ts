@@ -40,4 +40,11 @@ describe("budgetPeriodMisplaced", () => {
   it("refuses a period cut at UTC midnight for a user in New York", () => {
     expect(budgetPeriodMisplaced(budget, "America/New_York")).toContain("not a local midnight");
   });
+
+  it("accepts the first period after a move from London to New York, which starts where London's March ended", () => {
+    const moved = { start: "2024-03-31T23:00:00.000Z", end: "2024-05-01T04:00:00.000Z" };
+    const history = [{ periodId: "2024-03", start: "2024-03-01T00:00:00.000Z", end: "2024-03-31T23:00:00.000Z" }];
+    expect(budgetPeriodMisplaced({ currentPeriod: moved, history }, "America/New_York")).toBeUndefined();
+    expect(budgetPeriodMisplaced({ currentPeriod: moved, history: [] }, "America/New_York")).toContain("period start");
+  });
 });
