@@ -38,6 +38,13 @@ async function seedUser(userId: string, token: string) {
   await repos.notifications.putToken({ userId, tokenId: "phone", platform: "android", provider: "fcm", token, createdAt: at, updatedAt: at });
 }
 
+/** The titles of the pushes the FCM stand-in delivered to one device token, in order. */
+const titlesDeliveredTo = (token: string) =>
+  fcm
+    .delivered()
+    .filter((m) => m.token === token)
+    .map((m) => m.notification?.title);
+
 /** A monthly groceries budget of £300 with £310 spent in `currentPeriod`. */
 async function putOverspentGroceries(userId: string, currentPeriod: { start: string; end: string }, createdAt: string, updatedAt = createdAt) {
   await repos.budgets.putNew({
@@ -192,12 +199,7 @@ describe("alert-dispatch on moto and the FCM stand-in", () => {
     const { results } = await publishAndDispatch(h, dispatchDeps(h, fcm, clock), events);
     // Assess: one sync past 80% and 100% is one notification, for 100%
     expect(results.map((r) => `${r.outcome}:${r.reason ?? ""}`).sort()).toEqual(["sent:", "suppressed:superseded_by_threshold:100"]);
-    expect(
-      fcm
-        .delivered()
-        .filter((m) => m.token === "token-two-zones")
-        .map((m) => m.notification?.title),
-    ).toEqual(["Groceries budget: 100% used"]);
+    expect(titlesDeliveredTo("token-two-zones")).toEqual(["Groceries budget: 100% used"]);
   });
 
   it("two thresholds crossed by separate syncs in one night give one notification in the morning, for the higher", async () => {
@@ -238,12 +240,7 @@ describe("alert-dispatch on moto and the FCM stand-in", () => {
     const morning = await runDeferredPass(deps);
     expect([first.results[0]?.outcome, second.results[0]?.outcome]).toEqual(["deferred", "deferred"]);
     expect([morning.results.sent, morning.results.suppressed]).toEqual([1, 1]);
-    expect(
-      fcm
-        .delivered()
-        .filter((m) => m.token === "token-night-1")
-        .map((m) => m.notification?.title),
-    ).toEqual(["Eating out budget: 100% used"]);
+    expect(titlesDeliveredTo("token-night-1")).toEqual(["Eating out budget: 100% used"]);
     const history = await repos.notifications.listHistory(userId);
     expect(history.map((n) => `${n.status}:${n.reason}`).sort()).toEqual(["delivered:delivered", "suppressed:superseded_by_threshold:100"]);
   });
