@@ -156,12 +156,15 @@ export function periodDates(period: BudgetPeriod, zone: string): { start: string
 /**
  * A readable, stable id of a period: `2024-03` (calendar month), `2024-W10` (ISO week),
  * `2024-Q1`, `2024`, and the local start date for payday months and custom periods. Named by
- * the zone's period its last instant falls in, so the first period after a change of zone (which
- * starts where the old zone's period ended, see `nextPeriod`) takes the name of the period it
- * completes, never the closed one's.
+ * the zone's period its middle falls in: after a change of zone a period is cut in one zone and
+ * named in another (it closes in the new one), or starts where the old zone's period ended (see
+ * `nextPeriod`), and is then within a day of the zone's period it mostly covers. Its first or
+ * last instant would not do: London's March closing in Tokyo ends at 08:00 on Tokyo's 1 April,
+ * and would take the name of the period after it.
  */
 export function periodId(spec: PeriodSpec, period: BudgetPeriod, zone: string): string {
-  const named = spec.period === "custom" ? period : (periodContaining(spec, new Date(Date.parse(period.end) - 1), zone) as BudgetPeriod);
+  const middle = new Date((Date.parse(period.start) + Date.parse(period.end)) / 2);
+  const named = spec.period === "custom" ? period : (periodContaining(spec, middle, zone) as BudgetPeriod);
   const start = local(named.start, zone);
   switch (spec.period) {
     case "weekly":

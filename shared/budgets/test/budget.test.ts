@@ -87,6 +87,16 @@ describe("rolling a period over", () => {
     expect(april.budget.history.map((h) => h.periodId)).toEqual(["2024-03", "2024-04"]);
   });
 
+  it("closes a London month in a profile now in Tokyo under its own name, not the next month's", () => {
+    const spent = recalcCurrent(budget(), tally(31_000), NOW).budget;
+    // London's March ends at 08:00 on Tokyo's 1 April: its last instant is in Tokyo's April.
+    const closed = closeCurrentPeriod(spent, tally(31_000), "Asia/Tokyo", new Date("2024-04-01T00:00:00Z"));
+    expect(closed.entry.periodId).toBe("2024-03");
+    expect(closed.next).toEqual({ start: spent.currentPeriod.end, end: "2024-04-30T15:00:00.000Z" });
+    const april = closeCurrentPeriod(closed.budget, tally(1_000), "Asia/Tokyo", new Date("2024-04-30T15:00:00Z"));
+    expect(april.budget.history.map((h) => h.periodId)).toEqual(["2024-03", "2024-04"]);
+  });
+
   it("closes a non-recurring budget for good", () => {
     const closed = closeCurrentPeriod(budget({ isRecurring: false }), tally(100), LONDON, new Date("2024-04-01T00:00:00Z"));
     expect(closed.next).toBeUndefined();
