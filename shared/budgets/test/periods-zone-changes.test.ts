@@ -1,3 +1,4 @@
+import { seededRandom } from "@expenzez/testing";
 import { describe, expect, it } from "vitest";
 import { type BudgetPeriod, nextPeriod, type PeriodSpec, periodContaining, periodDates, periodId, periodsOverlapping } from "../src";
 
@@ -27,18 +28,6 @@ const LENGTH_DAYS: Record<string, [number, number]> = {
   quarterly: [89, 93],
   yearly: [364, 367],
 };
-
-function rng(seed: number): () => number {
-  // mulberry32
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
@@ -117,7 +106,7 @@ describe("a budget's periods while the user's zone changes", () => {
     const WALKS = Number(process.env.BUDGET_PERIOD_WALKS ?? 40);
     const STEPS = 12;
     for (let seed = 1; seed <= WALKS; seed++) {
-      const random = rng(seed);
+      const random = seededRandom(seed);
       const spec = randomSpec(random);
       const from = Date.UTC(2016, 0, 1) + Math.floor(random() * 14 * 365) * DAY + Math.floor(random() * DAY);
       const chain = chainFrom(spec, new Date(from), pick(random, ZONES), `seed ${seed}`);
