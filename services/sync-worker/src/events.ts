@@ -6,10 +6,15 @@ import type { WriteUnit } from "./plan";
  * purpose: whether a user wants to hear about it is alert-dispatch's decision (preferences).
  */
 export const LARGE_TRANSACTION_MINOR = 50_000;
+/** The currency the threshold is in: minor units of another say nothing against it (¥50,000 is about £260, 50 KWD £130). */
+export const LARGE_TRANSACTION_CURRENCY = "GBP";
 
-/** True for a newly booked debit big enough to tell the user about. */
+/**
+ * True for a newly booked debit big enough to tell the user about: in pounds only, since the
+ * pipeline has no exchange rate to weigh another currency's amount against £500.
+ */
 export function isLargeDebit(t: TransactionInput): boolean {
-  return t.status === "booked" && t.direction === "debit" && Math.abs(t.amountMinor) >= LARGE_TRANSACTION_MINOR;
+  return t.status === "booked" && t.direction === "debit" && t.currency === LARGE_TRANSACTION_CURRENCY && Math.abs(t.amountMinor) >= LARGE_TRANSACTION_MINOR;
 }
 
 /**

@@ -10,6 +10,7 @@ const t = (over: Partial<TransactionInput>) =>
     status: "booked",
     direction: "debit",
     amountMinor: -100,
+    currency: "GBP",
     category: { primary: "groceries" },
     ...over,
   }) as TransactionInput;
@@ -44,6 +45,13 @@ describe("isLargeDebit", () => {
     expect(isLargeDebit(t({ amountMinor: -LARGE_TRANSACTION_MINOR + 1 }))).toBe(false);
     expect(isLargeDebit(t({ amountMinor: -90_000, status: "pending" }))).toBe(false);
     expect(isLargeDebit(t({ amountMinor: 90_000, direction: "credit" }))).toBe(false);
+  });
+
+  it("weighs only pounds against the £500 threshold: minor units of another currency say nothing without a rate", () => {
+    // ¥50,000 (about £260) and 50 KWD (50,000 fils, about £130) are not large payments.
+    expect(isLargeDebit(t({ amountMinor: -50_000, currency: "JPY" }))).toBe(false);
+    expect(isLargeDebit(t({ amountMinor: -50_000, currency: "KWD" }))).toBe(false);
+    expect(isLargeDebit(t({ amountMinor: -50_000, currency: "GBP" }))).toBe(true);
   });
 });
 
