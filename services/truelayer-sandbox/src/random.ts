@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { seededRandom } from "@expenzez/common";
 
 /** A seeded stream of numbers in [0, 1): the same key always yields the same stream. */
 export interface Rng {
@@ -25,16 +26,9 @@ export function hexId(length: number, ...parts: Array<string | number>): string 
   return createHash("sha256").update(parts.join("\u001f")).digest("hex").slice(0, length);
 }
 
-/** mulberry32: tiny, fast and good enough for test data. */
+/** The key's stream (mulberry32 seeded with the key's hash): tiny, fast and good enough for test data. */
 export function rng(...key: Array<string | number>): Rng {
-  let state = hash32(...key);
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(hash32(...key));
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),

@@ -1,4 +1,4 @@
-import { seededRandom } from "@expenzez/testing";
+import { seededRandom } from "@expenzez/common";
 import { describe, expect, it } from "vitest";
 import { type BudgetPeriod, nextPeriod, type PeriodSpec, periodContaining, periodDates, periodId, periodsOverlapping } from "../src";
 

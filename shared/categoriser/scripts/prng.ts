@@ -1,14 +1,7 @@
-/** mulberry32: a tiny seeded PRNG so generated data is the same on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "@expenzez/common";
+
+/** A seeded PRNG (mulberry32) so generated data is the same on every machine. */
+export const prng: (seed: number) => () => number = seededRandom;
 
 export type Rand = () => number;
 

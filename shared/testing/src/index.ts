@@ -25,5 +25,4 @@ export async function resetForFile(endpoint = emulatorEndpoint()): Promise<void>
 export { type ServiceProcess, startServiceProcess } from "./processes";
 export { receiveAll } from "./queues";
 export { eventBridgeBody, eventBridgeSqsRecord, type SqsRecordFixture, sqsRecord } from "./records";
-export { seededRandom } from "./seeded-random";
 export { until } from "./until";

@@ -1,6 +1,7 @@
 /**
- * A seeded random source for property-style tests (mulberry32): the same seed gives the same
- * sequence on every machine, so a failing case replays from its seed.
+ * A seeded random source (mulberry32) for generated data and property-style tests: the same seed
+ * gives the same sequence on every machine, so a corpus rebuilds byte for byte and a failing
+ * case replays from its seed. Not for anything secret.
  *
  * @example const random = seededRandom(1); random() // 0.6270739405881613
  */
