@@ -45,6 +45,20 @@ const titlesDeliveredTo = (token: string) =>
     .filter((m) => m.token === token)
     .map((m) => m.notification?.title);
 
+/** A large card payment at Currys booked at 11:00 on 16 March 2024, as the sync worker announces it. */
+const largeCurrysPayment = (userId: string, transactionId: string, amountMinor: number) =>
+  buildEvent("LargeTransactionDetected", {
+    userId,
+    accountId: "acc-1",
+    transactionId,
+    amountMinor,
+    currency: "GBP",
+    merchant: "Currys",
+    bookedAt: "2024-03-16T11:00:00Z",
+    thresholdMinor: 50_000,
+    occurredAt: "2024-03-16T11:59:00Z",
+  });
+
 /** A monthly groceries budget of £300 with £310 spent in `currentPeriod`. */
 async function putOverspentGroceries(userId: string, currentPeriod: { start: string; end: string }, createdAt: string, updatedAt = createdAt) {
   await repos.budgets.putNew({
@@ -259,17 +273,7 @@ describe("alert-dispatch on moto and the FCM stand-in", () => {
     });
     fcm.unregister("token-dead-1");
     clock.now = new Date("2024-03-16T12:00:00Z");
-    const event = buildEvent("LargeTransactionDetected", {
-      userId,
-      accountId: "acc-1",
-      transactionId: "txn_big",
-      amountMinor: -75_000,
-      currency: "GBP",
-      merchant: "Currys",
-      bookedAt: "2024-03-16T11:00:00Z",
-      thresholdMinor: 50_000,
-      occurredAt: "2024-03-16T11:59:00Z",
-    });
+    const event = largeCurrysPayment(userId, "txn_big", -75_000);
     const { results } = await publishAndDispatch(h, dispatchDeps(h, fcm, clock), [event]);
     expect(results).toMatchObject([{ outcome: "sent", delivery: { delivered: 2, failed: 1, invalidatedTokens: 1 } }]);
     const tokens = await repos.notifications.listTokens(userId);
@@ -309,17 +313,7 @@ describe("alert-dispatch on moto and the FCM stand-in", () => {
     });
     clock.now = new Date("2024-03-16T12:00:00Z");
     const events = [
-      buildEvent("LargeTransactionDetected", {
-        userId,
-        accountId: "acc-1",
-        transactionId: "txn_odd",
-        amountMinor: -90_000,
-        currency: "GBP",
-        merchant: "Currys",
-        bookedAt: "2024-03-16T11:00:00Z",
-        thresholdMinor: 50_000,
-        occurredAt: "2024-03-16T11:59:00Z",
-      }),
+      largeCurrysPayment(userId, "txn_odd", -90_000),
       buildEvent("ConnectionConsentExpiring", { userId, connectionId: "conn-1", consentExpiresAt: "2024-03-23T23:30:00Z", daysLeft: 7 }),
     ];
     // Act
@@ -377,18 +371,7 @@ describe("alert-dispatch on moto and the FCM stand-in", () => {
     const lines: string[] = [];
     const deps = dispatchDeps(h, fcm, clock, { log: createLogger("test", { level: "info", destination: { write: (l) => void lines.push(l) } }) });
     clock.now = new Date("2024-03-16T12:00:00Z");
-    const large = (userId: string) =>
-      buildEvent("LargeTransactionDetected", {
-        userId,
-        accountId: "acc-1",
-        transactionId: "txn_nobody",
-        amountMinor: -90_000,
-        currency: "GBP",
-        merchant: "Currys",
-        bookedAt: "2024-03-16T11:00:00Z",
-        thresholdMinor: 50_000,
-        occurredAt: "2024-03-16T11:59:00Z",
-      });
+    const large = (userId: string) => largeCurrysPayment(userId, "txn_nobody", -90_000);
     await repos.profiles.putNew({ userId: "user-bare", email: "user-bare@example.com", createdAt: "2024-03-01T00:00:00Z", updatedAt: "2024-03-01T00:00:00Z" });
     const { results } = await publishAndDispatch(h, deps, [large("user-nobody"), large("user-bare")]);
     expect(results.map((r) => r.outcome).sort()).toEqual(["suppressed", "unknown_user"]);
