@@ -156,7 +156,8 @@ export async function queryPageChecked<S extends z.ZodType>(
   return { items, invalid, cursor: encodeCursor(scope, out.LastEvaluatedKey) };
 }
 
-async function queryOnePage(db: Db, scope: string, query: KeyQuery, options: PageOptions): Promise<QueryCommandOutput> {
+/** One raw page of a key query (no entity): for reads that project a few attributes, such as a due index's keys. */
+export async function queryOnePage(db: Db, scope: string, query: KeyQuery, options: PageOptions = {}): Promise<QueryCommandOutput> {
   const input = { ...query, TableName: db.tableName, Limit: pageLimit(options.limit), ExclusiveStartKey: decodeCursor(scope, options.cursor) };
   try {
     return await db.doc.send(new QueryCommand(input));

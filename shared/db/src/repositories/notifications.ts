@@ -1,7 +1,7 @@
-import { QueryCommand, type QueryCommandOutput, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { INDEXES, TTL_ATTRIBUTE } from "@expenzez/infra";
 import { isConditionalCheckFailed, rethrowAws } from "../aws-errors";
-import { decodeCursor, encodeCursor, pageLimit } from "../cursor";
+import { encodeCursor } from "../cursor";
 import {
   type DeliveryAttempt,
   deliveryAttemptSchema,
@@ -13,7 +13,7 @@ import {
 import { type NotificationPreferences, notificationPreferencesEntity } from "../entities/notification-preferences";
 import { type NotificationToken, notificationTokenEntity } from "../entities/notification-token";
 import { ENTITY_TYPE } from "../entity";
-import { deleteItem, getEntity, putItem, putNew, updateVersioned } from "../items";
+import { deleteItem, getEntity, putItem, putNew, queryOnePage, updateVersioned } from "../items";
 import { gsi4NotificationDue, isoUtc, keys, NOTIFICATION_DUE_SHARDS, notificationDuePk, SK_PREFIX, userIdFromPk } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
 import type { TransactAction } from "../transact";
@@ -215,23 +215,18 @@ export function notificationRepository(db: Db) {
      */
     async listDue(shard: number, now: string, options: PageOptions = {}): Promise<Page<DueNotification>> {
       const scope = `gsi4n:${shard}`;
-      let out: QueryCommandOutput;
-      try {
-        out = await db.doc.send(
-          new QueryCommand({
-            TableName: db.tableName,
-            IndexName: INDEXES.syncDue.name,
-            KeyConditionExpression: "#pk = :shard AND #sk <= :now",
-            ProjectionExpression: "PK, SK, deferredUntil",
-            ExpressionAttributeNames: { "#pk": INDEXES.syncDue.partitionKey, "#sk": INDEXES.syncDue.sortKey },
-            ExpressionAttributeValues: { ":shard": notificationDuePk(shard), ":now": isoUtc(now) },
-            Limit: pageLimit(options.limit),
-            ExclusiveStartKey: decodeCursor(scope, options.cursor),
-          }),
-        );
-      } catch (err) {
-        rethrowAws(err, "Query");
-      }
+      const out = await queryOnePage(
+        db,
+        scope,
+        {
+          IndexName: INDEXES.syncDue.name,
+          KeyConditionExpression: "#pk = :shard AND #sk <= :now",
+          ProjectionExpression: "PK, SK, deferredUntil",
+          ExpressionAttributeNames: { "#pk": INDEXES.syncDue.partitionKey, "#sk": INDEXES.syncDue.sortKey },
+          ExpressionAttributeValues: { ":shard": notificationDuePk(shard), ":now": isoUtc(now) },
+        },
+        options,
+      );
       return {
         items: (out.Items ?? []).map((i) => ({
           userId: userIdFromPk(String(i.PK)),

@@ -7,9 +7,9 @@ import { type RecurringHistory, recurringHistoryEntity } from "../entities/recur
 import { type RecurringStream, recurringStreamEntity } from "../entities/recurring-stream";
 import type { Transaction } from "../entities/transaction";
 import { getEntity, type InvalidItem, putNew, queryPageChecked, updateVersioned } from "../items";
-import { keys, RECURRING_DUE_SHARDS, recurringDuePk, recurringMerchantPrefix, SK_PREFIX, userPk } from "../keys";
+import { keys, RECURRING_DUE_SHARDS, recurringDuePk, recurringMerchantPrefix, SK_PREFIX } from "../keys";
 import type { Db, Page, PageOptions } from "../table";
-import { listAllUserItems } from "./user-items";
+import { listAllUserItems, listAllUserItemsChecked } from "./user-items";
 
 type RecurringInput = Parameters<typeof recurringStreamEntity.toItem>[0];
 
@@ -22,24 +22,8 @@ export function recurringRepository(db: Db) {
     listAllByUser: (userId: string): Promise<RecurringStream[]> => listAllUserItems(db, recurringStreamEntity, userId, SK_PREFIX.recurring),
     /** Every stream of a user, each validated on its own: those that fail their schema are in `invalid`, by key. */
     async listAllByUserChecked(userId: string): Promise<{ streams: RecurringStream[]; invalid: InvalidItem[] }> {
-      const out: { streams: RecurringStream[]; invalid: InvalidItem[] } = { streams: [], invalid: [] };
-      let cursor: string | undefined;
-      do {
-        const page = await queryPageChecked(
-          db,
-          recurringStreamEntity,
-          `user:${userId}:${SK_PREFIX.recurring}`,
-          {
-            KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues: { ":pk": userPk(userId), ":prefix": SK_PREFIX.recurring },
-          },
-          { limit: 500, cursor },
-        );
-        out.streams.push(...page.items);
-        out.invalid.push(...page.invalid);
-        cursor = page.cursor;
-      } while (cursor);
-      return out;
+      const { items, invalid } = await listAllUserItemsChecked(db, recurringStreamEntity, userId, SK_PREFIX.recurring);
+      return { streams: items, invalid };
     },
     /** One merchant's streams: their ids start with the merchant's id. */
     listByMerchant: (userId: string, merchantId: string): Promise<RecurringStream[]> =>
