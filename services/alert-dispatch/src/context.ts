@@ -10,7 +10,7 @@ import {
 import { DateTime, IANAZone } from "luxon";
 import type { Alert } from "./alert";
 import { budgetThresholdWanted } from "./decide";
-import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type DispatchDeps } from "./deps";
+import { DEFAULT_CURRENCY, DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type DispatchDeps } from "./deps";
 import { readUser } from "./user-reads";
 
 /** What the decision and the delivery need to know about the user, read once per notification. */
@@ -58,7 +58,7 @@ export async function loadContext(deps: DispatchDeps, alert: Alert): Promise<Use
     timeZone,
     budgetTimeZone,
     locale,
-    currency: profile?.preferences.currency ?? alert.facts.currency ?? "GBP",
+    currency: profile?.preferences.currency ?? alert.facts.currency ?? DEFAULT_CURRENCY,
   };
 }
 

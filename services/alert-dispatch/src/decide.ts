@@ -1,6 +1,7 @@
 import type { BudgetAlert, NotificationChannel, NotificationPreferences, UserProfile } from "@expenzez/db";
 import { DateTime } from "luxon";
 import type { Alert } from "./alert";
+import { DEFAULT_CURRENCY } from "./deps";
 import { firstMatchingRule } from "./rules";
 import { earliestDelivery, type TimingConstraints } from "./schedule";
 
@@ -53,8 +54,13 @@ export function budgetThresholdWanted(preferences: NotificationPreferences, thre
   return threshold >= b.warningThreshold ? undefined : "budgets.warningThreshold";
 }
 
-/** The category switch and its options; a reason when they stop the alert. */
-export function categoryGate(alert: Alert, preferences: NotificationPreferences): string | undefined {
+/**
+ * The category switch and its options; a reason when they stop the alert. `transactions.threshold`
+ * is in `userCurrency` (the profile's, else pounds): a payment in another currency is weighed
+ * against it only when there is nothing to weigh (a threshold of 0), since the pipeline has no
+ * exchange rate and ¥50,000 is not £500.
+ */
+export function categoryGate(alert: Alert, preferences: NotificationPreferences, userCurrency: string): string | undefined {
   const categories = preferences.categories;
   if (!categories[alert.category].enabled) return `category_disabled:${alert.category}`;
   if (alert.category === "transactions" && alert.detailType === "LargeTransactionDetected") {
@@ -62,6 +68,7 @@ export function categoryGate(alert: Alert, preferences: NotificationPreferences)
     const amount = alert.facts.amountMinor ?? 0;
     if (amount > 0 && !t.includeDeposits) return "transactions.includeDeposits";
     if (amount < 0 && !t.includeWithdrawals) return "transactions.includeWithdrawals";
+    if (t.threshold > 0 && alert.facts.currency !== userCurrency) return `transactions.threshold_currency:${alert.facts.currency}`;
     if (Math.abs(amount) < t.threshold) return "transactions.threshold";
   }
   if (alert.budget) return budgetThresholdWanted(preferences, alert.budget.threshold);
@@ -128,7 +135,7 @@ export function decide(input: DecisionInput): Decision {
   const rule = firstMatchingRule(preferences.customRules, alert.facts);
   if (rule?.action === "dont_notify") return suppress(`custom_rule:${rule.ruleId}`, priority);
   if (!rule) {
-    const gate = categoryGate(alert, preferences);
+    const gate = categoryGate(alert, preferences, profile?.preferences.currency ?? DEFAULT_CURRENCY);
     if (gate) return suppress(gate, priority);
   }
   const minimum = budgetAlert?.conditions?.minimumAmount;

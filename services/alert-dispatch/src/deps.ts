@@ -35,3 +35,5 @@ export const DEFAULT_MAX_ROUNDS = 5;
 /** The time zone when neither the preferences nor the profile name one. */
 export const DEFAULT_TIME_ZONE = "Europe/London";
 export const DEFAULT_LOCALE = "en-GB";
+/** The user's currency when the profile names none: what `transactions.threshold` is set in. */
+export const DEFAULT_CURRENCY = "GBP";

@@ -54,6 +54,27 @@ describe("decide: switches", () => {
     expect(decide(input(largeTransaction(-100_000), { preferences: p })).outcome).toBe("send");
   });
 
+  it("weighs transactions.threshold only against amounts in the user's currency: ¥90,000 is not over a £500 threshold", () => {
+    // Prepare: a £500 threshold; the pipeline has no exchange rate.
+    const p = prefs({ categories: { transactions: { threshold: 50_000 } } });
+    // Act / Assess: yen and euros are not compared with pounds, pounds are.
+    expect(decide(input(largeTransaction(-90_000, "Bic Camera", "JPY"), { preferences: p }))).toMatchObject({
+      outcome: "suppress",
+      reason: "transactions.threshold_currency:JPY",
+    });
+    expect(decide(input(largeTransaction(-90_000, "Fnac", "EUR"), { preferences: p })).reason).toBe("transactions.threshold_currency:EUR");
+    expect(decide(input(largeTransaction(-90_000), { preferences: p })).outcome).toBe("send");
+    // A profile in euros sets the threshold in euros: then a pound amount is the one not compared.
+    const inEuros = profile({ preferences: { currency: "EUR" } });
+    expect(decide(input(largeTransaction(-90_000, "Fnac", "EUR"), { preferences: p, profile: inEuros })).outcome).toBe("send");
+    expect(decide(input(largeTransaction(-40_000, "Fnac", "EUR"), { preferences: p, profile: inEuros })).reason).toBe("transactions.threshold");
+    expect(decide(input(largeTransaction(-90_000), { preferences: p, profile: inEuros })).reason).toBe("transactions.threshold_currency:GBP");
+  });
+
+  it("lets a large payment in any currency through a threshold of 0, where there is nothing to weigh", () => {
+    expect(decide(input(largeTransaction(-90_000, "Bic Camera", "JPY"))).outcome).toBe("send");
+  });
+
   it("sends deposits only with includeDeposits and withdrawals only with includeWithdrawals", () => {
     expect(decide(input(largeTransaction(90_000))).reason).toBe("transactions.includeDeposits");
     expect(decide(input(largeTransaction(90_000), { preferences: prefs({ categories: { transactions: { includeDeposits: true } } }) })).outcome).toBe("send");

@@ -36,13 +36,13 @@ export function budgetEvent(threshold: number, overrides: Partial<DetailInput<"B
   return { detailType: "BudgetThresholdCrossed", detail: event.detail };
 }
 
-export function largeTransaction(amountMinor: number, merchant = "Apple Store"): AlertEvent {
+export function largeTransaction(amountMinor: number, merchant = "Apple Store", currency = "GBP"): AlertEvent {
   const event = buildEvent("LargeTransactionDetected", {
     userId: USER,
     accountId: "acc-1",
     transactionId: "txn_1",
     amountMinor,
-    currency: "GBP",
+    currency,
     merchant,
     bookedAt: NOW.toISOString(),
     thresholdMinor: 50_000,
