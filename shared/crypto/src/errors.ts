@@ -1,9 +1,14 @@
 import { ExpenzezError } from "@expenzez/common";
 
-/** Base of every error this package throws; `code` is stable and safe to log (never holds plaintext). */
+/**
+ * Base of every error this package throws; `code` is stable and safe to log (never holds plaintext).
+ * Permanent unless said otherwise: the same value, context or key fails the same way again, so a
+ * queue dead-letters the message with its code instead of spending every receive (and a KMS call
+ * each) on it. Only `KmsUnavailableError` is worth retrying.
+ */
 export class CryptoError extends ExpenzezError {
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
+  constructor(code: string, message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(code, message, { retryable: false, ...options });
   }
 }
 
@@ -38,7 +43,7 @@ export class EncryptFailedError extends CryptoError {
 /** KMS was unreachable or throttled: worth retrying, unlike a decrypt failure. */
 export class KmsUnavailableError extends CryptoError {
   constructor(operation: string, options?: { cause?: unknown }) {
-    super("crypto.kms_unavailable", `KMS ${operation} failed; retry later`, options);
+    super("crypto.kms_unavailable", `KMS ${operation} failed; retry later`, { ...options, retryable: true });
     this.name = "KmsUnavailableError";
   }
 }

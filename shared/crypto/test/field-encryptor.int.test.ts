@@ -1,9 +1,10 @@
 import { createCipheriv, randomBytes } from "node:crypto";
 import { GenerateDataKeyCommand, type KMSClient } from "@aws-sdk/client-kms";
+import { isPermanentError } from "@expenzez/common";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { canonicalContext, createFieldEncryptor, DecryptFailedError, MalformedSealedValueError } from "../src";
+import { canonicalContext, createFieldEncryptor, DecryptFailedError, KmsUnavailableError, MalformedSealedValueError } from "../src";
 
 let stack: LocalStack;
 
@@ -115,6 +116,37 @@ describe("field encryptor on moto KMS", () => {
     fields.clearCache();
     await expect(fields.decrypt(tampered, ctx)).rejects.toBeInstanceOf(DecryptFailedError);
     await expect(fields.decrypt("not-sealed", ctx)).rejects.toBeInstanceOf(MalformedSealedValueError);
+  });
+
+  it("a value that can never open fails permanently (the queue dead-letters it with its code at once); KMS unavailable stays retryable", async () => {
+    // Prepare: KMS throttles the first Decrypt only
+    let throttles = 1;
+    const kms = {
+      send: ((command: { constructor: { name: string } }) => {
+        if (command.constructor.name === "DecryptCommand" && throttles-- > 0)
+          return Promise.reject(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
+        return (stack.aws.kms.send as (c: unknown) => Promise<unknown>)(command);
+      }) as unknown as KMSClient["send"],
+    };
+    const fields = createFieldEncryptor({ kms, keyId: stack.handles.keyId });
+    const record = { userId: "user-6", connectionId: "conn-6" };
+    const sealed = await fields.encrypt("rt_value", record, "refreshToken");
+    fields.clearCache();
+    // Act
+    const throttled = await fields.decrypt(sealed, record, "refreshToken").catch((e: unknown) => e);
+    const otherRecord = await fields.decrypt(sealed, { ...record, connectionId: "conn-7" }, "refreshToken").catch((e: unknown) => e);
+    const otherField = await fields.decrypt(sealed, record, "accessToken").catch((e: unknown) => e);
+    const malformed = await fields.decrypt("plain-token", record, "refreshToken").catch((e: unknown) => e);
+    const noContext = await fields.encrypt("rt_value", {}, "refreshToken").catch((e: unknown) => e);
+    // Assess
+    expect(throttled).toBeInstanceOf(KmsUnavailableError);
+    expect(throttled).toMatchObject({ code: "crypto.kms_unavailable", retryable: true });
+    expect(otherRecord).toMatchObject({ code: "crypto.decrypt_failed", retryable: false });
+    expect(otherField).toMatchObject({ code: "crypto.decrypt_failed", retryable: false });
+    expect(malformed).toMatchObject({ code: "crypto.malformed_sealed_value", retryable: false });
+    expect(noContext).toMatchObject({ code: "crypto.invalid_context", retryable: false });
+    for (const err of [otherRecord, otherField, malformed, noContext]) expect(isPermanentError(err)).toBe(true);
+    expect(await fields.decrypt(sealed, record, "refreshToken")).toBe("rt_value");
   });
 
   it("reuses a data key per context within maxUses and ttl, then asks KMS again", async () => {
