@@ -4,11 +4,13 @@ export type { Logger } from "pino";
 
 /**
  * Keys whose values never reach a log line, at any depth (case-insensitive): names that END in a
- * secret word (`accessToken`, `refresh_token`, `client_secret`), so `tokenExpiresAt` still logs.
- * `number` is the account number inside TrueLayer's `account_number` object.
+ * secret word, or its plural (`accessToken`, `refresh_token`, `client_secret`, `cookies`), so
+ * `tokenExpiresAt` still logs. The whole value goes, whatever it is (a header's array, an
+ * object, a Buffer); null stays null. `number` is the account number inside TrueLayer's
+ * `account_number` object.
  */
 const SECRET_KEY =
-  /(token|secret|password|authorization|cookie|api[-_]?key|account[-_]?number|sort[-_]?code|iban|ciphertext|plaintext|data[-_]?key)$|^number$/i;
+  /(token|secret|password|authorization|cookie|api[-_]?key|account[-_]?number|sort[-_]?code|iban|ciphertext|plaintext|data[-_]?key)s?$|^number$/i;
 /** Bearer tokens and JWTs that slip into free text (error messages, URLs). */
 const SECRET_TEXT = /(Bearer\s+)[A-Za-z0-9._~+/=-]+|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 export const REDACTED = "[REDACTED]";
@@ -27,7 +29,7 @@ export function scrub(value: unknown, depth = 0): unknown {
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined && typeof v !== "object" ? REDACTED : scrub(v, depth + 1);
+      out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined ? REDACTED : scrub(v, depth + 1);
     }
     return out;
   }

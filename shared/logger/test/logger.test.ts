@@ -25,7 +25,7 @@ describe("createLogger", () => {
     }
     const entry = JSON.parse(lines[0]!);
     expect(entry.accessToken).toBe(REDACTED);
-    expect(entry.connection.account.account_number.sort_code).toBe(REDACTED);
+    expect(entry.connection.account.account_number).toBe(REDACTED);
     expect(entry.service).toBe("test");
     expect(entry.msg).toBe("synced");
   });
@@ -38,6 +38,26 @@ describe("createLogger", () => {
     expect(text()).not.toContain("abc.def-ghi");
     expect(text()).not.toContain(jwt);
     expect(text()).toContain("upstream said");
+  });
+
+  it("redacts a secret field whatever its value is: an array (set-cookie, a repeated header), an object, a binary data key", () => {
+    const { log, text, lines } = capture();
+    log.info(
+      {
+        headers: { "set-cookie": ["sid=s3ss10n-c00kie; HttpOnly"], authorization: ["Basic dXNlcjpwYXNzd29yZA=="] },
+        refreshTokens: ["rt-first-1", "rt-second-2"],
+        accessToken: { value: "at-in-object" },
+        dataKey: Buffer.from("0123456789abcdef"),
+        Plaintext: new Uint8Array([7, 7, 7, 7]),
+        accessTokenSealed: null,
+      },
+      "shapes",
+    );
+    for (const secret of ["s3ss10n-c00kie", "dXNlcjpwYXNzd29yZA", "rt-first-1", "rt-second-2", "at-in-object", '"0":48']) expect(text()).not.toContain(secret);
+    const entry = JSON.parse(lines[0]!);
+    expect(entry.headers).toEqual({ "set-cookie": REDACTED, authorization: REDACTED });
+    expect(entry.Plaintext).toBe(REDACTED);
+    expect(entry.accessTokenSealed).toBeNull(); // absent stays visibly absent
   });
 
   it("keeps ordinary fields", () => {
