@@ -2,23 +2,35 @@ import { type Logger, type LoggerOptions, pino } from "pino";
 
 export type { Logger } from "pino";
 
+/** Words a secret's name ends in (case-insensitive): `accessToken`, `refresh_token`, `client_secret`. */
+const SECRET_WORDS = "token|secret|password|authorization|cookie|api[-_]?key|account[-_]?number|sort[-_]?code|iban|ciphertext|plaintext|data[-_]?key";
 /**
- * Keys whose values never reach a log line, at any depth (case-insensitive): names that END in a
- * secret word, or its plural (`accessToken`, `refresh_token`, `client_secret`, `cookies`), so
- * `tokenExpiresAt` still logs. The whole value goes, whatever it is (a header's array, an
- * object, a Buffer); null stays null. `number` is the account number inside TrueLayer's
- * `account_number` object.
+ * Keys whose values never reach a log line, at any depth: names that END in a secret word, or
+ * its plural (`cookies`), so `tokenExpiresAt` still logs. The whole value goes, whatever it is
+ * (a header's array, an object, a Buffer); null stays null. `number` is the account number
+ * inside TrueLayer's `account_number` object.
  */
-const SECRET_KEY =
-  /(token|secret|password|authorization|cookie|api[-_]?key|account[-_]?number|sort[-_]?code|iban|ciphertext|plaintext|data[-_]?key)s?$|^number$/i;
-/** Bearer tokens and JWTs that slip into free text (error messages, URLs). */
-const SECRET_TEXT = /(Bearer\s+)[A-Za-z0-9._~+/=-]+|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+const SECRET_KEY = new RegExp(`(${SECRET_WORDS})s?$|^number$`, "i");
+/** Bearer and Basic credentials and JWTs that slip into free text (error messages, headers written out). */
+const SECRET_TEXT = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+|\b(Basic\s+)[A-Za-z0-9+/]{8,}={0,2}|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+/** A secret-named pair in a query string or form body (`?client_secret=…&refresh_token=…`), and an OAuth `code`. */
+// The name starts where a word does, so a long run of letters is scanned once, not from each of them.
+const SECRET_PAIR = new RegExp(`([?&]code|(?<![A-Za-z0-9_-])[A-Za-z0-9_-]*(?:${SECRET_WORDS}))=[^&\\s"'#;,]+`, "gi");
+/** A secret-named member of JSON held as text (a response body in an error): `"access_token": "…"`. */
+const SECRET_JSON = new RegExp(`("[A-Za-z0-9_-]*(?:${SECRET_WORDS})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, "gi");
 export const REDACTED = "[REDACTED]";
+
+function scrubText(text: string): string {
+  return text
+    .replace(SECRET_JSON, `$1"${REDACTED}"`)
+    .replace(SECRET_PAIR, `$1=${REDACTED}`)
+    .replace(SECRET_TEXT, (_m, bearer?: string, basic?: string) => `${bearer ?? basic ?? ""}${REDACTED}`);
+}
 
 /** Deep copy of `value` with secret fields and token-looking text replaced. */
 export function scrub(value: unknown, depth = 0): unknown {
   if (depth > 8) return "[DEPTH]";
-  if (typeof value === "string") return value.replace(SECRET_TEXT, (_m, bearer?: string) => `${bearer ?? ""}${REDACTED}`);
+  if (typeof value === "string") return scrubText(value);
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   if (value instanceof Error) {
     const out: Record<string, unknown> = { type: value.name, message: scrub(value.message) };

@@ -60,6 +60,35 @@ describe("createLogger", () => {
     expect(entry.accessTokenSealed).toBeNull(); // absent stays visibly absent
   });
 
+  it("scrubs secrets from query strings, form bodies and JSON held as text (an axios error's config.url and config.data, a message)", () => {
+    const { log, text } = capture();
+    const err = Object.assign(new Error("Request failed with status code 400"), {
+      config: {
+        url: "https://auth.truelayer-sandbox.com/connect/token?client_secret=cs-in-query&x=1",
+        headers: { Authorization: "Basic Y2xpZW50OnNlY3JldA==", "Content-Type": "application/x-www-form-urlencoded" },
+        data: "grant_type=refresh_token&client_id=expenzez&client_secret=cs-in-form&refresh_token=rt-in-form",
+      },
+      response: { data: '{"access_token":"at-in-json","refresh_token": "rt-in-json","token_type":"Bearer"}' },
+    });
+    log.error({ err }, "token refresh failed");
+    log.warn("GET /callback?code=auth-code-123&state=s1 with access_token=at-in-message failed");
+    log.warn({ detail: "sent Authorization: Basic dXNlcjpwYXNzd29yZA== to the token endpoint" }, "basic auth in free text");
+    for (const secret of [
+      "cs-in-query",
+      "cs-in-form",
+      "rt-in-form",
+      "at-in-json",
+      "rt-in-json",
+      "auth-code-123",
+      "at-in-message",
+      "Y2xpZW50OnNlY3JldA",
+      "dXNlcjpwYXNzd29yZA",
+    ])
+      expect(text()).not.toContain(secret);
+    expect(text()).toContain("grant_type=refresh_token&client_id=expenzez");
+    expect(text()).toContain("state=s1");
+  });
+
   it("keeps ordinary fields", () => {
     const { log, lines } = capture();
     log.info({ connectionId: "c1", count: 3, tokenExpiresAt: "2026-11-25T10:00:00Z", sortCodeMasked: false }, "ok");
