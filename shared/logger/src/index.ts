@@ -2,8 +2,12 @@ import { type Logger, type LoggerOptions, pino } from "pino";
 
 export type { Logger } from "pino";
 
-/** Words a secret's name ends in (case-insensitive): `accessToken`, `refresh_token`, `client_secret`. */
-const SECRET_WORDS = "token|secret|password|authorization|cookie|api[-_]?key|account[-_]?number|sort[-_]?code|iban|ciphertext|plaintext|data[-_]?key";
+/**
+ * Words a secret's name ends in (case-insensitive): `accessToken`, `refresh_token`,
+ * `client_secret`, the FCM service account's `private_key`, the AWS SDK's `secretAccessKey`.
+ */
+const SECRET_WORDS =
+  "token|secret|password|authorization|cookie|api[-_]?key|private[-_]?key|secret[-_]?access[-_]?key|account[-_]?number|sort[-_]?code|iban|ciphertext|plaintext|data[-_]?key";
 /**
  * Keys whose values never reach a log line, at any depth: names that END in a secret word, or
  * its plural (`cookies`), so `tokenExpiresAt` still logs. The whole value goes, whatever it is

@@ -89,6 +89,19 @@ describe("createLogger", () => {
     expect(text()).toContain("state=s1");
   });
 
+  it("redacts the other credentials a process holds by name: a service account's private key, an AWS secret access key", () => {
+    const { log, text } = capture();
+    log.info(
+      {
+        serviceAccount: { client_email: "push@expenzez.iam.gserviceaccount.com", private_key: "-----BEGIN PRIVATE KEY-----\nMIIEv", private_key_id: "kid-1" },
+        credentials: { accessKeyId: "AKIAEXAMPLE", secretAccessKey: "aws-secret-access-key-1" },
+      },
+      "config",
+    );
+    for (const secret of ["BEGIN PRIVATE KEY", "aws-secret-access-key-1"]) expect(text()).not.toContain(secret);
+    expect(text()).toContain("push@expenzez.iam.gserviceaccount.com");
+  });
+
   it("keeps ordinary fields", () => {
     const { log, lines } = capture();
     log.info({ connectionId: "c1", count: 3, tokenExpiresAt: "2026-11-25T10:00:00Z", sortCodeMasked: false }, "ok");
