@@ -26,6 +26,12 @@ export interface SyncDeps {
    * reach the webhook at `webhookUri` (`…/truelayer/results/<secret>`) and come back as results jobs.
    */
   asyncHistory?: { webhookUri: string };
+  /**
+   * The runtime's request to stop (the handler context's `signal`: shutdown, a Lambda nearing
+   * its timeout): the run stops before its next write and releases its lease, and the message
+   * comes back at once. Absent (the ops CLI, tests): the run goes to the end.
+   */
+  signal?: AbortSignal;
   now?: () => Date;
   random?: () => number;
 }

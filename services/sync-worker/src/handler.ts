@@ -163,7 +163,7 @@ async function runJob(job: SyncJob, deps: SyncDeps, log: Logger, deferrals: numb
     });
   }
 
-  const keeper = keepLease(deps, job, owner, leaseSeconds, log);
+  const keeper = keepLease(deps, job, owner, leaseSeconds, log, deps.signal);
   const run: Run = { job, jobId: job.jobId, correlationId: jobCorrelationId(job), owner, keeper, released: false };
   let records: OutboxRecord[] = [];
   try {
@@ -299,6 +299,8 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   let historyRefused: UnreadableAccount[] = [];
   let ctx: CallContext;
   try {
+    // Asked to stop already: no bank call (an unattended one spends one of the day's four).
+    run.keeper.guard();
     connection = await refreshTracked(run, withFreshToken(deps, connection, now));
     ctx = callContext(deps, run, now, attended ? job.psuIp : undefined, {
       get: () => connection,

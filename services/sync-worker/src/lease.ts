@@ -5,7 +5,11 @@ import { LeaseLostError } from "./errors";
 /** A held sync lease, renewed while the run lasts. */
 export interface LeaseKeeper {
   readonly owner: string;
-  /** Throws LeaseLostError once the lease is no longer ours: the run must stop writing. */
+  /**
+   * Throws LeaseLostError once the lease is no longer ours, or the runtime's StopRequestedError
+   * once it asked the handler to stop (shutdown, a Lambda deadline): the run stops before its
+   * next write, and `runJob` releases the lease it still holds.
+   */
   guard(): void;
   readonly signal: AbortSignal;
   stop(): void;
@@ -15,7 +19,7 @@ export interface LeaseKeeper {
  * Renews the lease every third of its term (the runtime's heartbeat keeps the message invisible
  * meanwhile, this keeps the connection ours). A renewal that finds another owner, or renewals
  * failing until the lease could have lapsed, abort the run: `guard()` then throws before any
- * further write.
+ * further write. So does the runtime's `stop` signal.
  */
 export function keepLease(
   deps: Pick<SyncDeps, "repos" | "now">,
@@ -23,6 +27,7 @@ export function keepLease(
   owner: string,
   leaseSeconds: number,
   log: Logger,
+  stop?: AbortSignal,
 ): LeaseKeeper {
   const now = deps.now ?? (() => new Date());
   const controller = new AbortController();
@@ -60,6 +65,7 @@ export function keepLease(
     signal: controller.signal,
     guard() {
       if (controller.signal.aborted) throw controller.signal.reason;
+      stop?.throwIfAborted();
     },
     stop() {
       clearInterval(timer);

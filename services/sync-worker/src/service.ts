@@ -65,7 +65,7 @@ export const syncWorker = defineQueueService({
     leaseSeconds: kit.config.SYNC_LEASE_SECONDS ?? Math.floor(kit.def.queues.syncJobs.visibilityTimeoutSeconds * 0.8),
     ...asyncHistoryOf(kit.config),
   }),
-  handle: (message, deps, context) => handleSyncJob(message, { ...deps, log: context.log }),
+  handle: (message, deps, context) => handleSyncJob(message, { ...deps, log: context.log, signal: context.signal }),
   // A stopping worker deletes what it relayed instead of waiting out the batch's bound.
   drain: async (deps) => deps.outboxDeletes?.flush(),
 });

@@ -4,6 +4,7 @@ import { type BankConnection, createRepositories, type Db, keys, type Repositori
 import { parseDeliveredEvent, type ReceivedEvent } from "@expenzez/events";
 import type { LocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
+import { StopRequestedError } from "@expenzez/runtime";
 import { receiveAll, until } from "@expenzez/testing";
 import { EndpointNotSupportedError, type TrueLayerClient } from "@expenzez/truelayer";
 import type { RunningSandbox } from "@expenzez/truelayer-sandbox";
@@ -768,6 +769,42 @@ describe("duplicate and concurrent jobs", () => {
     await expect(running).rejects.toBeInstanceOf(LeaseLostError);
     expect(await stored(c.userId)).toEqual([]);
     expect((await connectionOf(c)).leaseOwner).toBe("other/y/job:other");
+  });
+});
+
+describe("a sync the runtime asks to stop", () => {
+  it("stops before its next write and releases the lease, so the message's next delivery syncs at once", async () => {
+    // Prepare: a slow bank (two rounds of 900 ms calls); the runtime's stop comes while the first round runs
+    const c = await connect();
+    await sandbox.admin.setScenario(c.sim.user_id, { unattended_limit: null, latency_ms: 900 });
+    const now = await sandbox.admin.now();
+    const stop = new AbortController();
+    const job = body(c);
+    // Act
+    const running = handleSyncJob({ body: job }, deps(now, { signal: stop.signal }));
+    await until(async () => (await connectionOf(c)).leaseOwner !== undefined, { message: "the worker holds the lease" });
+    stop.abort(new StopRequestedError("deadline"));
+    // Assess: the stop's error, nothing written, the lease free (not held for its 240 s term)
+    await expect(running).rejects.toBeInstanceOf(StopRequestedError);
+    expect(await stored(c.userId)).toEqual([]);
+    const after = await connectionOf(c);
+    expect(after.leaseOwner).toBeUndefined();
+    expect(after.lastSyncAt).toBeUndefined();
+    // The redelivery runs the whole job.
+    await sandbox.admin.setScenario(c.sim.user_id, { unattended_limit: null, latency_ms: 0 });
+    await handleSyncJob({ body: job }, deps(await sandbox.admin.now()));
+    expect((await connectionOf(c)).recentJobIds).toContain(JSON.parse(job).jobId);
+    await expectExactCounts(c.userId);
+  });
+
+  it("asked to stop before it starts, makes no bank call and holds nothing", async () => {
+    const c = await connect();
+    const stop = new AbortController();
+    stop.abort(new StopRequestedError("shutdown"));
+    const requests = (await sandbox.admin.requests()).length;
+    await expect(handleSyncJob({ body: body(c) }, deps(await sandbox.admin.now(), { signal: stop.signal }))).rejects.toBeInstanceOf(StopRequestedError);
+    expect((await sandbox.admin.requests()).length).toBe(requests);
+    expect((await connectionOf(c)).leaseOwner).toBeUndefined();
   });
 });
 

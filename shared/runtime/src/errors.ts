@@ -43,6 +43,22 @@ export class HandlerTimeoutError extends RuntimeError {
   }
 }
 
+/**
+ * The runtime asked the handler to stop: the long-polling worker is shutting down, or a Lambda
+ * invocation is nearing its timeout. It is the reason of the handler's aborted `signal` (so
+ * `signal.throwIfAborted()` throws it). Not the message's failure: a handler that stops this way
+ * has its message handed back at once, without a receive's backoff (`processMessage`).
+ */
+export class StopRequestedError extends RetryLater {
+  constructor(readonly why: "shutdown" | "deadline") {
+    super(
+      "runtime.stop_requested",
+      why === "deadline" ? "the invocation is nearing its timeout: stop at a safe point" : "the worker is shutting down: stop at a safe point",
+      0,
+    );
+  }
+}
+
 /** Concurrent writers kept winning: retried later as a whole (the message comes back). */
 export class ConflictRetriesExhaustedError extends RuntimeError {
   constructor(what: string, attempts: number, options?: { cause?: unknown }) {

@@ -15,7 +15,11 @@ export interface QueueMessage {
 
 export interface HandlerContext {
   log: Logger;
-  /** Aborted when the runtime shuts down; long work should stop at a safe point. */
+  /**
+   * Aborted when the runtime asks the handler to stop (its reason a `StopRequestedError`): the
+   * worker is shutting down, or the Lambda invocation is nearing its timeout. Long work stops at a
+   * safe point, lets go of what it holds (a lease) and throws; the message comes back at once.
+   */
   signal: AbortSignal;
 }
 

@@ -1,8 +1,8 @@
 import { emitMetrics, type Logger, type MetricPoint } from "@expenzez/logger";
 import { correlationIdOf } from "./correlation";
-import { deferralsOf } from "./defer";
+import { deferralsOf, MAX_DEFERRALS } from "./defer";
 import { classifyFailure, type Disposition, deferral, lastReceive, RETRIES_EXHAUSTED } from "./disposition";
-import { HandlerTimeoutError } from "./errors";
+import { HandlerTimeoutError, StopRequestedError } from "./errors";
 import type { MessageHandler, QueueMessage } from "./message";
 
 /**
@@ -11,7 +11,9 @@ import type { MessageHandler, QueueMessage } from "./message";
  * `timeoutMs`, a handler that has not settled by then is abandoned (its signal aborted) and the
  * message retried: the handler is idempotent, so a late finish of the abandoned run is harmless.
  * With `maxReceiveCount` (the queue's redrive setting), a failure on the last allowed receive is
- * dead-lettered with `retries_exhausted` instead of retried.
+ * dead-lettered with `retries_exhausted` instead of retried. A handler that fails once the
+ * runtime's own `signal` is aborted (it stopped when asked: shutdown, a Lambda deadline) is not
+ * counted as failing: its message is handed back at once (`handBack`).
  */
 export async function processMessage(
   handler: MessageHandler,
@@ -55,7 +57,18 @@ export async function processMessage(
       log.info({ code: deferred.code, delaySeconds: deferred.delaySeconds, deferrals: deferrals + 1 }, "message deferred: sent back delayed, no receive spent");
       return deferred;
     }
-    const disposition = lastReceive(classifyFailure(error, message.receiveCount, context.random), message.receiveCount, context.maxReceiveCount);
+    const failure = classifyFailure(error, message.receiveCount, context.random);
+    if (failure.kind === "retry" && context.signal.aborted) {
+      emitMetrics(log, lag);
+      emitMetrics(log, [{ name: RUNTIME_METRICS.stopped, value: 1, unit: "Count" }]);
+      const back = handBack(message, context.signal.reason, context.maxReceiveCount);
+      log.info(
+        { err: error, disposition: back.kind, ...("delaySeconds" in back ? { delaySeconds: back.delaySeconds } : {}) },
+        "handler stopped when asked: message handed back",
+      );
+      return back;
+    }
+    const disposition = lastReceive(failure, message.receiveCount, context.maxReceiveCount);
     emitMetrics(log, lag);
     // Errors by code: the code is a dimension (a small, stable set per service), the outcome a field.
     emitMetrics(log, [{ name: RUNTIME_METRICS.handlerErrors, value: 1, unit: "Count" }], {
@@ -72,6 +85,21 @@ export async function processMessage(
   }
 }
 
+/**
+ * What becomes of a message whose handler the runtime stopped (or never started, a Lambda's
+ * records left when its time ran short): visible again at once, no backoff. On the queue's last
+ * allowed receive, a message handed back would be moved to the DLQ by SQS's redrive on its next
+ * receive, without a reason: it goes back as a copy instead (a deferral, no receive spent), and
+ * past `MAX_DEFERRALS` to the DLQ with `retries_exhausted`.
+ */
+export function handBack(message: QueueMessage, reason: unknown, maxReceiveCount: number | undefined): Exclude<Disposition, { kind: "done" }> {
+  const stop = reason instanceof StopRequestedError ? reason : new StopRequestedError("shutdown");
+  const retry = { kind: "retry", delaySeconds: 0, code: stop.code, reason: stop.message } as const;
+  const last = maxReceiveCount !== undefined && message.receiveCount >= maxReceiveCount;
+  if (last && deferralsOf(message) < MAX_DEFERRALS) return { kind: "defer", delaySeconds: 1, code: stop.code, reason: stop.message };
+  return lastReceive(retry, message.receiveCount, maxReceiveCount);
+}
+
 /** Metrics every queue service emits through the runtime (namespace `expenzez`, dimension `service`). */
 export const RUNTIME_METRICS = {
   /** Now minus the message's SentTimestamp when a handler starts on it (ms). */
@@ -82,4 +110,6 @@ export const RUNTIME_METRICS = {
   handlerErrors: "HandlerErrors",
   /** A message sent back delayed by `DeferMessage` (no receive spent), by `code` (dimension). */
   deferred: "MessagesDeferred",
+  /** A message handed back because the runtime asked its handler to stop (shutdown, a Lambda deadline). */
+  stopped: "MessagesStopped",
 } as const;

@@ -9,7 +9,7 @@ import {
 import { createLogger, type Logger } from "@expenzez/logger";
 import { sendToDeadLetter } from "./dead-letter";
 import { sendDeferred } from "./defer";
-import { WorkerOptionsError } from "./errors";
+import { StopRequestedError, WorkerOptionsError } from "./errors";
 import type { MessageHandler, QueueMessage } from "./message";
 import { processMessage } from "./process-message";
 
@@ -45,7 +45,11 @@ export interface WorkerOptions {
 export interface Worker {
   /** Resolves when the loop has stopped and in-flight messages are settled. */
   readonly done: Promise<void>;
-  /** Stops receiving (after the current long poll), lets in-flight handlers finish. */
+  /**
+   * Stops receiving (after the current long poll) and asks in-flight handlers to stop (their
+   * signal aborted with a `StopRequestedError`): one that honours it has its message handed back
+   * at once; one that does not is let finish.
+   */
   stop(): Promise<void>;
   /** Messages settled so far, by outcome: for progress output and tests. */
   readonly stats: { done: number; retried: number; deadLettered: number; deferred: number };
@@ -269,7 +273,7 @@ export function startWorker(options: WorkerOptions): Worker {
     done,
     stats,
     async stop() {
-      stop.abort();
+      stop.abort(new StopRequestedError("shutdown"));
       slotFreed();
       await done;
     },

@@ -1,6 +1,17 @@
 import { createLogger } from "@expenzez/logger";
 import { describe, expect, it } from "vitest";
-import { correlationIdOf, PermanentFailure, processMessage, type QueueMessage, RUNTIME_METRICS, toSqsLambdaHandler } from "../src/index";
+import {
+  correlationIdOf,
+  DEFERRALS_ATTRIBUTE,
+  MAX_DEFERRALS,
+  PermanentFailure,
+  processMessage,
+  type QueueMessage,
+  RETRIES_EXHAUSTED,
+  RUNTIME_METRICS,
+  StopRequestedError,
+  toSqsLambdaHandler,
+} from "../src/index";
 
 function capture() {
   const lines: string[] = [];
@@ -75,6 +86,44 @@ describe("processMessage logging and metrics", () => {
     expect(errors._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([["service", "errorCode"], ["service"]]);
     const failureLine = entries().find((l) => l.msg === "message can never succeed: dead-lettering");
     expect(failureLine?.correlationId).toBe("corr-err");
+  });
+});
+
+describe("processMessage when the runtime asked the handler to stop", () => {
+  const stopped = () => {
+    const controller = new AbortController();
+    controller.abort(new StopRequestedError("deadline"));
+    return controller.signal;
+  };
+  const honours = async (_m: QueueMessage, ctx: { signal: AbortSignal }) => ctx.signal.throwIfAborted();
+
+  it("hands the message back at once, counted as stopped, not as a handler error", async () => {
+    const { log, entries } = capture();
+    const disposition = await processMessage(honours, message(), { log, signal: stopped(), maxReceiveCount: 5 });
+    expect(disposition).toEqual({ kind: "retry", delaySeconds: 0, code: "runtime.stop_requested", reason: expect.stringContaining("timeout") });
+    expect(entries().some((l) => RUNTIME_METRICS.stopped in l)).toBe(true);
+    expect(entries().some((l) => RUNTIME_METRICS.handlerErrors in l)).toBe(false);
+  });
+
+  it("on the queue's last allowed receive, sends it back as a copy instead of letting SQS's redrive take it without a reason", async () => {
+    const { log } = capture();
+    const last = await processMessage(honours, message({ receiveCount: 5 }), { log, signal: stopped(), maxReceiveCount: 5 });
+    expect(last).toMatchObject({ kind: "defer", code: "runtime.stop_requested" });
+    // Past the deferral bound, the DLQ with its reason, as for any wait that never ends.
+    const bounded = message({ receiveCount: 5, attributes: { [DEFERRALS_ATTRIBUTE]: String(MAX_DEFERRALS) } });
+    expect(await processMessage(honours, bounded, { log, signal: stopped(), maxReceiveCount: 5 })).toMatchObject({ kind: "dead", code: RETRIES_EXHAUSTED });
+  });
+
+  it("still dead-letters a permanent failure thrown after the stop: the verdict is the message's", async () => {
+    const { log } = capture();
+    const disposition = await processMessage(
+      async () => {
+        throw new PermanentFailure("x.invalid", "never");
+      },
+      message(),
+      { log, signal: stopped() },
+    );
+    expect(disposition).toMatchObject({ kind: "dead", code: "x.invalid" });
   });
 });
 

@@ -15,6 +15,8 @@ import {
   PermanentFailure,
   RETRIES_EXHAUSTED,
   RetryLater,
+  type SqsEventRecord,
+  StopRequestedError,
   startWorker,
   toSqsLambdaHandler,
   type Worker,
@@ -311,10 +313,155 @@ describe("startWorker on moto", () => {
     expect(again.Messages?.map((m) => m.Body)).toEqual(["late"]);
   });
 
+  it("on stop, asks a running handler to stop: one that honours it has its message visible again at once, no backoff", async () => {
+    // Prepare: a handler that waits for the stop (or 20 s), a backoff that would be about 2 s
+    await send("long-run");
+    let running = false;
+    let reason: unknown;
+    const handler: MessageHandler = async (_m, { signal }) => {
+      running = true;
+      await untilAborted(signal, 20_000);
+      reason = signal.reason;
+      signal.throwIfAborted();
+    };
+    worker = startWorker({ sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 30, waitTimeSeconds: 1, log, handler, random: () => 0.99 });
+    await until(() => running);
+    // Act
+    await worker.stop();
+    // Assess: the stop's own reason, and the message receivable now, not after a backoff or 30 s
+    expect(reason).toBeInstanceOf(StopRequestedError);
+    expect((reason as StopRequestedError).why).toBe("shutdown");
+    expect(worker.stats.retried).toBe(1);
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 0 }));
+    expect(again.Messages?.map((m) => m.Body)).toEqual(["long-run"]);
+  });
+
   it("refuses a heartbeat that is not shorter than the visibility timeout", () => {
     expect(() => startWorker({ sqs, queueUrl, dlqUrl, visibilityTimeoutSeconds: 5, heartbeatSeconds: 5, log, handler: async () => {} })).toThrow(
       WorkerOptionsError,
     );
+  });
+});
+
+/** Resolves when `signal` aborts, or after `fallbackMs` (what a runtime that never asks to stop would see). */
+function untilAborted(signal: AbortSignal, fallbackMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, fallbackMs);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+/** `n` messages received as Lambda's poller would, hidden for `visibilitySeconds`, as event records. */
+async function receiveRecords(n: number, visibilitySeconds: number): Promise<SqsEventRecord[]> {
+  const received: Message[] = [];
+  await untilWith(async () => {
+    const got = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        VisibilityTimeout: visibilitySeconds,
+        MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+      }),
+    );
+    received.push(...(got.Messages ?? []));
+    return received.length >= n;
+  });
+  return received.map((m) => ({
+    messageId: m.MessageId!,
+    receiptHandle: m.ReceiptHandle!,
+    body: m.Body!,
+    attributes: { ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? "1" },
+    eventSourceARN: stack.handles.queues.budgetRecalc.arn,
+  }));
+}
+
+/** A Lambda context whose function times out `ms` from now. */
+function endingIn(ms: number): { getRemainingTimeInMillis(): number } {
+  const endsAt = Date.now() + ms;
+  return { getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()) };
+}
+
+/** What comes back to a receiver within `timeoutMs` (removed): far less than the 60 s the records were hidden for. */
+async function receivableSoon(expected: number, timeoutMs = 10_000): Promise<string[]> {
+  const back: Message[] = [];
+  await until(async () => {
+    back.push(...(await receiveAll(sqs, queueUrl, { remove: true })));
+    return back.length >= expected;
+  }, timeoutMs);
+  return back.map((m) => m.Body!).sort();
+}
+
+describe("toSqsLambdaHandler's deadline", () => {
+  it("asks the running handler to stop before the function's timeout, starts no further record, and hands every unfinished one back at once", async () => {
+    // Prepare: three records hidden for 60 s; the first handler waits for the stop (6 s without one)
+    await Promise.all(["first", "second", "third"].map(send));
+    const records = (await receiveRecords(3, 60)).sort((a, b) => Number(b.body === "first") - Number(a.body === "first"));
+    const started: string[] = [];
+    let reason: unknown;
+    const lambda = toSqsLambdaHandler(
+      async (m, { signal }) => {
+        started.push(m.body);
+        await untilAborted(signal, 6_000);
+        reason = signal.reason;
+        signal.throwIfAborted();
+      },
+      { sqs, queueUrl, dlqUrl, log, stopBeforeTimeoutMs: 2_000, settleMs: 500 },
+    );
+    // Act: an invocation with 4 s left
+    const context = endingIn(4_000);
+    const response = await lambda({ Records: records }, context);
+    // Assess: stopped with the deadline's reason, in time, the other two never started, all three back now
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    expect(started).toEqual(["first"]);
+    expect(reason).toBeInstanceOf(StopRequestedError);
+    expect((reason as StopRequestedError).why).toBe("deadline");
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(records.map((r) => r.messageId).sort());
+    expect(await receivableSoon(3)).toEqual(["first", "second", "third"]);
+  });
+
+  it("abandons a handler that ignores the stop once only the settle margin is left, and hands its record back", async () => {
+    // Prepare: a handler that takes 8 s whatever it is told
+    await send("stubborn");
+    const records = await receiveRecords(1, 60);
+    const lambda = toSqsLambdaHandler(() => new Promise<void>((resolve) => setTimeout(resolve, 8_000).unref()), {
+      sqs,
+      queueUrl,
+      dlqUrl,
+      log,
+      stopBeforeTimeoutMs: 1_500,
+      settleMs: 1_000,
+    });
+    // Act: 2.5 s left
+    const context = endingIn(2_500);
+    const response = await lambda({ Records: records }, context);
+    // Assess: answered before the timeout, the record reported and visible again
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[0]!.messageId }]);
+    expect(await receivableSoon(1)).toEqual(["stubborn"]);
+  });
+
+  it("runs every record to the end when the invocation has time: a handler is never asked to stop early", async () => {
+    await Promise.all(["a", "b"].map(send));
+    const records = await receiveRecords(2, 60);
+    let aborted = false;
+    const lambda = toSqsLambdaHandler(
+      async (_m, { signal }) => {
+        await new Promise((r) => setTimeout(r, 50));
+        aborted ||= signal.aborted;
+      },
+      { sqs, queueUrl, dlqUrl, log },
+    );
+    const response = await lambda({ Records: records }, endingIn(60_000));
+    expect(response.batchItemFailures).toEqual([]);
+    expect(aborted).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@ import { runMain } from "@expenzez/config";
 import { type QueueServiceDefinition, serviceDefinition as serviceDefinitionOf } from "@expenzez/resources";
 import type { z } from "zod";
 import { WorkerOptionsError } from "../errors";
-import { type SqsBatchResponse, type SqsEvent, toSqsLambdaHandler } from "../lambda-adapter";
+import { type LambdaContext, type SqsBatchResponse, type SqsEvent, toSqsLambdaHandler } from "../lambda-adapter";
 import type { HandlerContext, QueueMessage } from "../message";
 import { startWorker, type Worker } from "../sqs-worker";
 import { queueReadiness, startHealthServerFromEnv } from "./health";
@@ -45,8 +45,8 @@ export interface QueueService<D> {
     env?: Env,
     options?: { concurrency?: number; waitTimeSeconds?: number; handlerTimeoutSeconds?: number } & KitOptions,
   ): Promise<Worker & { runtime: QueueServiceRuntime<D> }>;
-  /** The Lambda runtime: an SQS event source handler with partial batch responses. */
-  lambdaHandler(env?: Env): Promise<(event: SqsEvent) => Promise<SqsBatchResponse>>;
+  /** The Lambda runtime: an SQS event source handler with partial batch responses, watching the invocation's deadline. */
+  lambdaHandler(env?: Env): Promise<(event: SqsEvent, context?: LambdaContext) => Promise<SqsBatchResponse>>;
 }
 
 /**
@@ -114,9 +114,9 @@ export function defineQueueService<S extends z.ZodRawShape, D>(declaration: Queu
       if (!drain) return handleBatch;
       // Lambda may freeze the container as soon as an invocation returns, timers and all: what
       // the deps hold back goes out before it does, not at a next invocation that may never come.
-      return async (event: SqsEvent) => {
+      return async (event: SqsEvent, context?: LambdaContext) => {
         try {
-          return await handleBatch(event);
+          return await handleBatch(event, context);
         } finally {
           await drain(runtime.deps);
         }
