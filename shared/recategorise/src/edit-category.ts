@@ -34,6 +34,8 @@ export interface EditResult {
  * categoriser or sync changes it again), the edit is recorded, and a TransactionsRecategorised
  * event is committed with it so budgets recompute. When 3 of the user's last 5 edits for the
  * merchant agree, a rule is created or updated and applied to their other transactions.
+ * Setting the category the user already chose for it writes nothing (no edit, no event): a
+ * replay is a no-op, and the rule step runs again as it would have.
  *
  * @example await editTransactionCategory(deps, { userId, transactionId, secondary: "food_and_drink/coffee_shops" })
  */
@@ -51,6 +53,9 @@ export async function editTransactionCategory(
       const tx = await deps.repos.transactions.get(input.userId, input.transactionId);
       if (!tx) throw new TransactionNotFoundError(input.userId, input.transactionId);
       const merchant = tx.merchant?.name ?? normaliseMerchant(tx.description);
+      // The user's choice already (a retried request, a second tap): writing it again would add
+      // a vote, so one transaction edited three times would teach a rule for the merchant.
+      if (tx.category.userModified && tx.category.secondary === secondary) return { saved: tx, merchant };
       const updated = {
         ...tx,
         category: { ...userCategory(secondary), modifiedAt: now },

@@ -110,6 +110,27 @@ describe("editTransactionCategory on moto", () => {
     expect(ruleEvent?.detail).toMatchObject({ ruleId: rules[0]!.ruleId, categories: ["food_and_drink", "shopping"] });
   });
 
+  it("a replayed edit (the app retrying the same request) changes nothing again: no second vote, no second event, no rule learned from one transaction", async () => {
+    // Prepare
+    const cafe = await Promise.all([0, 1, 2, 3].map((i) => repos.transactions.putNew(tx("u-replay", `REPLAY CAFE 00${i} LONDON GB`, "Replay Cafe"))));
+    const edit = (minute: number) =>
+      editTransactionCategory(
+        { ...deps, now: () => new Date(`2026-11-25T11:0${minute}:00Z`) },
+        { userId: "u-replay", transactionId: cafe[0]!.transactionId, secondary: "shopping/general" },
+      );
+    // Act
+    const results = [await edit(1), await edit(2), await edit(3)];
+    // Assess
+    expect(results.map((r) => r.decision.action)).toEqual(["none", "none", "none"]);
+    expect(await repos.rules.listAllByUser("u-replay")).toEqual([]);
+    expect(await repos.categoryEdits.latestForMerchant("u-replay", "replay cafe", 5)).toHaveLength(1);
+    const stored = await repos.transactions.get("u-replay", cafe[0]!.transactionId);
+    expect(stored).toMatchObject({ version: cafe[0]!.version + 1, category: { secondary: "shopping/general", modifiedAt: "2026-11-25T11:01:00.000Z" } });
+    expect(results[2]!.transaction).toEqual(stored);
+    expect((await repos.transactions.get("u-replay", cafe[3]!.transactionId))?.category.secondary).toBe("food_and_drink/restaurants");
+    expect((await drainEvents()).map((e) => e.detailType)).toEqual(["TransactionsRecategorised"]);
+  });
+
   it("never overwrites a user's own choice when a later rule says otherwise", async () => {
     // Prepare
     const mine = await repos.transactions.putNew(tx("u-keep", "TESCO STORES 2231", "Tesco"));
