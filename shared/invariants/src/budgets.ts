@@ -43,6 +43,11 @@ function localClock(at: Date, timeZone: string): string {
   return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
 }
 
+/** True when the local day of `at` (a 01:00) began at `at`: the minute before is still the day before. */
+function midnightSkipped(at: Date, timeZone: string): boolean {
+  return localClock(new Date(at.getTime() - 60_000), timeZone).slice(0, 10) !== localClock(at, timeZone).slice(0, 10);
+}
+
 /**
  * Why the budget's period is not cut in the user's zone, or undefined: both ends must be a
  * local midnight there (or the first instant of a day whose midnight a DST change skips, which
@@ -59,8 +64,10 @@ export function budgetPeriodMisplaced(budget: Item, timeZone: string): string | 
     ["end", period.end],
   ] as const) {
     if (name === "start" && Date.parse(value) === lastClosedEnd) continue;
-    const clock = localClock(new Date(value), timeZone).slice(11);
-    if (clock !== "00:00" && clock !== "01:00") return `period ${name} ${value} is ${clock} in ${timeZone}, not a local midnight`;
+    const at = new Date(value);
+    const clock = localClock(at, timeZone).slice(11);
+    if (clock === "00:00" || (clock === "01:00" && midnightSkipped(at, timeZone))) continue;
+    return `period ${name} ${value} is ${clock} in ${timeZone}, not a local midnight`;
   }
   return undefined;
 }

@@ -37,6 +37,14 @@ describe("budgetPeriodMisplaced", () => {
     expect(budgetPeriodMisplaced({ currentPeriod: { start: "2026-03-01T00:00:00.000Z", end: "2026-03-31T23:00:00.000Z" } }, "Europe/London")).toBeUndefined();
   });
 
+  it("refuses a period cut at UTC midnights while London is on summer time (01:00 there), and accepts 01:00 only where a DST change skips midnight", () => {
+    const utcJune = { currentPeriod: { start: "2026-06-01T00:00:00.000Z", end: "2026-07-01T00:00:00.000Z" } };
+    expect(budgetPeriodMisplaced(utcJune, "Europe/London")).toContain("period start 2026-06-01T00:00:00.000Z is 01:00 in Europe/London");
+    // Santiago springs forward at midnight: 6 September 2026 begins at 01:00 (04:00Z).
+    const santiagoWeek = { currentPeriod: { start: "2026-09-06T04:00:00.000Z", end: "2026-09-13T03:00:00.000Z" } };
+    expect(budgetPeriodMisplaced(santiagoWeek, "America/Santiago")).toBeUndefined();
+  });
+
   it("refuses a period cut at UTC midnight for a user in New York", () => {
     expect(budgetPeriodMisplaced(budget, "America/New_York")).toContain("not a local midnight");
   });
