@@ -1,6 +1,6 @@
 import type { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { describe, expect, it } from "vitest";
-import { buildEvent, EventValidationError, PublishError, publishEvents } from "../src/index";
+import { buildEvent, EventValidationError, MAX_ENTRY_BYTES, PublishError, publishEvents, toPutEventsEntry } from "../src/index";
 
 // A scripted client: moto never fails single entries, so partial failure is exercised here.
 function scriptedClient(failFirstAttemptOf: Set<string>, alwaysFail = new Set<string>()) {
@@ -57,6 +57,28 @@ describe("publishEvents", () => {
     } as unknown as EventBridgeClient;
     await publishEvents(client, events.slice(0, 4), { busName: "bus", sleep: noSleep });
     expect(calls).toEqual([4, 4]);
+  });
+
+  it("counts an entry's size as EventBridge does, with 14 bytes for its Time", () => {
+    const synced = (merchant: string) =>
+      buildEvent("TransactionsSynced", {
+        userId: "u",
+        connectionId: "c",
+        syncId: "s",
+        accountIds: ["a"],
+        counts: { added: 1, modified: 0, removed: 0 },
+        categories: [],
+        merchants: [merchant],
+        range: null,
+      });
+    const sizeOf = (merchant: string) => {
+      const entry = toPutEventsEntry(synced(merchant), "bus");
+      return Buffer.byteLength(entry.Detail!) + Buffer.byteLength(entry.Source!) + Buffer.byteLength(entry.DetailType!);
+    };
+    const room = MAX_ENTRY_BYTES - 14 - sizeOf("");
+    expect(toPutEventsEntry(synced("m".repeat(room)), "bus").Time).toBeInstanceOf(Date);
+    // 10 bytes under the limit without Time, 4 over it with: EventBridge would refuse it on every attempt.
+    expect(() => toPutEventsEntry(synced("m".repeat(room + 4)), "bus")).toThrow(EventValidationError);
   });
 
   it("refuses an entry over EventBridge's 256 KB before sending anything", async () => {
