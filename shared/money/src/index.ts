@@ -3,8 +3,16 @@
  * decimals exist only at the edges (TrueLayer's JSON, the app's `amount` field).
  */
 
-/** ISO 4217 minor-unit exponents that differ from 2. */
-const EXPONENTS: Record<string, number> = { JPY: 0, KRW: 0, ISK: 0, HUF: 2, BHD: 3, KWD: 3, JOD: 3, OMR: 3, TND: 3 };
+/** ISO 4217 minor-unit exponents that differ from 2 (every active currency's, list one; HUF is 2 there). */
+const EXPONENTS: Record<string, number> = {
+  ...Object.fromEntries(
+    ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"].map((c) => [c, 0]),
+  ),
+  ...Object.fromEntries(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"].map((c) => [c, 3])),
+  CLF: 4,
+  UYW: 4,
+  HUF: 2,
+};
 
 export class MoneyError extends Error {
   readonly code = "money.invalid_amount";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMinorPlain, formatMoney, fromMinor, MoneyError, sumMinor, toMinor } from "../src/index";
+import { formatMinorPlain, formatMoney, fromMinor, MoneyError, minorExponent, sumMinor, toMinor } from "../src/index";
 
 describe("toMinor", () => {
   it.each([
@@ -34,6 +34,32 @@ describe("toMinor", () => {
   it("rejects non-finite numbers and non-integer minor units", () => {
     expect(() => toMinor(Number.POSITIVE_INFINITY)).toThrow(MoneyError);
     expect(() => sumMinor([1, 0.5])).toThrow(MoneyError);
+  });
+});
+
+describe("minorExponent", () => {
+  // ISO 4217's minor units for every active currency whose exponent is not 2.
+  const iso: [string, number][] = [
+    ...["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"].map((c): [string, number] => [
+      c,
+      0,
+    ]),
+    ...["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"].map((c): [string, number] => [c, 3]),
+    ["CLF", 4],
+    ["UYW", 4],
+    ["GBP", 2],
+    ["EUR", 2],
+  ];
+  it.each(iso)("%s has %i decimals", (currency, exponent) => {
+    expect(minorExponent(currency)).toBe(exponent);
+  });
+
+  it("keeps every digit a currency has and invents none", () => {
+    expect(toMinor("12.345", "IQD")).toBe(12345);
+    expect(toMinor("1.2345", "CLF")).toBe(12345);
+    expect(toMinor("1500", "VND")).toBe(1500);
+    expect(formatMinorPlain(12345, "IQD")).toBe("12.345");
+    expect(formatMoney(1500, "VND")).not.toContain(".00");
   });
 });
 
