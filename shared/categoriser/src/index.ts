@@ -10,6 +10,7 @@ export {
   type LearningDeps,
   learnFromEdits,
   type MerchantEdit,
+  merchantRuleOf,
   planRecategorisation,
   type RecategorisationPlan,
   type RuleDecision,

@@ -73,6 +73,24 @@ export function alwaysCategorise(userId: string, merchant: string, secondary: Se
   return upsertMerchantRule(userId, merchant, secondary, "explicit", rules, deps);
 }
 
+/**
+ * The user's rule for a merchant: the plain merchant rule (narrower ones, by amount or account,
+ * are not the merchant's rule), or undefined.
+ *
+ * @example merchantRuleOf("u1", "Joes Cafe", rules)?.category.secondary
+ */
+export function merchantRuleOf(userId: string, merchant: string, rules: readonly CategoryRule[]): CategoryRule | undefined {
+  const key = merchantKey(merchant);
+  if (key === "") return undefined;
+  return rules.find(
+    (r) =>
+      r.userId === userId &&
+      r.match.merchant !== undefined &&
+      merchantKey(r.match.merchant) === key &&
+      Object.values(r.match).filter((v) => v !== undefined).length === 1,
+  );
+}
+
 function upsertMerchantRule(
   userId: string,
   merchant: string,
@@ -81,16 +99,8 @@ function upsertMerchantRule(
   rules: readonly CategoryRule[],
   deps: LearningDeps,
 ): RuleDecision {
-  const key = merchantKey(merchant);
   const category = { primary: primaryOf(secondary), secondary };
-  // Only a plain merchant rule is this merchant's rule; narrower ones (amount, account) stay as they are.
-  const existing = rules.find(
-    (r) =>
-      r.userId === userId &&
-      r.match.merchant !== undefined &&
-      merchantKey(r.match.merchant) === key &&
-      Object.values(r.match).filter((v) => v !== undefined).length === 1,
-  );
+  const existing = merchantRuleOf(userId, merchant, rules);
   const now = deps.now();
   if (!existing) {
     const rule: CategoryRule = { ruleId: deps.newRuleId(), userId, match: { merchant }, category, source, createdAt: now, updatedAt: now, version: 1 };

@@ -1,5 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { alwaysCategorise, isSecondary, planRecategorisation, type RuleDecision, ruleCategory, type Secondary } from "@expenzez/categoriser";
+import {
+  alwaysCategorise,
+  type CategoryRule,
+  isSecondary,
+  merchantRuleOf,
+  planRecategorisation,
+  type RuleDecision,
+  ruleCategory,
+  type Secondary,
+} from "@expenzez/categoriser";
 import { type Transaction, transactionEntity, txPutVersioned } from "@expenzez/db";
 import { buildEvent } from "@expenzez/events";
 import { commitWithEvents, retryOnConflict } from "@expenzez/runtime";
@@ -26,7 +35,25 @@ export async function applyRuleDecision(
   if (decision.action === "create") await deps.repos.rules.putNew(rule);
   else await deps.repos.rules.updateVersioned(rule, rule.version - 1);
   deps.log.info({ userId: rule.userId, ruleId: rule.ruleId, action: decision.action, source: rule.source }, "category rule saved");
+  return applyRule(deps, rule, correlationId);
+}
 
+/**
+ * The user's stored rule for `merchant`, applied again when it already says `secondary`: a
+ * call that saved the rule and failed before re-categorising every page is finished by its
+ * retry, whose decision is then "none". Pages already done change nothing.
+ */
+export async function reapplyMerchantRule(
+  deps: RecategoriseDeps,
+  input: { userId: string; merchant: string; secondary: string; rules: readonly CategoryRule[]; correlationId?: string },
+): Promise<string[]> {
+  const rule = merchantRuleOf(input.userId, input.merchant, input.rules);
+  if (rule?.category.secondary !== input.secondary) return [];
+  return applyRule(deps, rule, input.correlationId);
+}
+
+/** Re-categorises the user's transactions the rule matches, page by page (each page one commit with its event). */
+async function applyRule(deps: RecategoriseDeps, rule: Rule, correlationId?: string): Promise<string[]> {
   const changed: string[] = [];
   let cursor: string | undefined;
   do {
@@ -100,6 +127,7 @@ export async function alwaysCategoriseMerchant(
     now: () => now,
     newRuleId: deps.newId ?? (() => randomUUID()),
   });
-  const recategorised = decision.action === "none" ? [] : await applyRuleDecision(deps, decision, input.correlationId);
+  const recategorised =
+    decision.action === "none" ? await reapplyMerchantRule(deps, { ...input, rules }) : await applyRuleDecision(deps, decision, input.correlationId);
   return { decision, recategorised };
 }

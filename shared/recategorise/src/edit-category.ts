@@ -13,7 +13,7 @@ import {
 import { categoryEditEntity, type Transaction, transactionEntity, txPutNew, txPutVersioned } from "@expenzez/db";
 import { buildEvent } from "@expenzez/events";
 import { commitWithEvents, retryOnConflict } from "@expenzez/runtime";
-import { applyRuleDecision } from "./apply-rule";
+import { applyRuleDecision, reapplyMerchantRule } from "./apply-rule";
 import type { RecategoriseDeps } from "./deps";
 import { InvalidCategoryError, TransactionNotFoundError } from "./errors";
 import { bookingDay } from "./stored-transaction";
@@ -35,7 +35,8 @@ export interface EditResult {
  * event is committed with it so budgets recompute. When 3 of the user's last 5 edits for the
  * merchant agree, a rule is created or updated and applied to their other transactions.
  * Setting the category the user already chose for it writes nothing (no edit, no event): a
- * replay is a no-op, and the rule step runs again as it would have.
+ * replay is a no-op, and the rule step runs again as it would have. An edit that agrees with the
+ * merchant's rule applies that rule again, so a retry finishes what a failed first call began.
  *
  * @example await editTransactionCategory(deps, { userId, transactionId, secondary: "food_and_drink/coffee_shops" })
  */
@@ -103,6 +104,9 @@ export async function editTransactionCategory(
     now: () => now,
     newRuleId: deps.newId ?? (() => randomUUID()),
   });
-  const recategorised = decision.action === "none" ? [] : await applyRuleDecision(deps, decision, input.correlationId);
+  const recategorised =
+    decision.action === "none"
+      ? await reapplyMerchantRule(deps, { userId: input.userId, merchant, secondary, rules, correlationId: input.correlationId })
+      : await applyRuleDecision(deps, decision, input.correlationId);
   return { transaction: saved, decision, recategorised };
 }

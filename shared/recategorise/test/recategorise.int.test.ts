@@ -145,6 +145,51 @@ describe("editTransactionCategory on moto", () => {
     expect((await repos.transactions.get("u-keep", other.transactionId))?.category).toMatchObject({ secondary: "groceries/supermarkets", reason: "user_rule" });
   });
 
+  it("a retried 'always categorise' or rule-making edit finishes applying the rule its failed first attempt saved", async () => {
+    // Prepare: the first read of the user's transactions after a rule is saved fails once (DynamoDB throttling)
+    const failOnce = () => {
+      let failed = false;
+      return {
+        ...repos,
+        transactions: {
+          ...repos.transactions,
+          listByUser: (...args: Parameters<Repositories["transactions"]["listByUser"]>) => {
+            if (failed) return repos.transactions.listByUser(...args);
+            failed = true;
+            return Promise.reject(Object.assign(new Error("Rate of requests exceeds the allowed throughput"), { name: "ThrottlingException" }));
+          },
+        },
+      };
+    };
+    const greggs = await Promise.all([0, 1].map((i) => repos.transactions.putNew(tx("u-retry", `GREGGS 00${i} LEEDS`, "Greggs"))));
+    const cafe = await Promise.all([0, 1, 2, 3].map((i) => repos.transactions.putNew(tx("u-retry", `RETRY CAFE 00${i} LEEDS`, "Retry Cafe"))));
+    const always = { userId: "u-retry", merchant: "Greggs", secondary: "food_and_drink/coffee_shops" };
+    const edit = (t: { transactionId: string }, flaky = false) =>
+      editTransactionCategory(
+        { ...deps, ...(flaky ? { repos: failOnce() } : {}) },
+        { userId: "u-retry", transactionId: t.transactionId, secondary: "shopping/general" },
+      );
+    // Act
+    const firstAlways = await alwaysCategoriseMerchant({ ...deps, repos: failOnce() }, always).catch((e: unknown) => e);
+    const retriedAlways = await alwaysCategoriseMerchant(deps, always);
+    await edit(cafe[0]!);
+    await edit(cafe[1]!);
+    const thirdEdit = await edit(cafe[2]!, true).catch((e: unknown) => e);
+    const retriedEdit = await edit(cafe[2]!);
+    // Assess
+    expect(firstAlways).toMatchObject({ name: "ThrottlingException" });
+    expect(retriedAlways.recategorised.sort()).toEqual(greggs.map((t) => t.transactionId).sort());
+    for (const t of greggs)
+      expect((await repos.transactions.get("u-retry", t.transactionId))?.category).toMatchObject({
+        secondary: "food_and_drink/coffee_shops",
+        reason: "user_rule",
+      });
+    expect(thirdEdit).toMatchObject({ name: "ThrottlingException" });
+    expect(retriedEdit.recategorised).toEqual([cafe[3]!.transactionId]);
+    expect((await repos.transactions.get("u-retry", cafe[3]!.transactionId))?.category).toMatchObject({ secondary: "shopping/general", reason: "user_rule" });
+    expect(await repos.rules.listAllByUser("u-retry")).toHaveLength(2);
+  });
+
   it("re-reads and re-applies when a concurrent writer (a sync) changed the transaction meanwhile", async () => {
     // Prepare: the first read is followed by a real concurrent write to the same item
     const t = await repos.transactions.putNew(tx("u-race", "BEAN THERE", "Bean There"));
