@@ -1,7 +1,7 @@
 import { QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { BACKFILL_PK_PREFIX, batchWrite, IDEMPOTENCY_SK, OUTBOX_SHARDS, outboxPk, userPk } from "@expenzez/db";
+import { BACKFILL_PK_PREFIX, BATCH_WRITE_LIMIT, batchWrite, IDEMPOTENCY_SK, OUTBOX_SHARDS, outboxPk, userPk, type WriteRequest } from "@expenzez/db";
 import type { OpsContext } from "./context";
-import { allItems } from "./pages";
+import { allItems, pagesOf } from "./pages";
 
 type Item = Record<string, unknown>;
 
@@ -12,23 +12,23 @@ export interface UserExport {
   items: Item[];
 }
 
-async function partitionItems(ctx: OpsContext, userId: string, projection?: string): Promise<Item[]> {
-  return allItems((startKey) =>
+function partitionQuery(ctx: OpsContext, userId: string, options: { projection?: string; limit?: number } = {}) {
+  return (startKey: Item | undefined) =>
     ctx.db.doc.send(
       new QueryCommand({
         TableName: ctx.db.tableName,
         KeyConditionExpression: "PK = :pk",
         ExpressionAttributeValues: { ":pk": userPk(userId) },
-        ...(projection ? { ProjectionExpression: projection } : {}),
+        ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+        ...(options.limit ? { Limit: options.limit } : {}),
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }),
-    ),
-  );
+    );
 }
 
 export async function exportUser(ctx: OpsContext, userId: string, now = new Date()): Promise<UserExport> {
-  return { userId, exportedAt: now.toISOString(), items: await partitionItems(ctx, userId) };
+  return { userId, exportedAt: now.toISOString(), items: await allItems(partitionQuery(ctx, userId)) };
 }
 
 /** True when any value of `value` (deep, including JSON text) is the user's id or partition key. */
@@ -55,47 +55,6 @@ export function namesUser(value: unknown, userId: string): boolean {
   return visit(value, 0);
 }
 
-async function outboxNaming(ctx: OpsContext, userId: string): Promise<Item[]> {
-  const found: Item[] = [];
-  for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
-    const records = await allItems((startKey) =>
-      ctx.db.doc.send(
-        new QueryCommand({
-          TableName: ctx.db.tableName,
-          KeyConditionExpression: "PK = :pk",
-          ExpressionAttributeValues: { ":pk": outboxPk(shard) },
-          ExclusiveStartKey: startKey,
-        }),
-      ),
-    );
-    found.push(...records.filter((i) => namesUser(i.detail, userId)));
-  }
-  return found;
-}
-
-/**
- * Idempotency records and backfill checkpoints have no index by user: one scan filtered to both,
- * matched on key and stored result.
- */
-async function unindexedNaming(ctx: OpsContext, userId: string): Promise<{ idempotency: Item[]; checkpoints: Item[] }> {
-  const found = { idempotency: [] as Item[], checkpoints: [] as Item[] };
-  const unindexed = await allItems((startKey) =>
-    ctx.db.doc.send(
-      new ScanCommand({
-        TableName: ctx.db.tableName,
-        FilterExpression: "SK = :idemp OR begins_with(PK, :backfill)",
-        ExpressionAttributeValues: { ":idemp": IDEMPOTENCY_SK, ":backfill": BACKFILL_PK_PREFIX },
-        ExclusiveStartKey: startKey,
-      }),
-    ),
-  );
-  for (const i of unindexed) {
-    if (!namesUser(i, userId)) continue;
-    (i.SK === IDEMPOTENCY_SK ? found.idempotency : found.checkpoints).push(i);
-  }
-  return found;
-}
-
 export interface ErasePlan {
   userId: string;
   userItems: number;
@@ -109,26 +68,96 @@ export interface EraseResult extends ErasePlan {
   dryRun: boolean;
 }
 
+/** Items one page of an erase reads: with a batch of deletes still short of 25, all it holds at once. */
+export const ERASE_PAGE_ITEMS = 250;
+
 /**
  * Deletes every item of the user's partition (profile, connections with their sealed tokens,
  * accounts, transactions, budgets, notifications...; GSI entries go with their items) and the
  * outbox, idempotency and backfill-checkpoint items that name the user. Outbox records go too: relaying them later
  * would announce data that no longer exists.
+ *
+ * It streams: each page read (at most `pageItems` items, and DynamoDB's 1 MB) is matched and its
+ * keys queued for deletion in BatchWriteItems of 25 (unprocessed items retried) before the next
+ * page is read, so a user with years of history, or a table of millions of idempotency records,
+ * takes a page's worth of memory. Deleting is idempotent: a run that was interrupted leaves the
+ * rest for a second run, which finds and deletes it (and counts only what it deleted).
  */
-export async function eraseUser(ctx: OpsContext, userId: string, options: { dryRun?: boolean } = {}): Promise<EraseResult> {
-  const own = await partitionItems(ctx, userId, "PK, SK");
-  const outbox = await outboxNaming(ctx, userId);
-  const { idempotency, checkpoints } = await unindexedNaming(ctx, userId);
-  const result: EraseResult = {
-    userId,
-    dryRun: options.dryRun === true,
-    userItems: own.length,
-    outbox: outbox.length,
-    idempotency: idempotency.length,
-    checkpoints: checkpoints.length,
-  };
-  if (options.dryRun) return result;
-  const deletes = [...own, ...outbox, ...idempotency, ...checkpoints].map((i) => ({ DeleteRequest: { Key: { PK: String(i.PK), SK: String(i.SK) } } }));
-  await batchWrite(ctx.db.doc, ctx.db.tableName, deletes);
+export async function eraseUser(ctx: OpsContext, userId: string, options: { dryRun?: boolean; pageItems?: number } = {}): Promise<EraseResult> {
+  const dryRun = options.dryRun === true;
+  const limit = options.pageItems ?? ERASE_PAGE_ITEMS;
+  const result: EraseResult = { userId, dryRun, userItems: 0, outbox: 0, idempotency: 0, checkpoints: 0 };
+  const deletes = deleteBatches(ctx, dryRun);
+
+  for await (const page of pagesOf(partitionQuery(ctx, userId, { projection: "PK, SK", limit }))) {
+    result.userItems += page.length;
+    await deletes.add(page);
+  }
+  for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
+    const shardPages = pagesOf((startKey) =>
+      ctx.db.doc.send(
+        new QueryCommand({
+          TableName: ctx.db.tableName,
+          KeyConditionExpression: "PK = :pk",
+          ExpressionAttributeValues: { ":pk": outboxPk(shard) },
+          Limit: limit,
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    for await (const page of shardPages) {
+      const naming = page.filter((i) => namesUser(i.detail, userId));
+      result.outbox += naming.length;
+      await deletes.add(naming);
+    }
+  }
+  // Idempotency records and backfill checkpoints have no index by user: one scan filtered to
+  // both, matched on key and stored result.
+  const unindexed = pagesOf((startKey) =>
+    ctx.db.doc.send(
+      new ScanCommand({
+        TableName: ctx.db.tableName,
+        FilterExpression: "SK = :idemp OR begins_with(PK, :backfill)",
+        ExpressionAttributeValues: { ":idemp": IDEMPOTENCY_SK, ":backfill": BACKFILL_PK_PREFIX },
+        Limit: limit,
+        ExclusiveStartKey: startKey,
+      }),
+    ),
+  );
+  for await (const page of unindexed) {
+    const naming = page.filter((i) => namesUser(i, userId));
+    for (const i of naming) {
+      if (i.SK === IDEMPOTENCY_SK) result.idempotency++;
+      else result.checkpoints++;
+    }
+    await deletes.add(naming);
+  }
+  await deletes.flush();
   return result;
+}
+
+/**
+ * Deletes keys in BatchWriteItems of 25 as they are added; holds fewer than 25 between calls.
+ * With `dryRun`, holds and deletes nothing.
+ */
+function deleteBatches(ctx: OpsContext, dryRun: boolean): { add(items: readonly Item[]): Promise<void>; flush(): Promise<void> } {
+  let pending: WriteRequest[] = [];
+  const send = (requests: WriteRequest[]) => batchWrite(ctx.db.doc, ctx.db.tableName, requests);
+  return {
+    async add(items) {
+      if (dryRun) return;
+      for (const i of items) pending.push({ DeleteRequest: { Key: { PK: String(i.PK), SK: String(i.SK) } } });
+      const whole = pending.length - (pending.length % BATCH_WRITE_LIMIT);
+      if (whole === 0) return;
+      const ready = pending.slice(0, whole);
+      pending = pending.slice(whole);
+      await send(ready);
+    },
+    async flush() {
+      if (pending.length === 0) return;
+      const rest = pending;
+      pending = [];
+      await send(rest);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { keys } from "@expenzez/db";
+import { batchWrite, keys } from "@expenzez/db";
 import { buildEvent } from "@expenzez/events";
 import type { LocalStack } from "@expenzez/infra";
 import { outboxItem } from "@expenzez/runtime";
@@ -154,5 +154,101 @@ describe("user erase", () => {
     expect(await ctx.repos.backfills.getRun("bf-all")).toBeDefined();
     // A second erase finds nothing: erasure is repeatable.
     expect(await eraseUser(ctx, GONE)).toMatchObject({ userItems: 0, outbox: 0, idempotency: 0, checkpoints: 0 });
+  });
+});
+
+describe("user erase of a long history", () => {
+  type Item = Record<string, unknown>;
+  const keyOf = (i: Item) => `${String(i.PK)}\u0000${String(i.SK)}`;
+  const put = (items: Item[]) =>
+    batchWrite(
+      ctx.db.doc,
+      ctx.db.tableName,
+      items.map((Item) => ({ PutRequest: { Item } })),
+    );
+
+  /** A user's transactions, idempotency records naming them in their result, and backfill steps for them. */
+  async function seedHistory(userId: string, counts: { transactions: number; idempotency: number; steps: number }): Promise<Item[]> {
+    const items: Item[] = [];
+    for (let n = 0; n < counts.transactions; n++)
+      items.push({ ...keys.transaction(userId, `txn-${String(n).padStart(5, "0")}`), userId, amountMinor: -100 - n, description: "CARD PAYMENT ".repeat(8) });
+    for (let n = 0; n < counts.idempotency; n++)
+      items.push({
+        ...keys.idempotency("budget-recalc", `evt-${userId}-${n}`),
+        consumer: "budget-recalc",
+        status: "completed",
+        result: JSON.stringify({ userId, n }),
+      });
+    for (let n = 0; n < counts.steps; n++) items.push({ PK: `BACKFILL#bf-${userId}-${n}`, SK: `STEP#conn-${userId}`, userId, connectionId: `conn-${userId}` });
+    await put(items);
+    return items;
+  }
+
+  /**
+   * The context's DynamoDB client, watched: how many of `tracked`'s items have been read and not
+   * yet deleted at any point (what erase holds), and the pages read. `failAfterBatches`: every
+   * BatchWriteItem after that many fails, as a run cut off midway would.
+   */
+  function watched(tracked: Item[], failAfterBatches = Number.POSITIVE_INFINITY) {
+    const wanted = new Set(tracked.map(keyOf));
+    const read = new Set<string>();
+    const deleted = new Set<string>();
+    const stats = { pages: 0, batches: 0, mostHeld: 0 };
+    const doc = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        const name = command.constructor.name;
+        if (name === "BatchWriteCommand" && stats.batches >= failAfterBatches) throw new Error("connection reset (the run is cut off)");
+        const out = (await ctx.db.doc.send(command as never)) as { Items?: Item[]; UnprocessedItems?: Record<string, { DeleteRequest: { Key: Item } }[]> };
+        if (name === "QueryCommand" || name === "ScanCommand") {
+          stats.pages++;
+          for (const i of out.Items ?? []) if (wanted.has(keyOf(i))) read.add(keyOf(i));
+        }
+        if (name === "BatchWriteCommand") {
+          stats.batches++;
+          const requests = (command.input.RequestItems as unknown as Record<string, { DeleteRequest?: { Key: Item } }[]>)[ctx.db.tableName] ?? [];
+          const unprocessed = new Set((out.UnprocessedItems?.[ctx.db.tableName] ?? []).map((r) => keyOf(r.DeleteRequest.Key)));
+          for (const r of requests) if (r.DeleteRequest && !unprocessed.has(keyOf(r.DeleteRequest.Key))) deleted.add(keyOf(r.DeleteRequest.Key));
+        }
+        let held = 0;
+        for (const k of read) if (!deleted.has(k)) held++;
+        stats.mostHeld = Math.max(stats.mostHeld, held);
+        return out;
+      },
+    } as unknown as OpsContext["db"]["doc"];
+    return { ctx: { ...ctx, db: { ...ctx.db, doc } } as OpsContext, stats };
+  }
+
+  it("deletes each page's items before reading far ahead: it holds a page and a part batch at most, and erases it all", async () => {
+    // Prepare: 700 transactions, 300 idempotency records and 120 backfill steps of one user, and another user's
+    const LONG = "user-long";
+    const seeded = await seedHistory(LONG, { transactions: 700, idempotency: 300, steps: 120 });
+    const others = await seedHistory("user-other", { transactions: 50, idempotency: 100, steps: 20 });
+    const pageItems = 40;
+    const watch = watched(seeded);
+    // Act
+    const result = await eraseUser(watch.ctx, LONG, { pageItems });
+    // Assess: complete, counted, the other user whole, and never more held than a page and a part batch
+    expect(result).toEqual({ userId: LONG, dryRun: false, userItems: 700, outbox: 0, idempotency: 300, checkpoints: 120 });
+    const after = await scanTable();
+    expect(after.filter((i) => mentions(i, LONG))).toEqual([]);
+    const left = new Set(after.map(keyOf));
+    expect(others.filter((i) => !left.has(keyOf(i)))).toEqual([]);
+    expect(watch.stats.mostHeld).toBeLessThanOrEqual(pageItems + 24);
+    expect(watch.stats.pages).toBeGreaterThanOrEqual(Math.ceil(700 / pageItems));
+    expect(watch.stats.batches).toBeGreaterThanOrEqual(Math.ceil(1120 / 25));
+  });
+
+  it("cut off midway, is finished by a second run, which counts what was left", async () => {
+    // Prepare
+    const CUT = "user-cut";
+    const seeded = await seedHistory(CUT, { transactions: 300, idempotency: 100, steps: 0 });
+    const cut = watched(seeded, 5);
+    // Act: the sixth BatchWriteItem fails; then the operator runs it again
+    await expect(eraseUser(cut.ctx, CUT, { pageItems: 50 })).rejects.toThrow(/cut off/);
+    const second = await eraseUser(ctx, CUT, { pageItems: 50 });
+    // Assess: five batches of 25 went in the first run, the rest in the second, nothing of the user left
+    expect(second.userItems + second.idempotency).toBe(400 - 5 * 25);
+    expect((await scanTable()).filter((i) => mentions(i, CUT))).toEqual([]);
+    expect(await eraseUser(ctx, CUT)).toMatchObject({ userItems: 0, idempotency: 0 });
   });
 });
