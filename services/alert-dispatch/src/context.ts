@@ -1,13 +1,15 @@
 import {
   type BudgetAlert,
   budgetAlertId,
+  isKnownLocale,
+  isKnownTimeZone,
   type NotificationPreferences,
   type NotificationToken,
   notificationPreferencesSchema,
   type UserBudget,
   type UserProfile,
 } from "@expenzez/db";
-import { DateTime, IANAZone } from "luxon";
+import { DateTime } from "luxon";
 import type { Alert } from "./alert";
 import { budgetThresholdWanted } from "./decide";
 import { DEFAULT_CURRENCY, DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type DispatchDeps } from "./deps";
@@ -41,9 +43,9 @@ export async function loadContext(deps: DispatchDeps, alert: Alert): Promise<Use
     alert.budget ? budgets.get(alert.userId, alert.budget.budgetId) : Promise.resolve(undefined),
   ]);
   const preferences = stored ?? notificationPreferencesSchema.parse({ userId: alert.userId, updatedAt: new Date(0).toISOString() });
-  const budgetTimeZone = usable(profile?.timeZone ?? DEFAULT_TIME_ZONE, DEFAULT_TIME_ZONE, isTimeZone, "timeZone", deps, alert.userId);
+  const budgetTimeZone = usable(profile?.timeZone ?? DEFAULT_TIME_ZONE, DEFAULT_TIME_ZONE, isKnownTimeZone, "timeZone", deps, alert.userId);
   const timeZone = preferences.quietHours?.timeZone ?? budgetTimeZone;
-  const locale = usable(profile?.preferences.locale ?? DEFAULT_LOCALE, DEFAULT_LOCALE, isLocale, "locale", deps, alert.userId);
+  const locale = usable(profile?.preferences.locale ?? DEFAULT_LOCALE, DEFAULT_LOCALE, isKnownLocale, "locale", deps, alert.userId);
   let budgetAlert: BudgetAlert | undefined;
   if (alert.budget) {
     const periodStart = budget && samePeriod(budget, alert.budget.periodStart, budgetTimeZone) ? budget.currentPeriod.start : alert.budget.periodStart;
@@ -62,20 +64,10 @@ export async function loadContext(deps: DispatchDeps, alert: Alert): Promise<Use
   };
 }
 
-const isTimeZone = (zone: string) => IANAZone.isValidZone(zone);
-function isLocale(locale: string): boolean {
-  try {
-    Intl.getCanonicalLocales(locale);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * The profile's value when Intl can write with it, else the default: the profile schema takes
- * any text, and a value Intl refuses (Android's `en_GB`, a city for a zone) would make every
- * alert of the user throw on each delivery until it dead-lettered.
+ * The profile's value when Intl can write with it, else the default: a profile written before
+ * the write rule may hold any text, and a value Intl refuses (Android's `en_GB`, a city for a
+ * zone) would make every alert of the user throw on each delivery until it dead-lettered.
  */
 function usable(value: string, fallback: string, valid: (v: string) => boolean, field: "timeZone" | "locale", deps: DispatchDeps, userId: string): string {
   if (valid(value)) return value;

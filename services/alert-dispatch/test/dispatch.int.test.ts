@@ -1,6 +1,6 @@
 import { SESv2Client } from "@aws-sdk/client-sesv2";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { budgetAlertId, type Repositories } from "@expenzez/db";
+import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { budgetAlertId, type Repositories, userProfileEntity } from "@expenzez/db";
 import { buildEvent } from "@expenzez/events";
 import { type RunningFcmSandbox, startFcmSandbox } from "@expenzez/fcm-sandbox";
 import { createLogger } from "@expenzez/logger";
@@ -297,10 +297,14 @@ describe("alert-dispatch on moto and the FCM stand-in", () => {
     expect(fcm.requests().filter((r) => r.status === 429)).toHaveLength(3);
   });
   it("a profile whose locale or time zone Intl refuses (en_GB, London) still gets its alerts, written in en-GB for London", async () => {
-    // Prepare: the app stored Android's locale spelling and a city instead of an IANA zone.
+    // Prepare: a profile stored before writes were checked, with Android's locale spelling and a
+    // city instead of an IANA zone (the repository refuses both now, so the item is put raw).
     const userId = "user-odd-locale";
     const at = "2024-03-01T00:00:00.000Z";
-    await repos.profiles.putNew({ userId, email: `${userId}@example.com`, timeZone: "London", preferences: { locale: "en_GB" }, createdAt: at, updatedAt: at });
+    const item = userProfileEntity.toItem({ userId, email: `${userId}@example.com`, createdAt: at, updatedAt: at });
+    await h.db.doc.send(
+      new PutCommand({ TableName: h.db.tableName, Item: { ...item, timeZone: "London", preferences: { ...(item.preferences as object), locale: "en_GB" } } }),
+    );
     await repos.notifications.createPreferences({ userId, channels: { push: true, email: false }, updatedAt: at });
     await repos.notifications.putToken({
       userId,

@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { keys, SK_PREFIX, transactionEntity, userPk } from "@expenzez/db";
+import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { keys, SK_PREFIX, transactionEntity, userPk, userProfileEntity } from "@expenzez/db";
 import { startWorker } from "@expenzez/runtime";
 import { emulatorEndpoint, receiveAll } from "@expenzez/testing";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -128,6 +128,19 @@ describe("budget-recalc on the emulator", () => {
     expect(budget?.spentMinor).toBe(2_500);
     expect(budget?.spentMinor).toBe(await independentSpent(userId, "2024-03-01T00:00:00Z", "2024-04-01T00:00:00Z"));
     expect(await thresholdEvents()).toEqual([]);
+  });
+
+  it("recalculates for a profile stored before zones were checked ('London'), read as Europe/London", async () => {
+    // Prepare: the repository refuses such a zone now, so the old item is put raw.
+    const userId = "u-old-zone";
+    const profile = userProfileEntity.toItem({ userId, email: "old-zone@example.com", createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() });
+    await env.db.doc.send(new PutCommand({ TableName: env.db.tableName, Item: { ...profile, timeZone: "London" } }));
+    await env.repos.budgets.putNew(aBudget({ userId }));
+    await putTransaction(env, userId, -3_100);
+    // Act
+    await deliver([synced({ userId, syncId: "s-old-zone" })]);
+    // Assess: summed, not a failure of every event of the user.
+    expect(await env.repos.budgets.get(userId, "groceries")).toMatchObject({ spentMinor: 3_100 });
   });
 
   it("takes over an event whose delivery died holding its claim once the queue's visibility timeout has passed", async () => {

@@ -41,7 +41,7 @@ export interface Entity<S extends z.ZodType> {
    * sync writes thousands of items it validated while mapping them).
    */
   toItemParsed(value: z.output<S>): Item;
-  /** Table item → validated entity, without layout attributes. */
+  /** Table item → validated entity (by `readSchema` when there is one), without layout attributes. */
   fromItem(item: Item): z.output<S>;
 }
 
@@ -58,6 +58,12 @@ export function defineEntity<S extends z.ZodType>(
   options: {
     unversioned?: readonly string[];
     /**
+     * Reads items with this schema instead of `schema`: one that still accepts what items written
+     * before a stricter write rule hold (a profile's `timeZone` is checked on write; readers fall
+     * back for older items). Writes always go through `schema`.
+     */
+    readSchema?: z.ZodType<z.output<S>>;
+    /**
      * Attributes the primary key already holds (a transaction's `userId` in PK, its id in SK):
      * not stored again, restored from the key on read. Items that still carry them read the same.
      */
@@ -71,6 +77,7 @@ export function defineEntity<S extends z.ZodType>(
   } = {},
 ): Entity<S> {
   const parse = (value: unknown): z.output<S> => validate(entityType, schema, value);
+  const readSchema = options.readSchema ?? schema;
   const derived = options.derived;
   const storedHere = (attribute: string, entity: z.output<S>) => !derived?.attributes.includes(attribute) || derived.keepStored?.(attribute, entity) === true;
   // One pass, no spread copy and no `delete` (which turns the item into a slow dictionary
@@ -107,7 +114,7 @@ export function defineEntity<S extends z.ZodType>(
     fromItem(item) {
       const data: Item = derived && typeof item.PK === "string" && typeof item.SK === "string" ? derived.fromKey(item as TableKey & Item) : {};
       for (const [k, v] of Object.entries(item)) if (!LAYOUT_ATTRIBUTES.has(k)) data[k] = v;
-      return parse(data);
+      return validate(entityType, readSchema, data);
     },
   };
 }

@@ -185,6 +185,23 @@ describe("entities", () => {
     expect(JSON.parse(record.detail)).toEqual({ version: 1, n: 3 });
   });
 
+  it("refuses to write a profile whose time zone or locale Intl cannot read, naming the field", () => {
+    const profile = { userId: "u1", email: "a@example.com", createdAt: NOW, updatedAt: NOW };
+    expect(validationErrorOf(() => userProfileEntity.toItem({ ...profile, timeZone: "London" })).field).toBe("timeZone");
+    expect(validationErrorOf(() => userProfileEntity.toItem({ ...profile, timeZone: "+01:00" })).field).toBe("timeZone");
+    expect(validationErrorOf(() => userProfileEntity.toItem({ ...profile, preferences: { locale: "en_GB" } })).field).toBe("preferences.locale");
+    // IANA zones and aliases Intl reads (UTC is not in Intl.supportedValuesOf), BCP 47 locales.
+    for (const timeZone of ["Europe/London", "UTC", "Asia/Calcutta", "America/Sao_Paulo"])
+      expect(userProfileEntity.toItem({ ...profile, timeZone }).timeZone).toBe(timeZone);
+    expect(userProfileEntity.toItem({ ...profile, preferences: { locale: "en-GB" } }).preferences).toMatchObject({ locale: "en-GB" });
+  });
+
+  it("still reads a profile stored before writes were checked, with the zone and locale as written (readers fall back)", () => {
+    const item = userProfileEntity.toItem({ userId: "u1", email: "a@example.com", createdAt: NOW, updatedAt: NOW });
+    const stored = { ...item, timeZone: "London", preferences: { ...(item.preferences as object), locale: "en_GB" } };
+    expect(userProfileEntity.fromItem(stored)).toMatchObject({ timeZone: "London", preferences: { locale: "en_GB" } });
+  });
+
   it("rejects a corrupt stored item on read with the entity and field", () => {
     const item = userProfileEntity.toItem({ userId: "u1", email: "a@example.com", createdAt: NOW, updatedAt: NOW });
     const err = validationErrorOf(() => userProfileEntity.fromItem({ ...item, email: "not-an-email" }));

@@ -5,6 +5,7 @@ import {
   batchWrite,
   ConditionalCheckFailedError,
   type Db,
+  EntityValidationError,
   InvalidCursorError,
   type Repositories,
   softDeleteAction,
@@ -45,6 +46,20 @@ describe("profiles", () => {
     expect(byId?.email).toBe("Ana.Smith@Example.com");
     expect(byEmail?.userId).toBe("user-p");
     expect(nobody).toBeUndefined();
+  });
+
+  it("writes no profile whose time zone or locale Intl cannot read, and leaves the stored one as it was", async () => {
+    // Prepare
+    const profile = { userId: "user-zone", email: "zone@example.com", createdAt: NOW, updatedAt: NOW };
+    // Act / Assess: a city for a zone is refused, nothing is written.
+    await expect(repos.profiles.putNew({ ...profile, timeZone: "London" })).rejects.toMatchObject({ code: "db.validation_failed", field: "timeZone" });
+    expect(await repos.profiles.get("user-zone")).toBeUndefined();
+    const saved = await repos.profiles.putNew({ ...profile, timeZone: "Europe/London" });
+    // Android's locale spelling is refused on update too; the stored profile keeps its version.
+    await expect(repos.profiles.update({ ...saved, preferences: { ...saved.preferences, locale: "en_GB" } }, saved.version)).rejects.toBeInstanceOf(
+      EntityValidationError,
+    );
+    expect(await repos.profiles.get("user-zone")).toEqual(saved);
   });
 });
 

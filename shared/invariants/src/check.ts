@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { SK_PREFIX } from "@expenzez/db";
+import { isKnownTimeZone, SK_PREFIX } from "@expenzez/db";
 import { budgetPeriodMisplaced, independentSpent } from "./budgets";
 import { type Item, outboxLeft, userPartition } from "./table";
 import { type CheckInput, type CheckReport, INVARIANTS, type InvariantName, type UserToCheck, type Violation } from "./types";
@@ -68,7 +68,9 @@ export async function checkInvariants(input: CheckInput): Promise<CheckReport> {
     const budgets = items.filter(is(SK_PREFIX.budget));
     totals.budgets += budgets.length;
     const profile = items.find((i) => skOf(i) === "PROFILE");
-    checkBudgets(user, budgets, transactions, str(profile?.timeZone) || "Europe/London", checked, fail);
+    // A profile stored before zones were checked on write may name one Intl refuses: London, as budget-recalc reads it.
+    const zone = str(profile?.timeZone);
+    checkBudgets(user, budgets, transactions, isKnownTimeZone(zone) ? zone : "Europe/London", checked, fail);
     const history = items.filter(is(SK_PREFIX.notificationHistory));
     totals.notifications += history.length;
     for (const h of history) historyById.set(str(h.notificationId), h);

@@ -104,6 +104,18 @@ describe("checkInvariants on moto", () => {
       expect(report.checked[name]).toBeGreaterThan(0);
   });
 
+  it("checks the budgets of a profile stored before zones were checked ('London') in Europe/London, as budget-recalc cuts them", async () => {
+    // Prepare
+    const items = consistentUser("old-zone-user");
+    items.profile = { ...items.profile, timeZone: "London" };
+    await store(items);
+    // Act
+    const report = await checkInvariants({ table, users: [{ userId: "old-zone-user", bank: bank() }] });
+    // Assess
+    expect(report.violations).toEqual([]);
+    expect(report.checked.budgets).toBeGreaterThan(0);
+  });
+
   const cases: {
     name: string;
     invariant: InvariantName;

@@ -21,6 +21,33 @@ export const nonNegativeMinor = z.int().nonnegative();
 
 export const currency = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code");
 
+/**
+ * Whether Intl (and so luxon) can read a clock in `zone`: an IANA zone or alias (`Europe/London`,
+ * `Asia/Calcutta`, `UTC`); a city (`London`) or an offset is refused. Not
+ * `Intl.supportedValuesOf("timeZone")`: it leaves out `UTC` and other aliases that Intl reads.
+ */
+export function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether Intl can write with `locale`, a BCP 47 tag (`en-GB`); Android's `en_GB` is refused. */
+export function isKnownLocale(locale: string): boolean {
+  try {
+    Intl.getCanonicalLocales(locale);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const ianaTimeZone = z.string().min(1).refine(isKnownTimeZone, { message: "must be an IANA time zone such as Europe/London" });
+export const bcp47Locale = z.string().min(2).refine(isKnownLocale, { message: "must be a BCP 47 locale such as en-GB" });
+
 /** Optimistic-lock counter: starts at 1, only grows. */
 export const version = z.int().positive();
 

@@ -5,6 +5,7 @@ export * from "./bank-connection";
 export * from "./budget-alert";
 export * from "./category-edit";
 export * from "./category-rule";
+export { isKnownLocale, isKnownTimeZone } from "./common";
 export * from "./idempotency-record";
 export * from "./notification-history";
 export * from "./notification-preferences";

@@ -1,21 +1,9 @@
 import { z } from "zod";
 import { defineEntity } from "../entity";
 import { keys } from "../keys";
-import { id, isoDateTime, nonNegativeMinor, version } from "./common";
+import { ianaTimeZone, id, isoDateTime, nonNegativeMinor, version } from "./common";
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:mm");
-
-export const ianaTimeZone = z.string().refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat("en-GB", { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: "must be an IANA time zone such as Europe/London" },
-);
 
 /** A window of local clock time, `start` inclusive and `end` exclusive; `end <= start` runs across midnight. */
 export const clockWindowSchema = z.object({ start: clock, end: clock });
