@@ -269,7 +269,9 @@ const clockMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hh
 /** 6: one alert per (budget, threshold, period), none delivered inside quiet hours. */
 function checkAlerts(user: UserToCheck, history: Item[], prefs: Item | undefined, checked: Record<InvariantName, number>, fail: Fail) {
   const perAlert = new Map<string, string[]>();
-  const quiet = prefs?.quietHours as { start?: string; end?: string; timeZone?: string; enabled?: boolean } | undefined;
+  const quiet = prefs?.quietHours as { start?: string; end?: string; timeZone?: string; enabled?: boolean; allowUrgentSecurity?: boolean } | undefined;
+  // The one exemption docs/alerts.md names: a reconnect alert, while urgent security alerts are allowed (the default).
+  const exempt = (h: Item) => h.detailType === "ConnectionReconnectRequired" && quiet?.allowUrgentSecurity !== false;
   for (const h of history) {
     const delivered = h.status === "delivered";
     if (h.detailType === "BudgetThresholdCrossed" && typeof h.sourceEvent === "string") {
@@ -282,12 +284,12 @@ function checkAlerts(user: UserToCheck, history: Item[], prefs: Item | undefined
     for (const a of attempts.filter((x) => x.outcome === "delivered")) {
       const key = `${a.channel}:${a.target}`;
       perTarget.set(key, (perTarget.get(key) ?? 0) + 1);
-      if (quiet?.start && quiet.end && quiet.enabled !== false && a.at && h.priority !== "critical") {
+      if (quiet?.start && quiet.end && quiet.enabled !== false && a.at && !exempt(h)) {
         checked.alerts_once++;
         const t = localMinutes(new Date(a.at), quiet.timeZone ?? "Europe/London");
         const [s, e] = [clockMinutes(quiet.start), clockMinutes(quiet.end)];
         const inside = s <= e ? t >= s && t < e : t >= s || t < e;
-        if (inside && h.category !== "security")
+        if (inside)
           fail("alerts_once", user.userId, `notification ${str(h.notificationId)} was delivered at ${a.at}, inside quiet hours ${quiet.start}-${quiet.end}`);
       }
     }

@@ -86,6 +86,27 @@ function thresholdAlert(userId: string, notificationId: string) {
   };
 }
 
+/** Quiet hours 22:00-07:00 in London, urgent security alerts allowed through (the defaults). */
+function quietPrefs(userId: string, allowUrgentSecurity = true) {
+  return {
+    ...keys.notificationPreferences(userId),
+    userId,
+    quietHours: { start: "22:00", end: "07:00", timeZone: "Europe/London", enabled: true, allowUrgentSecurity },
+  };
+}
+
+/** A notification delivered at 23:30 London time (GMT in November), inside those quiet hours. */
+function deliveredAtNight(userId: string, notificationId: string, extra: Record<string, unknown>) {
+  return {
+    ...keys.notificationHistory(userId, notificationId),
+    userId,
+    notificationId,
+    status: "delivered",
+    attempts: [{ channel: "push", target: "d1", outcome: "delivered", at: "2026-11-10T23:30:00.000Z" }],
+    ...extra,
+  };
+}
+
 describe("checkInvariants on moto", () => {
   it("finds nothing wrong with a consistent user and says how much it looked at", async () => {
     // Prepare
@@ -159,6 +180,30 @@ describe("checkInvariants on moto", () => {
       invariant: "alerts_once",
       breakIt: (i, u) => Object.assign(i, { n1: thresholdAlert(u, "ntf-1"), n2: thresholdAlert(u, "ntf-2") }),
     },
+    {
+      name: "a consent-expiry warning (security, not urgent) delivered inside quiet hours",
+      invariant: "alerts_once",
+      breakIt: (i, u) =>
+        Object.assign(i, { prefs: quietPrefs(u), n1: deliveredAtNight(u, "ntf-consent", { detailType: "ConnectionConsentExpiring", category: "security" }) }),
+    },
+    {
+      name: "a critical budget alert delivered inside quiet hours",
+      invariant: "alerts_once",
+      breakIt: (i, u) =>
+        Object.assign(i, {
+          prefs: quietPrefs(u),
+          n1: deliveredAtNight(u, "ntf-critical", { detailType: "BudgetThresholdCrossed", category: "budgets", priority: "critical" }),
+        }),
+    },
+    {
+      name: "a reconnect alert delivered inside quiet hours when the user did not allow urgent security alerts",
+      invariant: "alerts_once",
+      breakIt: (i, u) =>
+        Object.assign(i, {
+          prefs: quietPrefs(u, false),
+          n1: deliveredAtNight(u, "ntf-reconnect", { detailType: "ConnectionReconnectRequired", category: "security" }),
+        }),
+    },
     { name: "a synced connection nobody announced", invariant: "syncs_announced", breakIt: () => {}, announced: [] },
     {
       name: "a token stored in plaintext",
@@ -188,6 +233,24 @@ describe("checkInvariants on moto", () => {
     expect(report.ok).toBe(false);
     expect(report.violations.map((v) => v.invariant)).toContain(invariant);
     expect(report.totals.lostTransactions).toBe(lost ?? 0);
+  });
+
+  it("lets a reconnect alert through quiet hours when urgent security alerts are allowed (the one exemption alerts.md names)", async () => {
+    // Prepare
+    const items = consistentUser("urgent-user");
+    Object.assign(items, {
+      prefs: quietPrefs("urgent-user"),
+      n1: deliveredAtNight("urgent-user", "ntf-urgent", { detailType: "ConnectionReconnectRequired", category: "security" }),
+    });
+    await store(items);
+    // Act
+    const report = await checkInvariants({
+      table,
+      users: [{ userId: "urgent-user", bank: bank() }],
+      announced: { syncedConnections: new Set(["c1"]), correlationIds: new Set() },
+    });
+    // Assess
+    expect(report.violations).toEqual([]);
   });
 
   it("reports a category the user chose that a re-sync overwrote", async () => {
