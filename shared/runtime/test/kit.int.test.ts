@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { repoRoot } from "@expenzez/local-aws";
@@ -119,6 +119,35 @@ describe("defineQueueService", () => {
     const key = { PK: "OUTBOX#0", SK: "lambda-m2" };
     const { Item } = await stack.aws.doc.send(new GetCommand({ TableName: stack.handles.tableName, Key: key, ConsistentRead: true }));
     expect(Item).toBeUndefined();
+  });
+
+  it("as a Lambda handler watches the invocation's deadline from Lambda's context: with too little time left no record runs, it is handed back at once", async () => {
+    // Prepare: a job received as Lambda's poller would, hidden for 60 s; an invocation with 3 s left (under the 5 s stop margin)
+    const service = relayStandIn("late");
+    const handler = await service.lambdaHandler(env);
+    const q = stack.handles.queues.syncJobs;
+    await receiveAll(stack.aws.sqs, q.url, { remove: true });
+    await stack.aws.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: "m3" }));
+    const { Messages } = await stack.aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: q.url, WaitTimeSeconds: 5, VisibilityTimeout: 60 }));
+    const m = Messages![0]!;
+    const record = {
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body!,
+      attributes: { ApproximateReceiveCount: "1" },
+      eventSourceARN: "arn:aws:sqs:eu-west-2:000000000000:sync-jobs",
+    };
+    const endsAt = Date.now() + 3_000;
+    // Act
+    const response = await handler({ Records: [record] }, { getRemainingTimeInMillis: () => endsAt - Date.now() });
+    // Assess: reported, not run, and receivable again now rather than in 60 s
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: m.MessageId }]);
+    const { Item } = await stack.aws.doc.send(
+      new GetCommand({ TableName: stack.handles.tableName, Key: { PK: "OUTBOX#0", SK: "late-m3" }, ConsistentRead: true }),
+    );
+    expect(Item).toBeUndefined();
+    const again = await receiveAll(stack.aws.sqs, q.url, { remove: true });
+    expect(again.map((a) => a.Body)).toEqual(["m3"]);
   });
 
   it("refuses a name the catalogue does not declare as a queue service", () => {
