@@ -2,6 +2,7 @@ import type { Db, Repositories } from "@expenzez/db";
 import type { Logger } from "@expenzez/logger";
 import type { OutboxDeleteBatcher, RelayDeps } from "@expenzez/runtime";
 import type { TrueLayerClient } from "@expenzez/truelayer";
+import type { SyncPhase } from "./phases";
 
 /** Everything the sync handler touches, injected so tests and both runtimes share one handler. */
 export interface SyncDeps {
@@ -34,4 +35,6 @@ export interface SyncDeps {
   signal?: AbortSignal;
   now?: () => Date;
   random?: () => number;
+  /** Told as a run enters each phase, for an observer that accounts for them (`phases.ts`); absent, nothing is called. */
+  phases?: (phase: SyncPhase) => void;
 }

@@ -87,6 +87,7 @@ interface Quarantined {
  * @example await handleSyncJob(message, deps)
  */
 export async function handleSyncJob(message: Pick<QueueMessage, "body"> & Partial<Pick<QueueMessage, "attributes">>, deps: SyncDeps): Promise<void> {
+  deps.phases?.("parse");
   const parsed = parseSyncJob(message.body);
   if (!parsed.ok) throw new InvalidJobError(parsed.reason);
   await syncConnection(parsed.job, deps, { deferrals: message.attributes ? deferralsOf({ attributes: message.attributes }) : 0 });
@@ -130,6 +131,7 @@ async function runJob(job: SyncJob, deps: SyncDeps, log: Logger, deferrals: numb
   const leaseSeconds = deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   const owner = leaseOwner(deps.workerId, job.jobId);
   let connection: BankConnection;
+  deps.phases?.("lease");
   try {
     // One write takes the lease and reads the connection under it.
     connection = await deps.repos.connections.acquireLease(
@@ -178,6 +180,7 @@ async function runJob(job: SyncJob, deps: SyncDeps, log: Logger, deferrals: numb
       records = await syncLeased(deps, run, connection, now, log);
     }
   } finally {
+    deps.phases?.("release");
     keeper.stop();
     // A rotated pair is stored whatever became of the sync (the store is unconditional).
     if (run.refreshing) await run.refreshing.catch(() => {});
@@ -197,6 +200,7 @@ function covered(log: Logger, connection: Pick<BankConnection, "lastSyncAt">): v
 }
 
 async function relay(deps: SyncDeps, records: OutboxRecord[], log: Logger): Promise<void> {
+  deps.phases?.("relay");
   try {
     await relayOutboxRecords(deps.relay, records, deps.outboxDeletes ? { deletes: deps.outboxDeletes } : {});
   } catch (err) {
@@ -255,6 +259,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   // connection that says its user has no rules (`hasRules: false`, set true by any rule's
   // creation) needs no rules read.
   const firstSync = connection.lastSyncAt === undefined;
+  deps.phases?.("stored");
   const [storedAccounts, rules] = await Promise.all([
     firstSync ? Promise.resolve([]) : listAllUserItems(deps.db, bankAccountEntity, job.userId, SK_PREFIX.account),
     connection.hasRules === false ? Promise.resolve([]) : usableRules(deps, job.userId, log),
@@ -301,7 +306,9 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
   try {
     // Asked to stop already: no bank call (an unattended one spends one of the day's four).
     run.keeper.guard();
+    deps.phases?.("token");
     connection = await refreshTracked(run, withFreshToken(deps, connection, now));
+    deps.phases?.("fetch");
     ctx = callContext(deps, run, now, attended ? job.psuIp : undefined, {
       get: () => connection,
       set: (c) => {
@@ -400,6 +407,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
       }
       next = prefetch(i + 1);
     }
+    deps.phases?.("map");
     const batch = batchAccounts(fetched, older, carried, slices, i);
     const batchQuarantine: Quarantined[] = [];
     const origins = new WeakMap<Transaction, TrueLayerTransaction>();
@@ -424,6 +432,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     }
 
     // One read of stored transactions for the batch, none when every account is new.
+    deps.phases?.("read");
     const range = { from: i === 0 ? window.from : new Date(bounds.writeFrom).toISOString(), to: last ? window.to : new Date(bounds.writeTo).toISOString() };
     const known = batch.map((a) => ({ accountId: a.accountId, stored: created.has(a.accountId) ? undefined : mine.get(a.accountId) }));
     const plan = planReads({ accounts: known, window: range, now, interim: !last });
@@ -471,6 +480,7 @@ async function syncLeased(deps: SyncDeps, run: Run, start: BankConnection, now: 
     if (last) finishedInTransaction = result.finished;
   }
 
+  deps.phases?.("finish");
   if (quarantine.length) emitMetric(log, METRICS.quarantined, quarantine.length, { connectionId: connection.connectionId });
   if (!finishedInTransaction) {
     run.keeper.guard();

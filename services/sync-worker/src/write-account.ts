@@ -120,6 +120,7 @@ interface AccountPlan {
  */
 export async function syncAccounts(deps: SyncDeps, input: ConnectionWrite): Promise<ConnectionSyncResult> {
   const result: ConnectionSyncResult = { added: 0, changed: 0, removed: 0, writes: 0, records: [], finished: false, accounts: new Map() };
+  deps.phases?.("plan");
   let accounts = await Promise.all(input.accounts.map((a) => distinguishOutsideFetchedDays(input, a)));
   for (let attempt = 1; ; attempt++) {
     try {
@@ -130,7 +131,9 @@ export async function syncAccounts(deps: SyncDeps, input: ConnectionWrite): Prom
       if (!conflict) throw err;
       if (attempt >= MAX_WRITE_ATTEMPTS) throw new WriteConflictError(input.connectionId, attempt, { cause: err });
       deps.log.info({ attempt }, "accounts changed while we wrote them: re-reading and re-diffing");
+      deps.phases?.("read");
       accounts = await reread(deps, input, accounts);
+      deps.phases?.("plan");
     }
   }
 }
@@ -387,6 +390,7 @@ async function writeOnce(deps: SyncDeps, input: ConnectionWrite, accounts: reado
   // Each account's item as the previous chunk left it (what the next batch of a long history builds on).
   const items = new Map<string, StoredBankAccount | undefined>([...plans].map(([id, p]) => [id, p.input.account]));
   for (const chunk of chunks) {
+    deps.phases?.("build");
     const actions: TransactAction[] = [];
     const records: OutboxRecord[] = [];
     // Events of the chunk's units (large debits), announced in its one outbox record (ADR 0068).
@@ -441,7 +445,9 @@ async function writeOnce(deps: SyncDeps, input: ConnectionWrite, accounts: reado
           });
         }
       } else {
+        deps.phases?.("seal");
         const sealed = await deps.repos.accounts.seal(newAccount(input, account, delta, pendingMark));
+        deps.phases?.("build");
         actions.push(txPutNew(db, bankAccountEntity, sealed));
         after.set(part.accountId, sealed);
       }
@@ -482,6 +488,7 @@ async function writeOnce(deps: SyncDeps, input: ConnectionWrite, accounts: reado
       finishVersion = finish.expectedVersion;
     }
     input.guard();
+    deps.phases?.("commit");
     try {
       await transactWrite(db.doc, actions);
     } catch (err) {

@@ -11,7 +11,15 @@ import type { TrueLayerClient } from "@expenzez/truelayer";
 import type { RunningSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { historySlices } from "../src/history";
-import { handleSyncJob, LARGE_TRANSACTION_MINOR, LeaseHeldError, ProviderRetriesExhaustedError, type SyncDeps } from "../src/index";
+import {
+  handleSyncJob,
+  LARGE_TRANSACTION_MINOR,
+  LeaseHeldError,
+  ProviderRetriesExhaustedError,
+  SYNC_PHASES,
+  type SyncDeps,
+  type SyncPhase,
+} from "../src/index";
 import { syncWorker } from "../src/service";
 import { type ConnectOptions, type SyncHarness, startSyncHarness } from "./harness";
 
@@ -150,6 +158,37 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
       const added = synced.reduce((n, e) => n + (e.detailType === "TransactionsSynced" ? e.detail.counts.added : 0), 0);
       expect(added).toBe(txs.length);
     }
+  });
+
+  it("tells a phase observer each phase of a first sync as it begins, in the order the run does them", async () => {
+    // Prepare
+    const c = await connect();
+    const seen: SyncPhase[] = [];
+    // Act
+    await sync(c, {}, { phases: (p) => seen.push(p) });
+    // Assess
+    const entered = seen.filter((p, i) => p !== seen[i - 1]);
+    // An account and a card, both new: each sealed within the one chunk's build (a short history).
+    expect(entered).toEqual([
+      "parse",
+      "lease",
+      "stored",
+      "token",
+      "fetch",
+      "map",
+      "read",
+      "plan",
+      "build",
+      "seal",
+      "build",
+      "seal",
+      "build",
+      "commit",
+      "finish",
+      "release",
+      "relay",
+    ]);
+    for (const p of seen) expect(SYNC_PHASES).toContain(p);
   });
 
   it("a duplicate delivery of a completed job is a no-op: no duplicates, counts and versions kept, no second announcement", async () => {
