@@ -34,13 +34,36 @@ function trueLayerOperation(method: string, path: string): string {
   return `TrueLayer.${method} ${clean.replace(/\/(accounts|cards)\/[^/]+/, "/$1/:id")}`;
 }
 
+/** One whole exchange, kept while recording: what the floor (floor.ts) replays. */
+export interface Exchange {
+  /** Arrival order across every proxy of the process. */
+  seq: number;
+  kind: "aws" | "truelayer";
+  operation: string;
+  method: string;
+  /** Path and query as the client sent them. */
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  status: number;
+  responseHeaders: Record<string, string>;
+  /** As the upstream sent it (bytes: it may be compressed). */
+  responseBody: Buffer;
+}
+
+let arrivals = 0;
+
 /**
  * A loopback HTTP proxy that forwards every request to `target` and records its operation:
  * the figures of the benchmark are counted here, outside the process being measured.
  */
-export async function startCountingProxy(target: string, kind: "aws" | "truelayer"): Promise<{ url: string; seen: Seen[]; stop(): Promise<void> }> {
+export async function startCountingProxy(
+  target: string,
+  kind: "aws" | "truelayer",
+): Promise<{ url: string; seen: Seen[]; recording: Exchange[] | undefined; record(on: boolean): Exchange[]; stop(): Promise<void> }> {
   const upstream = new URL(target);
   const seen: Seen[] = [];
+  let recording: Exchange[] | undefined;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -50,6 +73,7 @@ export async function startCountingProxy(target: string, kind: "aws" | "truelaye
       const operation =
         kind === "aws" ? awsOperation(req.headers["x-amz-target"] as string | undefined, text) : trueLayerOperation(req.method ?? "GET", req.url ?? "/");
       const record: Seen = { operation, requestBody: operation.startsWith("DynamoDB.") ? text : "" };
+      const seq = arrivals++;
       seen.push(record);
       const forward = request(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: `${upstream.pathname.replace(/\/$/, "")}${req.url}`, headers: req.headers },
@@ -63,6 +87,18 @@ export async function startCountingProxy(target: string, kind: "aws" | "truelaye
             // `Connection: close` on would make the measured worker reconnect for every request,
             // a cost it does not have against the real endpoints.
             const { connection: _c, "keep-alive": _k, "transfer-encoding": _t, ...headers } = up.headers;
+            recording?.push({
+              seq,
+              kind,
+              operation,
+              method: req.method ?? "GET",
+              url: req.url ?? "/",
+              headers: flat(req.headers),
+              body: text,
+              status: up.statusCode ?? 502,
+              responseHeaders: flat(headers),
+              responseBody: out,
+            });
             res.writeHead(up.statusCode ?? 502, headers);
             res.end(out);
           });
@@ -80,8 +116,47 @@ export async function startCountingProxy(target: string, kind: "aws" | "truelaye
   return {
     url: `http://127.0.0.1:${port}${kind === "truelayer" ? upstream.pathname.replace(/\/$/, "") : ""}`,
     seen,
+    get recording() {
+      return recording;
+    },
+    /** Starts keeping whole exchanges (on), or stops and hands back what was kept. */
+    record(on: boolean) {
+      const kept = recording ?? [];
+      recording = on ? [] : undefined;
+      return kept;
+    },
     stop: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/**
+ * Answers requests with recorded exchanges' responses, in the recorded order (cycling), for the
+ * floor's replay (floor.ts): the replay sends one request at a time, so the next response is the
+ * next request's. `mismatched` counts requests that were not the one expected.
+ */
+export async function startReplayServer(exchanges: readonly Exchange[]): Promise<{ url: string; mismatched(): number; stop(): Promise<void> }> {
+  let next = 0;
+  let mismatched = 0;
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const e = exchanges[next++ % exchanges.length] as Exchange;
+      const target = req.headers["x-amz-target"];
+      const same = e.kind === "aws" ? target === e.headers["x-amz-target"] : req.url === e.url;
+      if (!same) mismatched++;
+      res.writeHead(e.status, e.responseHeaders);
+      res.end(e.responseBody);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, mismatched: () => mismatched, stop: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+function flat(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
 }
 
 /** Requests by operation. */

@@ -2,7 +2,8 @@
 // the emulator and the simulator through the counting proxies. Started by run.ts with an IPC
 // channel: "usage" answers its CPU time and peak RSS so far, "threads" its CPU by thread,
 // "profile-start" / "profile-stop" take a V8 CPU profile of the measured phase only
-// (BENCH_CPU_PROF=<dir>), "stop" drains and exits.
+// (BENCH_CPU_PROF=<dir>), "stop" drains and exits. With BENCH_CPU_PHASES=1, "usage" also answers
+// the CPU account by phase of its jobs (phases.ts).
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { hostname } from "node:os";
@@ -13,7 +14,8 @@ import { createRepositories } from "@expenzez/db";
 import { createLogger } from "@expenzez/logger";
 import { createOutboxDeleteBatcher, startWorker } from "@expenzez/runtime";
 import { handleSyncJob, OUTBOX_DELETE_WAIT_SECONDS, type SyncDeps } from "@expenzez/sync-worker";
-import { createTrueLayerClient } from "@expenzez/truelayer";
+import { createTrueLayerClient, type TrueLayerClient } from "@expenzez/truelayer";
+import { type PhaseAccount, startPhaseAccount } from "./phases";
 import { threadCpuMicros } from "./threads";
 
 const env = (name: string): string => {
@@ -25,16 +27,45 @@ const env = (name: string): string => {
 const aws = createAwsClients({ region: "eu-west-2", endpoint: env("BENCH_AWS_ENDPOINT") });
 const log = createLogger("bench-sync-worker", { level: "warn" });
 const db = { doc: aws.doc, tableName: env("BENCH_TABLE") };
+const phases: PhaseAccount | undefined = process.env.BENCH_CPU_PHASES === "1" ? startPhaseAccount() : undefined;
+if (phases) {
+  // Every SDK request counted in the phase that sends it (the document client shares the DynamoDB client's stack).
+  const clients = { DynamoDB: aws.dynamo, SQS: aws.sqs, EventBridge: aws.events, KMS: aws.kms };
+  for (const [service, client] of Object.entries(clients))
+    (client.middlewareStack as { add(m: unknown, o: unknown): void }).add(
+      (next: (a: unknown) => unknown, context: { commandName?: string }) => (args: unknown) => {
+        phases.request(`${service}.${(context.commandName ?? "?").replace(/Command$/, "")}`);
+        return next(args);
+      },
+      { step: "initialize", name: "benchPhaseRequests" },
+    );
+}
+
+/** The TrueLayer client with each call counted in the phase that makes it. */
+function countedBankCalls(client: TrueLayerClient, account: PhaseAccount): TrueLayerClient {
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        account.request(`TrueLayer.${String(key)}`);
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
+const truelayer = createTrueLayerClient({
+  authBaseUrl: env("BENCH_TL_AUTH"),
+  dataBaseUrl: env("BENCH_TL_DATA"),
+  clientId: "sandbox-client",
+  clientSecret: "sandbox-secret",
+  logger: log,
+});
 const deps: SyncDeps = {
   db,
   repos: createRepositories(db, createFieldEncryptor({ kms: aws.kms, keyId: env("BENCH_KEY") })),
-  truelayer: createTrueLayerClient({
-    authBaseUrl: env("BENCH_TL_AUTH"),
-    dataBaseUrl: env("BENCH_TL_DATA"),
-    clientId: "sandbox-client",
-    clientSecret: "sandbox-secret",
-    logger: log,
-  }),
+  truelayer: phases ? countedBankCalls(truelayer, phases) : truelayer,
   relay: { db, events: aws.events, busName: env("BENCH_BUS"), log },
   // BENCH_OUTBOX_DELETE_SECONDS: another bound than the service's, to compare (ADR 0068).
   outboxDeletes: createOutboxDeleteBatcher({ db, log }, { maxDelayMs: Number(process.env.BENCH_OUTBOX_DELETE_SECONDS ?? OUTBOX_DELETE_WAIT_SECONDS) * 1000 }),
@@ -43,6 +74,7 @@ const deps: SyncDeps = {
   leaseSeconds: 240,
   // The simulator's clock, fixed for the run (its users were created at it).
   now: () => new Date(env("BENCH_NOW")),
+  ...(phases ? { phases: phases.enter } : {}),
 };
 
 const worker = startWorker({
@@ -53,12 +85,16 @@ const worker = startWorker({
   waitTimeSeconds: 1,
   concurrency: Number(process.env.BENCH_CONCURRENCY ?? 5),
   log,
-  handler: (message, context) => handleSyncJob(message, { ...deps, log: context.log }),
+  handler: phases
+    ? // After the job's last phase: what the runtime does until the next job's first.
+      (message, context) => handleSyncJob(message, { ...deps, log: context.log }).finally(() => phases.enter("runtime"))
+    : (message, context) => handleSyncJob(message, { ...deps, log: context.log }),
 });
 
 const started = process.cpuUsage();
 let profiler: Session | undefined;
-process.on("message", (msg: { cmd: string; name?: string }) => {
+process.on("message", (msg: { cmd: string; name?: string }) => (phases ? phases.bench(() => answer(msg), msg.cmd === "heap") : answer(msg)));
+function answer(msg: { cmd: string; name?: string }) {
   // The relay's deletes wait up to OUTBOX_DELETE_WAIT_SECONDS to fill a batch, as in the service:
   // flushed at the end of a phase, so they are counted with the writes of the records they delete.
   if (msg.cmd === "flush") void deps.outboxDeletes?.flush().then(() => process.send?.({ flushed: true }));
@@ -87,6 +123,7 @@ process.on("message", (msg: { cmd: string; name?: string }) => {
       cpuSinceStartMicros: sinceStart.user + sinceStart.system,
       maxRssKb: process.resourceUsage().maxRSS,
       stats: worker.stats,
+      ...(phases ? { phases: phases.snapshot() } : {}),
     });
   }
   if (msg.cmd === "threads") process.send?.({ threads: threadCpuMicros() });
@@ -112,5 +149,5 @@ process.on("message", (msg: { cmd: string; name?: string }) => {
       .stop()
       .then(() => deps.outboxDeletes?.flush())
       .then(() => process.exit(0));
-});
+}
 process.send?.({ ready: true });

@@ -1,0 +1,111 @@
+// The floor under the worker's CPU figure: the same requests with the same bodies through the same
+// libraries with none of our logic. run.ts records every exchange of the first sync's measured
+// phase at its proxies, answers them again from a replay server in its own process (its CPU not
+// counted), and forks this process, pinned like the worker: it replays the phase's requests in
+// their order, one at a time, the bank's GETs through a bare axios instance (keep-alive, its
+// default JSON parsing) and the AWS commands through bare SDK clients (default configuration;
+// each command built from the recorded body before the timing), one warm-up round unmeasured
+// and then FLOOR_ROUNDS measured ones. Answers CPU (user + system, every thread; the main
+// thread apart) per round and per operation over IPC.
+import { readFileSync } from "node:fs";
+import { Agent } from "node:http";
+import * as dynamodb from "@aws-sdk/client-dynamodb";
+import * as eventbridge from "@aws-sdk/client-eventbridge";
+import * as kms from "@aws-sdk/client-kms";
+import * as sqs from "@aws-sdk/client-sqs";
+import axios from "axios";
+
+/** What run.ts sends: each request of the phase, in order. */
+export interface FloorRequest {
+  kind: "aws" | "truelayer";
+  operation: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface FloorRound {
+  cpuMicros: number;
+  mainMicros: number | undefined;
+  /** CPU µs by operation (every thread, request by request). */
+  byOperation: Record<string, number>;
+  /** Requests the library threw on (a replay out of step): none when the replay is faithful. */
+  errors: number;
+}
+
+const env = (name: string): string => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is required`);
+  return v;
+};
+
+const requests = JSON.parse(readFileSync(env("FLOOR_FILE"), "utf8")) as FloorRequest[];
+const endpoint = env("FLOOR_URL");
+const rounds = Number(process.env.FLOOR_ROUNDS ?? 2);
+
+const config = { region: "eu-west-2", endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
+type Module = Record<string, unknown>;
+const services: Record<string, { client: { send(c: unknown): Promise<unknown> }; module: Module }> = {
+  DynamoDB: { client: new dynamodb.DynamoDBClient(config), module: dynamodb as Module },
+  SQS: { client: new sqs.SQSClient(config), module: sqs as Module },
+  EventBridge: { client: new eventbridge.EventBridgeClient(config), module: eventbridge as Module },
+  KMS: { client: new kms.KMSClient(config), module: kms as Module },
+};
+const bank = axios.create({ httpAgent: new Agent({ keepAlive: true }) });
+
+/** KMS inputs carry blobs as bytes; on the wire they are base64. */
+const BLOBS = new Set(["CiphertextBlob", "Plaintext"]);
+
+function awsCall(r: FloorRequest): () => Promise<unknown> {
+  const [service, op] = r.operation.split(".") as [string, string];
+  const s = services[service];
+  const Command = s?.module[`${op}Command`] as (new (input: unknown) => unknown) | undefined;
+  if (!s || !Command) throw new Error(`no SDK command for ${r.operation}`);
+  const input = JSON.parse(r.body) as Record<string, unknown>;
+  if (service === "KMS") for (const k of Object.keys(input)) if (BLOBS.has(k)) input[k] = Buffer.from(input[k] as string, "base64");
+  const command = new Command(input);
+  return () => s.client.send(command);
+}
+
+function bankCall(r: FloorRequest): () => Promise<unknown> {
+  const { host: _h, connection: _c, "content-length": _l, ...headers } = r.headers;
+  const config = { method: r.method, url: `${endpoint}${r.url}`, headers, ...(r.body ? { data: r.body } : {}) };
+  return () => bank.request(config);
+}
+
+const calls = requests.map((r) => ({ operation: r.operation, send: r.kind === "aws" ? awsCall(r) : bankCall(r) }));
+
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+function mainNow(): number | undefined {
+  try {
+    return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]) / 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+async function round(): Promise<FloorRound> {
+  const byOperation: Record<string, number> = {};
+  let errors = 0;
+  const start = cpuNow();
+  const main0 = mainNow();
+  for (const c of calls) {
+    const before = cpuNow();
+    await c.send().catch(() => errors++);
+    byOperation[c.operation] = (byOperation[c.operation] ?? 0) + cpuNow() - before;
+  }
+  const main1 = mainNow();
+  return { cpuMicros: cpuNow() - start, mainMicros: main0 === undefined || main1 === undefined ? undefined : main1 - main0, byOperation, errors };
+}
+
+await round(); // warm-up: lazy modules, V8's optimising compiler
+const measured: FloorRound[] = [];
+for (let i = 0; i < rounds; i++) measured.push(await round());
+process.send?.({ rounds: measured });
+for (const s of Object.values(services)) (s.client as { destroy?: () => void }).destroy?.();
+bank.defaults.httpAgent?.destroy();
+process.disconnect?.();
