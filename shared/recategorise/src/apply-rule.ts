@@ -1,15 +1,16 @@
-import { randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import {
   alwaysCategorise,
   type CategoryRule,
   isSecondary,
+  merchantKey,
   merchantRuleOf,
   planRecategorisation,
   type RuleDecision,
   ruleCategory,
   type Secondary,
 } from "@expenzez/categoriser";
-import { type Transaction, transactionEntity, txPutVersioned } from "@expenzez/db";
+import { ConditionalCheckFailedError, type Transaction, transactionEntity, txPutVersioned, VersionConflictError } from "@expenzez/db";
 import { buildEvent } from "@expenzez/events";
 import { commitWithEvents, retryOnConflict } from "@expenzez/runtime";
 import type { RecategoriseDeps } from "./deps";
@@ -110,6 +111,42 @@ async function recategorisePage(deps: RecategoriseDeps, rule: Rule, page: Transa
   );
 }
 
+/** A new merchant rule's id, from the merchant: two calls that both create it write one item (the second is refused). */
+export function merchantRuleId(merchant: string): string {
+  return `m-${createHash("sha256").update(merchantKey(merchant)).digest("base64url").slice(0, 22)}`;
+}
+
+/** Decisions taken again after losing a race for the merchant's rule, before giving up. */
+const MAX_DECISIONS = 3;
+
+/**
+ * Decides from the user's rules (`decide`) and applies the decision. When another call saved the
+ * merchant's rule in between (a double tap, two devices: the same new rule id, or a newer
+ * version), it decides again from that rule as stored now, so one rule stands, the later
+ * choice wins and nobody gets a version conflict.
+ */
+export async function decideAndApply(
+  deps: RecategoriseDeps,
+  input: { userId: string; merchant: string; secondary: string; correlationId?: string },
+  decide: (rules: readonly CategoryRule[]) => RuleDecision,
+): Promise<{ decision: RuleDecision; recategorised: string[] }> {
+  let rules: readonly CategoryRule[] = await deps.repos.rules.listAllByUser(input.userId);
+  for (let attempt = 1; ; attempt++) {
+    const decision = decide(rules);
+    try {
+      const recategorised =
+        decision.action === "none" ? await reapplyMerchantRule(deps, { ...input, rules }) : await applyRuleDecision(deps, decision, input.correlationId);
+      return { decision, recategorised };
+    } catch (err) {
+      const lostRace = err instanceof ConditionalCheckFailedError || err instanceof VersionConflictError;
+      if (!lostRace || decision.action === "none" || attempt >= MAX_DECISIONS) throw err;
+      // A consistent read: the listing may not show the other call's write yet.
+      const stored = await deps.repos.rules.get(input.userId, decision.rule.ruleId);
+      rules = [...rules.filter((r) => r.ruleId !== decision.rule.ruleId), ...(stored ? [stored] : [])];
+    }
+  }
+}
+
 /**
  * "Always categorise this merchant as…": creates or updates the user's merchant rule at once
  * and applies it to their transactions of that merchant.
@@ -122,12 +159,10 @@ export async function alwaysCategoriseMerchant(
 ): Promise<{ decision: RuleDecision; recategorised: string[] }> {
   if (!isSecondary(input.secondary)) throw new InvalidCategoryError(input.secondary);
   const now = (deps.now?.() ?? new Date()).toISOString();
-  const rules = await deps.repos.rules.listAllByUser(input.userId);
-  const decision = alwaysCategorise(input.userId, input.merchant, input.secondary as Secondary, rules, {
-    now: () => now,
-    newRuleId: deps.newId ?? (() => randomUUID()),
-  });
-  const recategorised =
-    decision.action === "none" ? await reapplyMerchantRule(deps, { ...input, rules }) : await applyRuleDecision(deps, decision, input.correlationId);
-  return { decision, recategorised };
+  return decideAndApply(deps, input, (rules) =>
+    alwaysCategorise(input.userId, input.merchant, input.secondary as Secondary, rules, {
+      now: () => now,
+      newRuleId: deps.newId ?? (() => merchantRuleId(input.merchant)),
+    }),
+  );
 }

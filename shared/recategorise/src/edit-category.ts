@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   isSecondary,
   LEARNING_WINDOW,
@@ -13,7 +12,7 @@ import {
 import { categoryEditEntity, type Transaction, transactionEntity, txPutNew, txPutVersioned } from "@expenzez/db";
 import { buildEvent } from "@expenzez/events";
 import { commitWithEvents, retryOnConflict } from "@expenzez/runtime";
-import { applyRuleDecision, reapplyMerchantRule } from "./apply-rule";
+import { decideAndApply, merchantRuleId } from "./apply-rule";
 import type { RecategoriseDeps } from "./deps";
 import { InvalidCategoryError, TransactionNotFoundError } from "./errors";
 import { bookingDay } from "./stored-transaction";
@@ -97,16 +96,12 @@ export async function editTransactionCategory(
   const key = merchantKey(merchant);
   if (!key) return { transaction: saved, decision: { action: "none" }, recategorised: [] };
   const edits = await deps.repos.categoryEdits.latestForMerchant(input.userId, key, LEARNING_WINDOW);
-  const rules = await deps.repos.rules.listAllByUser(input.userId);
   // Edits stored before a taxonomy change may name a retired category: they no longer vote.
   const votes = edits.flatMap((e) => (isSecondary(e.secondary) ? [{ ...e, secondary: e.secondary }] : []));
-  const decision = learnFromEdits(input.userId, merchant, votes, rules, {
-    now: () => now,
-    newRuleId: deps.newId ?? (() => randomUUID()),
-  });
-  const recategorised =
-    decision.action === "none"
-      ? await reapplyMerchantRule(deps, { userId: input.userId, merchant, secondary, rules, correlationId: input.correlationId })
-      : await applyRuleDecision(deps, decision, input.correlationId);
+  const { decision, recategorised } = await decideAndApply(
+    deps,
+    { userId: input.userId, merchant, secondary, ...(input.correlationId ? { correlationId: input.correlationId } : {}) },
+    (rules) => learnFromEdits(input.userId, merchant, votes, rules, { now: () => now, newRuleId: deps.newId ?? (() => merchantRuleId(merchant)) }),
+  );
   return { transaction: saved, decision, recategorised };
 }

@@ -190,6 +190,24 @@ describe("editTransactionCategory on moto", () => {
     expect(await repos.rules.listAllByUser("u-retry")).toHaveLength(2);
   });
 
+  it("two 'always categorise' calls at once (a double tap, two devices) leave one rule for the merchant, applied to its transactions", async () => {
+    // Prepare
+    const pret = await Promise.all([0, 1, 2].map((i) => repos.transactions.putNew(tx("u-twice", `PRET A MANGER 00${i}`, "Pret A Manger"))));
+    const always = (secondary: string) => alwaysCategoriseMerchant(deps, { userId: "u-twice", merchant: "Pret A Manger", secondary });
+    // Act
+    const same = await Promise.all([always("food_and_drink/coffee_shops"), always("food_and_drink/coffee_shops")]);
+    const rulesAfterSame = await repos.rules.listAllByUser("u-twice");
+    const different = await Promise.all([always("groceries/supermarkets"), always("shopping/general")]);
+    // Assess
+    expect(same.map((r) => r.decision.action).sort()).toEqual(["create", "none"]);
+    expect(rulesAfterSame).toHaveLength(1);
+    for (const t of pret) expect(same.some((r) => r.recategorised.includes(t.transactionId))).toBe(true);
+    const rules = await repos.rules.listAllByUser("u-twice");
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ ruleId: rulesAfterSame[0]!.ruleId, version: 3 });
+    expect(different.map((r) => r.decision.action)).toEqual(["update", "update"]);
+  });
+
   it("re-reads and re-applies when a concurrent writer (a sync) changed the transaction meanwhile", async () => {
     // Prepare: the first read is followed by a real concurrent write to the same item
     const t = await repos.transactions.putNew(tx("u-race", "BEAN THERE", "Bean There"));
