@@ -23,7 +23,7 @@ export interface Supervisor {
   names(): string[];
   /** SIGKILLs one process now; it is restarted shortly. */
   kill(name: string): boolean;
-  /** Asks one process to stop (SIGTERM: it finishes its in-flight work); it is restarted with the env of now. */
+  /** Asks one process to stop (SIGTERM: its in-flight work finishes or, a sync, is handed back at a safe point); it is restarted with the env of now. */
   recycle(name: string): boolean;
   allRunning(): boolean;
   counts(): SupervisorCounts;

@@ -132,13 +132,13 @@ export async function runQueueWorker<D>(service: QueueService<D>): Promise<void>
     const { kit, queueUrl } = worker.runtime;
     kit.log.info({ queueUrl }, `${service.name} polling`);
     // Liveness, and readiness that fails while its queue cannot be reached (HEALTH_PORT; off by default)
-    // or once it is stopping (it finishes its in-flight messages, but should be sent no more work).
+    // or once it is stopping (its in-flight messages finish or are handed back; it should be sent no more work).
     let stopping = false;
     const queueReady = queueReadiness(kit.aws.sqs, queueUrl);
     const health = await startHealthServerFromEnv(
       process.env,
       async (signal) => {
-        if (stopping) throw new Error("stopping: finishing in-flight messages");
+        if (stopping) throw new Error("stopping: settling in-flight messages");
         await queueReady(signal);
       },
       kit.log,
