@@ -69,8 +69,12 @@ export function createLogger(service: string, options: { level?: string; destina
     serializers: { err: (e: unknown) => scrub(e) },
     hooks: {
       logMethod(args, method) {
-        // Messages are free text: scrub token-shaped substrings there too.
-        const scrubbed = args.map((a) => (typeof a === "string" ? (scrub(a) as string) : a));
+        // Messages are free text: scrub token-shaped substrings there too, and the values a
+        // message interpolates (`%s`, `%j`). An Error logged without a message has its message
+        // written as `msg` by pino past the formatters: hand it over scrubbed.
+        const [first, ...rest] = args as unknown[];
+        const message = first instanceof Error && typeof rest[0] !== "string" ? [scrub(first.message)] : [];
+        const scrubbed = [typeof first === "string" ? scrub(first) : first, ...message, ...rest.map((a) => scrub(a))];
         return method.apply(this, scrubbed as Parameters<typeof method>);
       },
     },

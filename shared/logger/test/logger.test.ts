@@ -102,6 +102,15 @@ describe("createLogger", () => {
     expect(text()).toContain("push@expenzez.iam.gserviceaccount.com");
   });
 
+  it("scrubs the message pino takes from an Error logged without one, and objects interpolated into a message", () => {
+    const { log, lines } = capture();
+    log.error(new Error("upstream said Bearer abc.def-ghi and refresh_token=rt-in-msg"));
+    log.info("token response %j", { access_token: "at-in-format", expires_in: 3600 });
+    const [first, second] = lines.map((l) => JSON.parse(l));
+    expect(first.msg).toBe(`upstream said Bearer ${REDACTED} and refresh_token=${REDACTED}`);
+    expect(second.msg).toBe(`token response {"access_token":"${REDACTED}","expires_in":3600}`);
+  });
+
   it("keeps ordinary fields", () => {
     const { log, lines } = capture();
     log.info({ connectionId: "c1", count: 3, tokenExpiresAt: "2026-11-25T10:00:00Z", sortCodeMasked: false }, "ok");
