@@ -80,13 +80,26 @@ export function createLogger(service: string, options: { level?: string; destina
     },
   };
   const capture = captureStream();
-  if (!capture) return options.destination ? pino(opts, options.destination) : pino(opts);
+  if (!capture) return scrubbingChildren(options.destination ? pino(opts, options.destination) : pino(opts));
   // Tests: every line at every level also goes to the capture file (what the log scan reads),
   // while the logger's own destination still gets only its level.
   const level = String(opts.level);
   const streams: pino.StreamEntry[] = [{ level: "trace", stream: capture }];
   if (level !== "silent") streams.push({ level: level as pino.Level, stream: options.destination ?? pino.destination(1) });
-  return pino({ ...opts, level: "trace" }, pino.multistream(streams));
+  return scrubbingChildren(pino({ ...opts, level: "trace" }, pino.multistream(streams)));
+}
+
+/**
+ * A child's bindings are written on each of its lines past the formatters (pino gives children
+ * no bindings formatter of the root's): scrubbed here as they are bound. Children are created
+ * from their parent's prototype, so one override covers every generation.
+ */
+function scrubbingChildren(root: Logger): Logger {
+  const child = root.child;
+  root.child = function (this: Logger, bindings, childOptions) {
+    return child.call(this, scrub(bindings) as typeof bindings, childOptions);
+  } as Logger["child"];
+  return root;
 }
 
 let captured: { path: string; stream: pino.DestinationStream } | undefined;

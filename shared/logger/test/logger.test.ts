@@ -111,6 +111,14 @@ describe("createLogger", () => {
     expect(second.msg).toBe(`token response {"access_token":"${REDACTED}","expires_in":3600}`);
   });
 
+  it("scrubs a child logger's bound fields, which pino writes on every line past the formatters", () => {
+    const { log, text, lines } = capture();
+    log.child({ connectionId: "c1", refreshToken: "rt-bound-1" }).child({ note: "sent Bearer abc.def-bound" }).info("bound");
+    expect(text()).not.toContain("rt-bound-1");
+    expect(text()).not.toContain("abc.def-bound");
+    expect(JSON.parse(lines[0]!)).toMatchObject({ connectionId: "c1", refreshToken: REDACTED });
+  });
+
   it("keeps ordinary fields", () => {
     const { log, lines } = capture();
     log.info({ connectionId: "c1", count: 3, tokenExpiresAt: "2026-11-25T10:00:00Z", sortCodeMasked: false }, "ok");
