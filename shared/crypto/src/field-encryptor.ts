@@ -1,6 +1,6 @@
 import { DecryptCommand, type DecryptCommandOutput, GenerateDataKeyCommand, type GenerateDataKeyCommandOutput, type KMSClient } from "@aws-sdk/client-kms";
 import { canonicalContext, type EncryptionContext } from "./context";
-import { DecryptFailedError, EncryptFailedError, KmsUnavailableError } from "./errors";
+import { DecryptFailedError, EncryptFailedError, KeyRefusedError, KmsUnavailableError } from "./errors";
 import { DataKeyCache } from "./key-cache";
 import { dataKeyContext, isSealedValue, openWithDataKey, parseSealed, sealWithDataKey } from "./sealed-format";
 
@@ -14,6 +14,8 @@ export interface FieldEncryptorOptions {
   maxUses?: number;
   /** Distinct contexts (encrypt) and encrypted keys (decrypt) kept. Default 500 each. */
   maxEntries?: number;
+  /** How long a failed key probe stands before another refusal probes again. Default 10 seconds. */
+  probeFailureTtlMs?: number;
   now?: () => number;
 }
 
@@ -24,8 +26,11 @@ export interface FieldEncryptor {
    */
   encrypt(plaintext: string, context: EncryptionContext, field?: string): Promise<string>;
   /**
-   * Opens a sealed string of either format (ezk1: sealed under `{ ...context, purpose: field }`);
-   * throws `DecryptFailedError` when the context, the field or any byte differs.
+   * Opens a sealed string of either format (ezk1: sealed under `{ ...context, purpose: field }`).
+   * Throws, by whose fault it is (ADR 0073, `sealedValueFault`): `DecryptFailedError` or
+   * `MalformedSealedValueError` when the value itself is bad (the context, the field or any byte
+   * differs, its data key is refused while our key works), not retryable; `KeyRefusedError` when
+   * KMS refuses our own key too (our configuration); `KmsUnavailableError` when KMS cannot be reached.
    */
   decrypt(sealed: string, context: EncryptionContext, field?: string): Promise<string>;
   /** Shape check only (no KMS): tells sealed values from plaintext. */
@@ -49,6 +54,9 @@ const REJECTIONS = new Set([
   "KMSInvalidStateException",
 ]);
 
+/** The KMS encryption context of the key probe's data key: no record's, so it opens nothing else. */
+const PROBE_CONTEXT = { purpose: "expenzez-key-probe" };
+
 /**
  * Field-level envelope encryption: one KMS data key (AES-256) per record context, shared by the
  * record's fields and reused within bounded time and uses, then AES-256-GCM with a random IV per
@@ -71,6 +79,41 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
   // Concurrent encrypts for one context share one GenerateDataKey call.
   const pending = new Map<string, Promise<void>>();
   const pendingDecrypts = new Map<string, Promise<void>>();
+  const probeFailureTtlMs = options.probeFailureTtlMs ?? 10_000;
+  let probeFailedUntil = Number.NEGATIVE_INFINITY;
+  let probing: Promise<boolean> | undefined;
+
+  /**
+   * Whether our key still seals and opens a data key with this process's credentials: asked
+   * after KMS refused a value's data key, to tell the value's fault from our configuration's
+   * (ADR 0073). A success is never reused (a configuration that just broke must not blame the
+   * next values); a failure stands for `probeFailureTtlMs`, so an outage of our key costs one
+   * probe per interval, not one per value. Refusals at once share one probe.
+   */
+  function ourKeyWorks(): Promise<boolean> {
+    if (now() < probeFailedUntil) return Promise.resolve(false);
+    probing ??= (async () => {
+      try {
+        const made = await options.kms.send(new GenerateDataKeyCommand({ KeyId: options.keyId, KeySpec: "AES_256", EncryptionContext: PROBE_CONTEXT }));
+        made.Plaintext?.fill(0);
+        const opened = await options.kms.send(new DecryptCommand({ KeyId: made.KeyId, CiphertextBlob: made.CiphertextBlob, EncryptionContext: PROBE_CONTEXT }));
+        const works = opened.Plaintext !== undefined && opened.Plaintext.length > 0;
+        opened.Plaintext?.fill(0);
+        return works;
+      } catch {
+        // Whatever stopped the probe (refused, throttled, unreachable), our key is not shown to work.
+        return false;
+      }
+    })()
+      .then((works) => {
+        if (!works) probeFailedUntil = now() + probeFailureTtlMs;
+        return works;
+      })
+      .finally(() => {
+        probing = undefined;
+      });
+    return probing;
+  }
 
   /** Puts a new data key for `slot` in both caches; the only plaintext copies are the cached ones. */
   async function generate(slot: string, context: EncryptionContext): Promise<void> {
@@ -129,10 +172,13 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
     try {
       out = await options.kms.send(new DecryptCommand({ KeyId: parts.keyId, CiphertextBlob: parts.encryptedDataKey, EncryptionContext: { ...context } }));
     } catch (err) {
-      if (REJECTIONS.has((err as Error).name)) throw new DecryptFailedError("KMS refused the data key for this context", context, { cause: err });
-      throw new KmsUnavailableError("Decrypt", { cause: err });
+      if (!REJECTIONS.has((err as Error).name)) throw new KmsUnavailableError("Decrypt", { cause: err });
+      // One refusal cannot say whose fault it is: the same AccessDenied comes from a bad record
+      // and from a key policy that refuses everyone. Our key working says it is the record's.
+      if (await ourKeyWorks()) throw new DecryptFailedError("KMS refused this value's data key while our key seals and opens", context, { cause: err });
+      throw new KeyRefusedError("this value's data key", { cause: err });
     }
-    if (!out.Plaintext) throw new DecryptFailedError("KMS returned no plaintext data key", context);
+    if (!out.Plaintext) throw new KmsUnavailableError("Decrypt (no plaintext in the answer)");
     const key = Buffer.from(out.Plaintext);
     out.Plaintext.fill(0);
     decryptKeys.put(cacheKey, null, Buffer.from(key), 0);
