@@ -245,6 +245,24 @@ describe("the alarms of the catalogue, on the CDK stack", () => {
       ]),
     });
   });
+
+  it("alarms on any connection whose sealed tokens cannot be opened, apart by whose fault: the record's or our key's (ADR 0073)", () => {
+    for (const fault of ["record", "key"]) {
+      template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        AlarmName: `expenzez-${def.stage}-token-${fault}-faults`,
+        Namespace: "expenzez",
+        MetricName: "TokenFaults",
+        // CDK writes a metric's dimensions sorted by name.
+        Dimensions: [
+          { Name: "fault", Value: fault },
+          { Name: "service", Value: "sync-worker" },
+        ],
+        Statistic: "Sum",
+        Period: 300,
+        Threshold: 0,
+      });
+    }
+  });
 });
 
 describe("the services of the catalogue, deployed by the CDK app", () => {

@@ -13,6 +13,7 @@ import { replayOutbox } from "./outbox";
 import { age, table } from "./render";
 import { resync } from "./resync";
 import { collectStatus } from "./status";
+import { clearTokenFault, listTokenFaults } from "./token-faults";
 import { eraseUser, exportUser } from "./users";
 
 export interface CliIo {
@@ -131,7 +132,7 @@ export function buildProgram(io: CliIo): Command {
           ),
           table(["outbox backlog", "oldest record"], [[s.outbox.backlog, s.outbox.oldestAt]]),
           table(
-            ["connections", ...Object.keys(s.connections.byStatus), "failing", "last sync", "next sync", "last error"],
+            ["connections", ...Object.keys(s.connections.byStatus), "failing", "last sync", "next sync", "last error", "token faults (record/key)"],
             [
               [
                 "",
@@ -140,6 +141,7 @@ export function buildProgram(io: CliIo): Command {
                 s.connections.lastSyncAt,
                 s.connections.nextSyncAt,
                 s.connections.lastErrorCode,
+                `${s.connections.tokenFaults.record}/${s.connections.tokenFaults.key}`,
               ],
             ],
           ),
@@ -227,9 +229,8 @@ export function buildProgram(io: CliIo): Command {
       emit(cmd, r, () => table(Object.keys(r), [Object.values(r).map((v) => (typeof v === "object" && v !== null ? JSON.stringify(v) : v))], 40));
     });
 
-  program
-    .command("connection")
-    .description("bank connections")
+  const connection = program.command("connection").description("bank connections: disconnect, token faults");
+  connection
     .command("disconnect")
     .description("revoke the consent at TrueLayer, delete the stored tokens, drop the connection from the schedule")
     .requiredOption("--user <id>", "user id")
@@ -240,6 +241,45 @@ export function buildProgram(io: CliIo): Command {
       const ctx = io.context();
       const r = await disconnectConnection(ctx, (io.truelayer ?? (() => trueLayerFromEnv(ctx)))(), { userId: opts.user, connectionId: opts.connection });
       emit(cmd, r, () => table(["user", "connection", "truelayer", "tokens deleted, unscheduled"], [[r.userId, r.connectionId, r.trueLayer, r.disconnected]]));
+    });
+  connection
+    .command("token-faults")
+    .description("connections whose sealed tokens could not be opened: record (parked) or key (retried hourly), ADR 0073")
+    .option("--user <id>", "one user's connections")
+    .option("--connection <id>", "one connection")
+    .action(async (opts: { user?: string; connection?: string }, cmd: Command) => {
+      const rows = await listTokenFaults(io.context(), {
+        ...(opts.user ? { userId: opts.user } : {}),
+        ...(opts.connection ? { connectionId: opts.connection } : {}),
+      });
+      emit(cmd, rows, () =>
+        rows.length === 0
+          ? "no connection has a token fault"
+          : table(
+              ["user", "connection", "fault", "code", "runs", "since", "last", "next sync", "reason"],
+              rows.map((r) => [
+                r.userId,
+                r.connectionId,
+                r.tokenFault.fault,
+                r.tokenFault.code,
+                r.tokenFault.attempts,
+                r.tokenFault.since,
+                r.tokenFault.at,
+                r.tokenFault.fault === "record" ? "parked" : (r.nextSyncAt ?? ""),
+                r.tokenFault.reason,
+              ]),
+              60,
+            ),
+      );
+    });
+  connection
+    .command("clear-token-fault")
+    .description("after fixing its cause: forget a connection's token fault and make it due now")
+    .requiredOption("--user <id>", "user id")
+    .requiredOption("--connection <id>", "connection id")
+    .action(async (opts: { user: string; connection: string }, cmd: Command) => {
+      const r = await clearTokenFault(io.context(), { userId: opts.user, connectionId: opts.connection });
+      emit(cmd, r, () => table(["user", "connection", "cleared", "due"], [[r.userId, r.connectionId, `${r.cleared.fault} (${r.cleared.code})`, r.dueAt]]));
     });
 
   program

@@ -10,4 +10,5 @@ export { OpsError } from "./errors";
 export { replayOutbox } from "./outbox";
 export * from "./resync";
 export * from "./status";
+export * from "./token-faults";
 export * from "./users";

@@ -23,6 +23,8 @@ export interface ConnectionsStatus {
   nextSyncAt: string | null;
   failing: number;
   lastErrorCode: string | null;
+  /** Connections whose sealed tokens could not be opened, by whose fault (ADR 0073; `connection token-faults` lists them). */
+  tokenFaults: { record: number; key: number };
 }
 
 export interface Status {
@@ -79,7 +81,7 @@ export async function outboxBacklog(ctx: OpsContext): Promise<{ backlog: number;
  */
 export async function connectionsStatus(ctx: OpsContext): Promise<ConnectionsStatus> {
   const byStatus: Record<string, number> = Object.fromEntries(CONNECTION_STATUSES.map((s) => [s, 0]));
-  const summary: ConnectionsStatus = { byStatus, lastSyncAt: null, nextSyncAt: null, failing: 0, lastErrorCode: null };
+  const summary: ConnectionsStatus = { byStatus, lastSyncAt: null, nextSyncAt: null, failing: 0, lastErrorCode: null, tokenFaults: { record: 0, key: 0 } };
   let lastErrorAt = "";
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -88,7 +90,7 @@ export async function connectionsStatus(ctx: OpsContext): Promise<ConnectionsSta
         TableName: ctx.db.tableName,
         FilterExpression: "begins_with(SK, :bank)",
         ExpressionAttributeValues: { ":bank": SK_PREFIX.connection },
-        ProjectionExpression: "#s, lastSyncAt, nextSyncAt, syncStats, updatedAt",
+        ProjectionExpression: "#s, lastSyncAt, nextSyncAt, syncStats, updatedAt, tokenFault",
         ExpressionAttributeNames: { "#s": "status" },
         ExclusiveStartKey: startKey,
       }),
@@ -98,6 +100,8 @@ export async function connectionsStatus(ctx: OpsContext): Promise<ConnectionsSta
       byStatus[status] = (byStatus[status] ?? 0) + 1;
       if (c.lastSyncAt && (!summary.lastSyncAt || c.lastSyncAt > summary.lastSyncAt)) summary.lastSyncAt = c.lastSyncAt;
       if (status === "active" && c.nextSyncAt && (!summary.nextSyncAt || c.nextSyncAt < summary.nextSyncAt)) summary.nextSyncAt = c.nextSyncAt;
+      const fault = (c.tokenFault as { fault?: string } | undefined)?.fault;
+      if (fault === "record" || fault === "key") summary.tokenFaults[fault]++;
       const stats = c.syncStats as { consecutiveFailures?: number; lastErrorCode?: string } | undefined;
       if (stats?.consecutiveFailures) {
         summary.failing++;

@@ -67,6 +67,7 @@ describe("status", () => {
       nextSyncAt: "2026-12-01T12:30:00Z",
       failing: 1,
       lastErrorCode: "truelayer.token_revoked",
+      tokenFaults: { record: 0, key: 0 },
     });
 
     const human = captureIo(ctx);

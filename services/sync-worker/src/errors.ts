@@ -13,6 +13,16 @@ export class InvalidJobError extends PermanentFailure {
   }
 }
 
+/**
+ * The connection's sealed tokens can never be opened: its record is bad (ADR 0073). Dead-lettered
+ * at once; the connection is out of the schedule until an operator acts.
+ */
+export class TokenUnreadableError extends PermanentFailure {
+  constructor(connectionId: string, reason: string, options?: { cause?: unknown }) {
+    super("sync.token_unreadable", `sealed tokens of connection ${connectionId} cannot be opened: ${reason}`, options);
+  }
+}
+
 /** The job names a connection that does not exist. */
 export class UnknownConnectionError extends PermanentFailure {
   constructor(userId: string, connectionId: string) {

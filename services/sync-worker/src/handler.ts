@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createCategoriser } from "@expenzez/categoriser";
 import { PSD2_UNATTENDED_PER_DAY, utcDay } from "@expenzez/common";
+import { sealedValueFault } from "@expenzez/crypto";
 import {
   type BankConnection,
   bankAccountEntity,
@@ -53,6 +54,7 @@ import { keepLease, type LeaseKeeper } from "./lease";
 import { emitMetric, emitSyncFailure, emitSyncMetrics, METRICS } from "./metrics";
 import { planReads } from "./plan";
 import { fetchResults, resultsRequest } from "./results";
+import { onUnreadableTokens } from "./token-fault";
 import { syncWindow } from "./window";
 import { type SyncTotals, syncAccounts } from "./write-account";
 
@@ -142,6 +144,9 @@ async function runJob(job: SyncJob, deps: SyncDeps, log: Logger, deferrals: numb
       now.toISOString(),
     );
   } catch (err) {
+    // Leased, but its tokens cannot be opened: by whose fault decides what follows (ADR 0073).
+    const fault = sealedValueFault(err);
+    if (fault) return onUnreadableTokens(deps, job, err, fault, now, log);
     if (!(err instanceof ConditionalCheckFailedError)) throw err;
     // Stored form: no token is opened just to see who holds the lease.
     const found = await getEntity(deps.db, bankConnectionEntity, keys.connection(job.userId, job.connectionId), { consistent: true });

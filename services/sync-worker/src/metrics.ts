@@ -16,6 +16,8 @@ export const METRICS = {
   transactionsPerSync: "TransactionsPerSync",
   /** A sync that ended without syncing, by `errorCode` (dimension): reconnect needed, bank refused, limits. */
   syncFailures: "SyncFailures",
+  /** A connection's sealed tokens could not be opened, by `fault` (dimension): `record` (its own) or `key` (our KMS configuration), ADR 0073. */
+  tokenFaults: "TokenFaults",
 } as const;
 
 /**
@@ -40,4 +42,9 @@ export function emitSyncMetrics(log: Logger, figures: { durationMs: number; adde
 /** A sync that ended without syncing, by its error code (a stable, small set: TrueLayer's kinds and ours). */
 export function emitSyncFailure(log: Logger, errorCode: string): void {
   emitMetrics(log, [{ name: METRICS.syncFailures, value: 1, unit: "Count" }], { dimensions: { errorCode } });
+}
+
+/** A connection whose sealed tokens could not be opened, by whose fault (`record` or `key`, ADR 0073). */
+export function emitTokenFault(log: Logger, fault: "record" | "key"): void {
+  emitMetrics(log, [{ name: METRICS.tokenFaults, value: 1, unit: "Count" }], { dimensions: { fault } });
 }

@@ -7,7 +7,7 @@ const sourcesFor = (sk: string) => INDEX_KEY_SOURCES.find((s) => s.sk(sk));
 describe("index key sources derived from the entity layouts", () => {
   it("finds what each layout builds its index keys from, without the primary-key attributes", () => {
     expect(sourcesFor(keys.transaction("u", "t").SK)?.attributes).toEqual(["timestamp", "category"]);
-    expect(sourcesFor(keys.connection("u", "c").SK)?.attributes).toEqual(["status", "nextSyncAt", "credentialsId"]);
+    expect(sourcesFor(keys.connection("u", "c").SK)?.attributes).toEqual(["status", "nextSyncAt", "tokenFault", "credentialsId"]);
     expect(sourcesFor(keys.profile("u").SK)?.attributes).toEqual(["email"]);
     expect(sourcesFor(keys.budget("u", "b").SK)?.attributes).toEqual(["status", "currentPeriod"]);
     // The hand-written list had neither of these: their GSI4 due times (and the history's TTL) move with them.

@@ -160,7 +160,11 @@ describe("txUpdateVersioned and index keys", () => {
     expect(bankConnectionEntity.toItem({ ...c, status: "reconnect_required" }).GSI4SK).toBeUndefined();
     expect(bankConnectionEntity.toItem({ ...c, nextSyncAt: "2024-03-16T11:00:00Z" }).GSI4SK).not.toBe(bankConnectionEntity.toItem(c).GSI4SK);
     expect(bankConnectionEntity.toItem({ ...c, credentialsId: "cred-1" }).GSI1PK).toBe("CREDENTIALS#cred-1");
+    // A fault of the sealed record parks the connection (out of GSI4); our key's fault does not (ADR 0073).
+    const fault = (kind: "record" | "key") => ({ fault: kind, code: "crypto.x", reason: "x", since: c.updatedAt, at: c.updatedAt, attempts: 1 });
+    expect(bankConnectionEntity.toItem({ ...c, tokenFault: fault("record") }).GSI4SK).toBeUndefined();
+    expect(bankConnectionEntity.toItem({ ...c, tokenFault: fault("key") }).GSI4SK).toBe(bankConnectionEntity.toItem(c).GSI4SK);
     expect(INDEX_KEY_SOURCES.find((s) => s.sk(keys.transaction("u", "t").SK))?.attributes).toEqual(["timestamp", "category"]);
-    expect(INDEX_KEY_SOURCES.find((s) => s.sk(keys.connection("u", "c").SK))?.attributes).toEqual(["status", "nextSyncAt", "credentialsId"]);
+    expect(INDEX_KEY_SOURCES.find((s) => s.sk(keys.connection("u", "c").SK))?.attributes).toEqual(["status", "nextSyncAt", "tokenFault", "credentialsId"]);
   });
 });

@@ -132,5 +132,24 @@ export function alarmDefinitions(def: StackDefinition): AlarmDefinition[] {
       evaluationPeriods: 1,
       treatMissingData: "notBreaching",
     },
+    // A connection whose sealed tokens cannot be opened, by whose fault (ADR 0073): any one is for a person.
+    {
+      name: `${prefix}-token-record-faults`,
+      description:
+        "a connection's sealed tokens can never be opened (corrupt or tampered record, its data key refused while our key works): it left the sync schedule until an operator acts",
+      metric: { ...emf("sync-worker", "TokenFaults", "Sum", 300), dimensions: { service: "sync-worker", fault: "record" } },
+      threshold: 0,
+      evaluationPeriods: 1,
+      treatMissingData: "notBreaching",
+    },
+    {
+      name: `${prefix}-token-key-faults`,
+      description:
+        "KMS refuses our own token key (key policy, grant, key state or region): every connection's sync fails until it is fixed; they are retried hourly, nobody is parked",
+      metric: { ...emf("sync-worker", "TokenFaults", "Sum", 300), dimensions: { service: "sync-worker", fault: "key" } },
+      threshold: 0,
+      evaluationPeriods: 1,
+      treatMissingData: "notBreaching",
+    },
   ];
 }

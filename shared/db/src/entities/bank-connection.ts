@@ -9,6 +9,27 @@ export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 /** Fields encrypted at rest, under one data key per connection (context `{ userId, connectionId }`), each bound to its name (ADR 0061). */
 export const CONNECTION_SEALED_FIELDS = ["accessToken", "refreshToken"] as const;
 
+/**
+ * The connection's sealed tokens could not be opened (ADR 0073). `record`: the sealed record
+ * itself is bad (corrupt, tampered, its data key refused while our key works); the connection
+ * is out of the sync schedule until an operator clears it. `key`: KMS refused our own key (a
+ * configuration fault shared by every connection); the schedule retries it with back-off. Cleared
+ * by the next run that opens the tokens and finishes.
+ */
+export const tokenFaultSchema = z.object({
+  fault: z.enum(["record", "key"]),
+  /** The crypto error's stable code (`crypto.decrypt_failed`, `crypto.key_refused`, ...). */
+  code: z.string().min(1),
+  /** For people: the error and the KMS error it came from (names and messages, never a value). */
+  reason: z.string().min(1).max(512),
+  /** First seen, and last seen, in this run of the same fault. */
+  since: isoDateTime,
+  at: isoDateTime,
+  /** Runs in a row that met this fault. */
+  attempts: z.int().positive(),
+});
+export type TokenFault = z.output<typeof tokenFaultSchema>;
+
 const connectionFields = {
   userId: id,
   connectionId: id,
@@ -69,6 +90,7 @@ const connectionFields = {
   hasRules: z.boolean().optional(),
   /** Consent-expiry warnings already announced for the consent ending at `consentExpiresAt` (once each). */
   consentWarnings: z.object({ consentExpiresAt: isoDateTime, sent: z.array(z.enum(["7d", "1d"])) }).optional(),
+  tokenFault: tokenFaultSchema.optional(),
   ...timestamps,
 };
 
@@ -99,7 +121,8 @@ export const storedBankConnectionSchema = z
 export type StoredBankConnection = z.output<typeof storedBankConnectionSchema>;
 
 /**
- * `USER#<id>` / `BANK#<connectionId>`; in GSI4 (sync due) only while active and scheduled; in GSI1
+ * `USER#<id>` / `BANK#<connectionId>`; in GSI4 (sync due) only while active, scheduled and not
+ * parked by a fault of its sealed record (`tokenFault`); in GSI1
  * under its TrueLayer credentials id when known. The
  * lease is taken and released without a version bump, so versioned puts are also conditional on it.
  */
@@ -108,7 +131,7 @@ export const bankConnectionEntity = defineEntity(
   storedBankConnectionSchema,
   (c) => ({
     ...keys.connection(c.userId, c.connectionId),
-    ...(c.status === "active" && c.nextSyncAt ? gsi4SyncDue(c.connectionId, c.nextSyncAt) : {}),
+    ...(c.status === "active" && c.nextSyncAt && c.tokenFault?.fault !== "record" ? gsi4SyncDue(c.connectionId, c.nextSyncAt) : {}),
     ...(c.credentialsId ? gsi1Credentials(c.credentialsId) : {}),
   }),
   { unversioned: ["leaseOwner", "leaseUntil"] },

@@ -9,9 +9,10 @@ import {
   bankConnectionSchema,
   CONNECTION_SEALED_FIELDS,
   type StoredBankConnection,
+  type TokenFault,
 } from "../entities/bank-connection";
 import { ConditionalCheckFailedError, VersionConflictError } from "../errors";
-import { getEntity, type InvalidItem, queryPageChecked } from "../items";
+import { getEntity, type InvalidItem, queryPageChecked, updateVersioned } from "../items";
 import { gsi1Credentials, gsi4SyncDue, isoUtc, keys, SK_PREFIX, SYNC_SHARDS, syncDuePk } from "../keys";
 import { sealFields } from "../sealing";
 import type { Db, Page, PageOptions } from "../table";
@@ -135,7 +136,8 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
     expectedVersion: number,
     owner: string,
   ): Promise<TransactAction & { Put: NonNullable<TransactAction["Put"]> & { Item: Record<string, unknown> } }> {
-    const { leaseOwner: _owner, leaseUntil: _until, ...rest } = value;
+    // A run that finishes opened the tokens: a fault recorded on them is over (ADR 0073).
+    const { leaseOwner: _owner, leaseUntil: _until, tokenFault: _fault, ...rest } = value;
     const item = bankConnectionEntity.toItem({ ...(await base.seal({ ...rest, version: expectedVersion + 1 })) });
     return {
       Put: {
@@ -421,6 +423,37 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
     },
 
     releaseLease,
+
+    /**
+     * Records that the connection's sealed tokens cannot be opened (ADR 0073), on the stored form,
+     * so no KMS call: a versioned put while no one holds the lease. The entity's layout drops a
+     * connection with a `record` fault from the sync schedule; `retryAt` (a `key` fault) moves
+     * its next sync. False when the connection changed or was leased meanwhile: the run that
+     * changed it met the tokens itself.
+     */
+    async recordTokenFault(stored: StoredBankConnection, tokenFault: TokenFault, now: string, retryAt?: string): Promise<boolean> {
+      const { leaseOwner: _owner, leaseUntil: _until, ...rest } = stored;
+      try {
+        await updateVersioned(db, bankConnectionEntity, { ...rest, tokenFault, ...(retryAt ? { nextSyncAt: retryAt } : {}), updatedAt: now }, stored.version);
+        return true;
+      } catch (err) {
+        if (err instanceof VersionConflictError) return false;
+        throw err;
+      }
+    },
+
+    /**
+     * An operator's answer to a token fault (ADR 0073): the fault is forgotten and the connection
+     * is due at `now`, so the scheduler queues it on its next tick. The tokens are not opened here.
+     * The fault cleared, or undefined when the connection has none (or does not exist).
+     */
+    async clearTokenFault(userId: string, connectionId: string, now: string): Promise<TokenFault | undefined> {
+      const stored = await getEntity(db, bankConnectionEntity, keys.connection(userId, connectionId), { consistent: true });
+      if (!stored?.tokenFault) return undefined;
+      const { tokenFault, ...rest } = stored;
+      await updateVersioned(db, bankConnectionEntity, { ...rest, nextSyncAt: now, updatedAt: now }, stored.version);
+      return tokenFault;
+    },
   };
 }
 
