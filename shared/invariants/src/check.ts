@@ -232,10 +232,11 @@ function checkUserCategories(user: UserToCheck, transactions: Item[], checked: R
         `transaction ${want.transactionId} was set to ${want.primary} by the user, now ${category.primary} (userModified ${category.userModified})`,
       );
   }
-  // Without a list: no categoriser reason on an item the user owns.
+  // Without a list: no categoriser reason on an item the user owns (a rule's `user_rule` is one:
+  // a rule never marks what it sets as the user's).
   for (const t of transactions) {
     const category = (t.category ?? {}) as { reason?: string; userModified?: boolean };
-    if (category.userModified && category.reason !== "user" && !str(category.reason).startsWith("user")) {
+    if (category.userModified && category.reason !== "user_modified" && category.reason !== "user") {
       checked.user_categories++;
       fail("user_categories", user.userId, `transaction ${str(t.transactionId)} is marked user-modified but categorised by ${category.reason}`);
     }

@@ -204,6 +204,11 @@ describe("checkInvariants on moto", () => {
           n1: deliveredAtNight(u, "ntf-reconnect", { detailType: "ConnectionReconnectRequired", category: "security" }),
         }),
     },
+    {
+      name: "a transaction marked user-modified but categorised by a rule",
+      invariant: "user_categories",
+      breakIt: (i) => Object.assign(i.t1!, { category: { primary: "groceries", reason: "user_rule", ruleId: "r1", confidence: 0.99, userModified: true } }),
+    },
     { name: "a synced connection nobody announced", invariant: "syncs_announced", breakIt: () => {}, announced: [] },
     {
       name: "a token stored in plaintext",
