@@ -1,10 +1,10 @@
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { type BankConnection, type Db, keys, type Repositories, type Transaction } from "@expenzez/db";
 import { parseDeliveredEvent, type ReceivedEvent } from "@expenzez/events";
 import type { LocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
-import { startWorker } from "@expenzez/runtime";
+import { startWorker, toSqsLambdaHandler } from "@expenzez/runtime";
 import { ourTransactionId } from "@expenzez/sync";
 import { emulatorEndpoint, receiveAll, until } from "@expenzez/testing";
 import type { TrueLayerClient } from "@expenzez/truelayer";
@@ -573,6 +573,58 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
     expect(conn.refreshToken).not.toBe(c.connection.refreshToken);
     await expectExactCounts(c.userId);
     expect((await drain("budgetRecalc")).some((e) => e.detailType === "TransactionsSynced")).toBe(true);
+  });
+
+  it("on Lambda, a sync still fetching as the invocation nears its timeout stops, releases its lease and is handed back at once", async () => {
+    // Prepare: a bank that answers each call after 2.5 s; the job as Lambda's poller receives it, hidden for the queue's 300 s
+    const c = await connect({ cards: 0 });
+    await sandbox.admin.setScenario(c.sim.user_id, { unattended_limit: null, latency_ms: 2_500 });
+    const q = queues().syncJobs;
+    await receiveAll(stack.aws.sqs, q.url, { remove: true });
+    const job = body(c);
+    await stack.aws.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: job }));
+    const { Messages } = await stack.aws.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: q.url, WaitTimeSeconds: 5, VisibilityTimeout: 300, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }),
+    );
+    const m = Messages![0]!;
+    const now = await sandbox.admin.now();
+    // The service's own handle (it passes the runtime's signal to the sync), behind the adapter
+    const lambda = toSqsLambdaHandler((message, context) => syncWorker.handle(message, deps(now), context), {
+      sqs: stack.aws.sqs,
+      queueUrl: q.url,
+      dlqUrl: q.dlqUrl,
+      log,
+      stopBeforeTimeoutMs: 5_000,
+      settleMs: 1_000,
+    });
+    const endsAt = Date.now() + 8_000;
+    // Act: an invocation with 8 s left, asked to stop after about 3 s
+    const response = await lambda(
+      {
+        Records: [
+          {
+            messageId: m.MessageId!,
+            receiptHandle: m.ReceiptHandle!,
+            body: m.Body!,
+            attributes: { ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? "1" },
+            eventSourceARN: "arn:aws:sqs:eu-west-2:000000000000:sync-jobs",
+          },
+        ],
+      },
+      { getRemainingTimeInMillis: () => endsAt - Date.now() },
+    );
+    // Assess: handed back in time, nothing written, the lease free, the job receivable now
+    expect(Date.now()).toBeLessThan(endsAt);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: m.MessageId }]);
+    // (A machine too loaded to reach the write by the settle margin abandons the run instead: it
+    // still stops at that write and lets go, just after the answer.)
+    await until(async () => ((await repos.connections.get(c.userId, c.connectionId)) as BankConnection).leaseOwner === undefined, {
+      message: "the lease released",
+    });
+    expect(await storedTransactions(c.userId)).toEqual([]);
+    expect(((await repos.connections.get(c.userId, c.connectionId)) as BankConnection).lastSyncAt).toBeUndefined();
+    const again = await receiveAll(stack.aws.sqs, q.url, { remove: true });
+    expect(again.map((a) => a.Body)).toEqual([job]);
   });
 
   it("an invalid job body run by the long-polling worker lands in the DLQ with its reason", async () => {
