@@ -1,3 +1,4 @@
+import { periodDates, specOf } from "@expenzez/budgets";
 import {
   type BudgetAlert,
   budgetAlertId,
@@ -9,7 +10,6 @@ import {
   type UserBudget,
   type UserProfile,
 } from "@expenzez/db";
-import { DateTime } from "luxon";
 import type { Alert } from "./alert";
 import { budgetThresholdWanted } from "./decide";
 import { DEFAULT_CURRENCY, DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type DispatchDeps } from "./deps";
@@ -75,12 +75,13 @@ function usable(value: string, fallback: string, valid: (v: string) => boolean, 
   return fallback;
 }
 
-/** Whether the budget's stored current period is the one the event speaks of (its local start date). */
+/**
+ * Whether the budget's stored current period is the one the event speaks of: the event carries
+ * the local dates budget-recalc gives the period (`periodDates`, the days it is named by), so
+ * they are worked out the same way here.
+ */
 export function samePeriod(budget: UserBudget, periodStartDate: string, timeZone: string): boolean {
-  return (
-    DateTime.fromISO(budget.currentPeriod.start, { zone: timeZone }).toISODate() === periodStartDate ||
-    budget.currentPeriod.start.slice(0, 10) === periodStartDate
-  );
+  return periodDates(specOf(budget), budget.currentPeriod, timeZone).start === periodStartDate || budget.currentPeriod.start.slice(0, 10) === periodStartDate;
 }
 
 /**

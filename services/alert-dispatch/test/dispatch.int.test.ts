@@ -174,15 +174,17 @@ describe("alert-dispatch on moto and the FCM stand-in", () => {
     ]);
   });
 
-  it("matches the event's period to the budget in the profile's zone, which cut it, when the quiet hours name another", async () => {
-    // Prepare: a London budget's April (from 23:00 UTC on 31 March); quiet hours switched off, kept in New York's zone.
-    const userId = "user-two-zones";
+  /**
+   * A user with one device and an overspent April groceries budget (`currentPeriod` as it was
+   * cut): the 80% and 100% events of one sync, dated 1 to 30 April as budget-recalc dates them.
+   */
+  async function aprilPastEightyAndHundred(userId: string, timeZone: string, currentPeriod: { start: string; end: string }, quietHoursZone?: string) {
     const at = "2024-04-01T00:00:00.000Z";
-    await repos.profiles.putNew({ userId, email: `${userId}@example.com`, timeZone: "Europe/London", createdAt: at, updatedAt: at });
+    await repos.profiles.putNew({ userId, email: `${userId}@example.com`, timeZone, createdAt: at, updatedAt: at });
     await repos.notifications.createPreferences({
       userId,
       channels: { push: true, email: false },
-      quietHours: { start: "22:00", end: "07:00", timeZone: "America/New_York", enabled: false },
+      ...(quietHoursZone ? { quietHours: { start: "22:00", end: "07:00", timeZone: quietHoursZone, enabled: false } } : {}),
       updatedAt: at,
     });
     await repos.notifications.putToken({
@@ -190,13 +192,12 @@ describe("alert-dispatch on moto and the FCM stand-in", () => {
       tokenId: "phone",
       platform: "android",
       provider: "fcm",
-      token: "token-two-zones",
+      token: `token-${userId}`,
       createdAt: at,
       updatedAt: at,
     });
-    await putOverspentGroceries(userId, { start: "2024-03-31T23:00:00.000Z", end: "2024-04-30T23:00:00.000Z" }, at);
-    clock.now = new Date("2024-04-10T12:00:00Z");
-    const events = [80, 100].map((t) =>
+    await putOverspentGroceries(userId, currentPeriod, at);
+    return [80, 100].map((t) =>
       buildEvent("BudgetThresholdCrossed", {
         userId,
         budgetId: "groceries",
@@ -209,11 +210,36 @@ describe("alert-dispatch on moto and the FCM stand-in", () => {
         occurredAt: "2024-04-10T11:59:00Z",
       }),
     );
+  }
+
+  it("matches the event's period to the budget in the profile's zone, which cut it, when the quiet hours name another", async () => {
+    // Prepare: a London budget's April (from 23:00 UTC on 31 March); quiet hours switched off, kept in New York's zone.
+    const events = await aprilPastEightyAndHundred(
+      "user-two-zones",
+      "Europe/London",
+      { start: "2024-03-31T23:00:00.000Z", end: "2024-04-30T23:00:00.000Z" },
+      "America/New_York",
+    );
+    clock.now = new Date("2024-04-10T12:00:00Z");
     // Act
     const { results } = await publishAndDispatch(h, dispatchDeps(h, fcm, clock), events);
     // Assess: one sync past 80% and 100% is one notification, for 100%
     expect(results.map((r) => `${r.outcome}:${r.reason ?? ""}`).sort()).toEqual(["sent:", "suppressed:superseded_by_threshold:100"]);
-    expect(titlesDeliveredTo("token-two-zones")).toEqual(["Groceries budget: 100% used"]);
+    expect(titlesDeliveredTo("token-user-two-zones")).toEqual(["Groceries budget: 100% used"]);
+  });
+
+  it("after a move west, matches the April that started where London's March ended (19:00 on 31 March in New York) to events dated 1 April", async () => {
+    // Prepare: the period after London's March closed in New York, stretched back to that instant.
+    const events = await aprilPastEightyAndHundred("user-moved-west", "America/New_York", {
+      start: "2024-03-31T23:00:00.000Z",
+      end: "2024-05-01T04:00:00.000Z",
+    });
+    clock.now = new Date("2024-04-10T12:00:00Z");
+    // Act
+    const { results } = await publishAndDispatch(h, dispatchDeps(h, fcm, clock), events);
+    // Assess: the 80% is superseded by the 100% of the same period, so one notification.
+    expect(results.map((r) => `${r.outcome}:${r.reason ?? ""}`).sort()).toEqual(["sent:", "suppressed:superseded_by_threshold:100"]);
+    expect(titlesDeliveredTo("token-user-moved-west")).toEqual(["Groceries budget: 100% used"]);
   });
 
   it("two thresholds crossed by separate syncs in one night give one notification in the morning, for the higher", async () => {

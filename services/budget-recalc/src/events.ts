@@ -1,4 +1,4 @@
-import { type BudgetPeriod, periodDates, stableEventId } from "@expenzez/budgets";
+import { type BudgetPeriod, periodDates, specOf, stableEventId } from "@expenzez/budgets";
 import type { UserBudget } from "@expenzez/db";
 import { buildEvent, type DomainEvent } from "@expenzez/events";
 
@@ -15,7 +15,7 @@ export function thresholdCrossedEvent(budget: UserBudget, threshold: number, zon
     userId: budget.userId,
     budgetId: budget.budgetId,
     category: budget.category,
-    period: periodDates(period, zone),
+    period: periodDates(specOf(budget), period, zone),
     thresholdPercent: threshold,
     spentMinor: budget.spentMinor,
     limitMinor: budget.limitMinor,
@@ -31,7 +31,7 @@ export function periodClosedEvent(budget: UserBudget, period: BudgetPeriod, spen
     userId: budget.userId,
     budgetId: budget.budgetId,
     category: budget.category,
-    period: periodDates(period, zone),
+    period: periodDates(specOf(budget), period, zone),
     spentMinor,
     limitMinor: budget.limitMinor,
     currency: budget.currency,

@@ -145,27 +145,45 @@ export function periodsOverlapping(spec: PeriodSpec, range: { from: string; to: 
   return out;
 }
 
-/** The period's local dates: its first day and its last day (inclusive), as events carry them. */
-export function periodDates(period: BudgetPeriod, zone: string): { start: string; end: string } {
+/**
+ * The zone's period `period` is named by and shown as: the one its middle falls in, the one it
+ * mostly covers (a custom period: its own dates, cut in `zone`). Cut in `zone`, that is `period`
+ * itself; after a change of zone a period is cut in one zone and shown in another, or starts
+ * where the old zone's period ended (see `nextPeriod`), and is then within a day of it.
+ */
+function namedPeriod(spec: PeriodSpec, period: BudgetPeriod, zone: string): BudgetPeriod {
+  if (spec.period === "custom") return spec.customRange ? customBounds(spec, zone) : period;
+  const middle = new Date((Date.parse(period.start) + Date.parse(period.end)) / 2);
+  return periodContaining(spec, middle, zone) as BudgetPeriod;
+}
+
+/**
+ * The period's local dates as events carry them: the first and last day (inclusive) of the
+ * period it is named by (`periodId`), in `zone`. Cut in `zone` those are its own first and last
+ * day. After a move they are not: London's March runs from 19:00 on 29 February to 19:00 on 31
+ * March in New York, and its own days there would read a day early (29 February to 30 March,
+ * for "2024-03"), so it is shown as 1 to 31 March, and the period after it (from 19:00 on 31
+ * March) as 1 to 30 April. The instants (`start`, `end`) stay what was counted.
+ *
+ * @example periodDates({ period: "monthly" }, londonMarch, "America/New_York") // { start: "2024-03-01", end: "2024-03-31" }
+ */
+export function periodDates(spec: PeriodSpec, period: BudgetPeriod, zone: string): { start: string; end: string } {
+  const named = namedPeriod(spec, period, zone);
   return {
-    start: local(period.start, zone).toISODate() as string,
-    end: local(period.end, zone).minus({ days: 1 }).toISODate() as string,
+    start: local(named.start, zone).toISODate() as string,
+    end: local(named.end, zone).minus({ days: 1 }).toISODate() as string,
   };
 }
 
 /**
  * A readable, stable id of a period: `2024-03` (calendar month), `2024-W10` (ISO week),
  * `2024-Q1`, `2024`, and the local start date for payday months and custom periods. Named by
- * the zone's period its middle falls in: after a change of zone a period is cut in one zone and
- * named in another (it closes in the new one), or starts where the old zone's period ended (see
- * `nextPeriod`), and is then within a day of the zone's period it mostly covers. Its first or
- * last instant would not do: London's March closing in Tokyo ends at 08:00 on Tokyo's 1 April,
- * and would take the name of the period after it.
+ * the zone's period its middle falls in (`namedPeriod`). Its first or last instant would not
+ * do: London's March closing in Tokyo ends at 08:00 on Tokyo's 1 April, and would take the name
+ * of the period after it.
  */
 export function periodId(spec: PeriodSpec, period: BudgetPeriod, zone: string): string {
-  const middle = new Date((Date.parse(period.start) + Date.parse(period.end)) / 2);
-  const named = spec.period === "custom" ? period : (periodContaining(spec, middle, zone) as BudgetPeriod);
-  const start = local(named.start, zone);
+  const start = local(namedPeriod(spec, period, zone).start, zone);
   switch (spec.period) {
     case "weekly":
       return start.toFormat("kkkk-'W'WW");

@@ -32,7 +32,7 @@ describe("periods in the user's time zone", () => {
   it("puts a late-evening purchase in New York into the local day, not the UTC one", () => {
     // 23:30 on Sunday 10 March 2024 EDT (the day DST started) is Monday 03:30 UTC.
     const week = periodContaining({ period: "weekly" }, "2024-03-11T03:30:00Z", "America/New_York");
-    expect(periodDates(week as never, "America/New_York")).toEqual({ start: "2024-03-04", end: "2024-03-10" });
+    expect(periodDates({ period: "weekly" }, week as never, "America/New_York")).toEqual({ start: "2024-03-04", end: "2024-03-10" });
     expect(week?.end).toBe("2024-03-11T04:00:00.000Z");
   });
 
@@ -56,19 +56,19 @@ describe("periods in the user's time zone", () => {
 
   it("runs payday to payday and clamps the start day to short months", () => {
     const spec = { period: "monthly" as const, monthStartDay: 25 };
-    expect(periodDates(periodContaining(spec, "2024-03-10T12:00:00Z", LONDON) as never, LONDON)).toEqual({ start: "2024-02-25", end: "2024-03-24" });
-    expect(periodDates(periodContaining(spec, "2024-03-25T00:30:00Z", LONDON) as never, LONDON)).toEqual({ start: "2024-03-25", end: "2024-04-24" });
+    expect(periodDates(spec, periodContaining(spec, "2024-03-10T12:00:00Z", LONDON) as never, LONDON)).toEqual({ start: "2024-02-25", end: "2024-03-24" });
+    expect(periodDates(spec, periodContaining(spec, "2024-03-25T00:30:00Z", LONDON) as never, LONDON)).toEqual({ start: "2024-03-25", end: "2024-04-24" });
     const endOfMonth = { period: "monthly" as const, monthStartDay: 31 };
     const feb = periodContaining(endOfMonth, "2024-03-10T12:00:00Z", LONDON);
-    expect(periodDates(feb as never, LONDON)).toEqual({ start: "2024-02-29", end: "2024-03-30" });
-    expect(periodDates(nextPeriod(endOfMonth, feb as never, LONDON) as never, LONDON)).toEqual({ start: "2024-03-31", end: "2024-04-29" });
+    expect(periodDates(endOfMonth, feb as never, LONDON)).toEqual({ start: "2024-02-29", end: "2024-03-30" });
+    expect(periodDates(endOfMonth, nextPeriod(endOfMonth, feb as never, LONDON) as never, LONDON)).toEqual({ start: "2024-03-31", end: "2024-04-29" });
     expect(periodId(endOfMonth, feb as never, LONDON)).toBe("2024-02-29");
   });
 
   it("names quarters and years and lists every period a range overlaps", () => {
     const q = periodContaining({ period: "quarterly" }, "2024-05-01T00:00:00Z", LONDON);
     expect(periodId({ period: "quarterly" }, q as never, LONDON)).toBe("2024-Q2");
-    expect(periodDates(q as never, LONDON)).toEqual({ start: "2024-04-01", end: "2024-06-30" });
+    expect(periodDates({ period: "quarterly" }, q as never, LONDON)).toEqual({ start: "2024-04-01", end: "2024-06-30" });
     const y = periodContaining({ period: "yearly" }, "2024-12-31T23:59:00Z", LONDON);
     expect(periodId({ period: "yearly" }, y as never, LONDON)).toBe("2024");
     const months = periodsOverlapping({ period: "monthly" }, utcDateRange({ from: "2024-01-31", to: "2024-03-01" }), LONDON);
@@ -104,6 +104,29 @@ describe("periods in the user's time zone", () => {
       start: "2024-03-31T23:00:00.000Z",
       end: "2024-04-30T23:00:00.000Z",
     });
+  });
+
+  it("after a move west, a closed period's event dates are the days of the period it is named by, not a day early", () => {
+    // London's March is 19:00 on 29 February to 19:00 on 31 March in New York: its own first and
+    // last day there would read 29 February to 30 March for "2024-03".
+    const monthly = { period: "monthly" as const };
+    const NEW_YORK = "America/New_York";
+    const londonMarch = periodContaining(monthly, "2024-03-15T12:00:00Z", LONDON) as never as { start: string; end: string };
+    const next = nextPeriod(monthly, londonMarch, NEW_YORK) as never as { start: string; end: string };
+    expect(periodId(monthly, londonMarch, NEW_YORK)).toBe("2024-03");
+    expect(periodDates(monthly, londonMarch, NEW_YORK)).toEqual({ start: "2024-03-01", end: "2024-03-31" });
+    // The next period (from 19:00 on 31 March, New York) is April, and reads 1 to 30 April.
+    expect(periodDates(monthly, next, NEW_YORK)).toEqual({ start: "2024-04-01", end: "2024-04-30" });
+    // A week of London's closing in Los Angeles (eight hours west): Monday to Sunday, as named.
+    const weekly = { period: "weekly" as const };
+    const londonWeek = periodContaining(weekly, "2024-03-13T12:00:00Z", LONDON) as never as { start: string; end: string };
+    expect(periodId(weekly, londonWeek, "America/Los_Angeles")).toBe("2024-W11");
+    expect(periodDates(weekly, londonWeek, "America/Los_Angeles")).toEqual({ start: "2024-03-11", end: "2024-03-17" });
+    // A custom period keeps the dates the user chose (10 to 24 July), not 9 to 23 July.
+    const custom = { period: "custom" as const, customRange: { startDate: "2024-07-10", endDate: "2024-07-24" } };
+    const londonCustom = periodContaining(custom, "2024-07-15T12:00:00Z", LONDON) as never as { start: string; end: string };
+    expect(periodDates(custom, londonCustom, NEW_YORK)).toEqual({ start: "2024-07-10", end: "2024-07-24" });
+    expect(periodId(custom, londonCustom, NEW_YORK)).toBe("2024-07-10");
   });
 
   it("a payday month closed in one zone continues in another under the next payday's name", () => {
