@@ -189,6 +189,26 @@ describe("policies", () => {
     expect(next).toBeGreaterThan(Date.now() + 25 * 60_000);
   });
 
+  it("queues no job for a connection whose sealed record cannot be opened until an operator clears it; one whose key KMS refuses waits for its retry time (ADR 0073)", async () => {
+    // Prepare: both were due a minute ago; the sync worker recorded their faults
+    const now = new Date().toISOString();
+    const fault = (kind: "record" | "key") => ({ fault: kind, code: "crypto.x", reason: "refused", since: now, at: now, attempts: 1 });
+    const parked = await dueConnection({ tokenFault: fault("record") });
+    const retrying = await dueConnection({ tokenFault: fault("key"), nextSyncAt: new Date(Date.now() + 15 * 60_000).toISOString() });
+    const fine = await dueConnection();
+    // Act
+    const first = await runTick(deps());
+    const queuedFirst = (await jobs()).map((j) => j.connectionId);
+    await repos.connections.clearTokenFault(parked.userId, parked.connectionId, new Date().toISOString());
+    const second = await runTick(deps());
+    // Assess
+    expect(first).toMatchObject({ enqueued: 1 });
+    expect(queuedFirst).toEqual([fine.connectionId]);
+    expect(queuedFirst).not.toContain(retrying.connectionId);
+    expect(second).toMatchObject({ enqueued: 1 });
+    expect((await jobs()).map((j) => j.connectionId)).toEqual([parked.connectionId]);
+  });
+
   it("enqueues nothing while the queue is deeper than the bound, and says so", async () => {
     // Prepare
     await dueConnection();
