@@ -26,6 +26,18 @@ const events = Array.from({ length: 23 }, (_, i) =>
   buildEvent("ConnectionSyncFailed", { userId: "u", connectionId: `c${i}`, errorCode: "x", retryable: true, attempts: 1 }),
 );
 const noSleep = async () => {};
+/** A TransactionsSynced whose size is set by its merchants. */
+const syncedWithMerchants = (merchants: string[]) =>
+  buildEvent("TransactionsSynced", {
+    userId: "u",
+    connectionId: "c",
+    syncId: "s",
+    accountIds: ["a"],
+    counts: { added: 1, modified: 0, removed: 0 },
+    categories: [],
+    merchants,
+    range: null,
+  });
 
 describe("publishEvents", () => {
   it("sends at most 10 entries per call and retries only the failed ones", async () => {
@@ -60,17 +72,7 @@ describe("publishEvents", () => {
   });
 
   it("counts an entry's size as EventBridge does, with 14 bytes for its Time", () => {
-    const synced = (merchant: string) =>
-      buildEvent("TransactionsSynced", {
-        userId: "u",
-        connectionId: "c",
-        syncId: "s",
-        accountIds: ["a"],
-        counts: { added: 1, modified: 0, removed: 0 },
-        categories: [],
-        merchants: [merchant],
-        range: null,
-      });
+    const synced = (merchant: string) => syncedWithMerchants([merchant]);
     const sizeOf = (merchant: string) => {
       const entry = toPutEventsEntry(synced(merchant), "bus");
       return Buffer.byteLength(entry.Detail!) + Buffer.byteLength(entry.Source!) + Buffer.byteLength(entry.DetailType!);
@@ -83,16 +85,7 @@ describe("publishEvents", () => {
 
   it("refuses an entry over EventBridge's 256 KB before sending anything", async () => {
     const { client, calls } = scriptedClient(new Set());
-    const huge = buildEvent("TransactionsSynced", {
-      userId: "u",
-      connectionId: "c",
-      syncId: "s",
-      accountIds: ["a"],
-      counts: { added: 1, modified: 0, removed: 0 },
-      categories: [],
-      merchants: Array.from({ length: 30_000 }, (_, i) => `merchant number ${i}`),
-      range: null,
-    });
+    const huge = syncedWithMerchants(Array.from({ length: 30_000 }, (_, i) => `merchant number ${i}`));
     await expect(publishEvents(client, [huge], { busName: "bus", sleep: noSleep })).rejects.toBeInstanceOf(EventValidationError);
     expect(calls).toEqual([]);
   });
