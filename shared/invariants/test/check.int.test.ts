@@ -151,6 +151,11 @@ describe("checkInvariants on moto", () => {
       breakIt: (i) => Object.assign(i.account!, { transactionSummary: { totalTransactions: 3, pendingTransactions: 1 } }),
     },
     {
+      name: "a counter without its pending count (read as 0) while a pending transaction is stored",
+      invariant: "counts",
+      breakIt: (i) => Object.assign(i.account!, { transactionSummary: { totalTransactions: 2 } }),
+    },
+    {
       name: "a booked transaction stored twice",
       invariant: "exactly_once",
       breakIt: (i, u) => Object.assign(i, { t3: { ...i.t1, ...keys.transaction(u, "t3"), ...gsi2Time(u, "2026-11-10T12:00:00.000Z", "t3") } }),
