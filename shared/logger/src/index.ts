@@ -17,8 +17,10 @@ const SECRET_WORDS =
 const SECRET_KEY = new RegExp(`(${SECRET_WORDS})s?$|^number$`, "i");
 /** Bearer and Basic credentials and JWTs that slip into free text (error messages, headers written out). */
 const SECRET_TEXT = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+|\b(Basic\s+)[A-Za-z0-9+/]{8,}={0,2}|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
-/** A secret-named pair in a query string or form body (`?client_secret=…&refresh_token=…`), and an OAuth `code`. */
-// The name starts where a word does, so a long run of letters is scanned once, not from each of them.
+/**
+ * A secret-named pair in a query string or form body (`?client_secret=…&refresh_token=…`), and
+ * an OAuth `code`. The name starts where a word does, so a long run of letters is scanned once.
+ */
 const SECRET_PAIR = new RegExp(`([?&]code|(?<![A-Za-z0-9_-])[A-Za-z0-9_-]*(?:${SECRET_WORDS}))=[^&\\s"'#;,]+`, "gi");
 /** A secret-named member of JSON held as text (a response body in an error): `"access_token": "…"`. */
 const SECRET_JSON = new RegExp(`("[A-Za-z0-9_-]*(?:${SECRET_WORDS})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, "gi");
@@ -36,6 +38,8 @@ export function scrub(value: unknown, depth = 0): unknown {
   if (depth > 8) return "[DEPTH]";
   if (typeof value === "string") return scrubText(value);
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  // Its own fields are none: copied like an object it would log as {}, not as its time.
+  if (value instanceof Date) return value;
   if (value instanceof Error) {
     const out: Record<string, unknown> = { type: value.name, message: scrub(value.message) };
     for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? REDACTED : scrub(v, depth + 1);

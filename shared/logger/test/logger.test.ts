@@ -124,6 +124,12 @@ describe("createLogger", () => {
     log.info({ connectionId: "c1", count: 3, tokenExpiresAt: "2026-11-25T10:00:00Z", sortCodeMasked: false }, "ok");
     expect(JSON.parse(lines[0]!)).toMatchObject({ connectionId: "c1", count: 3, tokenExpiresAt: "2026-11-25T10:00:00Z" });
   });
+
+  it("logs a Date as its time, not as an empty object", () => {
+    const { log, lines } = capture();
+    log.info({ nextSyncAt: new Date("2026-11-25T10:00:00Z"), window: { from: new Date("2026-11-01T00:00:00Z") } }, "scheduled");
+    expect(JSON.parse(lines[0]!)).toMatchObject({ nextSyncAt: "2026-11-25T10:00:00.000Z", window: { from: "2026-11-01T00:00:00.000Z" } });
+  });
 });
 
 describe("bindCorrelationId", () => {
