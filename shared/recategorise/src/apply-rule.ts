@@ -10,15 +10,15 @@ import {
   ruleCategory,
   type Secondary,
 } from "@expenzez/categoriser";
-import { ConditionalCheckFailedError, type Transaction, transactionEntity, txPutVersioned, VersionConflictError } from "@expenzez/db";
+import { ConditionalCheckFailedError, keys, type Transaction, transactionEntity, txCheckVersion, txPutVersioned, VersionConflictError } from "@expenzez/db";
 import { buildEvent } from "@expenzez/events";
 import { commitWithEvents, retryOnConflict } from "@expenzez/runtime";
 import type { RecategoriseDeps } from "./deps";
 import { InvalidCategoryError } from "./errors";
 import { bookingDay, toCategoriserInput } from "./stored-transaction";
 
-/** Transactions re-categorised per DynamoDB transaction: 100 actions, one of them the outbox event. */
-const PAGE = 99;
+/** Transactions re-categorised per DynamoDB transaction: 100 actions, with the rule's version check and the outbox event. */
+const PAGE = 98;
 
 type Rule = Extract<RuleDecision, { rule: unknown }>["rule"];
 
@@ -53,27 +53,37 @@ export async function reapplyMerchantRule(
   return applyRule(deps, rule, input.correlationId);
 }
 
-/** Re-categorises the user's transactions the rule matches, page by page (each page one commit with its event). */
+/**
+ * Re-categorises the user's transactions the rule matches, page by page (each page one commit
+ * with its event, conditional on the rule's version). Stops when another call changed the rule:
+ * that call applies its own version, and pages of the old one must not land after its.
+ */
 async function applyRule(deps: RecategoriseDeps, rule: Rule, correlationId?: string): Promise<string[]> {
   const changed: string[] = [];
   let cursor: string | undefined;
   do {
     const page = await deps.repos.transactions.listByUser(rule.userId, { limit: PAGE, cursor });
-    changed.push(...(await recategorisePage(deps, rule, page.items, correlationId)));
+    const done = await recategorisePage(deps, rule, page.items, correlationId);
+    if (done === "superseded") {
+      deps.log.info({ userId: rule.userId, ruleId: rule.ruleId, version: rule.version }, "category rule changed by another call: it applies the newer version");
+      break;
+    }
+    changed.push(...done);
     cursor = page.cursor;
   } while (cursor);
   return changed;
 }
 
-async function recategorisePage(deps: RecategoriseDeps, rule: Rule, page: Transaction[], correlationId?: string): Promise<string[]> {
+async function recategorisePage(deps: RecategoriseDeps, rule: Rule, page: Transaction[], correlationId?: string): Promise<string[] | "superseded"> {
   let current = page;
-  return retryOnConflict(
+  return retryOnConflict<string[] | "superseded">(
     async () => {
       const plan = planRecategorisation(rule, current.map(toCategoriserInput));
       if (plan.changes.length === 0) return [];
       const byId = new Map(current.map((t) => [t.transactionId, t]));
       const now = (deps.now?.() ?? new Date()).toISOString();
       const targets = plan.changes.map((c) => byId.get(c.transactionId)!);
+      const ruleUnchanged = txCheckVersion(deps.db, keys.rule(rule.userId, rule.ruleId), rule.version);
       const actions = targets.map((tx) =>
         txPutVersioned(
           deps.db,
@@ -96,8 +106,9 @@ async function recategorisePage(deps: RecategoriseDeps, rule: Rule, page: Transa
         ...(correlationId ? { correlationId } : {}),
       });
       try {
-        await commitWithEvents(deps, actions, [event]);
+        await commitWithEvents(deps, [...actions, ruleUnchanged], [event]);
       } catch (err) {
+        if ((await deps.repos.rules.get(rule.userId, rule.ruleId))?.version !== rule.version) return "superseded";
         // Re-read this page so the next attempt decides on fresh versions and categories.
         current = await deps.repos.transactions.getMany(
           rule.userId,

@@ -208,6 +208,35 @@ describe("editTransactionCategory on moto", () => {
     expect(different.map((r) => r.decision.action)).toEqual(["update", "update"]);
   });
 
+  it("a call whose rule another call changed meanwhile stops re-categorising: the transactions end in the rule's stored category", async () => {
+    // Prepare: the first call reads its first page, then a second call changes the rule and applies it before the first commits
+    const leon = await Promise.all([0, 1].map((i) => repos.transactions.putNew(tx("u-overtaken", `LEON 00${i} KINGS CROSS`, "Leon"))));
+    await alwaysCategoriseMerchant(deps, { userId: "u-overtaken", merchant: "Leon", secondary: "food_and_drink/coffee_shops" });
+    let overtaken = false;
+    const overtakenRepos = {
+      ...repos,
+      transactions: {
+        ...repos.transactions,
+        listByUser: async (...args: Parameters<Repositories["transactions"]["listByUser"]>) => {
+          const page = await repos.transactions.listByUser(...args);
+          if (!overtaken) {
+            overtaken = true;
+            await alwaysCategoriseMerchant(deps, { userId: "u-overtaken", merchant: "Leon", secondary: "shopping/general" });
+          }
+          return page;
+        },
+      },
+    };
+    // Act
+    await alwaysCategoriseMerchant({ ...deps, repos: overtakenRepos }, { userId: "u-overtaken", merchant: "Leon", secondary: "groceries/supermarkets" }).catch(
+      (e: unknown) => e,
+    );
+    // Assess
+    const [rule] = await repos.rules.listAllByUser("u-overtaken");
+    expect(rule?.category.secondary).toBe("shopping/general");
+    for (const t of leon) expect((await repos.transactions.get("u-overtaken", t.transactionId))?.category.secondary).toBe("shopping/general");
+  });
+
   it("re-reads and re-applies when a concurrent writer (a sync) changed the transaction meanwhile", async () => {
     // Prepare: the first read is followed by a real concurrent write to the same item
     const t = await repos.transactions.putNew(tx("u-race", "BEAN THERE", "Bean There"));
