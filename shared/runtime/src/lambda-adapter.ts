@@ -1,11 +1,11 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { createLogger, type Logger } from "@expenzez/logger";
+import { createLogger, emitMetrics, type Logger } from "@expenzez/logger";
 import { sendToDeadLetter } from "./dead-letter";
 import { sendDeferred } from "./defer";
 import type { Disposition } from "./disposition";
 import { StopRequestedError } from "./errors";
 import type { MessageHandler, QueueMessage } from "./message";
-import { handBack, processMessage } from "./process-message";
+import { handBack, processMessage, RUNTIME_METRICS } from "./process-message";
 
 /** The parts of Lambda's SQS event we use (the full type lives in @types/aws-lambda). */
 export interface SqsEventRecord {
@@ -100,13 +100,16 @@ export function toSqsLambdaHandler(handler: MessageHandler, options: LambdaAdapt
     const stopTimer = deadline ? setTimeout(stopNow, Math.max(0, deadline.stopAt - Date.now())) : undefined;
     const batchItemFailures: { itemIdentifier: string }[] = [];
     let handedBack = 0;
+    let unstarted = 0;
     try {
       // Records of one batch run one after another: Lambda scales by batches, not within one.
       for (const record of event.Records) {
         const message = toQueueMessage(record);
         // The timer may not have fired yet on a busy event loop: the clock decides.
         if (deadline && Date.now() >= deadline.stopAt) stopNow();
-        const disposition = stop.signal.aborted
+        const started = !stop.signal.aborted;
+        if (!started) unstarted++;
+        const disposition = !started
           ? handBack(message, stop.signal.reason, maxReceiveCount)
           : await processMessage(handler, message, {
               log,
@@ -120,7 +123,9 @@ export function toSqsLambdaHandler(handler: MessageHandler, options: LambdaAdapt
     } finally {
       clearTimeout(stopTimer);
     }
-    if (handedBack > 0) log.warn({ handedBack, records: event.Records.length }, "invocation nearing its timeout: unfinished records handed back");
+    // A started record's stop is counted by processMessage; these never reached it.
+    if (unstarted > 0) emitMetrics(log, [{ name: RUNTIME_METRICS.stopped, value: unstarted, unit: "Count" }]);
+    if (handedBack > 0) log.warn({ handedBack, unstarted, records: event.Records.length }, "invocation nearing its timeout: unfinished records handed back");
     return { batchItemFailures };
   };
 

@@ -15,6 +15,7 @@ import {
   PermanentFailure,
   RETRIES_EXHAUSTED,
   RetryLater,
+  RUNTIME_METRICS,
   type SqsEventRecord,
   StopRequestedError,
   startWorker,
@@ -406,6 +407,8 @@ describe("toSqsLambdaHandler's deadline", () => {
     const records = (await receiveRecords(3, 60)).sort((a, b) => Number(b.body === "first") - Number(a.body === "first"));
     const started: string[] = [];
     let reason: unknown;
+    const lines: string[] = [];
+    const metricLog = createLogger("budget-recalc", { level: "info", destination: { write: (l) => void lines.push(l) } });
     const lambda = toSqsLambdaHandler(
       async (m, { signal }) => {
         started.push(m.body);
@@ -413,7 +416,7 @@ describe("toSqsLambdaHandler's deadline", () => {
         reason = signal.reason;
         signal.throwIfAborted();
       },
-      { sqs, queueUrl, dlqUrl, log, stopBeforeTimeoutMs: 2_000, settleMs: 500 },
+      { sqs, queueUrl, dlqUrl, log: metricLog, stopBeforeTimeoutMs: 2_000, settleMs: 500 },
     );
     // Act: an invocation with 4 s left
     const context = endingIn(4_000);
@@ -425,6 +428,10 @@ describe("toSqsLambdaHandler's deadline", () => {
     expect((reason as StopRequestedError).why).toBe("deadline");
     expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(records.map((r) => r.messageId).sort());
     expect(await receivableSoon(3)).toEqual(["first", "second", "third"]);
+    // Counted as stopped (the one it ran and the two it never started), none as a handler error
+    const metrics = lines.map((l) => JSON.parse(l) as Record<string, number>);
+    expect(metrics.reduce((n, m) => n + (m[RUNTIME_METRICS.stopped] ?? 0), 0)).toBe(3);
+    expect(metrics.some((m) => RUNTIME_METRICS.handlerErrors in m)).toBe(false);
   });
 
   it("abandons a handler that ignores the stop once only the settle margin is left, and hands its record back", async () => {
