@@ -31,13 +31,25 @@ export async function exportUser(ctx: OpsContext, userId: string, now = new Date
   return { userId, exportedAt: now.toISOString(), items: await allItems(partitionQuery(ctx, userId)) };
 }
 
+/** Characters an id may continue with: `USER#u-1` inside `USER#u-10` is another user's key. */
+const ID_CHARACTER = /[A-Za-z0-9_.@+-]/;
+
+/** True when `text` holds `pk` as a whole key, not as the start of a longer id. */
+function holdsKey(text: string, pk: string): boolean {
+  for (let at = text.indexOf(pk); at !== -1; at = text.indexOf(pk, at + 1)) {
+    const next = text[at + pk.length];
+    if (next === undefined || !ID_CHARACTER.test(next)) return true;
+  }
+  return false;
+}
+
 /** True when any value of `value` (deep, including JSON text) is the user's id or partition key. */
 export function namesUser(value: unknown, userId: string): boolean {
   const pk = userPk(userId);
   const visit = (v: unknown, depth: number): boolean => {
     if (depth > 8) return false;
     if (typeof v === "string") {
-      if (v === userId || v.includes(pk) || v.split("#").includes(userId)) return true;
+      if (v === userId || holdsKey(v, pk) || v.split("#").includes(userId)) return true;
       const t = v.trim();
       if ((t.startsWith("{") || t.startsWith("[")) && t.length < 400_000) {
         try {

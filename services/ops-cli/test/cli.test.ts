@@ -23,6 +23,12 @@ describe("which items name a user", () => {
   });
   it("does not match another user whose id merely starts the same", () => {
     expect(namesUser({ userId: "u-10", PK: "IDEMP#alerts#u-10", result: '{"userId":"u-10"}' }, "u-1")).toBe(false);
+    expect(namesUser({ ref: "USER#u-10" }, "u-1")).toBe(false);
+    expect(namesUser({ key: "sync:USER#u-10:2026-12-01" }, "u-1")).toBe(false);
+  });
+  it("matches the partition key inside other text when the id ends there", () => {
+    expect(namesUser({ key: "sync:USER#u-1:2026-12-01" }, "u-1")).toBe(true);
+    expect(namesUser({ key: "USER#u-10 USER#u-1" }, "u-1")).toBe(true);
   });
 });
 
