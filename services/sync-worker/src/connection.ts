@@ -18,6 +18,8 @@ type ReconnectReason = "invalid_grant" | "consent_expired" | "access_denied" | "
  */
 export async function withFreshToken(deps: SyncDeps, connection: BankConnection, now: Date, force = false): Promise<BankConnection> {
   if (!force && Date.parse(connection.tokenExpiresAt) - now.getTime() > REFRESH_MARGIN_MS) return connection;
+  // TrueLayer retires the old refresh token as it answers: our key must seal before we ask (ADR 0073).
+  await deps.repos.connections.ensureSealable(connection);
   const tokens = await deps.truelayer.refreshToken(connection.refreshToken, { connectionId: connection.connectionId });
   return deps.repos.connections.storeTokens(
     connection,

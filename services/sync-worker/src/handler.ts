@@ -54,7 +54,7 @@ import { keepLease, type LeaseKeeper } from "./lease";
 import { emitMetric, emitSyncFailure, emitSyncMetrics, METRICS } from "./metrics";
 import { planReads } from "./plan";
 import { fetchResults, resultsRequest } from "./results";
-import { onUnreadableTokens } from "./token-fault";
+import { onTokenFault } from "./token-fault";
 import { syncWindow } from "./window";
 import { type SyncTotals, syncAccounts } from "./write-account";
 
@@ -146,7 +146,7 @@ async function runJob(job: SyncJob, deps: SyncDeps, log: Logger, deferrals: numb
   } catch (err) {
     // Leased, but its tokens cannot be opened: by whose fault decides what follows (ADR 0073).
     const fault = sealedValueFault(err);
-    if (fault) return onUnreadableTokens(deps, job, err, fault, now, log);
+    if (fault) return onTokenFault(deps, job, err, fault, now, log);
     if (!(err instanceof ConditionalCheckFailedError)) throw err;
     // Stored form: no token is opened just to see who holds the lease.
     const found = await getEntity(deps.db, bankConnectionEntity, keys.connection(job.userId, job.connectionId), { consistent: true });
@@ -174,6 +174,22 @@ async function runJob(job: SyncJob, deps: SyncDeps, log: Logger, deferrals: numb
   const run: Run = { job, jobId: job.jobId, correlationId: jobCorrelationId(job), owner, keeper, released: false };
   let records: OutboxRecord[] = [];
   try {
+    records = await runLeased(deps, run, connection, now, log);
+  } catch (err) {
+    // Our key refusing to seal a refreshed pair, or a token read again mid-run that does not
+    // open: decided as at the lease, now that the lease is given back (ADR 0073).
+    const fault = sealedValueFault(err);
+    if (fault) return onTokenFault(deps, job, err, fault, now, log);
+    throw err;
+  }
+  await relay(deps, records, log);
+}
+
+/** The leased part of a run; the lease is released (unless a terminal write released it) whatever happens. */
+async function runLeased(deps: SyncDeps, run: Run, connection: BankConnection, now: Date, log: Logger): Promise<OutboxRecord[]> {
+  const { job, keeper, owner } = run;
+  let records: OutboxRecord[] = [];
+  try {
     if (connection.recentJobIds?.includes(job.jobId)) {
       emitMetric(log, METRICS.duplicateJobs, 1);
       log.info("this job already completed: nothing to do");
@@ -195,7 +211,7 @@ async function runJob(job: SyncJob, deps: SyncDeps, log: Logger, deferrals: numb
         .catch((err: unknown) => log.warn({ err }, "lease release failed; it expires on its own"));
     }
   }
-  await relay(deps, records, log);
+  return records;
 }
 
 /** A job a completed sync did the work of: logged and counted, nothing else (`contention.ts`). */

@@ -17,8 +17,9 @@ export function keyFaultRetryAt(now: Date, attempts: number, random: () => numbe
 }
 
 /**
- * The job's connection was leased but its sealed tokens could not be opened (`acquireLease`
- * gave the lease back). Recorded on the connection, by whose fault (ADR 0073):
+ * The job's connection was leased but its sealed tokens could not be opened (by `acquireLease`,
+ * or read again mid-run), or our key refused to seal before a refresh; the lease is given back
+ * already. Recorded on the connection, by whose fault (ADR 0073):
  * - `record` (this connection's sealed record is bad): the connection leaves the sync schedule
  *   until an operator clears it, and the job is dead-lettered at once (`sync.token_unreadable`):
  *   retrying cannot help, and asking the user to reconnect is the operator's call;
@@ -26,7 +27,7 @@ export function keyFaultRetryAt(now: Date, attempts: number, random: () => numbe
  *   parked and nothing dead-lettered; the connection is tried again with back-off
  *   (`keyFaultRetryAt`) and the job is done. The alarm on `TokenFaults` tells the operator.
  */
-export async function onUnreadableTokens(deps: SyncDeps, job: SyncJob, error: unknown, fault: SealedValueFault, now: Date, log: Logger): Promise<void> {
+export async function onTokenFault(deps: SyncDeps, job: SyncJob, error: unknown, fault: SealedValueFault, now: Date, log: Logger): Promise<void> {
   const stored = await getEntity(deps.db, bankConnectionEntity, keys.connection(job.userId, job.connectionId), { consistent: true });
   if (!stored) throw new UnknownConnectionError(job.userId, job.connectionId);
   const code = error instanceof ExpenzezError ? error.code : "crypto.unknown";

@@ -179,6 +179,30 @@ describe("KMS refusing our own key (a configuration fault every connection meets
     expect(await isDue(c, new Date(retries[2] as string))).toBe(true);
   });
 
+  it("a refresh is not asked for while our key refuses to seal: the pair TrueLayer would rotate cannot be lost", async () => {
+    // Prepare: the access token expires within the refresh margin; the worker's key id names no key
+    // (what names its own key still opens: only sealing is refused)
+    const c = await harness.connect({ tokenTtlMs: 60_000 });
+    const now = await harness.sandbox.admin.now();
+    const wrongKey = createRepositories(harness.db, createFieldEncryptor({ kms: stack.aws.kms, keyId: "alias/expenzez-no-such-key" }));
+    const tokenCalls = async () => (await harness.sandbox.admin.requests()).filter((r) => r.path.includes("/connect/token")).length;
+    const before = await tokenCalls();
+    // Act
+    await handleSyncJob({ body: body(c) }, harness.syncDeps(now, { repos: wrongKey }));
+    const refreshesWhileRefused = (await tokenCalls()) - before;
+    const faulted = await stored(c);
+    await handleSyncJob({ body: body(c) }, harness.syncDeps(now, { repos: reposOn(stack.aws.kms) }));
+    // Assess: no refresh was asked for; the fault was our key's; the fixed worker refreshed and synced
+    expect(refreshesWhileRefused).toBe(0);
+    expect(faulted.tokenFault).toMatchObject({ fault: "key", code: "crypto.key_refused" });
+    expect(faulted.status).toBe("active");
+    const after = await stored(c);
+    expect(after.status).toBe("active");
+    expect(after.tokenFault).toBeUndefined();
+    expect(after.lastSyncAt).toBe(now.toISOString());
+    expect(after.refreshToken).not.toBe(faulted.refreshToken);
+  });
+
   it("once the configuration is fixed, the next run syncs and the fault is gone", async () => {
     // Prepare
     const c = await harness.connect();

@@ -42,16 +42,14 @@ export class DecryptFailedError extends CryptoError {
 }
 
 /**
- * KMS refused this value's data key and refuses our own key as well: our KMS configuration
- * (key policy, grants, key state, region) is at fault, shared by every sealed value, not this
- * one (ADR 0073). Retryable: the value opens again once the configuration is fixed.
+ * KMS refuses our own key: our KMS configuration (key policy, grants, key state, region) is at
+ * fault, shared by every sealed value (ADR 0073). From `decrypt`: KMS refused the value's data
+ * key and a probe data key under our key too; from `encrypt`: KMS refused a data key under our
+ * key. Retryable: it works again once the configuration is fixed.
  */
 export class KeyRefusedError extends CryptoError {
-  constructor(operation: string, options?: { cause?: unknown }) {
-    super("crypto.key_refused", `KMS refused ${operation} and refuses our own key too: a KMS configuration fault, not this value's`, {
-      ...options,
-      retryable: true,
-    });
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("crypto.key_refused", `${message}: a KMS configuration fault, not the value's`, { ...options, retryable: true });
     this.name = "KeyRefusedError";
   }
 }
@@ -71,7 +69,7 @@ export function sealedValueFault(error: unknown): SealedValueFault | undefined {
   return undefined;
 }
 
-/** KMS could not produce a data key for encryption. */
+/** KMS answered a data key request without the key material. */
 export class EncryptFailedError extends CryptoError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("crypto.encrypt_failed", message, options);

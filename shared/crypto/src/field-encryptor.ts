@@ -26,6 +26,14 @@ export interface FieldEncryptor {
    */
   encrypt(plaintext: string, context: EncryptionContext, field?: string): Promise<string>;
   /**
+   * Makes sure a data key to seal under `context` is at hand (one GenerateDataKey when none is
+   * cached), so that an `encrypt` under it within the cache's time needs no KMS call. For a
+   * caller that must know it can seal before it asks for what it will seal (a refresh token
+   * rotated by the provider is lost if it cannot be stored). Throws `KeyRefusedError` when KMS
+   * refuses our key, `KmsUnavailableError` when it cannot be reached.
+   */
+  ensureDataKey(context: EncryptionContext): Promise<void>;
+  /**
    * Opens a sealed string of either format (ezk1: sealed under `{ ...context, purpose: field }`).
    * Throws, by whose fault it is (ADR 0073, `sealedValueFault`): `DecryptFailedError` or
    * `MalformedSealedValueError` when the value itself is bad (the context, the field or any byte
@@ -121,7 +129,8 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
     try {
       out = await options.kms.send(new GenerateDataKeyCommand({ KeyId: options.keyId, KeySpec: "AES_256", EncryptionContext: { ...context } }));
     } catch (err) {
-      if (REJECTIONS.has((err as Error).name)) throw new EncryptFailedError(`KMS refused a data key for ${options.keyId}`, { cause: err });
+      // We chose the key and the context: a refusal here is always our configuration's.
+      if (REJECTIONS.has((err as Error).name)) throw new KeyRefusedError(`KMS refused a data key under ${options.keyId}`, { cause: err });
       throw new KmsUnavailableError("GenerateDataKey", { cause: err });
     }
     if (!out.Plaintext || !out.CiphertextBlob || !out.KeyId) throw new EncryptFailedError("GenerateDataKey returned no key material");
@@ -142,6 +151,19 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
     for (;;) {
       const cached = encryptKeys.take(slot, true);
       if (cached) return sealWithDataKey(plaintext, cached.plaintextKey, cached.value, context, field);
+      let inFlight = pending.get(slot);
+      if (!inFlight) {
+        inFlight = generate(slot, context).finally(() => pending.delete(slot));
+        pending.set(slot, inFlight);
+      }
+      await inFlight;
+    }
+  }
+
+  /** A data key to seal under `context` at hand, without counting a use: what `ensureDataKey` promises. */
+  async function ensureDataKey(context: EncryptionContext): Promise<void> {
+    const slot = canonicalContext(context);
+    while (!encryptKeys.take(slot, false)) {
       let inFlight = pending.get(slot);
       if (!inFlight) {
         inFlight = generate(slot, context).finally(() => pending.delete(slot));
@@ -176,7 +198,7 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
       // One refusal cannot say whose fault it is: the same AccessDenied comes from a bad record
       // and from a key policy that refuses everyone. Our key working says it is the record's.
       if (await ourKeyWorks()) throw new DecryptFailedError("KMS refused this value's data key while our key seals and opens", context, { cause: err });
-      throw new KeyRefusedError("this value's data key", { cause: err });
+      throw new KeyRefusedError("KMS refused this value's data key and a probe data key under our key", { cause: err });
     }
     if (!out.Plaintext) throw new KmsUnavailableError("Decrypt (no plaintext in the answer)");
     const key = Buffer.from(out.Plaintext);
@@ -203,6 +225,7 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
 
   return {
     encrypt,
+    ensureDataKey,
     decrypt,
     isSealed: isSealedValue,
     clearCache() {

@@ -119,6 +119,35 @@ describe("a value that cannot be opened: whose fault", () => {
     expect(kms.count("GenerateDataKeyCommand")).toBe(0);
   });
 
+  it("sealing under a key KMS refuses is our configuration's fault: KeyRefusedError, retryable, also from ensureDataKey", async () => {
+    // Prepare: an encryptor configured with a key that does not exist (it still opens what names its own key)
+    const misconfigured = createFieldEncryptor({ kms: stack.aws.kms, keyId: "alias/expenzez-no-such-key" });
+    // Act
+    const sealing = await misconfigured.encrypt("rt_value", record, "refreshToken").catch((e: unknown) => e);
+    const ensuring = await misconfigured.ensureDataKey(record).catch((e: unknown) => e);
+    // Assess
+    for (const err of [sealing, ensuring]) {
+      expect(err).toBeInstanceOf(KeyRefusedError);
+      expect(err).toMatchObject({ code: "crypto.key_refused", retryable: true });
+      expect((err as Error).cause).toMatchObject({ name: "NotFoundException" });
+    }
+  });
+
+  it("ensureDataKey leaves a data key at hand without spending a use: the encryptions after it ask KMS nothing", async () => {
+    // Prepare
+    const kms = countingKms(stack.aws.kms);
+    const fields = createFieldEncryptor({ kms: kms.client, keyId: stack.handles.keyId, maxUses: 2 });
+    // Act
+    await fields.ensureDataKey(record);
+    await fields.ensureDataKey(record);
+    const afterEnsure = kms.count("GenerateDataKeyCommand");
+    const sealed = [await fields.encrypt("a", record, "accessToken"), await fields.encrypt("r", record, "refreshToken")];
+    // Assess: one data key, and it sealed both values (maxUses 2: no use went to the ensures)
+    expect(afterEnsure).toBe(1);
+    expect(kms.count("GenerateDataKeyCommand")).toBe(1);
+    expect(new Set(sealed.map((v) => v.split(".")[2])).size).toBe(1);
+  });
+
   it("an error that is not about the value (KMS unreachable) names no fault", async () => {
     // Prepare: a port nothing listens on.
     const sealed = await createFieldEncryptor({ kms: stack.aws.kms, keyId: stack.handles.keyId }).encrypt("at_value", record, "accessToken");

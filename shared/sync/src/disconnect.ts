@@ -51,6 +51,8 @@ export async function disconnectConnection(
     const refreshToken = connection.refreshToken;
     // A rotated pair is stored at once: if the revocation then fails, the connection still works.
     const refresh = async () => {
+      // TrueLayer retires the old refresh token as it answers: our key must seal before we ask (ADR 0073).
+      await deps.connections.ensureSealable(connection);
       const tokens = await deps.truelayer.refreshToken(refreshToken, { connectionId, correlationId });
       await deps.connections.storeTokens(
         connection,

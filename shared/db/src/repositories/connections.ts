@@ -331,6 +331,16 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
     },
 
     /**
+     * Makes sure the connection's tokens can be sealed now (a data key under the connection's
+     * context at hand, ADR 0073), before a refresh asks TrueLayer for a pair: it retires the old
+     * refresh token as it answers, so a pair we could not seal would be lost with the consent.
+     * Throws `KeyRefusedError` (`@expenzez/crypto`) when KMS refuses our key.
+     */
+    ensureSealable(connection: Pick<BankConnection, "userId" | "connectionId">): Promise<void> {
+      return encryptor.ensureDataKey({ userId: connection.userId, connectionId: connection.connectionId });
+    },
+
+    /**
      * Stores a refreshed token pair whatever else changed meanwhile (only the lease holder
      * refreshes, and the newest refresh token is the only one that works): no version or lease
      * condition, the version is bumped. Returns the connection as stored.
