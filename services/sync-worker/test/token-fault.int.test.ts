@@ -50,20 +50,25 @@ async function rawItem(c: Connected): Promise<Record<string, unknown>> {
   return out.Item ?? {};
 }
 
-/** Rewrites part `index` of the stored sealed refresh token (2 the data key, 4 the ciphertext): a corrupt or tampered record. */
-async function corruptRefreshToken(c: Connected, index: number): Promise<void> {
-  const parts = ((await stored(c)).refreshToken as string).split(".");
-  const bytes = Buffer.from(parts[index] as string, "base64url");
-  bytes[0] = (bytes[0] ?? 0) ^ 0xff;
-  parts[index] = bytes.toString("base64url");
+/** Writes the stored (sealed) refresh token as is, past the repository: a restore, or a corruption. */
+async function setStoredRefreshToken(c: Connected, sealed: string): Promise<void> {
   await stack.aws.doc.send(
     new UpdateCommand({
       TableName: harness.db.tableName,
       Key: keys.connection(c.userId, c.connectionId),
       UpdateExpression: "SET refreshToken = :r",
-      ExpressionAttributeValues: { ":r": parts.join(".") },
+      ExpressionAttributeValues: { ":r": sealed },
     }),
   );
+}
+
+/** Flips a byte of part `index` of the stored sealed refresh token (2 the data key, 4 the ciphertext): a corrupt or tampered record. */
+async function corruptRefreshToken(c: Connected, index: number): Promise<void> {
+  const parts = ((await stored(c)).refreshToken as string).split(".");
+  const bytes = Buffer.from(parts[index] as string, "base64url");
+  bytes[0] = (bytes[0] ?? 0) ^ 0xff;
+  parts[index] = bytes.toString("base64url");
+  await setStoredRefreshToken(c, parts.join("."));
 }
 
 /** Repositories whose tokens are opened by a fresh encryptor (no cached data key) on `kms`. */
@@ -132,14 +137,7 @@ describe("a connection whose sealed record is bad", () => {
     await expect(handleSyncJob({ body: body(c) }, harness.syncDeps(now, { repos: reposOn(stack.aws.kms) }))).rejects.toMatchObject({
       code: "sync.token_unreadable",
     });
-    await stack.aws.doc.send(
-      new UpdateCommand({
-        TableName: harness.db.tableName,
-        Key: keys.connection(c.userId, c.connectionId),
-        UpdateExpression: "SET refreshToken = :r",
-        ExpressionAttributeValues: { ":r": good },
-      }),
-    );
+    await setStoredRefreshToken(c, good);
     // Act
     const cleared = await harness.repos.connections.clearTokenFault(c.userId, c.connectionId, now.toISOString());
     const dueAfterClear = await isDue(c, now);

@@ -3,6 +3,7 @@ import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createFieldEncryptor, DecryptFailedError, KeyRefusedError, sealedValueFault } from "../src";
+import { countingKms } from "./counting-kms";
 
 // Whose fault a value that cannot be opened is (ADR 0073), on moto's KMS: its errors for a
 // corrupt data key, a key that does not exist and a key in another region are real ones.
@@ -13,21 +14,6 @@ beforeAll(async () => {
   await resetForFile();
   stack = await provisionLocalStack(emulatorEndpoint());
 });
-
-/** Counts KMS commands by name while still sending every one to `kms`. */
-function countingKms(kms: KMSClient) {
-  const calls: string[] = [];
-  return {
-    calls,
-    count: (name: string) => calls.filter((c) => c === name).length,
-    client: {
-      send: ((command: { constructor: { name: string } }) => {
-        calls.push(command.constructor.name);
-        return (kms.send as (c: unknown) => Promise<unknown>)(command);
-      }) as unknown as KMSClient["send"],
-    },
-  };
-}
 
 /** A sealed value with part `index` (1 key id, 2 data key, 4 ciphertext) replaced by `change` of its bytes. */
 function withPart(sealed: string, index: number, change: (bytes: Buffer) => Buffer): string {

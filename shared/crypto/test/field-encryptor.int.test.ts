@@ -5,6 +5,7 @@ import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { emulatorEndpoint, resetForFile } from "@expenzez/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { canonicalContext, createFieldEncryptor, DecryptFailedError, KmsUnavailableError, MalformedSealedValueError } from "../src";
+import { countingKms } from "./counting-kms";
 
 let stack: LocalStack;
 
@@ -12,20 +13,6 @@ beforeAll(async () => {
   await resetForFile();
   stack = await provisionLocalStack(emulatorEndpoint());
 });
-
-/** Counts KMS commands by name while still sending every one to moto. */
-function countingKms(kms: KMSClient) {
-  const calls: string[] = [];
-  return {
-    calls,
-    client: {
-      send: ((command: { constructor: { name: string } }) => {
-        calls.push(command.constructor.name);
-        return (kms.send as (c: unknown) => Promise<unknown>)(command);
-      }) as unknown as KMSClient["send"],
-    },
-  };
-}
 
 describe("field encryptor on moto KMS", () => {
   it("round-trips a token; the sealed string holds no plaintext", async () => {
