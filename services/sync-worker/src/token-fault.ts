@@ -44,7 +44,8 @@ export async function onTokenFault(deps: SyncDeps, job: SyncJob, error: unknown,
   const retryAt = fault === "key" ? keyFaultRetryAt(now, tokenFault.attempts, deps.random ?? Math.random) : undefined;
   const recorded = await deps.repos.connections.recordTokenFault(stored, tokenFault, now.toISOString(), retryAt?.toISOString());
   emitTokenFault(log, fault);
-  const fields = { code, reason, attempts: tokenFault.attempts, recorded };
+  // `failure`, not `reason`: the job's logger binds `reason` (scheduled, webhook, …) already.
+  const fields = { code, failure: reason, attempts: tokenFault.attempts, recorded };
   if (fault === "record") {
     log.error(fields, "the connection's sealed tokens can never be opened: out of the schedule until an operator acts");
     throw new TokenUnreadableError(job.connectionId, reason, { cause: error });
