@@ -57,7 +57,9 @@ describe("FCM stand-in: OAuth", () => {
       token(await assertion({ ttl: 7200 })),
     ]);
     expect(refused.map((r) => [r.status, r.body.error])).toEqual(Array(4).fill([400, "invalid_grant"]));
-  });
+    // A second RSA-2048 key pair is generated here (the sandbox made its own at start): well under
+    // a second on a quiet machine, over 5 s when the 2 cores are shared (a CI run timed out).
+  }, 30_000);
 
   it("answers 401 UNAUTHENTICATED to a send without a valid bearer token", async () => {
     const r = await sendMessage("ya29.made-up", message());
