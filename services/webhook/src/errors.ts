@@ -4,7 +4,7 @@ import { ExpenzezError } from "@expenzez/common";
 export class WebhookError extends ExpenzezError {
   constructor(
     code: string,
-    readonly status: 400 | 401 | 404 | 413 | 429 | 503,
+    readonly status: 400 | 401 | 404 | 409 | 413 | 429 | 503,
     message: string,
     options?: ErrorOptions & { retryAfterSeconds?: number },
   ) {
@@ -45,6 +45,16 @@ export class ConnectionNotFoundError extends WebhookError {
 export class TooSoonError extends WebhookError {
   constructor(retryAfterSeconds: number) {
     super("webhook.too_soon", 429, `the connection synced less than a minute ago; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
+}
+
+/**
+ * The connection is parked because its stored tokens cannot be opened (ADR 0073): a job could
+ * only be dead-lettered, so none is queued until support clears the fault: 409, not retryable.
+ */
+export class SyncSuspendedError extends WebhookError {
+  constructor(connectionId: string) {
+    super("webhook.sync_suspended", 409, `syncing connection ${connectionId} is suspended until support has looked at it; nothing was queued`);
   }
 }
 

@@ -14,6 +14,7 @@ import {
   InvalidRequestError,
   QueueUnavailableError,
   RevocationUnavailableError,
+  SyncSuspendedError,
   TooSoonError,
   UnauthenticatedError,
 } from "./errors";
@@ -109,6 +110,7 @@ export async function refreshNow(
     new Date(now.getTime() - cooldownMs).toISOString(),
   );
   if (refusal?.reason === "not_active") throw new ConnectionNotFoundError(id);
+  if (refusal?.reason === "suspended") throw new SyncSuspendedError(id);
   if (refusal?.reason === "recent") throw new TooSoonError(Math.max(1, Math.ceil((Date.parse(refusal.lastSyncAt) + cooldownMs - now.getTime()) / 1000)));
   if (refusal?.reason === "queued") return { jobId: refusal.jobId, coalesced: true };
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { createFieldEncryptor } from "@expenzez/crypto";
-import { createRepositories, type Db, keys, type Repositories } from "@expenzez/db";
+import { createRepositories, type Db, keys, type Repositories, type TokenFault } from "@expenzez/db";
 import { type LocalStack, provisionLocalStack } from "@expenzez/infra";
 import { createLogger } from "@expenzez/logger";
 import { runOnce } from "@expenzez/runtime";
@@ -88,7 +88,10 @@ beforeEach(async () => {
 });
 
 let seq = 0;
-async function connection(userId: string, over: { lastSyncAt?: string } = {}): Promise<{ userId: string; connectionId: string; credentialsId: string }> {
+async function connection(
+  userId: string,
+  over: { lastSyncAt?: string; tokenFault?: TokenFault } = {},
+): Promise<{ userId: string; connectionId: string; credentialsId: string }> {
   seq++;
   const now = new Date().toISOString();
   const c = { userId, connectionId: `conn-${seq}`, credentialsId: `cred-${seq}` };
@@ -196,6 +199,24 @@ describe("refresh now", () => {
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(35);
     expect(Number(res.headers.get("retry-after"))).toBeLessThanOrEqual(41);
     expect(await queuedJobs()).toEqual([]);
+  });
+
+  it("answers 409 and queues nothing for a connection parked because its tokens cannot be opened", async () => {
+    // Prepare: ADR 0073's record fault, and a key fault (ours, retried with back-off by the worker)
+    const fault = (kind: TokenFault["fault"]): TokenFault => {
+      const at = new Date(Date.now() - 3_600_000).toISOString();
+      return { fault: kind, code: kind === "record" ? "crypto.decrypt_failed" : "crypto.key_refused", reason: "test", since: at, at, attempts: 1 };
+    };
+    const parked = await connection("u-parked", { tokenFault: fault("record") });
+    const ours = await connection("u-key-fault", { tokenFault: fault("key") });
+    // Act
+    const refused = await refresh(parked.connectionId, await token(parked.userId));
+    const queued = await refresh(ours.connectionId, await token(ours.userId));
+    // Assess
+    expect(refused.status).toBe(409);
+    expect(await json(refused)).toEqual(expect.objectContaining({ error: "webhook.sync_suspended" }));
+    expect(queued.status).toBe(202);
+    expect((await queuedJobs()).map((j) => j.connectionId)).toEqual([ours.connectionId]);
   });
 
   it("answers 404 for another user's connection, exactly as for one that does not exist", async () => {

@@ -31,7 +31,12 @@ export interface DueConnection {
 }
 
 /** Why a "refresh now" was not queued: one is queued already, or a sync completed moments ago. */
-export type RefreshRefusal = { reason: "queued"; jobId: string; until: string } | { reason: "recent"; lastSyncAt: string } | { reason: "not_active" };
+export type RefreshRefusal =
+  | { reason: "queued"; jobId: string; until: string }
+  | { reason: "recent"; lastSyncAt: string }
+  | { reason: "not_active" }
+  /** Parked by a fault of its sealed tokens (ADR 0073): a job could only go to the DLQ. */
+  | { reason: "suspended"; since: string };
 
 /**
  * Bank connections. Tokens are sealed on the way in and opened on the way out: callers
@@ -217,12 +222,14 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
             Key: key,
             UpdateExpression: "SET refreshQueued = :job",
             ConditionExpression:
-              "attribute_exists(PK) AND #status = :active AND (attribute_not_exists(lastSyncAt) OR lastSyncAt <= :recent) AND " +
+              "attribute_exists(PK) AND #status = :active AND (attribute_not_exists(tokenFault) OR tokenFault.#fault <> :record) AND " +
+              "(attribute_not_exists(lastSyncAt) OR lastSyncAt <= :recent) AND " +
               "(attribute_not_exists(refreshQueued) OR refreshQueued.#until <= :at OR (attribute_exists(lastSyncAt) AND refreshQueued.#at < lastSyncAt))",
-            ExpressionAttributeNames: { "#status": "status", "#until": "until", "#at": "at" },
+            ExpressionAttributeNames: { "#status": "status", "#until": "until", "#at": "at", "#fault": "fault" },
             ExpressionAttributeValues: {
               ":job": { jobId: job.jobId, at: isoUtc(job.at), until: isoUtc(job.until) },
               ":active": "active",
+              ":record": "record",
               ":recent": isoUtc(recentSince),
               ":at": isoUtc(job.at),
             },
@@ -233,6 +240,7 @@ export function connectionRepository(db: Db, encryptor: FieldEncryptor) {
         if (!isConditionalCheckFailed(err)) rethrowAws(err, "UpdateItem");
         const current = await getEntity(db, bankConnectionEntity, key);
         if (current?.status !== "active") return { reason: "not_active" };
+        if (current.tokenFault?.fault === "record") return { reason: "suspended", since: current.tokenFault.since };
         if (current.lastSyncAt && Date.parse(current.lastSyncAt) > Date.parse(recentSince)) return { reason: "recent", lastSyncAt: current.lastSyncAt };
         if (current.refreshQueued) return { reason: "queued", jobId: current.refreshQueued.jobId, until: current.refreshQueued.until };
         // Changed between the update and the read: the caller may simply try again.
