@@ -5,8 +5,10 @@
 // their order, one at a time, the bank's GETs through a bare axios instance (keep-alive, its
 // default JSON parsing) and the AWS commands through bare SDK clients (default configuration;
 // each command built from the recorded body before the timing), one warm-up round unmeasured
-// and then FLOOR_ROUNDS measured ones. Answers CPU (user + system, every thread; the main
-// thread apart) per round and per operation over IPC.
+// and then FLOOR_ROUNDS measured ones. Each measured round is followed by one through SDK clients
+// with `cacheMiddleware: true` (their middleware stack resolved once per command class), so the
+// option's effect is measured in the same conditions, interleaved. Answers CPU (user + system,
+// every thread; the main thread apart) per round and per operation over IPC.
 import { readFileSync } from "node:fs";
 import { Agent } from "node:http";
 import * as dynamodb from "@aws-sdk/client-dynamodb";
@@ -42,22 +44,25 @@ const env = (name: string): string => {
 
 const requests = JSON.parse(readFileSync(env("FLOOR_FILE"), "utf8")) as FloorRequest[];
 const endpoint = env("FLOOR_URL");
-const rounds = Number(process.env.FLOOR_ROUNDS ?? 2);
+const rounds = Number(process.env.FLOOR_ROUNDS ?? 4);
 
-const config = { region: "eu-west-2", endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
 type Module = Record<string, unknown>;
-const services: Record<string, { client: { send(c: unknown): Promise<unknown> }; module: Module }> = {
-  DynamoDB: { client: new dynamodb.DynamoDBClient(config), module: dynamodb as Module },
-  SQS: { client: new sqs.SQSClient(config), module: sqs as Module },
-  EventBridge: { client: new eventbridge.EventBridgeClient(config), module: eventbridge as Module },
-  KMS: { client: new kms.KMSClient(config), module: kms as Module },
-};
+type Services = Record<string, { client: { send(c: unknown): Promise<unknown>; destroy(): void }; module: Module }>;
+function clients(cacheMiddleware: boolean): Services {
+  const config = { region: "eu-west-2", endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" }, cacheMiddleware };
+  return {
+    DynamoDB: { client: new dynamodb.DynamoDBClient(config), module: dynamodb as Module },
+    SQS: { client: new sqs.SQSClient(config), module: sqs as Module },
+    EventBridge: { client: new eventbridge.EventBridgeClient(config), module: eventbridge as Module },
+    KMS: { client: new kms.KMSClient(config), module: kms as Module },
+  };
+}
 const bank = axios.create({ httpAgent: new Agent({ keepAlive: true }) });
 
 /** KMS inputs carry blobs as bytes; on the wire they are base64. */
 const BLOBS = new Set(["CiphertextBlob", "Plaintext"]);
 
-function awsCall(r: FloorRequest): () => Promise<unknown> {
+function awsCall(r: FloorRequest, services: Services): () => Promise<unknown> {
   const [service, op] = r.operation.split(".") as [string, string];
   const s = services[service];
   const Command = s?.module[`${op}Command`] as (new (input: unknown) => unknown) | undefined;
@@ -74,7 +79,11 @@ function bankCall(r: FloorRequest): () => Promise<unknown> {
   return () => bank.request(config);
 }
 
-const calls = requests.map((r) => ({ operation: r.operation, send: r.kind === "aws" ? awsCall(r) : bankCall(r) }));
+const plain = clients(false);
+const cached = clients(true);
+const callsThrough = (services: Services) => requests.map((r) => ({ operation: r.operation, send: r.kind === "aws" ? awsCall(r, services) : bankCall(r) }));
+const calls = callsThrough(plain);
+const cachedCalls = callsThrough(cached);
 
 function cpuNow(): number {
   const u = process.cpuUsage();
@@ -88,7 +97,7 @@ function mainNow(): number | undefined {
   }
 }
 
-async function round(): Promise<FloorRound> {
+async function round(calls: readonly { operation: string; send: () => Promise<unknown> }[]): Promise<FloorRound> {
   const byOperation: Record<string, number> = {};
   let errors = 0;
   const start = cpuNow();
@@ -102,10 +111,16 @@ async function round(): Promise<FloorRound> {
   return { cpuMicros: cpuNow() - start, mainMicros: main0 === undefined || main1 === undefined ? undefined : main1 - main0, byOperation, errors };
 }
 
-await round(); // warm-up: lazy modules, V8's optimising compiler
+// Warm-up: lazy modules, V8's optimising compiler.
+await round(calls);
+await round(cachedCalls);
 const measured: FloorRound[] = [];
-for (let i = 0; i < rounds; i++) measured.push(await round());
-process.send?.({ rounds: measured });
-for (const s of Object.values(services)) (s.client as { destroy?: () => void }).destroy?.();
+const withCachedMiddleware: FloorRound[] = [];
+for (let i = 0; i < rounds; i++) {
+  measured.push(await round(calls));
+  withCachedMiddleware.push(await round(cachedCalls));
+}
+process.send?.({ rounds: measured, cachedMiddlewareRounds: withCachedMiddleware });
+for (const s of [...Object.values(plain), ...Object.values(cached)]) s.client.destroy();
 bank.defaults.httpAgent?.destroy();
 process.disconnect?.();

@@ -173,7 +173,7 @@ function startWorkerProcess(): Promise<{
  */
 async function measureFloor(
   exchanges: readonly Exchange[],
-): Promise<{ rounds: FloorRound[]; requests: number; opCounts: Record<string, number>; mismatched: number }> {
+): Promise<{ rounds: FloorRound[]; cachedMiddlewareRounds: FloorRound[]; requests: number; opCounts: Record<string, number>; mismatched: number }> {
   const replay = await startReplayServer(exchanges);
   const dir = mkdtempSync(join(tmpdir(), "bench-sync-floor-"));
   const file = join(dir, "requests.json");
@@ -188,13 +188,13 @@ async function measureFloor(
     children.push(child);
     if (process.env.BENCH_WORKER_CPU)
       execFileSync("taskset", ["--all-tasks", "--cpu-list", "--pid", process.env.BENCH_WORKER_CPU, String(child.pid)], { stdio: "ignore" });
-    const answer = await new Promise<{ rounds: FloorRound[] }>((resolve, reject) => {
-      child.once("message", (m) => resolve(m as { rounds: FloorRound[] }));
+    const answer = await new Promise<{ rounds: FloorRound[]; cachedMiddlewareRounds: FloorRound[] }>((resolve, reject) => {
+      child.once("message", (m) => resolve(m as { rounds: FloorRound[]; cachedMiddlewareRounds: FloorRound[] }));
       child.once("exit", (code) => reject(new Error(`floor exited (${code}) before answering`)));
     });
     const opCounts: Record<string, number> = {};
     for (const r of requests) opCounts[r.operation] = (opCounts[r.operation] ?? 0) + 1;
-    return { rounds: answer.rounds, requests: requests.length, opCounts, mismatched: replay.mismatched() };
+    return { ...answer, requests: requests.length, opCounts, mismatched: replay.mismatched() };
   } finally {
     await replay.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -288,7 +288,12 @@ function floorReport(floor: Awaited<ReturnType<typeof measureFloor>>, newTransac
     const micros = floor.rounds.map((r) => r.byOperation[op] ?? 0);
     return { op, micros };
   });
-  const errors = floor.rounds.reduce((n, r) => n + r.errors, 0);
+  const errors = [...floor.rounds, ...floor.cachedMiddlewareRounds].reduce((n, r) => n + r.errors, 0);
+  // The AWS requests alone, through clients without and with cacheMiddleware (interleaved rounds).
+  const awsMicros = (r: FloorRound) => Object.entries(r.byOperation).reduce((n, [op, v]) => (op.startsWith("TrueLayer.") ? n : n + v), 0);
+  const awsRequests = Object.entries(floor.opCounts).reduce((n, [op, c]) => (op.startsWith("TrueLayer.") ? n : n + c), 0) || 1;
+  const awsPerRequest = floor.rounds.map((r) => awsMicros(r) / awsRequests);
+  const cachedPerRequest = floor.cachedMiddlewareRounds.map((r) => awsMicros(r) / awsRequests);
   return {
     json: {
       requests: floor.requests,
@@ -296,6 +301,8 @@ function floorReport(floor: Awaited<ReturnType<typeof measureFloor>>, newTransac
       mainThreadMicrosPerNewTxByRound: mainPerTx,
       workerMicrosPerNewTx: workerMicrosPerTx,
       byOperationMicros: Object.fromEntries(byOperation.map((o) => [o.op, o.micros])),
+      awsMicrosPerRequestByRound: awsPerRequest,
+      awsMicrosPerRequestWithCacheMiddlewareByRound: cachedPerRequest,
       mismatched: floor.mismatched,
       errors,
     },
@@ -317,6 +324,8 @@ function floorReport(floor: Awaited<ReturnType<typeof measureFloor>>, newTransac
           const n = floor.rounds.length ? countOf(o.op) : 0;
           return `| ${o.op} | ${(n / jobs).toFixed(2)} | ${o.micros.map((m) => (n ? (m / n).toFixed(0) : "–")).join(", ")} |`;
         }),
+      ``,
+      `The SDK's \`cacheMiddleware: true\` on the same AWS requests (${awsRequests}; rounds interleaved with the ones above): ${cachedPerRequest.map((v) => v.toFixed(0)).join(", ")} µs per request against ${awsPerRequest.map((v) => v.toFixed(0)).join(", ")} µs without.`,
       ``,
       `Replay out of step: ${floor.mismatched} requests answered for another, ${errors} thrown.`,
       ``,
