@@ -56,13 +56,19 @@ export function createAwsClients(target: AwsTarget, options: { socketTimeoutMs?:
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     unmarshallOptions: { wrapNumbers: false },
   });
+  // Each command class's middleware stack resolved once instead of on every send, measured in
+  // the sync bench's replay of a job's requests (docs/sync-worker.md, "Worker CPU"). Middleware
+  // added to these clients or their commands after a class's first send would be ignored: none
+  // is. Not for DynamoDB: the document client refuses the option (lib-dynamodb's commands would
+  // resend their own first input from a cached handler).
+  const cached = { ...common, cacheMiddleware: true };
   return {
     dynamo,
     doc,
-    sqs: new SQSClient(common),
-    events: new EventBridgeClient(common),
-    kms: new KMSClient(common),
-    sesv2: new SESv2Client(common),
+    sqs: new SQSClient(cached),
+    events: new EventBridgeClient(cached),
+    kms: new KMSClient(cached),
+    sesv2: new SESv2Client(cached),
     target,
   };
 }
