@@ -168,26 +168,15 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
     await sync(c, {}, { phases: (p) => seen.push(p) });
     // Assess
     const entered = seen.filter((p, i) => p !== seen[i - 1]);
-    // An account and a card, both new: each sealed within the one chunk's build (a short history).
-    expect(entered).toEqual([
-      "parse",
-      "lease",
-      "stored",
-      "token",
-      "fetch",
-      "map",
-      "read",
-      "plan",
-      "build",
-      "seal",
-      "build",
-      "seal",
-      "build",
-      "commit",
-      "finish",
-      "release",
-      "relay",
-    ]);
+    const before = ["parse", "lease", "stored", "token", "fetch", "map", "read", "plan"];
+    const after = ["finish", "release", "relay"];
+    expect(entered.slice(0, before.length)).toEqual(before);
+    expect(entered.slice(-after.length)).toEqual(after);
+    // One chunk or more (the simulator's history varies), each built, a new account sealed on the way, then committed.
+    const writes = entered.slice(before.length, -after.length);
+    expect(writes.join(" ")).toMatch(/^(build( seal build)* commit ?)+$/);
+    // An account and a card, both new: each sealed once.
+    expect(writes.filter((p) => p === "seal")).toHaveLength(2);
     for (const p of seen) expect(SYNC_PHASES).toContain(p);
   });
 
