@@ -161,8 +161,9 @@ describe("sync worker against moto and the TrueLayer simulator", () => {
   });
 
   it("tells a phase observer each phase of a first sync as it begins, in the order the run does them", async () => {
-    // Prepare
-    const c = await connect();
+    // Prepare: a week, so the run is one chunk (30 days of an account and a card can pass the 96
+    // transactions one TransactWriteItems holds, and then a second build and commit appear).
+    const c = await connect({ history_days: 7 });
     const seen: SyncPhase[] = [];
     // Act
     await sync(c, {}, { phases: (p) => seen.push(p) });
