@@ -602,6 +602,9 @@ function callContext(
     // X-Client-Correlation-Id and the client's log lines: the same id as the rest of the job's trail.
     correlationId: run.correlationId,
     ...(psuIp ? { psuIp } : {}),
+    // A lost lease or the runtime's stop cuts off a bank call in flight and its retries' waits
+    // (a slow bank would otherwise hold the run past a Lambda's deadline); token calls ignore it.
+    signal: deps.signal ? AbortSignal.any([run.keeper.signal, deps.signal]) : run.keeper.signal,
     refreshAccessToken: () => {
       forced ??= refreshTracked(run, withFreshToken(deps, state.get(), now, true));
       return forced.then((c) => {

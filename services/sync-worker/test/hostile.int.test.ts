@@ -797,6 +797,30 @@ describe("a sync the runtime asks to stop", () => {
     await expectExactCounts(c.userId);
   });
 
+  it("a bank call in flight when the runtime asks to stop is cut off, not waited for", async () => {
+    // Prepare: a bank that takes 25 s a call (the client's own timeout is 30 s)
+    const c = await connect();
+    await sandbox.admin.setScenario(c.sim.user_id, { unattended_limit: null, latency_ms: 25_000 });
+    const simUser = sandbox.state.users.get(c.sim.user_id)!;
+    const before = simUser.requests;
+    const stop = new AbortController();
+    // Act: stop once the bank has the first data call
+    const running = handleSyncJob({ body: body(c) }, deps(await sandbox.admin.now(), { signal: stop.signal }));
+    const outcome = running.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    await until(() => simUser.requests > before, { message: "the bank received a call" });
+    const stoppedAt = Date.now();
+    stop.abort(new StopRequestedError("deadline"));
+    const err = await outcome;
+    // Assess: the stop's error long before the bank would have answered; nothing written, lease free
+    expect(err).toBeInstanceOf(StopRequestedError);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    expect(await stored(c.userId)).toEqual([]);
+    expect((await connectionOf(c)).leaseOwner).toBeUndefined();
+  }, 60_000);
+
   it("asked to stop before it starts, makes no bank call and holds nothing", async () => {
     const c = await connect();
     const stop = new AbortController();

@@ -80,6 +80,12 @@ export interface CallContext {
   correlationId?: string;
   /** Called once on a 401 to get a fresh access token; the call is then retried with it. */
   refreshAccessToken?: () => Promise<string>;
+  /**
+   * The caller's request to stop (a lost lease, a runtime shutting down, a Lambda near its
+   * deadline): once aborted, a data call in flight is cut off, a retry's wait ends, and the call
+   * rejects with the signal's reason. Token calls never take it: a rotated pair must be stored.
+   */
+  signal?: AbortSignal;
 }
 
 export interface TokenSet {
@@ -204,6 +210,28 @@ interface Request {
   providerId: string;
   /** A 2xx with an empty body is the answer (DELETE), not a gateway's page. */
   emptyOk?: boolean;
+  /** The caller's stop (CallContext.signal). */
+  stop?: AbortSignal;
+}
+
+/** `wait`, ended early with the stop's reason when `stop` aborts first. */
+function untilStopped(wait: Promise<void>, stop: AbortSignal | undefined): Promise<void> {
+  if (!stop) return wait;
+  stop.throwIfAborted();
+  return new Promise<void>((resolve, reject) => {
+    const onStop = () => reject(stop.reason);
+    stop.addEventListener("abort", onStop, { once: true });
+    wait.then(
+      () => {
+        stop.removeEventListener("abort", onStop);
+        resolve();
+      },
+      (err: unknown) => {
+        stop.removeEventListener("abort", onStop);
+        reject(err);
+      },
+    );
+  });
 }
 
 /**
@@ -266,11 +294,15 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
     let signal: AbortSignal | undefined;
     try {
       res = await limited(req.connectionId ?? req.correlationId, () => {
+        // A request that waited for its slot past the caller's stop is not sent.
+        req.stop?.throwIfAborted();
         // axios's own timeout only fires on an idle socket; this bounds the whole request, body included.
         signal = AbortSignal.timeout(timeoutMs);
-        return http.request({ method: req.method, url: `${req.baseUrl}${req.path}`, params: req.params, headers: req.headers, data: req.data, signal });
+        const either = req.stop ? AbortSignal.any([signal, req.stop]) : signal;
+        return http.request({ method: req.method, url: `${req.baseUrl}${req.path}`, params: req.params, headers: req.headers, data: req.data, signal: either });
       });
     } catch (err) {
+      if (req.stop?.aborted) throw req.stop.reason;
       // The axios error holds the request config (Authorization header, form body): keep only its code and message.
       const cause = new Error(isAxiosError(err) ? `${err.code ?? "error"}: ${err.message}` : String(err));
       if (signal?.aborted || (isAxiosError(err) && (err.code === "ETIMEDOUT" || err.code === "ECONNABORTED"))) {
@@ -324,7 +356,7 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
           { code: err.code, attempt: attempt + 1, delayMs: delay, path: req.path, connectionId: req.connectionId, correlationId: req.correlationId },
           "truelayer retry",
         );
-        await sleep(delay);
+        await untilStopped(sleep(delay), req.stop);
       }
     }
   }
@@ -365,6 +397,7 @@ export function createTrueLayerClient(options: TrueLayerClientOptions): TrueLaye
       connectionId: ctx.connectionId,
       correlationId,
       providerId: ctx.providerId ?? "unknown",
+      ...(ctx.signal ? { stop: ctx.signal } : {}),
     });
     let req = build(ctx.accessToken);
     let res: AxiosResponse;

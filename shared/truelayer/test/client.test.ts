@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { createLogger } from "@expenzez/logger";
+import { until } from "@expenzez/testing";
 import { type ScenarioInput, startSandbox } from "@expenzez/truelayer-sandbox";
 import { afterAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { type CallContext, createTrueLayerClient, type TrueLayerClientOptions } from "../src/client";
@@ -422,6 +423,34 @@ describe("against a loopback server of our own", () => {
     ]);
     expect(fake.maxInFlight()).toBe(4);
   });
+
+  it("a caller's stop cuts off a call in flight and a retry's wait, rejecting with the stop's reason", async () => {
+    class Stopped extends Error {}
+    let served = 0;
+    const slow = await serve(() => {
+      served++;
+      return { status: 200, body: { results: [account] }, delayMs: 20_000 };
+    });
+    const inFlight = new AbortController();
+    const call = client({ dataBaseUrl: slow.url }).getAccounts({ accessToken: "t", connectionId: "c", signal: inFlight.signal });
+    await until(() => served === 1, { message: "the request reached the server" });
+    inFlight.abort(new Stopped("stop"));
+    await expect(call).rejects.toBeInstanceOf(Stopped);
+
+    const busy = await serve(() => ({ status: 503, body: { error: "provider_error" }, delayMs: 0 }));
+    const waiting = new AbortController();
+    const retried = client({
+      dataBaseUrl: busy.url,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      retry: { baseDelayMs: 20_000, maxDelayMs: 20_000 },
+    }).getAccounts({
+      accessToken: "t",
+      connectionId: "c",
+      signal: waiting.signal,
+    });
+    setTimeout(() => waiting.abort(new Stopped("stop")), 200);
+    await expect(retried).rejects.toBeInstanceOf(Stopped);
+  }, 15_000);
 
   it("bounds requests in flight for the whole client across connections", async () => {
     const fake = await serve(() => ({ status: 200, body: { results: [account] }, delayMs: 40 }));
