@@ -18,16 +18,10 @@ import * as eventbridge from "@aws-sdk/client-eventbridge";
 import * as kms from "@aws-sdk/client-kms";
 import * as sqs from "@aws-sdk/client-sqs";
 import axios from "axios";
+import type { Exchange } from "./proxy";
 
-/** What run.ts sends: each request of the phase, in order. */
-export interface FloorRequest {
-  kind: "aws" | "truelayer";
-  operation: string;
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
+/** What run.ts sends: each request of the phase, in order, as the proxy saw it. */
+export type FloorRequest = Pick<Exchange, "kind" | "operation" | "method" | "url" | "headers" | "body">;
 
 export interface FloorRound {
   cpuMicros: number;

@@ -18,6 +18,7 @@ import {
   RUNTIME_METRICS,
   type SqsEventRecord,
   StopRequestedError,
+  sleepUnlessAborted,
   startWorker,
   toSqsLambdaHandler,
   type Worker,
@@ -321,7 +322,7 @@ describe("startWorker on moto", () => {
     let reason: unknown;
     const handler: MessageHandler = async (_m, { signal }) => {
       running = true;
-      await untilAborted(signal, 20_000);
+      await sleepUnlessAborted(20_000, signal);
       reason = signal.reason;
       signal.throwIfAborted();
     };
@@ -343,21 +344,6 @@ describe("startWorker on moto", () => {
     );
   });
 });
-
-/** Resolves when `signal` aborts, or after `fallbackMs` (what a runtime that never asks to stop would see). */
-function untilAborted(signal: AbortSignal, fallbackMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, fallbackMs);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-}
 
 /** `n` messages received as Lambda's poller would, hidden for `visibilitySeconds`, as event records. */
 async function receiveRecords(n: number, visibilitySeconds: number): Promise<SqsEventRecord[]> {
@@ -412,7 +398,7 @@ describe("toSqsLambdaHandler's deadline", () => {
     const lambda = toSqsLambdaHandler(
       async (m, { signal }) => {
         started.push(m.body);
-        await untilAborted(signal, 6_000);
+        await sleepUnlessAborted(6_000, signal);
         reason = signal.reason;
         signal.throwIfAborted();
       },

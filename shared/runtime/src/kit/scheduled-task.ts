@@ -119,7 +119,7 @@ export async function startTaskHost(tasks: AnyTask[], options: { env?: Env; ever
       const loop = (async () => {
         let first = options.runAtStart !== false;
         while (!stop.signal.aborted) {
-          if (!first) await sleep(every, stop.signal);
+          if (!first) await sleepUnlessAborted(every, stop.signal);
           first = false;
           if (stop.signal.aborted) break;
           try {
@@ -162,7 +162,8 @@ export async function runTaskHost(tasks: AnyTask[]): Promise<void> {
   });
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or as soon as `signal` aborts (a stopping host does not wait out the interval). */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
     signal.addEventListener(
