@@ -151,26 +151,24 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
     for (;;) {
       const cached = encryptKeys.take(slot, true);
       if (cached) return sealWithDataKey(plaintext, cached.plaintextKey, cached.value, context, field);
-      let inFlight = pending.get(slot);
-      if (!inFlight) {
-        inFlight = generate(slot, context).finally(() => pending.delete(slot));
-        pending.set(slot, inFlight);
-      }
-      await inFlight;
+      await generateShared(slot, context);
     }
   }
 
   /** A data key to seal under `context` at hand, without counting a use: what `ensureDataKey` promises. */
   async function ensureDataKey(context: EncryptionContext): Promise<void> {
     const slot = canonicalContext(context);
-    while (!encryptKeys.take(slot, false)) {
-      let inFlight = pending.get(slot);
-      if (!inFlight) {
-        inFlight = generate(slot, context).finally(() => pending.delete(slot));
-        pending.set(slot, inFlight);
-      }
-      await inFlight;
+    while (!encryptKeys.take(slot, false)) await generateShared(slot, context);
+  }
+
+  /** The GenerateDataKey for `slot` in flight, or a new one: concurrent callers share one call. */
+  function generateShared(slot: string, context: EncryptionContext): Promise<void> {
+    let inFlight = pending.get(slot);
+    if (!inFlight) {
+      inFlight = generate(slot, context).finally(() => pending.delete(slot));
+      pending.set(slot, inFlight);
     }
+    return inFlight;
   }
 
   async function dataKeyFor(parts: ReturnType<typeof parseSealed>, context: EncryptionContext, slot: string): Promise<Buffer> {
