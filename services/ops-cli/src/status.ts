@@ -3,6 +3,7 @@ import { CONNECTION_STATUSES, OUTBOX_SHARDS, outboxPk, SK_PREFIX } from "@expenz
 import type { QueueId } from "@expenzez/resources";
 import type { OpsContext } from "./context";
 import { peekMessages, queueDepth } from "./dlq";
+import { pagesOf } from "./pages";
 
 export interface QueueStatus {
   queue: QueueId;
@@ -54,9 +55,8 @@ export async function outboxBacklog(ctx: OpsContext): Promise<{ backlog: number;
   let backlog = 0;
   let oldestAt: string | null = null;
   for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await ctx.db.doc.send(
+    const pages = pagesOf<{ createdAt?: string }>((startKey) =>
+      ctx.db.doc.send(
         new QueryCommand({
           TableName: ctx.db.tableName,
           KeyConditionExpression: "PK = :pk",
@@ -64,14 +64,25 @@ export async function outboxBacklog(ctx: OpsContext): Promise<{ backlog: number;
           ProjectionExpression: "SK, createdAt",
           ExclusiveStartKey: startKey,
         }),
-      );
-      backlog += page.Count ?? 0;
-      const first = page.Items?.[0]?.createdAt as string | undefined;
+      ),
+    );
+    for await (const page of pages) {
+      backlog += page.length;
+      const first = page[0]?.createdAt;
       if (first && (!oldestAt || first < oldestAt)) oldestAt = first;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
   return { backlog, oldestAt };
+}
+
+/** The attributes `connectionsStatus` projects of a connection item (raw, not parsed). */
+interface ConnectionSummaryItem {
+  status?: string;
+  lastSyncAt?: string;
+  nextSyncAt?: string;
+  updatedAt?: string;
+  syncStats?: { consecutiveFailures?: number; lastErrorCode?: string };
+  tokenFault?: { fault?: string };
 }
 
 /**
@@ -83,9 +94,8 @@ export async function connectionsStatus(ctx: OpsContext): Promise<ConnectionsSta
   const byStatus: Record<string, number> = Object.fromEntries(CONNECTION_STATUSES.map((s) => [s, 0]));
   const summary: ConnectionsStatus = { byStatus, lastSyncAt: null, nextSyncAt: null, failing: 0, lastErrorCode: null, tokenFaults: { record: 0, key: 0 } };
   let lastErrorAt = "";
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ctx.db.doc.send(
+  const pages = pagesOf<ConnectionSummaryItem>((startKey) =>
+    ctx.db.doc.send(
       new ScanCommand({
         TableName: ctx.db.tableName,
         FilterExpression: "begins_with(SK, :bank)",
@@ -94,15 +104,17 @@ export async function connectionsStatus(ctx: OpsContext): Promise<ConnectionsSta
         ExpressionAttributeNames: { "#s": "status" },
         ExclusiveStartKey: startKey,
       }),
-    );
-    for (const c of page.Items ?? []) {
+    ),
+  );
+  for await (const page of pages) {
+    for (const c of page) {
       const status = String(c.status);
       byStatus[status] = (byStatus[status] ?? 0) + 1;
       if (c.lastSyncAt && (!summary.lastSyncAt || c.lastSyncAt > summary.lastSyncAt)) summary.lastSyncAt = c.lastSyncAt;
       if (status === "active" && c.nextSyncAt && (!summary.nextSyncAt || c.nextSyncAt < summary.nextSyncAt)) summary.nextSyncAt = c.nextSyncAt;
-      const fault = (c.tokenFault as { fault?: string } | undefined)?.fault;
+      const fault = c.tokenFault?.fault;
       if (fault === "record" || fault === "key") summary.tokenFaults[fault]++;
-      const stats = c.syncStats as { consecutiveFailures?: number; lastErrorCode?: string } | undefined;
+      const stats = c.syncStats;
       if (stats?.consecutiveFailures) {
         summary.failing++;
         const at = String(c.updatedAt ?? "");
@@ -112,8 +124,7 @@ export async function connectionsStatus(ctx: OpsContext): Promise<ConnectionsSta
         }
       }
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return summary;
 }
 
