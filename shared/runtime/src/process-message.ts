@@ -48,18 +48,18 @@ export async function processMessage(
     emitMetrics(log, [...lag, { name: RUNTIME_METRICS.handlerDuration, value: now() - started, unit: "Milliseconds" }]);
     return { kind: "done" };
   } catch (error) {
+    // Every outcome but success emits the queue lag on its own line (success adds its duration to it).
+    emitMetrics(log, lag);
     const deferrals = deferralsOf(message);
     const deferred = deferral(error, deferrals);
     if (deferred) {
       // Not a failure of the message: counted apart from HandlerErrors, by why it waits.
-      emitMetrics(log, lag);
       emitMetrics(log, [{ name: RUNTIME_METRICS.deferred, value: 1, unit: "Count" }], { dimensions: { code: deferred.code } });
       log.info({ code: deferred.code, delaySeconds: deferred.delaySeconds, deferrals: deferrals + 1 }, "message deferred: sent back delayed, no receive spent");
       return deferred;
     }
     const failure = classifyFailure(error, message.receiveCount, context.random);
     if (failure.kind === "retry" && context.signal.aborted) {
-      emitMetrics(log, lag);
       emitMetrics(log, [{ name: RUNTIME_METRICS.stopped, value: 1, unit: "Count" }]);
       const back = handBack(message, context.signal.reason, context.maxReceiveCount);
       log.info(
@@ -69,7 +69,6 @@ export async function processMessage(
       return back;
     }
     const disposition = lastReceive(failure, message.receiveCount, context.maxReceiveCount);
-    emitMetrics(log, lag);
     // Errors by code: the code is a dimension (a small, stable set per service), the outcome a field.
     emitMetrics(log, [{ name: RUNTIME_METRICS.handlerErrors, value: 1, unit: "Count" }], {
       dimensions: { errorCode: disposition.code },
