@@ -1,4 +1,4 @@
-import { ExpenzezError } from "@expenzez/common";
+import { ExpenzezError, exponentialCeiling } from "@expenzez/common";
 import type { SealedValueFault } from "@expenzez/crypto";
 import { bankConnectionEntity, getEntity, keys, type TokenFault } from "@expenzez/db";
 import type { SyncJob } from "@expenzez/events";
@@ -12,7 +12,7 @@ export const KEY_FAULT_RETRY = { firstMinutes: 15, capMinutes: 60, jitterMinutes
 
 /** When a connection that met a key fault `attempts` runs in a row is tried again. */
 export function keyFaultRetryAt(now: Date, attempts: number, random: () => number): Date {
-  const minutes = Math.min(KEY_FAULT_RETRY.capMinutes, KEY_FAULT_RETRY.firstMinutes * 2 ** Math.max(0, attempts - 1));
+  const minutes = exponentialCeiling(attempts, { base: KEY_FAULT_RETRY.firstMinutes, cap: KEY_FAULT_RETRY.capMinutes });
   return new Date(now.getTime() + (minutes + random() * KEY_FAULT_RETRY.jitterMinutes) * 60_000);
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ExpenzezError, fullJitterDelay, isPermanentError, utcDay } from "../src/index";
+import { ExpenzezError, exponentialCeiling, fullJitterDelay, isPermanentError, utcDay } from "../src/index";
+
+describe("exponentialCeiling", () => {
+  it("starts at the base on the first attempt and doubles each attempt after, up to the cap", () => {
+    expect([0, 1, 2, 3, 4, 40].map((attempt) => exponentialCeiling(attempt, { base: 15, cap: 60 }))).toEqual([15, 15, 30, 60, 60, 60]);
+  });
+});
 
 describe("fullJitterDelay", () => {
   it("waits a random share of an exponentially growing ceiling", () => {
