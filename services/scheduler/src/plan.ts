@@ -1,4 +1,4 @@
-import { PSD2_UNATTENDED_PER_DAY } from "@expenzez/common";
+import { exponentialCeiling, PSD2_UNATTENDED_PER_DAY } from "@expenzez/common";
 import type { DueConnection } from "@expenzez/db";
 import { nextSyncAt } from "@expenzez/sync";
 
@@ -66,7 +66,7 @@ export function decide(due: DueConnection, now: Date, policy: SchedulePolicy = D
 /** Wait after `failures` consecutive failures: base, 2×base, 4×base … capped. */
 export function backoffMs(failures: number, policy: SchedulePolicy = DEFAULT_POLICY): number {
   if (failures <= 0) return 0;
-  return Math.min(policy.backoffBaseMinutes * 60_000 * 2 ** (failures - 1), policy.maxBackoffHours * HOUR);
+  return exponentialCeiling(failures, { base: policy.backoffBaseMinutes * 60_000, cap: policy.maxBackoffHours * HOUR });
 }
 
 export type ConsentWarning = "7d" | "1d";

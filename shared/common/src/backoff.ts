@@ -11,7 +11,8 @@ export function exponentialCeiling(attempt: number, options: { base: number; cap
 /**
  * Exponential backoff with full jitter: a random wait up to `exponentialCeiling(attempt)`.
  * Spreads the retries of many workers instead of synchronising them (the AWS Architecture Blog's
- * "full jitter"). `attempt` is 1 for the first retry. The one backoff of the code base.
+ * "full jitter"). `attempt` is 1 for the first retry. The code base's other back-offs (the
+ * scheduler's after failed syncs, a token key fault's retries) grow by the same ceiling.
  *
  * @example fullJitterDelay(3, { base: 100, cap: 2000 }, () => 0.5) // 200: half of 100·2²
  */
