@@ -19,6 +19,7 @@ import * as kms from "@aws-sdk/client-kms";
 import * as sqs from "@aws-sdk/client-sqs";
 import axios from "axios";
 import type { Exchange } from "./proxy";
+import { callingThreadCpuMicros, processCpuMicros } from "./threads";
 
 /** What run.ts sends: each request of the phase, in order, as the proxy saw it. */
 export type FloorRequest = Pick<Exchange, "kind" | "operation" | "method" | "url" | "headers" | "body">;
@@ -81,30 +82,18 @@ const callsThrough = (services: Services) => requests.map((r) => ({ operation: r
 const calls = callsThrough(plain);
 const cachedCalls = callsThrough(cached);
 
-function cpuNow(): number {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-}
-function mainNow(): number | undefined {
-  try {
-    return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]) / 1000;
-  } catch {
-    return undefined;
-  }
-}
-
 async function round(calls: readonly { operation: string; send: () => Promise<unknown> }[]): Promise<FloorRound> {
   const byOperation: Record<string, number> = {};
   let errors = 0;
-  const start = cpuNow();
-  const main0 = mainNow();
+  const start = processCpuMicros();
+  const main0 = callingThreadCpuMicros();
   for (const c of calls) {
-    const before = cpuNow();
+    const before = processCpuMicros();
     await c.send().catch(() => errors++);
-    byOperation[c.operation] = (byOperation[c.operation] ?? 0) + cpuNow() - before;
+    byOperation[c.operation] = (byOperation[c.operation] ?? 0) + processCpuMicros() - before;
   }
-  const main1 = mainNow();
-  return { cpuMicros: cpuNow() - start, mainMicros: main0 === undefined || main1 === undefined ? undefined : main1 - main0, byOperation, errors };
+  const main1 = callingThreadCpuMicros();
+  return { cpuMicros: processCpuMicros() - start, mainMicros: main0 === undefined || main1 === undefined ? undefined : main1 - main0, byOperation, errors };
 }
 
 // Warm-up: lazy modules, V8's optimising compiler.

@@ -6,8 +6,9 @@
 // receive, its timers, idling) is charged to "runtime"; the bench's own IPC and heap probes to
 // "bench". Requests are counted in the phase that sends them; GC pauses (main thread, wall time)
 // are summed by kind over the run.
-import { readFileSync } from "node:fs";
+
 import { PerformanceObserver } from "node:perf_hooks";
+import { callingThreadCpuMicros, processCpuMicros } from "./threads";
 
 export interface PhaseTotals {
   /** CPU µs charged to each phase (every thread). */
@@ -27,25 +28,11 @@ export interface PhaseTotals {
 /** perf_hooks' NODE_PERFORMANCE_GC_* kinds. */
 const GC_KINDS: Record<number, string> = { 1: "minor (scavenge)", 2: "major (mark-compact)", 4: "incremental marking", 8: "weak callbacks" };
 
-function cpuNow(): number {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-}
-
-/** The calling thread's CPU µs (ns resolution; /proc's utime ticks are 10 ms); undefined off Linux. */
-function threadNow(): number | undefined {
-  try {
-    return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]) / 1000;
-  } catch {
-    return undefined;
-  }
-}
-
 export function startPhaseAccount() {
   const totals: PhaseTotals = { cpuMicros: {}, mainMicros: {}, wallMs: {}, entered: {}, requests: {}, gc: {} };
   let current = "runtime";
-  let last = cpuNow();
-  let lastMain = threadNow();
+  let last = processCpuMicros();
+  let lastMain = callingThreadCpuMicros();
   let lastWall = performance.now();
   /** Forced collections of the bench's heap probes, by performance.now() window: not the worker's. */
   const probes: { start: number; end: number }[] = [];
@@ -62,8 +49,8 @@ export function startPhaseAccount() {
   observer.observe({ entryTypes: ["gc"] });
 
   function charge(): void {
-    const now = cpuNow();
-    const main = threadNow();
+    const now = processCpuMicros();
+    const main = callingThreadCpuMicros();
     const wall = performance.now();
     totals.cpuMicros[current] = (totals.cpuMicros[current] ?? 0) + now - last;
     if (main !== undefined && lastMain !== undefined) totals.mainMicros[current] = (totals.mainMicros[current] ?? 0) + main - lastMain;

@@ -32,3 +32,18 @@ export function threadCpuMicros(): Record<ThreadGroup, number> | undefined {
   }
   return out;
 }
+
+/** The process's user + system CPU µs, every thread. */
+export function processCpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+/** The calling thread's CPU µs (ns resolution; /proc's utime ticks are 10 ms); undefined off Linux. */
+export function callingThreadCpuMicros(): number | undefined {
+  try {
+    return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]) / 1000;
+  } catch {
+    return undefined;
+  }
+}
